@@ -1,0 +1,57 @@
+import { Construct } from 'constructs';
+import { Stack } from '../core/stack.js';
+
+const NETWORK = Symbol.for('aixcl-cdk.Network');
+
+/** Props of a {@link Network}. */
+export interface NetworkProps {
+  /**
+   * Name of the network in the compose file. Docker names it `<project>_<name>`.
+   * @default the construct id
+   */
+  readonly networkName?: string;
+  /**
+   * A network with no route out of the host.
+   * @default false
+   */
+  readonly internal?: boolean;
+}
+
+/** A bridge network that services of a bridge-networked stack join. */
+export class Network extends Construct {
+  public static isNetwork(x: unknown): x is Network {
+    return typeof x === 'object' && x !== null && NETWORK in x;
+  }
+
+  public readonly networkName: string;
+  public readonly internal: boolean;
+
+  constructor(scope: Construct, id: string, props: NetworkProps = {}) {
+    super(scope, id);
+    Object.defineProperty(this, NETWORK, { value: true });
+    this.networkName = props.networkName ?? id;
+    this.internal = props.internal ?? false;
+    this.node.addValidation({
+      validate: () => {
+        const errors: string[] = [];
+        if (!/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/.test(this.networkName)) {
+          errors.push(`network name '${this.networkName}' is invalid: use letters, digits, '.', '_' and '-'`);
+        }
+        if (Stack.of(this).networkMode === 'host') {
+          errors.push(`the stack uses host networking, where networks do not apply: remove this network or use NetworkMode.BRIDGE`);
+        }
+        return errors;
+      },
+    });
+  }
+
+  /** The name Docker gives the network. */
+  public get dockerName(): string {
+    return `${Stack.of(this).projectName}_${this.networkName}`;
+  }
+
+  /** @internal */
+  public _toCompose(): Record<string, unknown> {
+    return { driver: 'bridge', ...(this.internal ? { internal: true } : {}) };
+  }
+}

@@ -1,0 +1,46 @@
+import { UserError } from '../core/errors.js';
+
+const SECRET = Symbol.for('aixcl-cdk.Secret');
+
+/**
+ * A secret value, never written into a generated file: the file holds a
+ * `${NAME}` reference that Compose (or aixcl-deploy) fills from the
+ * environment or a `.env` file when the stack starts.
+ */
+export class Secret {
+  public static isSecret(x: unknown): x is Secret {
+    return typeof x === 'object' && x !== null && SECRET in x;
+  }
+
+  /**
+   * A secret read from the environment variable `name`. Starting the stack
+   * without it fails with a message naming the variable, rather than
+   * falling back to a guessable default.
+   */
+  public static fromEnv(name: string, description?: string): Secret {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new UserError(`'${name}' is not an environment variable name (letters, digits and '_', not starting with a digit)`);
+    }
+    return new Secret(name, description);
+  }
+
+  private constructor(
+    public readonly variable: string,
+    public readonly description: string | undefined,
+  ) {
+    Object.defineProperty(this, SECRET, { value: true });
+  }
+
+  /** The Compose interpolation that stands for the value. */
+  public toComposeReference(): string {
+    // `:?` makes Compose stop with this message when the variable is unset or empty.
+    const why = (this.description ?? `set ${this.variable} in the environment or a .env file`).replace(/[}$]/g, '');
+    return `\${${this.variable}:?${why}}`;
+  }
+}
+
+/** A value of an environment variable of a service. */
+export type EnvValue = string | number | boolean | Secret;
+
+/** Names of variables that hold secrets by convention: they must be given as {@link Secret}. */
+export const SECRET_NAME_PATTERN = /(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|PRIVATE_KEY|CREDENTIALS)/i;

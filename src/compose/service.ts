@@ -1,0 +1,408 @@
+import { createHash } from 'node:crypto';
+import { Construct } from 'constructs';
+import { ConstructError } from '../core/errors.js';
+import { GeneratedFile } from '../core/generated-file.js';
+import { Image } from '../core/image.js';
+import { Overrides } from '../core/overrides.js';
+import { Size } from '../core/size.js';
+import { NetworkMode, Stack } from '../core/stack.js';
+import { ComposeFile } from './compose-file.js';
+import { Healthcheck } from './healthcheck.js';
+import { Network } from './network.js';
+import { EnvValue, Secret, SECRET_NAME_PATTERN } from './secret.js';
+import { sortKeys, Volume } from './volume.js';
+
+const SERVICE = Symbol.for('aixcl-cdk.Service');
+
+/** Label carrying the hash of the generated files a service mounts (Compose itself does not look at them). */
+export const CONFIG_HASH_LABEL = 'dev.aixcl.config-hash';
+/** Label carrying the service's image, so the log collector can label log lines with it. */
+export const IMAGE_LABEL = 'dev.aixcl.image';
+
+/** Restart policy of a service. */
+export enum RestartPolicy {
+  NO = 'no',
+  ALWAYS = 'always',
+  ON_FAILURE = 'on-failure',
+  UNLESS_STOPPED = 'unless-stopped',
+}
+
+/** What a dependent service waits for. */
+export enum DependencyCondition {
+  STARTED = 'service_started',
+  HEALTHY = 'service_healthy',
+  COMPLETED_SUCCESSFULLY = 'service_completed_successfully',
+}
+
+/** A port a service listens on. */
+export interface PortMapping {
+  /** Port the process listens on (inside the container, or on the host with host networking). */
+  readonly containerPort: number;
+  /** Port on the host (bridge networking only). @default containerPort */
+  readonly hostPort?: number;
+  /** Host address to publish on. @default the stack's bindAddress (127.0.0.1) */
+  readonly hostIp?: string;
+  /** @default 'tcp' */
+  readonly protocol?: 'tcp' | 'udp';
+  /** Publish on the host; false keeps it reachable from the stack only. @default true */
+  readonly publish?: boolean;
+}
+
+/** Where a service exposes Prometheus metrics. */
+export interface MetricsEndpoint {
+  /** A declared port of the service. */
+  readonly port: number;
+  /** @default '/metrics' */
+  readonly path?: string;
+  /** Prometheus job name. @default the service name */
+  readonly jobName?: string;
+}
+
+/** Options of a mount. */
+export interface MountOptions {
+  /** @default false for volumes and binds, true for generated files */
+  readonly readOnly?: boolean;
+}
+
+/** Options of a dependency. */
+export interface DependencyOptions {
+  /** @default DependencyCondition.STARTED */
+  readonly condition?: DependencyCondition;
+  /**
+   * When false, the dependent still starts if the dependency is missing or
+   * fails: the way to depend on an optional part without being blocked by it.
+   * @default true
+   */
+  readonly required?: boolean;
+}
+
+/** Props of a {@link Service}. */
+export interface ServiceProps {
+  /** Image reference, e.g. `grafana/loki:3.7.6`. Pin a version. */
+  readonly image: string;
+  /** Name of the service in the compose file. @default the construct id */
+  readonly serviceName?: string;
+  /** Overrides the image's command. @default the image's */
+  readonly command?: readonly string[];
+  /** Overrides the image's entrypoint. @default the image's */
+  readonly entrypoint?: readonly string[];
+  /** Environment variables. Secrets must be {@link Secret} values. @default none */
+  readonly environment?: Record<string, EnvValue>;
+  /** Ports the service listens on. @default none */
+  readonly ports?: readonly PortMapping[];
+  /** @default none (the image's own, if any) */
+  readonly healthcheck?: Healthcheck;
+  /** @default RestartPolicy.UNLESS_STOPPED */
+  readonly restart?: RestartPolicy;
+  /** Memory limit. @default none */
+  readonly memoryLimit?: Size;
+  /** User (`uid`, `uid:gid` or name) the process runs as. @default the image's */
+  readonly user?: string;
+  /** Container labels. @default none */
+  readonly labels?: Record<string, string>;
+  /** Bridge networks to join (bridge networking only). @default the project's default network */
+  readonly networks?: readonly Network[];
+  /** Prometheus metrics endpoint, scraped by a Prometheus of the same stack. @default none */
+  readonly metrics?: MetricsEndpoint;
+}
+
+type MountSpec =
+  | { kind: 'volume'; volume: Volume; target: string; readOnly: boolean }
+  | { kind: 'bind'; source: string; target: string; readOnly: boolean }
+  | { kind: 'generated'; prefix: string; target: string; readOnly: boolean };
+
+interface DependencySpec {
+  service: Service;
+  condition: DependencyCondition;
+  required: boolean;
+}
+
+/**
+ * A Compose service. Cross-references (dependencies, volumes, URLs) are typed
+ * and resolved in the tree, so a renamed service cannot leave a dangling name.
+ */
+export class Service extends Construct {
+  public static isService(x: unknown): x is Service {
+    return typeof x === 'object' && x !== null && SERVICE in x;
+  }
+
+  public readonly serviceName: string;
+  public readonly image: Image;
+  public readonly ports: readonly PortMapping[];
+  public readonly metrics?: MetricsEndpoint;
+  public readonly stack: Stack;
+  private readonly environment = new Map<string, EnvValue>();
+  private readonly labels: Record<string, string>;
+  private readonly mounts: MountSpec[] = [];
+  private readonly dependencies: DependencySpec[] = [];
+  private readonly overrides = new Overrides();
+  private readonly networks: Network[];
+  private healthcheckValue?: Healthcheck;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: ServiceProps,
+  ) {
+    super(scope, id);
+    Object.defineProperty(this, SERVICE, { value: true });
+    this.stack = Stack.of(this);
+    this.serviceName = props.serviceName ?? id;
+    this.image = Image.of(props.image);
+    this.ports = props.ports ?? [];
+    this.metrics = props.metrics;
+    this.labels = { ...(props.labels ?? {}) };
+    this.networks = [...(props.networks ?? [])];
+    this.healthcheckValue = props.healthcheck;
+    for (const [k, v] of Object.entries(props.environment ?? {})) this.environment.set(k, v);
+    this.node.addValidation({ validate: () => this.validateService() });
+    ComposeFile.of(this.stack);
+  }
+
+  /** The service's healthcheck, if it has one. */
+  public get healthcheck(): Healthcheck | undefined {
+    return this.healthcheckValue;
+  }
+
+  /** Sets or replaces the healthcheck. */
+  public setHealthcheck(hc: Healthcheck): void {
+    this.healthcheckValue = hc;
+  }
+
+  /** Sets an environment variable. Secrets must be {@link Secret} values. */
+  public addEnvironment(name: string, value: EnvValue): void {
+    this.environment.set(name, value);
+  }
+
+  /** Adds a container label. */
+  public addLabel(name: string, value: string): void {
+    this.labels[name] = value;
+  }
+
+  /** Mounts a named volume of the same stack. */
+  public addVolume(volume: Volume, target: string, options: MountOptions = {}): void {
+    this.mounts.push({ kind: 'volume', volume, target, readOnly: options.readOnly ?? false });
+  }
+
+  /** Bind-mounts a host path (absolute, or relative to the compose file). */
+  public addBind(source: string, target: string, options: MountOptions = {}): void {
+    this.mounts.push({ kind: 'bind', source, target, readOnly: options.readOnly ?? false });
+  }
+
+  /**
+   * Mounts a generated file, or a directory of generated files (by path
+   * prefix), read-only. Their content goes into the service's config hash, so
+   * a changed file changes the service and it is recreated.
+   */
+  public mountGenerated(fileOrDirectory: GeneratedFile | string, target: string, options: MountOptions = {}): void {
+    const prefix = typeof fileOrDirectory === 'string' ? fileOrDirectory.replace(/\/+$/, '') : fileOrDirectory.filePath;
+    this.mounts.push({ kind: 'generated', prefix, target, readOnly: options.readOnly ?? true });
+  }
+
+  /** Makes this service start after `other`. */
+  public addDependency(other: Service, options: DependencyOptions = {}): void {
+    this.dependencies.push({
+      service: other,
+      condition: options.condition ?? DependencyCondition.STARTED,
+      required: options.required ?? true,
+    });
+  }
+
+  /** The services this one depends on. */
+  public get dependsOn(): ReadonlyArray<{ service: Service; condition: DependencyCondition; required: boolean }> {
+    return this.dependencies;
+  }
+
+  /**
+   * Escape hatch: sets (or, with `undefined`, deletes) a key of this service
+   * in the compose file that the typed API does not cover.
+   */
+  public addOverride(path: string, value: unknown): void {
+    this.overrides.add(path, value);
+  }
+
+  /** Host name by which other services of the stack reach this one. */
+  public get hostname(): string {
+    return this.stack.hostnameOf(this.serviceName);
+  }
+
+  /**
+   * URL by which other services of the stack reach this one:
+   * `http://localhost:PORT` on host networking, `http://SERVICE:PORT` on a bridge.
+   */
+  public url(port: number, path = ''): string {
+    this.requirePort(port);
+    return `http://${this.hostname}:${port}${path}`;
+  }
+
+  /** URL by which a person on the host reaches this service, or undefined if the port is not published. */
+  public hostUrl(port: number, path = ''): string | undefined {
+    const p = this.requirePort(port);
+    if (this.stack.networkMode === NetworkMode.HOST) {
+      return `http://${displayHost(this.stack.bindAddress)}:${p.containerPort}${path}`;
+    }
+    if (p.publish === false) return undefined;
+    return `http://${displayHost(p.hostIp ?? this.stack.bindAddress)}:${p.hostPort ?? p.containerPort}${path}`;
+  }
+
+  /** Paths of the generated files this service mounts. */
+  public mountedFilePaths(files: readonly GeneratedFile[]): string[] {
+    const prefixes = this.generatedMounts;
+    return files
+      .map((f) => f.filePath)
+      .filter((p) => prefixes.some((pre) => p === pre || p.startsWith(pre + '/')))
+      .sort();
+  }
+
+  /** Path prefixes of the generated files and directories this service mounts. */
+  public get generatedMounts(): string[] {
+    return this.mounts.flatMap((m) => (m.kind === 'generated' ? [m.prefix] : []));
+  }
+
+  private requirePort(port: number): PortMapping {
+    const p = this.ports.find((x) => x.containerPort === port);
+    if (!p) {
+      throw new ConstructError(
+        this.node.path,
+        `has no port ${port}; declare it in 'ports' (declared: ${this.ports.map((x) => x.containerPort).join(', ') || 'none'})`,
+      );
+    }
+    return p;
+  }
+
+  private validateService(): string[] {
+    const errors: string[] = [];
+    if (!/^[a-zA-Z0-9._-]+$/.test(this.serviceName)) {
+      errors.push(`service name '${this.serviceName}' is invalid: use letters, digits, '.', '_' and '-'`);
+    }
+    for (const [name, value] of this.environment) {
+      if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name)) errors.push(`environment variable name '${name}' is invalid`);
+      if (SECRET_NAME_PATTERN.test(name) && !Secret.isSecret(value) && value !== '') {
+        errors.push(
+          `environment variable ${name} looks like a secret but is written in clear: use Secret.fromEnv('${name}') so the value stays out of generated files`,
+        );
+      }
+    }
+    const seen = new Set<string>();
+    for (const p of this.ports) {
+      for (const [what, n] of [
+        ['containerPort', p.containerPort],
+        ['hostPort', p.hostPort ?? p.containerPort],
+      ] as const) {
+        if (!Number.isInteger(n) || n < 1 || n > 65535) errors.push(`${what} ${n} is not a port number (1-65535)`);
+      }
+      const key = `${p.containerPort}/${p.protocol ?? 'tcp'}`;
+      if (seen.has(key)) errors.push(`port ${key} is declared twice: declare each port once`);
+      seen.add(key);
+    }
+    if (this.metrics && !this.ports.some((p) => p.containerPort === this.metrics!.port)) {
+      errors.push(`metrics port ${this.metrics.port} is not one of the service's ports: add it to 'ports'`);
+    }
+    const targets = new Set<string>();
+    for (const m of this.mounts) {
+      if (!m.target.startsWith('/')) errors.push(`mount target '${m.target}' must be an absolute path in the container`);
+      if (targets.has(m.target)) errors.push(`two mounts share the target '${m.target}': mount each path once`);
+      targets.add(m.target);
+      if (m.kind === 'volume' && Stack.of(m.volume) !== this.stack) {
+        errors.push(`volume ${m.volume.node.path} belongs to another stack: create the volume in this service's stack`);
+      }
+      if (m.kind === 'bind' && /(^|\/)docker\.sock$/.test(m.source) && !m.readOnly) {
+        errors.push(`the Docker socket is mounted writable: mount it with { readOnly: true }`);
+      }
+    }
+    for (const d of this.dependencies) {
+      if (d.service === this) errors.push(`depends on itself: remove that dependency`);
+      else if (d.service.stack !== this.stack) {
+        errors.push(`depends on ${d.service.node.path}, which is in another stack: a dependency must be in the same stack`);
+      } else if (d.condition === DependencyCondition.HEALTHY && !d.service.healthcheck) {
+        errors.push(
+          `waits for '${d.service.serviceName}' to be healthy, but it has no healthcheck: give it one or use DependencyCondition.STARTED`,
+        );
+      }
+    }
+    for (const n of this.networks) {
+      if (Stack.of(n) !== this.stack) errors.push(`network ${n.node.path} belongs to another stack`);
+    }
+    const hc = this.healthcheck?.timing;
+    if (hc?.retries !== undefined && (!Number.isInteger(hc.retries) || hc.retries < 1)) {
+      errors.push(`healthcheck retries must be a whole number of at least 1`);
+    }
+    return errors;
+  }
+
+  /** @internal The service's entry in the compose file. */
+  public _toCompose(files: readonly GeneratedFile[]): Record<string, unknown> {
+    const p = this.props;
+    const host = this.stack.networkMode === NetworkMode.HOST;
+    const out: Record<string, unknown> = { image: this.image.ref };
+    if (p.entrypoint) out.entrypoint = p.entrypoint.map(escapeDollar);
+    if (p.command) out.command = p.command.map(escapeDollar);
+    if (p.user) out.user = p.user;
+    if (this.environment.size) {
+      out.environment = sortKeys(
+        Object.fromEntries(
+          [...this.environment].map(([k, v]) => [k, Secret.isSecret(v) ? v.toComposeReference() : escapeDollar(String(v))]),
+        ),
+      );
+    }
+    if (host) out.network_mode = 'host';
+    else {
+      const published = this.ports.filter((x) => x.publish !== false);
+      if (published.length) {
+        out.ports = published.map((x) => ({
+          target: x.containerPort,
+          published: String(x.hostPort ?? x.containerPort),
+          host_ip: x.hostIp ?? this.stack.bindAddress,
+          protocol: x.protocol ?? 'tcp',
+        }));
+      }
+      if (this.networks.length) out.networks = this.networks.map((n) => n.networkName).sort();
+    }
+    if (this.mounts.length) {
+      out.volumes = this.mounts.map((m) => {
+        const ro = m.readOnly ? { read_only: true } : {};
+        switch (m.kind) {
+          case 'volume':
+            return { type: 'volume', source: m.volume.volumeName, target: m.target, ...ro };
+          case 'bind':
+            return { type: 'bind', source: m.source, target: m.target, ...ro };
+          case 'generated':
+            return { type: 'bind', source: `./${m.prefix}`, target: m.target, ...ro };
+        }
+      });
+    }
+    if (this.healthcheck) {
+      const hc = this.healthcheck._toCompose();
+      out.healthcheck = { ...hc, test: (hc.test as string[]).map(escapeDollar) };
+    }
+    if (this.dependencies.length) {
+      const deps = [...this.dependencies].sort((a, b) => (a.service.serviceName < b.service.serviceName ? -1 : 1));
+      out.depends_on = Object.fromEntries(
+        deps.map((d) => [d.service.serviceName, { condition: d.condition, ...(d.required ? {} : { required: false }) }]),
+      );
+    }
+    out.restart = p.restart ?? RestartPolicy.UNLESS_STOPPED;
+    if (p.memoryLimit) out.mem_limit = p.memoryLimit.toComposeString();
+    const labels: Record<string, string> = { ...this.labels, [IMAGE_LABEL]: this.image.ref };
+    const mounted = this.mountedFilePaths(files);
+    if (mounted.length) {
+      const h = createHash('sha256');
+      for (const f of files.filter((x) => mounted.includes(x.filePath)).sort((a, b) => (a.filePath < b.filePath ? -1 : 1))) {
+        h.update(f.filePath).update('\0').update(f.render()).update('\0');
+      }
+      labels[CONFIG_HASH_LABEL] = h.digest('hex');
+    }
+    out.labels = sortKeys(labels);
+    return this.overrides.applyTo(out);
+  }
+}
+
+/** `$` starts an interpolation in Compose: a literal one is written `$$`. */
+function escapeDollar(s: string): string {
+  return s.replace(/\$/g, '$$$$');
+}
+
+function displayHost(addr: string): string {
+  if (addr === '0.0.0.0' || addr === '127.0.0.1') return 'localhost';
+  return addr.includes(':') && !addr.startsWith('[') ? `[${addr}]` : addr;
+}

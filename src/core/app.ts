@@ -1,0 +1,53 @@
+import { Construct } from 'constructs';
+import { Stack } from './stack.js';
+import { synthesize, SynthesizedStack, writeSynthesis } from './synthesizer.js';
+
+const APP = Symbol.for('aixcl-cdk.App');
+
+/** Props of an {@link App}. */
+export interface AppProps {
+  /**
+   * Where {@link App.synth} writes. One stack writes into it directly; several
+   * write into one sub-directory each, named after the project.
+   * @default 'out'
+   */
+  readonly outdir?: string;
+}
+
+/** The root of a construct tree: holds stacks and synthesizes them. */
+export class App extends Construct {
+  public static isApp(x: unknown): x is App {
+    return typeof x === 'object' && x !== null && APP in x;
+  }
+
+  public readonly outdir: string;
+
+  constructor(props: AppProps = {}) {
+    // The root construct has no scope and an empty id, as in cdk8s.
+    super(undefined as unknown as Construct, '');
+    Object.defineProperty(this, APP, { value: true });
+    this.outdir = props.outdir ?? 'out';
+  }
+
+  /** The stacks of the app, in tree order. */
+  public get stacks(): Stack[] {
+    return this.node.findAll().filter(Stack.isStack);
+  }
+
+  /**
+   * Validates the whole tree and renders every file in memory.
+   * @throws ValidationError listing every problem, with construct paths
+   */
+  public synthesize(): SynthesizedStack[] {
+    return synthesize(this);
+  }
+
+  /**
+   * Validates, renders and writes every file to {@link outdir}, atomically:
+   * on any problem nothing is written and an earlier output stays as it was.
+   * @returns the paths written, relative to outdir
+   */
+  public synth(): string[] {
+    return writeSynthesis(this.outdir, this.synthesize());
+  }
+}

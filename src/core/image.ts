@@ -1,0 +1,60 @@
+import { UserError } from './errors.js';
+
+/** A semantic version read from an image tag. */
+export interface ImageVersion {
+  readonly major: number;
+  readonly minor: number;
+  readonly patch: number;
+}
+
+/** A container image reference (`repository:tag`), parsed once so constructs can reason about its version. */
+export class Image {
+  /** Parses `grafana/loki:3.7.6`, `registry:5000/x/y:1.2`, or `name@sha256:...`. */
+  public static of(ref: string): Image {
+    if (typeof ref !== 'string' || ref.trim() !== ref || ref.length === 0 || /\s/.test(ref)) {
+      throw new UserError(`'${ref}' is not an image reference; write it like grafana/loki:3.7.6`);
+    }
+    const at = ref.indexOf('@');
+    const namePart = at >= 0 ? ref.slice(0, at) : ref;
+    const digest = at >= 0 ? ref.slice(at + 1) : undefined;
+    const slash = namePart.lastIndexOf('/');
+    const colon = namePart.lastIndexOf(':');
+    const hasTag = colon > slash;
+    const repository = hasTag ? namePart.slice(0, colon) : namePart;
+    const tag = hasTag ? namePart.slice(colon + 1) : undefined;
+    if (!/^[a-z0-9]+(?:[._\-/:][a-z0-9]+)*$/.test(repository)) {
+      throw new UserError(`'${ref}' has an invalid repository name '${repository}' (lower case letters, digits, '.', '_', '-', '/')`);
+    }
+    return new Image(ref, repository, tag, digest);
+  }
+
+  private constructor(
+    /** The reference as written. */
+    public readonly ref: string,
+    public readonly repository: string,
+    public readonly tag: string | undefined,
+    public readonly digest: string | undefined,
+  ) {}
+
+  /**
+   * The version in the tag (`3.7.6`, `v1.19.2`, `3.6.5-amd64`), or undefined if
+   * the tag is not a version (`latest`, `main`, no tag).
+   */
+  public get version(): ImageVersion | undefined {
+    const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+].*)?$/.exec(this.tag ?? '');
+    if (!m) return undefined;
+    return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0) };
+  }
+
+  /** Compares the tag's version with `other`: negative, 0, positive. Undefined when the tag has no version. */
+  public compareVersion(other: string): number | undefined {
+    const v = this.version;
+    if (!v) return undefined;
+    const [a, b, c] = other.split('.').map(Number);
+    return v.major - a || v.minor - b || v.patch - (c ?? 0);
+  }
+
+  public toString(): string {
+    return this.ref;
+  }
+}

@@ -1,0 +1,90 @@
+import { Construct, IConstruct } from 'constructs';
+import { UserError } from './errors.js';
+
+const STACK = Symbol.for('aixcl-cdk.Stack');
+
+/** How the services of a stack reach each other. */
+export enum NetworkMode {
+  /** Every service shares the host's network: URLs are `localhost:PORT`, as in AIXCL. */
+  HOST = 'host',
+  /** Services share a bridge network: URLs are `SERVICE:PORT`; ports are published on the host. */
+  BRIDGE = 'bridge',
+}
+
+/** Props of a {@link Stack}. */
+export interface StackProps {
+  /**
+   * The Compose project name. Container names, Promtail's discovery filter,
+   * the dashboards' queries and the volume names all derive from it.
+   * @default the stack's id
+   */
+  readonly projectName?: string;
+  /**
+   * Networking of every service.
+   * @default NetworkMode.BRIDGE
+   */
+  readonly networkMode?: NetworkMode;
+  /**
+   * Host address that published ports (bridge) or listening services (host) bind to.
+   * Set `0.0.0.0` to expose the stack to the network on purpose.
+   * @default '127.0.0.1'
+   */
+  readonly bindAddress?: string;
+}
+
+/**
+ * One Docker Compose project. Everything in it derives its names and URLs
+ * from the stack, so none of them can drift apart.
+ */
+export class Stack extends Construct {
+  /** True for stacks, across copies of this library (stack files may load another copy). */
+  public static isStack(x: unknown): x is Stack {
+    return typeof x === 'object' && x !== null && STACK in x;
+  }
+
+  /** The stack a construct belongs to. */
+  public static of(c: IConstruct): Stack {
+    for (const s of [...c.node.scopes].reverse()) if (Stack.isStack(s)) return s;
+    throw new UserError(`[${c.node.path}] is not inside a Stack: create it with a Stack (or one of its constructs) as scope`);
+  }
+
+  public readonly projectName: string;
+  public readonly networkMode: NetworkMode;
+  public readonly bindAddress: string;
+
+  constructor(scope: Construct, id: string, props: StackProps = {}) {
+    super(scope, id);
+    Object.defineProperty(this, STACK, { value: true });
+    this.projectName = props.projectName ?? id;
+    this.networkMode = props.networkMode ?? NetworkMode.BRIDGE;
+    this.bindAddress = props.bindAddress ?? '127.0.0.1';
+    this.node.addValidation({
+      validate: () => {
+        const errors: string[] = [];
+        // Compose's own rule for project names.
+        if (!/^[a-z0-9][a-z0-9_-]*$/.test(this.projectName)) {
+          errors.push(
+            `project name '${this.projectName}' is not a valid Compose project name: use lower case letters, digits, '-' and '_', starting with a letter or digit`,
+          );
+        }
+        if (!/^(\d{1,3}\.){3}\d{1,3}$|^\[?[0-9a-fA-F:]+\]?$/.test(this.bindAddress)) {
+          errors.push(`bindAddress '${this.bindAddress}' is not an IP address (e.g. 127.0.0.1, or 0.0.0.0 to expose the stack)`);
+        }
+        return errors;
+      },
+    });
+  }
+
+  /** The host name by which one service of this stack reaches another. */
+  public hostnameOf(serviceName: string): string {
+    return this.networkMode === NetworkMode.HOST ? 'localhost' : serviceName;
+  }
+
+  /**
+   * The address a service should listen on inside its container: on host
+   * networking that is the host itself, so it must be the bind address.
+   */
+  public get listenAddress(): string {
+    return this.networkMode === NetworkMode.HOST ? this.bindAddress : '0.0.0.0';
+  }
+}

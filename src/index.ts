@@ -1,0 +1,18 @@
+// Core
+export * from './core/errors.js';
+export * from './core/duration.js';
+export * from './core/size.js';
+export * from './core/image.js';
+export * from './core/overrides.js';
+export * from './core/generated-file.js';
+export * from './core/stack.js';
+export * from './core/app.js';
+export * from './core/synthesizer.js';
+export * from './core/testing.js';
+// Compose model
+export * from './compose/secret.js';
+export * from './compose/volume.js';
+export * from './compose/network.js';
+export * from './compose/healthcheck.js';
+export * from './compose/service.js';
+export * from './compose/compose-file.js';
