@@ -16,3 +16,5 @@ export * from './compose/network.js';
 export * from './compose/healthcheck.js';
 export * from './compose/service.js';
 export * from './compose/compose-file.js';
+export * from './compose/compose-schema.js';
+export * from './core/stack-file.js';

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Makes sure the tests have what they need: a reachable Docker Engine (the
+# deploy tests use a real one), busybox-static (stand-in images are built from
+# it, since no registry is reachable) and the compose v2 plugin (the reference
+# check of generated compose files). On a Debian machine as root it installs
+# what is missing; elsewhere it says what is missing and fails: tests that
+# need Docker fail rather than skip.
+set -euo pipefail
+
+log() { echo "ensure-docker: $*" >&2; }
+as_root() { [ "$(id -u)" = 0 ]; }
+apt_updated=0
+apt_install() {
+  as_root && command -v apt-get >/dev/null || { log "cannot install $* (need root and apt-get): install it and run again"; exit 1; }
+  [ $apt_updated = 1 ] || { apt-get update -qq; apt_updated=1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# Only talk to the local default socket when DOCKER_HOST is unset.
+if ! docker info >/dev/null 2>&1; then
+  if [ -n "${DOCKER_HOST:-}" ]; then log "DOCKER_HOST=$DOCKER_HOST does not answer"; exit 1; fi
+  command -v dockerd >/dev/null || apt_install docker.io
+  as_root || { log "the Docker daemon is not running; start it (e.g. sudo systemctl start docker)"; exit 1; }
+  log "starting dockerd"
+  (setsid dockerd >/tmp/aixcl-dockerd.log 2>&1 &)
+  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+  docker info >/dev/null 2>&1 || { log "dockerd did not come up; see /tmp/aixcl-dockerd.log"; tail -20 /tmp/aixcl-dockerd.log >&2; exit 1; }
+fi
+
+[ -x /bin/busybox ] || apt_install busybox-static
+
+if ! docker compose version >/dev/null 2>&1; then
+  as_root && command -v apt-get >/dev/null || { log "docker compose v2 plugin missing: install it"; exit 1; }
+  # Not in bookworm: take the v2 plugin binary out of trixie's docker-compose package.
+  log "installing the docker compose v2 plugin"
+  list=/etc/apt/sources.list.d/aixcl-trixie-tmp.list
+  echo "deb http://deb.debian.org/debian trixie main" >"$list"
+  tmp=$(mktemp -d)
+  trap 'rm -f "$list"; rm -rf "$tmp"' EXIT
+  apt-get update -qq -o Dir::Etc::sourcelist="$list" -o Dir::Etc::sourceparts=- -o APT::Get::List-Cleanup=0
+  (cd "$tmp" && apt-get download -qq docker-compose/trixie 2>/dev/null && dpkg -x docker-compose_*.deb x)
+  rm -f "$list"
+  mkdir -p /usr/local/lib/docker/cli-plugins
+  cp "$(find "$tmp/x" -path '*cli-plugins/docker-compose' -type f | head -1)" /usr/local/lib/docker/cli-plugins/docker-compose
+  docker compose version >/dev/null
+fi
+log "ok: $(docker version --format 'engine {{.Server.Version}}, API {{.Server.APIVersion}}'), $(docker compose version --short 2>/dev/null | sed 's/^/compose /')"

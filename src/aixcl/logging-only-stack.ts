@@ -1,0 +1,38 @@
+import { Construct } from 'constructs';
+import { Duration } from '../core/duration.js';
+import { NetworkMode, Stack, StackProps } from '../core/stack.js';
+import { Logging } from '../logging/logging.js';
+
+/** Props of {@link LoggingOnlyStack}. */
+export interface LoggingOnlyStackProps extends StackProps {
+  /** The existing Compose project whose containers' logs are collected. */
+  readonly targetProject: string;
+  /**
+   * How long logs are kept.
+   * @default Duration.days(7)
+   */
+  readonly retention?: Duration;
+}
+
+/**
+ * Loki, Promtail and Grafana as a project of their own, collecting the logs
+ * of another, already running Compose project (named by the user).
+ * Bridge networking by default so it does not compete for the other
+ * project's ports on the host network.
+ */
+export class LoggingOnlyStack extends Stack {
+  public readonly logging: Logging;
+  public readonly targetProject: string;
+
+  constructor(scope: Construct, id: string, props: LoggingOnlyStackProps) {
+    super(scope, id, { networkMode: NetworkMode.BRIDGE, projectName: `${props.targetProject}-logging`, ...props });
+    this.targetProject = props.targetProject;
+    this.node.addValidation({
+      validate: () =>
+        /^[a-z0-9][a-z0-9_-]*$/.test(props.targetProject)
+          ? []
+          : [`targetProject '${props.targetProject}' is not a Compose project name: give the name shown by \`docker compose ls\``],
+    });
+    this.logging = new Logging(this, 'logging', { retention: props.retention, promtail: { project: props.targetProject } });
+  }
+}

@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { Command } from 'commander';
+import { writeSynthesis } from '../core/synthesizer.js';
+import { initProject } from './init.js';
+import { defaultStackFile, loadApp, PACKAGE_ROOT, parseContext } from './load-stack.js';
+import { runCli } from './run-cli.js';
+
+const version = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+const program = new Command()
+  .name('aixcl-synth')
+  .description('Synthesize docker-compose.yml, Loki, Promtail, Prometheus and Grafana provisioning files from a TypeScript stack.')
+  .version(version)
+  .option('-s, --stack <file>', 'stack file (.ts or .js) whose default export is an App or Stack', undefined)
+  .option('-o, --out <dir>', 'output directory (replaced atomically)', 'out')
+  .option('-c, --context <key=value...>', 'values passed to a stack file that exports a function (e.g. -c project=myapp)')
+  .option('-q, --quiet', 'print nothing on success')
+  .addHelpText(
+    'after',
+    `
+Default stack: ./stacks/aixcl.ts if present, else the AIXCL stack shipped with aixcl-cdk.
+Exit codes: 0 written; 1 invalid stack or options (nothing written); 70 internal error.
+
+Examples:
+  $ aixcl-synth                              # default stack -> ./out
+  $ aixcl-synth --stack stacks/my-stack.ts --out build
+  $ aixcl-synth init my-stack                # scaffold a stack project of your own`,
+  )
+  .action(async (opts: { stack?: string; out: string; quiet?: boolean; context?: string[] }) => {
+    const stackFile = opts.stack ?? defaultStackFile();
+    const app = await loadApp(stackFile, parseContext(opts.context ?? []));
+    const stacks = app.synthesize();
+    const written = writeSynthesis(opts.out, stacks);
+    if (opts.quiet) return;
+    const out = relative(process.cwd(), resolve(opts.out)) || '.';
+    process.stdout.write(`Synthesized ${relative(process.cwd(), resolve(stackFile))} into ${out}/:\n`);
+    for (const f of written) process.stdout.write(`  ${f}\n`);
+    const secrets = new Set<string>();
+    for (const s of stacks) {
+      for (const f of s.files) for (const m of f.content.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):\?/g)) secrets.add(m[1]);
+    }
+    if (secrets.size) {
+      process.stdout.write(
+        `Secrets are not written into these files. Before starting the stack, set: ${[...secrets].sort().join(', ')}\n` +
+          `(in the environment, or in a .env file given to docker compose with --env-file).\n`,
+      );
+    }
+  });
+
+program
+  .command('init')
+  .description('scaffold a stack project of your own (a stack file, package.json and a snapshot test)')
+  .argument('<dir>', 'directory to create (must not exist, or be empty)')
+  .option('--project-name <name>', 'compose project name of the new stack (default: the directory name)')
+  .action(async (dir: string, opts: { projectName?: string }) => {
+    const created = initProject(dir, { projectName: opts.projectName });
+    process.stdout.write(`Created ${dir}:\n${created.map((f) => `  ${f}`).join('\n')}\n\nNext:\n  cd ${dir} && npm install && npm run synth && npm test\n`);
+  });
+
+runCli(async () => {
+  await program.parseAsync(process.argv);
+});

@@ -1,0 +1,50 @@
+import { Construct } from 'constructs';
+import { Duration } from '../core/duration.js';
+import { Grafana } from '../grafana/grafana.js';
+import type { LogsDashboard } from '../grafana/logs-dashboard.js';
+import type { LokiDatasource, PrometheusDatasource } from '../grafana/datasource.js';
+import { Loki, LokiProps } from '../loki/loki.js';
+import { Promtail, PromtailProps } from '../promtail/promtail.js';
+
+/** Props of {@link Logging}. */
+export interface LoggingProps {
+  /**
+   * How long logs are kept (Loki's compactor deletes older ones).
+   * @default Duration.days(7)
+   */
+  readonly retention?: Duration;
+  /** Settings of the Loki service. @default LokiProps defaults */
+  readonly loki?: Omit<LokiProps, 'retention'>;
+  /** Settings of the Promtail service. @default PromtailProps defaults (collects this stack's project) */
+  readonly promtail?: Omit<PromtailProps, 'loki'>;
+  /** The Grafana to provision with the Loki datasource and the logs dashboard. @default a new Grafana */
+  readonly grafana?: Grafana;
+  /**
+   * A Prometheus datasource of the same Grafana: log lines link to the
+   * metrics of their container through it (a derived field).
+   * @default no link to metrics
+   */
+  readonly metrics?: PrometheusDatasource;
+}
+
+/**
+ * Centralized logs for a stack: Loki stores them, Promtail collects every
+ * container of the project through the Docker socket, and Grafana gets the
+ * Loki datasource and the logs dashboard. All wired by typed references.
+ */
+export class Logging extends Construct {
+  public readonly loki: Loki;
+  public readonly promtail: Promtail;
+  public readonly grafana: Grafana;
+  public readonly datasource: LokiDatasource;
+  public readonly dashboard: LogsDashboard;
+
+  constructor(scope: Construct, id: string, props: LoggingProps = {}) {
+    super(scope, id);
+    this.loki = new Loki(this, 'loki', { ...props.loki, retention: props.retention });
+    this.promtail = new Promtail(this, 'promtail', { ...props.promtail, loki: this.loki });
+    this.grafana = props.grafana ?? new Grafana(this, 'grafana');
+    this.datasource = this.grafana.addLokiDatasource({ loki: this.loki, metrics: props.metrics });
+    this.dashboard = this.grafana.addLogsDashboard({ datasource: this.datasource });
+  }
+}

@@ -1,0 +1,3 @@
+export * from './promtail-config-schema.js';
+export * from './promtail-config-file.js';
+export * from './promtail.js';

@@ -1,0 +1,132 @@
+import { Construct } from 'constructs';
+import { IMAGE_LABEL } from '../compose/service.js';
+import { Duration } from '../core/duration.js';
+import { DocumentFile } from '../core/generated-file.js';
+import { checkPromtailConfig } from './promtail-config-schema.js';
+
+/** The Docker socket as Promtail sees it inside its container. */
+export const PROMTAIL_DOCKER_HOST = 'unix:///var/run/docker.sock';
+
+/** Name of the scrape job that discovers the project's containers. */
+export const PROMTAIL_DOCKER_JOB = 'docker';
+
+/**
+ * The meta label under which Docker discovery exposes a container label:
+ * Prometheus replaces every character that is not valid in a label name with `_`.
+ */
+export function dockerLabelMeta(containerLabel: string): string {
+  return `__meta_docker_container_label_${containerLabel.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+}
+
+/**
+ * The labels every log line gets, and where each comes from. Dashboards and
+ * datasources can refer to these names instead of repeating strings.
+ */
+export const PROMTAIL_LOG_LABELS = {
+  /** Container name without Docker's leading `/`. */
+  container: '__meta_docker_container_name',
+  /** Compose service name. */
+  compose_service: dockerLabelMeta('com.docker.compose.service'),
+  /** Compose project name. */
+  compose_project: dockerLabelMeta('com.docker.compose.project'),
+  /** `stdout` or `stderr`. */
+  stream: '__meta_docker_container_log_stream',
+  /** Image reference, from the label every {@link Service} carries. */
+  image: dockerLabelMeta(IMAGE_LABEL),
+} as const;
+
+/** A label Promtail puts on every log line. */
+export type PromtailLogLabel = keyof typeof PROMTAIL_LOG_LABELS;
+
+/** Props of a {@link PromtailConfigFile}. */
+export interface PromtailConfigFileProps {
+  /** Loki's push endpoint, ending in `/loki/api/v1/push`. */
+  readonly pushUrl: string;
+  /** Compose project whose containers are collected (the discovery filter). */
+  readonly project: string;
+  /** Port of Promtail's HTTP server. */
+  readonly port: number;
+  /** Address Promtail's HTTP server listens on. */
+  readonly listenAddress: string;
+  /** Positions file, inside a directory on a volume (a bind-mounted file breaks on rename). */
+  readonly positionsFile: string;
+  /** How often Docker discovery looks for new containers. */
+  readonly refreshInterval: Duration;
+  /**
+   * Output path relative to the stack's directory.
+   * @default 'promtail/promtail-config.yml'
+   */
+  readonly filePath?: string;
+}
+
+/**
+ * Promtail's configuration: collects the logs of every container of one
+ * Compose project through the Docker API and pushes them to Loki. The final
+ * document (after overrides) is checked against {@link PromtailConfigSchema}.
+ */
+export class PromtailConfigFile extends DocumentFile {
+  public readonly pushUrl: string;
+  public readonly project: string;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: PromtailConfigFileProps,
+  ) {
+    super(scope, id, { filePath: props.filePath ?? 'promtail/promtail-config.yml' });
+    this.pushUrl = props.pushUrl;
+    this.project = props.project;
+  }
+
+  protected buildDocument(): unknown {
+    const p = this.props;
+    const relabel = (source: string, target: PromtailLogLabel, regex?: string) => ({
+      source_labels: [source],
+      ...(regex ? { regex } : {}),
+      target_label: target,
+      ...(regex ? { replacement: '$1' } : {}),
+    });
+    const L = PROMTAIL_LOG_LABELS;
+    return {
+      server: {
+        http_listen_address: p.listenAddress,
+        http_listen_port: p.port,
+        grpc_listen_port: 0,
+        // Otherwise /ready answers 500 until a target exists: a project with
+        // no containers yet would leave Promtail unhealthy.
+        health_check_target: false,
+        log_level: 'info',
+      },
+      positions: { filename: p.positionsFile },
+      clients: [{ url: p.pushUrl, batchwait: '1s', batchsize: 1024 * 1024 }],
+      scrape_configs: [
+        {
+          job_name: PROMTAIL_DOCKER_JOB,
+          // The Docker target reads logs through the API, so no `docker: {}`
+          // stage (that one parses json-file log files) is needed.
+          docker_sd_configs: [
+            {
+              host: PROMTAIL_DOCKER_HOST,
+              refresh_interval: p.refreshInterval.toGoString(),
+              filters: [{ name: 'label', values: [`com.docker.compose.project=${p.project}`] }],
+            },
+          ],
+          relabel_configs: [
+            relabel(L.container, 'container', '/?(.*)'),
+            relabel(L.compose_service, 'compose_service'),
+            relabel(L.compose_project, 'compose_project'),
+            relabel(L.stream, 'stream'),
+            relabel(L.image, 'image'),
+          ],
+        },
+      ],
+    };
+  }
+
+  protected override checkDocument(doc: unknown): void {
+    const problems = checkPromtailConfig(doc);
+    if (problems.length) {
+      this.fail(`the Promtail config would not load (check overrides): ${problems.join('; ')}`);
+    }
+  }
+}

@@ -1,0 +1,13 @@
+// The default stack: AIXCL with centralized logs, on host networking as in AIXCL.
+//   npx aixcl-synth                    -> ./out
+//   npx aixcl-synth -c network=bridge  -> the same stack on a bridge network
+import { AixclStack, App, NetworkMode, type StackFileOptions } from 'aixcl-cdk';
+
+export default function ({ context }: StackFileOptions): App {
+  const app = new App();
+  new AixclStack(app, 'aixcl', {
+    projectName: context.project ?? 'aixcl',
+    networkMode: context.network === 'bridge' ? NetworkMode.BRIDGE : NetworkMode.HOST,
+  });
+  return app;
+}
