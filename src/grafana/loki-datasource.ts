@@ -1,0 +1,121 @@
+import { DependencyCondition } from '../compose/service.js';
+import { ConstructError } from '../core/errors.js';
+import { Datasource, GrafanaHost, LokiLike, requireSameStack } from './datasource.js';
+import type { PrometheusDatasource } from './prometheus-datasource.js';
+
+/** Props of {@link Grafana.addLokiDatasource}. */
+export interface LokiDatasourceProps {
+  /** The Loki to query (a typed reference: the URL derives from it). */
+  readonly loki: LokiLike;
+  /** Fixed uid that dashboards reference. @default 'loki' */
+  readonly uid?: string;
+  /** @default 'Loki' ('Loki (<uid>)' for another uid) */
+  readonly name?: string;
+  /**
+   * A Prometheus datasource of the same Grafana: each log line then links to
+   * the CPU of the container that wrote it (cAdvisor's metrics).
+   * @default no link
+   */
+  readonly metrics?: PrometheusDatasource;
+  /** Most log lines Grafana asks for per query. @default 1000 */
+  readonly maxLines?: number;
+}
+
+/** A field Grafana derives from each log line, with a link. */
+export interface DerivedField {
+  /** Name shown in the log details. */
+  readonly name: string;
+  /** `label`: `matcherRegex` selects a LABEL of the line by name; `regex`: its one capture group is taken from the line's text. */
+  readonly matcherType: 'label' | 'regex';
+  readonly matcherRegex: string;
+  /**
+   * With `datasource`, the QUERY for that datasource (e.g. PromQL); without, a link URL.
+   * `${__value.raw}` stands for the field's value. Write `$` plainly: the file escapes it.
+   */
+  readonly url: string;
+  /** The datasource the query runs on (must belong to the same Grafana). @default an external link */
+  readonly datasource?: Datasource;
+  /** Link text. @default Grafana's */
+  readonly urlDisplayLabel?: string;
+}
+
+/** A Loki datasource of a Grafana. */
+export class LokiDatasource extends Datasource {
+  public readonly type = 'loki';
+  /** The Loki it queries. */
+  public readonly loki: LokiLike;
+  /** The metrics datasource log lines link to, if any. */
+  public readonly metrics?: PrometheusDatasource;
+  public readonly maxLines: number;
+  private readonly fields: DerivedField[] = [];
+
+  /** @internal Use {@link Grafana.addLokiDatasource}. */
+  constructor(grafana: GrafanaHost, props: LokiDatasourceProps) {
+    requireSameStack(grafana, props.loki, 'Loki');
+    if (props.metrics && props.metrics.grafana !== grafana) {
+      throw new ConstructError(
+        grafana.node.path,
+        `the metrics datasource ${props.metrics.node.path} belongs to another Grafana (${props.metrics.grafana.node.path}): ` +
+          `a derived field can only use a datasource this Grafana provisions; add a Prometheus datasource to this Grafana`,
+      );
+    }
+    if (props.maxLines !== undefined && (!Number.isInteger(props.maxLines) || props.maxLines < 1)) {
+      throw new ConstructError(grafana.node.path, `maxLines ${props.maxLines} must be a whole number of at least 1`);
+    }
+    const uid = props.uid ?? 'loki';
+    super(grafana, { uid, name: props.name ?? (uid === 'loki' ? 'Loki' : `Loki (${uid})`) });
+    this.loki = props.loki;
+    this.metrics = props.metrics;
+    this.maxLines = props.maxLines ?? 1000;
+    // Grafana must start even when Loki is missing or failing: logs are an optional part.
+    grafana.service.addDependency(props.loki.service, { condition: DependencyCondition.STARTED, required: false });
+    if (props.metrics) {
+      this.addDerivedField({
+        name: 'Container metrics',
+        // Promtail puts the container name in the `container` LABEL (it never appears in the log text).
+        // Grafana tests this regex against label names unanchored: anchor it so `container_id` and the like do not match.
+        matcherType: 'label',
+        matcherRegex: '^container$',
+        datasource: props.metrics,
+        // cAdvisor's `name` label is the container name, i.e. our `container` label.
+        url: 'sum(rate(container_cpu_usage_seconds_total{name="${__value.raw}"}[$__rate_interval]))',
+        urlDisplayLabel: 'CPU of this container',
+      });
+    }
+  }
+
+  /** Adds a derived field (e.g. a link from a label to a query on another datasource). */
+  public addDerivedField(field: DerivedField): void {
+    if (field.datasource && field.datasource.grafana !== this.grafana) {
+      throw new ConstructError(
+        this.node.path,
+        `derived field '${field.name}' uses datasource ${field.datasource.node.path} of another Grafana: use one this Grafana provisions`,
+      );
+    }
+    if (this.fields.some((f) => f.name === field.name)) {
+      throw new ConstructError(this.node.path, `a derived field named '${field.name}' already exists: give each its own name`);
+    }
+    this.fields.push(field);
+  }
+
+  /** The derived fields. */
+  public get derivedFields(): readonly DerivedField[] {
+    return this.fields;
+  }
+
+  /** @internal */
+  public _toProvisioning(): Record<string, unknown> {
+    const jsonData: Record<string, unknown> = { maxLines: this.maxLines };
+    if (this.fields.length) {
+      jsonData.derivedFields = this.fields.map((f) => ({
+        name: f.name,
+        matcherType: f.matcherType,
+        matcherRegex: f.matcherRegex,
+        url: f.url,
+        ...(f.datasource ? { datasourceUid: f.datasource.uid } : {}),
+        ...(f.urlDisplayLabel ? { urlDisplayLabel: f.urlDisplayLabel } : {}),
+      }));
+    }
+    return { ...this.baseProvisioning(this.loki.url), jsonData };
+  }
+}

@@ -1,0 +1,99 @@
+import { Construct } from 'constructs';
+import { Healthcheck } from '../compose/healthcheck.js';
+import { Service } from '../compose/service.js';
+import { Volume } from '../compose/volume.js';
+import { Duration } from '../core/duration.js';
+import { Size } from '../core/size.js';
+import { Stack } from '../core/stack.js';
+import { listenHostPort, probeUrl } from '../services/listen-address.js';
+import { PrometheusConfigFile, ScrapeJob } from './prometheus-config-file.js';
+import { toPrometheusDuration } from './prometheus-duration.js';
+
+/** Where the config file is mounted; `--config.file` points here. */
+const CONFIG_PATH = '/etc/prometheus/prometheus.yml';
+/** The image's data directory, owned by its `nobody` user. */
+const DATA_PATH = '/prometheus';
+
+/** Props of {@link Prometheus}. */
+export interface PrometheusProps {
+  /** @default 'prom/prometheus:v3.5.0' */
+  readonly image?: string;
+  /** @default 'prometheus' */
+  readonly serviceName?: string;
+  /** @default 9090 */
+  readonly port?: number;
+  /** How long samples are kept. @default Duration.days(15) */
+  readonly retention?: Duration;
+  /** How often targets are scraped. @default Duration.seconds(15) */
+  readonly scrapeInterval?: Duration;
+  /** How often rules are evaluated. @default Duration.seconds(15) */
+  readonly evaluationInterval?: Duration;
+  /** @default Size.gibibytes(1) */
+  readonly memoryLimit?: Size;
+}
+
+/**
+ * Prometheus, scraping every service of its stack that declares `metrics`
+ * (itself included): the scrape jobs are derived at synthesis, never listed
+ * by hand.
+ */
+export class Prometheus extends Construct {
+  public readonly service: Service;
+  public readonly config: PrometheusConfigFile;
+  public readonly dataVolume: Volume;
+  public readonly port: number;
+  public readonly retention: Duration;
+
+  constructor(scope: Construct, id: string, props: PrometheusProps = {}) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const serviceName = props.serviceName ?? 'prometheus';
+    this.port = props.port ?? 9090;
+    this.retention = props.retention ?? Duration.days(15);
+    this.config = new PrometheusConfigFile(this, 'Config', {
+      filePath: `${serviceName}/prometheus.yml`,
+      scrapeInterval: props.scrapeInterval,
+      evaluationInterval: props.evaluationInterval,
+    });
+    this.dataVolume = new Volume(this, 'Data', { volumeName: `${serviceName}-data` });
+    this.service = new Service(this, 'Service', {
+      image: props.image ?? 'prom/prometheus:v3.5.0',
+      serviceName,
+      command: [
+        `--config.file=${CONFIG_PATH}`,
+        `--storage.tsdb.path=${DATA_PATH}`,
+        `--storage.tsdb.retention.time=${toPrometheusDuration(this.retention)}`,
+        `--web.listen-address=${listenHostPort(stack, this.port)}`,
+        // No --web.enable-lifecycle: a changed config recreates the container (config hash label) instead.
+      ],
+      ports: [{ containerPort: this.port }],
+      // The image is busybox-based: wget is there. /-/ready turns 200 once the TSDB is open.
+      healthcheck: Healthcheck.command(['wget', '-q', '--spider', probeUrl(stack, this.port, '/-/ready')], {
+        interval: Duration.seconds(10),
+        timeout: Duration.seconds(5),
+        retries: 5,
+        startPeriod: Duration.seconds(30),
+      }),
+      memoryLimit: props.memoryLimit ?? Size.gibibytes(1),
+      metrics: { port: this.port, path: '/metrics' },
+    });
+    this.service.addVolume(this.dataVolume, DATA_PATH);
+    this.service.mountGenerated(this.config, CONFIG_PATH);
+    this.node.addValidation({
+      validate: () =>
+        this.retention.milliseconds < 3_600_000
+          ? [`retention ${this.retention.toGoString()} is below one hour: keep at least Duration.hours(1) (Prometheus writes 2h blocks)`]
+          : [],
+    });
+  }
+
+  /** URL by which other services of the stack (e.g. Grafana) reach Prometheus. */
+  public get url(): string {
+    return this.service.url(this.port);
+  }
+
+  /** Scrapes targets outside the stack; the stack's services are scraped through `ServiceProps.metrics`. */
+  public addScrapeJob(job: ScrapeJob): void {
+    this.config.addScrapeJob(job);
+  }
+}

@@ -1,0 +1,109 @@
+import { Construct } from 'constructs';
+import { Healthcheck } from '../compose/healthcheck.js';
+import { Secret } from '../compose/secret.js';
+import { Service } from '../compose/service.js';
+import { Volume } from '../compose/volume.js';
+import { Duration } from '../core/duration.js';
+import { Image } from '../core/image.js';
+import { Size } from '../core/size.js';
+import { NetworkMode, Stack } from '../core/stack.js';
+import { joinHostPort, probeAddress, unbracket } from './listen-address.js';
+
+/** Props of {@link Postgres}. */
+export interface PostgresProps {
+  /** @default 'postgres:17.6' */
+  readonly image?: string;
+  /** @default 'postgres' */
+  readonly serviceName?: string;
+  /** @default 5432 */
+  readonly port?: number;
+  /** The superuser the image creates on first start. @default 'aixcl' */
+  readonly user?: string;
+  /** The database the image creates on first start. @default 'aixcl' */
+  readonly database?: string;
+  /** The superuser's password. @default Secret.fromEnv('POSTGRES_PASSWORD') */
+  readonly password?: Secret;
+  /** @default Size.gibibytes(1) */
+  readonly memoryLimit?: Size;
+}
+
+/** PostgreSQL, with its data in a named volume. */
+export class Postgres extends Construct {
+  public readonly service: Service;
+  public readonly dataVolume: Volume;
+  public readonly port: number;
+  public readonly user: string;
+  public readonly database: string;
+  public readonly password: Secret;
+  /** Where the data volume is mounted: it moved in the 18 image. */
+  public readonly dataDirectory: string;
+
+  constructor(scope: Construct, id: string, props: PostgresProps = {}) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const serviceName = props.serviceName ?? 'postgres';
+    const image = Image.of(props.image ?? 'postgres:17.6');
+    this.port = props.port ?? 5432;
+    this.user = props.user ?? 'aixcl';
+    this.database = props.database ?? 'aixcl';
+    this.password = props.password ?? Secret.fromEnv('POSTGRES_PASSWORD');
+    // Images up to 17 keep PGDATA in /var/lib/postgresql/data; 18 moved the volume to /var/lib/postgresql and
+    // refuses to start with a mount on the old path. A tag without a version (latest) is 18 or later.
+    const before18 = (image.compareVersion('18.0.0') ?? 0) < 0;
+    this.dataDirectory = before18 ? '/var/lib/postgresql/data' : '/var/lib/postgresql';
+    this.dataVolume = new Volume(this, 'Data', { volumeName: `${serviceName}-data` });
+
+    const environment: Record<string, string | Secret> = {
+      POSTGRES_USER: this.user,
+      POSTGRES_DB: this.database,
+      POSTGRES_PASSWORD: this.password,
+    };
+    // The server and the entrypoint's temporary init server both read PGPORT.
+    if (this.port !== 5432) environment.PGPORT = String(this.port);
+    this.service = new Service(this, 'Service', {
+      image: image.ref,
+      serviceName,
+      // On host networking the server is on the host itself: listen on the bind address only. On a bridge the
+      // image's default (all addresses of the container) is right.
+      command: stack.networkMode === NetworkMode.HOST ? ['postgres', '-c', `listen_addresses=${unbracket(stack.bindAddress)}`] : undefined,
+      environment,
+      ports: [{ containerPort: this.port }],
+      // Over TCP, so the check fails while the entrypoint's init server (socket only) runs.
+      healthcheck: Healthcheck.command(
+        ['pg_isready', '-U', this.user, '-d', this.database, '-h', probeAddress(stack), '-p', String(this.port)],
+        { interval: Duration.seconds(5), timeout: Duration.seconds(5), retries: 10, startPeriod: Duration.seconds(30) },
+      ),
+      memoryLimit: props.memoryLimit ?? Size.gibibytes(1),
+    });
+    this.service.addVolume(this.dataVolume, this.dataDirectory);
+    this.node.addValidation({
+      validate: () =>
+        (
+          [
+            ['user', this.user],
+            ['database', this.database],
+          ] as const
+        )
+          .filter(([, v]) => !/^[a-z_][a-z0-9_]{0,62}$/.test(v))
+          .map(
+            ([what, v]) =>
+              `${what} '${v}' is not a plain PostgreSQL identifier: use lower-case letters, digits and '_' (other names need quoting everywhere they are used)`,
+          ),
+    });
+  }
+
+  /** Host name by which other services of the stack reach the database. */
+  public get hostname(): string {
+    return this.service.hostname;
+  }
+
+  /** `host:port` by which other services of the stack reach the database. */
+  public get address(): string {
+    return joinHostPort(this.service.hostname, this.port);
+  }
+
+  /** A `postgresql://` URL for other services, without the password (pass that as a secret). */
+  public get url(): string {
+    return `postgresql://${this.user}@${this.address}/${this.database}`;
+  }
+}
