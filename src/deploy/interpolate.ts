@@ -1,0 +1,148 @@
+import { DeployError } from './errors.js';
+
+/** Variables available to interpolation (undefined = unset). */
+export type Variables = Readonly<Record<string, string | undefined>>;
+
+/** A `${VAR:?message}` whose variable is missing. */
+export interface MissingVariable {
+  readonly variable: string;
+  readonly message: string;
+  /** Where in the document, e.g. `services.grafana.environment.GF_SECURITY_ADMIN_PASSWORD`. */
+  readonly path: string;
+}
+
+/** What {@link interpolateDocument} found besides the result. */
+export interface InterpolationReport {
+  /** Required variables that are unset or empty. */
+  readonly missing: MissingVariable[];
+  /** Plain `${VAR}` references to unset variables (replaced by ''), as Compose warns about them. */
+  readonly unset: string[];
+}
+
+/**
+ * Replaces `${VAR}` references in every string value of a compose document
+ * (keys are left alone), with Compose's rules: `$$` is a literal `$`,
+ * `${VAR:-default}`, `${VAR-default}`, `${VAR:?error}`, `${VAR?error}`,
+ * `${VAR:+alt}`, `${VAR+alt}`, `$VAR`; defaults may nest.
+ * @throws DeployError naming every required variable that is missing, and on malformed references
+ */
+export function interpolateDocument<T>(doc: T, vars: Variables): { value: T; report: InterpolationReport } {
+  const missing: MissingVariable[] = [];
+  const unset = new Set<string>();
+  const walk = (v: unknown, path: string): unknown => {
+    if (typeof v === 'string') return interpolateString(v, vars, { path, missing, unset });
+    if (Array.isArray(v)) return v.map((x, i) => walk(x, `${path}[${i}]`));
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, path ? `${path}.${k}` : k)]));
+    }
+    return v;
+  };
+  const value = walk(doc, '') as T;
+  if (missing.length) throw missingVariablesError(missing);
+  return { value, report: { missing, unset: [...unset].sort() } };
+}
+
+/** The error for missing required variables: all of them at once, with where each is used. */
+export function missingVariablesError(missing: readonly MissingVariable[]): DeployError {
+  const byVar = new Map<string, MissingVariable[]>();
+  for (const m of missing) byVar.set(m.variable, [...(byVar.get(m.variable) ?? []), m]);
+  const lines = [...byVar].map(([name, uses]) => {
+    const services = [...new Set(uses.map((u) => /^services\.([^.[]+)/.exec(u.path)?.[1]).filter(Boolean))];
+    const where = services.length ? ` (used by ${services.join(', ')})` : ` (at ${uses[0].path})`;
+    return `  ${name}: ${uses[0].message || 'must be set'}${where}`;
+  });
+  return new DeployError(
+    `${byVar.size === 1 ? 'a required variable is' : `${byVar.size} required variables are`} not set; nothing was changed:\n${lines.join('\n')}\n` +
+      `Set ${byVar.size === 1 ? 'it' : 'them'} in the environment or in a .env file in the current directory.`,
+  );
+}
+
+interface Context {
+  readonly path: string;
+  readonly missing: MissingVariable[];
+  readonly unset: Set<string>;
+}
+
+/** Interpolates one string (see {@link interpolateDocument}). */
+export function interpolateString(s: string, vars: Variables, ctx: Context = { path: '', missing: [], unset: new Set() }): string {
+  let out = '';
+  let i = 0;
+  while (i < s.length) {
+    const c = s[i];
+    if (c !== '$') {
+      out += c;
+      i++;
+      continue;
+    }
+    const n = s[i + 1];
+    if (n === '$') {
+      out += '$';
+      i += 2;
+    } else if (n === '{') {
+      const end = closingBrace(s, i + 2);
+      if (end < 0) throw invalid(s, ctx);
+      out += expandBraced(s.slice(i + 2, end), vars, ctx, s);
+      i = end + 1;
+    } else if (n !== undefined && /[A-Za-z_]/.test(n)) {
+      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(s.slice(i + 1))!;
+      const v = vars[m[0]];
+      if (v === undefined) ctx.unset.add(m[0]);
+      out += v ?? '';
+      i += 1 + m[0].length;
+    } else {
+      throw invalid(s, ctx);
+    }
+  }
+  return out;
+}
+
+function closingBrace(s: string, from: number): number {
+  let depth = 0;
+  for (let i = from; i < s.length; i++) {
+    if (s[i] === '$' && s[i + 1] === '$') i++;
+    else if (s[i] === '$' && s[i + 1] === '{') {
+      depth++;
+      i++;
+    } else if (s[i] === '}') {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return -1;
+}
+
+function expandBraced(inner: string, vars: Variables, ctx: Context, whole: string): string {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([\s\S]*))?$/.exec(inner);
+  if (!m) throw invalid(whole, ctx);
+  const [, name, op, arg = ''] = m;
+  const value = vars[name];
+  const set = value !== undefined;
+  const nonEmpty = set && value !== '';
+  const sub = () => interpolateString(arg, vars, ctx);
+  switch (op) {
+    case undefined:
+      if (!set) ctx.unset.add(name);
+      return value ?? '';
+    case ':-':
+      return nonEmpty ? value! : sub();
+    case '-':
+      return set ? value! : sub();
+    case ':?':
+    case '?':
+      if (op === ':?' ? nonEmpty : set) return value!;
+      ctx.missing.push({ variable: name, message: sub(), path: ctx.path });
+      return '';
+    case ':+':
+      return nonEmpty ? sub() : '';
+    case '+':
+      return set ? sub() : '';
+    default:
+      throw invalid(whole, ctx);
+  }
+}
+
+function invalid(s: string, ctx: Context): DeployError {
+  return new DeployError(
+    `invalid interpolation in ${ctx.path || 'the compose file'}: '${s}' (write a literal $ as $$, a variable as \${NAME})`,
+  );
+}

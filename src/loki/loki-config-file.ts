@@ -1,0 +1,153 @@
+import { Construct } from 'constructs';
+import { Duration } from '../core/duration.js';
+import { DocumentFile } from '../core/generated-file.js';
+import type { ImageVersion } from '../core/image.js';
+import { LOKI_REFERENCE_VERSION } from './loki-config-reference.js';
+import { checkLokiConfig, type LokiConfigDocument } from './loki-config-schema.js';
+
+/** Where the data of Loki lives in its container (a named volume is mounted there). */
+export const LOKI_DATA_DIR = '/loki';
+
+/**
+ * First day of the one schema period. A fixed day in the past keeps the file
+ * deterministic; it must never change for an existing volume, since Loki finds
+ * stored data through it.
+ */
+export const LOKI_SCHEMA_FROM = '2024-01-01';
+
+/** Props of a {@link LokiConfigFile}. */
+export interface LokiConfigFileProps {
+  /**
+   * Path of the file in the output directory.
+   * @default 'loki/loki-config.yml'
+   */
+  readonly filePath?: string;
+  /** HTTP port (push, query, /ready, /metrics). */
+  readonly httpPort: number;
+  /** gRPC port (Loki's components talk to each other over it, even in one process). */
+  readonly grpcPort: number;
+  /** Address Loki listens on: `0.0.0.0` in a container of its own, the bind address on host networking. */
+  readonly listenAddress: string;
+  /** How long logs are kept. At least 24h. */
+  readonly retention: Duration;
+  /**
+   * Version of the Loki that reads the file (decides which top-level blocks are known).
+   * @default the version the schema was written from
+   */
+  readonly version?: ImageVersion;
+}
+
+/**
+ * The configuration of a single-binary Loki 3: TSDB index and chunks on the
+ * local filesystem, retention by the compactor, no multi-tenancy. The final
+ * document (after {@link addOverride}) is checked against Loki's configuration
+ * reference, so a key Loki would refuse at startup fails synthesis instead.
+ */
+export class LokiConfigFile extends DocumentFile {
+  private readonly props: LokiConfigFileProps;
+
+  constructor(scope: Construct, id: string, props: LokiConfigFileProps) {
+    super(scope, id, { filePath: props.filePath ?? 'loki/loki-config.yml' });
+    this.props = props;
+  }
+
+  protected buildDocument(): LokiConfigDocument {
+    const { httpPort, grpcPort, retention } = this.props;
+    const listen = stripBrackets(this.props.listenAddress);
+    const retentionString = retention.toGoString();
+    // Accepting lines older than the retention would only have the compactor delete them again.
+    const maxAge = Math.min(retention.milliseconds, Duration.days(7).milliseconds);
+    return {
+      // One tenant ('fake'): a local stack has no X-Scope-OrgID to send.
+      auth_enabled: false,
+      server: {
+        http_listen_address: listen,
+        http_listen_port: httpPort,
+        grpc_listen_address: listen,
+        grpc_listen_port: grpcPort,
+        log_level: 'info',
+      },
+      common: {
+        // The address put in the ring, which Loki dials over gRPC to reach itself:
+        // loopback unless it listens on one address only (host networking on a LAN address).
+        instance_addr: isWildcard(listen) ? '127.0.0.1' : listen,
+        path_prefix: LOKI_DATA_DIR,
+        storage: {
+          filesystem: {
+            chunks_directory: `${LOKI_DATA_DIR}/chunks`,
+            rules_directory: `${LOKI_DATA_DIR}/rules`,
+          },
+        },
+        replication_factor: 1,
+        ring: { kvstore: { store: 'inmemory' } },
+      },
+      schema_config: {
+        configs: [
+          {
+            from: LOKI_SCHEMA_FROM,
+            // tsdb + v13: what structured metadata and retention need; the index period must be 24h for both.
+            store: 'tsdb',
+            object_store: 'filesystem',
+            schema: 'v13',
+            index: { prefix: 'index_', period: '24h' },
+          },
+        ],
+      },
+      compactor: {
+        working_directory: `${LOKI_DATA_DIR}/compactor`,
+        compaction_interval: '10m',
+        retention_enabled: true,
+        // Time to undo a retention change before chunks are really deleted (Loki's default, written out).
+        retention_delete_delay: '2h',
+        // Required with retention_enabled: Loki refuses to start without it.
+        delete_request_store: 'filesystem',
+      },
+      limits_config: {
+        retention_period: retentionString,
+        // Never offer queries over a range whose logs are already deleted.
+        max_query_lookback: retentionString,
+        reject_old_samples: true,
+        reject_old_samples_max_age: Duration.millis(maxAge).toGoString(),
+        // Needs tsdb + v13 (above); Loki 3's default, written out so the schema rule is visible.
+        allow_structured_metadata: true,
+        // Sized for one machine, one tenant and one collector:
+        // twice Loki's 4 MB/s (burst 6 MB) so a collector catching up after a restart is not
+        // throttled with 429s, still far below what fills a 512 MiB Loki.
+        ingestion_rate_mb: 8,
+        ingestion_burst_size_mb: 16,
+        per_stream_rate_limit: '4MB',
+        per_stream_rate_limit_burst: '16MB',
+        // Loki's default; a handful of containers use a few dozen streams, so hitting it means a
+        // label with unbounded values (e.g. a container id) crept in.
+        max_global_streams_per_user: 5000,
+        // A very long line (a dumped prompt, a stack of JSON) is cut rather than dropped with its batch.
+        max_line_size: '256KB',
+        max_line_size_truncate: true,
+        // Cluster-sized defaults (32 and 128) only queue work a 2-core machine cannot run at once.
+        max_query_parallelism: 8,
+        tsdb_max_query_parallelism: 16,
+        // Loki's defaults, written out: Grafana asks for 1000 lines by default.
+        max_entries_limit_per_query: 5000,
+        max_query_series: 500,
+      },
+      // Loki reports usage statistics to Grafana Labs by default; a local stack sends nothing out.
+      analytics: { reporting_enabled: false },
+    };
+  }
+
+  protected override checkDocument(doc: unknown): void {
+    const problems = checkLokiConfig(doc, { version: this.props.version });
+    if (problems.length) {
+      const v = this.props.version ? `${this.props.version.major}.${this.props.version.minor}` : LOKI_REFERENCE_VERSION;
+      this.fail(`the Loki configuration would not load in Loki ${v} (check addOverride calls): ${problems.join('; ')}`);
+    }
+  }
+}
+
+function stripBrackets(addr: string): string {
+  return addr.replace(/^\[(.*)\]$/, '$1');
+}
+
+function isWildcard(addr: string): boolean {
+  return addr === '0.0.0.0' || addr === '::' || addr === '';
+}

@@ -1,0 +1,195 @@
+import { Construct } from 'constructs';
+import { Healthcheck } from '../compose/healthcheck.js';
+import { Service } from '../compose/service.js';
+import { Volume } from '../compose/volume.js';
+import { Duration } from '../core/duration.js';
+import { Size } from '../core/size.js';
+import { Stack } from '../core/stack.js';
+import { LOKI_DATA_DIR, LokiConfigFile } from './loki-config-file.js';
+import { lokiHealthcheck } from './loki-healthcheck.js';
+
+const LOKI = Symbol.for('aixcl-cdk.Loki');
+
+/** The image used when none is given. */
+export const DEFAULT_LOKI_IMAGE = 'grafana/loki:3.7.6';
+
+/**
+ * The uid Loki runs as in the official images. A named volume (as used here)
+ * is writable by it; a bind-mounted host directory must be owned by it.
+ */
+export const LOKI_UID = 10001;
+
+/** Loki's gRPC port, used by its components to talk to each other inside the one process. */
+export const LOKI_GRPC_PORT = 9096;
+
+/** Where the generated configuration is mounted in the container. */
+const CONFIG_PATH = '/etc/loki/config.yml';
+
+/** Below this, Loki (about 90 MiB idle) is OOM-killed under a burst of pushes or one large query. */
+const MIN_MEMORY = Size.mebibytes(256);
+
+/** Props of a {@link Loki}. */
+export interface LokiProps {
+  /**
+   * Loki image. Pin a version: the healthcheck is chosen by it.
+   * @default 'grafana/loki:3.7.6'
+   */
+  readonly image?: string;
+  /**
+   * Name of the compose service (and host name on a bridge network).
+   * @default 'loki'
+   */
+  readonly serviceName?: string;
+  /**
+   * HTTP port: push, query, `/ready` and `/metrics`.
+   * @default 3100
+   */
+  readonly port?: number;
+  /**
+   * How long logs are kept before the compactor deletes them (at least 24h).
+   * Queries cannot look further back than this either.
+   * @default Duration.days(7)
+   */
+  readonly retention?: Duration;
+  /**
+   * Memory limit of the container. Go's garbage collector is told to stay
+   * within 80% of it (GOMEMLIMIT). At least 256 MiB.
+   * @default Size.mebibytes(512)
+   */
+  readonly memoryLimit?: Size;
+}
+
+/**
+ * Grafana Loki as a single binary: stores the stack's logs on a named volume,
+ * with retention, a healthcheck that works in the chosen image, and metrics
+ * for Prometheus. Log collectors point at it with a typed reference and
+ * {@link registerCollector}; a Loki that nothing ships to is an error.
+ */
+export class Loki extends Construct {
+  /** True for Loki constructs, across copies of this library. */
+  public static isLoki(x: unknown): x is Loki {
+    return typeof x === 'object' && x !== null && LOKI in x;
+  }
+
+  /** The compose service. */
+  public readonly service: Service;
+  /** The configuration file, at `<serviceName>/loki-config.yml`. */
+  public readonly config: LokiConfigFile;
+  /** The named volume on `/loki` (chunks, index, WAL, compactor state). */
+  public readonly dataVolume: Volume;
+  /** HTTP port. */
+  public readonly port: number;
+  /** How long logs are kept. */
+  public readonly retention: Duration;
+  /** Memory limit of the container. */
+  public readonly memoryLimit: Size;
+
+  private readonly collectorList: Construct[] = [];
+  private readonly healthcheckProblem?: string;
+
+  constructor(scope: Construct, id: string, props: LokiProps = {}) {
+    super(scope, id);
+    Object.defineProperty(this, LOKI, { value: true });
+    const stack = Stack.of(this);
+    const serviceName = props.serviceName ?? 'loki';
+    this.port = props.port ?? 3100;
+    this.retention = props.retention ?? Duration.days(7);
+    this.memoryLimit = props.memoryLimit ?? Size.mebibytes(512);
+
+    this.service = new Service(this, 'Service', {
+      image: props.image ?? DEFAULT_LOKI_IMAGE,
+      serviceName,
+      command: [`-config.file=${CONFIG_PATH}`],
+      environment: { GOMEMLIMIT: goMemLimit(this.memoryLimit) },
+      ports: [
+        { containerPort: this.port },
+        // Not published: only Loki itself dials it, but on host networking it still takes the port.
+        { containerPort: LOKI_GRPC_PORT, publish: false },
+      ],
+      memoryLimit: this.memoryLimit,
+      metrics: { port: this.port, path: '/metrics' },
+    });
+
+    this.config = new LokiConfigFile(this, 'Config', {
+      filePath: `${serviceName}/loki-config.yml`,
+      httpPort: this.port,
+      grpcPort: LOKI_GRPC_PORT,
+      listenAddress: stack.listenAddress,
+      retention: this.retention,
+      version: this.service.image.version,
+    });
+    this.service.mountGenerated(this.config, CONFIG_PATH);
+
+    this.dataVolume = new Volume(this, 'data', { volumeName: `${serviceName}-data` });
+    this.service.addVolume(this.dataVolume, LOKI_DATA_DIR);
+
+    const choice = lokiHealthcheck(this.service.image, { listenAddress: stack.listenAddress, port: this.port });
+    if (choice.healthcheck) this.service.setHealthcheck(choice.healthcheck);
+    else this.healthcheckProblem = choice.problem;
+
+    this.node.addValidation({ validate: () => this.validateLoki() });
+  }
+
+  /** Base URL by which other services of the stack reach Loki: `http://loki:3100` (bridge), `http://localhost:3100` (host). */
+  public get url(): string {
+    return this.service.url(this.port);
+  }
+
+  /** URL that log collectors push to. */
+  public get pushUrl(): string {
+    return `${this.url}/loki/api/v1/push`;
+  }
+
+  /** The healthcheck chosen for the image, if one can work in it. */
+  public get healthcheck(): Healthcheck | undefined {
+    return this.service.healthcheck;
+  }
+
+  /** Records a log collector that pushes into this Loki (a collector calls this with itself). */
+  public registerCollector(collector: Construct): void {
+    if (!this.collectorList.includes(collector)) this.collectorList.push(collector);
+  }
+
+  /** The log collectors that push into this Loki. */
+  public get collectors(): readonly Construct[] {
+    return [...this.collectorList];
+  }
+
+  private validateLoki(): string[] {
+    const errors: string[] = [];
+    if (this.healthcheckProblem) errors.push(this.healthcheckProblem);
+    if (this.retention.milliseconds < Duration.days(1).milliseconds) {
+      errors.push(
+        `retention of ${this.retention.toGoString()} is below Loki's minimum of 24h (the compactor deletes whole days of index): ` +
+          `use Duration.days(1) or more`,
+      );
+    }
+    if (this.memoryLimit.bytes < MIN_MEMORY.bytes) {
+      errors.push(
+        `memoryLimit of ${this.memoryLimit.toComposeString()} is too small: Loki idles near 90 MiB and gets OOM-killed ` +
+          `under load (a burst of pushes, a large query): give it at least 256 MiB, e.g. Size.mebibytes(512)`,
+      );
+    }
+    if (this.port === LOKI_GRPC_PORT) {
+      errors.push(`port ${this.port} is Loki's gRPC port: give the HTTP port another number (3100 is usual)`);
+    }
+    if (this.collectorList.length === 0) {
+      errors.push('Loki has no log collector pushing to it: add a Promtail with { loki: <this> }');
+    }
+    const stack = Stack.of(this);
+    for (const c of this.collectorList) {
+      if (Stack.of(c) !== stack) {
+        errors.push(
+          `[${c.node.path}] pushes to ${this.node.path}, which is in another stack and not reachable by its URL: ` +
+            `give it a Loki of its own stack`,
+        );
+      }
+    }
+    return errors;
+  }
+}
+
+/** 80% of the limit, in whole MiB: the rest is headroom for what Go's heap limit does not count. */
+function goMemLimit(limit: Size): string {
+  return Size.mebibytes(Math.floor((limit.bytes * 0.8) / 1024 ** 2)).toGoMemLimit();
+}

@@ -1,0 +1,61 @@
+import { Construct } from 'constructs';
+import { Healthcheck } from '../compose/healthcheck.js';
+import { Service } from '../compose/service.js';
+import { Duration } from '../core/duration.js';
+import { Size } from '../core/size.js';
+import { Stack } from '../core/stack.js';
+import { listenHostPort, probeUrl } from './listen-address.js';
+
+/** Props of {@link NodeExporter}. */
+export interface NodeExporterProps {
+  /** @default 'prom/node-exporter:v1.9.1' */
+  readonly image?: string;
+  /** @default 'node-exporter' */
+  readonly serviceName?: string;
+  /** @default 9100 */
+  readonly port?: number;
+  /**
+   * Share the host's PID namespace, as node_exporter's docs do for a
+   * containerized exporter, so /host/proc is read from the host's view.
+   * @default true
+   */
+  readonly hostPid?: boolean;
+  /** @default Size.mebibytes(128) */
+  readonly memoryLimit?: Size;
+}
+
+/** Prometheus's node exporter: CPU, memory, disk and network metrics of the host. */
+export class NodeExporter extends Construct {
+  public readonly service: Service;
+  public readonly port: number;
+
+  constructor(scope: Construct, id: string, props: NodeExporterProps = {}) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.port = props.port ?? 9100;
+    this.service = new Service(this, 'Service', {
+      image: props.image ?? 'prom/node-exporter:v1.9.1',
+      serviceName: props.serviceName ?? 'node-exporter',
+      // Arguments to the image's entrypoint (/bin/node_exporter).
+      command: ['--path.rootfs=/host', `--web.listen-address=${listenHostPort(stack, this.port)}`],
+      ports: [{ containerPort: this.port }],
+      // The image is busybox-based: wget is there.
+      healthcheck: Healthcheck.command(['wget', '-q', '--spider', probeUrl(stack, this.port, '/metrics')], {
+        interval: Duration.seconds(15),
+        timeout: Duration.seconds(5),
+        retries: 5,
+        startPeriod: Duration.seconds(5),
+      }),
+      memoryLimit: props.memoryLimit ?? Size.mebibytes(128),
+      metrics: { port: this.port, path: '/metrics' },
+    });
+    // The host's root, read-only; --path.rootfs makes the exporter read /proc, /sys and mounts under it.
+    this.service.addBind('/', '/host', { readOnly: true });
+    if (props.hostPid ?? true) this.service.addOverride('pid', 'host');
+  }
+
+  /** URL of the exporter for other services of the stack. */
+  public get url(): string {
+    return this.service.url(this.port);
+  }
+}

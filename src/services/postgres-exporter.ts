@@ -1,0 +1,65 @@
+import { Construct } from 'constructs';
+import { Healthcheck } from '../compose/healthcheck.js';
+import { DependencyCondition, Service } from '../compose/service.js';
+import { Duration } from '../core/duration.js';
+import { Size } from '../core/size.js';
+import { Stack } from '../core/stack.js';
+import { listenHostPort, probeUrl } from './listen-address.js';
+import { Postgres } from './postgres.js';
+
+/** Props of {@link PostgresExporter}. */
+export interface PostgresExporterProps {
+  /** The database to export metrics of; its address, user and password are taken from it. */
+  readonly postgres: Postgres;
+  /** @default 'prometheuscommunity/postgres-exporter:v0.17.1' */
+  readonly image?: string;
+  /** @default 'postgres-exporter' */
+  readonly serviceName?: string;
+  /** @default 9187 */
+  readonly port?: number;
+  /** @default Size.mebibytes(128) */
+  readonly memoryLimit?: Size;
+}
+
+/** Prometheus's PostgreSQL exporter, wired to the stack's {@link Postgres}. */
+export class PostgresExporter extends Construct {
+  public readonly service: Service;
+  public readonly port: number;
+  public readonly postgres: Postgres;
+
+  constructor(scope: Construct, id: string, props: PostgresExporterProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const pg = props.postgres;
+    this.port = props.port ?? 9187;
+    this.postgres = pg;
+    this.service = new Service(this, 'Service', {
+      image: props.image ?? 'prometheuscommunity/postgres-exporter:v0.17.1',
+      serviceName: props.serviceName ?? 'postgres-exporter',
+      // Arguments to the image's entrypoint (/bin/postgres_exporter).
+      command: [`--web.listen-address=${listenHostPort(stack, this.port)}`],
+      environment: {
+        // Derived from the Postgres construct, so a renamed service, another port or host networking cannot leave it stale.
+        DATA_SOURCE_URI: `${pg.address}/${pg.database}?sslmode=disable`,
+        DATA_SOURCE_USER: pg.user,
+        DATA_SOURCE_PASS: pg.password,
+      },
+      ports: [{ containerPort: this.port }],
+      // The image is busybox-based: wget is there.
+      healthcheck: Healthcheck.command(['wget', '-q', '--spider', probeUrl(stack, this.port, '/metrics')], {
+        interval: Duration.seconds(15),
+        timeout: Duration.seconds(5),
+        retries: 5,
+        startPeriod: Duration.seconds(10),
+      }),
+      memoryLimit: props.memoryLimit ?? Size.mebibytes(128),
+      metrics: { port: this.port, path: '/metrics' },
+    });
+    this.service.addDependency(pg.service, { condition: DependencyCondition.HEALTHY });
+  }
+
+  /** URL of the exporter for other services of the stack. */
+  public get url(): string {
+    return this.service.url(this.port);
+  }
+}
