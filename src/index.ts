@@ -18,3 +18,6 @@ export * from './compose/service.js';
 export * from './compose/compose-file.js';
 export * from './compose/compose-schema.js';
 export * from './core/stack-file.js';
+// Logs
+export * from './loki/index.js';
+export * from './promtail/index.js';

@@ -10,7 +10,7 @@ import { Duration } from '../src/core/duration.js';
 import { Size } from '../src/core/size.js';
 import { NetworkMode, Stack, StackProps } from '../src/core/stack.js';
 import { Testing } from '../src/core/testing.js';
-import { Loki } from './promtail-loki-stand-in.js';
+import { Loki } from '../src/loki/index.js';
 import {
   checkPromtailConfig,
   dockerLabelMeta,
@@ -277,8 +277,10 @@ describe('Promtail validation', () => {
     const logs = new Stack(app, 'logs');
     const other = new Stack(app, 'other');
     const loki = new Loki(logs, 'loki');
+    new Promtail(logs, 'promtail', { loki });
     new Promtail(other, 'promtail', { loki });
     const msg = synthError(other);
+    assert.match(msg, /^1 problem in the stack/);
     assert.match(
       msg,
       /\[other\/promtail\] pushes to logs\/loki, which is in another stack \(logs\): its URL does not resolve from this stack; create the Loki in this stack \(other\) and pass that one/,

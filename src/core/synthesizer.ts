@@ -80,7 +80,9 @@ export function synthesize(root: Construct): SynthesizedStack[] {
     files.push(fileOf(MANIFEST_FILE, JSON.stringify(manifest, null, 2) + '\n'));
     result.push({ stack, projectName: stack.projectName, directory: stacks.length > 1 ? stack.projectName : '', files });
   }
-  if (problems.length) throw new ValidationError(problems);
+  // A file that fails to render is also rendered by whoever hashes it (the compose file): report it once.
+  const unique = [...new Map(problems.map((p) => [`${p.path}\0${p.message}`, p])).values()];
+  if (unique.length) throw new ValidationError(unique);
   return result;
 }
 

@@ -1,5 +1,5 @@
 import { Stack } from '../core/stack.js';
-import { GrafanaHost } from './datasource.js';
+import { GrafanaHost } from './datasource-base.js';
 import { ProvisioningFile } from './provisioning-file.js';
 
 const ID = 'DashboardProviderFile';

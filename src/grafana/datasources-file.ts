@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DATASOURCE_UID_PATTERN, GrafanaHost } from './datasource.js';
+import { DATASOURCE_UID_PATTERN, GrafanaHost } from './datasource-base.js';
 import { ProvisioningFile } from './provisioning-file.js';
 
 const ID = 'DatasourcesFile';

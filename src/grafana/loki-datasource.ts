@@ -1,6 +1,6 @@
 import { DependencyCondition } from '../compose/service.js';
 import { ConstructError } from '../core/errors.js';
-import { Datasource, GrafanaHost, LokiLike, requireSameStack } from './datasource.js';
+import { Datasource, GrafanaHost, LokiLike, requireSameStack } from './datasource-base.js';
 import type { PrometheusDatasource } from './prometheus-datasource.js';
 
 /** Props of {@link Grafana.addLokiDatasource}. */

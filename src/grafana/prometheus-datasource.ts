@@ -1,5 +1,4 @@
-import type { Duration } from '../core/duration.js';
-import { Datasource, GrafanaHost, PrometheusLike, requireSameStack } from './datasource.js';
+import { Datasource, GrafanaHost, PrometheusLike, requireSameStack } from './datasource-base.js';
 
 /** Props of {@link Grafana.addPrometheusDatasource}. */
 export interface PrometheusDatasourceProps {
@@ -30,13 +29,10 @@ export class PrometheusDatasource extends Datasource {
   /** @internal */
   public _toProvisioning(): Record<string, unknown> {
     // $__rate_interval is computed from the scrape interval: tell Grafana the real one when Prometheus exposes it.
-    const scrape = (this.prometheus as { scrapeInterval?: Duration }).scrapeInterval;
+    const scrape = this.prometheus.config?.scrapeInterval;
     return {
       ...this.baseProvisioning(this.prometheus.url),
-      jsonData: {
-        httpMethod: 'POST',
-        ...(scrape && typeof scrape.toGoString === 'function' ? { timeInterval: scrape.toGoString() } : {}),
-      },
+      jsonData: { httpMethod: 'POST', ...(scrape ? { timeInterval: scrape.toGoString() } : {}) },
     };
   }
 }

@@ -98,8 +98,10 @@ const LEAVES: Readonly<Record<string, () => z.ZodType>> = {
   string: () => scalar,
   int: () => z.union([z.number().int(), z.string()], { error: 'must be a whole number or a size such as 64MB' }),
   float: () => z.number({ error: 'must be a number' }),
-  duration: () =>
-    z.union([z.literal(0), z.string().regex(DURATION_RE)], { error: 'must be a duration such as 30s, 10m, 24h or 7d' }),
+  duration: () => {
+    const error = 'must be a duration such as 30s, 10m, 24h or 7d';
+    return z.union([z.literal(0), z.string().regex(DURATION_RE, { error })], { error });
+  },
   'string[]': () => z.array(scalar, { error: 'must be a list of strings' }),
   list: () => z.array(z.unknown(), { error: 'must be a list' }),
   map: () => z.record(z.string(), z.unknown(), { error: 'must be a mapping' }),
@@ -274,12 +276,26 @@ export function createLokiConfigSchema(options: LokiConfigSchemaOptions = {}): z
 /** The schema for the reference version of Loki ({@link LOKI_REFERENCE_VERSION}). */
 export const lokiConfigSchema: z.ZodType<LokiConfigDocument> = createLokiConfigSchema();
 
+const byMinor = new Map<string, z.ZodType<LokiConfigDocument>>();
+
+/** One schema per minor version: building one walks the whole reference. */
+function schemaFor(version?: ImageVersion): z.ZodType<LokiConfigDocument> {
+  if (!version) return lokiConfigSchema;
+  const key = `${version.major}.${version.minor}`;
+  let schema = byMinor.get(key);
+  if (!schema) {
+    schema = createLokiConfigSchema({ version });
+    byMinor.set(key, schema);
+  }
+  return schema;
+}
+
 /**
  * Checks a Loki configuration document.
  * @returns one message per problem, each naming the key path and the fix; empty when valid
  */
 export function checkLokiConfig(doc: unknown, options: LokiConfigSchemaOptions = {}): string[] {
-  const schema = options.version ? createLokiConfigSchema(options) : lokiConfigSchema;
+  const schema = schemaFor(options.version);
   const result = schema.safeParse(doc);
   if (result.success) return [];
   const version = options.version ? `${options.version.major}.${options.version.minor}` : LOKI_REFERENCE_VERSION;

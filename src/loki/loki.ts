@@ -178,7 +178,7 @@ export class Loki extends Construct {
     }
     const stack = Stack.of(this);
     for (const c of this.collectorList) {
-      if (Stack.of(c) !== stack) {
+      if (stackOf(c) !== stack) {
         errors.push(
           `[${c.node.path}] pushes to ${this.node.path}, which is in another stack and not reachable by its URL: ` +
             `give it a Loki of its own stack`,
@@ -187,6 +187,10 @@ export class Loki extends Construct {
     }
     return errors;
   }
+}
+
+function stackOf(c: Construct): Stack | undefined {
+  return c.node.scopes.filter(Stack.isStack).pop();
 }
 
 /** 80% of the limit, in whole MiB: the rest is headroom for what Go's heap limit does not count. */

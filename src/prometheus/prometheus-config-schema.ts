@@ -91,10 +91,11 @@ const httpClientFields = {
 const relabelConfig = z.strictObject({
   source_labels: z.array(labelName).optional(),
   separator: z.string().optional(),
-  regex: z.string().optional(),
+  // YAML reads `regex: 1` as a number and `regex:` as null; Prometheus takes both (as a string, and as the default).
+  regex: z.union([z.string(), z.number(), z.null()]).optional(),
   modulus: count.optional(),
   target_label: z.string().optional(),
-  replacement: z.string().optional(),
+  replacement: z.union([z.string(), z.number()]).optional(),
   action: z
     .enum(['replace', 'keep', 'drop', 'keepequal', 'dropequal', 'hashmod', 'labelmap', 'labeldrop', 'labelkeep', 'lowercase', 'uppercase'])
     .optional(),

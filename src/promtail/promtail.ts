@@ -114,12 +114,14 @@ export class Promtail extends Construct {
     this.service.mountGenerated(this.config, CONFIG_TARGET);
     this.service.addVolume(this.positionsVolume, POSITIONS_DIR);
     this.service.addBind(props.dockerSocket ?? '/var/run/docker.sock', SOCKET_TARGET, { readOnly: true });
-    // Logs wait in the positions/backoff until Loki is there; a missing or
+    // Promtail retries pushes with backoff until Loki answers, so a missing or
     // failing Loki must not keep Promtail (or the stack) from starting.
+    // A Loki of another stack is reported once, below, with the fix; linking
+    // it anyway would only add the same problem from the dependency and Loki.
     if (sameStack) {
       this.service.addDependency(props.loki.service, { condition: DependencyCondition.STARTED, required: false });
+      props.loki.registerCollector(this);
     }
-    props.loki.registerCollector(this);
 
     this.node.addValidation({ validate: () => this.validatePromtail(sameStack) });
   }

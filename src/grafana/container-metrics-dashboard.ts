@@ -1,0 +1,114 @@
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
+import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import { Construct } from 'constructs';
+import { ConstructError } from '../core/errors.js';
+import { Stack } from '../core/stack.js';
+import { Dashboard } from './dashboard.js';
+import { findGrafana } from './datasource-base.js';
+import { logqlString } from './logql.js';
+import type { LogsDashboard } from './logs-dashboard.js';
+import type { PrometheusDatasource } from './prometheus-datasource.js';
+
+/** Props of a {@link ContainerMetricsDashboard}. */
+export interface ContainerMetricsDashboardProps {
+  /** The Prometheus datasource (scraping cAdvisor) of the same Grafana. */
+  readonly datasource: PrometheusDatasource;
+  /**
+   * The logs dashboard each series links to, filtered to that series' service.
+   * @default no link
+   */
+  readonly logs?: LogsDashboard;
+  /** @default '<project>-containers' */
+  readonly uid?: string;
+  /** @default 'Containers' */
+  readonly title?: string;
+}
+
+/** cAdvisor's copy of the container label `com.docker.compose.project`. */
+const PROJECT_LABEL = 'container_label_com_docker_compose_project';
+/** cAdvisor's copy of the container label `com.docker.compose.service`. */
+const SERVICE_LABEL = 'container_label_com_docker_compose_service';
+
+/**
+ * CPU, memory and network of every container of the stack, per compose
+ * service, from cAdvisor. Series are selected by the compose project label
+ * and grouped by the service label: there is no list of service names that a
+ * service added later could be missing from.
+ */
+export class ContainerMetricsDashboard extends Dashboard {
+  public readonly project: string;
+  public readonly dashboardUid: string;
+  public readonly datasource: PrometheusDatasource;
+
+  constructor(scope: Construct, id: string, props: ContainerMetricsDashboardProps) {
+    const path = `${scope.node.path}/${id}`;
+    const project = Stack.of(scope).projectName;
+    const grafana = findGrafana(scope) ?? props.datasource.grafana;
+    if (props.datasource.grafana !== grafana) {
+      throw new ConstructError(
+        path,
+        `its datasource ${props.datasource.node.path} belongs to another Grafana (${props.datasource.grafana.node.path}): use a Prometheus datasource of ${grafana.node.path}`,
+      );
+    }
+    if (props.logs && props.logs.grafana !== grafana) {
+      throw new ConstructError(path, `the logs dashboard ${props.logs.node.path} is provisioned by another Grafana: link to one of ${grafana.node.path}`);
+    }
+    const uid = props.uid ?? `${project}-containers`;
+    super(scope, id, {
+      dashboard: buildContainerMetricsDashboard(project, uid, props),
+      fileName: 'container-metrics-dashboard.json',
+      grafana,
+    });
+    this.project = project;
+    this.dashboardUid = uid;
+    this.datasource = props.datasource;
+  }
+}
+
+function buildContainerMetricsDashboard(project: string, uid: string, props: ContainerMetricsDashboardProps): dashboard.DashboardBuilder {
+  const ds = props.datasource.ref;
+  // PromQL strings take the same escapes as LogQL's (Go's).
+  const selector = `{${PROJECT_LABEL}=${logqlString(project)}}`;
+  const perService = (expr: string) => `sum by (${SERVICE_LABEL}) (${expr})`;
+  const legend = new common.VizLegendOptionsBuilder()
+    .showLegend(true)
+    .displayMode(common.LegendDisplayMode.List)
+    .placement(common.LegendPlacement.Bottom);
+  const target = (refId: string, expr: string, legendFormat = `{{${SERVICE_LABEL}}}`) =>
+    new prometheus.DataqueryBuilder().datasource(ds).refId(refId).range().expr(expr).legendFormat(legendFormat);
+  const links = props.logs
+    ? [
+        new dashboard.DashboardLinkBuilder(`Logs of \${__field.labels.${SERVICE_LABEL}}`).url(
+          props.logs.linkToService(`\${__field.labels.${SERVICE_LABEL}}`),
+        ),
+      ]
+    : [];
+  const panel = (title: string, unit: string, x: number, y: number) => {
+    const p = new timeseries.PanelBuilder().title(title).datasource(ds).unit(unit).legend(legend).gridPos({ x, y, w: 12, h: 8 });
+    return links.length ? p.dataLinks(links) : p;
+  };
+
+  return new dashboard.DashboardBuilder(props.title ?? 'Containers')
+    .uid(uid)
+    .tags(['containers', project])
+    .time({ from: 'now-1h', to: 'now' })
+    .refresh('30s')
+    .withPanel(
+      panel('CPU by service (cores)', 'short', 0, 0).withTarget(
+        target('A', perService(`rate(container_cpu_usage_seconds_total${selector}[$__rate_interval])`)),
+      ),
+    )
+    .withPanel(panel('Memory by service (working set)', 'bytes', 12, 0).withTarget(target('A', perService(`container_memory_working_set_bytes${selector}`))))
+    .withPanel(
+      panel('Network received by service', 'Bps', 0, 8).withTarget(
+        target('A', perService(`rate(container_network_receive_bytes_total${selector}[$__rate_interval])`)),
+      ),
+    )
+    .withPanel(
+      panel('Network sent by service', 'Bps', 12, 8).withTarget(
+        target('A', perService(`rate(container_network_transmit_bytes_total${selector}[$__rate_interval])`)),
+      ),
+    );
+}

@@ -1,0 +1,258 @@
+import type * as cog from '@grafana/grafana-foundation-sdk/cog';
+import type * as sdk from '@grafana/grafana-foundation-sdk/dashboard';
+import { Construct } from 'constructs';
+import { ConstructError, UserError } from '../core/errors.js';
+import { DocumentFile } from '../core/generated-file.js';
+import { Stack } from '../core/stack.js';
+import { DashboardProviderFile } from './dashboard-provider-file.js';
+import { findGrafana, GrafanaHost } from './datasource-base.js';
+import { checkLogQL } from './logql.js';
+import { unknownVariables } from './template-variables.js';
+
+const DASHBOARD = Symbol.for('aixcl-cdk.GrafanaDashboard');
+
+/** A dashboard uid: Grafana allows at most 40 letters, digits, '-' and '_'. */
+export const DASHBOARD_UID_PATTERN = /^[A-Za-z0-9_-]{1,40}$/;
+
+/** A dashboard from `@grafana/grafana-foundation-sdk`: its `DashboardBuilder`, or the object it built. */
+export type DashboardSource = cog.Builder<sdk.Dashboard> | sdk.Dashboard;
+
+/** Props of a {@link Dashboard}. */
+export interface DashboardProps {
+  /**
+   * The dashboard, made with `@grafana/grafana-foundation-sdk`
+   * (`new dashboard.DashboardBuilder('Title').uid(...)...`). A builder is built
+   * at synthesis, so panels added to it later are included.
+   */
+  readonly dashboard: DashboardSource;
+  /**
+   * File name in the Grafana's provisioning `dashboards` directory.
+   * @default the construct id in kebab-case, with `.json`
+   */
+  readonly fileName?: string;
+  /**
+   * The Grafana that provisions the dashboard; its datasources are the only
+   * ones the dashboard may reference.
+   * @default the Grafana among the construct's scopes
+   */
+  readonly grafana?: GrafanaHost;
+}
+
+// Grafana's own pseudo datasources, which need no provisioning.
+const BUILT_IN_UIDS = new Set(['-- Grafana --', 'grafana', '-- Mixed --', '-- Dashboard --']);
+
+/**
+ * A dashboard JSON file provisioned into a Grafana. At synthesis it checks
+ * what Grafana and Loki would only report at run time: every datasource
+ * reference is the `{type, uid}` of a datasource the same Grafana provisions,
+ * every Loki query is valid LogQL, and every `$variable` is declared.
+ * {@link addOverride} is the escape hatch; its result is checked too.
+ */
+export class Dashboard extends DocumentFile {
+  public static isDashboard(x: unknown): x is Dashboard {
+    return typeof x === 'object' && x !== null && DASHBOARD in x;
+  }
+
+  /** The Grafana that provisions this dashboard. */
+  public readonly grafana: GrafanaHost;
+  private readonly source: DashboardSource;
+  private checking = true;
+
+  constructor(scope: Construct, id: string, props: DashboardProps) {
+    const path = scope.node.path ? `${scope.node.path}/${id}` : id;
+    const grafana = props.grafana ?? findGrafana(scope);
+    if (!grafana) {
+      throw new UserError(`[${path}] has no Grafana: create the dashboard inside a Grafana, or pass { grafana }`);
+    }
+    if (Stack.of(grafana) !== Stack.of(scope)) {
+      throw new ConstructError(path, `its Grafana ${grafana.node.path} is in another stack: create the dashboard in the Grafana's stack`);
+    }
+    const fileName = props.fileName ?? `${kebab(id)}.json`;
+    if (!/^[A-Za-z0-9._-]+\.json$/.test(fileName)) {
+      throw new ConstructError(path, `file name '${fileName}' must be a plain name ending in .json (letters, digits, '.', '_', '-')`);
+    }
+    super(scope, id, { filePath: `${grafana.provisioningDirectory}/dashboards/${fileName}` });
+    Object.defineProperty(this, DASHBOARD, { value: true });
+    this.grafana = grafana;
+    this.source = props.dashboard;
+    DashboardProviderFile.of(grafana);
+    this.node.addValidation({ validate: () => this.problems() });
+  }
+
+  /** The dashboard's uid in the final document (after overrides), if it has one. */
+  public get uid(): string | undefined {
+    const uid = this.finalDocument().uid;
+    return typeof uid === 'string' ? uid : undefined;
+  }
+
+  protected buildDocument(): unknown {
+    const built = isBuilder(this.source) ? this.source.build() : this.source;
+    // Plain JSON: drops undefined values and class instances the SDK may leave.
+    return JSON.parse(JSON.stringify(built));
+  }
+
+  protected override checkDocument(doc: unknown): void {
+    if (!this.checking) return;
+    const problems = dashboardProblems(doc as Json, this.grafana);
+    if (problems.length) this.fail(problems.join('\n'));
+  }
+
+  /** The document after overrides, unchecked. */
+  private finalDocument(): Json {
+    this.checking = false;
+    try {
+      return this.document() as Json;
+    } finally {
+      this.checking = true;
+    }
+  }
+
+  private problems(): string[] {
+    let doc: Json;
+    try {
+      doc = this.finalDocument();
+    } catch (e) {
+      if (UserError.isUserError(e)) return [e.message];
+      throw e;
+    }
+    return dashboardProblems(doc, this.grafana);
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
+
+function isBuilder(x: DashboardSource): x is cog.Builder<sdk.Dashboard> {
+  return typeof (x as { build?: unknown }).build === 'function';
+}
+
+function kebab(id: string): string {
+  return id
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .toLowerCase();
+}
+
+function isObject(x: unknown): x is Json {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function list(x: unknown): Json[] {
+  return Array.isArray(x) ? x.filter(isObject) : [];
+}
+
+/** Every problem of a dashboard document, each a message naming the panel, query or variable. */
+export function dashboardProblems(doc: Json, grafana: GrafanaHost): string[] {
+  const problems: string[] = [];
+  if (typeof doc.uid !== 'string' || doc.uid === '') {
+    problems.push(`the dashboard has no uid: set one (.uid('...')), or Grafana makes up a new one on every start and links to it break`);
+  } else if (!DASHBOARD_UID_PATTERN.test(doc.uid)) {
+    problems.push(`dashboard uid '${doc.uid}' is invalid: use 1 to 40 letters, digits, '-' and '_'`);
+  }
+  if (typeof doc.title !== 'string' || doc.title.trim() === '') problems.push(`the dashboard has no title: set one`);
+
+  const variables = list(doc.templating?.list);
+  const names = variables.map((v) => v.name).filter((n): n is string => typeof n === 'string');
+  const datasourceVariables = variables.filter((v) => v.type === 'datasource').map((v) => String(v.name));
+
+  /** Resolves a reference; returns the datasource type, or undefined when it cannot be known. */
+  const resolve = (ref: unknown, where: string): string | undefined => {
+    if (typeof ref === 'string') {
+      problems.push(
+        `${where} references datasource '${ref}' by name: Grafana resolves names only by chance; write {type, uid} of a datasource this Grafana provisions: ${provisioned(grafana)}`,
+      );
+      return undefined;
+    }
+    if (!isObject(ref) || typeof ref.uid !== 'string') {
+      problems.push(`${where} has a datasource reference without a uid: write {type, uid} of a datasource this Grafana provisions: ${provisioned(grafana)}`);
+      return undefined;
+    }
+    const uid = ref.uid;
+    if (BUILT_IN_UIDS.has(uid)) return typeof ref.type === 'string' ? ref.type : undefined;
+    if (/^\$\{?DS_/.test(uid)) {
+      problems.push(
+        `${where} references datasource '${uid}', an import input that Grafana does not resolve for provisioned dashboards: write {type, uid} of a datasource this Grafana provisions: ${provisioned(grafana)}`,
+      );
+      return undefined;
+    }
+    const variable = /^\$\{?([A-Za-z0-9_]+)(?::[^}]*)?\}?$/.exec(uid);
+    if (variable) {
+      if (!datasourceVariables.includes(variable[1])) {
+        problems.push(`${where} references datasource '${uid}', but the dashboard has no datasource variable named '${variable[1]}': declare it or write {type, uid}`);
+      }
+      return undefined;
+    }
+    const ds = grafana.datasources.find((d) => d.uid === uid);
+    if (!ds) {
+      problems.push(`references datasource uid '${uid}', which this Grafana does not provision: ${where} must use one of ${provisioned(grafana)}`);
+      return undefined;
+    }
+    if (ref.type !== ds.type) {
+      problems.push(
+        ref.type === undefined
+          ? `${where} references datasource uid '${uid}' without its type: write {type: '${ds.type}', uid: '${uid}'}`
+          : `${where} gives type '${ref.type}' for datasource uid '${uid}', which is a '${ds.type}' datasource: write {type: '${ds.type}', uid: '${uid}'}`,
+      );
+    }
+    return ds.type;
+  };
+
+  const checkQuery = (type: string | undefined, expr: unknown, where: string): void => {
+    if (typeof expr !== 'string') return;
+    if (type === 'loki') {
+      const p = checkLogQL(expr, { variables: names });
+      if (p) problems.push(`${where}: ${p}`);
+    } else {
+      // No PromQL parser here: at least every variable must exist.
+      for (const p of unknownVariables(expr, names)) problems.push(`${where}: ${p}`);
+    }
+  };
+
+  const walkPanels = (panels: Json[]): void => {
+    panels.forEach((panel, i) => {
+      const where = `panel '${panel.title ?? `#${i + 1}`}'`;
+      if (panel.type === 'row') {
+        if (panel.datasource !== undefined && panel.datasource !== null) resolve(panel.datasource, where);
+        walkPanels(list(panel.panels));
+        return;
+      }
+      const hasPanelRef = panel.datasource !== undefined && panel.datasource !== null;
+      const panelType = hasPanelRef ? resolve(panel.datasource, where) : undefined;
+      list(panel.targets).forEach((target, j) => {
+        const tw = `${where}, query ${target.refId ?? String.fromCharCode(65 + j)}`;
+        let type = panelType;
+        if (target.datasource !== undefined && target.datasource !== null) type = resolve(target.datasource, tw);
+        else if (!hasPanelRef) {
+          problems.push(`${tw} has no datasource, so Grafana would use whatever is the default: set {type, uid} of a datasource this Grafana provisions: ${provisioned(grafana)}`);
+        }
+        checkQuery(type, target.expr, tw);
+      });
+    });
+  };
+  walkPanels(list(doc.panels));
+
+  for (const v of variables) {
+    const where = `variable '$${v.name}'`;
+    if (v.datasource === undefined || v.datasource === null) {
+      if (v.type === 'query') problems.push(`${where} is a query variable without a datasource: set {type, uid} of a datasource this Grafana provisions: ${provisioned(grafana)}`);
+      continue;
+    }
+    const type = resolve(v.datasource, where);
+    if (type === 'loki' && isObject(v.query) && typeof v.query.stream === 'string' && v.query.stream !== '') {
+      checkQuery(type, v.query.stream, where);
+    } else if (type !== undefined && type !== 'loki' && typeof v.query === 'string') {
+      checkQuery(type, v.query, where);
+    }
+  }
+
+  for (const a of list(doc.annotations?.list)) {
+    if (a.datasource !== undefined && a.datasource !== null) resolve(a.datasource, `annotation '${a.name ?? '?'}'`);
+  }
+  return problems;
+}
+
+function provisioned(grafana: GrafanaHost): string {
+  if (grafana.datasources.length === 0) return '(none yet: add one with addLokiDatasource or addPrometheusDatasource)';
+  return grafana.datasources.map((d) => `{type: '${d.type}', uid: '${d.uid}'}`).join(', ');
+}

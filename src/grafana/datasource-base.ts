@@ -1,0 +1,159 @@
+import { Construct, IConstruct } from 'constructs';
+import type { Service } from '../compose/service.js';
+import type { Duration } from '../core/duration.js';
+import { ConstructError } from '../core/errors.js';
+import { Stack } from '../core/stack.js';
+
+const DATASOURCE = Symbol.for('aixcl-cdk.GrafanaDatasource');
+const GRAFANA = Symbol.for('aixcl-cdk.Grafana');
+
+/** How a dashboard refers to a datasource: by its fixed type and uid (never by name). */
+export interface DatasourceRef {
+  readonly type: string;
+  readonly uid: string;
+}
+
+/**
+ * What a datasource can point at: a construct with a compose service and the
+ * URL other services reach it by (the Loki and Prometheus constructs).
+ */
+export interface HttpBackend extends IConstruct {
+  readonly service: Service;
+  /** Base URL for other services of the stack (depends on the network mode). */
+  readonly url: string;
+}
+
+/** A Loki (structurally: the `Loki` construct of src/loki). */
+export type LokiLike = HttpBackend;
+/** A Prometheus (structurally: the `Prometheus` construct of src/prometheus). */
+export interface PrometheusLike extends HttpBackend {
+  /** Its configuration, whose scrape interval Grafana's `$__rate_interval` needs. */
+  readonly config?: { readonly scrapeInterval?: Duration };
+}
+
+/**
+ * The parts of a Grafana that its datasources and dashboards use. Kept apart
+ * from the Grafana construct so those modules do not import it (no cycle).
+ * @internal
+ */
+export interface GrafanaHost extends IConstruct {
+  readonly service: Service;
+  /** Stack-relative directory of the provisioning files, e.g. `grafana/provisioning`. */
+  readonly provisioningDirectory: string;
+  /** Where the provisioning directory is mounted in the container. */
+  readonly provisioningMountPath: string;
+  readonly datasources: readonly Datasource[];
+}
+
+/** @internal Marks a construct as a Grafana, across copies of this library. */
+export function markGrafana(c: IConstruct): void {
+  Object.defineProperty(c, GRAFANA, { value: true });
+}
+
+/** @internal True for the Grafana construct. */
+export function isGrafana(x: unknown): x is GrafanaHost {
+  return typeof x === 'object' && x !== null && GRAFANA in x;
+}
+
+/** @internal The nearest Grafana among the scopes of `c` (itself included). */
+export function findGrafana(c: IConstruct): GrafanaHost | undefined {
+  return [...c.node.scopes].reverse().find(isGrafana);
+}
+
+/** A Grafana datasource uid: Grafana allows at most 40 letters, digits, '-' and '_'. */
+export const DATASOURCE_UID_PATTERN = /^[A-Za-z0-9_-]{1,40}$/;
+
+/** Props common to every datasource. */
+export interface DatasourceProps {
+  /** Fixed uid that dashboards reference. */
+  readonly uid: string;
+  /** Display name, unique within the Grafana. */
+  readonly name: string;
+  /**
+   * Pre-selected for new panels. At most one datasource of a Grafana may be the default.
+   * @default false
+   */
+  readonly isDefault?: boolean;
+}
+
+/**
+ * A datasource provisioned into one Grafana. Its uid is fixed (dashboards
+ * reference it), and its URL comes from the construct it points at.
+ */
+export abstract class Datasource extends Construct {
+  public static isDatasource(x: unknown): x is Datasource {
+    return typeof x === 'object' && x !== null && DATASOURCE in x;
+  }
+
+  /** The Grafana plugin id, e.g. `loki`. */
+  public abstract readonly type: string;
+  public readonly uid: string;
+  public readonly name: string;
+  public readonly isDefault: boolean;
+  /** The Grafana that provisions this datasource. */
+  public readonly grafana: GrafanaHost;
+
+  protected constructor(grafana: GrafanaHost, props: DatasourceProps) {
+    if (!DATASOURCE_UID_PATTERN.test(props.uid)) {
+      throw new ConstructError(
+        grafana.node.path,
+        `datasource uid '${props.uid}' is invalid: use 1 to 40 letters, digits, '-' and '_' (dashboards reference it)`,
+      );
+    }
+    const taken = grafana.datasources.find((d) => d.uid === props.uid);
+    if (taken) {
+      throw new ConstructError(
+        grafana.node.path,
+        `datasource uid '${props.uid}' is already used by ${taken.node.path}: give each datasource of a Grafana its own uid`,
+      );
+    }
+    const named = grafana.datasources.find((d) => d.name === props.name);
+    if (named) {
+      throw new ConstructError(
+        grafana.node.path,
+        `datasource name '${props.name}' is already used by ${named.node.path}: give each datasource of a Grafana its own name`,
+      );
+    }
+    super(grafana, `Datasource-${props.uid}`);
+    Object.defineProperty(this, DATASOURCE, { value: true });
+    this.grafana = grafana;
+    this.uid = props.uid;
+    this.name = props.name;
+    this.isDefault = props.isDefault ?? false;
+  }
+
+  /** `{ type, uid }`, as panels, queries and variables reference this datasource. */
+  public get ref(): DatasourceRef {
+    return { type: this.type, uid: this.uid };
+  }
+
+  /** @internal The datasource's entry in the provisioning file (values unescaped). */
+  public abstract _toProvisioning(): Record<string, unknown>;
+
+  /** Entries every datasource has, in Grafana's documented order. */
+  protected baseProvisioning(url: string): Record<string, unknown> {
+    return {
+      name: this.name,
+      type: this.type,
+      uid: this.uid,
+      access: 'proxy',
+      url,
+      isDefault: this.isDefault,
+      editable: false,
+    };
+  }
+}
+
+/**
+ * Checks that `target` can be reached from `grafana`: a URL of another stack
+ * does not resolve. Throws at the Grafana's path.
+ * @internal
+ */
+export function requireSameStack(grafana: GrafanaHost, target: IConstruct, what: string): void {
+  if (Stack.of(target) !== Stack.of(grafana)) {
+    throw new ConstructError(
+      grafana.node.path,
+      `cannot use ${what} ${target.node.path}: it is in another stack, whose services this Grafana cannot reach; create it in this Grafana's stack`,
+    );
+  }
+}

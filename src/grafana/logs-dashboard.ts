@@ -1,0 +1,151 @@
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as logs from '@grafana/grafana-foundation-sdk/logs';
+import * as loki from '@grafana/grafana-foundation-sdk/loki';
+import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import { Construct } from 'constructs';
+import { ConstructError } from '../core/errors.js';
+import { Stack } from '../core/stack.js';
+import { Dashboard } from './dashboard.js';
+import { findGrafana } from './datasource-base.js';
+import { logqlString, streamSelector } from './logql.js';
+import type { LokiDatasource } from './loki-datasource.js';
+
+/** Props of a {@link LogsDashboard}. */
+export interface LogsDashboardProps {
+  /** The Loki datasource of the same Grafana that every panel queries. */
+  readonly datasource: LokiDatasource;
+  /** @default '<project>-logs' */
+  readonly uid?: string;
+  /** @default 'Logs' */
+  readonly title?: string;
+  /**
+   * Regex (RE2) of the lines the error-rate panel counts.
+   * @default '(?i)(error|exception|fatal|panic)'
+   */
+  readonly errorPattern?: string;
+}
+
+/** Label Promtail gives every line: the compose project. */
+const PROJECT_LABEL = 'compose_project';
+/** Label Promtail gives every line: the compose service. */
+const SERVICE_LABEL = 'compose_service';
+
+/**
+ * The stack's logs: volume and error rate per service, and the lines
+ * themselves, filtered by service and a search regex. Every query derives
+ * from the stack's project name, so renaming the project cannot leave the
+ * panels empty.
+ */
+export class LogsDashboard extends Dashboard {
+  /** The compose project whose logs it shows. */
+  public readonly project: string;
+  public readonly dashboardUid: string;
+  public readonly datasource: LokiDatasource;
+  /** The variable that selects services. */
+  public readonly serviceVariable = 'service';
+  /** The variable holding the search regex. */
+  public readonly searchVariable = 'search';
+
+  constructor(scope: Construct, id: string, props: LogsDashboardProps) {
+    const project = Stack.of(scope).projectName;
+    const uid = props.uid ?? `${project}-logs`;
+    const grafana = findGrafana(scope);
+    if (grafana && props.datasource.grafana !== grafana) {
+      throw new ConstructError(
+        `${scope.node.path}/${id}`,
+        `its datasource ${props.datasource.node.path} belongs to another Grafana (${props.datasource.grafana.node.path}): use a Loki datasource of ${grafana.node.path}`,
+      );
+    }
+    super(scope, id, {
+      dashboard: buildLogsDashboard(project, uid, props),
+      fileName: 'logs-dashboard.json',
+      grafana: props.datasource.grafana,
+    });
+    this.project = project;
+    this.dashboardUid = uid;
+    this.datasource = props.datasource;
+  }
+
+  /**
+   * A link (relative to Grafana) that opens this dashboard filtered to one
+   * service, keeping the time range. `service` may be a data-link expression
+   * such as `${__field.labels.x}`.
+   */
+  public linkToService(service: string): string {
+    return `/d/${this.dashboardUid}?var-${this.serviceVariable}=${service}&\${__url_time_range}`;
+  }
+}
+
+function buildLogsDashboard(project: string, uid: string, props: LogsDashboardProps): dashboard.DashboardBuilder {
+  const ds = props.datasource.ref;
+  const projectSelector = streamSelector({ [PROJECT_LABEL]: project });
+  // The project is fixed; the services come from the variable (all of them: `.+`).
+  const selector = `{${PROJECT_LABEL}=${logqlString(project)}, ${SERVICE_LABEL}=~"$service"}`;
+  const search = `|~ "(?i)$search"`;
+  const errorPattern = props.errorPattern ?? '(?i)(error|exception|fatal|panic)';
+  // Loki logs every query it runs as `... query="<the LogQL>"` (and Grafana may log the queries it sends):
+  // those lines contain this panel's own regex, so without `!= "query="` the panel would count its own
+  // refreshes as errors (a false positive that grows with every viewer).
+  const errors = `${selector} |~ ${logqlString(errorPattern)} != "query="`;
+
+  const legend = new common.VizLegendOptionsBuilder()
+    .showLegend(true)
+    .displayMode(common.LegendDisplayMode.List)
+    .placement(common.LegendPlacement.Bottom);
+  const target = (expr: string) =>
+    new loki.DataqueryBuilder().datasource(ds).refId('A').queryType('range').expr(expr);
+
+  return new dashboard.DashboardBuilder(props.title ?? 'Logs')
+    .uid(uid)
+    .tags(['logs', project])
+    .time({ from: 'now-1h', to: 'now' })
+    .refresh('30s')
+    .withVariable(
+      new dashboard.QueryVariableBuilder('service')
+        .label('Service')
+        .datasource(ds)
+        .query({ type: 1, label: SERVICE_LABEL, stream: projectSelector, refId: 'LokiVariableQueryEditor-VariableQuery' })
+        .definition(`label_values(${projectSelector}, ${SERVICE_LABEL})`)
+        .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+        .sort(dashboard.VariableSort.AlphabeticalAsc)
+        .multi(true)
+        .includeAll(true)
+        .allValue('.+')
+        .current({ selected: true, text: ['All'], value: ['$__all'] }),
+    )
+    .withVariable(new dashboard.TextBoxVariableBuilder('search').label('Search (regex)').defaultValue(''))
+    .withPanel(
+      new timeseries.PanelBuilder()
+        .title('Log volume by service')
+        .description('Log lines per interval, per compose service.')
+        .datasource(ds)
+        .withTarget(
+          target(`sum by (${SERVICE_LABEL}) (count_over_time(${selector} ${search} [$__auto]))`).legendFormat(`{{${SERVICE_LABEL}}}`),
+        )
+        .unit('short')
+        .legend(legend)
+        .gridPos({ x: 0, y: 0, w: 12, h: 8 }),
+    )
+    .withPanel(
+      new timeseries.PanelBuilder()
+        .title('Error rate by service')
+        .description(`Lines per second matching ${errorPattern}, Loki's and Grafana's own query log lines excluded.`)
+        .datasource(ds)
+        .withTarget(target(`sum by (${SERVICE_LABEL}) (rate(${errors} [$__auto]))`).legendFormat(`{{${SERVICE_LABEL}}}`))
+        .unit('short')
+        .legend(legend)
+        .gridPos({ x: 12, y: 0, w: 12, h: 8 }),
+    )
+    .withPanel(
+      new logs.PanelBuilder()
+        .title('Logs')
+        .datasource(ds)
+        .withTarget(target(`${selector} ${search}`))
+        .showTime(true)
+        .wrapLogMessage(true)
+        .enableLogDetails(true)
+        .sortOrder(common.LogsSortOrder.Descending)
+        .gridPos({ x: 0, y: 8, w: 24, h: 16 }),
+    );
+}
