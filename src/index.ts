@@ -21,3 +21,6 @@ export * from './core/stack-file.js';
 // Logs
 export * from './loki/index.js';
 export * from './promtail/index.js';
+// Metrics and the AIXCL services
+export * from './prometheus/index.js';
+export * from './services/index.js';

@@ -10,6 +10,7 @@ import {
   Duration,
   Image,
   MANIFEST_FILE,
+  NetworkMode,
   Overrides,
   Service,
   Size,
@@ -233,5 +234,24 @@ describe('Testing.matchSnapshot', () => {
       if (saved === undefined) delete process.env.CI;
       else process.env.CI = saved;
     }
+  });
+});
+
+describe('Overrides in arrays', () => {
+  test('a numeric key indexes an existing array', () => {
+    const o = new Overrides();
+    o.add('jobs.1.interval', '5s');
+    o.add('jobs.0', undefined);
+    assert.deepEqual(o.applyTo({ jobs: [{ name: 'a' }, { name: 'b' }] }), { jobs: [{ name: 'b', interval: '5s' }] });
+  });
+});
+
+describe('Stack.hostnameOf', () => {
+  test('host networking: localhost for loopback and wildcard, the address itself otherwise', () => {
+    const app = new App();
+    assert.equal(new Stack(app, 'a', { networkMode: NetworkMode.HOST }).hostnameOf('x'), 'localhost');
+    assert.equal(new Stack(app, 'b', { networkMode: NetworkMode.HOST, bindAddress: '0.0.0.0' }).hostnameOf('x'), 'localhost');
+    assert.equal(new Stack(app, 'c', { networkMode: NetworkMode.HOST, bindAddress: '192.168.1.5' }).hostnameOf('x'), '192.168.1.5');
+    assert.equal(new Stack(app, 'd', { bindAddress: '192.168.1.5' }).hostnameOf('x'), 'x');
   });
 });

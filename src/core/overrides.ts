@@ -3,7 +3,8 @@ import { UserError } from './errors.js';
 /**
  * The escape hatch: raw changes applied to a rendered document after the typed
  * API has built it, for keys the typed API does not cover. Paths are dotted
- * (`deploy.resources.limits.cpus`); write `\.` for a dot inside a key.
+ * (`deploy.resources.limits.cpus`); write `\.` for a dot inside a key; a
+ * number indexes an array (`scrape_configs.0.scrape_interval`).
  * `undefined` deletes the key.
  */
 export class Overrides {
@@ -26,15 +27,19 @@ export class Overrides {
     if (this.entries.length === 0) return doc;
     const out = structuredClone(doc) as Record<string, unknown>;
     for (const { path, value } of this.entries) {
-      let cur: Record<string, unknown> = out;
+      let cur: Record<string, unknown> | unknown[] = out;
       for (const key of path.slice(0, -1)) {
-        const next = cur[key];
-        if (typeof next !== 'object' || next === null || Array.isArray(next)) cur[key] = {};
-        cur = cur[key] as Record<string, unknown>;
+        const next = (cur as Record<string, unknown>)[key];
+        // Inside an array a numeric key is an index (`scrape_configs.0.scrape_interval`).
+        if (typeof next !== 'object' || next === null) (cur as Record<string, unknown>)[key] = {};
+        cur = (cur as Record<string, unknown>)[key] as Record<string, unknown> | unknown[];
       }
       const last = path[path.length - 1];
-      if (value === undefined) delete cur[last];
-      else cur[last] = structuredClone(value);
+      if (Array.isArray(cur) && /^\d+$/.test(last)) {
+        if (value === undefined) cur.splice(Number(last), 1);
+        else cur[Number(last)] = structuredClone(value);
+      } else if (value === undefined) delete (cur as Record<string, unknown>)[last];
+      else (cur as Record<string, unknown>)[last] = structuredClone(value);
     }
     return out as T;
   }

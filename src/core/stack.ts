@@ -77,7 +77,11 @@ export class Stack extends Construct {
 
   /** The host name by which one service of this stack reaches another. */
   public hostnameOf(serviceName: string): string {
-    return this.networkMode === NetworkMode.HOST ? 'localhost' : serviceName;
+    if (this.networkMode !== NetworkMode.HOST) return serviceName;
+    // On the host network a service listens on the bind address: loopback and wildcard are
+    // reached as localhost, a specific address (a LAN IP) only on itself.
+    if (['127.0.0.1', '0.0.0.0', '::', '::1', '[::]', '[::1]'].includes(this.bindAddress)) return 'localhost';
+    return this.bindAddress.includes(':') && !this.bindAddress.startsWith('[') ? `[${this.bindAddress}]` : this.bindAddress;
   }
 
   /**

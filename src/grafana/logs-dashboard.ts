@@ -9,6 +9,7 @@ import { Stack } from '../core/stack.js';
 import { Dashboard } from './dashboard.js';
 import { findGrafana } from './datasource-base.js';
 import { logqlString, streamSelector } from './logql.js';
+import type { PromtailLogLabel } from '../promtail/promtail-config-file.js';
 import type { LokiDatasource } from './loki-datasource.js';
 
 /** Props of a {@link LogsDashboard}. */
@@ -26,10 +27,9 @@ export interface LogsDashboardProps {
   readonly errorPattern?: string;
 }
 
-/** Label Promtail gives every line: the compose project. */
-const PROJECT_LABEL = 'compose_project';
-/** Label Promtail gives every line: the compose service. */
-const SERVICE_LABEL = 'compose_service';
+// Labels Promtail gives every line; typed against Promtail's list so a rename there fails compilation here.
+const PROJECT_LABEL: PromtailLogLabel = 'compose_project';
+const SERVICE_LABEL: PromtailLogLabel = 'compose_service';
 
 /**
  * The stack's logs: volume and error rate per service, and the lines

@@ -1,7 +1,11 @@
 import { DependencyCondition } from '../compose/service.js';
 import { ConstructError } from '../core/errors.js';
 import { Datasource, GrafanaHost, LokiLike, requireSameStack } from './datasource-base.js';
+import type { PromtailLogLabel } from '../promtail/promtail-config-file.js';
 import type { PrometheusDatasource } from './prometheus-datasource.js';
+
+/** The label Promtail puts the container name in (typed against Promtail's list of labels). */
+const CONTAINER_LABEL: PromtailLogLabel = 'container';
 
 /** Props of {@link Grafana.addLokiDatasource}. */
 export interface LokiDatasourceProps {
@@ -75,7 +79,7 @@ export class LokiDatasource extends Datasource {
         // Promtail puts the container name in the `container` LABEL (it never appears in the log text).
         // Grafana tests this regex against label names unanchored: anchor it so `container_id` and the like do not match.
         matcherType: 'label',
-        matcherRegex: '^container$',
+        matcherRegex: `^${CONTAINER_LABEL}$`,
         datasource: props.metrics,
         // cAdvisor's `name` label is the container name, i.e. our `container` label.
         url: 'sum(rate(container_cpu_usage_seconds_total{name="${__value.raw}"}[$__rate_interval]))',
