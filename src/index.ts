@@ -24,3 +24,9 @@ export * from './promtail/index.js';
 // Metrics and the AIXCL services
 export * from './prometheus/index.js';
 export * from './services/index.js';
+// Grafana
+export * from './grafana/index.js';
+// Compositions
+export * from './logging/logging.js';
+export * from './aixcl/aixcl-stack.js';
+export * from './aixcl/logging-only-stack.js';

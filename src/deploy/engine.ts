@@ -86,7 +86,7 @@ export async function connectEngine(opts: EngineOptions = {}): Promise<Engine> {
   try {
     const ac = new AbortController();
     const version = await Promise.race([
-      docker.version({ abortSignal: ac.signal } as never) as Promise<Docker.DockerVersion>,
+      docker.version({ abortSignal: ac.signal } as never) as unknown as Promise<Docker.DockerVersion>,
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           ac.abort();

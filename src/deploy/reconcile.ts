@@ -96,7 +96,6 @@ export async function applyPlan(model: ProjectModel, plan: Plan, opts: ApplyOpti
   for (const v of plan.orphanVolumes) events({ type: 'resource', kind: 'volume', name: v, action: 'kept' });
 
   const optional = optionalServices(model);
-  const byName = new Map(plan.services.map((s) => [s.service.name, s]));
   const started = new Map<string, Promise<Started>>();
   const goals = new Map<string, Promise<WaitOutcome>>();
   const oneShot = new Set(model.services.flatMap((s) => s.dependsOn.filter((d) => d.condition === 'service_completed_successfully').map((d) => d.service)));
@@ -248,7 +247,6 @@ export async function applyPlan(model: ProjectModel, plan: Plan, opts: ApplyOpti
   function conditionWord(c: string): string {
     return c === 'service_healthy' ? 'healthy' : c === 'service_completed_successfully' ? 'completed' : 'started';
   }
-  void byName;
 }
 
 /** Stops (with the grace period) and removes a container; a container already gone is fine. */

@@ -80,7 +80,7 @@ function buildContainerMetricsDashboard(project: string, uid: string, props: Con
     new prometheus.DataqueryBuilder().datasource(ds).refId(refId).range().expr(expr).legendFormat(legendFormat);
   const links = props.logs
     ? [
-        new dashboard.DashboardLinkBuilder(`Logs of \${__field.labels.${SERVICE_LABEL}}`).url(
+        new dashboard.DashboardLinkBuilder('Logs of this service').url(
           props.logs.linkToService(`\${__field.labels.${SERVICE_LABEL}}`),
         ),
       ]

@@ -62,7 +62,7 @@ export class Dashboard extends DocumentFile {
     const path = scope.node.path ? `${scope.node.path}/${id}` : id;
     const grafana = props.grafana ?? findGrafana(scope);
     if (!grafana) {
-      throw new UserError(`[${path}] has no Grafana: create the dashboard inside a Grafana, or pass { grafana }`);
+      throw new ConstructError(path, 'has no Grafana: create the dashboard inside a Grafana, or pass { grafana }');
     }
     if (Stack.of(grafana) !== Stack.of(scope)) {
       throw new ConstructError(path, `its Grafana ${grafana.node.path} is in another stack: create the dashboard in the Grafana's stack`);

@@ -1,0 +1,261 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import type { App } from '../core/app.js';
+import { UserError } from '../core/errors.js';
+import type { SynthesizedStack } from '../core/synthesizer.js';
+import { stackDown } from '../deploy/down.js';
+import { connectEngine, type Engine } from '../deploy/engine.js';
+import { DeployError } from '../deploy/errors.js';
+import { ExitCode } from '../deploy/exit-codes.js';
+import type { PullPolicy } from '../deploy/images.js';
+import { formatPlan, planToJson } from '../deploy/plan.js';
+import { createProgress, type ProgressMode } from '../deploy/progress.js';
+import { formatDownReport, formatStatusTable, formatUpReport } from '../deploy/report.js';
+import { stackStatus } from '../deploy/status.js';
+import { styleFor } from '../deploy/style.js';
+import { syncOutput } from '../deploy/sync-output.js';
+import { targetsFromSynthesis, type DeployTarget } from '../deploy/target.js';
+import { deployPlan, deployUp, loadVariables } from '../deploy/up.js';
+import { defaultStackFile, loadApp, PACKAGE_ROOT, parseContext } from './load-stack.js';
+
+const version = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+interface StackOptions {
+  stack?: string;
+  context?: string[];
+  out: string;
+}
+interface UpCliOptions extends StackOptions {
+  pull: PullPolicy;
+  waitTimeout: number;
+  dryRun?: boolean;
+  progress: ProgressMode;
+  json?: boolean;
+  envFile?: string;
+}
+
+const EXIT_CODES = `
+Exit codes:
+  0    the stack is up: every service running, and healthy where it has a healthcheck
+       (diff: done; down/status: done)
+  1    a required service failed (exited, unhealthy, not healthy in time, could not start);
+       the failed service is named, with its last log lines
+  2    nothing was changed: invalid stack or option, missing variable, missing image,
+       a container/network of the same name not created by this stack, a host port in use
+  3    degraded: only optional services failed (e.g. Loki or Promtail); the others are up
+  4    the Docker daemon could not be reached (DOCKER_HOST); nothing was changed
+  70   internal error (a bug: please report it with the trace)
+  130  interrupted (Ctrl-C); run the same command again to converge`;
+
+function stackOptions(cmd: Command): Command {
+  return cmd
+    .option('-s, --stack <file>', 'stack file (.ts or .js) whose default export is an App or Stack (default: stacks/aixcl.ts)')
+    .option('-c, --context <key=value...>', 'values passed to a stack file that exports a function (e.g. -c network=bridge -c project=dev)')
+    .option('-o, --out <dir>', 'where the synthesized files are written (bind mounts point into it)', 'out');
+}
+
+function upOptions(cmd: Command, dryRunFlag: boolean): Command {
+  stackOptions(cmd)
+    .addOption(new Option('--pull <policy>', 'pull images: missing, always or never').choices(['missing', 'always', 'never']).default('missing'))
+    .option('--wait-timeout <seconds>', 'how long to wait, in all, for services to become healthy', seconds, 180)
+    .addOption(new Option('--progress <mode>', 'progress display: auto (live on a terminal, plain in CI), tty, plain or json').choices(['auto', 'tty', 'plain', 'json']).default('auto'))
+    .option('--json', 'machine-readable output: one JSON event per line, ending with the result (same as --progress json)')
+    .option('--env-file <file>', 'file of variables for ${VAR} references (the environment wins over it)', '.env');
+  if (dryRunFlag) cmd.option('--dry-run', 'show what would be created, recreated (and why) or removed; change nothing');
+  return cmd;
+}
+
+function seconds(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new DeployError(`--wait-timeout must be a positive number of seconds (got '${v}')`);
+  return n;
+}
+
+async function synthesize(opts: StackOptions): Promise<{ app: App; stacks: SynthesizedStack[]; targets: DeployTarget[] }> {
+  const app = await loadApp(opts.stack ?? defaultStackFile(), parseContext(opts.context ?? []));
+  const stacks = app.synthesize();
+  return { app, stacks, targets: targetsFromSynthesis(stacks, resolve(opts.out)) };
+}
+
+/** SIGINT stops a deploy between Docker calls; a second one quits at once. */
+function interruptible(): { signal: AbortSignal; dispose: () => void } {
+  const ac = new AbortController();
+  const onSigint = () => {
+    if (ac.signal.aborted) process.exit(ExitCode.INTERRUPTED);
+    process.stderr.write('\ninterrupting: finishing the Docker calls under way (Ctrl-C again to quit at once)...\n');
+    ac.abort();
+  };
+  process.on('SIGINT', onSigint);
+  return { signal: ac.signal, dispose: () => process.off('SIGINT', onSigint) };
+}
+
+async function runUp(opts: UpCliOptions, dryRun: boolean): Promise<number> {
+  const mode: ProgressMode = opts.json ? 'json' : opts.progress;
+  const progress = createProgress(mode);
+  const json = progress.mode === 'json';
+  const out = styleFor(process.stdout);
+  const { signal, dispose } = interruptible();
+  let worst = ExitCode.OK;
+  try {
+    progress.sink({ type: 'stage', stage: 'synthesize', message: `synthesizing ${opts.stack ?? 'the default stack'}` });
+    const { stacks, targets } = await synthesize(opts);
+    const variables = loadVariables(resolve(opts.envFile ?? '.env'));
+    // Connected by the first target, once its variables and document have been checked.
+    let engine: Engine | undefined;
+    for (const target of targets) {
+      const common = { variables, pull: opts.pull, events: progress.sink, signal, ...(engine ? { engine } : {}) };
+      if (dryRun) {
+        const { plan, engine: e } = await deployPlan(target, common);
+        engine = e;
+        await progress.done();
+        if (json) process.stdout.write(`${JSON.stringify({ event: 'plan', ...planToJson(plan) })}\n`);
+        else process.stdout.write(formatPlan(plan));
+        continue;
+      }
+      const result = await deployUp(target, {
+        ...common,
+        waitTimeoutSeconds: opts.waitTimeout,
+        writeFiles: () => {
+          syncOutput(opts.out, stacks);
+        },
+      });
+      engine = result.engine;
+      await progress.done();
+      const status = await stackStatus(result.project, { engine: result.engine, services: result.model.services.map((s) => s.name), urls: target.urls });
+      if (json) {
+        process.stdout.write(
+          `${JSON.stringify({
+            event: 'result',
+            project: result.project,
+            outcome: result.outcome,
+            exitCode: result.exitCode,
+            changed: result.changed,
+            durationMs: result.durationMs,
+            services: result.services.map((s) => ({ ...s, ...pick(status.find((x) => x.service === s.service)) })),
+          })}\n`,
+        );
+      } else {
+        process.stdout.write(formatUpReport(result, status, out));
+      }
+      worst = worse(worst, result.exitCode);
+      if (result.outcome === 'interrupted') break;
+    }
+    return worst;
+  } finally {
+    dispose();
+    await progress.done();
+  }
+}
+
+function pick(s: { state: string; health?: string; uptimeSeconds?: number; urls: readonly string[] } | undefined) {
+  return s ? { state: s.state, health: s.health, uptimeSeconds: s.uptimeSeconds, urls: s.urls } : {};
+}
+
+function worse(a: number, b: number): number {
+  const rank = (c: number) => [ExitCode.OK, ExitCode.DEGRADED, ExitCode.FAILED, ExitCode.INTERRUPTED].indexOf(c);
+  return rank(b) > rank(a) ? b : a;
+}
+
+/** The projects a command works on: `--project`, or the stack's. */
+async function projects(opts: StackOptions & { project?: string }): Promise<Array<{ name: string; services?: string[]; urls?: DeployTarget['urls'] }>> {
+  if (opts.project) return [{ name: opts.project }];
+  const { targets } = await synthesize(opts);
+  return targets.map((t) => ({
+    name: t.projectName,
+    services: Object.keys((t.document as { services?: Record<string, unknown> }).services ?? {}),
+    urls: t.urls,
+  }));
+}
+
+const program = new Command()
+  .name('aixcl-deploy')
+  .description('Deploy a synthesized stack to the local Docker daemon: create what is missing, recreate only what changed, wait for health.')
+  .version(version)
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+upOptions(program.command('up', { isDefault: true }), true)
+  .description('synthesize the stack and bring it up (the default command)')
+  .addHelpText('after', EXIT_CODES)
+  .action(async (opts: UpCliOptions) => {
+    process.exitCode = await runUp(opts, !!opts.dryRun);
+  });
+
+upOptions(program.command('diff'), false)
+  .description('show what up would create, recreate (and which setting or generated file caused it) or remove; change nothing')
+  .action(async (opts: UpCliOptions) => {
+    process.exitCode = await runUp(opts, true);
+  });
+
+stackOptions(program.command('down'))
+  .description("stop and remove the stack's containers and networks (named volumes are kept unless --volumes)")
+  .option('-p, --project <name>', 'the Compose project to remove (instead of loading the stack)')
+  .option('-v, --volumes', "also remove the stack's named volumes, and the data in them")
+  .option('--json', 'print the result as JSON')
+  .action(async (opts: StackOptions & { project?: string; volumes?: boolean; json?: boolean }) => {
+    const engine = await connectEngine();
+    for (const p of await projects(opts)) {
+      const r = await stackDown(p.name, { engine, volumes: !!opts.volumes, events: opts.json ? undefined : createProgress('plain').sink });
+      process.stdout.write(opts.json ? `${JSON.stringify(r)}\n` : formatDownReport(r));
+    }
+  });
+
+stackOptions(program.command('status'))
+  .description('per service: container state, health, uptime and URLs')
+  .option('-p, --project <name>', 'the Compose project to show (instead of loading the stack)')
+  .option('--json', 'print a JSON array (one object per service) for scripts')
+  .action(async (opts: StackOptions & { project?: string; json?: boolean }) => {
+    const engine = await connectEngine();
+    const all = [];
+    for (const p of await projects(opts)) {
+      const rows = await stackStatus(p.name, { engine, ...(p.services ? { services: p.services } : {}), ...(p.urls ? { urls: p.urls } : {}) });
+      all.push(...rows.map((r) => ({ project: p.name, ...r })));
+      if (!opts.json) {
+        const up = rows.filter((r) => r.state === 'running').length;
+        process.stdout.write(`Project ${p.name}: ${up}/${rows.length} running\n${formatStatusTable(rows, styleFor(process.stdout))}`);
+      }
+    }
+    if (opts.json) process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
+  });
+
+program.addHelpText(
+  'after',
+  `${EXIT_CODES}
+
+Examples:
+  $ aixcl-deploy                          # synthesize stacks/aixcl.ts into ./out and bring it up
+  $ aixcl-deploy -c network=bridge        # the same stack on a bridge network
+  $ aixcl-deploy --dry-run                # what would change, and why
+  $ aixcl-deploy status --json
+  $ aixcl-deploy down                     # volumes (Loki's logs, Grafana's data) are kept
+  $ aixcl-deploy down --volumes           # ...and removed
+
+Variables for \${VAR} references come from the environment, then ./.env.
+DOCKER_HOST selects the daemon (unix:///path/docker.sock or tcp://host:port).
+NO_COLOR turns colours off; CI=1 (or --progress plain) prints plain lines.`,
+);
+
+/** Runs the CLI; resolves to the exit code (nothing is thrown). */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    process.exitCode = 0;
+    await program.parseAsync([...argv]);
+    return Number(process.exitCode ?? 0);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here too, with code 0.
+      return e.exitCode === 0 ? ExitCode.OK : ExitCode.USER_ERROR;
+    }
+    if (UserError.isUserError(e)) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return DeployError.exitCodeOf(e);
+    }
+    process.stderr.write(`internal error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return ExitCode.INTERNAL_ERROR;
+  }
+}
+
+// Run when executed (bin/aixcl-deploy.js imports this module).
+const code = await main(process.argv);
+process.exitCode = code;

@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { App, checkLogQL, checkLokiConfig, checkPromtailConfig, Testing, writeSynthesis } from '../src/index.js';
+import { loadApp } from '../src/cli/load-stack.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const STACK = join(ROOT, 'stacks', 'aixcl.ts');
+const SNAPSHOTS = join(ROOT, 'test', '__snapshots__');
+
+async function filesOf(context: Record<string, string> = {}): Promise<{ app: App; files: Record<string, string> }> {
+  const app = await loadApp(STACK, context);
+  return { app, files: Testing.synth(app.stacks[0]) };
+}
+const docsOf = (files: Record<string, string>): Record<string, any> =>
+  Object.fromEntries(Object.entries(files).map(([p, c]) => [p, p.endsWith('.json') ? JSON.parse(c) : parse(c)]));
+
+const EXPECTED_FILES = [
+  'docker-compose.yml',
+  'grafana/provisioning/dashboards/container-metrics-dashboard.json',
+  'grafana/provisioning/dashboards/dashboards.yml',
+  'grafana/provisioning/dashboards/logs-dashboard.json',
+  'grafana/provisioning/datasources/loki-datasource.yml',
+  'loki/loki-config.yml',
+  'prometheus/prometheus.yml',
+  'promtail/promtail-config.yml',
+];
+const SERVICES = [
+  'cadvisor', 'grafana', 'loki', 'node-exporter', 'ollama', 'open-webui', 'pgadmin', 'postgres', 'postgres-exporter', 'prometheus', 'promtail',
+];
+
+describe('the default stack (stacks/aixcl.ts)', () => {
+  for (const [name, context] of [['host', {}], ['bridge', { network: 'bridge' }]] as const) {
+    test(`${name} networking matches the reviewed snapshot`, async () => {
+      const { files } = await filesOf(context);
+      Testing.matchSnapshot(files, join(SNAPSHOTS, `aixcl-${name}.snap`));
+    });
+  }
+
+  test('generates every file the feature asks for, and all eleven services', async () => {
+    const { files } = await filesOf();
+    assert.deepEqual(Object.keys(files).sort(), EXPECTED_FILES);
+    const compose = docsOf(files)['docker-compose.yml'];
+    assert.deepEqual(Object.keys(compose.services).sort(), SERVICES);
+  });
+
+  test('every service has a healthcheck, and none needs a shell its image lacks', async () => {
+    const compose = docsOf((await filesOf()).files)['docker-compose.yml'];
+    for (const [name, svc] of Object.entries<any>(compose.services)) {
+      assert.ok(svc.healthcheck, `${name} has no healthcheck`);
+    }
+    // Shell-less images (facts): Loki 3.6+ has no shell, Promtail has bash but no wget/curl.
+    assert.deepEqual(compose.services.loki.healthcheck.test.slice(0, 3), ['CMD', '/usr/bin/loki', '-health']);
+    assert.equal(compose.services.promtail.healthcheck.test[1], 'bash');
+    assert.doesNotMatch(JSON.stringify(compose.services.promtail.healthcheck), /wget|curl/);
+  });
+
+  test('the configs pass the strict Loki and Promtail schemas', async () => {
+    const d = docsOf((await filesOf()).files);
+    assert.deepEqual(checkLokiConfig(d['loki/loki-config.yml'], { version: '3.7.6' }), []);
+    assert.deepEqual(checkPromtailConfig(d['promtail/promtail-config.yml']), []);
+  });
+
+  test('7-day retention with everything retention needs', async () => {
+    const loki = docsOf((await filesOf()).files)['loki/loki-config.yml'];
+    assert.equal(loki.limits_config.retention_period, '168h');
+    assert.equal(loki.compactor.retention_enabled, true);
+    assert.equal(loki.compactor.delete_request_store, 'filesystem');
+    assert.equal(loki.schema_config.configs[0].index.period, '24h');
+    assert.equal(loki.analytics.reporting_enabled, false);
+  });
+
+  test('Grafana is wired to datasources that exist, with uids resolved from the tree', async () => {
+    const d = docsOf((await filesOf()).files);
+    const uids = new Set(d['grafana/provisioning/datasources/loki-datasource.yml'].datasources.map((x: any) => x.uid));
+    for (const f of EXPECTED_FILES.filter((p) => p.endsWith('.json'))) {
+      for (const panel of d[f].panels) {
+        assert.ok(uids.has(panel.datasource.uid), `${f}: ${panel.title} -> ${panel.datasource.uid}`);
+        for (const t of panel.targets) {
+          if (panel.datasource.type === 'loki') assert.equal(checkLogQL(t.expr, { variables: ['service', 'search'] }), undefined, t.expr);
+        }
+      }
+    }
+    const loki = d['grafana/provisioning/datasources/loki-datasource.yml'].datasources.find((x: any) => x.type === 'loki');
+    const field = loki.jsonData.derivedFields[0];
+    assert.equal(field.matcherType, 'label', 'the link reads the container label, not the log text');
+    assert.ok(uids.has(field.datasourceUid));
+    assert.match(field.url, /^sum\(rate\(container_cpu_usage_seconds_total\{name="\$\$\{__value\.raw\}"\}/, 'a PromQL query, not an Explore URL');
+    const grafana = d['docker-compose.yml'].services.grafana;
+    assert.deepEqual(grafana.depends_on.loki, { condition: 'service_started', required: false });
+  });
+
+  test('Prometheus scrapes every service that exposes metrics, Loki and Promtail included', async () => {
+    const prom = docsOf((await filesOf()).files)['prometheus/prometheus.yml'];
+    const jobs = prom.scrape_configs.map((j: any) => j.job_name).sort();
+    assert.deepEqual(jobs, ['cadvisor', 'grafana', 'loki', 'node-exporter', 'postgres-exporter', 'prometheus', 'promtail']);
+  });
+
+  test('renaming the project changes every derived name, and no old name is left behind', async () => {
+    const { files } = await filesOf({ project: 'zeta' });
+    // Not the project: this tool's own names (aixcl-cdk, the dev.aixcl.* labels) and the database's
+    // user and name, which stay 'aixcl' so a renamed project keeps its data and credentials.
+    const compose = docsOf(files)['docker-compose.yml'];
+    const pgIdentity = JSON.stringify([compose.services.postgres.environment.POSTGRES_USER, compose.services.postgres.environment.POSTGRES_DB]);
+    assert.equal(pgIdentity, '["aixcl","aixcl"]');
+    const leftovers = Object.entries(files).flatMap(([path, content]) =>
+      content
+        .split('\n')
+        .filter((l) => /aixcl/.test(l.replace(/aixcl-cdk|dev[._]aixcl[._]/g, '')))
+        .filter((l) => !/POSTGRES_(DB|USER): aixcl|DATA_SOURCE_(USER: aixcl|URI: .*\/aixcl\?)|^ +- aixcl$/.test(l))
+        .map((l) => `${path}: ${l.trim()}`),
+    );
+    assert.deepEqual(leftovers, []);
+    const d = docsOf(files);
+    assert.deepEqual(d['promtail/promtail-config.yml'].scrape_configs[0].docker_sd_configs[0].filters[0].values, [
+      'com.docker.compose.project=zeta',
+    ]);
+    assert.equal(d['docker-compose.yml'].name, 'zeta');
+    assert.equal(d['grafana/provisioning/dashboards/logs-dashboard.json'].uid, 'zeta-logs');
+  });
+
+  test('secure by default: loopback only, read-only socket, no secret in clear', async () => {
+    for (const context of [{}, { network: 'bridge' }]) {
+      const { files } = await filesOf(context);
+      const compose = docsOf(files)['docker-compose.yml'];
+      for (const [name, svc] of Object.entries<any>(compose.services)) {
+        for (const p of svc.ports ?? []) assert.equal(p.host_ip, '127.0.0.1', `${name} publishes on ${p.host_ip}`);
+        for (const v of svc.volumes ?? []) {
+          if (String(v.source).endsWith('docker.sock')) assert.equal(v.read_only, true, `${name} has a writable socket`);
+        }
+        for (const [k, val] of Object.entries<string>(svc.environment ?? {})) {
+          if (/PASSWORD|SECRET|KEY/.test(k)) assert.match(val, /^\$\{[A-Z_]+:\?/, `${name}.${k} is not a reference`);
+        }
+      }
+      assert.doesNotMatch(files['docker-compose.yml'], /admin\/admin|GF_SECURITY_ADMIN_PASSWORD: admin/);
+    }
+  });
+
+  test('bridge networking: URLs use service names', async () => {
+    const d = docsOf((await filesOf({ network: 'bridge' })).files);
+    assert.equal(d['promtail/promtail-config.yml'].clients[0].url, 'http://loki:3100/loki/api/v1/push');
+    const ds = d['grafana/provisioning/datasources/loki-datasource.yml'].datasources;
+    assert.deepEqual(ds.map((x: any) => x.url).sort(), ['http://loki:3100', 'http://prometheus:9090']);
+    assert.equal(d['docker-compose.yml'].services.loki.network_mode, undefined);
+  });
+
+  test('docker compose config accepts both variants', async () => {
+    const probe = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' });
+    assert.equal(probe.status, 0, 'the docker compose v2 plugin is needed (scripts/ensure-docker.sh installs it)');
+    const env = { ...process.env, GRAFANA_ADMIN_PASSWORD: 'x', POSTGRES_PASSWORD: 'x', PGADMIN_PASSWORD: 'x', WEBUI_SECRET_KEY: 'x' };
+    for (const context of [{}, { network: 'bridge' }]) {
+      const app = await loadApp(STACK, context);
+      const out = join(mkdtempSync(join(tmpdir(), 'aixcl-default-')), 'out');
+      writeSynthesis(out, app.synthesize());
+      const r = spawnSync('docker', ['compose', '-f', join(out, 'docker-compose.yml'), 'config', '-q'], { encoding: 'utf8', env });
+      assert.equal(r.status, 0, r.stderr);
+    }
+  });
+});

@@ -1,0 +1,582 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import * as sdkDashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as sdkLogs from '@grafana/grafana-foundation-sdk/logs';
+import * as sdkLoki from '@grafana/grafana-foundation-sdk/loki';
+import { parse } from 'yaml';
+import { ConstructError, NetworkMode, Secret, Stack, Testing, ValidationError, type StackProps } from '../src/index.js';
+import {
+  checkLogQL,
+  ContainerMetricsDashboard,
+  Dashboard,
+  Grafana,
+  LogsDashboard,
+  LokiDatasource,
+  PrometheusDatasource,
+  type GrafanaProps,
+} from '../src/grafana/index.js';
+import { Loki } from '../src/loki/index.js';
+import { Prometheus } from '../src/prometheus/index.js';
+import { Promtail } from '../src/promtail/index.js';
+
+type Doc = Record<string, any>;
+
+const DATASOURCES = 'grafana/provisioning/datasources/loki-datasource.yml';
+const PROVIDER = 'grafana/provisioning/dashboards/dashboards.yml';
+const LOGS = 'grafana/provisioning/dashboards/logs-dashboard.json';
+const CONTAINERS = 'grafana/provisioning/dashboards/container-metrics-dashboard.json';
+
+interface Fixture {
+  stack: Stack;
+  loki: Loki;
+  prometheus: Prometheus;
+  grafana: Grafana;
+}
+
+/** A stack with Loki (and the Promtail it requires), Prometheus and a Grafana with no datasources yet. */
+function make(stackProps: StackProps = {}, grafanaProps: GrafanaProps = {}, id = 'aixcl'): Fixture {
+  const stack = new Stack(Testing.app(), id, stackProps);
+  const loki = new Loki(stack, 'loki');
+  new Promtail(stack, 'promtail', { loki });
+  const prometheus = new Prometheus(stack, 'prometheus');
+  const grafana = new Grafana(stack, 'grafana', grafanaProps);
+  return { stack, loki, prometheus, grafana };
+}
+
+/** The full setup: both datasources, the logs dashboard and the container metrics dashboard. */
+function full(stackProps: StackProps = {}, id = 'aixcl') {
+  const f = make(stackProps, {}, id);
+  const prometheusDs = f.grafana.addPrometheusDatasource({ prometheus: f.prometheus, isDefault: true });
+  const lokiDs = f.grafana.addLokiDatasource({ loki: f.loki, metrics: prometheusDs });
+  const logs = f.grafana.addLogsDashboard({ datasource: lokiDs });
+  const containers = f.grafana.addContainerMetricsDashboard({ datasource: prometheusDs, logs });
+  return { ...f, prometheusDs, lokiDs, logs, containers };
+}
+
+function documents(stack: Stack): Doc {
+  return Testing.synthDocuments(stack) as Doc;
+}
+
+function composeService(stack: Stack, name = 'grafana'): Doc {
+  return documents(stack)['docker-compose.yml'].services[name];
+}
+
+/** Every target of every panel of a dashboard document. */
+function targets(dash: Doc): Doc[] {
+  return (dash.panels as Doc[]).flatMap((p) => (p.targets ?? []) as Doc[]);
+}
+
+/** Asserts synthesis fails with a problem containing each of `fragments`. */
+function assertProblem(stack: Stack, ...fragments: string[]): ValidationError {
+  let caught: unknown;
+  try {
+    Testing.synth(stack);
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught instanceof ValidationError, `expected a ValidationError, got ${String(caught)}`);
+  for (const fr of fragments) assert.ok(caught.message.includes(fr), `expected "${fr}" in:\n${caught.message}`);
+  return caught;
+}
+
+/** Asserts `fn` throws a ConstructError whose message contains each of `fragments`. */
+function assertThrows(fn: () => unknown, ...fragments: string[]): void {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(ConstructError.isConstructError(caught), `expected a ConstructError, got ${String(caught)}`);
+  for (const fr of fragments) assert.ok((caught as Error).message.includes(fr), `expected "${fr}" in:\n${(caught as Error).message}`);
+}
+
+/** A one-panel Loki dashboard built with the SDK. */
+function lokiDashboard(uid: string, expr: string, datasource: { type: string; uid: string } = { type: 'loki', uid: 'loki' }) {
+  return new sdkDashboard.DashboardBuilder('Custom')
+    .uid(uid)
+    .withPanel(
+      new sdkLogs.PanelBuilder()
+        .title('Broken')
+        .datasource(datasource)
+        .withTarget(new sdkLoki.DataqueryBuilder().refId('A').expr(expr)),
+    );
+}
+
+describe('Grafana service', () => {
+  it('has secure defaults: pinned image, secret admin password, no sign-up, no phoning home', () => {
+    const { stack } = make();
+    const svc = composeService(stack);
+    assert.equal(svc.image, 'grafana/grafana:13.0.0');
+    assert.deepEqual(svc.environment, {
+      GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+      GF_ANALYTICS_REPORTING_ENABLED: 'false',
+      GF_SECURITY_ADMIN_PASSWORD:
+        '${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD (the Grafana admin password) in the environment or a .env file}',
+      GF_SECURITY_ADMIN_USER: 'admin',
+      GF_SERVER_HTTP_ADDR: '0.0.0.0',
+      GF_SERVER_HTTP_PORT: '3000',
+      GF_USERS_ALLOW_SIGN_UP: 'false',
+    });
+    assert.equal(svc.mem_limit, '512m');
+    assert.deepEqual(svc.ports, [{ target: 3000, published: '3000', host_ip: '127.0.0.1', protocol: 'tcp' }]);
+  });
+
+  it('takes the admin password from the given secret', () => {
+    const { stack } = make({}, { adminPassword: Secret.fromEnv('MY_GF_PASS') });
+    assert.match(composeService(stack).environment.GF_SECURITY_ADMIN_PASSWORD, /^\$\{MY_GF_PASS:\?/);
+  });
+
+  it('keeps its data on a named volume and mounts the provisioning directory read-only', () => {
+    const { stack } = make();
+    const docs = documents(stack);
+    assert.deepEqual(docs['docker-compose.yml'].services.grafana.volumes, [
+      { type: 'volume', source: 'grafana-data', target: '/var/lib/grafana' },
+      { type: 'bind', source: './grafana/provisioning', target: '/etc/grafana/provisioning', read_only: true },
+    ]);
+    assert.ok('grafana-data' in docs['docker-compose.yml'].volumes);
+  });
+
+  it('checks its health with wget on /api/health and exposes /metrics', () => {
+    const { stack, grafana } = make();
+    const hc = composeService(stack).healthcheck;
+    assert.deepEqual(hc.test, ['CMD', 'wget', '-q', '--spider', 'http://127.0.0.1:3000/api/health']);
+    assert.deepEqual(grafana.service.metrics, { port: 3000, path: '/metrics' });
+    assert.equal(grafana.url, 'http://grafana:3000');
+    assert.equal(grafana.hostUrl, 'http://localhost:3000');
+  });
+
+  it('listens on, and probes, the bind address on host networking', () => {
+    const { stack, grafana } = make({ networkMode: NetworkMode.HOST, bindAddress: '10.1.2.3' }, { port: 3300 });
+    const svc = composeService(stack);
+    assert.equal(svc.environment.GF_SERVER_HTTP_ADDR, '10.1.2.3');
+    assert.equal(svc.environment.GF_SERVER_HTTP_PORT, '3300');
+    assert.deepEqual(svc.healthcheck.test, ['CMD', 'wget', '-q', '--spider', 'http://10.1.2.3:3300/api/health']);
+    // Listening only on that address, Grafana is reached there, not on localhost.
+    assert.equal(grafana.url, 'http://10.1.2.3:3300');
+  });
+
+  it('provisions an empty datasource list and no dashboard provider when nothing is added', () => {
+    const { stack } = make();
+    const docs = documents(stack);
+    assert.deepEqual(docs[DATASOURCES], { apiVersion: 1, prune: true, datasources: [] });
+    assert.equal(docs[PROVIDER], undefined);
+  });
+});
+
+describe('Grafana datasources', () => {
+  it('provisions Prometheus and Loki in one file, with fixed uids and URLs derived from the constructs (bridge)', () => {
+    const { stack } = full();
+    const file = documents(stack)[DATASOURCES];
+    assert.equal(file.apiVersion, 1);
+    assert.deepEqual(file.datasources[0], {
+      name: 'Prometheus',
+      type: 'prometheus',
+      uid: 'prometheus',
+      access: 'proxy',
+      url: 'http://prometheus:9090',
+      isDefault: true,
+      editable: false,
+      jsonData: { httpMethod: 'POST', timeInterval: '15s' },
+    });
+    const loki = file.datasources[1];
+    assert.deepEqual(
+      { ...loki, jsonData: undefined },
+      { name: 'Loki', type: 'loki', uid: 'loki', access: 'proxy', url: 'http://loki:3100', isDefault: false, editable: false, jsonData: undefined },
+    );
+    assert.equal(loki.jsonData.maxLines, 1000);
+    assert.equal(Object.keys(Testing.synth(stack)).filter((p) => p.includes('/datasources/')).length, 1);
+  });
+
+  it('uses localhost URLs on host networking', () => {
+    const { stack } = full({ networkMode: NetworkMode.HOST });
+    const ds = documents(stack)[DATASOURCES].datasources as Doc[];
+    assert.deepEqual(
+      ds.map((d) => d.url),
+      ['http://localhost:9090', 'http://localhost:3100'],
+    );
+  });
+
+  it("links each log line's container label to the CPU of the same container, with $ escaped as $$", () => {
+    const { stack } = full();
+    const raw = Testing.synth(stack)[DATASOURCES];
+    const field = (parse(raw) as Doc).datasources[1].jsonData.derivedFields;
+    assert.deepEqual(field, [
+      {
+        name: 'Container metrics',
+        matcherType: 'label',
+        matcherRegex: '^container$$',
+        url: 'sum(rate(container_cpu_usage_seconds_total{name="$${__value.raw}"}[$$__rate_interval]))',
+        datasourceUid: 'prometheus',
+        urlDisplayLabel: 'CPU of this container',
+      },
+    ]);
+    // No single `$` is left for Grafana to expand from its environment.
+    assert.doesNotMatch(raw.replace(/\$\$/g, ''), /\$/);
+  });
+
+  it('escapes $ in override values too', () => {
+    const { stack, grafana } = full();
+    grafana.datasourcesFile.addOverride('datasources', [
+      { name: 'X', type: 'loki', uid: 'x', access: 'proxy', url: 'http://loki:3100', jsonData: { note: 'a$b' } },
+    ]);
+    assert.equal(documents(stack)[DATASOURCES].datasources[0].jsonData.note, 'a$$b');
+  });
+
+  it('has no derived field without a metrics datasource, and honours uid and name', () => {
+    const { stack, grafana, loki } = make();
+    const ds = grafana.addLokiDatasource({ loki, uid: 'logs', maxLines: 500 });
+    assert.deepEqual(ds.ref, { type: 'loki', uid: 'logs' });
+    const entry = documents(stack)[DATASOURCES].datasources[0];
+    assert.equal(entry.uid, 'logs');
+    assert.equal(entry.name, 'Loki (logs)');
+    assert.deepEqual(entry.jsonData, { maxLines: 500 });
+  });
+
+  it('makes Grafana depend on Loki and Prometheus without being blocked by them', () => {
+    const { stack } = full();
+    assert.deepEqual(composeService(stack).depends_on, {
+      loki: { condition: 'service_started', required: false },
+      prometheus: { condition: 'service_started', required: false },
+    });
+  });
+
+  it('exposes typed references to what each datasource points at', () => {
+    const f = full();
+    assert.equal(f.lokiDs.loki, f.loki);
+    assert.equal(f.lokiDs.metrics, f.prometheusDs);
+    assert.equal(f.prometheusDs.prometheus, f.prometheus);
+    assert.ok(f.lokiDs instanceof LokiDatasource && f.prometheusDs instanceof PrometheusDatasource);
+    assert.deepEqual(
+      f.grafana.datasources.map((d) => d.uid),
+      ['prometheus', 'loki'],
+    );
+  });
+});
+
+describe('Grafana datasources: bad input', () => {
+  it('rejects a duplicate uid', () => {
+    const { grafana, loki } = make();
+    grafana.addLokiDatasource({ loki });
+    assertThrows(
+      () => grafana.addLokiDatasource({ loki, name: 'Other' }),
+      "[aixcl/grafana] datasource uid 'loki' is already used by aixcl/grafana/Datasource-loki: give each datasource of a Grafana its own uid",
+    );
+  });
+
+  it('rejects a duplicate name and an invalid uid', () => {
+    const { grafana, loki } = make();
+    grafana.addLokiDatasource({ loki });
+    assertThrows(() => grafana.addLokiDatasource({ loki, uid: 'loki2', name: 'Loki' }), "[aixcl/grafana] datasource name 'Loki' is already used");
+    assertThrows(() => grafana.addLokiDatasource({ loki, uid: 'has space' }), "[aixcl/grafana] datasource uid 'has space' is invalid");
+  });
+
+  it('rejects a Loki or Prometheus of another stack', () => {
+    const a = make({}, {}, 'a');
+    const b = make({}, {}, 'b');
+    assertThrows(() => b.grafana.addLokiDatasource({ loki: a.loki }), '[b/grafana] cannot use Loki a/loki: it is in another stack');
+    assertThrows(() => b.grafana.addPrometheusDatasource({ prometheus: a.prometheus }), '[b/grafana] cannot use Prometheus a/prometheus');
+  });
+
+  it('rejects a metrics datasource of another Grafana', () => {
+    const f = make();
+    const other = new Grafana(f.stack, 'grafana2', { serviceName: 'grafana2', port: 3001 });
+    const foreign = other.addPrometheusDatasource({ prometheus: f.prometheus });
+    assertThrows(
+      () => f.grafana.addLokiDatasource({ loki: f.loki, metrics: foreign }),
+      '[aixcl/grafana] the metrics datasource aixcl/grafana2/Datasource-prometheus belongs to another Grafana (aixcl/grafana2)',
+    );
+  });
+
+  it('rejects two default datasources', () => {
+    const { stack, grafana, prometheus } = make();
+    grafana.addPrometheusDatasource({ prometheus, isDefault: true });
+    grafana.addPrometheusDatasource({ prometheus, uid: 'prom2', isDefault: true });
+    assertProblem(stack, '[aixcl/grafana/DatasourcesFile] datasources prometheus and prom2 are all marked isDefault');
+  });
+});
+
+describe('dashboard provider', () => {
+  it('is created with the first dashboard and loads the provisioned dashboards directory', () => {
+    const { stack } = full();
+    assert.deepEqual(documents(stack)[PROVIDER], {
+      apiVersion: 1,
+      providers: [
+        {
+          name: 'aixcl',
+          type: 'file',
+          updateIntervalSeconds: 30,
+          allowUiUpdates: false,
+          disableDeletion: true,
+          options: { path: '/etc/grafana/provisioning/dashboards', foldersFromFilesStructure: false },
+        },
+      ],
+    });
+  });
+});
+
+describe('logs dashboard', () => {
+  it('has a uid, title, time, refresh, tags and the SDK schema version, all derived from the project', () => {
+    const { stack, logs } = full();
+    const dash = documents(stack)[LOGS];
+    assert.equal(dash.uid, 'aixcl-logs');
+    assert.equal(logs.uid, 'aixcl-logs');
+    assert.equal(dash.title, 'Logs');
+    assert.deepEqual(dash.time, { from: 'now-1h', to: 'now' });
+    assert.equal(dash.refresh, '30s');
+    assert.deepEqual(dash.tags, ['logs', 'aixcl']);
+    assert.equal(dash.schemaVersion, new sdkDashboard.DashboardBuilder('x').build().schemaVersion);
+  });
+
+  it('declares the service variable from Loki label values of the project, and a search textbox', () => {
+    const { stack } = full();
+    const [service, search] = documents(stack)[LOGS].templating.list as Doc[];
+    assert.equal(service.name, 'service');
+    assert.equal(service.type, 'query');
+    assert.deepEqual(service.datasource, { type: 'loki', uid: 'loki' });
+    assert.deepEqual(service.query, {
+      type: 1,
+      label: 'compose_service',
+      stream: '{compose_project="aixcl"}',
+      refId: 'LokiVariableQueryEditor-VariableQuery',
+    });
+    assert.equal(service.multi, true);
+    assert.equal(service.includeAll, true);
+    assert.equal(service.allValue, '.+');
+    assert.equal(search.name, 'search');
+    assert.equal(search.type, 'textbox');
+  });
+
+  it('has volume and error-rate time series and a logs panel, all on the provisioned Loki uid', () => {
+    const { stack } = full();
+    const dash = documents(stack)[LOGS];
+    const panels = dash.panels as Doc[];
+    assert.deepEqual(
+      panels.map((p) => [p.type, p.title]),
+      [
+        ['timeseries', 'Log volume by service'],
+        ['timeseries', 'Error rate by service'],
+        ['logs', 'Logs'],
+      ],
+    );
+    for (const p of panels) assert.deepEqual(p.datasource, { type: 'loki', uid: 'loki' });
+    for (const t of targets(dash)) assert.deepEqual(t.datasource, { type: 'loki', uid: 'loki' });
+    const [volume, errors, lines] = targets(dash).map((t) => t.expr as string);
+    assert.equal(
+      volume,
+      'sum by (compose_service) (count_over_time({compose_project="aixcl", compose_service=~"$service"} |~ "(?i)$search" [$__auto]))',
+    );
+    assert.match(errors, /^sum by \(compose_service\) \(rate\(\{compose_project="aixcl", compose_service=~"\$service"\} \|~ ".*error.*" != "query=" \[\$__auto\]\)\)$/);
+    assert.equal(lines, '{compose_project="aixcl", compose_service=~"$service"} |~ "(?i)$search"');
+    const logsPanel = panels[2];
+    assert.equal(logsPanel.options.showTime, true);
+    assert.equal(logsPanel.options.wrapLogMessage, true);
+    assert.equal(logsPanel.options.enableLogDetails, true);
+  });
+
+  it('has only queries that parse, with its declared variables', () => {
+    const { stack } = full();
+    const dash = documents(stack)[LOGS];
+    const vars = (dash.templating.list as Doc[]).map((v) => v.name as string);
+    for (const t of targets(dash)) assert.equal(checkLogQL(t.expr, { variables: vars }), undefined, t.expr);
+    assert.equal(checkLogQL(dash.templating.list[0].query.stream), undefined);
+  });
+
+  it('follows a renamed project in every query', () => {
+    const before = documents(full({}, 'aixcl').stack)[LOGS];
+    const after = documents(full({ projectName: 'mystack' }, 'aixcl').stack)[LOGS];
+    assert.equal(after.uid, 'mystack-logs');
+    assert.equal(after.templating.list[0].query.stream, '{compose_project="mystack"}');
+    const exprs = targets(after).map((t) => t.expr as string);
+    assert.equal(exprs.length, 3);
+    for (const e of exprs) {
+      assert.ok(e.includes('compose_project="mystack"'), e);
+      assert.ok(!e.includes('aixcl'), e);
+    }
+    assert.notDeepEqual(targets(before), targets(after));
+  });
+
+  it('references the uid the Loki datasource was given', () => {
+    const { stack, grafana, loki } = make();
+    const ds = grafana.addLokiDatasource({ loki, uid: 'central-logs' });
+    grafana.addLogsDashboard({ datasource: ds });
+    const dash = documents(stack)[LOGS];
+    for (const t of targets(dash)) assert.deepEqual(t.datasource, { type: 'loki', uid: 'central-logs' });
+    assert.deepEqual(dash.templating.list[0].datasource, { type: 'loki', uid: 'central-logs' });
+  });
+});
+
+describe('container metrics dashboard', () => {
+  it('selects cAdvisor series by the compose project label and groups them by service (no list of names)', () => {
+    const { stack, containers } = full();
+    assert.ok(containers instanceof ContainerMetricsDashboard);
+    const dash = documents(stack)[CONTAINERS];
+    assert.equal(dash.uid, 'aixcl-containers');
+    const exprs = targets(dash).map((t) => t.expr as string);
+    assert.deepEqual(
+      exprs.map((e) => /(container_[a-z_]+?)(?:\{)/.exec(e)?.[1]),
+      [
+        'container_cpu_usage_seconds_total',
+        'container_memory_working_set_bytes',
+        'container_network_receive_bytes_total',
+        'container_network_transmit_bytes_total',
+      ],
+    );
+    for (const e of exprs) {
+      assert.ok(e.startsWith('sum by (container_label_com_docker_compose_service) ('), e);
+      assert.ok(e.includes('{container_label_com_docker_compose_project="aixcl"}'), e);
+      assert.doesNotMatch(e, /=~/);
+    }
+    for (const t of targets(dash)) assert.deepEqual(t.datasource, { type: 'prometheus', uid: 'prometheus' });
+  });
+
+  it('links each series to the logs dashboard filtered to its service', () => {
+    const { stack } = full();
+    const dash = documents(stack)[CONTAINERS];
+    for (const p of dash.panels as Doc[]) {
+      assert.equal(
+        p.fieldConfig.defaults.links[0].url,
+        '/d/aixcl-logs?var-service=${__field.labels.container_label_com_docker_compose_service}&${__url_time_range}',
+      );
+    }
+  });
+
+  it('has no link without a logs dashboard', () => {
+    const { stack, grafana, prometheus } = make();
+    grafana.addContainerMetricsDashboard({ datasource: grafana.addPrometheusDatasource({ prometheus }) });
+    for (const p of documents(stack)[CONTAINERS].panels as Doc[]) assert.equal(p.fieldConfig.defaults.links, undefined);
+  });
+});
+
+describe('custom dashboards', () => {
+  it('are written from an SDK builder, built at synthesis (later changes included)', () => {
+    const { stack, grafana, loki } = make();
+    grafana.addLokiDatasource({ loki });
+    const builder = lokiDashboard('custom', '{compose_service="ollama"} |~ "(?i)loading|model|inference"');
+    const d = grafana.addDashboard('OllamaLogs', { dashboard: builder });
+    builder.tags(['late']);
+    assert.equal(d.filePath, 'grafana/provisioning/dashboards/ollama-logs.json');
+    const dash = documents(stack)['grafana/provisioning/dashboards/ollama-logs.json'];
+    assert.deepEqual(dash.tags, ['late']);
+    assert.equal(dash.panels[0].targets[0].expr, '{compose_service="ollama"} |~ "(?i)loading|model|inference"');
+  });
+
+  it('accept a built object, and find their Grafana among their scopes', () => {
+    const { stack, grafana, loki } = make();
+    grafana.addLokiDatasource({ loki });
+    const d = new Dashboard(grafana, 'Pg', { dashboard: lokiDashboard('pg', '{compose_service="postgres"} |~ "SELECT|INSERT|UPDATE|DELETE"').build() });
+    assert.equal(d.grafana, grafana);
+    assert.ok(Testing.synth(stack)['grafana/provisioning/dashboards/pg.json']);
+  });
+
+  it('must be created in or for a Grafana', () => {
+    const { stack } = make();
+    assert.throws(() => new Dashboard(stack, 'Lost', { dashboard: lokiDashboard('x', '{a="b"}') }), /\[aixcl\/Lost\] has no Grafana/);
+  });
+});
+
+describe('dashboards: bad input', () => {
+  it('fails synthesis on invalid LogQL, naming the panel and the parser message', () => {
+    const { stack, grafana, loki } = make();
+    grafana.addLokiDatasource({ loki });
+    grafana.addDashboard('Bad', { dashboard: lokiDashboard('bad', 'sum(rate({compose_service="loki"}))') });
+    const err = assertProblem(
+      stack,
+      "[aixcl/grafana/Bad] panel 'Broken', query A: invalid LogQL at line 1, column 34: unexpected ')'; a range function such as rate() or count_over_time() needs a range",
+    );
+    assert.equal(err.problems.length, 1);
+  });
+
+  it('fails synthesis when an override breaks a query of the logs dashboard', () => {
+    const { stack, logs } = full();
+    logs.addOverride('panels', [
+      {
+        type: 'logs',
+        title: 'Overridden',
+        datasource: { type: 'loki', uid: 'loki' },
+        targets: [{ refId: 'A', expr: '{compose_project="aixcl"' }],
+      },
+    ]);
+    assertProblem(stack, "[aixcl/grafana/LogsDashboard] panel 'Overridden', query A: invalid LogQL at line 1, column 25: the query ends too early");
+  });
+
+  it('fails synthesis on a reference to a datasource uid this Grafana does not provision', () => {
+    const { stack, grafana, loki } = make();
+    grafana.addLokiDatasource({ loki });
+    grafana.addDashboard('Bad', { dashboard: lokiDashboard('bad', '{a="b"}', { type: 'loki', uid: 'nope' }) });
+    assertProblem(
+      stack,
+      "[aixcl/grafana/Bad] references datasource uid 'nope', which this Grafana does not provision: panel 'Broken' must use one of {type: 'loki', uid: 'loki'}",
+    );
+  });
+
+  it('fails synthesis on a reference whose type is not the datasource type', () => {
+    const { stack, grafana, loki } = make();
+    grafana.addLokiDatasource({ loki });
+    grafana.addDashboard('Bad', { dashboard: lokiDashboard('bad', '{a="b"}', { type: 'prometheus', uid: 'loki' }) });
+    assertProblem(stack, "[aixcl/grafana/Bad] panel 'Broken' gives type 'prometheus' for datasource uid 'loki', which is a 'loki' datasource");
+  });
+
+  it('fails synthesis on datasources referenced by name or import input, or not at all', () => {
+    const { stack, grafana, loki } = make();
+    grafana.addLokiDatasource({ loki });
+    const d = grafana.addDashboard('Bad', { dashboard: lokiDashboard('bad', '{a="b"}') });
+    d.addOverride('panels', [
+      { type: 'logs', title: 'ByName', datasource: 'Loki', targets: [] },
+      { type: 'logs', title: 'Input', datasource: { type: 'loki', uid: '${DS_LOKI}' }, targets: [] },
+      { type: 'logs', title: 'None', targets: [{ refId: 'A', expr: '{a="b"}' }] },
+    ]);
+    assertProblem(
+      stack,
+      "[aixcl/grafana/Bad] panel 'ByName' references datasource 'Loki' by name",
+      "[aixcl/grafana/Bad] panel 'Input' references datasource '${DS_LOKI}', an import input that Grafana does not resolve for provisioned dashboards",
+      "[aixcl/grafana/Bad] panel 'None', query A has no datasource",
+    );
+  });
+
+  it('fails synthesis on an unknown variable', () => {
+    const { stack, grafana, loki } = make();
+    grafana.addLokiDatasource({ loki });
+    grafana.addDashboard('Bad', { dashboard: lokiDashboard('bad', '{compose_service=~"$service"}') });
+    assertProblem(
+      stack,
+      "[aixcl/grafana/Bad] panel 'Broken', query A: invalid LogQL at line 1, column 20: the query references the variable '$service', which the dashboard does not declare (declared: none)",
+    );
+  });
+
+  it('fails synthesis on two dashboards with one uid in a Grafana', () => {
+    const { stack, grafana } = full();
+    grafana.addDashboard('Copy', { dashboard: lokiDashboard('aixcl-logs', '{a="b"}') });
+    assertProblem(
+      stack,
+      "[aixcl/grafana] dashboard uid 'aixcl-logs' is used by aixcl/grafana/LogsDashboard and aixcl/grafana/Copy: give each dashboard of a Grafana its own uid",
+    );
+  });
+
+  it('fails synthesis on a dashboard without a uid', () => {
+    const { stack, grafana, loki } = make();
+    grafana.addLokiDatasource({ loki });
+    const d = grafana.addDashboard('NoUid', { dashboard: lokiDashboard('x', '{a="b"}') });
+    d.addOverride('uid', undefined);
+    assertProblem(stack, '[aixcl/grafana/NoUid] the dashboard has no uid');
+  });
+
+  it('rejects a logs dashboard on a datasource of another Grafana, and adding it twice', () => {
+    const f = full();
+    const other = new Grafana(f.stack, 'grafana2', { serviceName: 'grafana2', port: 3001 });
+    assertThrows(
+      () => new LogsDashboard(other, 'Logs', { datasource: f.lokiDs }),
+      '[aixcl/grafana2/Logs] its datasource aixcl/grafana/Datasource-loki belongs to another Grafana (aixcl/grafana)',
+    );
+    assertThrows(() => f.grafana.addLogsDashboard({ datasource: f.lokiDs }), '[aixcl/grafana] already has a logs dashboard');
+  });
+
+  it('rejects a dashboard whose Grafana is in another stack', () => {
+    const a = full({}, 'a');
+    const b = make({}, {}, 'b');
+    assertThrows(
+      () => new Dashboard(b.stack, 'Cross', { dashboard: lokiDashboard('x', '{a="b"}'), grafana: a.grafana }),
+      '[b/Cross] its Grafana a/grafana is in another stack',
+    );
+  });
+});
