@@ -140,7 +140,7 @@ describe('Loki defaults', () => {
     assert.equal(loki.retention.toGoString(), '168h');
     assert.equal(loki.config.filePath, 'loki/loki-config.yml');
     assert.equal(loki.dataVolume.volumeName, 'loki-data');
-    assert.equal(loki.dataVolume.node.id, 'data');
+    assert.equal(loki.dataVolume.node.id, 'Data');
   });
 });
 

@@ -254,13 +254,13 @@ describe('Promtail validation', () => {
     const { stack, promtail } = build();
     promtail.config.addOverride('server.http_listen_prot', 9080);
     const msg = synthError(stack);
-    assert.match(msg, /\[demo\/promtail\/config\] the Promtail config would not load \(check overrides\): server: Unrecognized key: "http_listen_prot"/);
+    assert.match(msg, /\[demo\/promtail\/Config\] the Promtail config would not load \(check overrides\): server: Unrecognized key: "http_listen_prot"/);
   });
 
   it('rejects an override whose client URL is not the push endpoint', () => {
     const { stack, promtail } = build();
     promtail.config.addOverride('clients', [{ url: 'http://loki:3100/' }]);
-    assert.match(synthError(stack), /\[demo\/promtail\/config\] .*clients\.0\.url: must be Loki's push endpoint, ending in \/loki\/api\/v1\/push/);
+    assert.match(synthError(stack), /\[demo\/promtail\/Config\] .*clients\.0\.url: must be Loki's push endpoint, ending in \/loki\/api\/v1\/push/);
   });
 
   it('accepts a valid override and renders it', () => {

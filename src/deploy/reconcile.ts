@@ -54,7 +54,17 @@ type Started = { ok: true; id: string; restartCount: number; startedNow: boolean
  */
 export async function applyPlan(model: ProjectModel, plan: Plan, opts: ApplyOptions): Promise<ServiceResult[]> {
   const { docker } = opts.engine;
-  const { events, signal } = opts;
+  const { signal } = opts;
+  // Service states are reported once each, in order; other events pass through.
+  const lastState = new Map<string, string>();
+  const events: EventSink = (e) => {
+    if (e.type === 'service') {
+      const key = `${e.state}|${e.message ?? ''}`;
+      if (lastState.get(e.service) === key) return;
+      lastState.set(e.service, key);
+    }
+    opts.events(e);
+  };
   const deadline = Date.now() + opts.waitTimeoutSeconds * 1000;
   events({ type: 'apply', project: model.name, services: plan.services.map((s) => s.service.name) });
 
@@ -124,7 +134,7 @@ export async function applyPlan(model: ProjectModel, plan: Plan, opts: ApplyOpti
   const run = async (sp: ServicePlan): Promise<Started> => {
     const s = sp.service;
     const deps = s.dependsOn;
-    if (deps.length) {
+    if (deps.length && sp.action !== 'keep') {
       events({ type: 'service', service: s.name, state: 'waiting', message: `for ${deps.map((d) => `${d.service} (${conditionWord(d.condition)})`).join(', ')}` });
     }
     const depResults = await Promise.all(
@@ -206,7 +216,6 @@ export async function applyPlan(model: ProjectModel, plan: Plan, opts: ApplyOpti
       }
       const hasHealth = sp.service.healthcheck ? sp.service.healthcheck.test[0] !== 'NONE' : !!(await inspectContainer(docker, st.id))?.inspect.State.Health;
       const goal: WaitGoal = oneShot.has(name) ? 'completed' : hasHealth ? 'healthy' : 'running';
-      if (goal === 'healthy') events({ type: 'service', service: name, state: 'waiting-health' });
       const w = await goalOf(name, goal);
       if (!w.ok) {
         if (w.interrupted) return { ...base, outcome: 'interrupted', detail: w.reason };
@@ -217,6 +226,7 @@ export async function applyPlan(model: ProjectModel, plan: Plan, opts: ApplyOpti
         // A container without a healthcheck that crashes at once still looks "running" right after start.
         await sleep(1000, signal);
       }
+      events({ type: 'service', service: name, state: w.state, ...(sp.action === 'keep' ? { message: 'unchanged' } : {}) });
       return { ...base, outcome: w.state };
     }),
   );
@@ -231,9 +241,6 @@ export async function applyPlan(model: ProjectModel, plan: Plan, opts: ApplyOpti
           events({ type: 'service', service: r.service, state: 'failed', message: detail });
           return { ...r, outcome: 'failed', detail };
         }
-      }
-      if (r.outcome === 'healthy' || r.outcome === 'running' || r.outcome === 'completed') {
-        events({ type: 'service', service: r.service, state: r.outcome, ...(r.action === 'keep' ? { message: 'unchanged' } : {}) });
       }
       return r;
     }),

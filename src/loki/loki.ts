@@ -120,7 +120,7 @@ export class Loki extends Construct {
     });
     this.service.mountGenerated(this.config, CONFIG_PATH);
 
-    this.dataVolume = new Volume(this, 'data', { volumeName: `${serviceName}-data` });
+    this.dataVolume = new Volume(this, 'Data', { volumeName: `${serviceName}-data` });
     this.service.addVolume(this.dataVolume, LOKI_DATA_DIR);
 
     const choice = lokiHealthcheck(this.service.image, { listenAddress: stack.listenAddress, port: this.port });

@@ -3,9 +3,10 @@ import { Healthcheck } from '../compose/healthcheck.js';
 import { DependencyCondition, Service } from '../compose/service.js';
 import { Volume } from '../compose/volume.js';
 import { Duration } from '../core/duration.js';
+import { ConstructError } from '../core/errors.js';
 import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
-import type { Loki } from '../loki/loki.js';
+import { Loki } from '../loki/loki.js';
 import { PromtailConfigFile } from './promtail-config-file.js';
 
 /** Promtail's last release line: it is end-of-life and no 3.7 image exists. */
@@ -80,6 +81,14 @@ export class Promtail extends Construct {
 
   constructor(scope: Construct, id: string, props: PromtailProps) {
     super(scope, id);
+    // The type requires a Loki, but a JavaScript stack (or a cast) can still leave it out:
+    // without one nothing would receive the logs, so stop here with the fix.
+    if (!props || !Loki.isLoki(props.loki)) {
+      throw new ConstructError(
+        this.node.path,
+        'has no Loki to push to: pass { loki } with a Loki of this stack, e.g. new Promtail(stack, \'promtail\', { loki: new Loki(stack, \'loki\') })',
+      );
+    }
     const stack = Stack.of(this);
     this.loki = props.loki;
     this.port = props.port ?? 9080;
@@ -87,8 +96,8 @@ export class Promtail extends Construct {
     const serviceName = props.serviceName ?? 'promtail';
     const sameStack = Stack.of(props.loki) === stack;
 
-    this.positionsVolume = new Volume(this, 'positions', { volumeName: `${serviceName}-positions` });
-    this.config = new PromtailConfigFile(this, 'config', {
+    this.positionsVolume = new Volume(this, 'Positions', { volumeName: `${serviceName}-positions` });
+    this.config = new PromtailConfigFile(this, 'Config', {
       pushUrl: props.loki.pushUrl,
       project: this.project,
       port: this.port,
@@ -97,7 +106,7 @@ export class Promtail extends Construct {
       refreshInterval: props.refreshInterval ?? Duration.seconds(5),
     });
 
-    this.service = new Service(this, 'service', {
+    this.service = new Service(this, 'Service', {
       image: props.image ?? `grafana/promtail:${PROMTAIL_LAST_VERSION}`,
       serviceName,
       command: [`-config.file=${CONFIG_TARGET}`],
