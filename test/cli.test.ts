@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { ROOT, synthCli } from './support/cli.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const fixture = (name: string) => join(ROOT, 'test', 'fixtures', name);
-
-/** Runs the built CLI (npm test builds dist/ first). */
-export function synthCli(args: string[], cwd = ROOT) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'aixcl-synth.js'), ...args], { cwd, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'aixcl-cli-'));
 

@@ -43,7 +43,6 @@ export async function stackDown(project: string, opts: DownOptions = {}): Promis
         events({ type: 'service', service, state: 'stopping' });
         const grace = (c.inspect.Config as { StopTimeout?: number }).StopTimeout ?? 10;
         await stopAndRemove(docker, c.id, grace);
-        events({ type: 'service', service, state: 'removed' });
         events({ type: 'resource', kind: 'container', name: c.name, action: 'removed' });
       }),
     );
