@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { checkLogQL } from '../src/index.js';
+import { parse } from 'yaml';
+import { checkLogQL, Testing } from '../src/index.js';
+import { loadApp } from '../src/cli/load-stack.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DOCS = ['README.md', 'LOGGING.md', 'MONITORING.md'];
@@ -44,6 +46,23 @@ describe('docs', () => {
   test('the checker used on the docs does reject a broken query', () => {
     // Guards the test above against a checker that accepts anything.
     assert.notEqual(checkLogQL('{compose_service="postgres" |~ "error"'), undefined);
+  });
+
+  test("the README's table of the default stack's services matches the generated compose file", async () => {
+    const app = await loadApp(join(ROOT, 'stacks', 'aixcl.ts'));
+    const compose = parse(Testing.synth(app.stacks[0])['docker-compose.yml']);
+    const table = read('README.md').split('## The default stack')[1].split('\n').filter((l) => /^\| [a-z-]+ \| \d+ \|/.test(l));
+    const rows = table.map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+    assert.deepEqual(rows.map((r) => r[0]).sort(), Object.keys(compose.services).sort());
+    for (const [name, port, image, health] of rows) {
+      const svc = compose.services[name];
+      assert.ok(svc.image.startsWith(image), `${name}: image ${svc.image} is not ${image}`);
+      assert.ok(JSON.stringify(svc).includes(port), `${name}: port ${port} not in its definition`);
+      const probe = svc.healthcheck.test.join(' ');
+      for (const word of (/`([^`]+)`/.exec(health)?.[1] ?? '').split(/\s+/).filter((w) => !['probe', 'of'].includes(w))) {
+        assert.ok(probe.includes(word.replace(/^\//, '')), `${name}: README says '${health}', healthcheck is '${probe}'`);
+      }
+    }
   });
 
   test("the README's stack example synthesizes as written", () => {

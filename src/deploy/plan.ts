@@ -92,6 +92,10 @@ export function makePlan(model: ProjectModel, actual: ActualState, images: Reado
       return { service, action: 'keep', reasons: [], existing, configHash, settings };
     }
     if (existing.status === 'paused') return { service, action: 'keep', reasons: ['paused'], existing, configHash, settings };
+    // A one-shot service that did its job stays done (a restart policy would have restarted a long-running one).
+    if (existing.status === 'exited' && existing.exitCode === 0 && !/^(always|unless-stopped)$/.test(service.restart)) {
+      return { service, action: 'keep', reasons: [], existing, configHash, settings };
+    }
     const why = existing.status === 'exited' ? `it had exited (code ${existing.exitCode})` : `it was ${existing.status}`;
     return { service, action: 'start', reasons: [why], existing, configHash, settings };
   });

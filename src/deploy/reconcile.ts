@@ -106,6 +106,7 @@ export async function applyPlan(model: ProjectModel, plan: Plan, opts: ApplyOpti
   for (const v of plan.orphanVolumes) events({ type: 'resource', kind: 'volume', name: v, action: 'kept' });
 
   const optional = optionalServices(model);
+  const byName = new Map(plan.services.map((s) => [s.service.name, s]));
   const started = new Map<string, Promise<Started>>();
   const goals = new Map<string, Promise<WaitOutcome>>();
   const oneShot = new Set(model.services.flatMap((s) => s.dependsOn.filter((d) => d.condition === 'service_completed_successfully').map((d) => d.service)));
@@ -116,8 +117,10 @@ export async function applyPlan(model: ProjectModel, plan: Plan, opts: ApplyOpti
     if (!p) {
       p = started.get(name)!.then((st) => {
         if (!st.ok) return { ok: false, reason: st.reason, ...(st.interrupted ? { interrupted: true } : {}) } as WaitOutcome;
+        const restart = byName.get(name)?.service.restart ?? 'no';
         return waitForContainer(docker, st.id, goal, {
           deadline,
+          exitZeroCompletes: !/^(always|unless-stopped)$/.test(restart),
           timeoutSeconds: opts.waitTimeoutSeconds,
           restartCountBefore: st.restartCount,
           ...(signal ? { signal } : {}),

@@ -130,9 +130,21 @@ export async function buildStandIns(docker: Docker, specs: readonly StandInSpec[
   await Promise.all([worker(), worker(), worker()]);
 }
 
+/**
+ * Images of the tests' own small stacks: fixed specs (they take their ports
+ * from STANDIN_PORTS in the environment), so one image serves every test and
+ * is never rebuilt under a running container.
+ */
+export const TEST_IMAGES: readonly StandInSpec[] = [
+  { image: 'aixcl-test/loki:1', family: 'loki', ports: [3100], paths: ['/', '/ready'], programs: ['/usr/bin/loki', 'sh', 'wget'] },
+  { image: 'aixcl-test/web:1', family: 'generic', ports: [8080], paths: ['/', '/ready'], programs: ['sh', 'wget'] },
+];
+
 /** The stand-ins every image of these stacks needs, built once per test run (cached by content). */
 export async function ensureStandIns(docker: Docker, stacks: readonly SynthesizedStack[]): Promise<StandInSpec[]> {
-  const specs = standInSpecs(stacks);
+  const derived = standInSpecs(stacks).filter((s) => !s.image.startsWith('aixcl-test/'));
+  const used = new Set(standInSpecs(stacks).map((s) => s.image));
+  const specs = [...TEST_IMAGES.filter((t) => used.has(t.image)), ...derived];
   await buildStandIns(docker, specs);
   return specs;
 }

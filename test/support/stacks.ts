@@ -1,0 +1,138 @@
+/** Small stacks built with the core constructs, and a deploy helper, for the deploy tests. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, DependencyCondition, Duration, GeneratedFile, Healthcheck, NetworkMode, RestartPolicy, Service, Stack, Volume } from '../../src/index.js';
+import type { SynthesizedStack } from '../../src/core/synthesizer.js';
+import type { DeployEvent } from '../../src/deploy/events.js';
+import { syncOutput } from '../../src/deploy/sync-output.js';
+import { targetsFromSynthesis, type DeployTarget } from '../../src/deploy/target.js';
+import { deployPlan, deployUp, type UpOptions, type UpResult } from '../../src/deploy/up.js';
+import { requireDocker } from './docker.js';
+import { ensureStandIns } from './standins.js';
+
+/** A generated file whose content the test sets. */
+export class TextFile extends GeneratedFile {
+  constructor(
+    scope: Stack,
+    id: string,
+    path: string,
+    public text: string,
+  ) {
+    super(scope, id, path);
+  }
+  public render(): string {
+    return this.text;
+  }
+}
+
+/** Options of {@link logsLikeStack}. */
+export interface LogsLikeOptions {
+  readonly project: string;
+  readonly network?: NetworkMode;
+  /** Host ports (bridge) or listening ports (host networking). */
+  readonly ports: { readonly loki: number; readonly web: number };
+  /** Content of the generated Loki config. @default 'retention_period: 168h' */
+  readonly lokiConfig?: string;
+  /** Extra environment of the loki service (e.g. STANDIN_UNHEALTHY). */
+  readonly lokiEnv?: Record<string, string>;
+  /** Extra environment of the web service. */
+  readonly webEnv?: Record<string, string>;
+  /** web requires loki (required: true) instead of optional. @default false */
+  readonly webRequiresLoki?: boolean;
+  /** Healthcheck retries of loki. @default 3 */
+  readonly lokiRetries?: number;
+  /** Add a one-shot `init` service that `web` waits for (service_completed_successfully). @default true */
+  readonly withInit?: boolean;
+  /** Leave the named volume out (to test that a volume removed from the stack is kept). @default false */
+  readonly withoutVolume?: boolean;
+}
+
+/**
+ * The default stack's shape, in small: `loki` (generated config file,
+ * named volume, `loki -health` probe), `web` waiting for loki to be healthy
+ * with required: false (as Grafana does), and a one-shot `init` job.
+ */
+export function logsLikeStack(o: LogsLikeOptions): { app: App; stack: Stack; config: TextFile } {
+  const app = new App();
+  const network = o.network ?? NetworkMode.BRIDGE;
+  const stack = new Stack(app, 'test', { projectName: o.project, networkMode: network });
+  const host = network === NetworkMode.HOST;
+  const fast = { interval: Duration.seconds(1), timeout: Duration.seconds(2) };
+  const config = new TextFile(stack, 'LokiConfig', 'loki/loki-config.yml', o.lokiConfig ?? 'retention_period: 168h\n');
+  const loki = new Service(stack, 'loki', {
+    image: 'aixcl-test/loki:1',
+    command: ['-config.file=/etc/loki/config.yml'],
+    ports: [host ? { containerPort: o.ports.loki } : { containerPort: 3100, hostPort: o.ports.loki }],
+    environment: { ...(host ? { STANDIN_PORTS: String(o.ports.loki) } : {}), ...o.lokiEnv },
+    healthcheck: Healthcheck.command(['/usr/bin/loki', '-health', `-health.url=http://127.0.0.1:${host ? o.ports.loki : 3100}/ready`], {
+      ...fast,
+      retries: o.lokiRetries ?? 3,
+    }),
+  });
+  loki.mountGenerated(config, '/etc/loki/config.yml');
+  if (!o.withoutVolume) loki.addVolume(new Volume(stack, 'loki-data'), '/loki');
+  const webPort = host ? o.ports.web : 8080;
+  const web = new Service(stack, 'web', {
+    image: 'aixcl-test/web:1',
+    ports: [host ? { containerPort: o.ports.web } : { containerPort: 8080, hostPort: o.ports.web }],
+    environment: { STANDIN_PORTS: String(webPort), ...o.webEnv },
+    healthcheck: Healthcheck.command(['wget', '-q', '--spider', `http://127.0.0.1:${webPort}/ready`], { ...fast, retries: 3 }),
+  });
+  web.addDependency(loki, { condition: DependencyCondition.HEALTHY, required: o.webRequiresLoki ?? false });
+  if (o.withInit ?? true) {
+    const init = new Service(stack, 'init', {
+      image: 'aixcl-test/web:1',
+      entrypoint: ['sh', '-c', 'echo "init: preparing"; sleep 1; echo "init: done"'],
+      restart: RestartPolicy.NO,
+    });
+    web.addDependency(init, { condition: DependencyCondition.COMPLETED_SUCCESSFULLY });
+  }
+  return { app, stack, config };
+}
+
+/** A fresh output directory. */
+export function tempOut(): string {
+  return mkdtempSync(join(tmpdir(), 'aixcl-deploy-out-'));
+}
+
+/** What {@link deploy} returns: the result and every event, in order. */
+export interface Deployed {
+  readonly result: UpResult;
+  readonly events: DeployEvent[];
+  readonly target: DeployTarget;
+  readonly stacks: SynthesizedStack[];
+}
+
+/** Synthesizes an app, builds its stand-in images, writes the output and deploys, as `aixcl-deploy` does. */
+export async function deploy(app: App, outdir: string, opts: Omit<UpOptions, 'events' | 'writeFiles'> = {}): Promise<Deployed> {
+  const engine = await requireDocker();
+  const stacks = app.synthesize();
+  await ensureStandIns(engine.docker, stacks);
+  const [target] = targetsFromSynthesis(stacks, outdir);
+  const events: DeployEvent[] = [];
+  const result = await deployUp(target, {
+    engine,
+    variables: {},
+    ...opts,
+    events: (e) => events.push(e),
+    writeFiles: () => {
+      syncOutput(outdir, stacks);
+    },
+  });
+  return { result, events, target, stacks };
+}
+
+/** The plan `up` would carry out (a dry run). */
+export async function dryRun(app: App, outdir: string) {
+  const engine = await requireDocker();
+  const stacks = app.synthesize();
+  await ensureStandIns(engine.docker, stacks);
+  const [target] = targetsFromSynthesis(stacks, outdir);
+  return (await deployPlan(target, { engine, variables: {} })).plan;
+}
+
+/** The index of the first event matching, for ordering assertions. */
+export function indexOfEvent(events: readonly DeployEvent[], service: string, state: string): number {
+  return events.findIndex((e) => e.type === 'service' && e.service === service && e.state === state);
+}
