@@ -24,6 +24,19 @@ export class Healthcheck {
     return new Healthcheck(['CMD', ...argv], timing, false);
   }
 
+  /**
+   * Probes `url` with the image's `wget` (busybox or GNU): healthy on a 2xx
+   * answer. Only for images that ship wget.
+   */
+  public static wget(url: string, timing: HealthcheckTiming = {}): Healthcheck {
+    return Healthcheck.command(['wget', '-q', '--spider', url], timing);
+  }
+
+  /** Probes `url` with the image's `curl`: healthy on a 2xx answer. Only for images that ship curl. */
+  public static curl(url: string, timing: HealthcheckTiming = {}): Healthcheck {
+    return Healthcheck.command(['curl', '-fsS', '-o', '/dev/null', url], timing);
+  }
+
   /** Runs `script` with the image's `/bin/sh` (`CMD-SHELL` form). */
   public static shell(script: string, timing: HealthcheckTiming = {}): Healthcheck {
     return new Healthcheck(['CMD-SHELL', script], timing, true);

@@ -166,8 +166,12 @@ const SERVICE_KEYS = new Set([
   'devices', 'sysctls', 'ulimits', 'pid', 'ipc', 'logging', 'deploy', 'platform', 'pull_policy',
 ]);
 const TOP_KEYS = new Set(['name', 'services', 'networks', 'volumes', 'version']);
-/** Settings that do not change the container (as in Compose's hash). */
-const NOT_HASHED = new Set(['depends_on', 'pull_policy']);
+/**
+ * Settings that do not change the container. (Unlike Compose, depends_on IS
+ * hashed: it is recorded in a label that `docker compose down` reads, and a
+ * stale one naming a removed service breaks it.)
+ */
+const NOT_HASHED = new Set(['pull_policy']);
 
 /**
  * Reads an interpolated compose document into the model aixcl-deploy works

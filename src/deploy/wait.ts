@@ -52,7 +52,10 @@ export async function waitForContainer(docker: Docker, id: string, goal: WaitGoa
       if (c.status === 'exited' && c.exitCode === 0 && opts.exitZeroCompletes && goal === 'running') return { ok: true, state: 'completed' };
       if (c.status === 'exited' || c.status === 'dead') return { ok: false, reason: exitReason(c.inspect) };
       if (c.restartCount > opts.restartCountBefore || c.status === 'restarting') {
-        return { ok: false, reason: `${exitReason(c.inspect)} and is being restarted (restart loop)` };
+        // Once restarted, inspect no longer shows how it exited: the daemon's events do.
+        const code = await lastExitCode(docker, id);
+        const how = c.inspect.State.OOMKilled ? exitReason(c.inspect) : code !== undefined ? `exited with code ${code}` : 'exited';
+        return { ok: false, reason: `${how} and its restart policy keeps restarting it` };
       }
       if (goal === 'running' && c.status === 'running') return { ok: true, state: 'running' };
       if (goal === 'healthy') {
@@ -79,6 +82,24 @@ function exitReason(i: Docker.ContainerInspectInfo): string {
   if (s.OOMKilled) return `was killed for using more memory than its limit (exit code ${s.ExitCode})`;
   if (s.Error) return `could not run: ${s.Error}`;
   return `exited with code ${s.ExitCode}`;
+}
+
+/** The exit code of the container's last `die` event, from the daemon's event log. */
+export async function lastExitCode(docker: Docker, id: string): Promise<number | undefined> {
+  try {
+    const now = Math.floor(Date.now() / 1000) + 1;
+    const stream = (await docker.getEvents({ since: now - 3600, until: now, filters: { container: [id], event: ['die'] } })) as NodeJS.ReadableStream;
+    let text = '';
+    for await (const chunk of stream) text += String(chunk);
+    const codes = text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => Number((JSON.parse(l) as { Actor?: { Attributes?: { exitCode?: string } } }).Actor?.Attributes?.exitCode));
+    const last = codes[codes.length - 1];
+    return Number.isFinite(last) ? last : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The output of the last failed healthcheck probe, on one line. */

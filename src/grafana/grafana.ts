@@ -91,10 +91,8 @@ export class Grafana extends Construct implements GrafanaHost {
         GF_ANALYTICS_CHECK_FOR_UPDATES: false,
       },
       // The image has wget; /api/health needs no login and answers once the database is migrated.
-      healthcheck: Healthcheck.command(['wget', '-q', '--spider', probeUrl(stack, this.port, '/api/health')], {
+      healthcheck: Healthcheck.wget(probeUrl(stack, this.port, '/api/health'), {
         interval: Duration.seconds(10),
-        timeout: Duration.seconds(5),
-        retries: 5,
         // The first start migrates the database, which can take a while on a slow disk.
         startPeriod: Duration.seconds(60),
       }),

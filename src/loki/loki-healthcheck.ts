@@ -15,8 +15,6 @@ const SUGGESTED_IMAGE = 'grafana/loki:3.7.6';
  */
 export const LOKI_HEALTHCHECK_TIMING: HealthcheckTiming = {
   interval: Duration.seconds(10),
-  timeout: Duration.seconds(5),
-  retries: 5,
   startPeriod: Duration.seconds(30),
 };
 

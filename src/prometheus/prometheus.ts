@@ -68,10 +68,8 @@ export class Prometheus extends Construct {
       ],
       ports: [{ containerPort: this.port }],
       // The image is busybox-based: wget is there. /-/ready turns 200 once the TSDB is open.
-      healthcheck: Healthcheck.command(['wget', '-q', '--spider', probeUrl(stack, this.port, '/-/ready')], {
+      healthcheck: Healthcheck.wget(probeUrl(stack, this.port, '/-/ready'), {
         interval: Duration.seconds(10),
-        timeout: Duration.seconds(5),
-        retries: 5,
         startPeriod: Duration.seconds(30),
       }),
       memoryLimit: props.memoryLimit ?? Size.gibibytes(1),

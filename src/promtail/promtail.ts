@@ -114,7 +114,6 @@ export class Promtail extends Construct {
       // The image runs as root, which reading the Docker socket needs: no `user`.
       healthcheck: Healthcheck.command(['bash', '-c', promtailReadyProbe(stack.listenAddress, this.port)], {
         interval: Duration.seconds(10),
-        timeout: Duration.seconds(5),
         startPeriod: Duration.seconds(10),
       }),
       memoryLimit: props.memoryLimit ?? Size.mebibytes(256),

@@ -54,10 +54,8 @@ export class Cadvisor extends Construct {
       ],
       ports: [{ containerPort: this.port }],
       // The image is Alpine-based: busybox wget is there.
-      healthcheck: Healthcheck.command(['wget', '-q', '--spider', probeUrl(stack, this.port, '/healthz')], {
+      healthcheck: Healthcheck.wget(probeUrl(stack, this.port, '/healthz'), {
         interval: Duration.seconds(15),
-        timeout: Duration.seconds(5),
-        retries: 5,
         startPeriod: Duration.seconds(15),
       }),
       memoryLimit: props.memoryLimit ?? Size.mebibytes(256),

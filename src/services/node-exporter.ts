@@ -40,10 +40,8 @@ export class NodeExporter extends Construct {
       command: ['--path.rootfs=/host', `--web.listen-address=${listenHostPort(stack, this.port)}`],
       ports: [{ containerPort: this.port }],
       // The image is busybox-based: wget is there.
-      healthcheck: Healthcheck.command(['wget', '-q', '--spider', probeUrl(stack, this.port, '/metrics')], {
+      healthcheck: Healthcheck.wget(probeUrl(stack, this.port, '/metrics'), {
         interval: Duration.seconds(15),
-        timeout: Duration.seconds(5),
-        retries: 5,
         startPeriod: Duration.seconds(5),
       }),
       memoryLimit: props.memoryLimit ?? Size.mebibytes(128),

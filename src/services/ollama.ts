@@ -44,8 +44,6 @@ export class Ollama extends Construct {
       // The image has neither curl nor wget: `ollama list` asks the running server, and fails while it is down.
       healthcheck: Healthcheck.command(['ollama', 'list'], {
         interval: Duration.seconds(10),
-        timeout: Duration.seconds(5),
-        retries: 5,
         startPeriod: Duration.seconds(10),
       }),
       memoryLimit: props.memoryLimit,

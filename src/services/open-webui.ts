@@ -51,10 +51,8 @@ export class OpenWebUI extends Construct {
       },
       ports: [{ containerPort: this.port }],
       // The image has curl. The first start runs database migrations, hence the long start period.
-      healthcheck: Healthcheck.command(['curl', '-fsS', '-o', '/dev/null', probeUrl(stack, this.port, '/health')], {
+      healthcheck: Healthcheck.curl(probeUrl(stack, this.port, '/health'), {
         interval: Duration.seconds(15),
-        timeout: Duration.seconds(5),
-        retries: 5,
         startPeriod: Duration.seconds(120),
       }),
       memoryLimit: props.memoryLimit ?? Size.gibibytes(2),

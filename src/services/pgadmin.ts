@@ -58,10 +58,8 @@ export class PgAdmin extends Construct {
       },
       ports: [{ containerPort: this.port }],
       // The image is Alpine-based (busybox wget). The first start creates pgAdmin's database: allow a minute.
-      healthcheck: Healthcheck.command(['wget', '-q', '--spider', probeUrl(stack, this.port, '/misc/ping')], {
+      healthcheck: Healthcheck.wget(probeUrl(stack, this.port, '/misc/ping'), {
         interval: Duration.seconds(15),
-        timeout: Duration.seconds(5),
-        retries: 5,
         startPeriod: Duration.seconds(60),
       }),
       memoryLimit: props.memoryLimit ?? Size.mebibytes(512),

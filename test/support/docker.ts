@@ -57,7 +57,7 @@ export function holdPort(port: number, host = '127.0.0.1'): Promise<Server> {
 
 /** Runs a command in a running container; returns stdout. */
 export async function dockerExec(container: string, cmd: readonly string[]): Promise<string> {
-  return (await run('docker', ['exec', container, ...cmd])).stdout;
+  return (await run('docker', ['exec', container, ...cmd])).stdout.replace(/\n$/, '');
 }
 
 /** The containers of a project, by service. */
