@@ -8,6 +8,7 @@ export * from './core/generated-file.js';
 export * from './core/stack.js';
 export * from './core/app.js';
 export * from './core/synthesizer.js';
+export * from './core/output-directory.js';
 export * from './core/testing.js';
 // Compose model
 export * from './compose/secret.js';
@@ -30,3 +31,5 @@ export * from './grafana/index.js';
 export * from './logging/logging.js';
 export * from './aixcl/aixcl-stack.js';
 export * from './aixcl/logging-only-stack.js';
+// Deploy
+export * from './deploy/index.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -164,9 +164,9 @@ describe('writeSynthesis', () => {
 
   test('writes every file and a manifest with their hashes', () => {
     const out = join(tmp(), 'out');
-    const written = tinyApp().app.synthesize();
-    const paths = writeSynthesis(out, written);
-    assert.deepEqual(paths.sort(), [MANIFEST_FILE, 'docker-compose.yml'].sort());
+    const result = writeSynthesis(out, tinyApp().app.synthesize());
+    assert.deepEqual(result.files, ['docker-compose.yml', MANIFEST_FILE]);
+    assert.deepEqual(result.written, result.files);
     const manifest = JSON.parse(readFileSync(join(out, MANIFEST_FILE), 'utf8'));
     assert.equal(manifest.project, 'tiny');
     assert.equal(manifest.files[0].path, 'docker-compose.yml');
@@ -185,12 +185,28 @@ describe('writeSynthesis', () => {
     assert.deepEqual(readdirSync(dir), ['out'], 'no temporary directory is left behind');
   });
 
-  test('replaces an earlier output entirely (no stale files)', () => {
+  test('updates an existing output in place: unchanged files untouched, old ones removed, user files kept', () => {
     const out = join(tmp(), 'out');
-    writeSynthesis(out, tinyApp().app.synthesize());
-    writeFileSync(join(out, 'stale.yml'), 'x');
-    writeSynthesis(out, tinyApp().app.synthesize());
-    assert.equal(existsSync(join(out, 'stale.yml')), false);
+    const build = (withConf: boolean, value: number) => {
+      const { app, stack } = tinyApp();
+      if (withConf) new NoteFile(stack, 'conf', { value });
+      return app.synthesize();
+    };
+    writeSynthesis(out, build(true, 1));
+    const composeInode = statSync(join(out, 'docker-compose.yml')).ino;
+    const dirInode = statSync(out).ino;
+    writeFileSync(join(out, '.env'), 'SECRET=1\n');
+
+    const changed = writeSynthesis(out, build(true, 2));
+    assert.deepEqual(changed.written, ['notes/conf.yml', MANIFEST_FILE]);
+    assert.deepEqual(changed.unchanged, ['docker-compose.yml']);
+    assert.equal(statSync(join(out, 'docker-compose.yml')).ino, composeInode, 'an unchanged file is not rewritten');
+    assert.equal(statSync(out).ino, dirInode, 'the directory stays the same, so bind mounts of it stay live');
+
+    const dropped = writeSynthesis(out, build(false, 0));
+    assert.deepEqual(dropped.removed, ['notes/conf.yml']);
+    assert.equal(existsSync(join(out, 'notes')), false, 'emptied directories are removed');
+    assert.equal(readFileSync(join(out, '.env'), 'utf8'), 'SECRET=1\n', "the user's own file is kept");
   });
 
   test('an output path that is a file is an error', () => {
@@ -204,7 +220,7 @@ describe('writeSynthesis', () => {
     const out = join(tmp(), 'mine');
     mkdirSync(out);
     writeFileSync(join(out, 'precious.txt'), 'keep');
-    assert.throws(() => writeSynthesis(out, tinyApp().app.synthesize()), /holds files that aixcl-synth did not write/);
+    assert.throws(() => writeSynthesis(out, tinyApp().app.synthesize()), /holds files that aixcl-cdk did not write/);
     assert.equal(readFileSync(join(out, 'precious.txt'), 'utf8'), 'keep');
   });
 });

@@ -71,8 +71,8 @@ describe('up, redeploy, config change, down and up again (bridge network)', () =
     assert.equal(l['com.docker.compose.image'], loki.Image);
     assert.equal(cs.get('web')!.Config.Labels['com.docker.compose.depends_on'], 'init:service_completed_successfully:false,loki:service_healthy:false');
     const net = await e.docker.getNetwork(`${name}_default`).inspect();
-    assert.equal(net.Labels['com.docker.compose.network'], 'default');
-    assert.equal(net.Labels['com.docker.compose.project'], name);
+    assert.equal(net.Labels?.['com.docker.compose.network'], 'default');
+    assert.equal(net.Labels?.['com.docker.compose.project'], name);
     const vol = await e.docker.getVolume(`${name}_loki-data`).inspect();
     assert.equal(vol.Labels['com.docker.compose.volume'], 'loki-data');
     assert.equal(vol.Labels['com.docker.compose.project'], name);
@@ -249,6 +249,8 @@ describe('faults', () => {
     new Service(stack, 'ghost', { image: 'aixcl-test/never-built:9' });
     await assert.rejects(deploy(app, tempOut()), /image aixcl-test\/never-built:9 is not present locally and could not be pulled: /);
     await assert.rejects(deploy(app, tempOut(), { pull: 'never' }), /image aixcl-test\/never-built:9 is not present locally and --pull never forbids pulling it/);
+    // --pull always pulls even what is present: here that fails too, before anything changes.
+    await assert.rejects(deploy(logsLikeStack({ project: name, ports: { loki: 1, web: 2 } }).app, tempOut(), { pull: 'always' }), /image aixcl-test\/loki:1 could not be pulled \(--pull always\): /);
     assert.equal((await containersOf((await requireDocker()).docker, name)).size, 0);
   });
 

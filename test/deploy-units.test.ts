@@ -10,7 +10,7 @@ import { describeChanges, serviceConfigHash, settingFingerprints } from '../src/
 import { containerSpec } from '../src/deploy/container-spec.js';
 import { dockerOptions } from '../src/deploy/engine.js';
 import { parseEnvFile } from '../src/deploy/env-file.js';
-import { DeployError } from '../src/deploy/errors.js';
+import { DeployError, dockerFailure } from '../src/deploy/errors.js';
 import { ExitCode } from '../src/deploy/exit-codes.js';
 import { interpolateDocument, interpolateString } from '../src/deploy/interpolate.js';
 import { makePlan, formatPlan, planHasChanges } from '../src/deploy/plan.js';
@@ -360,6 +360,19 @@ describe('optional services (degraded, not failed)', () => {
     const [t] = targetsFromSynthesis(app.synthesize(), '/o');
     const m2 = parseProject(interpolateDocument(t.document, { GF_PW: 'x' }).value, { configFile: t.configFile });
     assert.deepEqual([...optionalServices(m2)].sort(), ['loki', 'promtail']);
+  });
+});
+
+describe('Docker API failures', () => {
+  it('become one message saying whether anything was changed, exit 1', () => {
+    const daemon = { statusCode: 500, json: { message: 'write /var/lib/docker/x: no space left on device' }, message: '(HTTP code 500) server error - write ...' };
+    assert.equal(
+      dockerFailure(daemon, false)!.message,
+      'the Docker daemon failed a request: write /var/lib/docker/x: no space left on device. Nothing was changed.',
+    );
+    assert.match(dockerFailure(daemon, true)!.message, /The stack is partly deployed: run the same command again/);
+    assert.equal(dockerFailure(daemon, true)!.exitCode, ExitCode.FAILED);
+    assert.equal(dockerFailure(new TypeError('a bug')), undefined, 'a bug stays a bug');
   });
 });
 

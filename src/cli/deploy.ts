@@ -6,7 +6,7 @@ import { UserError } from '../core/errors.js';
 import type { SynthesizedStack } from '../core/synthesizer.js';
 import { stackDown } from '../deploy/down.js';
 import { connectEngine, type Engine } from '../deploy/engine.js';
-import { DeployError } from '../deploy/errors.js';
+import { DeployError, dockerFailure } from '../deploy/errors.js';
 import { ExitCode } from '../deploy/exit-codes.js';
 import type { PullPolicy } from '../deploy/images.js';
 import { formatPlan, planToJson } from '../deploy/plan.js';
@@ -14,7 +14,7 @@ import { createProgress, type ProgressMode } from '../deploy/progress.js';
 import { formatDownReport, formatStatusTable, formatUpReport } from '../deploy/report.js';
 import { stackStatus } from '../deploy/status.js';
 import { styleFor } from '../deploy/style.js';
-import { syncOutput } from '../deploy/sync-output.js';
+import { writeSynthesis } from '../core/output-directory.js';
 import { targetsFromSynthesis, type DeployTarget } from '../deploy/target.js';
 import { deployPlan, deployUp, loadVariables } from '../deploy/up.js';
 import { defaultStackFile, loadApp, PACKAGE_ROOT, parseContext } from './load-stack.js';
@@ -57,9 +57,9 @@ function stackOptions(cmd: Command): Command {
 
 function upOptions(cmd: Command, dryRunFlag: boolean): Command {
   stackOptions(cmd)
-    .addOption(new Option('--pull <policy>', 'pull images: missing, always or never').choices(['missing', 'always', 'never']).default('missing'))
+    .addOption(new Option('--pull <policy>', 'when to pull images').choices(['missing', 'always', 'never']).default('missing'))
     .option('--wait-timeout <seconds>', 'how long to wait, in all, for services to become healthy', seconds, 180)
-    .addOption(new Option('--progress <mode>', 'progress display: auto (live on a terminal, plain in CI), tty, plain or json').choices(['auto', 'tty', 'plain', 'json']).default('auto'))
+    .addOption(new Option('--progress <mode>', 'progress display (auto: live lines on a terminal, plain lines in CI or a pipe)').choices(['auto', 'tty', 'plain', 'json']).default('auto'))
     .option('--json', 'machine-readable output: one JSON event per line, ending with the result (same as --progress json)')
     .option('--env-file <file>', 'file of variables for ${VAR} references (the environment wins over it)', '.env');
   if (dryRunFlag) cmd.option('--dry-run', 'show what would be created, recreated (and why) or removed; change nothing');
@@ -117,7 +117,7 @@ async function runUp(opts: UpCliOptions, dryRun: boolean): Promise<number> {
         ...common,
         waitTimeoutSeconds: opts.waitTimeout,
         writeFiles: () => {
-          syncOutput(opts.out, stacks);
+          writeSynthesis(opts.out, stacks);
         },
       });
       engine = result.engine;
@@ -142,6 +142,12 @@ async function runUp(opts: UpCliOptions, dryRun: boolean): Promise<number> {
       if (result.outcome === 'interrupted') break;
     }
     return worst;
+  } catch (e) {
+    // Scripts reading --json get the failure as an event too (the message also goes to stderr).
+    if (json && UserError.isUserError(e)) {
+      process.stdout.write(`${JSON.stringify({ event: 'error', message: e.message, exitCode: DeployError.exitCodeOf(e) })}\n`);
+    }
+    throw e;
   } finally {
     dispose();
     await progress.done();
@@ -221,7 +227,10 @@ stackOptions(program.command('status'))
 
 program.addHelpText(
   'after',
-  `${EXIT_CODES}
+  `
+Options of up, the default command (--stack, --out, --dry-run, --pull, --wait-timeout, --json...):
+  $ aixcl-deploy up --help
+${EXIT_CODES}
 
 Examples:
   $ aixcl-deploy                          # synthesize stacks/aixcl.ts into ./out and bring it up
@@ -247,9 +256,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       // --help and --version end here too, with code 0.
       return e.exitCode === 0 ? ExitCode.OK : ExitCode.USER_ERROR;
     }
-    if (UserError.isUserError(e)) {
-      process.stderr.write(`error: ${e.message}\n`);
-      return DeployError.exitCodeOf(e);
+    const err = UserError.isUserError(e) ? e : dockerFailure(e);
+    if (err) {
+      process.stderr.write(`error: ${err.message.trimEnd()}\n`);
+      return DeployError.exitCodeOf(err);
     }
     process.stderr.write(`internal error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return ExitCode.INTERNAL_ERROR;

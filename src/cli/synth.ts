@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Command } from 'commander';
-import { writeSynthesis } from '../core/synthesizer.js';
+import { writeSynthesis } from '../core/output-directory.js';
 import { initProject } from './init.js';
 import { defaultStackFile, loadApp, PACKAGE_ROOT, parseContext } from './load-stack.js';
 import { runCli } from './run-cli.js';
@@ -31,11 +31,13 @@ Examples:
     const stackFile = opts.stack ?? defaultStackFile();
     const app = await loadApp(stackFile, parseContext(opts.context ?? []));
     const stacks = app.synthesize();
-    const written = writeSynthesis(opts.out, stacks);
+    const result = writeSynthesis(opts.out, stacks);
     if (opts.quiet) return;
     const out = relative(process.cwd(), resolve(opts.out)) || '.';
     process.stdout.write(`Synthesized ${relative(process.cwd(), resolve(stackFile))} into ${out}/:\n`);
-    for (const f of written) process.stdout.write(`  ${f}\n`);
+    const unchanged = new Set(result.unchanged);
+    for (const f of result.files) process.stdout.write(`  ${f}${unchanged.has(f) ? ' (unchanged)' : ''}\n`);
+    for (const f of result.removed) process.stdout.write(`  ${f} (removed)\n`);
     const secrets = new Set<string>();
     for (const s of stacks) {
       for (const f of s.files) for (const m of f.content.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):\?/g)) secrets.add(m[1]);

@@ -18,6 +18,8 @@ const SERVICE = Symbol.for('aixcl-cdk.Service');
 export const CONFIG_HASH_LABEL = 'dev.aixcl.config-hash';
 /** Label carrying the service's image, so the log collector can label log lines with it. */
 export const IMAGE_LABEL = 'dev.aixcl.image';
+/** Label marking a service whose failure degrades the stack instead of failing it (read by aixcl-deploy). */
+export const OPTIONAL_LABEL = 'dev.aixcl.optional';
 
 /** Restart policy of a service. */
 export enum RestartPolicy {
@@ -104,6 +106,13 @@ export interface ServiceProps {
   readonly networks?: readonly Network[];
   /** Prometheus metrics endpoint, scraped by a Prometheus of the same stack. @default none */
   readonly metrics?: MetricsEndpoint;
+  /**
+   * The stack works without this service: if it fails, aixcl-deploy reports
+   * the stack as degraded instead of failed (a service on which every
+   * dependent depends with `required: false` is optional too).
+   * @default false
+   */
+  readonly optional?: boolean;
 }
 
 type MountSpec =
@@ -384,6 +393,7 @@ export class Service extends Construct {
     out.restart = p.restart ?? RestartPolicy.UNLESS_STOPPED;
     if (p.memoryLimit) out.mem_limit = p.memoryLimit.toComposeString();
     const labels: Record<string, string> = { ...this.labels, [IMAGE_LABEL]: this.image.ref };
+    if (p.optional) labels[OPTIONAL_LABEL] = 'true';
     const mounted = this.mountedFilePaths(files);
     if (mounted.length) {
       const h = createHash('sha256');

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Stack } from './stack.js';
-import { synthesize, SynthesizedStack, writeSynthesis } from './synthesizer.js';
+import { writeSynthesis, WriteResult } from './output-directory.js';
+import { synthesize, SynthesizedStack } from './synthesizer.js';
 
 const APP = Symbol.for('aixcl-cdk.App');
 
@@ -43,11 +44,11 @@ export class App extends Construct {
   }
 
   /**
-   * Validates, renders and writes every file to {@link outdir}, atomically:
-   * on any problem nothing is written and an earlier output stays as it was.
-   * @returns the paths written, relative to outdir
+   * Validates, renders and writes every file to {@link outdir}: on any
+   * problem nothing is written and an earlier output stays as it was
+   * (see {@link writeSynthesis}).
    */
-  public synth(): string[] {
+  public synth(): WriteResult {
     return writeSynthesis(this.outdir, this.synthesize());
   }
 }

@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import type { Construct } from 'constructs';
 import { ConstructError, Problem, UserError, ValidationError } from './errors.js';
 import { GeneratedFile } from './generated-file.js';
@@ -88,54 +86,4 @@ export function synthesize(root: Construct): SynthesizedStack[] {
 
 function fileOf(path: string, content: string): SynthesizedFile {
   return { path, content, sha256: createHash('sha256').update(content).digest('hex') };
-}
-
-/**
- * Writes synthesized stacks to `outdir` atomically: everything goes to a
- * temporary directory beside it, which then replaces `outdir` by rename.
- * Refuses to replace a directory that this tool did not write.
- * @returns the paths written, relative to outdir
- */
-export function writeSynthesis(outdir: string, stacks: readonly SynthesizedStack[]): string[] {
-  const target = resolve(outdir);
-  if (existsSync(target)) {
-    const st = statSync(target);
-    if (!st.isDirectory()) {
-      throw new UserError(`the output path ${outdir} is a file: give a directory with --out`);
-    }
-    const entries = readdirSync(target);
-    const ours = entries.length === 0 || entries.includes(MANIFEST_FILE) || entries.every((e) => existsSync(join(target, e, MANIFEST_FILE)));
-    if (!ours) {
-      throw new UserError(
-        `the output directory ${outdir} holds files that aixcl-synth did not write (no ${MANIFEST_FILE}): choose another --out or empty it`,
-      );
-    }
-  }
-  const parent = dirname(target);
-  mkdirSync(parent, { recursive: true });
-  const tmp = mkdtempSync(join(parent, '.aixcl-tmp-'));
-  const written: string[] = [];
-  try {
-    for (const s of stacks) {
-      for (const f of s.files) {
-        const rel = s.directory ? `${s.directory}/${f.path}` : f.path;
-        const abs = join(tmp, rel);
-        mkdirSync(dirname(abs), { recursive: true });
-        writeFileSync(abs, f.content);
-        written.push(rel);
-      }
-    }
-    if (existsSync(target)) {
-      const old = `${tmp}-old`;
-      renameSync(target, old);
-      renameSync(tmp, target);
-      rmSync(old, { recursive: true, force: true });
-    } else {
-      renameSync(tmp, target);
-    }
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
-  return written;
 }

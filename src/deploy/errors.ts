@@ -30,3 +30,19 @@ export class DaemonUnreachableError extends DeployError {
     this.name = 'DaemonUnreachableError';
   }
 }
+
+/**
+ * A Docker API call failed (the daemon went away, or refused a request).
+ * `changed` tells whether the failure came after the first change (undefined: not known).
+ */
+export function dockerFailure(e: unknown, changed?: boolean): DeployError | undefined {
+  const err = e as { statusCode?: number; code?: string; json?: { message?: string }; message?: string };
+  const isDocker = typeof err?.statusCode === 'number' || ['ECONNREFUSED', 'ENOENT', 'EPIPE', 'ECONNRESET', 'ETIMEDOUT'].includes(err?.code ?? '');
+  if (!isDocker || UserError.isUserError(e)) return undefined;
+  const why = err.json?.message ?? err.message ?? String(e);
+  return new DeployError(
+    `the Docker daemon failed a request: ${why.replace(/^\(HTTP code \d+\) [a-z ]+ - /i, '').trim()}. ` +
+      (changed === undefined ? '' : changed ? 'The stack is partly deployed: run the same command again once the daemon is healthy.' : 'Nothing was changed.'),
+    ExitCode.FAILED,
+  );
+}

@@ -32,6 +32,8 @@ export type DeployEvent =
       readonly total?: number;
       readonly message?: string;
     }
+  /** Images about to be pulled (before any pull starts). */
+  | { readonly type: 'pulls'; readonly images: readonly string[] }
   | { readonly type: 'apply'; readonly project: string; readonly services: readonly string[] }
   | { readonly type: 'service'; readonly service: string; readonly state: ServiceState; readonly message?: string }
   | { readonly type: 'resource'; readonly kind: 'network' | 'volume' | 'container'; readonly name: string; readonly action: 'created' | 'removed' | 'kept' }

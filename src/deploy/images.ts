@@ -49,12 +49,15 @@ export async function resolveImages(
   }
   const problems: string[] = [];
   const result = new Map<string, ResolvedImage>();
+  const local = new Map(await Promise.all([...byRef.keys()].map(async (ref) => [ref, await imageId(docker, ref)] as const)));
+  const toPull = [...byRef].filter(([ref, policy]) => policy !== 'never' && (policy === 'always' || !local.get(ref))).map(([ref]) => ref);
+  if (toPull.length && !opts.dryRun) opts.events({ type: 'pulls', images: toPull.sort() });
   await Promise.all(
     [...byRef].map(async ([ref, policy]) => {
-      const local = await imageId(docker, ref);
-      if (local && policy !== 'always') {
+      const localId = local.get(ref);
+      if (localId && policy !== 'always') {
         opts.events({ type: 'image', image: ref, state: 'present' });
-        result.set(ref, { ref, id: local, pulled: false });
+        result.set(ref, { ref, id: localId, pulled: false });
         return;
       }
       if (policy === 'never') {
@@ -62,7 +65,7 @@ export async function resolveImages(
         return;
       }
       if (opts.dryRun) {
-        result.set(ref, { ref, ...(local ? { id: local } : {}), pulled: true });
+        result.set(ref, { ref, ...(localId ? { id: localId } : {}), pulled: true });
         return;
       }
       try {
@@ -75,7 +78,7 @@ export async function resolveImages(
         const why = describeDockerError(e);
         opts.events({ type: 'image', image: ref, state: 'failed', message: why });
         problems.push(
-          local
+          localId
             ? `image ${ref} could not be pulled (--pull always): ${why}`
             : `image ${ref} is not present locally and could not be pulled: ${why}`,
         );

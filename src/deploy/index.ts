@@ -21,4 +21,3 @@ export * from './down.js';
 export * from './progress.js';
 export * from './report.js';
 export * from './style.js';
-export * from './sync-output.js';

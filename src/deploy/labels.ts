@@ -1,3 +1,5 @@
+import { OPTIONAL_LABEL } from '../compose/service.js';
+
 /**
  * The labels Docker Compose puts on what it creates. aixcl-deploy sets the
  * same ones, so `docker compose -p NAME ps|logs|down` work on a stack it
@@ -27,7 +29,7 @@ export const DeployLabel = {
   /** Version of aixcl-deploy that created the container. */
   TOOL_VERSION: 'dev.aixcl.deploy.version',
   /** Set to `true` on a service to make its failure "degraded" rather than fatal. */
-  OPTIONAL: 'dev.aixcl.optional',
+  OPTIONAL: OPTIONAL_LABEL,
 } as const;
 
 /**

@@ -1,4 +1,4 @@
-import { Listr, ProcessOutput, type ListrTaskWrapper } from 'listr2';
+import { Listr, ListrLogger, ProcessOutput, type ListrTaskWrapper } from 'listr2';
 import type { DeployEvent, EventSink, ServiceState } from './events.js';
 import { styleFor } from './style.js';
 
@@ -74,6 +74,9 @@ function plainProgress(out: NodeJS.WritableStream & { isTTY?: boolean }, env: No
           } else line(`${e.image}: ${e.state}${e.message ? ` (${e.message})` : ''}`);
           break;
         }
+        case 'pulls':
+          line(`pulling ${e.images.join(', ')}`);
+          break;
         case 'apply':
           break;
         case 'service':
@@ -112,58 +115,98 @@ const WORDS: Record<ServiceState, string> = {
   removed: 'removed',
 };
 
-type Handle = { task?: ListrTaskWrapper<unknown, never, never>; finish?: (err?: Error) => void; last?: string; done: boolean };
+type Handle = { task?: ListrTaskWrapper<unknown, never, never>; finish?: (err?: Error) => void; last?: string; done: boolean; error?: Error };
 
 /** Live lines on a terminal: one per service, updated in place (listr2). */
 function ttyProgress(out: NodeJS.WriteStream, env: NodeJS.ProcessEnv): Progress {
   const plain = plainProgress(out, env);
   const handles = new Map<string, Handle>();
   let running: Promise<unknown> | undefined;
+  let pulling: Promise<unknown> | undefined;
+  let imageHandles: { pulls: Map<string, Handle>; width: number } | undefined;
   let width = 0;
   const title = (service: string, state: ServiceState, message?: string) => {
     const text = `${service.padEnd(width)}  ${WORDS[state]}${message ? ` ${message}` : ''}`;
-    const max = (out.columns ?? 100) - 6;
+    const max = (out.columns || 100) - 6;
     return text.length > max ? `${text.slice(0, max - 1)}…` : text;
   };
   const apply = (h: Handle, service: string, state: ServiceState, message?: string) => {
+    if (h.done) return;
     h.last = title(service, state, message);
-    if (!h.task || h.done) return;
+    if (!h.task) {
+      if (['healthy', 'running', 'completed', 'removed'].includes(state)) h.done = true;
+      if (state === 'failed' || state === 'blocked') Object.assign(h, { done: true, error: new Error(h.last) });
+      return;
+    }
     h.task.title = h.last;
     if (state === 'healthy' || state === 'running' || state === 'completed' || state === 'removed') {
       h.done = true;
       h.finish?.();
     } else if (state === 'failed' || state === 'blocked') {
       h.done = true;
-      h.finish?.(new Error(h.last));
+      h.error = new Error(h.last);
+      h.finish?.(h.error);
     }
   };
   return {
     mode: 'tty',
     sink: (e) => {
-      if (e.type === 'apply') {
-        width = Math.max(...e.services.map((s) => s.length), 8);
+      if (e.type === 'pulls') {
+        // A live line per image while pulling; settled before the service lines start.
+        const pulls = new Map<string, Handle>();
+        const w = Math.max(...e.images.map((i) => i.length));
         const list = new Listr(
-          e.services.map((service) => ({
-            title: title(service, 'waiting'),
+          e.images.map((image) => ({
+            title: `${image.padEnd(w)}  pulling`,
             task: (_: unknown, task: ListrTaskWrapper<unknown, never, never>) =>
               new Promise<void>((resolve, reject) => {
-                const h = handles.get(service) ?? { done: false };
-                h.task = task;
-                h.finish = (err) => (err ? reject(err) : resolve());
-                handles.set(service, h);
+                const h = pulls.get(image) ?? { done: false };
+                Object.assign(h, { task, finish: (err?: Error) => (err ? reject(err) : resolve()) });
+                pulls.set(image, h);
                 if (h.last) task.title = h.last;
-                if (h.done) h.finish();
+                if (h.done) h.finish!(h.error);
               }),
           })),
-          {
-            concurrent: true,
-            exitOnError: false,
-            registerSignalListeners: false,
-            rendererOptions: { collapseErrors: false, showErrorMessage: false, formatOutput: 'truncate' },
-            processOutput: new ProcessOutput(out, out),
-          } as never,
+          listrOptions(out) as never,
         );
-        running = list.run().catch(() => {});
+        pulling = list.run().catch(() => {});
+        imageHandles = { pulls, width: w };
+        return;
+      }
+      if (e.type === 'image' && imageHandles) {
+        const h = imageHandles.pulls.get(e.image) ?? { done: false };
+        imageHandles.pulls.set(e.image, h);
+        if (h.done) return;
+        const pct = e.total ? ` ${Math.floor((100 * (e.current ?? 0)) / e.total)}% of ${(e.total / 1e6).toFixed(1)} MB` : '';
+        h.last = `${e.image.padEnd(imageHandles.width)}  ${e.state}${pct}${e.message ? ` ${e.message}` : ''}`;
+        if (h.task) h.task.title = h.last;
+        if (e.state === 'pulled' || e.state === 'failed') {
+          h.done = true;
+          if (e.state === 'failed') h.error = new Error(h.last);
+          h.finish?.(h.error);
+        }
+        return;
+      }
+      if (e.type === 'apply') {
+        width = Math.max(...e.services.map((s) => s.length), 8);
+        const makeList = () =>
+          new Listr(
+            e.services.map((service) => ({
+              title: title(service, 'waiting'),
+              task: (_: unknown, task: ListrTaskWrapper<unknown, never, never>) =>
+                new Promise<void>((resolve, reject) => {
+                  const h = handles.get(service) ?? { done: false };
+                  h.task = task;
+                  h.finish = (err) => (err ? reject(err) : resolve());
+                  handles.set(service, h);
+                  if (h.last) task.title = h.last;
+                  if (h.done) h.finish(h.error);
+                }),
+            })),
+            listrOptions(out) as never,
+          );
+        // The service lines start once the image lines are settled (two live lists would fight over the screen).
+        running = (pulling ?? Promise.resolve()).then(() => makeList().run()).catch(() => {});
         return;
       }
       if (e.type === 'service' && running) {
@@ -180,13 +223,29 @@ function ttyProgress(out: NodeJS.WriteStream, env: NodeJS.ProcessEnv): Progress 
     },
     done: async () => {
       // Settle lines whose service never reached an end state (e.g. interrupted).
-      for (const h of handles.values()) {
+      for (const h of [...handles.values(), ...(imageHandles?.pulls.values() ?? [])]) {
         if (!h.done) {
           h.done = true;
           h.finish?.(new Error(`${h.last ?? ''} (stopped)`));
         }
       }
+      await pulling;
       await running;
+    },
+  };
+}
+
+function listrOptions(out: NodeJS.WriteStream): object {
+  return {
+    concurrent: true,
+    exitOnError: false,
+    registerSignalListeners: false,
+    rendererOptions: {
+      collapseErrors: false,
+      showErrorMessage: false,
+      formatOutput: 'truncate',
+      // Progress goes to stderr, the report to stdout.
+      logger: new ListrLogger({ useIcons: true, processOutput: new ProcessOutput(out, out) }),
     },
   };
 }

@@ -28,7 +28,7 @@ export function formatStatusTable(rows: readonly ServiceStatus[], st: Style): st
       .map((v, i) => {
         const padded = i === c.length - 1 ? v : v.padEnd(widths[i]);
         if (!paintRow) return padded;
-        if (i === 1) return v === 'running' ? st.green(padded) : st.red(padded);
+        if (i === 1) return v === 'running' ? st.green(padded) : v === 'exited (0)' ? padded : st.red(padded);
         if (i === 2) return v === 'healthy' ? st.green(padded) : v === '-' ? padded : v === 'starting' ? st.yellow(padded) : st.red(padded);
         return padded;
       })

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { connectEngine, type Engine, type EngineOptions } from './engine.js';
 import { readEnvFile } from './env-file.js';
-import { DeployError } from './errors.js';
+import { DeployError, dockerFailure } from './errors.js';
 import { NO_EVENTS, type EventSink } from './events.js';
 import { ExitCode } from './exit-codes.js';
 import { normalizeImageRef, resolveImages, type PullPolicy } from './images.js';
@@ -84,12 +84,18 @@ async function prepare(target: DeployTarget, opts: PrepareOptions, dryRun: boole
   events({ type: 'stage', stage: 'inspect', message: `Docker ${engine.serverVersion} (API ${engine.apiVersion}) at ${engine.endpoint}; reading project ${model.name}` });
   const actual = await readActualState(engine.docker, model);
   events({ type: 'stage', stage: 'images', message: 'checking images' });
-  const images = await resolveImages(
-    engine.docker,
-    model.services.map((s) => ({ ref: normalizeImageRef(s.image), ...(s.pullPolicy ? { policy: s.pullPolicy } : {}) })),
-    { policy: opts.pull ?? 'missing', dryRun, events, ...(opts.signal ? { signal: opts.signal } : {}) },
-  );
-  if (opts.signal?.aborted) throw new DeployError('interrupted before anything was changed', ExitCode.INTERRUPTED);
+  const interrupted = () => new DeployError('interrupted before anything was changed', ExitCode.INTERRUPTED);
+  let images: Awaited<ReturnType<typeof resolveImages>>;
+  try {
+    images = await resolveImages(
+      engine.docker,
+      model.services.map((s) => ({ ref: normalizeImageRef(s.image), ...(s.pullPolicy ? { policy: s.pullPolicy } : {}) })),
+      { policy: opts.pull ?? 'missing', dryRun, events, ...(opts.signal ? { signal: opts.signal } : {}) },
+    );
+  } catch (e) {
+    throw opts.signal?.aborted ? interrupted() : e;
+  }
+  if (opts.signal?.aborted) throw interrupted();
   const plan = makePlan(model, actual, images);
   if (engine.isLocal) {
     await preflight(plan, { hostNetworkPorts: target.hostNetworkPorts, ...(dryRun || filesPending ? { skipBindSourcesUnder: model.workingDir } : {}) });
@@ -111,7 +117,9 @@ export interface PlanResult {
  * @throws DeployError for every problem `up` would stop at before changing anything
  */
 export async function deployPlan(target: DeployTarget, opts: PrepareOptions = {}): Promise<PlanResult> {
-  const { plan, engine, model } = await prepare(target, opts, true, true);
+  const { plan, engine, model } = await prepare(target, opts, true, true).catch((e: unknown) => {
+    throw dockerFailure(e, false) ?? e;
+  });
   return { plan, engine, model };
 }
 
@@ -125,7 +133,9 @@ export async function deployPlan(target: DeployTarget, opts: PrepareOptions = {}
 export async function deployUp(target: DeployTarget, opts: UpOptions = {}): Promise<UpResult> {
   const t0 = Date.now();
   const events = opts.events ?? NO_EVENTS;
-  const { engine, model, plan, images } = await prepare(target, opts, false, !!opts.writeFiles);
+  const { engine, model, plan, images } = await prepare(target, opts, false, !!opts.writeFiles).catch((e: unknown) => {
+    throw dockerFailure(e, false) ?? e;
+  });
   await opts.writeFiles?.();
   const services = await applyPlan(model, plan, {
     engine,
@@ -133,6 +143,8 @@ export async function deployUp(target: DeployTarget, opts: UpOptions = {}): Prom
     images,
     waitTimeoutSeconds: opts.waitTimeoutSeconds ?? 180,
     ...(opts.signal ? { signal: opts.signal } : {}),
+  }).catch((e: unknown) => {
+    throw dockerFailure(e, true) ?? e;
   });
   const failed = services.filter((s) => s.outcome === 'failed' || s.outcome === 'blocked');
   const interrupted = opts.signal?.aborted || services.some((s) => s.outcome === 'interrupted');

@@ -118,6 +118,8 @@ export class Promtail extends Construct {
       }),
       memoryLimit: props.memoryLimit ?? Size.mebibytes(256),
       metrics: { port: this.port, path: '/metrics' },
+      // Nothing depends on Promtail, but the stack works without it: its failure degrades, not fails.
+      optional: true,
     });
     this.service.mountGenerated(this.config, CONFIG_TARGET);
     this.service.addVolume(this.positionsVolume, POSITIONS_DIR);

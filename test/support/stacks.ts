@@ -42,6 +42,8 @@ export interface LogsLikeOptions {
   readonly webRequiresLoki?: boolean;
   /** Healthcheck retries of loki. @default 3 */
   readonly lokiRetries?: number;
+  /** Healthcheck start period of loki (failures in it do not count), as the real Loki's covers its readiness delay. @default 0 */
+  readonly lokiStartPeriodSeconds?: number;
   /** Add a one-shot `init` service that `web` waits for (service_completed_successfully). @default true */
   readonly withInit?: boolean;
   /** Leave the named volume out (to test that a volume removed from the stack is kept). @default false */
@@ -68,6 +70,7 @@ export function logsLikeStack(o: LogsLikeOptions): { app: App; stack: Stack; con
     healthcheck: Healthcheck.command(['/usr/bin/loki', '-health', `-health.url=http://127.0.0.1:${host ? o.ports.loki : 3100}/ready`], {
       ...fast,
       retries: o.lokiRetries ?? 3,
+      startPeriod: Duration.seconds(o.lokiStartPeriodSeconds ?? 0),
     }),
   });
   loki.mountGenerated(config, '/etc/loki/config.yml');
@@ -117,7 +120,7 @@ export async function deploy(app: App, outdir: string, opts: Omit<UpOptions, 'ev
     ...opts,
     events: (e) => events.push(e),
     writeFiles: () => {
-      syncOutput(outdir, stacks);
+      writeSynthesis(outdir, stacks);
     },
   });
   return { result, events, target, stacks };

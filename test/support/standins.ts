@@ -83,8 +83,9 @@ export function standInSpecs(stacks: readonly SynthesizedStack[]): StandInSpec[]
       if (/\bbash\b/.test(test.join(' '))) e.programs.add('bash');
       const entry = svc.entrypoint as string[] | string | undefined;
       if (Array.isArray(entry) && entry[0]) e.programs.add(entry[0]);
-      // Loki's own health command defaults to its /ready.
+      // Health commands with a built-in endpoint: loki -health asks /ready, ollama list asks /api/tags.
       if (familyOf(image) === 'loki') e.paths.add('/ready');
+      if ([...e.programs].some((p) => p.endsWith('ollama'))) e.paths.add('/api/tags');
     }
   }
   return [...by]

@@ -1,0 +1,137 @@
+// Benchmark of deploys. Run: npm run bench:deploy  (needs a running Docker Engine; no registry needed)
+// Cold deploy to all-healthy, and a no-op redeploy, of the default stack's shape with stand-in
+// images: aixcl-deploy (in process, and the CLI as a user runs it) side by side with
+// `docker compose up -d --wait` on the same synthesized compose file (when the compose v2 plugin
+// is present). Prints a table; numbers go in the README, never in tests.
+//
+//   BENCH_RUNS=3                 runs of each case (median and min are shown)
+//   BENCH_NETWORK=bridge         the bridge variant (default: host, as AIXCL)
+//   BENCH_REAL_INTERVALS=1       keep the stack's healthcheck intervals (10-15 s; Docker 20.10 probes
+//                                first after one interval, so both tools then wait for it)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { AixclStack } from '../src/aixcl/aixcl-stack.js';
+import { stackDown } from '../src/deploy/down.js';
+import { connectEngine } from '../src/deploy/engine.js';
+import { syncOutput } from '../src/deploy/sync-output.js';
+import { targetsFromSynthesis } from '../src/deploy/target.js';
+import { deployUp } from '../src/deploy/up.js';
+import { App, NetworkMode, Service } from '../src/index.js';
+import { ensureStandIns } from '../test/support/standins.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const network = process.env.BENCH_NETWORK === 'bridge' ? NetworkMode.BRIDGE : NetworkMode.HOST;
+const shortIntervals = process.env.BENCH_REAL_INTERVALS !== '1';
+const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
+const project = 'aixcl-bench';
+const variables = { GRAFANA_ADMIN_PASSWORD: 'bench', WEBUI_SECRET_KEY: 'bench', PGADMIN_PASSWORD: 'bench', POSTGRES_PASSWORD: 'bench' };
+
+const work = mkdtempSync(join(tmpdir(), 'aixcl-bench-deploy-'));
+const out = join(work, 'out');
+const stackFile = join(work, 'bench-stack.ts');
+// The CLI loads this stack file as a user's would: from the built package when there is one.
+const distIndex = join(root, 'dist/index.js');
+const lib = existsSync(distIndex) ? distIndex : join(root, 'src/index.ts');
+writeFileSync(
+  stackFile,
+  `import { AixclStack, App, NetworkMode, Service } from ${JSON.stringify(lib)};
+export default function () {
+  const app = new App();
+  const stack = new AixclStack(app, 'aixcl', { projectName: ${JSON.stringify(project)}, networkMode: ${JSON.stringify(network)} as NetworkMode });
+  ${shortIntervals ? "for (const s of stack.node.findAll().filter(Service.isService)) s.addOverride('healthcheck.interval', '1s');" : ''}
+  return app;
+}
+`,
+);
+
+function build(): App {
+  const app = new App();
+  const stack = new AixclStack(app, 'aixcl', { projectName: project, networkMode: network });
+  if (shortIntervals) for (const s of stack.node.findAll().filter(Service.isService)) s.addOverride('healthcheck.interval', '1s');
+  return app;
+}
+
+function stats(ms: number[]): { median: number; min: number } {
+  const s = [...ms].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)], min: s[0] };
+}
+
+function timed(argv: string[], env: NodeJS.ProcessEnv = {}): number {
+  const t0 = performance.now();
+  const r = spawnSync(argv[0], argv.slice(1), { cwd: work, encoding: 'utf8', env: { ...process.env, ...variables, ...env } });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return ms;
+}
+
+const engine = await connectEngine();
+const stacks = build().synthesize();
+await ensureStandIns(engine.docker, stacks);
+const [target] = targetsFromSynthesis(stacks, out);
+const clean = () => stackDown(project, { engine, volumes: true });
+
+const results: Array<{ tool: string; cold: number[]; noop: number[] }> = [];
+
+// 1. aixcl-deploy, in process (the engine work alone: no Node start, no stack loading).
+{
+  const row = { tool: 'aixcl-deploy (in process)', cold: [] as number[], noop: [] as number[] };
+  for (let i = 0; i < RUNS; i++) {
+    await clean();
+    for (const kind of ['cold', 'noop'] as const) {
+      const t0 = performance.now();
+      const r = await deployUp(target, { engine, variables, writeFiles: () => void writeSynthesis(out, stacks) });
+      row[kind].push(performance.now() - t0);
+      if (r.outcome !== 'ok') throw new Error(`deploy ended ${r.outcome}: ${JSON.stringify(r.services.filter((s) => s.outcome !== 'healthy'))}`);
+      if (kind === 'noop' && r.changed) throw new Error('the no-op redeploy changed something');
+    }
+  }
+  results.push(row);
+}
+
+// 2. The CLI, as a user runs it (Node start, loading and synthesizing the stack file included).
+{
+  const dist = join(root, 'dist/cli/deploy.js');
+  const cli = existsSync(dist) ? [process.execPath, dist] : [process.execPath, '--import', import.meta.resolve('tsx'), join(root, 'src/cli/deploy.ts')];
+  const row = { tool: `aixcl-deploy CLI${existsSync(dist) ? '' : ' (via tsx)'}`, cold: [] as number[], noop: [] as number[] };
+  for (let i = 0; i < RUNS; i++) {
+    await clean();
+    for (const kind of ['cold', 'noop'] as const) row[kind].push(timed([...cli, '--stack', stackFile, '--out', out, '--progress', 'plain'], { CI: '1' }));
+  }
+  results.push(row);
+}
+
+// 3. docker compose up -d --wait on the same compose file.
+const composeVersion = spawnSync('docker', ['compose', 'version', '--short'], { encoding: 'utf8' });
+if (composeVersion.status === 0) {
+  const row = { tool: `docker compose ${composeVersion.stdout.trim()} up -d --wait`, cold: [] as number[], noop: [] as number[] };
+  for (let i = 0; i < RUNS; i++) {
+    await clean();
+    writeSynthesis(out, stacks);
+    for (const kind of ['cold', 'noop'] as const) row[kind].push(timed(['docker', 'compose', '-p', project, '-f', join(out, 'docker-compose.yml'), 'up', '-d', '--wait']));
+  }
+  results.push(row);
+} else {
+  console.log('(docker compose v2 plugin not found: its row is left out)');
+}
+await clean();
+rmSync(work, { recursive: true, force: true });
+
+const header = ['tool', 'cold → all healthy, median s', 'min s', 'no-op redeploy, median s', 'min s'];
+const rows = results.map((r) => {
+  const c = stats(r.cold);
+  const n = stats(r.noop);
+  return [r.tool, (c.median / 1000).toFixed(2), (c.min / 1000).toFixed(2), (n.median / 1000).toFixed(2), (n.min / 1000).toFixed(2)];
+});
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+const services = target.document && Object.keys((target.document as { services: object }).services).length;
+console.log(
+  `aixcl-deploy benchmark: default stack (${services} services, ${network} networking, stand-in images, ` +
+    `healthchecks every ${shortIntervals ? '1 s' : "the stack's own interval"}), ${RUNS} run(s) each, Docker ${engine.serverVersion}, node ${process.version}`,
+);
+console.log(line(header));
+console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+for (const r of rows) console.log(line(r));
