@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { AixclStack } from '../src/aixcl/aixcl-stack.js';
 import { stackDown } from '../src/deploy/down.js';
 import { connectEngine } from '../src/deploy/engine.js';
-import { syncOutput } from '../src/deploy/sync-output.js';
+import { writeSynthesis } from '../src/core/output-directory.js';
 import { targetsFromSynthesis } from '../src/deploy/target.js';
 import { deployUp } from '../src/deploy/up.js';
 import { App, NetworkMode, Service } from '../src/index.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { App, DependencyCondition, Duration, GeneratedFile, Healthcheck, NetworkMode, RestartPolicy, Service, Stack, Volume } from '../../src/index.js';
 import type { SynthesizedStack } from '../../src/core/synthesizer.js';
 import type { DeployEvent } from '../../src/deploy/events.js';
-import { syncOutput } from '../../src/deploy/sync-output.js';
+import { writeSynthesis } from '../../src/core/output-directory.js';
 import { targetsFromSynthesis, type DeployTarget } from '../../src/deploy/target.js';
 import { deployPlan, deployUp, type UpOptions, type UpResult } from '../../src/deploy/up.js';
 import { requireDocker } from './docker.js';
