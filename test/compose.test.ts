@@ -61,6 +61,18 @@ describe('Service rendering', () => {
     assert.equal(stack.listenAddress, '127.0.0.1');
   });
 
+  test('host URLs: only for published ports, with the port\'s scheme', () => {
+    const app = new App();
+    const stack = new Stack(app, 'demo', { networkMode: NetworkMode.HOST });
+    const db = new Service(stack, 'db', {
+      image: 'postgres:17.6',
+      ports: [{ containerPort: 5432, scheme: 'postgresql' }, { containerPort: 9096, publish: false }],
+    });
+    assert.equal(db.hostUrl(5432), 'postgresql://localhost:5432');
+    assert.equal(db.url(5432, '/x'), 'postgresql://localhost:5432/x');
+    assert.equal(db.hostUrl(9096), undefined, 'an internal port has no URL for people');
+  });
+
   test('exposing a stack on the network is explicit', () => {
     const app = new App();
     const stack = new Stack(app, 'demo', { bindAddress: '0.0.0.0' });

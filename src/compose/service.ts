@@ -46,8 +46,14 @@ export interface PortMapping {
   readonly hostIp?: string;
   /** @default 'tcp' */
   readonly protocol?: 'tcp' | 'udp';
-  /** Publish on the host; false keeps it reachable from the stack only. @default true */
+  /**
+   * Publish on the host; false keeps it reachable from the stack only (and
+   * gives it no host URL, also on host networking).
+   * @default true
+   */
   readonly publish?: boolean;
+  /** URL scheme of what listens there, for the URLs built from it (e.g. 'postgresql'). @default 'http' */
+  readonly scheme?: string;
 }
 
 /** Where a service exposes Prometheus metrics. */
@@ -240,18 +246,19 @@ export class Service extends Construct {
    * `http://localhost:PORT` on host networking, `http://SERVICE:PORT` on a bridge.
    */
   public url(port: number, path = ''): string {
-    this.requirePort(port);
-    return `http://${this.hostname}:${port}${path}`;
+    const p = this.requirePort(port);
+    return `${p.scheme ?? 'http'}://${this.hostname}:${port}${path}`;
   }
 
   /** URL by which a person on the host reaches this service, or undefined if the port is not published. */
   public hostUrl(port: number, path = ''): string | undefined {
     const p = this.requirePort(port);
-    if (this.stack.networkMode === NetworkMode.HOST) {
-      return `http://${displayHost(this.stack.bindAddress)}:${p.containerPort}${path}`;
-    }
     if (p.publish === false) return undefined;
-    return `http://${displayHost(p.hostIp ?? this.stack.bindAddress)}:${p.hostPort ?? p.containerPort}${path}`;
+    const scheme = p.scheme ?? 'http';
+    if (this.stack.networkMode === NetworkMode.HOST) {
+      return `${scheme}://${displayHost(this.stack.bindAddress)}:${p.containerPort}${path}`;
+    }
+    return `${scheme}://${displayHost(p.hostIp ?? this.stack.bindAddress)}:${p.hostPort ?? p.containerPort}${path}`;
   }
 
   /** Paths of the generated files this service mounts. */

@@ -67,7 +67,7 @@ export class Postgres extends Construct {
       // image's default (all addresses of the container) is right.
       command: stack.networkMode === NetworkMode.HOST ? ['postgres', '-c', `listen_addresses=${unbracket(stack.bindAddress)}`] : undefined,
       environment,
-      ports: [{ containerPort: this.port }],
+      ports: [{ containerPort: this.port, scheme: 'postgresql' }],
       // Over TCP, so the check fails while the entrypoint's init server (socket only) runs.
       healthcheck: Healthcheck.command(
         ['pg_isready', '-U', this.user, '-d', this.database, '-h', probeAddress(stack), '-p', String(this.port)],
