@@ -13,6 +13,7 @@ import {
   App,
   DependencyCondition,
   Duration,
+  Grafana,
   Healthcheck,
   Logging,
   Loki,
@@ -213,6 +214,15 @@ const CASES: Case[] = [
       l.grafana.addPrometheusDatasource({ prometheus: new Prometheus(s, 'prometheus'), uid: 'loki' });
     },
     expect: "[s/logging/grafana] datasource uid 'loki' is already used by s/logging/grafana/Datasource-loki: give each datasource of a Grafana its own uid",
+  },
+  {
+    name: 'a logs dashboard of a project that no collector of its Loki collects',
+    build: (s) => {
+      const l = logging(s, { promtail: { project: 'shop' } });
+      const other = new Grafana(s, 'g2', { serviceName: 'grafana2', port: 3001 });
+      other.addLogsDashboard({ datasource: other.addLokiDatasource({ loki: l.loki }), project: 'wrong' });
+    },
+    expect: "[s/g2/LogsDashboard] shows the logs of project 'wrong', but s/logging/loki only receives logs of 'shop': set { project: 'shop' } or collect 'wrong'",
   },
   {
     name: 'a metrics port the service does not declare',

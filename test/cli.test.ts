@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { parse } from 'yaml';
 import { ROOT, synthCli } from './support/cli.js';
 
 const fixture = (name: string) => join(ROOT, 'test', 'fixtures', name);
@@ -35,6 +36,23 @@ describe('aixcl-synth', () => {
     const r = synthCli(['--stack', fixture('function-export.ts'), '--out', out, '-c', 'project=from-context']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(readFileSync(join(out, 'docker-compose.yml'), 'utf8'), /^name: from-context$/m);
+  });
+
+  test('the logging-only stack attaches to the project named with -c project=...', () => {
+    const out = join(tmp(), 'out');
+    const r = synthCli(['--stack', join(ROOT, 'stacks', 'logging-only.ts'), '--out', out, '-c', 'project=shop']);
+    assert.equal(r.code, 0, r.stderr);
+    const promtail = parse(readFileSync(join(out, 'promtail', 'promtail-config.yml'), 'utf8'));
+    assert.deepEqual(promtail.scrape_configs[0].docker_sd_configs[0].filters[0].values, ['com.docker.compose.project=shop']);
+    const compose = parse(readFileSync(join(out, 'docker-compose.yml'), 'utf8'));
+    assert.equal(compose.name, 'shop-logging');
+    assert.deepEqual(Object.keys(compose.services).sort(), ['grafana', 'loki', 'promtail']);
+    const dashboard = JSON.parse(readFileSync(join(out, 'grafana/provisioning/dashboards/logs-dashboard.json'), 'utf8'));
+    assert.match(JSON.stringify(dashboard.panels), /compose_project=\\"shop\\"/, 'the dashboard queries the collected project');
+
+    const missing = synthCli(['--stack', join(ROOT, 'stacks', 'logging-only.ts'), '--out', join(tmp(), 'o')]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /name the Compose project to collect logs from: -c project=<name>/);
   });
 
   test('same stack, same bytes', () => {

@@ -16,6 +16,11 @@ import type { LokiDatasource } from './loki-datasource.js';
 export interface LogsDashboardProps {
   /** The Loki datasource of the same Grafana that every panel queries. */
   readonly datasource: LokiDatasource;
+  /**
+   * The Compose project whose logs it shows.
+   * @default the project collected by the datasource's Loki collector, or the stack's project
+   */
+  readonly project?: string;
   /** @default '<project>-logs' */
   readonly uid?: string;
   /** @default 'Logs' */
@@ -32,9 +37,10 @@ const PROJECT_LABEL: PromtailLogLabel = 'compose_project';
 const SERVICE_LABEL: PromtailLogLabel = 'compose_service';
 
 /**
- * The stack's logs: volume and error rate per service, and the lines
+ * A project's logs: volume and error rate per service, and the lines
  * themselves, filtered by service and a search regex. Every query derives
- * from the stack's project name, so renaming the project cannot leave the
+ * from the project its Loki collects (the stack's, unless a logging-only
+ * stack collects another one), so renaming a project cannot leave the
  * panels empty.
  */
 export class LogsDashboard extends Dashboard {
@@ -48,7 +54,7 @@ export class LogsDashboard extends Dashboard {
   public readonly searchVariable = 'search';
 
   constructor(scope: Construct, id: string, props: LogsDashboardProps) {
-    const project = Stack.of(scope).projectName;
+    const project = props.project ?? collectedProjects(props.datasource)[0] ?? Stack.of(scope).projectName;
     const uid = props.uid ?? `${project}-logs`;
     const grafana = findGrafana(scope);
     if (grafana && props.datasource.grafana !== grafana) {
@@ -65,6 +71,18 @@ export class LogsDashboard extends Dashboard {
     this.project = project;
     this.dashboardUid = uid;
     this.datasource = props.datasource;
+    // A dashboard of a project nothing collects would stay empty (a logging-only stack once
+    // queried its own project instead of the one it collects).
+    this.node.addValidation({
+      validate: () => {
+        const collected = collectedProjects(props.datasource);
+        return collected.length === 0 || collected.includes(this.project)
+          ? []
+          : [
+              `shows the logs of project '${this.project}', but ${props.datasource.loki.node.path} only receives logs of ${collected.map((p) => `'${p}'`).join(', ')}: set { project: '${collected[0]}' } or collect '${this.project}'`,
+            ];
+      },
+    });
   }
 
   /**
@@ -75,6 +93,12 @@ export class LogsDashboard extends Dashboard {
   public linkToService(service: string): string {
     return `/d/${this.dashboardUid}?var-${this.serviceVariable}=${service}&\${__url_time_range}`;
   }
+}
+
+/** The projects whose logs the datasource's Loki receives (from its collectors, e.g. Promtail's `project`). */
+function collectedProjects(datasource: LokiDatasource): string[] {
+  const loki = datasource.loki as { collectors?: ReadonlyArray<{ project?: unknown }> };
+  return [...new Set((loki.collectors ?? []).map((c) => c.project).filter((p): p is string => typeof p === 'string'))];
 }
 
 function buildLogsDashboard(project: string, uid: string, props: LogsDashboardProps): dashboard.DashboardBuilder {

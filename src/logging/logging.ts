@@ -45,6 +45,6 @@ export class Logging extends Construct {
     this.promtail = new Promtail(this, 'promtail', { ...props.promtail, loki: this.loki });
     this.grafana = props.grafana ?? new Grafana(this, 'grafana');
     this.datasource = this.grafana.addLokiDatasource({ loki: this.loki, metrics: props.metrics });
-    this.dashboard = this.grafana.addLogsDashboard({ datasource: this.datasource });
+    this.dashboard = this.grafana.addLogsDashboard({ datasource: this.datasource, project: this.promtail.project });
   }
 }
