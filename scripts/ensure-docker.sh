@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the tests have what they need: a reachable Docker Engine (the
 # deploy tests use a real one), busybox-static (stand-in images are built from
-# it, since no registry is reachable) and the compose v2 plugin (the reference
-# check of generated compose files). On a Debian machine as root it installs
+# it, since no registry is reachable), the compose v2 plugin (the reference
+# check of generated compose files) and promtool (the check of prometheus.yml). On a Debian machine as root it installs
 # what is missing; elsewhere it says what is missing and fails: tests that
 # need Docker fail rather than skip.
 set -euo pipefail
@@ -28,6 +28,8 @@ if ! docker info >/dev/null 2>&1; then
 fi
 
 [ -x /bin/busybox ] || apt_install busybox-static
+# promtool (Debian's prometheus package) checks the generated prometheus.yml the way Prometheus reads it.
+command -v promtool >/dev/null || apt_install prometheus
 
 if ! docker compose version >/dev/null 2>&1; then
   as_root && command -v apt-get >/dev/null || { log "docker compose v2 plugin missing: install it"; exit 1; }
@@ -44,4 +46,4 @@ if ! docker compose version >/dev/null 2>&1; then
   cp "$(find "$tmp/x" -path '*cli-plugins/docker-compose' -type f | head -1)" /usr/local/lib/docker/cli-plugins/docker-compose
   docker compose version >/dev/null
 fi
-log "ok: $(docker version --format 'engine {{.Server.Version}}, API {{.Server.APIVersion}}'), $(docker compose version --short 2>/dev/null | sed 's/^/compose /')"
+log "ok: $(promtool --version 2>&1 | head -1 | cut -d" " -f1-3), $(docker version --format 'engine {{.Server.Version}}, API {{.Server.APIVersion}}'), $(docker compose version --short 2>/dev/null | sed 's/^/compose /')"

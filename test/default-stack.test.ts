@@ -93,6 +93,11 @@ describe('the default stack (stacks/aixcl.ts)', () => {
     assert.equal(field.matcherType, 'label', 'the link reads the container label, not the log text');
     assert.ok(uids.has(field.datasourceUid));
     assert.match(field.url, /^sum\(rate\(container_cpu_usage_seconds_total\{name="\$\$\{__value\.raw\}"\}/, 'a PromQL query, not an Explore URL');
+    // The correlation writes Prometheus's own query model (`expr`), on the same label.
+    const [corr] = loki.correlations;
+    assert.ok(uids.has(corr.targetUID));
+    assert.equal(corr.config.field, 'container');
+    assert.equal(corr.config.target.expr, 'sum(rate(container_cpu_usage_seconds_total{name="$${container}"}[$$__rate_interval]))');
     const grafana = d['docker-compose.yml'].services.grafana;
     assert.deepEqual(grafana.depends_on.loki, { condition: 'service_started', required: false });
   });
@@ -149,6 +154,19 @@ describe('the default stack (stacks/aixcl.ts)', () => {
     const ds = d['grafana/provisioning/datasources/loki-datasource.yml'].datasources;
     assert.deepEqual(ds.map((x: any) => x.url).sort(), ['http://loki:3100', 'http://prometheus:9090']);
     assert.equal(d['docker-compose.yml'].services.loki.network_mode, undefined);
+  });
+
+  test('promtool accepts the generated prometheus.yml', async () => {
+    const probe = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
+    assert.equal(probe.status, 0, 'promtool is needed (scripts/ensure-docker.sh installs it)');
+    for (const context of VARIANTS) {
+      const app = await loadApp(STACK, context);
+      const out = join(mkdtempSync(join(tmpdir(), 'aixcl-promtool-')), 'out');
+      writeSynthesis(out, app.synthesize());
+      const r = spawnSync('promtool', ['check', 'config', join(out, 'prometheus', 'prometheus.yml')], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      assert.match(r.stdout + r.stderr, /SUCCESS/);
+    }
   });
 
   test('docker compose config accepts both variants', async () => {

@@ -52,6 +52,8 @@ export class LokiDatasource extends Datasource {
   public readonly metrics?: PrometheusDatasource;
   public readonly maxLines: number;
   private readonly fields: DerivedField[] = [];
+  /** Provisioned correlations (links whose target query model is written out). */
+  private readonly correlations: Array<Record<string, unknown>> = [];
 
   /** @internal Use {@link Grafana.addLokiDatasource}. */
   constructor(grafana: GrafanaHost, props: LokiDatasourceProps) {
@@ -85,8 +87,22 @@ export class LokiDatasource extends Datasource {
         url: 'sum(rate(container_cpu_usage_seconds_total{name="${__value.raw}"}[$__rate_interval]))',
         urlDisplayLabel: 'CPU of this container',
       });
+      // Grafana hands a derived field's text to the target as `{ query: ... }`, a shape made for
+      // tracing datasources; Prometheus reads `expr`. A correlation names the target query model
+      // itself, so the same link also opens with the PromQL in Prometheus's editor.
+      this.correlations.push({
+        targetUID: props.metrics.uid,
+        label: 'CPU of this container',
+        description: 'CPU use (cores) of the container that wrote this line, from cAdvisor',
+        config: {
+          type: 'query',
+          target: { expr: 'sum(rate(container_cpu_usage_seconds_total{name="${' + CONTAINER_LABEL + '}"}[$__rate_interval]))' },
+          field: CONTAINER_LABEL,
+        },
+      });
     }
   }
+
 
   /** Adds a derived field (e.g. a link from a label to a query on another datasource). */
   public addDerivedField(field: DerivedField): void {
@@ -120,6 +136,6 @@ export class LokiDatasource extends Datasource {
         ...(f.urlDisplayLabel ? { urlDisplayLabel: f.urlDisplayLabel } : {}),
       }));
     }
-    return { ...this.baseProvisioning(this.loki.url), jsonData };
+    return { ...this.baseProvisioning(this.loki.url), jsonData, ...(this.correlations.length ? { correlations: this.correlations } : {}) };
   }
 }
