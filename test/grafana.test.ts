@@ -181,9 +181,10 @@ describe('Grafana datasources', () => {
     });
     const loki = file.datasources[1];
     assert.deepEqual(
-      { ...loki, jsonData: undefined },
-      { name: 'Loki', type: 'loki', uid: 'loki', access: 'proxy', url: 'http://loki:3100', isDefault: false, editable: false, jsonData: undefined },
+      { ...loki, jsonData: undefined, correlations: undefined },
+      { name: 'Loki', type: 'loki', uid: 'loki', access: 'proxy', url: 'http://loki:3100', isDefault: false, editable: false, jsonData: undefined, correlations: undefined },
     );
+    assert.equal(loki.correlations[0].targetUID, 'prometheus');
     assert.equal(loki.jsonData.maxLines, 1000);
     assert.equal(Object.keys(Testing.synth(stack)).filter((p) => p.includes('/datasources/')).length, 1);
   });
