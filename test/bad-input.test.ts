@@ -236,6 +236,31 @@ const CASES: Case[] = [
   },
 ];
 
+describe('every problem at once', () => {
+  test('validation problems and problems found while rendering files are reported together', () => {
+    const app = new App();
+    const stack = new Stack(app, 's');
+    const l = logging(stack, { retention: Duration.hours(12) });
+    l.loki.config.addOverride('limits_config.retention_periode', '24h');
+    new Service(stack, 'a', { image: 'busybox:1' }).addOverride('mem_limt', '1g');
+    const lines = problemsOf(app);
+    for (const start of [
+      '[s/logging/loki] retention of 12h is below',
+      '[s/logging/loki/Config] the Loki configuration would not load',
+      '[s/ComposeFile] the compose file does not match the compose-spec schema',
+    ]) {
+      assert.equal(lines.filter((l) => l.startsWith(start)).length, 1, `${start}\n in:\n${lines.join('\n')}`);
+    }
+  });
+
+  test('two stacks with one project name', () => {
+    const app = new App();
+    new Service(new Stack(app, 'one', { projectName: 'same' }), 'web', { image: 'busybox:1' });
+    new Service(new Stack(app, 'two', { projectName: 'same' }), 'db', { image: 'busybox:1' });
+    assert.ok(problemsOf(app).includes("[two] project name 'same' is also used by one: give each stack its own projectName (they would share containers and output)"));
+  });
+});
+
 describe('bad input: one clear message with the construct path and the fix', () => {
   test(`at least 20 kinds of bad input are covered (${CASES.length})`, () => {
     assert.ok(CASES.length >= 20);

@@ -209,6 +209,19 @@ describe('writeSynthesis', () => {
     assert.equal(readFileSync(join(out, '.env'), 'utf8'), 'SECRET=1\n', "the user's own file is kept");
   });
 
+  test('a tampered manifest cannot make it delete files outside the output directory', () => {
+    const dir = tmp();
+    const out = join(dir, 'out');
+    writeSynthesis(out, tinyApp().app.synthesize());
+    writeFileSync(join(dir, 'victim.txt'), 'keep');
+    const manifest = JSON.parse(readFileSync(join(out, MANIFEST_FILE), 'utf8'));
+    manifest.files.push({ path: '../victim.txt', sha256: 'x', bytes: 1 }, { path: join(dir, 'victim.txt'), sha256: 'x', bytes: 1 });
+    writeFileSync(join(out, MANIFEST_FILE), JSON.stringify(manifest));
+    const result = writeSynthesis(out, tinyApp().app.synthesize());
+    assert.deepEqual(result.removed, []);
+    assert.equal(readFileSync(join(dir, 'victim.txt'), 'utf8'), 'keep');
+  });
+
   test('an output path that is a file is an error', () => {
     const file = join(tmp(), 'file');
     writeFileSync(file, 'x');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import { ConstructError } from '../core/errors.js';
-import { GeneratedFile } from '../core/generated-file.js';
+import { ConstructError, UserError } from '../core/errors.js';
+import { GeneratedFile, renderedContent } from '../core/generated-file.js';
 import { Image } from '../core/image.js';
 import { Overrides } from '../core/overrides.js';
 import { Size } from '../core/size.js';
@@ -405,7 +405,15 @@ export class Service extends Construct {
     if (mounted.length) {
       const h = createHash('sha256');
       for (const f of files.filter((x) => mounted.includes(x.filePath)).sort((a, b) => (a.filePath < b.filePath ? -1 : 1))) {
-        h.update(f.filePath).update('\0').update(f.render()).update('\0');
+        let content: string;
+        try {
+          content = renderedContent(f);
+        } catch (e) {
+          // That file reports its own problem; hash on, so the compose file's own checks still run.
+          if (!UserError.isUserError(e)) throw e;
+          content = '<unrenderable>';
+        }
+        h.update(f.filePath).update('\0').update(content).update('\0');
       }
       labels[CONFIG_HASH_LABEL] = h.digest('hex');
     }

@@ -5,6 +5,39 @@ import { Overrides } from './overrides.js';
 
 const GENERATED_FILE = Symbol.for('aixcl-cdk.GeneratedFile');
 
+type Rendered = { readonly content: string } | { readonly error: unknown };
+let session: Map<GeneratedFile, Rendered> | undefined;
+
+/**
+ * Runs `fn` with a render cache: within it, {@link renderedContent} renders
+ * each file once (the compose file hashes files that are also written).
+ */
+export function withRenderSession<T>(fn: () => T): T {
+  const outer = session;
+  session = new Map();
+  try {
+    return fn();
+  } finally {
+    session = outer;
+  }
+}
+
+/** The file's content, rendered once per render session (a failure is remembered and thrown again). */
+export function renderedContent(file: GeneratedFile): string {
+  if (!session) return file.render();
+  let r = session.get(file);
+  if (!r) {
+    try {
+      r = { content: file.render() };
+    } catch (error) {
+      r = { error };
+    }
+    session.set(file, r);
+  }
+  if ('error' in r) throw r.error;
+  return r.content;
+}
+
 /**
  * A file that synthesis writes, at a path relative to its stack's output
  * directory. Rendering must be deterministic: same tree, same bytes.

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UserError } from './errors.js';
 import { MANIFEST_FILE, type Manifest, type SynthesizedStack } from './synthesizer.js';
 
@@ -72,8 +72,9 @@ export function writeSynthesis(outdir: string, stacks: readonly SynthesizedStack
     }
     const next = new Set(s.files.map((f) => f.path));
     for (const old of previous?.files ?? []) {
-      const abs = join(dir, old.path);
-      if (next.has(old.path) || !existsSync(abs)) continue;
+      // The previous manifest is read from disk: never let it name a file outside the directory.
+      const abs = resolve(dir, String(old.path));
+      if (!isInside(abs, dir) || next.has(old.path) || !existsSync(abs)) continue;
       unlinkSync(abs);
       removed.push(rel(old.path));
       pruneEmptyDirs(dirname(abs), dir);
@@ -111,7 +112,13 @@ function readManifest(path: string): Manifest | undefined {
 }
 
 function pruneEmptyDirs(from: string, stop: string): void {
-  for (let d = from; d.startsWith(stop) && d !== stop && readdirSync(d).length === 0; d = dirname(d)) rmdirSync(d);
+  for (let d = from; isInside(d, stop) && readdirSync(d).length === 0; d = dirname(d)) rmdirSync(d);
+}
+
+/** True when `path` is strictly below `dir`. */
+function isInside(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
 function sha256(b: Buffer): string {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Construct } from 'constructs';
 import { ConstructError, Problem, UserError, ValidationError } from './errors.js';
-import { GeneratedFile } from './generated-file.js';
+import { GeneratedFile, renderedContent, withRenderSession } from './generated-file.js';
 import { Stack } from './stack.js';
 
 /** Name of the manifest written next to the generated files. */
@@ -51,37 +51,53 @@ export function validateTree(root: Construct): Problem[] {
  */
 export function synthesize(root: Construct): SynthesizedStack[] {
   const problems = validateTree(root);
+  const invalid = problems.length > 0;
   const stacks = root.node.findAll().filter(Stack.isStack);
   if (stacks.length === 0) problems.push({ path: root.node.path, message: 'the app has no stack: create a Stack in it' });
-  if (problems.length) throw new ValidationError(problems);
-
-  const result: SynthesizedStack[] = [];
+  const byProject = new Map<string, Stack>();
   for (const stack of stacks) {
-    const files: SynthesizedFile[] = [];
-    const generated = stack.node
-      .findAll()
-      .filter((c): c is GeneratedFile => GeneratedFile.isGeneratedFile(c) && Stack.of(c) === stack);
-    for (const f of generated) {
-      try {
-        files.push(fileOf(f.filePath, f.render()));
-      } catch (e) {
-        if (ConstructError.isConstructError(e)) problems.push({ path: e.path, message: e.problemMessage });
-        else if (UserError.isUserError(e)) problems.push({ path: f.node.path, message: e.message });
-        else throw e;
-      }
-    }
-    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    const manifest: Manifest = {
-      project: stack.projectName,
-      files: files.map((f) => ({ path: f.path, sha256: f.sha256, bytes: Buffer.byteLength(f.content) })),
-    };
-    files.push(fileOf(MANIFEST_FILE, JSON.stringify(manifest, null, 2) + '\n'));
-    result.push({ stack, projectName: stack.projectName, directory: stacks.length > 1 ? stack.projectName : '', files });
+    const first = byProject.get(stack.projectName);
+    if (first) {
+      problems.push({
+        path: stack.node.path,
+        message: `project name '${stack.projectName}' is also used by ${first.node.path}: give each stack its own projectName (they would share containers and output)`,
+      });
+    } else byProject.set(stack.projectName, stack);
   }
-  // A file that fails to render is also rendered by whoever hashes it (the compose file): report it once.
-  const unique = [...new Map(problems.map((p) => [`${p.path}\0${p.message}`, p])).values()];
-  if (unique.length) throw new ValidationError(unique);
-  return result;
+
+  // Files are rendered even when validation found problems, so that every problem is reported at once.
+  return withRenderSession(() => {
+    const result: SynthesizedStack[] = [];
+    for (const stack of stacks) {
+      const files: SynthesizedFile[] = [];
+      const generated = stack.node
+        .findAll()
+        .filter((c): c is GeneratedFile => GeneratedFile.isGeneratedFile(c) && Stack.of(c) === stack);
+      if (generated.length === 0) {
+        problems.push({ path: stack.node.path, message: 'the stack has nothing to synthesize: add a Service (or a construct that creates one)' });
+      }
+      for (const f of generated) {
+        try {
+          files.push(fileOf(f.filePath, renderedContent(f)));
+        } catch (e) {
+          if (ConstructError.isConstructError(e)) problems.push({ path: e.path, message: e.problemMessage });
+          else if (UserError.isUserError(e)) problems.push({ path: f.node.path, message: e.message });
+          // In a tree already known to be invalid, a failure to render is a consequence of a reported problem.
+          else if (!invalid) throw e;
+        }
+      }
+      files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      const manifest: Manifest = {
+        project: stack.projectName,
+        files: files.map((f) => ({ path: f.path, sha256: f.sha256, bytes: Buffer.byteLength(f.content) })),
+      };
+      files.push(fileOf(MANIFEST_FILE, JSON.stringify(manifest, null, 2) + '\n'));
+      result.push({ stack, projectName: stack.projectName, directory: stacks.length > 1 ? stack.projectName : '', files });
+    }
+    const unique = [...new Map(problems.map((p) => [`${p.path}\0${p.message}`, p])).values()];
+    if (unique.length) throw new ValidationError(unique);
+    return result;
+  });
 }
 
 function fileOf(path: string, content: string): SynthesizedFile {

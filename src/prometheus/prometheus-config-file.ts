@@ -96,7 +96,9 @@ export class PrometheusConfigFile extends DocumentFile {
   }
 
   protected override checkDocument(doc: unknown): void {
-    const problems = checkPrometheusConfig(doc);
+    // Duplicates among the typed jobs are already reported by validation, naming where each comes from.
+    const names = this.scrapeJobs.map((j) => j.jobName);
+    const problems = checkPrometheusConfig(doc, { duplicateJobsReported: new Set(names).size !== names.length });
     if (problems.length) {
       this.fail(`prometheus.yml would not load in Prometheus (check overrides): ${problems.join('; ')}`);
     }

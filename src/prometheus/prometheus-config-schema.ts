@@ -284,7 +284,7 @@ export type PrometheusConfigDocument = z.infer<typeof PrometheusConfigSchema>;
  * when it loads the file (unique job names, scrape timeouts within the
  * interval). Returns one message per problem, each starting with its key path.
  */
-export function checkPrometheusConfig(doc: unknown): string[] {
+export function checkPrometheusConfig(doc: unknown, options: { readonly duplicateJobsReported?: boolean } = {}): string[] {
   const parsed = PrometheusConfigSchema.safeParse(doc);
   if (!parsed.success) {
     return parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '<root>'}: ${i.message}`);
@@ -293,7 +293,7 @@ export function checkPrometheusConfig(doc: unknown): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const job of cfg.scrape_configs ?? []) {
-    if (seen.has(job.job_name)) problems.push(`scrape_configs: job name '${job.job_name}' is used twice; Prometheus refuses duplicate job names`);
+    if (seen.has(job.job_name) && !options.duplicateJobsReported) problems.push(`scrape_configs: job name '${job.job_name}' is used twice; Prometheus refuses duplicate job names`);
     seen.add(job.job_name);
   }
   const ms = (d: string | undefined) => (d === undefined ? undefined : parsePrometheusDuration(d));
