@@ -1,9 +1,10 @@
 // The default stack: AIXCL with centralized logs, on host networking as in AIXCL.
 //   npx aixcl-synth                    -> ./out
 //   npx aixcl-synth -c network=bridge  -> the same stack on a bridge network
-import { AixclStack, App, NetworkMode, type StackFileOptions } from 'aixcl-cdk';
+import { AixclStack, App, NetworkMode, readContext, type StackFileOptions } from 'aixcl-cdk';
 
-export default function ({ context }: StackFileOptions): App {
+export default function (options: StackFileOptions): App {
+  const context = readContext(options, { project: undefined, network: ['host', 'bridge'] });
   const app = new App();
   new AixclStack(app, 'aixcl', {
     projectName: context.project ?? 'aixcl',

@@ -1,8 +1,9 @@
 // Loki, Promtail and Grafana for any existing Compose project:
 //   npx aixcl-synth --stack stacks/logging-only.ts -c project=<name shown by `docker compose ls`>
-import { App, LoggingOnlyStack, UserError, type StackFileOptions } from 'aixcl-cdk';
+import { App, LoggingOnlyStack, readContext, UserError, type StackFileOptions } from 'aixcl-cdk';
 
-export default function ({ context }: StackFileOptions): App {
+export default function (options: StackFileOptions): App {
+  const context = readContext(options, { project: undefined });
   if (!context.project) {
     throw new UserError('name the Compose project to collect logs from: -c project=<name>');
   }

@@ -182,7 +182,7 @@ const CASES: Case[] = [
   {
     name: 'the Docker socket mounted writable',
     build: (s) => new Service(s, 'a', { image: 'busybox:1' }).addBind('/var/run/docker.sock', '/var/run/docker.sock'),
-    expect: '[s/a] the Docker socket is mounted writable: mount it with { readOnly: true }',
+    expect: '[s/a] the Docker socket is mounted writable (/var/run/docker.sock): mount it with { readOnly: true }',
   },
   {
     name: 'a dependency cycle',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { ROOT, synthCli } from './support/cli.js';
@@ -62,12 +63,25 @@ describe('aixcl-synth', () => {
     for (const f of readdirSync(a)) assert.equal(readFileSync(join(a, f), 'utf8'), readFileSync(join(b, f), 'utf8'), f);
   });
 
+  test("without --out it writes to the App's outdir", () => {
+    const dir = tmp();
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'aixcl-synth.js'), '--stack', fixture('outdir-stack.ts')], {
+      encoding: 'utf8',
+      env: { ...process.env, AIXCL_TEST_OUTDIR: join(dir, 'build') },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(existsSync(join(dir, 'build', 'docker-compose.yml')));
+  });
+
   const failures: Array<[string, () => string[], RegExp]> = [
     ['a stack file that throws', () => ['--stack', fixture('throws.ts')], /the stack file .*throws\.ts failed to load: database host not configured \(at .*throws\.ts:4/],
     ['a stack file without a default export', () => ['--stack', fixture('no-export.ts')], /does not export a stack: end it with `export default app`/],
     ['a stack file that does not exist', () => ['--stack', fixture('missing.ts')], /stack file .*missing\.ts not found/],
     ['an invalid stack', () => ['--stack', fixture('invalid.ts')], /1 problem in the stack; nothing was written:\n {2}\[tiny\] host port 8080\/tcp is used by tiny\/a and tiny\/b/],
     ['a context that is not key=value', () => ['--stack', fixture('function-export.ts'), '-c', 'oops'], /context 'oops' is not key=value/],
+    ['a mistyped context value', () => ['-c', 'network=brige'], /context network=brige is not one of host, bridge/],
+    ['an unknown context key', () => ['-c', 'projct=x'], /unknown context 'projct': this stack file takes -c project=\.\.\., -c network=\.\.\./],
+    ['context for a stack file that takes none', () => ['--stack', fixture('tiny-stack.ts'), '-c', 'project=x'], /does not take context .* so -c project would be ignored/],
   ];
   for (const [name, args, message] of failures) {
     test(`${name}: one clear message, exit 1, nothing written`, () => {

@@ -95,6 +95,11 @@ describe('Service rendering', () => {
     assert.equal(svc.environment.GREETING, 'costs $$5');
     assert.deepEqual(svc.command, ['sh', '-c', 'echo $$HOME']);
     assert.deepEqual(svc.healthcheck.test, ['CMD-SHELL', 'test -n "$$PGDATA"']);
+    const labelled = new Service(stack, 'labelled', { image: 'busybox:1', labels: { note: 'costs $5' } });
+    labelled.addBind('/srv/$data', '/data', { readOnly: true });
+    const again = parse(Testing.synth(stack)['docker-compose.yml']).services.labelled;
+    assert.equal(again.labels.note, 'costs $$5');
+    assert.equal(again.volumes[0].source, '/srv/$$data');
   });
 
   test('depends_on carries condition and required', () => {
@@ -196,10 +201,39 @@ describe('compose validation', () => {
     assertProblem(app, "[demo/b] waits for 'a' to be healthy, but it has no healthcheck");
   });
 
+  test('host networking cannot remap ports', () => {
+    const { app, stack } = stackOf(NetworkMode.HOST);
+    new Service(stack, 'web', { image: 'nginx:1.27.5', ports: [{ containerPort: 80, hostPort: 8088 }] });
+    assertProblem(app, '[demo/web] port 80: on host networking the service listens on the host itself, so hostPort and hostIp cannot apply');
+  });
+
+  test('secrets: *_FILE names and non-string values are fine, a URL with a password is not', () => {
+    const { app, stack } = stackOf();
+    new Service(stack, 'ok', { image: 'busybox:1', environment: { POSTGRES_PASSWORD_FILE: '/run/secrets/pg', PASSWORD_RESET: false } });
+    new Service(stack, 'leak', { image: 'busybox:1', environment: { DATABASE_URL: 'postgres://u:hunter2@db/x' } });
+    const lines = assertProblem(app, '[demo/leak] environment variable DATABASE_URL holds a URL with a password in clear');
+    assert.equal(lines.filter((l) => l.startsWith('[demo/ok]')).length, 0, lines.join('\n'));
+  });
+
+  test('any writable socket, or /var/run itself, counts as a writable Docker socket', () => {
+    const { app, stack } = stackOf();
+    new Service(stack, 'a', { image: 'busybox:1' }).addBind('/run/user/1000/podman/podman.sock', '/var/run/docker.sock');
+    new Service(stack, 'b', { image: 'busybox:1' }).addBind('/var/run', '/var/run');
+    const lines = assertProblem(app, '[demo/a] the Docker socket is mounted writable (/run/user/1000/podman/podman.sock)');
+    assert.ok(lines.some((l) => l.startsWith('[demo/b] the Docker socket is mounted writable (/var/run)')), lines.join('\n'));
+  });
+
+  test('bind addresses must be IP addresses; brackets are dropped', () => {
+    const app = new App();
+    new Service(new Stack(app, 'bad', { bindAddress: 'cafe' }), 's', { image: 'busybox:1' });
+    assertProblem(app, "[bad] bindAddress 'cafe' is not an IP address");
+    assert.equal(new Stack(new App(), 'v6', { bindAddress: '[::1]' }).bindAddress, '::1');
+  });
+
   test('a writable Docker socket', () => {
     const { app, stack } = stackOf();
     new Service(stack, 's', { image: 'busybox:1' }).addBind('/var/run/docker.sock', '/var/run/docker.sock');
-    assertProblem(app, '[demo/s] the Docker socket is mounted writable: mount it with { readOnly: true }');
+    assertProblem(app, '[demo/s] the Docker socket is mounted writable (/var/run/docker.sock): mount it with { readOnly: true }');
   });
 
   test('references across stacks', () => {

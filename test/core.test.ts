@@ -61,6 +61,13 @@ describe('Image', () => {
     assert.deepEqual(Image.of('grafana/alloy:v1.19.2').version, { major: 1, minor: 19, patch: 2 });
     assert.deepEqual(Image.of('localhost:5000/x/y:3.6.5-amd64').version, { major: 3, minor: 6, patch: 5 });
   });
+  test('a major-only tag has a major version but no full version', () => {
+    assert.equal(Image.of('postgres:17').majorVersion, 17);
+    assert.equal(Image.of('postgres:17-alpine').majorVersion, 17);
+    assert.equal(Image.of('postgres:17').version, undefined, 'grafana/loki:3 must not pass for 3.0.0');
+    assert.equal(Image.of('postgres:latest').majorVersion, undefined);
+  });
+
   test('a tag that is not a version has no version', () => {
     assert.equal(Image.of('grafana/loki:latest').version, undefined);
     assert.equal(Image.of('grafana/loki').version, undefined);

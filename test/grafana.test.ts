@@ -156,6 +156,23 @@ describe('Grafana service', () => {
     assert.equal(grafana.url, 'http://10.1.2.3:3300');
   });
 
+  for (const bindAddress of ['::1', '[::1]']) {
+    it(`listens on the bare IPv6 address and probes it in brackets on host networking (bindAddress '${bindAddress}')`, () => {
+      const { stack } = make({ networkMode: NetworkMode.HOST, bindAddress });
+      const svc = composeService(stack);
+      // Grafana joins http_addr and http_port itself: a bracketed address would never parse.
+      assert.equal(svc.environment.GF_SERVER_HTTP_ADDR, '::1');
+      assert.deepEqual(svc.healthcheck.test, ['CMD', 'wget', '-q', '--spider', 'http://[::1]:3000/api/health']);
+    });
+  }
+
+  it('listens on the IPv6 wildcard and probes IPv6 loopback on host networking', () => {
+    const { stack } = make({ networkMode: NetworkMode.HOST, bindAddress: '[::]' });
+    const svc = composeService(stack);
+    assert.equal(svc.environment.GF_SERVER_HTTP_ADDR, '::');
+    assert.deepEqual(svc.healthcheck.test, ['CMD', 'wget', '-q', '--spider', 'http://[::1]:3000/api/health']);
+  });
+
   it('provisions an empty datasource list and no dashboard provider when nothing is added', () => {
     const { stack } = make();
     const docs = documents(stack);
@@ -204,7 +221,7 @@ describe('Grafana datasources', () => {
     const field = (parse(raw) as Doc).datasources[1].jsonData.derivedFields;
     assert.deepEqual(field, [
       {
-        name: 'Container metrics',
+        name: 'container',
         matcherType: 'label',
         matcherRegex: '^container$$',
         url: 'sum(rate(container_cpu_usage_seconds_total{name="$${__value.raw}"}[$$__rate_interval]))',
@@ -214,6 +231,35 @@ describe('Grafana datasources', () => {
     ]);
     // No single `$` is left for Grafana to expand from its environment.
     assert.doesNotMatch(raw.replace(/\$\$/g, ''), /\$/);
+  });
+
+  it('attaches the log-to-metrics correlation to the derived field holding the container, with a PromQL expr', () => {
+    const { stack } = full();
+    const raw = Testing.synth(stack)[DATASOURCES];
+    const loki = (parse(raw) as Doc).datasources[1];
+    // The file escapes `$` as `$$`: read it back as Grafana does.
+    const unescape = (v: string) => v.replace(/\$\$/g, '$');
+    const [correlation] = loki.correlations as Doc[];
+    assert.equal(loki.correlations.length, 1);
+    assert.equal(correlation.targetUID, 'prometheus');
+    assert.equal(correlation.label, 'Container metrics in Explore');
+    assert.equal(correlation.config.type, 'query');
+    // A correlation only attaches to a FIELD of the log frame (a Loki frame has no field per label):
+    // it must name the derived field that copies the container label into each line.
+    const field = (loki.jsonData.derivedFields as Doc[]).find((f) => f.name === correlation.config.field);
+    assert.ok(field, `no derived field named '${correlation.config.field}' for the correlation to attach to`);
+    assert.equal(field.name, 'container');
+    assert.equal(field.matcherType, 'label');
+    assert.equal(unescape(field.matcherRegex), '^container$');
+    // Prometheus reads `expr`; its only variable is the value of that field in the same row.
+    const expr = unescape(correlation.config.target.expr);
+    assert.deepEqual(Object.keys(correlation.config.target), ['expr']);
+    assert.equal(expr, 'sum(rate(container_cpu_usage_seconds_total{name="${container}"}[$__rate_interval]))');
+    assert.deepEqual(
+      [...expr.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]),
+      [correlation.config.field],
+    );
+    assert.ok(raw.includes('{name="$${container}"}[$$__rate_interval]'), raw);
   });
 
   it('escapes $ in override values too', () => {
@@ -429,6 +475,24 @@ describe('container metrics dashboard', () => {
       assert.doesNotMatch(e, /=~/);
     }
     for (const t of targets(dash)) assert.deepEqual(t.datasource, { type: 'prometheus', uid: 'prometheus' });
+  });
+
+  it('has CPU, memory and network panels per service on bridge networking', () => {
+    const { stack } = full({ networkMode: NetworkMode.BRIDGE });
+    assert.deepEqual(
+      (documents(stack)[CONTAINERS].panels as Doc[]).map((p) => p.title),
+      ['CPU by service (cores)', 'Memory by service (working set)', 'Network received by service', 'Network sent by service'],
+    );
+  });
+
+  it('leaves out the network panels on host networking, where every container reports the host interfaces', () => {
+    const { stack } = full({ networkMode: NetworkMode.HOST });
+    const dash = documents(stack)[CONTAINERS];
+    assert.deepEqual(
+      (dash.panels as Doc[]).map((p) => p.title),
+      ['CPU by service (cores)', 'Memory by service (working set)'],
+    );
+    for (const t of targets(dash)) assert.doesNotMatch(t.expr, /container_network_/);
   });
 
   it('links each series to the logs dashboard filtered to its service', () => {

@@ -48,6 +48,15 @@ describe('aixcl-synth init', () => {
     assert.match(third.out, /docker-compose\.yml differ/);
   });
 
+  test('refuses a path that is a file, without a stack trace', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'aixcl-init-')), 'f');
+    writeFileSync(file, 'mine');
+    const r = synthCli(['init', file]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /is a file: give a new directory to init/);
+    assert.doesNotMatch(r.stderr, /^\s+at /m);
+  });
+
   test('refuses a directory that is not empty', () => {
     const dir = mkdtempSync(join(tmpdir(), 'aixcl-init-'));
     mkdirSync(join(dir, 'x'));

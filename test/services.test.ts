@@ -92,13 +92,14 @@ describe('AIXCL services on a bridge', () => {
     assert.equal(pgAdmin.url, 'http://pgadmin:5050');
   });
 
-  test('cadvisor: port 8081, Docker labels as metric labels, read-only host mounts, not privileged', () => {
-    assert.equal(s.cadvisor.image, 'gcr.io/cadvisor/cadvisor:v0.52.1');
+  test('cadvisor: port 8081, only the Compose labels as metric labels, read-only host mounts, not privileged', () => {
+    assert.equal(s.cadvisor.image, 'gcr.io/cadvisor/cadvisor:v0.56.2');
     assert.deepEqual(s.cadvisor.command, [
       '--port=8081',
       '--listen_ip=0.0.0.0',
       '--docker_only=true',
-      '--store_container_labels=true',
+      '--store_container_labels=false',
+      '--whitelisted_container_labels=com.docker.compose.project,com.docker.compose.service',
       '--housekeeping_interval=10s',
     ]);
     assert.deepEqual(
@@ -250,6 +251,10 @@ describe('service props', () => {
       ['postgres:18.1', '/var/lib/postgresql'],
       ['postgres:latest', '/var/lib/postgresql'],
       ['postgres:16.4-bookworm', '/var/lib/postgresql/data'],
+      // Major-only tags: 17 still keeps its data under /data (else it would land in an anonymous volume).
+      ['postgres:17', '/var/lib/postgresql/data'],
+      ['postgres:17-alpine', '/var/lib/postgresql/data'],
+      ['postgres:18', '/var/lib/postgresql'],
     ]) {
       const app = new App();
       const stack = new Stack(app, 'demo');

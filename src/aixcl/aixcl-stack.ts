@@ -40,7 +40,7 @@ export class AixclStack extends Stack {
   public readonly logging: Logging;
 
   constructor(scope: Construct, id: string, props: AixclStackProps = {}) {
-    super(scope, id, { networkMode: NetworkMode.HOST, ...props });
+    super(scope, id, { ...props, networkMode: props.networkMode ?? NetworkMode.HOST });
     this.ollama = new Ollama(this, 'ollama');
     this.openWebUI = new OpenWebUI(this, 'open-webui', { ollama: this.ollama });
     this.postgres = new Postgres(this, 'postgres');

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Duration } from '../core/duration.js';
-import { NetworkMode, Stack, StackProps } from '../core/stack.js';
+import { NetworkMode, Stack, StackProps, isComposeProjectName } from '../core/stack.js';
 import { Logging } from '../logging/logging.js';
 
 /** Props of {@link LoggingOnlyStack}. */
@@ -25,11 +25,15 @@ export class LoggingOnlyStack extends Stack {
   public readonly targetProject: string;
 
   constructor(scope: Construct, id: string, props: LoggingOnlyStackProps) {
-    super(scope, id, { networkMode: NetworkMode.BRIDGE, projectName: `${props.targetProject}-logging`, ...props });
+    super(scope, id, {
+      ...props,
+      networkMode: props.networkMode ?? NetworkMode.BRIDGE,
+      projectName: props.projectName ?? `${props.targetProject}-logging`,
+    });
     this.targetProject = props.targetProject;
     this.node.addValidation({
       validate: () =>
-        /^[a-z0-9][a-z0-9_-]*$/.test(props.targetProject)
+        isComposeProjectName(props.targetProject)
           ? []
           : [`targetProject '${props.targetProject}' is not a Compose project name: give the name shown by \`docker compose ls\``],
     });

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { PACKAGE_ROOT } from './load-stack.js';
+import { isComposeProjectName } from '../core/stack.js';
 
 /** Options of {@link initProject}. */
 export interface InitOptions {
@@ -26,11 +27,14 @@ const FILES: Record<string, string> = {
  */
 export function initProject(dir: string, options: InitOptions = {}): string[] {
   const target = resolve(dir);
+  if (existsSync(target) && !statSync(target).isDirectory()) {
+    throw new UserError(`${dir} is a file: give a new directory to init`);
+  }
   if (existsSync(target) && readdirSync(target).length > 0) {
     throw new UserError(`${dir} exists and is not empty: give a new directory to init`);
   }
   const projectName = options.projectName ?? toProjectName(basename(target));
-  if (!/^[a-z0-9][a-z0-9_-]*$/.test(projectName)) {
+  if (!isComposeProjectName(projectName)) {
     throw new UserError(`'${projectName}' is not a valid Compose project name: use lower case letters, digits, '-' and '_' (--project-name)`);
   }
   const own = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {

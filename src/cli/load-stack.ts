@@ -49,12 +49,20 @@ export async function loadApp(stackFile?: string, context: Record<string, string
   if (exported && typeof exported === 'object' && 'default' in exported && !App.isApp(exported) && !Stack.isStack(exported)) {
     exported = (exported as { default: unknown }).default;
   }
+  let calledWithContext = false;
   if (typeof exported === 'function' && !App.isApp(exported) && !Stack.isStack(exported)) {
+    calledWithContext = true;
     try {
       exported = await (exported as (o: StackFileOptions) => unknown)({ context });
     } catch (e) {
       throw new UserError(`the stack file ${shown} threw while building the stack: ${describe(e, file)}`);
     }
+  }
+  const keys = Object.keys(context);
+  if (keys.length && !calledWithContext) {
+    throw new UserError(
+      `the stack file ${shown} does not take context (its default export is not a function), so -c ${keys.join(', -c ')} would be ignored: remove it, or export a function ({ context }) => App`,
+    );
   }
   if (App.isApp(exported)) return exported;
   if (Stack.isStack(exported)) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import { writeSynthesis } from '../core/output-directory.js';
+import { secretVariables } from '../compose/secret.js';
 import { initProject } from './init.js';
 import { defaultStackFile, loadApp, PACKAGE_ROOT, parseContext } from './load-stack.js';
 import { runCli } from './run-cli.js';
@@ -13,7 +14,7 @@ const program = new Command()
   .description('Synthesize docker-compose.yml, Loki, Promtail, Prometheus and Grafana provisioning files from a TypeScript stack.')
   .version(version)
   .option('-s, --stack <file>', 'stack file (.ts or .js) whose default export is an App or Stack', undefined)
-  .option('-o, --out <dir>', 'output directory (replaced atomically)', 'out')
+  .option('-o, --out <dir>', "output directory (default: the App's outdir, 'out')")
   .option('-c, --context <key=value...>', 'values passed to a stack file that exports a function (e.g. -c project=myapp)')
   .option('-q, --quiet', 'print nothing on success')
   .addHelpText(
@@ -21,30 +22,31 @@ const program = new Command()
     `
 Default stack: ./stacks/aixcl.ts if present, else the AIXCL stack shipped with aixcl-cdk.
 Exit codes: 0 written; 1 invalid stack or options (nothing written); 70 internal error.
+A new output directory is built beside --out and renamed into place; an existing one is updated
+file by file (each file replaced by rename, unchanged files left alone, so running containers keep
+their mounts; files you added, such as .env, are kept).
 
 Examples:
   $ aixcl-synth                              # default stack -> ./out
   $ aixcl-synth --stack stacks/my-stack.ts --out build
   $ aixcl-synth init my-stack                # scaffold a stack project of your own`,
   )
-  .action(async (opts: { stack?: string; out: string; quiet?: boolean; context?: string[] }) => {
+  .action(async (opts: { stack?: string; out?: string; quiet?: boolean; context?: string[] }) => {
     const stackFile = opts.stack ?? defaultStackFile();
     const app = await loadApp(stackFile, parseContext(opts.context ?? []));
     const stacks = app.synthesize();
-    const result = writeSynthesis(opts.out, stacks);
+    const outdir = opts.out ?? app.outdir;
+    const result = writeSynthesis(outdir, stacks);
     if (opts.quiet) return;
-    const out = relative(process.cwd(), resolve(opts.out)) || '.';
+    const out = relative(process.cwd(), resolve(outdir)) || '.';
     process.stdout.write(`Synthesized ${relative(process.cwd(), resolve(stackFile))} into ${out}/:\n`);
     const unchanged = new Set(result.unchanged);
     for (const f of result.files) process.stdout.write(`  ${f}${unchanged.has(f) ? ' (unchanged)' : ''}\n`);
     for (const f of result.removed) process.stdout.write(`  ${f} (removed)\n`);
-    const secrets = new Set<string>();
-    for (const s of stacks) {
-      for (const f of s.files) for (const m of f.content.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*):\?/g)) secrets.add(m[1]);
-    }
-    if (secrets.size) {
+    const secrets = stacks.flatMap((s) => secretVariables(s.stack));
+    if (secrets.length) {
       process.stdout.write(
-        `Secrets are not written into these files. Before starting the stack, set: ${[...secrets].sort().join(', ')}\n` +
+        `Secrets are not written into these files. Before starting the stack, set: ${secrets.join(', ')}\n` +
           `(in the environment, or in a .env file given to docker compose with --env-file).\n`,
       );
     }

@@ -1,3 +1,4 @@
+import type { IConstruct } from 'constructs';
 import { UserError } from '../core/errors.js';
 
 const SECRET = Symbol.for('aixcl-cdk.Secret');
@@ -44,3 +45,13 @@ export type EnvValue = string | number | boolean | Secret;
 
 /** Names of variables that hold secrets by convention: they must be given as {@link Secret}. */
 export const SECRET_NAME_PATTERN = /(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|PRIVATE_KEY|CREDENTIALS)/i;
+
+/** The environment variables the secrets of a stack's services come from, sorted. */
+export function secretVariables(stack: IConstruct): string[] {
+  const names = new Set<string>();
+  for (const c of stack.node.findAll()) {
+    const env = (c as { secretEnvironment?: () => Iterable<Secret> }).secretEnvironment;
+    if (typeof env === 'function') for (const secret of env.call(c)) names.add(secret.variable);
+  }
+  return [...names].sort();
+}

@@ -189,6 +189,11 @@ export class Service extends Construct {
     this.environment.set(name, value);
   }
 
+  /** The secrets among the service's environment variables. */
+  public secretEnvironment(): Secret[] {
+    return [...this.environment.values()].filter((v): v is Secret => Secret.isSecret(v));
+  }
+
   /** Adds a container label. */
   public addLabel(name: string, value: string): void {
     this.labels[name] = value;
@@ -293,10 +298,13 @@ export class Service extends Construct {
     }
     for (const [name, value] of this.environment) {
       if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name)) errors.push(`environment variable name '${name}' is invalid`);
-      if (SECRET_NAME_PATTERN.test(name) && !Secret.isSecret(value) && value !== '') {
+      // `*_FILE` names a file holding the secret (the Docker secrets convention), not the secret itself.
+      if (typeof value === 'string' && value !== '' && SECRET_NAME_PATTERN.test(name) && !name.endsWith('_FILE')) {
         errors.push(
           `environment variable ${name} looks like a secret but is written in clear: use Secret.fromEnv('${name}') so the value stays out of generated files`,
         );
+      } else if (typeof value === 'string' && /:\/\/[^/\s:@]+:[^/\s@]+@/.test(value)) {
+        errors.push(`environment variable ${name} holds a URL with a password in clear: pass the password as a Secret (e.g. in its own variable)`);
       }
     }
     const seen = new Set<string>();
@@ -306,6 +314,11 @@ export class Service extends Construct {
         ['hostPort', p.hostPort ?? p.containerPort],
       ] as const) {
         if (!Number.isInteger(n) || n < 1 || n > 65535) errors.push(`${what} ${n} is not a port number (1-65535)`);
+      }
+      if (this.stack.networkMode === NetworkMode.HOST && ((p.hostPort !== undefined && p.hostPort !== p.containerPort) || p.hostIp !== undefined)) {
+        errors.push(
+          `port ${p.containerPort}: on host networking the service listens on the host itself, so hostPort and hostIp cannot apply: make the service listen on the port you want, or use NetworkMode.BRIDGE`,
+        );
       }
       const key = `${p.containerPort}/${p.protocol ?? 'tcp'}`;
       if (seen.has(key)) errors.push(`port ${key} is declared twice: declare each port once`);
@@ -322,8 +335,8 @@ export class Service extends Construct {
       if (m.kind === 'volume' && Stack.of(m.volume) !== this.stack) {
         errors.push(`volume ${m.volume.node.path} belongs to another stack: create the volume in this service's stack`);
       }
-      if (m.kind === 'bind' && /(^|\/)docker\.sock$/.test(m.source) && !m.readOnly) {
-        errors.push(`the Docker socket is mounted writable: mount it with { readOnly: true }`);
+      if (m.kind === 'bind' && !m.readOnly && (/\.sock$/.test(m.source) || /^\/(var\/)?run\/?$/.test(m.source))) {
+        errors.push(`the Docker socket is mounted writable (${m.source}): mount it with { readOnly: true }`);
       }
     }
     for (const d of this.dependencies) {
@@ -353,7 +366,7 @@ export class Service extends Construct {
     const out: Record<string, unknown> = { image: this.image.ref };
     if (p.entrypoint) out.entrypoint = p.entrypoint.map(escapeDollar);
     if (p.command) out.command = p.command.map(escapeDollar);
-    if (p.user) out.user = p.user;
+    if (p.user) out.user = escapeDollar(p.user);
     if (this.environment.size) {
       out.environment = sortKeys(
         Object.fromEntries(
@@ -381,7 +394,7 @@ export class Service extends Construct {
           case 'volume':
             return { type: 'volume', source: m.volume.volumeName, target: m.target, ...ro };
           case 'bind':
-            return { type: 'bind', source: m.source, target: m.target, ...ro };
+            return { type: 'bind', source: escapeDollar(m.source), target: m.target, ...ro };
           case 'generated':
             return { type: 'bind', source: `./${m.prefix}`, target: m.target, ...ro };
         }
@@ -417,7 +430,7 @@ export class Service extends Construct {
       }
       labels[CONFIG_HASH_LABEL] = h.digest('hex');
     }
-    out.labels = sortKeys(labels);
+    out.labels = sortKeys(Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, escapeDollar(v)])));
     return this.overrides.applyTo(out);
   }
 }

@@ -46,6 +46,16 @@ export class Image {
     return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0) };
   }
 
+  /**
+   * The major version a tag starts with, also for tags that name only a major
+   * (`17`, `17-alpine`, `v3`), or undefined (`latest`, no tag). Use
+   * {@link version} where the minor matters.
+   */
+  public get majorVersion(): number | undefined {
+    const m = /^v?(\d+)(?:[.\-+]|$)/.exec(this.tag ?? '');
+    return m ? Number(m[1]) : undefined;
+  }
+
   /** Compares the tag's version with `other`: negative, 0, positive. Undefined when the tag has no version. */
   public compareVersion(other: string): number | undefined {
     const v = this.version;

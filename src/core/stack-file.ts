@@ -1,3 +1,5 @@
+import { UserError } from './errors.js';
+
 /**
  * What a stack file that exports a function is called with
  * (`export default function ({ context }: StackFileOptions) { ... }`).
@@ -5,4 +7,27 @@
 export interface StackFileOptions {
   /** `key=value` pairs given on the command line with `-c key=value`. */
   readonly context: Readonly<Record<string, string>>;
+}
+
+/**
+ * Reads the context a stack file accepts, refusing keys and values it does
+ * not know (so `-c network=brige` is an error, not silently the default).
+ * @param allowed key -> the values it accepts, or `undefined` for any value
+ */
+export function readContext<K extends string>(
+  options: StackFileOptions,
+  allowed: Record<K, readonly string[] | undefined>,
+): Partial<Record<K, string>> {
+  const out: Partial<Record<K, string>> = {};
+  for (const [key, value] of Object.entries(options.context)) {
+    if (!(key in allowed)) {
+      throw new UserError(`unknown context '${key}': this stack file takes ${Object.keys(allowed).map((k) => `-c ${k}=...`).join(', ')}`);
+    }
+    const values = allowed[key as K];
+    if (values && !values.includes(value)) {
+      throw new UserError(`context ${key}=${value} is not one of ${values.join(', ')}`);
+    }
+    out[key as K] = value;
+  }
+  return out;
 }

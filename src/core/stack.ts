@@ -1,7 +1,13 @@
+import { isIP } from 'node:net';
 import { Construct, IConstruct } from 'constructs';
 import { UserError } from './errors.js';
 
 const STACK = Symbol.for('aixcl-cdk.Stack');
+
+/** Compose's rule for project names: lower case letters, digits, '-' and '_', starting with a letter or digit. */
+export function isComposeProjectName(name: string): boolean {
+  return /^[a-z0-9][a-z0-9_-]*$/.test(name);
+}
 
 /** How the services of a stack reach each other. */
 export enum NetworkMode {
@@ -57,17 +63,17 @@ export class Stack extends Construct {
     Object.defineProperty(this, STACK, { value: true });
     this.projectName = props.projectName ?? id;
     this.networkMode = props.networkMode ?? NetworkMode.BRIDGE;
-    this.bindAddress = props.bindAddress ?? '127.0.0.1';
+    // Kept bare ('::1', not '[::1]'): each program that joins it with a port adds brackets itself.
+    this.bindAddress = (props.bindAddress ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1');
     this.node.addValidation({
       validate: () => {
         const errors: string[] = [];
-        // Compose's own rule for project names.
-        if (!/^[a-z0-9][a-z0-9_-]*$/.test(this.projectName)) {
+        if (!isComposeProjectName(this.projectName)) {
           errors.push(
             `project name '${this.projectName}' is not a valid Compose project name: use lower case letters, digits, '-' and '_', starting with a letter or digit`,
           );
         }
-        if (!/^(\d{1,3}\.){3}\d{1,3}$|^\[?[0-9a-fA-F:]+\]?$/.test(this.bindAddress)) {
+        if (isIP(this.bindAddress) === 0) {
           errors.push(`bindAddress '${this.bindAddress}' is not an IP address (e.g. 127.0.0.1, or 0.0.0.0 to expose the stack)`);
         }
         return errors;
@@ -80,8 +86,9 @@ export class Stack extends Construct {
     if (this.networkMode !== NetworkMode.HOST) return serviceName;
     // On the host network a service listens on the bind address: loopback and wildcard are
     // reached as localhost, a specific address (a LAN IP) only on itself.
-    if (['127.0.0.1', '0.0.0.0', '::', '::1', '[::]', '[::1]'].includes(this.bindAddress)) return 'localhost';
-    return this.bindAddress.includes(':') && !this.bindAddress.startsWith('[') ? `[${this.bindAddress}]` : this.bindAddress;
+    // (Not '::1': a client that tries only localhost's first address, 127.0.0.1, would miss it.)
+    if (['127.0.0.1', '0.0.0.0', '::'].includes(this.bindAddress)) return 'localhost';
+    return isIP(this.bindAddress) === 6 ? `[${this.bindAddress}]` : this.bindAddress;
   }
 
   /**

@@ -3,6 +3,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { parseBytes, parseDurationNs, splitShellWords } from './compose-units.js';
 import { DeployError } from './errors.js';
 import { containerName } from './labels.js';
+import { isComposeProjectName } from '../core/stack.js';
 
 /** A published port (bridge networking). */
 export interface PortModel {
@@ -183,7 +184,7 @@ export function parseProject(doc: unknown, opts: ParseProjectOptions): ProjectMo
   if (!isRecord(doc)) throw new DeployError('the compose file is not a YAML mapping');
   const workingDir = resolve(opts.configFile, '..');
   const name = opts.projectName ?? (typeof doc.name === 'string' ? doc.name : undefined);
-  if (!name || !/^[a-z0-9][a-z0-9_-]*$/.test(name)) {
+  if (!name || !isComposeProjectName(name)) {
     throw new DeployError(`the compose file has no valid project name ('name:'): got '${String(name)}'`);
   }
   for (const k of Object.keys(doc)) {

@@ -4,7 +4,7 @@ import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { Construct } from 'constructs';
 import { ConstructError } from '../core/errors.js';
-import { Stack } from '../core/stack.js';
+import { NetworkMode, Stack } from '../core/stack.js';
 import { Dashboard } from './dashboard.js';
 import { findGrafana } from './datasource-base.js';
 import { logqlString } from './logql.js';
@@ -32,10 +32,10 @@ const PROJECT_LABEL = 'container_label_com_docker_compose_project';
 const SERVICE_LABEL = 'container_label_com_docker_compose_service';
 
 /**
- * CPU, memory and network of every container of the stack, per compose
- * service, from cAdvisor. Series are selected by the compose project label
- * and grouped by the service label: there is no list of service names that a
- * service added later could be missing from.
+ * CPU, memory and (except on host networking) network of every container
+ * of the stack, per compose service, from cAdvisor. Series are selected by
+ * the compose project label and grouped by the service label: there is no
+ * list of service names that a service added later could be missing from.
  */
 export class ContainerMetricsDashboard extends Dashboard {
   public readonly project: string;
@@ -56,8 +56,12 @@ export class ContainerMetricsDashboard extends Dashboard {
       throw new ConstructError(path, `the logs dashboard ${props.logs.node.path} is provisioned by another Grafana: link to one of ${grafana.node.path}`);
     }
     const uid = props.uid ?? `${project}-containers`;
+    // On host networking every container shares the host's network namespace, so cAdvisor reports
+    // the host's interfaces for each of them: a per-service network panel would show the whole
+    // host's traffic on every service's line. Only CPU and memory are per container there.
+    const perServiceNetwork = Stack.of(scope).networkMode !== NetworkMode.HOST;
     super(scope, id, {
-      dashboard: buildContainerMetricsDashboard(project, uid, props),
+      dashboard: buildContainerMetricsDashboard(project, uid, props, perServiceNetwork),
       fileName: 'container-metrics-dashboard.json',
       grafana,
     });
@@ -67,7 +71,12 @@ export class ContainerMetricsDashboard extends Dashboard {
   }
 }
 
-function buildContainerMetricsDashboard(project: string, uid: string, props: ContainerMetricsDashboardProps): dashboard.DashboardBuilder {
+function buildContainerMetricsDashboard(
+  project: string,
+  uid: string,
+  props: ContainerMetricsDashboardProps,
+  perServiceNetwork: boolean,
+): dashboard.DashboardBuilder {
   const ds = props.datasource.ref;
   // PromQL strings take the same escapes as LogQL's (Go's).
   const selector = `{${PROJECT_LABEL}=${logqlString(project)}}`;
@@ -90,7 +99,7 @@ function buildContainerMetricsDashboard(project: string, uid: string, props: Con
     return links.length ? p.dataLinks(links) : p;
   };
 
-  return new dashboard.DashboardBuilder(props.title ?? 'Containers')
+  const builder = new dashboard.DashboardBuilder(props.title ?? 'Containers')
     .uid(uid)
     .tags(['containers', project])
     .time({ from: 'now-1h', to: 'now' })
@@ -100,7 +109,9 @@ function buildContainerMetricsDashboard(project: string, uid: string, props: Con
         target('A', perService(`rate(container_cpu_usage_seconds_total${selector}[$__rate_interval])`)),
       ),
     )
-    .withPanel(panel('Memory by service (working set)', 'bytes', 12, 0).withTarget(target('A', perService(`container_memory_working_set_bytes${selector}`))))
+    .withPanel(panel('Memory by service (working set)', 'bytes', 12, 0).withTarget(target('A', perService(`container_memory_working_set_bytes${selector}`))));
+  if (!perServiceNetwork) return builder;
+  return builder
     .withPanel(
       panel('Network received by service', 'Bps', 0, 8).withTarget(
         target('A', perService(`rate(container_network_receive_bytes_total${selector}[$__rate_interval])`)),

@@ -7,7 +7,7 @@ import { Duration } from '../core/duration.js';
 import { ConstructError } from '../core/errors.js';
 import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
-import { probeUrl } from '../services/listen-address.js';
+import { probeUrl, unbracket } from '../services/listen-address.js';
 import { ContainerMetricsDashboard, ContainerMetricsDashboardProps } from './container-metrics-dashboard.js';
 import { Dashboard, DashboardProps } from './dashboard.js';
 import { Datasource, GrafanaHost, isGrafana, markGrafana } from './datasource-base.js';
@@ -78,7 +78,8 @@ export class Grafana extends Construct implements GrafanaHost {
       ports: [{ containerPort: this.port }],
       environment: {
         // On host networking Grafana listens on the host itself: only on the bind address.
-        GF_SERVER_HTTP_ADDR: stack.listenAddress,
+        // Grafana joins http_addr and http_port itself: it takes a bare IPv6 address, not '[::1]'.
+        GF_SERVER_HTTP_ADDR: unbracket(stack.listenAddress),
         GF_SERVER_HTTP_PORT: this.port,
         GF_SECURITY_ADMIN_USER: props.adminUser ?? 'admin',
         // Never a guessable default such as admin/admin.

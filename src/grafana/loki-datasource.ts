@@ -7,6 +7,19 @@ import type { PrometheusDatasource } from './prometheus-datasource.js';
 /** The label Promtail puts the container name in (typed against Promtail's list of labels). */
 const CONTAINER_LABEL: PromtailLogLabel = 'container';
 
+/**
+ * Name of the derived field that copies the container label into each log
+ * line's data frame. Grafana names the frame field after the derived field,
+ * and a correlation can only attach to, and read variables from, a frame
+ * FIELD (a Loki frame has none per label): the correlation names this one.
+ */
+const CONTAINER_FIELD: string = CONTAINER_LABEL;
+
+/** PromQL for the CPU use (cores) of the container whose name `name` stands for (cAdvisor's `name` label is the container name). */
+function containerCpuQuery(name: string): string {
+  return `sum(rate(container_cpu_usage_seconds_total{name="${name}"}[$__rate_interval]))`;
+}
+
 /** Props of {@link Grafana.addLokiDatasource}. */
 export interface LokiDatasourceProps {
   /** The Loki to query (a typed reference: the URL derives from it). */
@@ -76,33 +89,34 @@ export class LokiDatasource extends Datasource {
     // Grafana must start even when Loki is missing or failing: logs are an optional part.
     grafana.service.addDependency(props.loki.service, { condition: DependencyCondition.STARTED, required: false });
     if (props.metrics) {
-      this.addDerivedField({
-        name: 'Container metrics',
+      const container: DerivedField = {
+        // Grafana creates a frame field of this name holding each line's container: the correlation below reads it.
+        name: CONTAINER_FIELD,
         // Promtail puts the container name in the `container` LABEL (it never appears in the log text).
         // Grafana tests this regex against label names unanchored: anchor it so `container_id` and the like do not match.
         matcherType: 'label',
         matcherRegex: `^${CONTAINER_LABEL}$`,
         datasource: props.metrics,
-        // cAdvisor's `name` label is the container name, i.e. our `container` label.
-        url: 'sum(rate(container_cpu_usage_seconds_total{name="${__value.raw}"}[$__rate_interval]))',
+        url: containerCpuQuery('${__value.raw}'),
         urlDisplayLabel: 'CPU of this container',
-      });
+      };
+      this.addDerivedField(container);
       // Grafana hands a derived field's text to the target as `{ query: ... }`, a shape made for
-      // tracing datasources; Prometheus reads `expr`. A correlation names the target query model
-      // itself, so the same link also opens with the PromQL in Prometheus's editor.
+      // tracing datasources; Prometheus reads `expr`, so that link opens an empty editor. A
+      // correlation names the target query model itself. It attaches to the frame field named
+      // `field`, and `${<field>}` is that field's value in the same row: the derived field's.
       this.correlations.push({
         targetUID: props.metrics.uid,
-        label: 'CPU of this container',
+        label: 'Container metrics in Explore',
         description: 'CPU use (cores) of the container that wrote this line, from cAdvisor',
         config: {
           type: 'query',
-          target: { expr: 'sum(rate(container_cpu_usage_seconds_total{name="${' + CONTAINER_LABEL + '}"}[$__rate_interval]))' },
-          field: CONTAINER_LABEL,
+          target: { expr: containerCpuQuery('${' + container.name + '}') },
+          field: container.name,
         },
       });
     }
   }
-
 
   /** Adds a derived field (e.g. a link from a label to a query on another datasource). */
   public addDerivedField(field: DerivedField): void {

@@ -8,7 +8,7 @@ import { isIPv6, probeUrl, unbracket } from './listen-address.js';
 
 /** Props of {@link Cadvisor}. */
 export interface CadvisorProps {
-  /** @default 'gcr.io/cadvisor/cadvisor:v0.52.1' */
+  /** @default 'gcr.io/cadvisor/cadvisor:v0.56.2' */
   readonly image?: string;
   /** @default 'cadvisor' */
   readonly serviceName?: string;
@@ -40,7 +40,9 @@ export class Cadvisor extends Construct {
     const listen = unbracket(stack.listenAddress);
     const housekeeping = props.housekeepingInterval ?? Duration.seconds(10);
     this.service = new Service(this, 'Service', {
-      image: props.image ?? 'gcr.io/cadvisor/cadvisor:v0.52.1',
+      // 0.54+ sees containers under Docker's containerd image store (the default of Docker 29 and
+      // Docker Desktop 4.34+); older releases export no per-container series there.
+      image: props.image ?? 'gcr.io/cadvisor/cadvisor:v0.56.2',
       serviceName: props.serviceName ?? 'cadvisor',
       // Appended to the image's entrypoint (/usr/bin/cadvisor -logtostderr).
       command: [
@@ -48,8 +50,10 @@ export class Cadvisor extends Construct {
         // cAdvisor joins IP and port with a plain ':', so an IPv6 address needs its brackets here.
         `--listen_ip=${isIPv6(listen) ? `[${listen}]` : listen}`,
         '--docker_only=true',
-        // Docker labels become metric labels (container_label_com_docker_compose_service, ...): the dashboards group by them.
-        '--store_container_labels=true',
+        // Only the Compose labels become metric labels (container_label_com_docker_compose_service, ...): the
+        // dashboards group by them, and no other container label (a deploy tool's bookkeeping, say) is exported.
+        '--store_container_labels=false',
+        '--whitelisted_container_labels=com.docker.compose.project,com.docker.compose.service',
         `--housekeeping_interval=${housekeeping.toGoString()}`,
       ],
       ports: [{ containerPort: this.port }],

@@ -48,8 +48,10 @@ export class Postgres extends Construct {
     this.database = props.database ?? 'aixcl';
     this.password = props.password ?? Secret.fromEnv('POSTGRES_PASSWORD');
     // Images up to 17 keep PGDATA in /var/lib/postgresql/data; 18 moved the volume to /var/lib/postgresql and
-    // refuses to start with a mount on the old path. A tag without a version (latest) is 18 or later.
-    const before18 = (image.compareVersion('18.0.0') ?? 0) < 0;
+    // refuses to start with a mount on the old path. Only the major counts (`17`, `17-alpine` are 17); a tag
+    // without a number (latest) is 18 or later. A wrong guess would put the data in an anonymous volume.
+    const major = image.majorVersion;
+    const before18 = major !== undefined && major < 18;
     this.dataDirectory = before18 ? '/var/lib/postgresql/data' : '/var/lib/postgresql';
     this.dataVolume = new Volume(this, 'Data', { volumeName: `${serviceName}-data` });
 
