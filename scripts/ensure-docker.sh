@@ -28,8 +28,17 @@ if ! docker info >/dev/null 2>&1; then
 fi
 
 [ -x /bin/busybox ] || apt_install busybox-static
-# promtool (Debian's prometheus package) checks the generated prometheus.yml the way Prometheus reads it.
-command -v promtool >/dev/null || apt_install prometheus
+# promtool checks the generated prometheus.yml the way Prometheus reads it. Only the binary is taken out of
+# Debian's prometheus package: installing the package would also install (and on systemd start) a Prometheus
+# server on the port the stack uses.
+if ! command -v promtool >/dev/null; then
+  as_root && command -v apt-get >/dev/null || { log "promtool missing: install it (it comes with Prometheus)"; exit 1; }
+  [ $apt_updated = 1 ] || { apt-get update -qq; apt_updated=1; }
+  ptmp=$(mktemp -d)
+  (cd "$ptmp" && apt-get download -qq prometheus 2>/dev/null && dpkg -x prometheus_*.deb x)
+  install -m 0755 "$ptmp/x/usr/bin/promtool" /usr/local/bin/promtool
+  rm -rf "$ptmp"
+fi
 
 if ! docker compose version >/dev/null 2>&1; then
   as_root && command -v apt-get >/dev/null || { log "docker compose v2 plugin missing: install it"; exit 1; }

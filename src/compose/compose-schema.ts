@@ -24,7 +24,10 @@ function precompiled(): ValidateFunction | undefined {
   return existsSync(file) ? (createRequire(import.meta.url)(file) as ValidateFunction) : undefined;
 }
 
-/** Compiles the schema at run time (running from src/, where no precompiled validator exists). */
+/**
+ * Compiles the schema at run time: when running from src/ (tests, development), where the build's
+ * precompiled validator does not exist. dclint, which keeps the schema current, is a dev dependency.
+ */
 function compile(): ValidateFunction {
   const require = createRequire(import.meta.url);
   // dclint does not export its schema file: find it above its entry point.
