@@ -66,7 +66,8 @@ describe('Prometheus service', () => {
     assert.ok(svc.command.includes('--web.listen-address=[::1]:9091'));
     assert.ok(svc.command.includes('--storage.tsdb.retention.time=1d12h'));
     assert.deepEqual(svc.healthcheck.test, ['CMD', 'wget', '-q', '--spider', 'http://[::1]:9091/-/ready']);
-    assert.equal(prometheus.url, 'http://localhost:9091');
+    // Listening on ::1 only, it is reached there (localhost may resolve to 127.0.0.1 first).
+    assert.equal(prometheus.url, 'http://[::1]:9091');
   });
 
   test('a retention below one hour is refused', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
@@ -10,14 +10,19 @@ import { Duration } from '../src/core/duration.js';
 import { Size } from '../src/core/size.js';
 import { NetworkMode, Stack, StackProps } from '../src/core/stack.js';
 import { Testing } from '../src/core/testing.js';
+import { LOKI_BLOCKS, LOKI_REFERENCE_VERSION, type LokiKeyTree } from '../src/loki/loki-config-reference.js';
 import { Loki } from '../src/loki/index.js';
 import {
   checkPromtailConfig,
   dockerLabelMeta,
   Promtail,
+  PROMTAIL_SERVER_CHECKED_AGAINST_LOKI,
+  PROMTAIL_SERVER_UNREAD_KEYS,
+  PromtailConfigFile,
   PromtailConfigSchema,
   PromtailProps,
   promtailReadyProbe,
+  PromtailServerSchema,
 } from '../src/promtail/index.js';
 
 type Doc = Record<string, any>;
@@ -132,14 +137,47 @@ describe('Promtail config', () => {
     assert.deepEqual(bridge, {
       http_listen_address: '0.0.0.0',
       http_listen_port: 9080,
+      grpc_listen_address: '0.0.0.0',
       grpc_listen_port: 0,
       health_check_target: false,
       log_level: 'info',
     });
-    const host = docs(build({ networkMode: NetworkMode.HOST, bindAddress: '127.0.0.1' }).stack).config.server;
-    assert.equal(host.http_listen_address, '127.0.0.1');
     const port = docs(build({}, { port: 9081 }).stack).config.server;
     assert.equal(port.http_listen_port, 9081);
+  });
+
+  it('keeps the always-open gRPC listener on the HTTP listen address (not every host interface)', () => {
+    for (const [bindAddress, expected] of [
+      ['127.0.0.1', '127.0.0.1'],
+      ['10.1.2.3', '10.1.2.3'],
+      ['0.0.0.0', '0.0.0.0'],
+      ['::1', '::1'],
+    ]) {
+      const server = docs(build({ networkMode: NetworkMode.HOST, bindAddress }).stack).config.server;
+      assert.equal(server.http_listen_address, expected, bindAddress);
+      assert.equal(server.grpc_listen_address, expected, bindAddress);
+      assert.equal(server.grpc_listen_port, 0);
+    }
+  });
+
+  it('writes IPv6 listen addresses bare (dskit adds the brackets when it joins the port)', () => {
+    const server = docs(build({ networkMode: NetworkMode.HOST, bindAddress: '[::1]' }).stack).config.server;
+    assert.equal(server.http_listen_address, '::1');
+    assert.equal(server.grpc_listen_address, '::1');
+    // The file construct unbrackets on its own, whoever passes the address.
+    const app = new App();
+    const stack = new Stack(app, 'direct');
+    const file = new PromtailConfigFile(stack, 'Config', {
+      pushUrl: 'http://[::1]:3100/loki/api/v1/push',
+      project: 'direct',
+      port: 9080,
+      listenAddress: '[::1]',
+      positionsFile: '/var/lib/promtail/positions.yaml',
+      refreshInterval: Duration.seconds(5),
+    });
+    const config = Testing.synthDocuments(stack)[file.filePath] as Doc;
+    assert.equal(config.server.http_listen_address, '::1');
+    assert.equal(config.server.grpc_listen_address, '::1');
   });
 
   it('renders a document the schema accepts, and the schema is exported', () => {
@@ -199,6 +237,11 @@ describe('Promtail service', () => {
       [{ networkMode: NetworkMode.HOST }, '127.0.0.1'],
       [{ networkMode: NetworkMode.HOST, bindAddress: '0.0.0.0' }, '127.0.0.1'],
       [{ networkMode: NetworkMode.HOST, bindAddress: '10.1.2.3' }, '10.1.2.3'],
+      // bash's /dev/tcp takes an IPv6 literal bare.
+      [{ networkMode: NetworkMode.HOST, bindAddress: '::1' }, '::1'],
+      [{ networkMode: NetworkMode.HOST, bindAddress: '[::1]' }, '::1'],
+      [{ networkMode: NetworkMode.HOST, bindAddress: '::' }, '::1'],
+      [{ networkMode: NetworkMode.BRIDGE, bindAddress: '::1' }, '127.0.0.1'],
     ] as Array<[StackProps, string]>) {
       const { stack } = build(stackProps);
       const raw = Testing.synth(stack)['docker-compose.yml'];
@@ -211,7 +254,8 @@ describe('Promtail service', () => {
       const written: string = hc.test[3];
       assert.equal(/(^|[^$])(\$\$)*\$(?!\$)/.test(written), false, 'no lone $ in the compose file');
       assert.equal(written.replace(/\$\$/g, '$'), script);
-      assert.ok(script.includes(`/dev/tcp/${addr}/9080`));
+      assert.ok(written.includes(`/dev/tcp/${addr}/9080 `), written);
+      assert.ok(!written.includes('['), 'no brackets around the address');
       assert.ok(!/\b(curl|wget)\b/.test(script), 'the Promtail image has neither curl nor wget');
       assert.equal(hc.interval, '10s');
       assert.equal(hc.start_period, '10s');
@@ -330,6 +374,142 @@ describe('Promtail config schema', () => {
   });
 });
 
+describe('Promtail server schema', () => {
+  /** A config with `server` replaced by the generated block plus `extra`. */
+  function withServer(extra: Doc): Doc {
+    const d = structuredClone(docs(build().stack).config);
+    Object.assign(d.server, extra);
+    return d;
+  }
+
+  /** A valid sample value of every key of a reference key tree. */
+  function sample(tree: LokiKeyTree): Doc {
+    const values: Record<string, unknown> = { boolean: true, string: 'x', int: 1, float: 1.5, duration: '5s', 'string[]': ['x'] };
+    return Object.fromEntries(
+      Object.entries(tree)
+        .filter(([k]) => !k.startsWith('$'))
+        .map(([k, v]) => [k, typeof v === 'object' && !Array.isArray(v) ? sample(v as LokiKeyTree) : values[v as string]]),
+    );
+  }
+
+  it('accepts the dskit server keys Promtail 3.6 reads (TLS, keepalive, source IPs, ...)', () => {
+    const d = withServer({
+      http_tls_config: { cert_file: '/tls/cert.pem', key_file: '/tls/key.pem', client_auth_type: 'RequireAndVerifyClientCert', client_ca_file: '/tls/ca.pem' },
+      grpc_tls_config: { cert_file: '/tls/cert.pem', key_file: '/tls/key.pem' },
+      tls_min_version: 'VersionTLS13',
+      log_source_ips_enabled: true,
+      log_source_ips_header: 'X-Forwarded-For',
+      grpc_server_max_connection_age: '5m',
+      grpc_server_max_connection_age_grace: '30s',
+      grpc_server_keepalive_time: '2h',
+      grpc_server_keepalive_timeout: '20s',
+      grpc_server_ping_without_stream_allowed: true,
+      http_log_closed_connections_without_response_enabled: true,
+      cluster_validation: { label: 'aixcl', grpc: { enabled: true, soft_validation: true } },
+      http_path_prefix: '/promtail',
+    });
+    assert.deepEqual(checkPromtailConfig(d), []);
+  });
+
+  it('accepts Promtail’s own server keys', () => {
+    const d = withServer({ external_url: 'http://localhost:9080/', disable: false, profiling_enabled: true, enable_runtime_reload: true });
+    assert.deepEqual(checkPromtailConfig(d), []);
+  });
+
+  it('takes every dskit key from Loki’s reference, less those Promtail 3.6’s older dskit lacks', () => {
+    // The exclusions were checked against one Loki reference: a new one needs a new comparison.
+    assert.equal(LOKI_REFERENCE_VERSION, PROMTAIL_SERVER_CHECKED_AGAINST_LOKI, 'compare the dskit server config of the new Loki with Promtail 3.6.15’s and update PROMTAIL_SERVER_UNREAD_KEYS');
+    const server = LOKI_BLOCKS.server;
+    assert.ok(server);
+    const full = sample(server);
+    for (const path of PROMTAIL_SERVER_UNREAD_KEYS) {
+      const keys = path.split('.');
+      const parent = keys.slice(0, -1).reduce((o: Doc, k) => o[k], full);
+      assert.ok(keys.at(-1)! in parent, `${path} is in the Loki reference (else drop the exclusion)`);
+      delete parent[keys.at(-1)!];
+    }
+    // log_level and log_format are narrowed to the values dskit accepts.
+    Object.assign(full, { log_level: 'warn', log_format: 'json' });
+    const result = PromtailServerSchema.safeParse(full);
+    assert.equal(result.success, true, JSON.stringify(result.error?.issues));
+  });
+
+  it('still rejects unknown keys, keys of a newer dskit and bad values, at every level', () => {
+    const cases: Array<[Doc, RegExp]> = [
+      [{ http_listen_prot: 9080 }, /^server: Unrecognized key: "http_listen_prot"$/],
+      [{ create_new_traces: true }, /^server: Unrecognized key: "create_new_traces"$/],
+      [{ cluster_validation: { label: 'a', additional_labels: 'b' } }, /^server\.cluster_validation: Unrecognized key: "additional_labels"$/],
+      [{ http_tls_config: { cert_path: '/x' } }, /^server\.http_tls_config: Unrecognized key: "cert_path"$/],
+      [{ cluster_validation: { grpc: { enable: true } } }, /^server\.cluster_validation\.grpc: Unrecognized key: "enable"$/],
+      [{ grpc_server_keepalive_time: '1d' }, /^server\.grpc_server_keepalive_time: expected a Go duration/],
+      [{ grpc_listen_port: 70000 }, /^server\.grpc_listen_port: /],
+      [{ log_level: 'trace' }, /^server\.log_level: /],
+      [{ log_source_ips_enabled: 'yes' }, /^server\.log_source_ips_enabled: /],
+    ];
+    for (const [extra, expected] of cases) {
+      const problems = checkPromtailConfig(withServer(extra));
+      assert.equal(problems.length, 1, `${expected}: ${problems.join(' | ')}`);
+      assert.match(problems[0], expected);
+    }
+  });
+});
+
+describe('Promtail scrape config schema', () => {
+  /** A config with one more scrape config `{ job_name: 'extra', ...job }`. */
+  function withJob(job: Doc): Doc {
+    const d = structuredClone(docs(build().stack).config);
+    d.scrape_configs.push({ job_name: 'extra', ...job });
+    return d;
+  }
+
+  it('accepts every service discovery Promtail 3.6 has', () => {
+    for (const key of [
+      'static_configs',
+      'dns_sd_configs',
+      'file_sd_configs',
+      'consul_sd_configs',
+      'consulagent_sd_configs',
+      'digitalocean_sd_configs',
+      'dockerswarm_sd_configs',
+      'serverset_sd_configs',
+      'nerve_sd_configs',
+      'marathon_sd_configs',
+      'kubernetes_sd_configs',
+      'gce_sd_configs',
+      'ec2_sd_configs',
+      'openstack_sd_configs',
+      'azure_sd_configs',
+      'triton_sd_configs',
+    ]) {
+      assert.deepEqual(checkPromtailConfig(withJob({ [key]: [{}] })), [], key);
+      assert.match(checkPromtailConfig(withJob({ [key]: {} })).join(), new RegExp(`^scrape_configs\\.1\\.${key}: `), `${key} is a list`);
+    }
+  });
+
+  it('accepts every target Promtail 3.6 has, with their real names', () => {
+    for (const key of ['journal', 'syslog', 'gcplog', 'loki_push_api', 'windows_events', 'kafka', 'azure_event_hubs', 'gelf', 'cloudflare', 'heroku_drain']) {
+      assert.deepEqual(checkPromtailConfig(withJob({ [key]: {} })), [], key);
+    }
+    assert.deepEqual(checkPromtailConfig(withJob({ encoding: 'UTF-16', decompression: { enabled: true, initial_delay: '10s', format: 'gz' } })), []);
+  });
+
+  it('rejects keys that are not fields of Promtail’s scrape config', () => {
+    const cases: Array<[Doc, RegExp]> = [
+      // The struct's key is azure_event_hubs (plural).
+      [{ azure_event_hub: {} }, /^scrape_configs\.1: Unrecognized key: "azure_event_hub"$/],
+      // limits_config is a top-level block only.
+      [{ limits_config: { max_streams: 10 } }, /^scrape_configs\.1: Unrecognized key: "limits_config"$/],
+      [{ docker_sd_config: [{}] }, /^scrape_configs\.1: Unrecognized key: "docker_sd_config"$/],
+      [{ decompression: { enabled: true, delay: '1s' } }, /^scrape_configs\.1\.decompression: Unrecognized key: "delay"$/],
+    ];
+    for (const [job, expected] of cases) {
+      const problems = checkPromtailConfig(withJob(job));
+      assert.equal(problems.length, 1, `${expected}: ${problems.join(' | ')}`);
+      assert.match(problems[0], expected);
+    }
+  });
+});
+
 describe('Promtail ready probe (run with the real bash)', () => {
   /** Runs the probe with bash; resolves to its exit code. */
   function runProbe(script: string): Promise<number> {
@@ -340,27 +520,54 @@ describe('Promtail ready probe (run with the real bash)', () => {
     });
   }
 
-  it('exits 0 on 200 OK and non-zero on 500 and when nothing listens', async () => {
-    const answers = [200, 500];
+  /** The script bash gets from the synthesized healthcheck of a Promtail on `port`. */
+  function healthcheckScript(stackProps: StackProps, port: number): string {
+    const { stack } = build(stackProps, { port });
+    const test: string[] = (parse(Testing.synth(stack)['docker-compose.yml']) as Doc).services.promtail.healthcheck.test;
+    return test[3].replace(/\$\$/g, '$');
+  }
+
+  /** An HTTP server on `host` answering the given statuses in turn; records the request lines. */
+  async function readyServer(host: string, answers: number[]) {
     const seen: string[] = [];
-    const server = createServer((req, res) => {
+    const server: Server = createServer((req, res) => {
       seen.push(`${req.method} ${req.url} HTTP/${req.httpVersion}`);
       const status = answers.shift() ?? 500;
       res.writeHead(status, { 'Content-Type': 'text/plain' });
       res.end(status === 200 ? 'Ready\n' : 'Not ready: Unable to find any logs to tail.\n');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.listen({ port: 0, host, ipv6Only: host.includes(':') }, resolve));
+    const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+    return { port: (server.address() as AddressInfo).port, seen, close };
+  }
+
+  it('exits 0 on 200 OK and non-zero on 500 and when nothing listens', async () => {
+    // Bridge network: Promtail listens on 0.0.0.0, so the probe must dial loopback.
+    const server = await readyServer('127.0.0.1', [200, 500]);
+    const script = healthcheckScript({ networkMode: NetworkMode.BRIDGE }, server.port);
     try {
-      // 0.0.0.0 is what Promtail listens on in a bridge network: the probe must dial loopback.
-      const script = promtailReadyProbe('0.0.0.0', port);
       assert.equal(await runProbe(script), 0, 'ready (200) must pass');
       assert.notEqual(await runProbe(script), 0, 'not ready (500) must fail');
-      assert.deepEqual(seen, ['GET /ready HTTP/1.0', 'GET /ready HTTP/1.0']);
+      assert.deepEqual(server.seen, ['GET /ready HTTP/1.0', 'GET /ready HTTP/1.0']);
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     }
     // Nothing listens on the port any more.
-    assert.notEqual(await runProbe(promtailReadyProbe('127.0.0.1', port)), 0, 'a closed port must fail');
+    assert.notEqual(await runProbe(script), 0, 'a closed port must fail');
+  });
+
+  it('reaches a Promtail listening on an IPv6 bind address (host networking)', async () => {
+    const server = await readyServer('::1', [200, 200, 200]);
+    try {
+      for (const bindAddress of ['::1', '[::1]', '::']) {
+        const script = healthcheckScript({ networkMode: NetworkMode.HOST, bindAddress }, server.port);
+        assert.equal(await runProbe(script), 0, `${bindAddress}: ${script}`);
+      }
+      assert.equal(server.seen.length, 3);
+      // A bracketed address is what bash cannot resolve: the probe must not pass one on.
+      assert.notEqual(await runProbe(`exec 3<>/dev/tcp/[::1]/${server.port}`), 0);
+    } finally {
+      await server.close();
+    }
   });
 });

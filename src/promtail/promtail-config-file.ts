@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { IMAGE_LABEL } from '../compose/service.js';
 import { Duration } from '../core/duration.js';
 import { DocumentFile } from '../core/generated-file.js';
+import { unbracket } from '../services/listen-address.js';
 import { checkPromtailConfig } from './promtail-config-schema.js';
 
 /** The Docker socket as Promtail sees it inside its container. */
@@ -46,7 +47,7 @@ export interface PromtailConfigFileProps {
   readonly project: string;
   /** Port of Promtail's HTTP server. */
   readonly port: number;
-  /** Address Promtail's HTTP server listens on. */
+  /** Address Promtail's HTTP and gRPC servers listen on (an IPv6 literal may come bracketed; it is written bare). */
   readonly listenAddress: string;
   /** Positions file, inside a directory on a volume (a bind-mounted file breaks on rename). */
   readonly positionsFile: string;
@@ -87,10 +88,17 @@ export class PromtailConfigFile extends DocumentFile {
       ...(regex ? { replacement: '$1' } : {}),
     });
     const L = PROMTAIL_LOG_LABELS;
+    // dskit joins address and port itself (net.JoinHostPort), so an IPv6
+    // literal must be bare: '[::1]' would become '[[::1]]:9080'.
+    const listenAddress = unbracket(p.listenAddress);
     return {
       server: {
-        http_listen_address: p.listenAddress,
+        http_listen_address: listenAddress,
         http_listen_port: p.port,
+        // dskit always opens the gRPC listener, which Promtail does not use:
+        // a random port, but on the same address as HTTP, or under host
+        // networking it would listen on every interface of the host.
+        grpc_listen_address: listenAddress,
         grpc_listen_port: 0,
         // Otherwise /ready answers 500 until a target exists: a project with
         // no containers yet would leave Promtail unhealthy.

@@ -1,29 +1,16 @@
 import { z } from 'zod';
+import { PromtailServerSchema } from './promtail-server-schema.js';
+import { anyBlock, goDuration, labelName, port, promDuration } from './promtail-value-schemas.js';
 
 /*
  * Promtail reads its YAML strictly (unknown keys fail startup), so the schema
  * is strict too: an override with a typo fails synthesis instead of the
  * container. Keys follow Promtail 3.6 (clients/pkg/promtail/config and the
- * configuration reference). Blocks this library does not generate (other
- * discovery mechanisms, pipeline stages) are checked for their shape only.
+ * configuration reference); the `server` block derives from Loki's reference
+ * (see promtail-server-schema.ts). Blocks this library does not generate
+ * (other discovery mechanisms and targets, pipeline stages) are checked for
+ * their shape only.
  */
-
-/** Go's `time.ParseDuration` (server timeouts, batchwait, sync periods). */
-const goDuration = z
-  .string()
-  .regex(/^(0|(\d+(\.\d+)?(ns|us|µs|μs|ms|s|m|h))+)$/, 'expected a Go duration such as 500ms, 10s or 1h30m (no days)');
-
-/** Prometheus' `model.Duration` (discovery refresh intervals). */
-const promDuration = z
-  .string()
-  .regex(
-    /^(0|(?=\d)(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?)$/,
-    'expected a Prometheus duration such as 5s, 1m or 1h30m (whole numbers, largest unit first)',
-  );
-
-const port = z.int().min(0).max(65535);
-const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'expected a label name ([a-zA-Z_][a-zA-Z0-9_]*)');
-const anyBlock = z.record(z.string(), z.unknown());
 
 const tlsConfig = z.strictObject({
   ca: z.string().optional(),
@@ -66,35 +53,6 @@ const httpClientOptions = {
   follow_redirects: z.boolean().optional(),
   enable_http2: z.boolean().optional(),
 };
-
-/** The `server` block: Promtail's own keys plus the common dskit server keys. */
-export const PromtailServerSchema = z.strictObject({
-  disable: z.boolean().optional(),
-  profiling_enabled: z.boolean().optional(),
-  enable_runtime_reload: z.boolean().optional(),
-  external_url: z.string().optional(),
-  health_check_target: z.boolean().optional(),
-  http_listen_network: z.string().optional(),
-  http_listen_address: z.string().optional(),
-  http_listen_port: port.optional(),
-  http_listen_conn_limit: z.int().min(0).optional(),
-  grpc_listen_network: z.string().optional(),
-  grpc_listen_address: z.string().optional(),
-  grpc_listen_port: port.optional(),
-  grpc_listen_conn_limit: z.int().min(0).optional(),
-  register_instrumentation: z.boolean().optional(),
-  graceful_shutdown_timeout: goDuration.optional(),
-  http_server_read_timeout: goDuration.optional(),
-  http_server_read_header_timeout: goDuration.optional(),
-  http_server_write_timeout: goDuration.optional(),
-  http_server_idle_timeout: goDuration.optional(),
-  grpc_server_max_recv_msg_size: z.int().min(0).optional(),
-  grpc_server_max_send_msg_size: z.int().min(0).optional(),
-  grpc_server_max_concurrent_streams: z.int().min(0).optional(),
-  log_level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
-  log_format: z.enum(['logfmt', 'json']).optional(),
-  http_path_prefix: z.string().optional(),
-});
 
 /** One entry of `clients`. */
 export const PromtailClientSchema = z.strictObject({
@@ -160,30 +118,53 @@ export const RelabelConfigSchema = z
     }
   });
 
-/** One entry of `scrape_configs`. */
+/** Prometheus service discoveries Promtail 3.6's scrape config inlines (besides docker_sd_configs, modeled above). */
+const SERVICE_DISCOVERIES = [
+  'static_configs',
+  'dns_sd_configs',
+  'file_sd_configs',
+  'consul_sd_configs',
+  'consulagent_sd_configs',
+  'digitalocean_sd_configs',
+  'dockerswarm_sd_configs',
+  'serverset_sd_configs',
+  'nerve_sd_configs',
+  'marathon_sd_configs',
+  'kubernetes_sd_configs',
+  'gce_sd_configs',
+  'ec2_sd_configs',
+  'openstack_sd_configs',
+  'azure_sd_configs',
+  'triton_sd_configs',
+] as const;
+
+/** Push and pull targets of a scrape config, other than discovery. */
+const TARGETS = [
+  'journal',
+  'syslog',
+  'gcplog',
+  'loki_push_api',
+  'windows_events',
+  'kafka',
+  'azure_event_hubs',
+  'gelf',
+  'cloudflare',
+  'heroku_drain',
+] as const;
+
+/** One entry of `scrape_configs`: the fields of Promtail 3.6's scrape config (clients/pkg/promtail/scrapeconfig). */
 export const PromtailScrapeConfigSchema = z.strictObject({
   job_name: z.string().min(1),
   pipeline_stages: z.array(anyBlock).optional(),
-  decompression: anyBlock.optional(),
-  encoding: z.string().optional(),
+  ...Object.fromEntries(TARGETS.map((k) => [k, anyBlock.optional()])),
   relabel_configs: z.array(RelabelConfigSchema).optional(),
   docker_sd_configs: z.array(DockerSdConfigSchema).optional(),
-  static_configs: z.array(anyBlock).optional(),
-  file_sd_configs: z.array(anyBlock).optional(),
-  kubernetes_sd_configs: z.array(anyBlock).optional(),
-  consul_sd_configs: z.array(anyBlock).optional(),
-  consulagent_sd_configs: z.array(anyBlock).optional(),
-  journal: anyBlock.optional(),
-  syslog: anyBlock.optional(),
-  loki_push_api: anyBlock.optional(),
-  windows_events: anyBlock.optional(),
-  gcplog: anyBlock.optional(),
-  azure_event_hub: anyBlock.optional(),
-  kafka: anyBlock.optional(),
-  gelf: anyBlock.optional(),
-  cloudflare: anyBlock.optional(),
-  heroku_drain: anyBlock.optional(),
-  limits_config: anyBlock.optional(),
+  ...Object.fromEntries(SERVICE_DISCOVERIES.map((k) => [k, z.array(anyBlock).optional()])),
+  encoding: z.string().optional(),
+  // Fields without a yaml tag, so yaml.v2 reads them lower-cased.
+  decompression: z
+    .strictObject({ enabled: z.boolean().optional(), initial_delay: goDuration.optional(), format: z.string().optional() })
+    .optional(),
 });
 
 /** The whole Promtail configuration file. */

@@ -5,8 +5,9 @@ import { Volume } from '../compose/volume.js';
 import { Duration } from '../core/duration.js';
 import { ConstructError } from '../core/errors.js';
 import { Size } from '../core/size.js';
-import { Stack } from '../core/stack.js';
+import { Stack, isComposeProjectName } from '../core/stack.js';
 import { Loki } from '../loki/loki.js';
+import { probeAddress, unbracket } from '../services/listen-address.js';
 import { PromtailConfigFile } from './promtail-config-file.js';
 
 /** Promtail's last release line: it is end-of-life and no 3.7 image exists. */
@@ -53,12 +54,11 @@ export interface PromtailProps {
  * The bash script that probes Promtail's `/ready` without curl or wget (the
  * Promtail image has neither): it opens a TCP connection with bash's
  * `/dev/tcp`, sends a bare HTTP/1.0 request and succeeds only on `200 OK`.
- * @param address the address Promtail listens on (`0.0.0.0` is probed on 127.0.0.1)
+ * @param address the address to dial, normally `probeAddress(stack)`; an IPv6
+ * literal may come bracketed (bash's `/dev/tcp` takes it bare)
  */
 export function promtailReadyProbe(address: string, port: number): string {
-  const bare = address.replace(/^\[(.*)\]$/, '$1');
-  const host = bare === '0.0.0.0' ? '127.0.0.1' : bare === '::' ? '::1' : bare;
-  return `exec 3<>/dev/tcp/${host}/${port} && printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '200 OK' <&3`;
+  return `exec 3<>/dev/tcp/${unbracket(address)}/${port} && printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '200 OK' <&3`;
 }
 
 /**
@@ -112,7 +112,7 @@ export class Promtail extends Construct {
       command: [`-config.file=${CONFIG_TARGET}`],
       ports: [{ containerPort: this.port }],
       // The image runs as root, which reading the Docker socket needs: no `user`.
-      healthcheck: Healthcheck.command(['bash', '-c', promtailReadyProbe(stack.listenAddress, this.port)], {
+      healthcheck: Healthcheck.command(['bash', '-c', promtailReadyProbe(probeAddress(stack), this.port)], {
         interval: Duration.seconds(10),
         startPeriod: Duration.seconds(10),
       }),
@@ -143,7 +143,7 @@ export class Promtail extends Construct {
         `pushes to ${this.loki.node.path}, which is in another stack (${Stack.of(this.loki).projectName}): its URL does not resolve from this stack; create the Loki in this stack (${Stack.of(this).projectName}) and pass that one`,
       );
     }
-    if (!/^[a-z0-9][a-z0-9_-]*$/.test(this.project)) {
+    if (!isComposeProjectName(this.project)) {
       errors.push(
         `project '${this.project}' is not a Compose project name (lower case letters, digits, '-' and '_'): give the name of the project to collect logs from`,
       );

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/** Go's `time.ParseDuration` (server timeouts, batchwait, sync periods). */
+export const goDuration = z
+  .string()
+  .regex(/^(0|(\d+(\.\d+)?(ns|us|µs|μs|ms|s|m|h))+)$/, 'expected a Go duration such as 500ms, 10s or 1h30m (no days)');
+
+/** Prometheus' `model.Duration` (discovery refresh intervals). */
+export const promDuration = z
+  .string()
+  .regex(
+    /^(0|(?=\d)(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?)$/,
+    'expected a Prometheus duration such as 5s, 1m or 1h30m (whole numbers, largest unit first)',
+  );
+
+export const port = z.int().min(0).max(65535);
+export const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'expected a label name ([a-zA-Z_][a-zA-Z0-9_]*)');
+/** A mapping checked for its shape only (blocks this library does not model key by key). */
+export const anyBlock = z.record(z.string(), z.unknown());
