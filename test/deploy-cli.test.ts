@@ -4,27 +4,62 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { deployCli, spawnDeployCli, writeTestStackFile } from './support/cli.js';
+import { deployCli, ROOT, spawnDeployCli, writeTestStackFile } from './support/cli.js';
 import { cleanupProject, containersOf, freePort, idsOf, requireDocker, uniqueProject } from './support/docker.js';
+import { run } from './support/run.js';
 import { buildStandIns, TEST_IMAGES } from './support/standins.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aixcl-deploy-cli-'));
 const projects: string[] = [];
 let stackFile: string;
+let faultStackFile: string;
+
+/**
+ * A stack file of the same small stack in which one service never turns
+ * healthy (`-c fail=web` or `-c fail=loki`): web is required (nothing
+ * optional depends on it), loki is optional (web depends on it with
+ * required: false, as Grafana does on Loki).
+ */
+function writeFaultStackFile(): string {
+  const file = join(dir, 'fault-stack.ts');
+  writeFileSync(
+    file,
+    `import { logsLikeStack } from ${JSON.stringify(join(ROOT, 'test/support/stacks.ts'))};
+export default function ({ context }: { context: Record<string, string> }) {
+  const unhealthy = { STANDIN_UNHEALTHY: '1' };
+  return logsLikeStack({
+    project: context.project,
+    ports: { loki: Number(context.lokiPort), web: Number(context.webPort) },
+    lokiEnv: context.fail === 'loki' ? unhealthy : {},
+    webEnv: context.fail === 'web' ? unhealthy : {},
+    lokiRetries: 1,
+    withInit: false,
+  }).app;
+}
+`,
+  );
+  return file;
+}
+
+/** State and health of a container, as `docker inspect` shows them. */
+async function inspectState(container: string): Promise<string> {
+  return (await run('docker', ['inspect', '-f', '{{.State.Status}} {{.State.Health.Status}}', container])).stdout.trim();
+}
 
 before(async () => {
   const e = await requireDocker();
   await buildStandIns(e.docker, TEST_IMAGES);
   stackFile = writeTestStackFile(dir);
+  faultStackFile = writeFaultStackFile();
 });
 after(async () => {
   for (const p of projects) await cleanupProject(p);
 });
 
-async function ctx(prefix: string, extra: string[] = []): Promise<{ project: string; args: string[] }> {
+async function ctx(prefix: string, extra: string[] = [], file = stackFile): Promise<{ project: string; args: string[] }> {
   const project = uniqueProject(prefix);
   projects.push(project);
-  const args = ['--stack', stackFile, '--out', join(dir, project), '-c', `project=${project}`, '-c', `lokiPort=${await freePort()}`, '-c', `webPort=${await freePort()}`];
+  const args = ['--stack', file, '--out', join(dir, project), '-c', `project=${project}`, '-c', `lokiPort=${await freePort()}`, '-c', `webPort=${await freePort()}`];
   for (const e of extra) args.push('-c', e);
   return { project, args };
 }
@@ -110,6 +145,37 @@ describe('aixcl-deploy CLI', () => {
     assert.match(down.stdout, new RegExp(`kept volume ${project}_loki-data`));
     const gone = await deployCli(['status', ...args], { cwd: dir });
     assert.match(gone.stdout, /^loki\s+missing/m);
+  });
+
+  it('a required service that never turns healthy: exit 1, and the report names it with its last log lines and healthcheck output', async () => {
+    const { project, args } = await ctx('c-fail', ['fail=web'], faultStackFile);
+    const r = await deployCli([...args, '--progress', 'plain', '--wait-timeout', '30'], { cwd: dir });
+    const all = `${r.stdout}\n${r.stderr}`;
+    assert.equal(r.exitCode, 1, all);
+    // The failed service, with Docker's output of its last healthcheck (web's wget got a 404: nothing is served).
+    assert.match(r.stdout, /^✖ web: unhealthy: exit 1: .*404 Not Found/m, all);
+    assert.match(r.stdout, new RegExp(`^  last \\d+ log lines of ${project}-web-1:$`, 'm'), all);
+    assert.match(r.stdout, /^  \| .*readiness endpoints disabled \(STANDIN_UNHEALTHY\)/m, all);
+    assert.match(r.stdout, /^  \| .*Starting generic \(stand-in for aixcl-test\/web:1\)/m, all);
+    assert.match(r.stdout, /^web\s+running\s+unhealthy\s/m, all);
+    assert.match(r.stdout, /^loki\s+running\s+healthy\s/m, all);
+    assert.match(r.stdout, new RegExp(`^✖ ${project} is NOT up: web failed \\(`, 'm'), all);
+    assert.doesNotMatch(r.stdout, /✖ loki/, 'loki is healthy and not reported as failed');
+  });
+
+  it('only an optional service failing: exit 3, a DEGRADED line naming it, and the other services keep running', async () => {
+    const { project, args } = await ctx('c-degraded', ['fail=loki'], faultStackFile);
+    const r = await deployCli([...args, '--progress', 'plain', '--wait-timeout', '30'], { cwd: dir });
+    const all = `${r.stdout}\n${r.stderr}`;
+    assert.equal(r.exitCode, 3, all);
+    assert.match(r.stdout, /^✖ loki \(optional\): unhealthy: exit 1: health check failed: http:\/\/127\.0\.0\.1:3100\/ready is not ready/m, all);
+    assert.match(r.stdout, new RegExp(`^  last \\d+ log lines of ${project}-loki-1:$`, 'm'), all);
+    assert.match(r.stdout, /^  \| .*readiness endpoints disabled \(STANDIN_UNHEALTHY\)/m, all);
+    assert.match(r.stdout, new RegExp(`^! ${project} is DEGRADED: loki \\(failed\\); the other services are up \\(.*\\)\\. Exit code 3\\.$`, 'm'), all);
+    assert.doesNotMatch(r.stdout, /is NOT up/);
+    // Afterwards, the daemon's own view: web up and healthy, loki left running (unhealthy) for the user to inspect.
+    assert.equal(await inspectState(`${project}-web-1`), 'running healthy');
+    assert.equal(await inspectState(`${project}-loki-1`), 'running unhealthy');
   });
 
   it('--json prints one JSON event per line and ends with the result', async () => {

@@ -5,12 +5,13 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { AixclStack } from '../src/aixcl/aixcl-stack.js';
-import { App, Duration, NetworkMode, Service } from '../src/index.js';
+import { App, Duration, Healthcheck, NetworkMode, Service, Stack } from '../src/index.js';
 import { ComposeLabel } from '../src/deploy/labels.js';
 import { stackDown } from '../src/deploy/down.js';
 import { stackStatus } from '../src/deploy/status.js';
 import { cleanupProject, compose, containersOf, dockerExec, idsOf, requireDocker, uniqueProject } from './support/docker.js';
-import { deploy, tempOut } from './support/stacks.js';
+import { deploy, tempOut, TextFile } from './support/stacks.js';
+import { BUSYBOX } from './support/standin-scripts.js';
 
 /** The secrets the default stack asks for. */
 const variables = { GRAFANA_ADMIN_PASSWORD: 'test-admin', WEBUI_SECRET_KEY: 'test-key', PGADMIN_PASSWORD: 'test-pgadmin', POSTGRES_PASSWORD: 'test-pg' };
@@ -20,7 +21,7 @@ const variables = { GRAFANA_ADMIN_PASSWORD: 'test-admin', WEBUI_SECRET_KEY: 'tes
  * runs the first probe only after a full interval, and the stack's 10-15 s
  * intervals would make every test wait for them. Commands are unchanged.
  */
-function aixcl(project: string, network: NetworkMode, opts: { retention?: Duration; lokiUnhealthy?: boolean } = {}) {
+function aixcl(project: string, network: NetworkMode, opts: { retention?: Duration; lokiUnhealthy?: boolean; promtailUnhealthy?: boolean } = {}) {
   const app = new App();
   const stack = new AixclStack(app, 'aixcl', { projectName: project, networkMode: network, ...(opts.retention ? { logRetention: opts.retention } : {}) });
   for (const s of stack.node.findAll().filter(Service.isService)) s.addOverride('healthcheck.interval', '1s');
@@ -28,6 +29,11 @@ function aixcl(project: string, network: NetworkMode, opts: { retention?: Durati
     stack.logging.loki.service.addEnvironment('STANDIN_UNHEALTHY', '1');
     stack.logging.loki.service.addOverride('healthcheck.retries', 2);
     stack.logging.loki.service.addOverride('healthcheck.start_period', '0s');
+  }
+  if (opts.promtailUnhealthy) {
+    stack.logging.promtail.service.addEnvironment('STANDIN_UNHEALTHY', '1');
+    stack.logging.promtail.service.addOverride('healthcheck.retries', 2);
+    stack.logging.promtail.service.addOverride('healthcheck.start_period', '0s');
   }
   return { app, stack };
 }
@@ -85,7 +91,8 @@ for (const network of [NetworkMode.HOST, NetworkMode.BRIDGE]) {
 
     it("changing Loki's retention recreates Loki and nothing else", async () => {
       const e = await requireDocker();
-      await dockerExec(`${project}-loki-1`, ['sh', '-c', 'echo chunk-1 > /loki/kept.txt']);
+      // Loki's image has no shell and no cat (as the real one): the stand-in's own busybox looks inside.
+      await dockerExec(`${project}-loki-1`, [BUSYBOX, 'sh', '-c', 'echo chunk-1 > /loki/kept.txt']);
       await dockerExec(`${project}-grafana-1`, ['sh', '-c', 'echo grafana-db > /var/lib/grafana/kept.txt']);
       const before = await idsOf(e.docker, project);
       const { result } = await deploy(aixcl(project, network, { retention: Duration.days(14) }).app, out, { variables });
@@ -97,7 +104,7 @@ for (const network of [NetworkMode.HOST, NetworkMode.BRIDGE]) {
         if (s === 'loki') assert.notEqual(now[s], before[s], s);
         else assert.equal(now[s], before[s], s);
       }
-      assert.match(await dockerExec(`${project}-loki-1`, ['cat', '/etc/loki/config.yml']), /retention_period: 336h/);
+      assert.match(await dockerExec(`${project}-loki-1`, [BUSYBOX, 'cat', '/etc/loki/config.yml']), /retention_period: 336h/);
       // Grafana was kept: its bind-mounted provisioning directory must still be the live one, with its files.
       const provisioned = await dockerExec(`${project}-grafana-1`, ['ls', '/etc/grafana/provisioning/dashboards', '/etc/grafana/provisioning/datasources']);
       assert.match(provisioned, /logs-dashboard\.json/);
@@ -111,7 +118,7 @@ for (const network of [NetworkMode.HOST, NetworkMode.BRIDGE]) {
       assert.ok(down.keptVolumes.includes(`${project}_loki-data`) && down.keptVolumes.includes(`${project}_grafana-data`));
       const { result } = await deploy(aixcl(project, network, { retention: Duration.days(14) }).app, out, { variables });
       assert.equal(result.outcome, 'ok');
-      assert.equal(await dockerExec(`${project}-loki-1`, ['cat', '/loki/kept.txt']), 'chunk-1');
+      assert.equal(await dockerExec(`${project}-loki-1`, [BUSYBOX, 'cat', '/loki/kept.txt']), 'chunk-1');
       assert.equal(await dockerExec(`${project}-grafana-1`, ['cat', '/var/lib/grafana/kept.txt']), 'grafana-db');
     });
 
@@ -131,5 +138,110 @@ for (const network of [NetworkMode.HOST, NetworkMode.BRIDGE]) {
         }
       });
     }
+
+    it('Promtail failing its health (it is labelled optional) leaves the stack degraded (exit 3): the other services keep running', async () => {
+      const { result, stacks } = await deploy(aixcl(project, network, { retention: Duration.days(14), promtailUnhealthy: true }).app, out, { variables, waitTimeoutSeconds: 60 });
+      const composeFile = parse(stacks[0].files.find((f) => f.path === 'docker-compose.yml')!.content) as { services: Record<string, { labels: Record<string, string> }> };
+      assert.equal(composeFile.services.promtail.labels['dev.aixcl.optional'], 'true');
+      assert.equal(result.outcome, 'degraded', JSON.stringify(result.services.filter((s) => s.outcome !== 'healthy'), null, 2));
+      assert.equal(result.exitCode, 3);
+      assert.deepEqual(result.services.filter((s) => s.outcome !== 'healthy').map((s) => s.service), ['promtail']);
+      const promtail = result.services.find((s) => s.service === 'promtail')!;
+      assert.equal(promtail.optional, true);
+      assert.match(promtail.detail!, /^unhealthy: exit 1/);
+      assert.ok(promtail.logs!.some((l) => l.includes('readiness endpoints disabled')), promtail.logs!.join('\n'));
+      const cs = await containersOf((await requireDocker()).docker, project);
+      assert.deepEqual([...cs.keys()].sort(), SERVICES);
+      for (const [svc, c] of cs) {
+        assert.equal(c.State.Status, 'running', svc);
+        assert.equal(c.State.Health?.Status, svc === 'promtail' ? 'unhealthy' : 'healthy', svc);
+      }
+    });
   });
 }
+
+/**
+ * The stand-ins contain what the real images contain, whatever the stack
+ * under test says: a healthcheck the real image cannot run, or one that
+ * probes a path or port its server does not serve, never turns healthy.
+ * Each failing service here is a bug the AIXCL stack had or could have;
+ * the healthy ones are the controls (same images, right probes).
+ */
+describe('stand-in images are as strict as the real ones', () => {
+  const project = uniqueProject('aixcl-fidelity');
+  after(() => cleanupProject(project));
+  const fast = { interval: Duration.seconds(1), timeout: Duration.seconds(3), retries: 2, startPeriod: Duration.seconds(0) };
+  const lokiReady = 'http://127.0.0.1:3100/ready';
+  const promtailProbe = "exec 3<>/dev/tcp/127.0.0.1/9080 && printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '200 OK' <&3";
+
+  function fidelityStack() {
+    const app = new App();
+    const stack = new Stack(app, 'fidelity', { projectName: project, networkMode: NetworkMode.BRIDGE });
+    const lokiConfig = new TextFile(stack, 'LokiConfig', 'loki/config.yml', 'server:\n  http_listen_port: 3100\n');
+    const lokiOtherPort = new TextFile(stack, 'LokiConfig3200', 'loki/config-3200.yml', 'server:\n  http_listen_port: 3200\n');
+    const promtailConfig = new TextFile(stack, 'PromtailConfig', 'promtail/config.yml', 'server:\n  http_listen_port: 9080\n  grpc_listen_port: 0\n');
+    const loki = (name: string, hc: Healthcheck, config = lokiConfig) => {
+      const s = new Service(stack, name, { image: 'grafana/loki:3.7.6', command: ['-config.file=/etc/loki/config.yml'], healthcheck: hc });
+      s.mountGenerated(config, '/etc/loki/config.yml');
+    };
+    const promtail = (name: string, hc: Healthcheck) => {
+      const s = new Service(stack, name, { image: 'grafana/promtail:3.6.15', command: ['-config.file=/etc/promtail/config.yml'], healthcheck: hc });
+      s.mountGenerated(promtailConfig, '/etc/promtail/config.yml');
+    };
+    const svc = (name: string, image: string, hc: Healthcheck) => new Service(stack, name, { image, healthcheck: hc });
+
+    // Controls: the probes the real images answer.
+    loki('loki-health', Healthcheck.command(['/usr/bin/loki', '-health'], fast));
+    loki('loki-health-url', Healthcheck.command(['/usr/bin/loki', '-health', '-health.url=http://127.0.0.1:3200/ready'], fast), lokiOtherPort);
+    promtail('promtail-bash', Healthcheck.command(['bash', '-c', promtailProbe], fast));
+    svc('grafana-wget', 'grafana/grafana:13.0.0', Healthcheck.wget('http://127.0.0.1:3000/api/health', fast));
+    svc('grafana-curl', 'grafana/grafana:13.0.0', Healthcheck.curl('http://127.0.0.1:3000/api/health', fast));
+    svc('webui-curl', 'ghcr.io/open-webui/open-webui:v0.6.33', Healthcheck.curl('http://127.0.0.1:8080/health', fast));
+    svc('ollama-list', 'ollama/ollama:0.12.3', Healthcheck.command(['ollama', 'list'], fast));
+
+    // Loki 3.6+ is distroless: no shell, no wget, no curl (the AIXCL stack's bug 4).
+    loki('loki-shell-wget', Healthcheck.shell(`wget -q --spider ${lokiReady} || exit 1`, fast));
+    loki('loki-wget', Healthcheck.wget(lokiReady, fast));
+    loki('loki-curl', Healthcheck.curl(lokiReady, fast));
+    // Its server listens on the config file's port: a probe of the default port fails.
+    loki('loki-wrong-port', Healthcheck.command(['/usr/bin/loki', '-health'], fast), lokiOtherPort);
+    // Promtail has bash, but no wget and no curl, also through its shell.
+    promtail('promtail-wget', Healthcheck.wget('http://127.0.0.1:9080/ready', fast));
+    promtail('promtail-curl', Healthcheck.curl('http://127.0.0.1:9080/ready', fast));
+    promtail('promtail-shell-wget', Healthcheck.shell('wget -q -O /dev/null http://127.0.0.1:9080/ready', fast));
+    // Wrong paths and ports, with a program the image has.
+    svc('grafana-wrong-path', 'grafana/grafana:13.0.0', Healthcheck.wget('http://127.0.0.1:3000/health', fast));
+    svc('grafana-wrong-port', 'grafana/grafana:13.0.0', Healthcheck.wget('http://127.0.0.1:3001/api/health', fast));
+    svc('prometheus-wrong-path', 'prom/prometheus:v3.5.0', Healthcheck.wget('http://127.0.0.1:9090/ready', fast));
+    // Programs other images lack.
+    svc('prometheus-curl', 'prom/prometheus:v3.5.0', Healthcheck.curl('http://127.0.0.1:9090/-/ready', fast));
+    svc('ollama-curl', 'ollama/ollama:0.12.3', Healthcheck.curl('http://127.0.0.1:11434/api/tags', fast));
+    svc('postgres-wget', 'postgres:17.6', Healthcheck.wget('http://127.0.0.1:5432/', fast));
+    return app;
+  }
+
+  it('only the probes the real images can run and answer turn healthy', async () => {
+    const { result } = await deploy(fidelityStack(), tempOut(), { waitTimeoutSeconds: 30 });
+    const outcome = Object.fromEntries(result.services.map((s) => [s.service, s.outcome]));
+    const detail = (name: string) => result.services.find((s) => s.service === name)!.detail ?? '';
+    const healthy = ['grafana-curl', 'grafana-wget', 'loki-health', 'loki-health-url', 'ollama-list', 'promtail-bash', 'webui-curl'];
+    assert.deepEqual(
+      Object.keys(outcome).filter((k) => outcome[k] === 'healthy'),
+      healthy,
+      JSON.stringify(result.services.map((s) => [s.service, s.outcome, s.detail]), null, 2),
+    );
+    assert.equal(result.exitCode, 1);
+    for (const name of Object.keys(outcome).filter((k) => !healthy.includes(k))) {
+      assert.equal(outcome[name], 'failed', name);
+      assert.match(detail(name), /^unhealthy: exit /, name);
+    }
+    // Why each one failed, as Docker reports the last probe.
+    assert.match(detail('loki-shell-wget'), /\/bin\/sh.*no such file or directory/);
+    for (const name of ['loki-wget', 'promtail-wget', 'postgres-wget']) assert.match(detail(name), /exec: "wget": executable file not found in \$PATH/, name);
+    for (const name of ['loki-curl', 'promtail-curl', 'prometheus-curl', 'ollama-curl']) assert.match(detail(name), /exec: "curl": executable file not found in \$PATH/, name);
+    assert.match(detail('promtail-shell-wget'), /wget: not found/);
+    assert.match(detail('loki-wrong-port'), /^unhealthy: exit 1: health check failed: http:\/\/localhost:3100\/ready is not ready/);
+    for (const name of ['grafana-wrong-path', 'prometheus-wrong-path']) assert.match(detail(name), /404 Not Found/, name);
+    assert.match(detail('grafana-wrong-port'), /Connection refused/);
+  });
+});

@@ -1,16 +1,25 @@
 // aixcl-deploy against a real Docker Engine, with small stacks built from the
 // core constructs and stand-in images (no registry is reachable here).
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { NetworkMode } from '../src/index.js';
+import { App, NetworkMode, RestartPolicy, Secret, Service, Stack } from '../src/index.js';
+import { canonicalJson, serviceConfigHash, settingFingerprints } from '../src/deploy/config-hash.js';
+import { containerSpec } from '../src/deploy/container-spec.js';
+import { DEPLOY_KEY_FILE } from '../src/deploy/deploy-key.js';
+import { parseProject } from '../src/deploy/project.js';
+import { TOOL_VERSION } from '../src/deploy/version.js';
 import { DaemonUnreachableError, DeployError } from '../src/deploy/errors.js';
 import { ExitCode } from '../src/deploy/exit-codes.js';
 import { stackDown } from '../src/deploy/down.js';
 import { stackStatus } from '../src/deploy/status.js';
 import { targetsFromSynthesis } from '../src/deploy/target.js';
-import { deployUp } from '../src/deploy/up.js';
-import { cleanupProject, compose, containersOf, dockerExec, freePort, holdPort, idsOf, requireDocker, uniqueProject } from './support/docker.js';
-import { deploy, dryRun, indexOfEvent, logsLikeStack, tempOut } from './support/stacks.js';
+import { deployPlan, deployUp } from '../src/deploy/up.js';
+import { deployCli, writeTestStackFile } from './support/cli.js';
+import { cleanupProject, compose, containersOf, dockerExec, freePort, holdPort, idsOf, imageWithVolume, requireDocker, uniqueProject } from './support/docker.js';
+import { deploy, documentTarget, dryRun, indexOfEvent, logsLikeStack, tempOut } from './support/stacks.js';
 import { buildStandIns, TEST_IMAGES } from './support/standins.js';
 import { run } from './support/run.js';
 
@@ -298,5 +307,246 @@ describe('faults', () => {
     assert.equal(loki.optional, true);
     assert.match(loki.detail!, /^unhealthy: exit 1/);
     assert.equal(result.services.find((s) => s.service === 'web')!.outcome, 'healthy');
+  });
+});
+
+describe('what aixcl-deploy did not create is never removed', () => {
+  it('up keeps a container and a network of the project that it did not create (e.g. from a hand-written compose file), and says how to remove them', async () => {
+    const name = project('t-legacy');
+    const e = await requireDocker();
+    const legacy = await e.docker.createContainer({
+      name: `${name}-legacy-1`,
+      Image: 'aixcl-test/web:1',
+      Labels: { 'com.docker.compose.project': name, 'com.docker.compose.service': 'legacy', 'com.docker.compose.oneoff': 'False' },
+    });
+    await e.docker.createNetwork({ Name: `${name}_legacy`, Labels: { 'com.docker.compose.project': name, 'com.docker.compose.network': 'legacy' } });
+    const { result, events } = await deploy(logsLikeStack({ project: name, ports: { loki: await freePort(), web: await freePort() }, withInit: false }).app, tempOut());
+    assert.equal(result.outcome, 'ok', JSON.stringify(result.services, null, 2));
+    assert.deepEqual(result.plan.orphanContainers, []);
+    assert.deepEqual(result.plan.orphanNetworks, []);
+    assert.deepEqual(result.plan.keptContainers.map((c) => c.name), [`${name}-legacy-1`]);
+    assert.deepEqual(result.plan.keptNetworks, [`${name}_legacy`]);
+    assert.equal((await legacy.inspect()).Id, legacy.id);
+    assert.equal((await e.docker.getNetwork(`${name}_legacy`).inspect()).Name, `${name}_legacy`);
+    const warnings = events.flatMap((ev) => (ev.type === 'warning' ? [ev.message] : []));
+    assert.ok(warnings.includes(`container ${name}-legacy-1 is kept (not created by aixcl-deploy): remove it yourself or with \`docker compose -p ${name} down\``), warnings.join('\n'));
+    assert.ok(warnings.includes(`network ${name}_legacy is kept (not created by aixcl-deploy): remove it yourself or with \`docker compose -p ${name} down\``), warnings.join('\n'));
+    // What it creates carries its own label: only that is ever removed when it leaves the stack.
+    assert.equal((await e.docker.getNetwork(`${name}_default`).inspect()).Labels?.['dev.aixcl.deploy.version'], TOOL_VERSION);
+    assert.equal((await containersOf(e.docker, name)).get('loki')!.Config.Labels['dev.aixcl.deploy.version'], TOOL_VERSION);
+  });
+});
+
+describe('anonymous volumes', () => {
+  it("a recreate mounts the old container's anonymous volumes (image VOLUMEs the stack does not mount) on the new one; only down --volumes removes them", async () => {
+    const name = project('t-anon');
+    const e = await requireDocker();
+    await imageWithVolume('aixcl-test/web:1', 'aixcl-test/web-volume:1', '/cache');
+    const out = tempOut();
+    const app = (level: string) => {
+      const a = new App();
+      const stack = new Stack(a, 'anon', { projectName: name, networkMode: NetworkMode.BRIDGE });
+      new Service(stack, 'keeper', { image: 'aixcl-test/web-volume:1', environment: { STANDIN_PORTS: '8080', LEVEL: level } });
+      return a;
+    };
+    const cacheOf = async () => (await containersOf(e.docker, name)).get('keeper')!.Mounts.find((m) => m.Destination === '/cache')!.Name!;
+    assert.equal((await deploy(app('1'), out)).result.outcome, 'ok');
+    await dockerExec(`${name}-keeper-1`, ['sh', '-c', 'echo cached-before-recreate > /cache/data.txt']);
+    const before = await idsOf(e.docker, name);
+    const volume = await cacheOf();
+
+    const { result } = await deploy(app('2'), out);
+    assert.equal(result.outcome, 'ok', JSON.stringify(result.services, null, 2));
+    assert.deepEqual(result.services.map((s) => [s.service, s.action, s.reasons]), [['keeper', 'recreate', ['environment LEVEL changed']]]);
+    assert.notEqual((await idsOf(e.docker, name)).keeper, before.keeper);
+    assert.equal(await cacheOf(), volume);
+    assert.equal(await dockerExec(`${name}-keeper-1`, ['cat', '/cache/data.txt']), 'cached-before-recreate');
+
+    // down keeps it (and says so)...
+    const down = await stackDown(name, { engine: e });
+    assert.deepEqual(down.keptAnonymousVolumes, [volume]);
+    assert.deepEqual(down.removedVolumes, []);
+    assert.equal((await e.docker.getVolume(volume).inspect()).Name, volume);
+    await e.docker.getVolume(volume).remove();
+    // ...down --volumes removes it.
+    assert.equal((await deploy(app('2'), out)).result.outcome, 'ok');
+    const fresh = await cacheOf();
+    const downVolumes = await stackDown(name, { engine: e, volumes: true });
+    assert.deepEqual(downVolumes.removedVolumes, [fresh]);
+    await assert.rejects(e.docker.getVolume(fresh).inspect(), /404|no such volume/i);
+  });
+});
+
+describe('stopped services and one-shot jobs', () => {
+  it('a service that was stopped (exit 0) is started again, whatever its restart policy; only a one-shot job stays done', async () => {
+    const name = project('t-stopped');
+    const e = await requireDocker();
+    const out = tempOut();
+    const ports = { loki: await freePort(), web: await freePort() };
+    const app = () => {
+      const built = logsLikeStack({ project: name, ports });
+      built.stack.node.findAll().filter(Service.isService).find((s) => s.serviceName === 'web')!.addOverride('restart', RestartPolicy.NO);
+      return built.app;
+    };
+    assert.equal((await deploy(app(), out)).result.outcome, 'ok');
+    await e.docker.getContainer(`${name}-web-1`).stop();
+    assert.equal((await e.docker.getContainer(`${name}-web-1`).inspect()).State.ExitCode, 0);
+    const plan = await dryRun(app(), out);
+    assert.deepEqual(plan.services.map((s) => [s.service.name, s.action, s.reasons]), [
+      ['init', 'keep', []],
+      ['loki', 'keep', []],
+      ['web', 'start', ['it had exited (code 0)']],
+    ]);
+    const { result } = await deploy(app(), out);
+    assert.equal(result.outcome, 'ok');
+    assert.deepEqual(result.services.map((s) => [s.service, s.action, s.outcome]), [
+      ['init', 'keep', 'completed'],
+      ['loki', 'keep', 'healthy'],
+      ['web', 'start', 'healthy'],
+    ]);
+    assert.equal((await e.docker.getContainer(`${name}-web-1`).inspect()).State.Running, true);
+  });
+});
+
+describe('a failure between create and start', () => {
+  it('leaves no container behind (a rerun does not report success without the network); a never-started container with missing networks is recreated', async () => {
+    const name = project('t-connect');
+    const e = await requireDocker();
+    const out = tempOut();
+    const doc = (back: 'bad' | 'good' | 'none') => ({
+      name,
+      services: {
+        app: {
+          image: 'aixcl-test/web:1',
+          environment: { STANDIN_PORTS: '8080' },
+          // A fixed address on a network without a configured subnet: the daemon refuses the connect.
+          networks: back === 'none' ? { front: {} } : { front: {}, back: back === 'bad' ? { ipv4_address: '172.31.250.5' } : {} },
+        },
+      },
+      networks: back === 'none' ? { front: {} } : { front: {}, back: {} },
+    });
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const r = await deployUp(documentTarget(doc('bad'), out), { engine: e, variables: {} });
+      assert.equal(r.outcome, 'failed', `attempt ${attempt}`);
+      assert.match(r.services[0].detail!, /^could not start: user specified IP address is supported only when connecting to networks with user configured subnets/);
+      assert.equal((await containersOf(e.docker, name)).size, 0, `attempt ${attempt}: the half-made container was removed`);
+    }
+
+    // As if a run had died after creating the container and before connecting it.
+    const model = parseProject(doc('good'), { configFile: join(out, 'docker-compose.yml') });
+    const s = model.services[0];
+    const key = Buffer.alloc(32);
+    await e.docker.createContainer(containerSpec(model, s, { configHash: serviceConfigHash(s, key), settings: settingFingerprints(s, key) }).create);
+    const { plan } = await deployPlan(documentTarget(doc('good'), out), { engine: e, variables: {} });
+    assert.deepEqual(plan.services.map((x) => [x.action, x.reasons]), [['recreate', [`the container was never started and is not connected to ${name}_back`]]]);
+    const good = await deployUp(documentTarget(doc('good'), out), { engine: e, variables: {} });
+    assert.equal(good.outcome, 'ok', JSON.stringify(good.services));
+    const networks = Object.keys((await containersOf(e.docker, name)).get('app')!.NetworkSettings.Networks).sort();
+    assert.deepEqual(networks, [`${name}_back`, `${name}_front`]);
+
+    // A recreate that fails the same way leaves the old container in place, under its own name (stopped, with its volumes).
+    const goodId = (await idsOf(e.docker, name)).app;
+    const failedRecreate = await deployUp(documentTarget(doc('bad'), out), { engine: e, variables: {} });
+    assert.deepEqual(failedRecreate.services.map((x) => [x.action, x.outcome]), [['recreate', 'failed']]);
+    const kept = await containersOf(e.docker, name);
+    assert.deepEqual([kept.size, kept.get('app')!.Id, kept.get('app')!.Name], [1, goodId, `/${name}-app-1`]);
+
+    // A network it created that leaves the stack is removed (it carries aixcl-deploy's label), once the container has left it.
+    const without = await deployUp(documentTarget(doc('none'), out), { engine: e, variables: {} });
+    assert.equal(without.outcome, 'ok');
+    assert.deepEqual(without.plan.orphanNetworks, [`${name}_back`]);
+    await assert.rejects(e.docker.getNetwork(`${name}_back`).inspect(), /404|no such network/i);
+  });
+});
+
+describe('output directory errors', () => {
+  it('an --out under a file is one sentence and exit 2, before anything is changed (no trace)', async () => {
+    const name = project('t-outfile');
+    const dir = tempOut();
+    writeFileSync(join(dir, 'afile'), 'not a directory');
+    const stackFile = writeTestStackFile(dir);
+    const r = await deployCli(
+      ['--stack', stackFile, '--out', join(dir, 'afile', 'out'), '-c', `project=${name}`, '-c', `lokiPort=${await freePort()}`, '-c', `webPort=${await freePort()}`],
+      { cwd: dir },
+    );
+    assert.equal(r.exitCode, ExitCode.USER_ERROR, r.stderr);
+    assert.ok(
+      r.stderr.includes(`error: cannot write the output directory ${dir}/afile/out: ${dir}/afile is a file, not a directory; choose another --out (nothing was changed)\n`),
+      r.stderr,
+    );
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+    assert.equal((await containersOf((await requireDocker()).docker, name)).size, 0);
+  });
+
+  it('a failure writing the files is a DeployError (exit 2) in one sentence; nothing is created', async () => {
+    const name = project('t-outwrite');
+    const out = tempOut();
+    const { app } = logsLikeStack({ project: name, ports: { loki: await freePort(), web: await freePort() } });
+    const [target] = targetsFromSynthesis(app.synthesize(), out);
+    const e = await requireDocker();
+    const denied = Object.assign(new Error(`EACCES: permission denied, open '${out}/docker-compose.yml'`), { code: 'EACCES', syscall: 'open', path: `${out}/docker-compose.yml` });
+    await assert.rejects(
+      deployUp(target, {
+        engine: e,
+        variables: {},
+        writeFiles: () => {
+          throw denied;
+        },
+      }),
+      (err: unknown) => {
+        assert.ok(err instanceof DeployError, String(err));
+        assert.equal(err.exitCode, ExitCode.USER_ERROR);
+        assert.equal(
+          err.message,
+          `cannot write the output directory ${out} (${out}/docker-compose.yml: EACCES): make it writable or choose another --out; nothing on the Docker daemon was changed`,
+        );
+        return true;
+      },
+    );
+    assert.equal((await containersOf(e.docker, name)).size, 0);
+  });
+});
+
+describe('secrets in labels', () => {
+  it('records no reversible hash of a secret; a changed secret is still detected, by an HMAC whose key stays in the output directory (0600)', async () => {
+    const name = project('t-secret');
+    const e = await requireDocker();
+    const out = tempOut();
+    const ports = { loki: await freePort(), web: await freePort() };
+    const app = () => {
+      const built = logsLikeStack({ project: name, ports, withInit: false });
+      built.stack.node.findAll().filter(Service.isService).find((s) => s.serviceName === 'web')!.addEnvironment('WEB_PASSWORD', Secret.fromEnv('WEB_PASSWORD'));
+      return built.app;
+    };
+    const up = (password: string) => deploy(app(), out, { variables: { WEB_PASSWORD: password } });
+    assert.equal((await up('hunter2')).result.outcome, 'ok');
+
+    const web = (await containersOf(e.docker, name)).get('web')!;
+    assert.ok(web.Config.Env.includes('WEB_PASSWORD=hunter2'), 'the container gets the value');
+    const labels = JSON.stringify(web.Config.Labels);
+    const unsalted = createHash('sha256').update(canonicalJson('hunter2')).digest('hex').slice(0, 12);
+    assert.ok(!labels.includes('hunter2') && !labels.includes(unsalted), labels);
+    assert.equal((JSON.parse(web.Config.Labels['dev.aixcl.deploy.settings']) as Record<string, string>)['environment.WEB_PASSWORD'], '${}');
+    const keyFile = join(out, DEPLOY_KEY_FILE);
+    assert.equal(statSync(keyFile).mode & 0o777, 0o600);
+    assert.ok(!labels.includes(readFileSync(keyFile, 'utf8').trim()), 'the key is in no label');
+
+    const same = await up('hunter2');
+    assert.deepEqual(same.result.services.map((s) => s.action), ['keep', 'keep']);
+    const changed = await up('hunter3');
+    assert.deepEqual(changed.result.services.map((s) => [s.service, s.action, s.reasons]), [
+      ['loki', 'keep', []],
+      ['web', 'recreate', ['a value from a ${VAR} reference changed (environment WEB_PASSWORD)']],
+    ]);
+    // Without the key, secret values cannot be compared: they count as changed once, and only where there are some.
+    unlinkSync(keyFile);
+    const rekeyed = await up('hunter3');
+    assert.deepEqual(rekeyed.result.services.map((s) => [s.service, s.action]), [
+      ['loki', 'keep'],
+      ['web', 'recreate'],
+    ]);
+    assert.match(rekeyed.result.services[1].reasons.join('; '), /cannot be compared with the recorded ones: the key in the output directory is new/);
+    assert.ok(existsSync(keyFile), 'a new key was written');
+    assert.deepEqual((await up('hunter3')).result.services.map((s) => s.action), ['keep', 'keep']);
   });
 });

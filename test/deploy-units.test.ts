@@ -6,9 +6,19 @@ import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { App, DependencyCondition, Duration, GeneratedFile, Healthcheck, NetworkMode, Secret, Service, Stack, Volume } from '../src/index.js';
-import { describeChanges, serviceConfigHash, settingFingerprints } from '../src/deploy/config-hash.js';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { canonicalJson, describeChanges, INTERPOLATED_MARK, INTERPOLATED_SETTING, serviceConfigHash, settingFingerprints } from '../src/deploy/config-hash.js';
 import { containerSpec } from '../src/deploy/container-spec.js';
-import { dockerOptions } from '../src/deploy/engine.js';
+import { connectEngine, dockerOptions } from '../src/deploy/engine.js';
+import { DaemonUnreachableError } from '../src/deploy/errors.js';
+import { checkOutputDirectory } from '../src/deploy/output-check.js';
+import { anonymousVolumes } from '../src/deploy/reconcile.js';
+import { readToolVersion, TOOL_VERSION } from '../src/deploy/version.js';
+import { CONFIG_HASH_LABEL } from '../src/compose/service.js';
 import { parseEnvFile } from '../src/deploy/env-file.js';
 import { DeployError, dockerFailure } from '../src/deploy/errors.js';
 import { ExitCode } from '../src/deploy/exit-codes.js';
@@ -149,12 +159,17 @@ function smallStack(opts: { retention?: string; network?: NetworkMode } = {}) {
   return { app, stack };
 }
 
-function modelOf(opts: { retention?: string; network?: NetworkMode } = {}): ProjectModel {
+function modelOf(opts: { retention?: string; network?: NetworkMode; password?: string } = {}): ProjectModel {
   const { app } = smallStack(opts);
   const [target] = targetsFromSynthesis(app.synthesize(), '/srv/out');
-  const { value } = interpolateDocument(target.document, { GF_PW: 'secret' });
-  return parseProject(value, { configFile: target.configFile, projectName: target.projectName, generatedFiles: target.generatedFiles });
+  const { value, report } = interpolateDocument(target.document, { GF_PW: opts.password ?? 'secret' });
+  return parseProject(value, { configFile: target.configFile, projectName: target.projectName, generatedFiles: target.generatedFiles, interpolated: report.interpolated });
 }
+
+/** Deploy keys (HMAC keys of the `${VAR}` values) for the tests. */
+const KEY = Buffer.alloc(32, 1);
+const OTHER_KEY = Buffer.alloc(32, 2);
+const DEPLOY_KEY = { key: KEY, isNew: false };
 
 describe('the compose model', () => {
   it('resolves generated-file bind mounts under the output directory and knows which files each service sees', () => {
@@ -245,16 +260,16 @@ describe('config hash and what changed', () => {
   it('changes only for the service that mounts a changed generated file, and names the file', () => {
     const before = modelOf({ retention: '168h' });
     const after = modelOf({ retention: '336h' });
-    const changed = before.services.filter((s, i) => serviceConfigHash(s) !== serviceConfigHash(after.services[i])).map((s) => s.name);
+    const changed = before.services.filter((s, i) => serviceConfigHash(s, KEY) !== serviceConfigHash(after.services[i], KEY)).map((s) => s.name);
     assert.deepEqual(changed, ['loki']);
     const loki = (m: ProjectModel) => m.services.find((s) => s.name === 'loki')!;
-    assert.deepEqual(describeChanges(settingFingerprints(loki(before)), settingFingerprints(loki(after))), ['generated file loki/loki-config.yml changed']);
+    assert.deepEqual(describeChanges(settingFingerprints(loki(before), KEY), settingFingerprints(loki(after), KEY)), ['generated file loki/loki-config.yml changed']);
   });
 
   it('names the environment variable or setting that changed, without copying values into labels', () => {
     const m = modelOf();
     const g = m.services.find((s) => s.name === 'grafana')!;
-    const fp = settingFingerprints(g);
+    const fp = settingFingerprints(g, KEY);
     assert.ok(!JSON.stringify(fp).includes('secret'), 'no secret value in the fingerprints');
     const next = { ...fp, 'environment.GF_LOG_LEVEL': 'x', 'environment.GF_NEW': 'y', image: 'z' };
     delete (next as Record<string, string>)['environment.GF_SECURITY_ADMIN_PASSWORD'];
@@ -264,6 +279,53 @@ describe('config hash and what changed', () => {
       'environment GF_SECURITY_ADMIN_PASSWORD removed',
       'image changed',
     ]);
+  });
+
+  it('never records a plain hash of a ${VAR} value (a secret): only one HMAC of them all, under a key kept out of labels', () => {
+    const weak = modelOf({ password: 'hunter2' });
+    const g = (m: ProjectModel) => m.services.find((s) => s.name === 'grafana')!;
+    const fp = settingFingerprints(g(weak), KEY);
+    // The unsalted hash a dictionary attack would look for is nowhere in what goes into labels.
+    const plain = createHash('sha256').update(canonicalJson('hunter2')).digest('hex');
+    const labelText = JSON.stringify(fp) + serviceConfigHash(g(weak), KEY);
+    assert.ok(!labelText.includes(plain.slice(0, 12)) && !labelText.includes('hunter2'), labelText);
+    assert.equal(fp['environment.GF_SECURITY_ADMIN_PASSWORD'], INTERPOLATED_MARK);
+    assert.match(fp[INTERPOLATED_SETTING], /^[0-9a-f]{12}$/);
+    // The keyed fingerprint and the config hash depend on the key: without it, a guess cannot be checked.
+    assert.notEqual(settingFingerprints(g(weak), OTHER_KEY)[INTERPOLATED_SETTING], fp[INTERPOLATED_SETTING]);
+    assert.notEqual(serviceConfigHash(g(weak), OTHER_KEY), serviceConfigHash(g(weak), KEY));
+    // A service without ${VAR} values does not depend on the key (a lost key recreates only what has secrets).
+    const loki = weak.services.find((s) => s.name === 'loki')!;
+    assert.equal(serviceConfigHash(loki, OTHER_KEY), serviceConfigHash(loki, KEY));
+    // A changed secret is still detected, and reported without naming a hash.
+    const changed = g(modelOf({ password: 'hunter3' }));
+    assert.notEqual(serviceConfigHash(changed, KEY), serviceConfigHash(g(weak), KEY));
+    assert.deepEqual(describeChanges(fp, settingFingerprints(changed, KEY)), ['a value from a ${VAR} reference changed (environment GF_SECURITY_ADMIN_PASSWORD)']);
+    assert.deepEqual(describeChanges(fp, settingFingerprints(changed, OTHER_KEY), { keyIsNew: true }), [
+      'values from ${VAR} references (environment GF_SECURITY_ADMIN_PASSWORD) cannot be compared with the recorded ones: the key in the output directory is new, so they count as changed once',
+    ]);
+  });
+
+  it('the interpolation report says where values came from ${VAR} references', () => {
+    const { report } = interpolateDocument({ services: { a: { environment: ['A=${SET}', 'B=$$literal', 'C=plain'], command: ['x', '$SET'] } } }, vars);
+    assert.deepEqual(report.interpolated, ['services.a.command[1]', 'services.a.environment[0]']);
+  });
+
+  it("leaves the generated-files label out of the fingerprints (the files are named one by one) by the label's own constant", () => {
+    const loki = modelOf().services.find((s) => s.name === 'loki')!;
+    assert.ok(loki.labels[CONFIG_HASH_LABEL], 'the service carries the label');
+    const fp = settingFingerprints(loki, KEY);
+    assert.deepEqual(Object.keys(fp).filter((k) => k.includes(CONFIG_HASH_LABEL)), []);
+    // A container recorded by an earlier version, with the label among its settings: only the file is named.
+    const older = { ...fp, [`labels.${CONFIG_HASH_LABEL}`]: 'aaaaaaaaaaaa', 'file:loki/loki-config.yml': 'bbbbbbbbbbbb' };
+    assert.deepEqual(describeChanges(older, fp), ['generated file loki/loki-config.yml changed']);
+  });
+
+  it("records the version of package.json, read from the file", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aixcl-version-'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'x', version: '9.8.7' }));
+    assert.equal(readToolVersion(join(dir, 'package.json')), '9.8.7');
+    assert.equal(TOOL_VERSION, (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version);
   });
 
   it('puts the labels Compose sets on the container', () => {
@@ -299,37 +361,49 @@ describe('plans', () => {
     const foreign = fakeContainer({ name: 'units-loki-1', labels: {} });
     const actual: ActualState = { containers: [], byName: new Map([[foreign.name, foreign]]), networks: [], volumes: [] };
     assert.throws(
-      () => makePlan(m, actual, images),
+      () => makePlan(m, actual, images, DEPLOY_KEY),
       /a container named units-loki-1 already exists and was not created by this stack \(it carries no Compose project label\): remove or rename it yourself/,
     );
   });
 
-  it('keeps what matches, recreates what changed (saying why), starts what stopped, removes orphans, keeps orphan volumes', () => {
+  it('keeps what matches, recreates what changed (saying why), starts what stopped, removes its own orphans, keeps orphan volumes', () => {
     const m = modelOf();
     const labelsOf = (name: string, hash: string, settings: Record<string, string>) => ({
       'com.docker.compose.project': 'units',
       'com.docker.compose.service': name,
       'com.docker.compose.config-hash': hash,
       'dev.aixcl.deploy.settings': JSON.stringify(settings),
+      'dev.aixcl.deploy.version': '0.1.0',
     });
     const svc = (n: string) => m.services.find((s) => s.name === n)!;
-    const lokiSettings = { ...settingFingerprints(svc('loki')), 'file:loki/loki-config.yml': 'old' };
+    const lokiSettings = { ...settingFingerprints(svc('loki'), KEY), 'file:loki/loki-config.yml': 'old' };
     const containers = [
-      fakeContainer({ name: 'units-grafana-1', labels: labelsOf('grafana', serviceConfigHash(svc('grafana')), settingFingerprints(svc('grafana'))) }),
+      fakeContainer({ name: 'units-grafana-1', labels: labelsOf('grafana', serviceConfigHash(svc('grafana'), KEY), settingFingerprints(svc('grafana'), KEY)) }),
       fakeContainer({ name: 'units-loki-1', labels: labelsOf('loki', 'old', lokiSettings) }),
-      fakeContainer({ name: 'units-ollama-1', status: 'exited', exitCode: 137, labels: labelsOf('ollama', serviceConfigHash(svc('ollama')), {}) }),
+      fakeContainer({ name: 'units-ollama-1', status: 'exited', exitCode: 137, labels: labelsOf('ollama', serviceConfigHash(svc('ollama'), KEY), {}) }),
       fakeContainer({ name: 'units-old-1', labels: labelsOf('old', 'x', {}) }),
+      // Left by a recreate that was cut short (renamed aside, not removed).
+      fakeContainer({ name: '0123456789ab_units-grafana-1', status: 'exited', labels: labelsOf('grafana', 'older', {}) }),
+      // Left by the hand-written compose file: same project, no aixcl-deploy label.
+      fakeContainer({ name: 'aixcl-legacy', labels: { 'com.docker.compose.project': 'units', 'com.docker.compose.service': 'legacy' } }),
     ];
+    const net = (name: string, key: string, own: boolean) =>
+      ({
+        Name: name,
+        Driver: 'bridge',
+        Internal: false,
+        Labels: { 'com.docker.compose.project': 'units', 'com.docker.compose.network': key, ...(own ? { 'dev.aixcl.deploy.version': '0.1.0' } : {}) },
+      }) as never;
     const actual: ActualState = {
       containers,
       byName: new Map(containers.map((c) => [c.name, c])),
-      networks: [{ Name: 'units_default', Driver: 'bridge', Internal: false, Labels: { 'com.docker.compose.project': 'units', 'com.docker.compose.network': 'default' } } as never],
+      networks: [net('units_default', 'default', true), net('units_old', 'old', true), net('units_legacy', 'legacy', false)],
       volumes: [
         { Name: 'units_loki-data', Labels: { 'com.docker.compose.project': 'units' } } as never,
         { Name: 'units_gone', Labels: { 'com.docker.compose.project': 'units' } } as never,
       ],
     };
-    const plan = makePlan(m, actual, images);
+    const plan = makePlan(m, actual, images, DEPLOY_KEY);
     assert.deepEqual(
       plan.services.map((s) => [s.service.name, s.action, s.reasons]),
       [
@@ -340,7 +414,15 @@ describe('plans', () => {
         ['promtail', 'create', ['not created yet']],
       ],
     );
-    assert.deepEqual(plan.orphanContainers.map((c) => c.name), ['units-old-1']);
+    assert.deepEqual(plan.orphanContainers.map((c) => c.name), ['units-old-1', '0123456789ab_units-grafana-1']);
+    assert.deepEqual(plan.orphanNetworks, ['units_old']);
+    // Never removed: what aixcl-deploy did not create is listed and kept.
+    assert.deepEqual(plan.keptContainers.map((c) => c.name), ['aixcl-legacy']);
+    assert.deepEqual(plan.keptNetworks, ['units_legacy']);
+    assert.deepEqual(plan.warnings, [
+      'container aixcl-legacy is kept (not created by aixcl-deploy): remove it yourself or with `docker compose -p units down`',
+      'network units_legacy is kept (not created by aixcl-deploy): remove it yourself or with `docker compose -p units down`',
+    ]);
     assert.deepEqual(plan.orphanVolumes, ['units_gone']);
     assert.ok(planHasChanges(plan));
     const text = formatPlan(plan);
@@ -348,6 +430,57 @@ describe('plans', () => {
     assert.match(text, /remove    container units-old-1 \(service 'old' is no longer in the stack\)/);
     assert.match(text, /keep      volume units_gone \(no longer in the stack; its data is kept/);
     assert.match(text, /unchanged grafana/);
+    assert.match(text, /keep      container aixcl-legacy: kept \(not created by aixcl-deploy\): remove it yourself or with `docker compose -p units down`/);
+    assert.match(text, /remove    network units_old\n/);
+    assert.match(text, /remove    container 0123456789ab_units-grafana-1 \(a leftover of service 'grafana', which has another container\)/);
+  });
+
+  it('keeps an exited-0 container as done only for a one-shot job (a dependent waits for it to complete); starts any other', () => {
+    const doc = {
+      name: 'jobs',
+      services: {
+        migrate: { image: 'busybox', restart: 'no' },
+        app: { image: 'busybox', restart: 'no', depends_on: { migrate: { condition: 'service_completed_successfully' } } },
+        worker: { image: 'busybox', restart: 'on-failure' },
+      },
+    };
+    const m = parseProject(doc, { configFile: '/p/docker-compose.yml' });
+    const containers = m.services.map((s) =>
+      fakeContainer({
+        name: s.containerName,
+        status: 'exited',
+        exitCode: 0,
+        labels: { 'com.docker.compose.project': 'jobs', 'com.docker.compose.service': s.name, 'com.docker.compose.config-hash': serviceConfigHash(s, KEY) },
+      }),
+    );
+    const plan = makePlan(m, { containers, byName: new Map(containers.map((c) => [c.name, c])), networks: [], volumes: [] }, images, DEPLOY_KEY);
+    assert.deepEqual(
+      plan.services.map((s) => [s.service.name, s.action, s.reasons]),
+      [
+        ['app', 'start', ['it had exited (code 0)']],
+        ['migrate', 'keep', []],
+        ['worker', 'start', ['it had exited (code 0)']],
+      ],
+    );
+  });
+
+  it('recreates a never-started container whose networks are not the service\'s (a run stopped between create and connect)', () => {
+    const doc = { name: 'nets', services: { app: { image: 'busybox', networks: ['front', 'back'] } }, networks: { front: {}, back: {} } };
+    const m = parseProject(doc, { configFile: '/p/docker-compose.yml' });
+    const s = m.services[0];
+    const c = (status: string, networks: string[]) =>
+      fakeContainer({
+        name: 'nets-app-1',
+        status,
+        labels: { 'com.docker.compose.project': 'nets', 'com.docker.compose.service': 'app', 'com.docker.compose.config-hash': serviceConfigHash(s, KEY) },
+        inspect: { NetworkSettings: { Networks: Object.fromEntries(networks.map((n) => [n, {}])) } } as never,
+      });
+    const planFor = (x: ContainerState) => makePlan(m, { containers: [x], byName: new Map([[x.name, x]]), networks: [], volumes: [] }, images, DEPLOY_KEY).services[0];
+    assert.deepEqual([planFor(c('created', ['nets_front'])).action, planFor(c('created', ['nets_front'])).reasons], [
+      'recreate',
+      ['the container was never started and is not connected to nets_back'],
+    ]);
+    assert.equal(planFor(c('created', ['nets_front', 'nets_back'])).action, 'start');
   });
 });
 
@@ -374,6 +507,13 @@ describe('Docker API failures', () => {
     assert.equal(dockerFailure(daemon, true)!.exitCode, ExitCode.FAILED);
     assert.equal(dockerFailure(new TypeError('a bug')), undefined, 'a bug stays a bug');
   });
+
+  it('a missing local file is not a daemon failure; a socket that went away is', () => {
+    const local = Object.assign(new Error("ENOENT: no such file or directory, open '/srv/out/loki/loki-config.yml'"), { code: 'ENOENT', syscall: 'open', path: '/srv/out/loki/loki-config.yml' });
+    assert.equal(dockerFailure(local, true), undefined);
+    const socket = Object.assign(new Error('connect ENOENT /var/run/docker.sock'), { code: 'ENOENT', syscall: 'connect', address: '/var/run/docker.sock' });
+    assert.match(dockerFailure(socket, true)!.message, /^the Docker daemon failed a request: connect ENOENT \/var\/run\/docker\.sock\. The stack is partly deployed/);
+  });
 });
 
 describe('DOCKER_HOST', () => {
@@ -385,6 +525,117 @@ describe('DOCKER_HOST', () => {
     assert.equal(tcp.isLocal, false);
     assert.equal(dockerOptions('tcp://localhost:2376').options.protocol, 'https');
     assert.throws(() => dockerOptions('ftp://x'), /DOCKER_HOST='ftp:\/\/x' uses ftp:, which is not supported/);
+  });
+
+  it('any non-empty DOCKER_TLS_VERIFY turns TLS on, with the certificates in DOCKER_CERT_PATH or ~/.docker', () => {
+    const v = dockerOptions('tcp://10.0.0.5', { DOCKER_TLS_VERIFY: '0', HOME: '/home/me' });
+    assert.deepEqual([v.options.protocol, v.options.port, v.tls], ['https', '2376', { dir: '/home/me/.docker', verify: true }]);
+    assert.deepEqual(dockerOptions('tcp://10.0.0.5:2376', { DOCKER_TLS_VERIFY: 'yes', DOCKER_CERT_PATH: '/certs' }).tls, { dir: '/certs', verify: true });
+    assert.equal(dockerOptions('tcp://10.0.0.5', { DOCKER_TLS_VERIFY: '' }).options.protocol, 'http');
+  });
+
+  it('a missing TLS certificate is "cannot read the TLS certificates", exit 4, not a crash', async () => {
+    const saved = { v: process.env.DOCKER_TLS_VERIFY, p: process.env.DOCKER_CERT_PATH };
+    const dir = mkdtempSync(join(tmpdir(), 'aixcl-certs-'));
+    process.env.DOCKER_TLS_VERIFY = '1';
+    process.env.DOCKER_CERT_PATH = dir;
+    try {
+      await assert.rejects(connectEngine({ dockerHost: 'tcp://127.0.0.1:1' }), (e: unknown) => {
+        assert.ok(e instanceof DaemonUnreachableError, String(e));
+        assert.equal(e.exitCode, ExitCode.DAEMON_UNREACHABLE);
+        assert.equal(
+          e.message,
+          `cannot read the TLS certificates in ${dir}: ${dir}/ca.pem does not exist (put ca.pem, cert.pem and key.pem there, or point DOCKER_CERT_PATH at their directory). Nothing was changed.`,
+        );
+        return true;
+      });
+    } finally {
+      for (const [k, v] of [['DOCKER_TLS_VERIFY', saved.v], ['DOCKER_CERT_PATH', saved.p]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
+  it('something that answers HTTP but is not Docker is named as such, without its page', async () => {
+    for (const status of [404, 200]) {
+      const server = createServer((_req, res) => {
+        res.writeHead(status, { 'content-type': 'text/html' });
+        res.end('<!doctype html><html><body><h1>Welcome to nginx!</h1></body></html>');
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      const port = (server.address() as { port: number }).port;
+      try {
+        await assert.rejects(connectEngine({ dockerHost: `tcp://127.0.0.1:${port}` }), (e: unknown) => {
+          assert.ok(e instanceof DaemonUnreachableError, String(e));
+          assert.equal(
+            e.message,
+            `something answered at tcp://127.0.0.1:${port}${status === 404 ? ' (HTTP 404)' : ''}, but it is not a Docker API: point DOCKER_HOST at the Docker daemon. Nothing was changed.`,
+          );
+          return true;
+        });
+      } finally {
+        server.closeAllConnections();
+        server.close();
+      }
+    }
+  });
+});
+
+describe('output directory', () => {
+  it('one under a file cannot be written: said in one sentence before anything changes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aixcl-outcheck-'));
+    writeFileSync(join(dir, 'file'), 'x');
+    assert.throws(
+      () => checkOutputDirectory(join(dir, 'file', 'out')),
+      (e: unknown) => {
+        assert.ok(e instanceof DeployError, String(e));
+        assert.equal(e.exitCode, ExitCode.USER_ERROR);
+        assert.equal(e.message, `cannot write the output directory ${dir}/file/out: ${dir}/file is a file, not a directory; choose another --out (nothing was changed)`);
+        return true;
+      },
+    );
+    checkOutputDirectory(join(dir, 'new', 'out'));
+  });
+});
+
+describe('anonymous volumes across a recreate', () => {
+  it("mounts the replaced container's anonymous volumes again by name; named volumes and other mounts are the stack's", () => {
+    const m = parseProject(
+      { name: 'anon', services: { db: { image: 'x', volumes: ['data:/var/lib/db', '/scratch', './conf:/etc/db:ro'] } }, volumes: { data: {} } },
+      { configFile: '/p/docker-compose.yml' },
+    );
+    const s = m.services[0];
+    const hex = (c: string) => c.repeat(64);
+    const old = fakeContainer({
+      name: 'anon-db-1',
+      labels: {},
+      inspect: {
+        Mounts: [
+          { Type: 'volume', Name: 'anon_data', Destination: '/var/lib/db', RW: true },
+          { Type: 'volume', Name: hex('a'), Destination: '/scratch/', RW: true },
+          { Type: 'volume', Name: hex('b'), Destination: '/cache', RW: false },
+          { Type: 'volume', Name: hex('c'), Destination: '/etc/db', RW: true },
+          { Type: 'volume', Name: 'someones-volume', Destination: '/old', RW: true },
+          { Type: 'bind', Source: '/p/conf', Destination: '/etc/db', RW: false },
+        ],
+      } as never,
+    });
+    const inherited = anonymousVolumes(old, m, s);
+    assert.deepEqual(inherited, [
+      { name: hex('a'), target: '/scratch', readOnly: false },
+      { name: hex('b'), target: '/cache', readOnly: true },
+    ]);
+    const mounts = containerSpec(m, s, { configHash: 'h', settings: {}, inheritedVolumes: inherited }).create.HostConfig!.Mounts!;
+    assert.deepEqual(
+      mounts.map((x) => [x.Type, x.Source, x.Target]),
+      [
+        ['volume', 'anon_data', '/var/lib/db'],
+        ['volume', hex('a'), '/scratch'],
+        ['bind', '/p/conf', '/etc/db'],
+        ['volume', hex('b'), '/cache'],
+      ],
+    );
   });
 });
 

@@ -42,7 +42,8 @@ Exit codes:
   1    a required service failed (exited, unhealthy, not healthy in time, could not start);
        the failed service is named, with its last log lines
   2    nothing was changed: invalid stack or option, missing variable, missing image,
-       a container/network of the same name not created by this stack, a host port in use
+       a container/network of the same name not created by this stack, a host port in use,
+       an output directory (--out) that cannot be written
   3    degraded: only optional services failed (e.g. Loki or Promtail); the others are up
   4    the Docker daemon could not be reached (DOCKER_HOST); nothing was changed
   70   internal error (a bug: please report it with the trace)
@@ -241,7 +242,8 @@ Examples:
   $ aixcl-deploy down --volumes           # ...and removed
 
 Variables for \${VAR} references come from the environment, then ./.env.
-DOCKER_HOST selects the daemon (unix:///path/docker.sock or tcp://host:port).
+DOCKER_HOST selects the daemon (unix:///path/docker.sock or tcp://host:port; TLS when
+DOCKER_TLS_VERIFY is set, with the certificates in DOCKER_CERT_PATH, default ~/.docker).
 NO_COLOR turns colours off; CI=1 (or --progress plain) prints plain lines.`,
 );
 

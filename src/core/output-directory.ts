@@ -44,7 +44,8 @@ export function writeSynthesis(outdir: string, stacks: readonly SynthesizedStack
   if (!statSync(target).isDirectory()) {
     throw new UserError(`the output path ${outdir} is a file: give a directory with --out`);
   }
-  const entries = readdirSync(target).filter((e) => !e.startsWith('.aixcl-tmp-'));
+  // This tool's own bookkeeping (temporary files, aixcl-deploy's key) does not make a directory foreign.
+  const entries = readdirSync(target).filter((e) => !e.startsWith('.aixcl-'));
   const ours = entries.length === 0 || entries.includes(MANIFEST_FILE) || entries.every((e) => existsSync(join(target, e, MANIFEST_FILE)));
   if (!ours) {
     throw new UserError(

@@ -1,7 +1,9 @@
+import { posix } from 'node:path';
 import type Docker from 'dockerode';
 import { canonicalJson } from './config-hash.js';
 import { COMPOSE_COMPAT_VERSION, ComposeLabel, DeployLabel, dependsOnLabel } from './labels.js';
 import type { ProjectModel, ServiceModel } from './project.js';
+import { TOOL_VERSION } from './version.js';
 
 /** What creating a service's container takes: the create call, then the networks to connect before start. */
 export interface ContainerSpec {
@@ -10,14 +12,25 @@ export interface ContainerSpec {
   readonly connect: ReadonlyArray<{ network: string; aliases: readonly string[]; ipv4Address?: string }>;
 }
 
-/** Version of this tool, recorded on the containers it creates. */
-export const TOOL_VERSION = '0.1.0';
+/** An anonymous volume of a replaced container, mounted again on its successor. */
+export interface InheritedVolume {
+  /** The volume's (generated) name. */
+  readonly name: string;
+  readonly target: string;
+  readonly readOnly: boolean;
+}
 
 /** The Docker API request that creates the service's container, with Compose's labels. */
 export function containerSpec(
   model: ProjectModel,
   s: ServiceModel,
-  opts: { configHash: string; settings: Record<string, string>; imageId?: string },
+  opts: {
+    configHash: string;
+    settings: Record<string, string>;
+    imageId?: string;
+    /** Anonymous volumes of the container it replaces, to mount again by name (their data is kept). @default none */
+    inheritedVolumes?: readonly InheritedVolume[];
+  },
 ): ContainerSpec {
   const labels: Record<string, string> = {
     ...s.labels,
@@ -44,27 +57,34 @@ export function containerSpec(
     (bindings[key] ??= []).push({ HostIp: p.hostIp, HostPort: p.hostPort === undefined ? '' : String(p.hostPort) });
   }
 
+  // What is left of `inherited` after mountOf are the image's VOLUMEs the stack does not mount.
+  const inherited = new Map((opts.inheritedVolumes ?? []).map((v) => [cleanPath(v.target), v]));
+  const mountOf = (m: ServiceModel['mounts'][number]) => {
+    switch (m.type) {
+      case 'volume': {
+        // A declared anonymous volume takes over the replaced container's one.
+        const source = m.dockerName ?? inherited.get(cleanPath(m.target))?.name;
+        if (!m.dockerName) inherited.delete(cleanPath(m.target));
+        return {
+          Type: 'volume' as const,
+          Target: m.target,
+          ReadOnly: m.readOnly,
+          ...(source ? { Source: source } : {}),
+          ...(m.noCopy ? { VolumeOptions: { NoCopy: true } } : {}),
+        };
+      }
+      case 'bind':
+        return { Type: 'bind' as const, Source: m.source, Target: m.target, ReadOnly: m.readOnly, ...(m.propagation ? { BindOptions: { Propagation: m.propagation } } : {}) };
+      case 'tmpfs':
+        return { Type: 'tmpfs' as const, Target: m.target, ...(m.sizeBytes !== undefined ? { TmpfsOptions: { SizeBytes: m.sizeBytes } } : {}) };
+    }
+  };
   const [first, ...rest] = s.networks;
   const networkMode = s.networkMode ?? first?.dockerName ?? 'none';
   const hostConfig: Docker.HostConfig = {
     NetworkMode: networkMode,
     RestartPolicy: restartPolicy(s.restart),
-    Mounts: s.mounts.map((m) => {
-      switch (m.type) {
-        case 'volume':
-          return {
-            Type: 'volume' as const,
-            Target: m.target,
-            ReadOnly: m.readOnly,
-            ...(m.dockerName ? { Source: m.dockerName } : {}),
-            ...(m.noCopy ? { VolumeOptions: { NoCopy: true } } : {}),
-          };
-        case 'bind':
-          return { Type: 'bind' as const, Source: m.source, Target: m.target, ReadOnly: m.readOnly, ...(m.propagation ? { BindOptions: { Propagation: m.propagation } } : {}) };
-        case 'tmpfs':
-          return { Type: 'tmpfs' as const, Target: m.target, ...(m.sizeBytes !== undefined ? { TmpfsOptions: { SizeBytes: m.sizeBytes } } : {}) };
-      }
-    }) as Docker.MountConfig,
+    Mounts: [...s.mounts.map(mountOf), ...[...inherited.values()].map((v) => ({ Type: 'volume' as const, Source: v.name, Target: v.target, ReadOnly: v.readOnly }))] as Docker.MountConfig,
     ...(networkMode !== 'host' && Object.keys(bindings).length ? { PortBindings: bindings } : {}),
     ...(s.memoryBytes !== undefined ? { Memory: s.memoryBytes } : {}),
     ...(s.memorySwapBytes !== undefined ? { MemorySwap: s.memorySwapBytes } : {}),
@@ -143,6 +163,11 @@ export function containerSpec(
     create,
     connect: s.networkMode ? [] : rest.map((n) => ({ network: n.dockerName, aliases: n.aliases, ...(n.ipv4Address ? { ipv4Address: n.ipv4Address } : {}) })),
   };
+}
+
+/** A container path without `.`, `..` or a trailing slash, to compare mount points. */
+export function cleanPath(p: string): string {
+  return posix.normalize(p).replace(/(.)\/+$/, '$1');
 }
 
 function restartPolicy(r: string): { Name: string; MaximumRetryCount?: number } {

@@ -1,12 +1,12 @@
-import { describeDockerError, connectEngine, type Engine, type EngineOptions } from './engine.js';
+import { describeDockerError, connectEngine, isNotFound, type Engine, type EngineOptions } from './engine.js';
 import { NO_EVENTS, type EventSink } from './events.js';
 import { ComposeLabel } from './labels.js';
-import { stopAndRemove } from './reconcile.js';
+import { ANONYMOUS_VOLUME, stopAndRemove } from './reconcile.js';
 import { projectContainers, type ContainerState } from './state.js';
 
 /** Options of {@link stackDown}. */
 export interface DownOptions {
-  /** Also remove the project's named volumes, and the data in them. @default false */
+  /** Also remove the project's named volumes and its containers' anonymous volumes, and the data in them. @default false */
   readonly volumes?: boolean;
   readonly engine?: Engine | EngineOptions;
   readonly events?: EventSink;
@@ -17,9 +17,16 @@ export interface DownResult {
   readonly project: string;
   readonly removedContainers: readonly string[];
   readonly removedNetworks: readonly string[];
+  /** Named volumes, then anonymous ones, removed (only with `volumes`). */
   readonly removedVolumes: readonly string[];
-  /** Volumes left in place (their data survives the next `up`). */
+  /** Named volumes left in place (their data survives the next `up`). */
   readonly keptVolumes: readonly string[];
+  /**
+   * Anonymous volumes of the removed containers (an image's VOLUMEs the
+   * stack does not mount) that were left in place, without `volumes`; no
+   * container uses them any more (`docker volume prune` removes them).
+   */
+  readonly keptAnonymousVolumes: readonly string[];
   readonly warnings: readonly string[];
 }
 
@@ -36,6 +43,10 @@ export async function stackDown(project: string, opts: DownOptions = {}): Promis
   events({ type: 'stage', stage: 'down', message: `removing project ${project}` });
   const { containers } = await projectContainers(docker, project);
   const warnings: string[] = [];
+  // Read before the containers go: afterwards nothing says which anonymous volumes were the project's.
+  const anonymous = [
+    ...new Set(containers.flatMap((c) => (c.inspect.Mounts ?? []).filter((m) => m.Type === 'volume' && !!m.Name && ANONYMOUS_VOLUME.test(m.Name)).map((m) => m.Name!))),
+  ].sort();
   for (const level of stopLevels(containers)) {
     await Promise.all(
       level.map(async (c) => {
@@ -75,8 +86,31 @@ export async function stackDown(project: string, opts: DownOptions = {}): Promis
       warnings.push(`volume ${v} was not removed: ${describeDockerError(e)}`);
     }
   }
+  const keptAnonymousVolumes: string[] = [];
+  for (const v of anonymous) {
+    if (!opts.volumes) {
+      keptAnonymousVolumes.push(v);
+      continue;
+    }
+    try {
+      await docker.getVolume(v).remove();
+      removedVolumes.push(v);
+      events({ type: 'resource', kind: 'volume', name: v, action: 'removed' });
+    } catch (e) {
+      // Gone already (removed with its container), or used by a container of another project: either way, not ours to fight over.
+      if (!isNotFound(e)) warnings.push(`anonymous volume ${v} was not removed: ${describeDockerError(e)}`);
+    }
+  }
   for (const w of warnings) events({ type: 'warning', message: w });
-  return { project, removedContainers: containers.map((c) => c.name).sort(), removedNetworks: removedNetworks.sort(), removedVolumes, keptVolumes, warnings };
+  return {
+    project,
+    removedContainers: containers.map((c) => c.name).sort(),
+    removedNetworks: removedNetworks.sort(),
+    removedVolumes,
+    keptVolumes,
+    keptAnonymousVolumes,
+    warnings,
+  };
 }
 
 /** Containers grouped so that each group only has dependencies in later groups (dependents stop first). */

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { DaemonUnreachableError } from './errors.js';
@@ -7,7 +8,7 @@ import { DaemonUnreachableError } from './errors.js';
 export interface EngineOptions {
   /**
    * `unix:///path/docker.sock`, a socket path, `tcp://host:port` (TLS with
-   * DOCKER_TLS_VERIFY=1 / DOCKER_CERT_PATH, or port 2376), or `ssh://...`.
+   * DOCKER_TLS_VERIFY set / DOCKER_CERT_PATH, or port 2376), or `ssh://...`.
    * @default process.env.DOCKER_HOST, else the local default socket
    */
   readonly dockerHost?: string;
@@ -26,8 +27,22 @@ export interface Engine {
   readonly apiVersion: string;
 }
 
-/** Dockerode options for a DOCKER_HOST value. */
-export function dockerOptions(dockerHost: string | undefined): { options: Docker.DockerOptions; endpoint: string; isLocal: boolean } {
+/** Where the TLS client certificates are to be read from (`ca.pem`, `cert.pem`, `key.pem`). */
+export interface TlsCertificates {
+  readonly dir: string;
+  /** DOCKER_TLS_VERIFY is set (otherwise they are read because DOCKER_CERT_PATH names them). Either way all three are required. */
+  readonly verify: boolean;
+}
+
+/**
+ * Dockerode options for a DOCKER_HOST value. Certificates are not read here
+ * (see `tls`): {@link connectEngine} reads them, so a missing one is a
+ * connection problem, reported as such.
+ */
+export function dockerOptions(
+  dockerHost: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): { options: Docker.DockerOptions; endpoint: string; isLocal: boolean; tls?: TlsCertificates } {
   const host = dockerHost?.trim() || undefined;
   if (!host) {
     const socketPath = defaultSocket();
@@ -54,17 +69,23 @@ export function dockerOptions(dockerHost: string | undefined): { options: Docker
   if (u.protocol !== 'tcp:' && u.protocol !== 'http:' && u.protocol !== 'https:') {
     throw new DaemonUnreachableError(`DOCKER_HOST='${host}' uses ${u.protocol}, which is not supported: use unix://, tcp:// or ssh://`);
   }
-  const port = u.port || (process.env.DOCKER_TLS_VERIFY === '1' ? '2376' : '2375');
-  const tls = u.protocol === 'https:' || process.env.DOCKER_TLS_VERIFY === '1' || port === '2376';
+  // As the docker CLI: any non-empty DOCKER_TLS_VERIFY (even "0") turns verification on.
+  const verify = !!env.DOCKER_TLS_VERIFY;
+  const port = u.port || (verify ? '2376' : '2375');
+  const tls = u.protocol === 'https:' || verify || port === '2376';
   const options: Docker.DockerOptions = { host: u.hostname, port, protocol: tls ? 'https' : 'http' };
-  const certs = process.env.DOCKER_CERT_PATH;
-  if (tls && certs) {
-    options.ca = readFileSync(join(certs, 'ca.pem'));
-    options.cert = readFileSync(join(certs, 'cert.pem'));
-    options.key = readFileSync(join(certs, 'key.pem'));
-  }
+  const certDir = env.DOCKER_CERT_PATH || join(env.HOME || homedir(), '.docker');
+  // Without verification, certificates are used only where DOCKER_CERT_PATH points.
+  const certs = tls && (verify || env.DOCKER_CERT_PATH) ? { tls: { dir: certDir, verify } } : {};
   const local = ['localhost', '127.0.0.1', '::1', '[::1]'].includes(u.hostname);
-  return { options, endpoint: `tcp://${u.hostname}:${port}`, isLocal: local };
+  return { options, endpoint: `tcp://${u.hostname}:${port}`, isLocal: local, ...certs };
+}
+
+/** Reads the TLS client certificates into the options. */
+function readCertificates(options: Docker.DockerOptions, tls: TlsCertificates): void {
+  options.ca = readFileSync(join(tls.dir, 'ca.pem'));
+  options.cert = readFileSync(join(tls.dir, 'cert.pem'));
+  options.key = readFileSync(join(tls.dir, 'key.pem'));
 }
 
 function defaultSocket(): string {
@@ -79,11 +100,22 @@ function defaultSocket(): string {
  */
 export async function connectEngine(opts: EngineOptions = {}): Promise<Engine> {
   const dockerHost = opts.dockerHost ?? process.env.DOCKER_HOST;
-  const { options, endpoint, isLocal } = dockerOptions(dockerHost);
-  const docker = new Docker(options);
+  const { options, endpoint, isLocal, tls } = dockerOptions(dockerHost);
   const timeout = opts.connectTimeoutMs ?? 5000;
   let timer: NodeJS.Timeout | undefined;
   try {
+    if (tls) {
+      try {
+        readCertificates(options, tls);
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        const why = err.code === 'ENOENT' ? `${err.path ?? 'a file'} does not exist` : (err.message ?? String(e));
+        throw new DaemonUnreachableError(
+          `cannot read the TLS certificates in ${tls.dir}: ${why} (put ca.pem, cert.pem and key.pem there, or point DOCKER_CERT_PATH at their directory). Nothing was changed.`,
+        );
+      }
+    }
+    const docker = new Docker(options);
     const ac = new AbortController();
     const version = await Promise.race([
       docker.version({ abortSignal: ac.signal } as never) as unknown as Promise<Docker.DockerVersion>,
@@ -94,12 +126,23 @@ export async function connectEngine(opts: EngineOptions = {}): Promise<Engine> {
         }, timeout);
       }),
     ]);
+    // Something that answers HTTP but is not a Docker daemon (a web server on that port, a proxy).
+    if (!version || typeof version !== 'object' || typeof version.ApiVersion !== 'string' || typeof version.Version !== 'string') throw notDocker(endpoint);
     return { docker, endpoint, isLocal, serverVersion: version.Version, apiVersion: version.ApiVersion };
   } catch (e) {
+    if (e instanceof DaemonUnreachableError) throw e;
+    // A daemon always answers /version: an HTTP error there (an HTML page, say) is something else.
+    if (typeof (e as { statusCode?: unknown })?.statusCode === 'number') throw notDocker(endpoint, (e as { statusCode: number }).statusCode);
     throw new DaemonUnreachableError(unreachableMessage(endpoint, e, timeout));
   } finally {
     clearTimeout(timer);
   }
+}
+
+function notDocker(endpoint: string, status?: number): DaemonUnreachableError {
+  return new DaemonUnreachableError(
+    `something answered at ${endpoint}${status ? ` (HTTP ${status})` : ''}, but it is not a Docker API: point DOCKER_HOST at the Docker daemon. Nothing was changed.`,
+  );
 }
 
 function unreachableMessage(endpoint: string, e: unknown, timeout: number): string {

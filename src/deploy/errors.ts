@@ -32,13 +32,25 @@ export class DaemonUnreachableError extends DeployError {
 }
 
 /**
+ * An error of the connection to the daemon: refused, reset, broken, timed
+ * out, or its socket gone (`connect ENOENT`). A file that is missing here
+ * (`open ENOENT`) is not one: it did not come from the daemon.
+ */
+function isConnectionError(err: { code?: string; syscall?: string } | undefined): boolean {
+  const code = err?.code ?? '';
+  if (['ECONNREFUSED', 'EPIPE', 'ECONNRESET', 'ETIMEDOUT'].includes(code)) return true;
+  if (code === 'ENOENT') return err?.syscall === 'connect';
+  return false;
+}
+
+/**
  * A Docker API call failed (the daemon went away, or refused a request).
  * `changed` tells whether the failure came after the first change (undefined: not known).
  */
 export function dockerFailure(e: unknown, changed?: boolean): DeployError | undefined {
-  const err = e as { statusCode?: number; code?: string; json?: { message?: string }; message?: string };
-  const isDocker = typeof err?.statusCode === 'number' || ['ECONNREFUSED', 'ENOENT', 'EPIPE', 'ECONNRESET', 'ETIMEDOUT'].includes(err?.code ?? '');
-  if (!isDocker || UserError.isUserError(e)) return undefined;
+  const err = e as { statusCode?: number; code?: string; syscall?: string; json?: { message?: string }; message?: string };
+  if (UserError.isUserError(e)) return undefined;
+  if (typeof err?.statusCode !== 'number' && !isConnectionError(err)) return undefined;
   const why = err.json?.message ?? err.message ?? String(e);
   return new DeployError(
     `the Docker daemon failed a request: ${why.replace(/^\(HTTP code \d+\) [a-z ]+ - /i, '').trim()}. ` +

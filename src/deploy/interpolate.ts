@@ -17,6 +17,12 @@ export interface InterpolationReport {
   readonly missing: MissingVariable[];
   /** Plain `${VAR}` references to unset variables (replaced by ''), as Compose warns about them. */
   readonly unset: string[];
+  /**
+   * Where a value came from a variable reference (document paths such as
+   * `services.grafana.environment.GF_SECURITY_ADMIN_PASSWORD`), sorted:
+   * such values may be secrets, so they are never fingerprinted one by one.
+   */
+  readonly interpolated: string[];
 }
 
 /**
@@ -29,8 +35,13 @@ export interface InterpolationReport {
 export function interpolateDocument<T>(doc: T, vars: Variables): { value: T; report: InterpolationReport } {
   const missing: MissingVariable[] = [];
   const unset = new Set<string>();
+  const interpolated: string[] = [];
   const walk = (v: unknown, path: string): unknown => {
-    if (typeof v === 'string') return interpolateString(v, vars, { path, missing, unset });
+    if (typeof v === 'string') {
+      // A reference is a `$` that is not part of a `$$` (a malformed one throws below).
+      if (v.replace(/\$\$/g, '').includes('$')) interpolated.push(path);
+      return interpolateString(v, vars, { path, missing, unset });
+    }
     if (Array.isArray(v)) return v.map((x, i) => walk(x, `${path}[${i}]`));
     if (v && typeof v === 'object') {
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, path ? `${path}.${k}` : k)]));
@@ -39,7 +50,7 @@ export function interpolateDocument<T>(doc: T, vars: Variables): { value: T; rep
   };
   const value = walk(doc, '') as T;
   if (missing.length) throw missingVariablesError(missing);
-  return { value, report: { missing, unset: [...unset].sort() } };
+  return { value, report: { missing, unset: [...unset].sort(), interpolated: interpolated.sort() } };
 }
 
 /** The error for missing required variables: all of them at once, with where each is used. */

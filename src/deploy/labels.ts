@@ -1,4 +1,5 @@
 import { OPTIONAL_LABEL } from '../compose/service.js';
+import { TOOL_VERSION } from './version.js';
 
 /**
  * The labels Docker Compose puts on what it creates. aixcl-deploy sets the
@@ -26,7 +27,10 @@ export const ComposeLabel = {
 export const DeployLabel = {
   /** Fingerprint of each setting of the service (JSON `{setting: hash}`), to say WHAT changed when a container is recreated. */
   SETTINGS: 'dev.aixcl.deploy.settings',
-  /** Version of aixcl-deploy that created the container. */
+  /**
+   * Version of aixcl-deploy that created the container, network or volume.
+   * Only what carries it is ever removed by `up` (as no longer in the stack).
+   */
   TOOL_VERSION: 'dev.aixcl.deploy.version',
   /** Set to `true` on a service to make its failure "degraded" rather than fatal. */
   OPTIONAL: OPTIONAL_LABEL,
@@ -48,12 +52,24 @@ export function dependsOnLabel(deps: ReadonlyArray<{ service: string; condition:
   return deps.map((d) => `${d.service}:${d.condition}:${d.restart}`).join(',');
 }
 
-/** Labels of a network Compose would create for the key `key` of a project. */
+/** Labels of a network of the key `key` of a project: Compose's, and aixcl-deploy's own mark. */
 export function networkLabels(project: string, key: string, own: Record<string, string> = {}): Record<string, string> {
-  return { ...own, [ComposeLabel.NETWORK]: key, [ComposeLabel.PROJECT]: project, [ComposeLabel.VERSION]: COMPOSE_COMPAT_VERSION };
+  return {
+    ...own,
+    [ComposeLabel.NETWORK]: key,
+    [ComposeLabel.PROJECT]: project,
+    [ComposeLabel.VERSION]: COMPOSE_COMPAT_VERSION,
+    [DeployLabel.TOOL_VERSION]: TOOL_VERSION,
+  };
 }
 
-/** Labels of a volume Compose would create for the key `key` of a project. */
+/** Labels of a volume of the key `key` of a project: Compose's, and aixcl-deploy's own mark. */
 export function volumeLabels(project: string, key: string, own: Record<string, string> = {}): Record<string, string> {
-  return { ...own, [ComposeLabel.PROJECT]: project, [ComposeLabel.VERSION]: COMPOSE_COMPAT_VERSION, [ComposeLabel.VOLUME]: key };
+  return {
+    ...own,
+    [ComposeLabel.PROJECT]: project,
+    [ComposeLabel.VERSION]: COMPOSE_COMPAT_VERSION,
+    [ComposeLabel.VOLUME]: key,
+    [DeployLabel.TOOL_VERSION]: TOOL_VERSION,
+  };
 }

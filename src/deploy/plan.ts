@@ -1,8 +1,10 @@
 import { describeChanges, serviceConfigHash, settingFingerprints } from './config-hash.js';
+import type { DeployKey } from './deploy-key.js';
 import { DeployError } from './errors.js';
 import type { ResolvedImage } from './images.js';
 import { normalizeImageRef } from './images.js';
 import { ComposeLabel, DeployLabel } from './labels.js';
+import { oneShotServices } from './one-shot.js';
 import type { NetworkModel, ProjectModel, ServiceModel, VolumeModel } from './project.js';
 import type { ActualState, ContainerState } from './state.js';
 
@@ -26,10 +28,23 @@ export interface Plan {
   readonly services: readonly ServicePlan[];
   readonly networks: ReadonlyArray<{ readonly network: NetworkModel; readonly action: 'create' | 'keep' }>;
   readonly volumes: ReadonlyArray<{ readonly volume: VolumeModel; readonly action: 'create' | 'keep' }>;
-  /** Containers of the project whose service is no longer in the stack: removed. */
+  /**
+   * Containers aixcl-deploy created for the project whose service is no
+   * longer in the stack (or that are not their service's container any more,
+   * left by a recreate that was cut short): removed.
+   */
   readonly orphanContainers: readonly ContainerState[];
-  /** Networks of the project no longer in the stack: removed. */
+  /** Networks aixcl-deploy created for the project that are no longer in the stack: removed. */
   readonly orphanNetworks: readonly string[];
+  /**
+   * Containers of the project (by its Compose label) whose service is not in
+   * the stack (or that are not their service's container) and that
+   * aixcl-deploy did not create (e.g. left by a hand-written compose file):
+   * KEPT, never removed by `up`.
+   */
+  readonly keptContainers: readonly ContainerState[];
+  /** Networks of the project not in the stack that aixcl-deploy did not create: KEPT. */
+  readonly keptNetworks: readonly string[];
   /** Volumes of the project no longer in the stack: KEPT (data is never removed implicitly). */
   readonly orphanVolumes: readonly string[];
   /** Images that will be pulled. */
@@ -54,14 +69,20 @@ export function planHasChanges(p: Plan): boolean {
  * @throws DeployError when a container, network or volume of the same name
  *   exists that this project did not create: it is never touched.
  */
-export function makePlan(model: ProjectModel, actual: ActualState, images: ReadonlyMap<string, ResolvedImage>): Plan {
+export function makePlan(
+  model: ProjectModel,
+  actual: ActualState,
+  images: ReadonlyMap<string, ResolvedImage>,
+  deployKey: Pick<DeployKey, 'key' | 'isNew'>,
+): Plan {
   const project = model.name;
   const conflicts: string[] = [];
   const warnings: string[] = [];
+  const oneShot = oneShotServices(model);
 
   const services: ServicePlan[] = model.services.map((service) => {
-    const configHash = serviceConfigHash(service);
-    const settings = settingFingerprints(service);
+    const configHash = serviceConfigHash(service, deployKey.key);
+    const settings = settingFingerprints(service, deployKey.key);
     const named = actual.byName.get(service.containerName);
     if (named && (named.labels[ComposeLabel.PROJECT] !== project || named.labels[ComposeLabel.SERVICE] !== service.name)) {
       const owner = named.labels[ComposeLabel.PROJECT]
@@ -79,7 +100,7 @@ export function makePlan(model: ProjectModel, actual: ActualState, images: Reado
     const reasons: string[] = [];
     if (existing.labels[ComposeLabel.CONFIG_HASH] !== configHash) {
       const before = parseSettings(existing.labels[DeployLabel.SETTINGS]);
-      const described = before ? describeChanges(before, settings) : [];
+      const described = before ? describeChanges(before, settings, { keyIsNew: deployKey.isNew }) : [];
       reasons.push(...(described.length ? described : ['configuration changed (the container was not created by aixcl-deploy, or by another version of it)']));
     }
     if (image?.id && existing.imageId !== image.id && normalizeImageRef(existing.imageRef) === normalizeImageRef(service.image)) {
@@ -87,13 +108,17 @@ export function makePlan(model: ProjectModel, actual: ActualState, images: Reado
     }
     if (existing.name !== service.containerName) reasons.push(`container name ${existing.name} -> ${service.containerName}`);
     if (['dead', 'removing'].includes(existing.status)) reasons.push(`the container is ${existing.status}`);
+    if (!reasons.length) {
+      const net = networkMismatch(service, existing);
+      if (net) reasons.push(net);
+    }
     if (reasons.length) return { service, action: 'recreate', reasons, existing, configHash, settings };
     if (existing.status === 'running' || existing.status === 'restarting') {
       return { service, action: 'keep', reasons: [], existing, configHash, settings };
     }
     if (existing.status === 'paused') return { service, action: 'keep', reasons: ['paused'], existing, configHash, settings };
-    // A one-shot service that did its job stays done (a restart policy would have restarted a long-running one).
-    if (existing.status === 'exited' && existing.exitCode === 0 && !/^(always|unless-stopped)$/.test(service.restart)) {
+    // A one-shot job that did its job stays done; any other service that exited is started again.
+    if (existing.status === 'exited' && existing.exitCode === 0 && oneShot.has(service.name)) {
       return { service, action: 'keep', reasons: [], existing, configHash, settings };
     }
     const why = existing.status === 'exited' ? `it had exited (code ${existing.exitCode})` : `it was ${existing.status}`;
@@ -139,19 +164,30 @@ export function makePlan(model: ProjectModel, actual: ActualState, images: Reado
   if (conflicts.length) {
     throw new DeployError(`the stack collides with what is already on the daemon; nothing was changed:\n${conflicts.map((c) => `  ${c}`).join('\n')}`);
   }
-  const serviceNames = new Set(model.services.map((s) => s.name));
   const networkNames = new Set(model.networks.map((n) => n.dockerName));
   const volumeNames = new Set(model.volumes.map((v) => v.dockerName));
+  // Only what aixcl-deploy created (its own label) is removed; the rest of the project is listed and kept.
+  const ours = (labels: Record<string, string> | undefined) => !!labels?.[DeployLabel.TOOL_VERSION];
+  // A container of a service of the stack that is not the service's container is a leftover too (of a recreate that was cut short).
+  const current = new Set(services.map((s) => s.existing?.id));
+  const strayContainers = actual.containers.filter((c) => !current.has(c.id));
+  const strayNetworks = actual.networks.filter((n) => n.Labels?.[ComposeLabel.PROJECT] === project && !networkNames.has(n.Name));
+  const keptContainers = strayContainers.filter((c) => !ours(c.labels));
+  const keptNetworks = strayNetworks.filter((n) => !ours(n.Labels)).map((n) => n.Name).sort();
+  for (const c of keptContainers) warnings.push(`container ${c.name} is ${notOurs(project)}`);
+  for (const n of keptNetworks) warnings.push(`network ${n} is ${notOurs(project)}`);
   return {
     project,
     services,
     networks,
     volumes,
-    orphanContainers: actual.containers.filter((c) => !serviceNames.has(c.labels[ComposeLabel.SERVICE] ?? '')),
-    orphanNetworks: actual.networks
-      .filter((n) => n.Labels?.[ComposeLabel.PROJECT] === project && !networkNames.has(n.Name))
+    orphanContainers: strayContainers.filter((c) => ours(c.labels)),
+    orphanNetworks: strayNetworks
+      .filter((n) => ours(n.Labels))
       .map((n) => n.Name)
       .sort(),
+    keptContainers,
+    keptNetworks,
     orphanVolumes: actual.volumes
       .filter((v) => v.Labels?.[ComposeLabel.PROJECT] === project && !volumeNames.has(v.Name))
       .map((v) => v.Name)
@@ -159,6 +195,25 @@ export function makePlan(model: ProjectModel, actual: ActualState, images: Reado
     pulls: [...images.values()].filter((i) => i.pulled).map((i) => i.ref).sort(),
     warnings,
   };
+}
+
+/** How a project's container or network that aixcl-deploy did not create is reported. */
+function notOurs(project: string): string {
+  return `kept (not created by aixcl-deploy): remove it yourself or with \`docker compose -p ${project} down\``;
+}
+
+/**
+ * For a container that was never started: why its networks are not the
+ * service's (a run that stopped between creating it and connecting it).
+ */
+function networkMismatch(service: ServiceModel, c: ContainerState): string | undefined {
+  if (service.networkMode || c.startedAt || c.status !== 'created') return undefined;
+  const has = new Set(Object.keys(c.inspect.NetworkSettings?.Networks ?? {}));
+  const missing = service.networks.map((n) => n.dockerName).filter((n) => !has.has(n));
+  const extra = [...has].filter((n) => !service.networks.some((w) => w.dockerName === n));
+  if (!missing.length && !extra.length) return undefined;
+  const parts = [...(missing.length ? [`not connected to ${missing.join(', ')}`] : []), ...(extra.length ? [`connected to ${extra.join(', ')}`] : [])];
+  return `the container was never started and is ${parts.join(' and ')}`;
 }
 
 function parseSettings(label: string | undefined): Record<string, string> | undefined {
@@ -180,6 +235,7 @@ export function planToJson(p: Plan): Record<string, unknown> {
     networks: p.networks.map((n) => ({ network: n.network.dockerName, action: n.action })),
     volumes: p.volumes.map((v) => ({ volume: v.volume.dockerName, action: v.action })),
     remove: { containers: p.orphanContainers.map((c) => c.name), networks: p.orphanNetworks },
+    kept: { containers: p.keptContainers.map((c) => c.name), networks: p.keptNetworks },
     keptVolumes: p.orphanVolumes,
     pulls: p.pulls,
     warnings: p.warnings,
@@ -197,8 +253,14 @@ export function formatPlan(p: Plan): string {
     const verb = s.action === 'recreate' ? 'recreate' : s.action === 'create' ? 'create' : 'start';
     lines.push(`  ${verb.padEnd(9)} ${s.service.name}${s.action === 'create' ? '' : `: ${s.reasons.join('; ')}`}`);
   }
-  for (const c of p.orphanContainers) lines.push(`  remove    container ${c.name} (service '${c.labels[ComposeLabel.SERVICE]}' is no longer in the stack)`);
+  const inStack = new Set(p.services.map((s) => s.service.name));
+  for (const c of p.orphanContainers) {
+    const service = c.labels[ComposeLabel.SERVICE];
+    lines.push(`  remove    container ${c.name} (${inStack.has(service) ? `a leftover of service '${service}', which has another container` : `service '${service}' is no longer in the stack`})`);
+  }
   for (const n of p.orphanNetworks) lines.push(`  remove    network ${n}`);
+  for (const c of p.keptContainers) lines.push(`  keep      container ${c.name}: ${notOurs(p.project)}`);
+  for (const n of p.keptNetworks) lines.push(`  keep      network ${n}: ${notOurs(p.project)}`);
   for (const v of p.orphanVolumes) lines.push(`  keep      volume ${v} (no longer in the stack; its data is kept: remove it with docker volume rm ${v})`);
   const kept = p.services.filter((s) => s.action === 'keep').map((s) => s.service.name);
   if (!planHasChanges(p)) return `Project ${p.project}: nothing to change (${kept.length} service${kept.length === 1 ? '' : 's'} up to date).\n${lines.join('\n')}${lines.length ? '\n' : ''}`;

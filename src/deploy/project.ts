@@ -109,6 +109,12 @@ export interface ServiceModel {
   readonly platform?: string;
   /** Generated files (paths relative to the compose file) this service bind-mounts, with their hashes. */
   readonly mountedFiles: ReadonlyArray<{ path: string; sha256: string }>;
+  /**
+   * Paths in {@link definition} (`environment.NAME`, `environment[2]`,
+   * `command[1]`) of the values that came from a `${VAR}` reference: they
+   * may be secrets, so they are only fingerprinted together, with a key.
+   */
+  readonly interpolated: readonly string[];
 }
 
 /** A network of the project. */
@@ -157,6 +163,8 @@ export interface ParseProjectOptions {
   readonly projectName?: string;
   /** Generated files (relative to the compose file's directory) with their hashes, from the synthesis manifest. @default none */
   readonly generatedFiles?: ReadonlyArray<{ path: string; sha256: string }>;
+  /** Document paths of the values that came from `${VAR}` references (`interpolated` of the interpolation report). @default none */
+  readonly interpolated?: readonly string[];
 }
 
 const SERVICE_KEYS = new Set([
@@ -238,7 +246,11 @@ export function parseProject(doc: unknown, opts: ParseProjectOptions): ProjectMo
       continue;
     }
     try {
-      services.push(parseService(svcName, s, { project: name, workingDir, declaredVolumes, declaredNetworks, usedNetworks, generatedFiles: opts.generatedFiles ?? [], problems }));
+      const prefix = `services.${svcName}.`;
+      const interpolated = (opts.interpolated ?? []).filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length));
+      services.push(
+        parseService(svcName, s, { project: name, workingDir, declaredVolumes, declaredNetworks, usedNetworks, generatedFiles: opts.generatedFiles ?? [], problems, interpolated }),
+      );
     } catch (e) {
       if (e instanceof DeployError) problems.push(e.message);
       else throw e;
@@ -278,6 +290,8 @@ interface ServiceContext {
   readonly usedNetworks: Set<string>;
   readonly generatedFiles: ReadonlyArray<{ path: string; sha256: string }>;
   readonly problems: string[];
+  /** Paths (relative to the service) of values that came from `${VAR}` references. */
+  readonly interpolated: readonly string[];
 }
 
 function parseService(name: string, s: Record<string, unknown>, ctx: ServiceContext): ServiceModel {
@@ -388,6 +402,7 @@ function parseService(name: string, s: Record<string, unknown>, ctx: ServiceCont
     ...(isRecord(s.logging) ? { logging: { driver: String(s.logging.driver ?? 'json-file'), options: stringMap(s.logging.options) } } : {}),
     ...opt('platform', s.platform),
     mountedFiles,
+    interpolated: [...ctx.interpolated].sort(),
   };
 }
 

@@ -1,14 +1,15 @@
 import type Docker from 'dockerode';
-import { containerSpec } from './container-spec.js';
+import { cleanPath, containerSpec, type InheritedVolume } from './container-spec.js';
 import { describeDockerError, isNotFound, type Engine } from './engine.js';
 import type { EventSink } from './events.js';
 import { normalizeImageRef, type ResolvedImage } from './images.js';
 import { networkLabels, volumeLabels } from './labels.js';
 import { tailLogs } from './logs.js';
+import { oneShotServices } from './one-shot.js';
 import { optionalServices } from './optional.js';
 import type { Plan, ServiceAction, ServicePlan } from './plan.js';
-import type { ProjectModel } from './project.js';
-import { inspectContainer } from './state.js';
+import type { ProjectModel, ServiceModel } from './project.js';
+import { inspectContainer, type ContainerState } from './state.js';
 import { sleep, waitForContainer, type WaitGoal, type WaitOutcome } from './wait.js';
 
 /** How a service ended up after a deploy. */
@@ -45,12 +46,13 @@ export interface ApplyOptions {
 type Started = { ok: true; id: string; restartCount: number; startedNow: boolean } | { ok: false; reason: string; blocked?: boolean; interrupted?: boolean };
 
 /**
- * Makes the daemon match the plan: networks and volumes first, orphans
- * removed, then every service as soon as its dependencies allow (services
- * of one level in parallel), honouring depends_on conditions and
- * `required`. Waits for every service to be healthy (or running, or
- * completed), and never stops at the first failure: the other services
- * keep going, and every result is returned.
+ * Makes the daemon match the plan: networks and volumes first, orphan
+ * containers removed (only those aixcl-deploy created), then every service
+ * as soon as its dependencies allow (services of one level in parallel),
+ * honouring depends_on conditions and `required`, then orphan networks.
+ * Waits for every service to be healthy (or running, or completed), and
+ * never stops at the first failure: the other services keep going, and
+ * every result is returned.
  */
 export async function applyPlan(model: ProjectModel, plan: Plan, opts: ApplyOptions): Promise<ServiceResult[]> {
   const { docker } = opts.engine;
@@ -95,21 +97,14 @@ export async function applyPlan(model: ProjectModel, plan: Plan, opts: ApplyOpti
       events({ type: 'resource', kind: 'container', name: c.name, action: 'removed' });
     }),
   ]);
-  for (const n of plan.orphanNetworks) {
-    try {
-      await docker.getNetwork(n).remove();
-      events({ type: 'resource', kind: 'network', name: n, action: 'removed' });
-    } catch (e) {
-      events({ type: 'warning', message: `network ${n} is no longer in the stack but could not be removed: ${describeDockerError(e)}` });
-    }
-  }
   for (const v of plan.orphanVolumes) events({ type: 'resource', kind: 'volume', name: v, action: 'kept' });
+  for (const c of plan.keptContainers) events({ type: 'resource', kind: 'container', name: c.name, action: 'kept' });
+  for (const n of plan.keptNetworks) events({ type: 'resource', kind: 'network', name: n, action: 'kept' });
 
   const optional = optionalServices(model);
-  const byName = new Map(plan.services.map((s) => [s.service.name, s]));
   const started = new Map<string, Promise<Started>>();
   const goals = new Map<string, Promise<WaitOutcome>>();
-  const oneShot = new Set(model.services.flatMap((s) => s.dependsOn.filter((d) => d.condition === 'service_completed_successfully').map((d) => d.service)));
+  const oneShot = oneShotServices(model);
 
   const goalOf = (name: string, goal: WaitGoal): Promise<WaitOutcome> => {
     const key = `${name}:${goal}`;
@@ -117,10 +112,8 @@ export async function applyPlan(model: ProjectModel, plan: Plan, opts: ApplyOpti
     if (!p) {
       p = started.get(name)!.then((st) => {
         if (!st.ok) return { ok: false, reason: st.reason, ...(st.interrupted ? { interrupted: true } : {}) } as WaitOutcome;
-        const restart = byName.get(name)?.service.restart ?? 'no';
         return waitForContainer(docker, st.id, goal, {
           deadline,
-          exitZeroCompletes: !/^(always|unless-stopped)$/.test(restart),
           timeoutSeconds: opts.waitTimeoutSeconds,
           restartCountBefore: st.restartCount,
           ...(signal ? { signal } : {}),
@@ -163,35 +156,80 @@ export async function applyPlan(model: ProjectModel, plan: Plan, opts: ApplyOpti
     }
     try {
       let id = sp.existing?.id;
-      let startedNow = false;
-      if (sp.action === 'recreate') {
-        events({ type: 'service', service: s.name, state: 'recreating', message: sp.reasons.join('; ') });
-        await stopAndRemove(docker, sp.existing!.id, s.stopGraceSeconds ?? 10);
-      }
       if (sp.action === 'create' || sp.action === 'recreate') {
-        if (sp.action === 'create') events({ type: 'service', service: s.name, state: 'creating' });
-        const image = opts.images.get(normalizeImageRef(s.image));
-        const spec = containerSpec(model, s, { configHash: sp.configHash, settings: { ...sp.settings }, ...(image?.id ? { imageId: image.id } : {}) });
-        const c = await docker.createContainer(spec.create);
-        id = c.id;
-        for (const n of spec.connect) {
-          await docker.getNetwork(n.network).connect({ Container: c.id, EndpointConfig: { Aliases: [...n.aliases], ...(n.ipv4Address ? { IPAMConfig: { IPv4Address: n.ipv4Address } } : {}) } });
-        }
-      }
-      if (sp.action !== 'keep') {
-        if (signal?.aborted) return { ok: false, reason: 'interrupted before it was started', interrupted: true };
+        id = await createAndStart(sp);
+      } else if (sp.action === 'start') {
+        if (signal?.aborted) throw INTERRUPTED;
         events({ type: 'service', service: s.name, state: 'starting' });
         await docker.getContainer(id!).start();
-        startedNow = true;
       }
       const now = await inspectContainer(docker, id!);
-      return { ok: true, id: id!, restartCount: now?.restartCount ?? 0, startedNow };
+      return { ok: true, id: id!, restartCount: now?.restartCount ?? 0, startedNow: sp.action !== 'keep' };
     } catch (e) {
+      if (e === INTERRUPTED) return { ok: false, reason: 'interrupted before it was started', interrupted: true };
       const reason = startError(e);
       events({ type: 'service', service: s.name, state: 'failed', message: reason });
       return { ok: false, reason };
     }
   };
+
+  /**
+   * Creates the service's container and starts it. A container being
+   * replaced is stopped and renamed aside first (as Compose does), its
+   * anonymous volumes are mounted on the new one, and it is removed only
+   * once the new one has started. If anything fails (or the run is
+   * interrupted) between create and start, the new container is removed and
+   * the old one gets its name back: no container is left with the final
+   * config hash but without its networks.
+   */
+  async function createAndStart(sp: ServicePlan): Promise<string> {
+    const s = sp.service;
+    const old = sp.action === 'recreate' ? sp.existing : undefined;
+    if (old) {
+      events({ type: 'service', service: s.name, state: 'recreating', message: sp.reasons.join('; ') });
+      await stopContainer(docker, old.id, s.stopGraceSeconds ?? 10);
+      await docker.getContainer(old.id).rename({ name: `${old.id.slice(0, 12)}_${s.containerName}` });
+    } else {
+      events({ type: 'service', service: s.name, state: 'creating' });
+    }
+    const image = opts.images.get(normalizeImageRef(s.image));
+    const spec = containerSpec(model, s, {
+      configHash: sp.configHash,
+      settings: { ...sp.settings },
+      ...(image?.id ? { imageId: image.id } : {}),
+      inheritedVolumes: old ? anonymousVolumes(old, model, s) : [],
+    });
+    const restoreOld = async () => {
+      if (old) await docker.getContainer(old.id).rename({ name: old.name }).catch(() => undefined);
+    };
+    let c: Docker.Container;
+    try {
+      c = await docker.createContainer(spec.create);
+    } catch (e) {
+      await restoreOld();
+      throw e;
+    }
+    try {
+      for (const n of spec.connect) {
+        await docker.getNetwork(n.network).connect({ Container: c.id, EndpointConfig: { Aliases: [...n.aliases], ...(n.ipv4Address ? { IPAMConfig: { IPv4Address: n.ipv4Address } } : {}) } });
+      }
+      if (signal?.aborted) throw INTERRUPTED;
+      events({ type: 'service', service: s.name, state: 'starting' });
+      await c.start();
+    } catch (e) {
+      await c.remove({ force: true, v: false }).catch(() => undefined);
+      await restoreOld();
+      throw e;
+    }
+    if (old) {
+      try {
+        await stopAndRemove(docker, old.id, 0);
+      } catch (e) {
+        events({ type: 'warning', message: `the replaced container of ${s.name} (${old.id.slice(0, 12)}) could not be removed: ${describeDockerError(e)}` });
+      }
+    }
+    return c.id;
+  }
 
   // Every service gets its promise before any runs, so dependents can wait on it.
   const order = topological(plan.services);
@@ -234,6 +272,16 @@ export async function applyPlan(model: ProjectModel, plan: Plan, opts: ApplyOpti
     }),
   );
 
+  // Last, once recreated containers have left them: networks no longer in the stack.
+  for (const n of plan.orphanNetworks) {
+    try {
+      await docker.getNetwork(n).remove();
+      events({ type: 'resource', kind: 'network', name: n, action: 'removed' });
+    } catch (e) {
+      events({ type: 'warning', message: `network ${n} is no longer in the stack but could not be removed: ${describeDockerError(e)}` });
+    }
+  }
+
   // A last look: anything that stopped after reaching its goal is reported as it is now.
   const results = await Promise.all(
     finals.map(async (r): Promise<ServiceResult> => {
@@ -259,15 +307,42 @@ export async function applyPlan(model: ProjectModel, plan: Plan, opts: ApplyOpti
   }
 }
 
-/** Stops (with the grace period) and removes a container; a container already gone is fine. */
-export async function stopAndRemove(docker: Docker, id: string, graceSeconds: number): Promise<void> {
-  const c = docker.getContainer(id);
+/** Thrown inside {@link applyPlan} when the run is interrupted before a start. */
+const INTERRUPTED = Symbol('interrupted');
+
+/**
+ * The anonymous volumes of a container being replaced (those of image
+ * VOLUMEs, or declared without a source) that the new container must mount
+ * again, by name, so their data survives a recreate as under Compose: every
+ * `volume` mount whose volume is not a named volume of the stack, has the
+ * generated name of an anonymous volume, and whose path the service does not
+ * mount anything else on.
+ */
+export function anonymousVolumes(old: ContainerState, model: ProjectModel, s: ServiceModel): InheritedVolume[] {
+  const named = new Set(model.volumes.map((v) => v.dockerName));
+  const covered = new Set(s.mounts.filter((m) => m.type !== 'volume' || m.dockerName).map((m) => cleanPath(m.target)));
+  return (old.inspect.Mounts ?? [])
+    .filter((m) => m.Type === 'volume' && !!m.Name && !named.has(m.Name) && ANONYMOUS_VOLUME.test(m.Name) && !covered.has(cleanPath(m.Destination)))
+    .map((m) => ({ name: m.Name!, target: cleanPath(m.Destination), readOnly: !m.RW }));
+}
+
+/** Docker names an anonymous volume with 64 random hex digits. */
+export const ANONYMOUS_VOLUME = /^[0-9a-f]{64}$/;
+
+/** Stops a container with a grace period; one already stopped or gone is fine. */
+async function stopContainer(docker: Docker, id: string, graceSeconds: number): Promise<void> {
   try {
-    await c.stop({ t: graceSeconds });
+    await docker.getContainer(id).stop({ t: graceSeconds });
   } catch (e) {
     const code = (e as { statusCode?: number }).statusCode;
     if (code !== 304 && !isNotFound(e)) throw e;
   }
+}
+
+/** Stops (with the grace period) and removes a container, keeping its volumes; a container already gone is fine. */
+export async function stopAndRemove(docker: Docker, id: string, graceSeconds: number): Promise<void> {
+  const c = docker.getContainer(id);
+  await stopContainer(docker, id, graceSeconds);
   try {
     await c.remove({ v: false, force: true });
   } catch (e) {

@@ -88,6 +88,9 @@ export function formatDownReport(r: DownResult): string {
     for (const v of r.removedVolumes) lines.push(`  removed volume ${v} (its data is gone)`);
   }
   for (const v of r.keptVolumes) lines.push(`  kept volume ${v} (data kept; 'down --volumes' removes it)`);
+  if (r.keptAnonymousVolumes.length) {
+    lines.push(`  kept ${r.keptAnonymousVolumes.length} anonymous volume(s) of the removed containers (no container uses them now; 'docker volume prune' removes them)`);
+  }
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n') + '\n';
 }

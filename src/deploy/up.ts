@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { UserError } from '../core/errors.js';
+import { loadDeployKey, saveDeployKey, type DeployKey } from './deploy-key.js';
 import { connectEngine, type Engine, type EngineOptions } from './engine.js';
 import { readEnvFile } from './env-file.js';
 import { DeployError, dockerFailure } from './errors.js';
@@ -6,6 +8,7 @@ import { NO_EVENTS, type EventSink } from './events.js';
 import { ExitCode } from './exit-codes.js';
 import { normalizeImageRef, resolveImages, type PullPolicy } from './images.js';
 import { interpolateDocument, type Variables } from './interpolate.js';
+import { checkOutputDirectory, outputWriteError } from './output-check.js';
 import { makePlan, planHasChanges, type Plan } from './plan.js';
 import { preflight } from './preflight.js';
 import { parseProject, type ProjectModel } from './project.js';
@@ -70,6 +73,7 @@ interface Prepared {
   readonly model: ProjectModel;
   readonly plan: Plan;
   readonly images: Awaited<ReturnType<typeof resolveImages>>;
+  readonly deployKey: DeployKey;
 }
 
 async function prepare(target: DeployTarget, opts: PrepareOptions, dryRun: boolean, filesPending: boolean): Promise<Prepared> {
@@ -78,7 +82,16 @@ async function prepare(target: DeployTarget, opts: PrepareOptions, dryRun: boole
   // Variables and the document are checked before the daemon is asked anything.
   const { value: doc, report } = interpolateDocument(target.document, variables);
   for (const v of report.unset) events({ type: 'warning', message: `variable ${v} is not set: using an empty string` });
-  const model = parseProject(doc, { configFile: target.configFile, projectName: target.projectName, generatedFiles: target.generatedFiles });
+  const model = parseProject(doc, {
+    configFile: target.configFile,
+    projectName: target.projectName,
+    generatedFiles: target.generatedFiles,
+    interpolated: report.interpolated,
+  });
+  // The output directory holds the generated files and the deploy key: it must be writable before anything changes.
+  const outDir = dirname(model.configFile);
+  if (!dryRun) checkOutputDirectory(outDir);
+  const deployKey = loadDeployKey(outDir);
   events({ type: 'stage', stage: 'connect', message: 'connecting to Docker' });
   const engine = 'docker' in (opts.engine ?? {}) ? (opts.engine as Engine) : await connectEngine(opts.engine as EngineOptions | undefined);
   events({ type: 'stage', stage: 'inspect', message: `Docker ${engine.serverVersion} (API ${engine.apiVersion}) at ${engine.endpoint}; reading project ${model.name}` });
@@ -96,13 +109,13 @@ async function prepare(target: DeployTarget, opts: PrepareOptions, dryRun: boole
     throw opts.signal?.aborted ? interrupted() : e;
   }
   if (opts.signal?.aborted) throw interrupted();
-  const plan = makePlan(model, actual, images);
+  const plan = makePlan(model, actual, images, deployKey);
   if (engine.isLocal) {
     await preflight(plan, { hostNetworkPorts: target.hostNetworkPorts, ...(dryRun || filesPending ? { skipBindSourcesUnder: model.workingDir } : {}) });
   }
   for (const w of plan.warnings) events({ type: 'warning', message: w });
   events({ type: 'stage', stage: 'plan', message: planHasChanges(plan) ? 'changes planned' : 'nothing to change' });
-  return { engine, model, plan, images };
+  return { engine, model, plan, images, deployKey };
 }
 
 /** The result of {@link deployPlan}. */
@@ -133,10 +146,15 @@ export async function deployPlan(target: DeployTarget, opts: PrepareOptions = {}
 export async function deployUp(target: DeployTarget, opts: UpOptions = {}): Promise<UpResult> {
   const t0 = Date.now();
   const events = opts.events ?? NO_EVENTS;
-  const { engine, model, plan, images } = await prepare(target, opts, false, !!opts.writeFiles).catch((e: unknown) => {
+  const { engine, model, plan, images, deployKey } = await prepare(target, opts, false, !!opts.writeFiles).catch((e: unknown) => {
     throw dockerFailure(e, false) ?? e;
   });
-  await opts.writeFiles?.();
+  try {
+    await opts.writeFiles?.();
+    saveDeployKey(deployKey);
+  } catch (e) {
+    throw UserError.isUserError(e) ? e : outputWriteError(dirname(model.configFile), e);
+  }
   const services = await applyPlan(model, plan, {
     engine,
     events,

@@ -22,8 +22,6 @@ export interface WaitOptions {
   readonly onHealth?: (status: string) => void;
   /** Poll interval. @default 250 */
   readonly pollMs?: number;
-  /** Exiting with code 0 counts as `completed` (a service without a restart policy may be a one-shot job). @default false */
-  readonly exitZeroCompletes?: boolean;
 }
 
 /**
@@ -49,7 +47,6 @@ export async function waitForContainer(docker: Docker, id: string, goal: WaitGoa
         return c.exitCode === 0 ? { ok: true, state: 'completed' } : { ok: false, reason: `exited with code ${c.exitCode}` };
       }
     } else {
-      if (c.status === 'exited' && c.exitCode === 0 && opts.exitZeroCompletes && goal === 'running') return { ok: true, state: 'completed' };
       if (c.status === 'exited' || c.status === 'dead') return { ok: false, reason: exitReason(c.inspect) };
       if (c.restartCount > opts.restartCountBefore || c.status === 'restarting') {
         // Once restarted, inspect no longer shows how it exited: the daemon's events do.

@@ -78,3 +78,8 @@ export async function idsOf(docker: Docker, project: string): Promise<Record<str
 export async function compose(args: readonly string[], opts: { cwd?: string } = {}): Promise<{ stdout: string; stderr: string; exitCode: number }> {
   return run('docker', ['compose', ...args], { reject: false, cwd: opts.cwd ?? '/' });
 }
+
+/** Builds `tag` from `base` with a `VOLUME` at `path` (an image whose data lives in an anonymous volume). */
+export async function imageWithVolume(base: string, tag: string, path: string): Promise<void> {
+  await run('docker', ['build', '-q', '-t', tag, '-'], { input: `FROM ${base}\nVOLUME ${path}\n` });
+}

@@ -139,3 +139,8 @@ export async function dryRun(app: App, outdir: string) {
 export function indexOfEvent(events: readonly DeployEvent[], service: string, state: string): number {
   return events.findIndex((e) => e.type === 'service' && e.service === service && e.state === state);
 }
+
+/** A deploy target for a compose document written by hand (no synthesis, no generated files). */
+export function documentTarget(document: { name: string }, outdir: string): DeployTarget {
+  return { projectName: document.name, configFile: join(outdir, 'docker-compose.yml'), document, generatedFiles: [], urls: {}, hostNetworkPorts: {} };
+}
