@@ -31,5 +31,5 @@ export * from './grafana/index.js';
 export * from './logging/logging.js';
 export * from './aixcl/aixcl-stack.js';
 export * from './aixcl/logging-only-stack.js';
-// Deploy
-export * from './deploy/index.js';
+// The deploy API (dockerode) is a separate entry point, 'aixcl-cdk/deploy', so that synthesizing a
+// stack does not load it.
