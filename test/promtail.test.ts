@@ -338,6 +338,15 @@ describe('Promtail validation', () => {
 });
 
 describe('Promtail config schema', () => {
+  it('accepts the deprecated single `client` block, which Promtail 3.6 still reads', () => {
+    const d = structuredClone(docs(build().stack).config);
+    d.client = d.clients[0];
+    delete d.clients;
+    assert.deepEqual(checkPromtailConfig(d), []);
+    d.client.bogus = 1;
+    assert.match(checkPromtailConfig(d).join('\n'), /^client: Unrecognized key: "bogus"$/m);
+  });
+
   it('rejects unknown keys at every level it models', () => {
     const base = docs(build().stack).config;
     const cases: Array<[(d: Doc) => void, RegExp]> = [

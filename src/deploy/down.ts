@@ -71,35 +71,26 @@ export async function stackDown(project: string, opts: DownOptions = {}): Promis
   }
   const volumes = ((await docker.listVolumes({ filters: { label: [`${ComposeLabel.PROJECT}=${project}`] } })).Volumes ?? []).map((v) => v.Name).sort();
   const removedVolumes: string[] = [];
-  const keptVolumes: string[] = [];
-  for (const v of volumes) {
-    if (!opts.volumes) {
-      keptVolumes.push(v);
-      events({ type: 'resource', kind: 'volume', name: v, action: 'kept' });
-      continue;
-    }
+  // Volumes go only with --volumes; otherwise each is kept, and said so.
+  const removeVolume = async (v: string, anonymousVolume: boolean): Promise<void> => {
     try {
       await docker.getVolume(v).remove();
       removedVolumes.push(v);
       events({ type: 'resource', kind: 'volume', name: v, action: 'removed' });
     } catch (e) {
-      warnings.push(`volume ${v} was not removed: ${describeDockerError(e)}`);
+      // An anonymous volume may be gone already (removed with its container) or used by another project's
+      // container: either way, not ours to fight over.
+      if (!(anonymousVolume && isNotFound(e))) {
+        warnings.push(`${anonymousVolume ? 'anonymous volume' : 'volume'} ${v} was not removed: ${describeDockerError(e)}`);
+      }
     }
-  }
-  const keptAnonymousVolumes: string[] = [];
-  for (const v of anonymous) {
-    if (!opts.volumes) {
-      keptAnonymousVolumes.push(v);
-      continue;
-    }
-    try {
-      await docker.getVolume(v).remove();
-      removedVolumes.push(v);
-      events({ type: 'resource', kind: 'volume', name: v, action: 'removed' });
-    } catch (e) {
-      // Gone already (removed with its container), or used by a container of another project: either way, not ours to fight over.
-      if (!isNotFound(e)) warnings.push(`anonymous volume ${v} was not removed: ${describeDockerError(e)}`);
-    }
+  };
+  const keptVolumes = opts.volumes ? [] : volumes;
+  const keptAnonymousVolumes = opts.volumes ? [] : anonymous;
+  for (const v of keptVolumes) events({ type: 'resource', kind: 'volume', name: v, action: 'kept' });
+  if (opts.volumes) {
+    for (const v of volumes) await removeVolume(v, false);
+    for (const v of anonymous) await removeVolume(v, true);
   }
   for (const w of warnings) events({ type: 'warning', message: w });
   return {

@@ -178,7 +178,9 @@ export const PromtailConfigSchema = z
       })
       .optional(),
     server: PromtailServerSchema.optional(),
-    clients: z.array(PromtailClientSchema).min(1, 'Promtail needs at least one client (a Loki push URL)'),
+    clients: z.array(PromtailClientSchema).optional(),
+    // Deprecated single client, still read by Promtail 3.6 (added to `clients`).
+    client: PromtailClientSchema.optional(),
     positions: PromtailPositionsSchema.optional(),
     scrape_configs: z.array(PromtailScrapeConfigSchema).optional(),
     limits_config: z
@@ -208,6 +210,9 @@ export const PromtailConfigSchema = z
       .optional(),
   })
   .superRefine((c, ctx) => {
+    if ((c.clients?.length ?? 0) === 0 && !c.client) {
+      ctx.addIssue({ code: 'custom', message: 'Promtail needs at least one client (a Loki push URL)', path: ['clients'] });
+    }
     // Promtail refuses two scrape configs with the same job name.
     const seen = new Set<string>();
     (c.scrape_configs ?? []).forEach((s, i) => {
