@@ -194,6 +194,9 @@ describe('prometheus.yml overrides and schema', () => {
     const bad = build();
     bad.prometheus.config.addOverride('global.evaluation_interval', '15 seconds');
     assertProblem(bad.app, /^\[demo\/prometheus\/Config\] .*global\.evaluation_interval: must be a Prometheus duration/);
+    const empty = build();
+    empty.prometheus.config.addOverride('global.evaluation_interval', '');
+    assertProblem(empty.app, /^\[demo\/prometheus\/Config\] .*global\.evaluation_interval: must be a Prometheus duration/);
     const slow = build();
     slow.prometheus.config.addOverride('global.scrape_timeout', '20s');
     assertProblem(slow.app, /^\[demo\/prometheus\/Config\] .*global: scrape_timeout is greater than scrape_interval/);

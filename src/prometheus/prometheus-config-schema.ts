@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpClientFields, relabelConfigSchema, tlsConfigSchema } from './prometheus-common-schema.js';
 import { parsePrometheusDuration, PROMETHEUS_DURATION_PATTERN } from './prometheus-duration.js';
 
 /*
@@ -22,84 +23,6 @@ const escapingScheme = z.enum(['allow-utf-8', 'underscores', 'dots', 'values']);
 /** `host` or `host:port`: Prometheus rejects a URL (a scheme or a path) in a target. */
 export const SCRAPE_TARGET_PATTERN = /^[^\s/]+$/;
 const target = z.string().regex(SCRAPE_TARGET_PATTERN, "must be 'host:port' without a scheme or path (set scheme and metrics_path instead)");
-
-const tlsConfig = z.strictObject({
-  ca: z.string().optional(),
-  cert: z.string().optional(),
-  key: z.string().optional(),
-  ca_file: z.string().optional(),
-  cert_file: z.string().optional(),
-  key_file: z.string().optional(),
-  ca_ref: z.string().optional(),
-  cert_ref: z.string().optional(),
-  key_ref: z.string().optional(),
-  server_name: z.string().optional(),
-  insecure_skip_verify: z.boolean().optional(),
-  min_version: z.enum(['TLS10', 'TLS11', 'TLS12', 'TLS13']).optional(),
-  max_version: z.enum(['TLS10', 'TLS11', 'TLS12', 'TLS13']).optional(),
-});
-
-const proxyFields = {
-  proxy_url: z.string().optional(),
-  no_proxy: z.string().optional(),
-  proxy_from_environment: z.boolean().optional(),
-  proxy_connect_header: z.record(z.string(), z.array(z.string())).optional(),
-};
-
-/** prometheus/common's HTTPClientConfig, inlined in scrape, alerting and remote configs. */
-const httpClientFields = {
-  basic_auth: z
-    .strictObject({
-      username: z.string().optional(),
-      username_file: z.string().optional(),
-      username_ref: z.string().optional(),
-      password: z.string().optional(),
-      password_file: z.string().optional(),
-      password_ref: z.string().optional(),
-    })
-    .optional(),
-  authorization: z
-    .strictObject({
-      type: z.string().optional(),
-      credentials: z.string().optional(),
-      credentials_file: z.string().optional(),
-      credentials_ref: z.string().optional(),
-    })
-    .optional(),
-  oauth2: z
-    .strictObject({
-      client_id: z.string(),
-      client_secret: z.string().optional(),
-      client_secret_file: z.string().optional(),
-      client_secret_ref: z.string().optional(),
-      scopes: z.array(z.string()).optional(),
-      token_url: z.string(),
-      endpoint_params: z.record(z.string(), z.string()).optional(),
-      tls_config: tlsConfig.optional(),
-      ...proxyFields,
-    })
-    .optional(),
-  bearer_token: z.string().optional(),
-  bearer_token_file: z.string().optional(),
-  tls_config: tlsConfig.optional(),
-  follow_redirects: z.boolean().optional(),
-  enable_http2: z.boolean().optional(),
-  http_headers: z.record(z.string(), z.looseObject({})).optional(),
-  ...proxyFields,
-};
-
-const relabelConfig = z.strictObject({
-  source_labels: z.array(labelName).optional(),
-  separator: z.string().optional(),
-  // YAML reads `regex: 1` as a number and `regex:` as null; Prometheus takes both (as a string, and as the default).
-  regex: z.union([z.string(), z.number(), z.null()]).optional(),
-  modulus: count.optional(),
-  target_label: z.string().optional(),
-  replacement: z.union([z.string(), z.number()]).optional(),
-  action: z
-    .enum(['replace', 'keep', 'drop', 'keepequal', 'dropequal', 'hashmod', 'labelmap', 'labeldrop', 'labelkeep', 'lowercase', 'uppercase'])
-    .optional(),
-});
 
 const staticConfig = z.strictObject({
   targets: z.array(target),
@@ -155,8 +78,8 @@ export const ScrapeConfigSchema = z.strictObject({
   enable_compression: z.boolean().optional(),
   native_histogram_bucket_limit: count.optional(),
   native_histogram_min_bucket_factor: z.number().nonnegative().optional(),
-  relabel_configs: z.array(relabelConfig).optional(),
-  metric_relabel_configs: z.array(relabelConfig).optional(),
+  relabel_configs: z.array(relabelConfigSchema).optional(),
+  metric_relabel_configs: z.array(relabelConfigSchema).optional(),
   ...limitFields,
   ...httpClientFields,
   ...serviceDiscoveryFields,
@@ -167,8 +90,8 @@ const alertmanagerConfig = z.strictObject({
   path_prefix: z.string().optional(),
   timeout: duration.optional(),
   api_version: z.literal('v2').optional(),
-  relabel_configs: z.array(relabelConfig).optional(),
-  alert_relabel_configs: z.array(relabelConfig).optional(),
+  relabel_configs: z.array(relabelConfigSchema).optional(),
+  alert_relabel_configs: z.array(relabelConfigSchema).optional(),
   sigv4: z.looseObject({}).optional(),
   ...httpClientFields,
   ...serviceDiscoveryFields,
@@ -178,7 +101,7 @@ const remoteWriteConfig = z.strictObject({
   url: z.url(),
   remote_timeout: duration.optional(),
   headers: z.record(z.string(), z.string()).optional(),
-  write_relabel_configs: z.array(relabelConfig).optional(),
+  write_relabel_configs: z.array(relabelConfigSchema).optional(),
   name: z.string().optional(),
   send_exemplars: z.boolean().optional(),
   send_native_histograms: z.boolean().optional(),
@@ -240,7 +163,7 @@ export const PrometheusConfigSchema = z.strictObject({
   scrape_configs: z.array(ScrapeConfigSchema).optional(),
   alerting: z
     .strictObject({
-      alert_relabel_configs: z.array(relabelConfig).optional(),
+      alert_relabel_configs: z.array(relabelConfigSchema).optional(),
       alertmanagers: z.array(alertmanagerConfig).optional(),
     })
     .optional(),
@@ -268,7 +191,7 @@ export const PrometheusConfigSchema = z.strictObject({
       endpoint: z.string().optional(),
       sampling_fraction: z.number().min(0).max(1).optional(),
       insecure: z.boolean().optional(),
-      tls_config: tlsConfig.optional(),
+      tls_config: tlsConfigSchema.optional(),
       headers: z.record(z.string(), z.string()).optional(),
       compression: z.literal('gzip').optional(),
       timeout: duration.optional(),

@@ -2,7 +2,8 @@ import { Duration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 
 /** Prometheus's duration syntax (`model.Duration`): units from years down to milliseconds, each at most once, in order. */
-export const PROMETHEUS_DURATION_PATTERN = /^(?:0|(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?)$/;
+// The lookahead refuses an empty string, which every unit being optional would otherwise let through.
+export const PROMETHEUS_DURATION_PATTERN = /^(?:0|(?=\d)(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?)$/;
 
 const UNITS: ReadonlyArray<readonly [string, number]> = [
   ['d', 86_400_000],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpClientFields, relabelConfigSchema } from '../prometheus/prometheus-common-schema.js';
 import { PromtailServerSchema } from './promtail-server-schema.js';
 import { anyBlock, goDuration, labelName, port, promDuration } from './promtail-value-schemas.js';
 
@@ -12,47 +13,6 @@ import { anyBlock, goDuration, labelName, port, promDuration } from './promtail-
  * their shape only.
  */
 
-const tlsConfig = z.strictObject({
-  ca: z.string().optional(),
-  ca_file: z.string().optional(),
-  cert: z.string().optional(),
-  cert_file: z.string().optional(),
-  key: z.string().optional(),
-  key_file: z.string().optional(),
-  server_name: z.string().optional(),
-  insecure_skip_verify: z.boolean().optional(),
-  min_version: z.string().optional(),
-  max_version: z.string().optional(),
-});
-
-const basicAuth = z.strictObject({
-  username: z.string().optional(),
-  username_file: z.string().optional(),
-  password: z.string().optional(),
-  password_file: z.string().optional(),
-});
-
-const authorization = z.strictObject({
-  type: z.string().optional(),
-  credentials: z.string().optional(),
-  credentials_file: z.string().optional(),
-});
-
-/** The HTTP client options Prometheus' common config adds (inline) to clients and discovery. */
-const httpClientOptions = {
-  basic_auth: basicAuth.optional(),
-  authorization: authorization.optional(),
-  oauth2: anyBlock.optional(),
-  bearer_token: z.string().optional(),
-  bearer_token_file: z.string().optional(),
-  tls_config: tlsConfig.optional(),
-  proxy_url: z.string().optional(),
-  no_proxy: z.string().optional(),
-  proxy_from_environment: z.boolean().optional(),
-  proxy_connect_header: z.record(z.string(), z.array(z.string())).optional(),
-  follow_redirects: z.boolean().optional(),
-  enable_http2: z.boolean().optional(),
-};
 
 /** One entry of `clients`. */
 export const PromtailClientSchema = z.strictObject({
@@ -76,7 +36,7 @@ export const PromtailClientSchema = z.strictObject({
   drop_rate_limited_batches: z.boolean().optional(),
   external_labels: z.record(labelName, z.string()).optional(),
   timeout: goDuration.optional(),
-  ...httpClientOptions,
+  ...httpClientFields,
 });
 
 /** The `positions` block. */
@@ -94,29 +54,12 @@ export const DockerSdConfigSchema = z.strictObject({
   match_first_network: z.boolean().optional(),
   filters: z.array(z.strictObject({ name: z.string().min(1), values: z.array(z.string()).min(1) })).optional(),
   refresh_interval: promDuration.optional(),
-  ...httpClientOptions,
+  ...httpClientFields,
 });
 
 /** One entry of `relabel_configs` (Prometheus relabelling). */
-export const RelabelConfigSchema = z
-  .strictObject({
-    source_labels: z.array(labelName).optional(),
-    separator: z.string().optional(),
-    target_label: z.string().optional(),
-    regex: z.string().optional(),
-    modulus: z.int().min(1).optional(),
-    replacement: z.string().optional(),
-    action: z
-      .enum(['replace', 'keep', 'drop', 'keepequal', 'dropequal', 'hashmod', 'labelmap', 'labeldrop', 'labelkeep', 'lowercase', 'uppercase'])
-      .optional(),
-  })
-  .superRefine((r, ctx) => {
-    const action = r.action ?? 'replace';
-    const needsTarget = ['replace', 'hashmod', 'lowercase', 'uppercase', 'keepequal', 'dropequal'];
-    if (needsTarget.includes(action) && !r.target_label) {
-      ctx.addIssue({ code: 'custom', message: `action '${action}' needs a target_label`, path: ['target_label'] });
-    }
-  });
+/** A relabel rule (Promtail reads Prometheus' own relabel config). */
+export const RelabelConfigSchema = relabelConfigSchema;
 
 /** Prometheus service discoveries Promtail 3.6's scrape config inlines (besides docker_sd_configs, modeled above). */
 const SERVICE_DISCOVERIES = [

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROMETHEUS_DURATION_PATTERN } from '../prometheus/prometheus-duration.js';
 
 /** Go's `time.ParseDuration` (server timeouts, batchwait, sync periods). */
 export const goDuration = z
@@ -8,10 +9,7 @@ export const goDuration = z
 /** Prometheus' `model.Duration` (discovery refresh intervals). */
 export const promDuration = z
   .string()
-  .regex(
-    /^(0|(?=\d)(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?)$/,
-    'expected a Prometheus duration such as 5s, 1m or 1h30m (whole numbers, largest unit first)',
-  );
+  .regex(PROMETHEUS_DURATION_PATTERN, 'expected a Prometheus duration such as 5s, 1m or 1h30m (whole numbers, largest unit first)');
 
 export const port = z.int().min(0).max(65535);
 export const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'expected a label name ([a-zA-Z_][a-zA-Z0-9_]*)');
