@@ -4,6 +4,7 @@ import { DocumentFile } from '../core/generated-file.js';
 import type { ImageVersion } from '../core/image.js';
 import { LOKI_REFERENCE_VERSION } from './loki-config-reference.js';
 import { checkLokiConfig, type LokiConfigDocument } from './loki-config-schema.js';
+import { unbracket } from '../services/listen-address.js';
 
 /** Where the data of Loki lives in its container (a named volume is mounted there). */
 export const LOKI_DATA_DIR = '/loki';
@@ -53,7 +54,7 @@ export class LokiConfigFile extends DocumentFile {
 
   protected buildDocument(): LokiConfigDocument {
     const { httpPort, grpcPort, retention } = this.props;
-    const listen = stripBrackets(this.props.listenAddress);
+    const listen = unbracket(this.props.listenAddress);
     const retentionString = retention.toGoString();
     // Accepting lines older than the retention would only have the compactor delete them again.
     const maxAge = Math.min(retention.milliseconds, Duration.days(7).milliseconds);
@@ -142,10 +143,6 @@ export class LokiConfigFile extends DocumentFile {
       this.fail(`the Loki configuration would not load in Loki ${v} (check addOverride calls): ${problems.join('; ')}`);
     }
   }
-}
-
-function stripBrackets(addr: string): string {
-  return addr.replace(/^\[(.*)\]$/, '$1');
 }
 
 function isWildcard(addr: string): boolean {

@@ -1,6 +1,7 @@
 import { Duration } from '../core/duration.js';
 import type { Image } from '../core/image.js';
 import { Healthcheck, type HealthcheckTiming } from '../compose/healthcheck.js';
+import { joinHostPort, unbracket } from '../services/listen-address.js';
 
 /** Where Loki's `-health` command looks when given no URL. */
 const DEFAULT_HEALTH_HOST = 'localhost';
@@ -56,7 +57,7 @@ export function lokiHealthcheck(image: Image, target: LokiProbeTarget): LokiHeal
     };
   }
   const host = probeHost(target.listenAddress);
-  const url = `http://${host}:${target.port}/ready`;
+  const url = `http://${joinHostPort(host, target.port)}/ready`;
   if (image.compareVersion('3.6.0')! < 0) {
     // Loki <= 3.5 is built on distroless static:debug: busybox sh and wget are there.
     return { healthcheck: Healthcheck.shell(`wget -q --spider ${url} || exit 1`, LOKI_HEALTHCHECK_TIMING) };
@@ -79,9 +80,11 @@ export function lokiHealthcheck(image: Image, target: LokiProbeTarget): LokiHeal
   return { healthcheck: Healthcheck.command(argv, LOKI_HEALTHCHECK_TIMING) };
 }
 
-/** The host a probe inside the container (or on the host, with host networking) uses to reach Loki. */
+/**
+ * The host a probe inside the container (or on the host, with host networking) uses to reach Loki.
+ * On a wildcard it is `loki -health`'s own default, so that no -health.url flag is needed.
+ */
 function probeHost(listenAddress: string): string {
-  const addr = listenAddress.replace(/^\[(.*)\]$/, '$1');
-  if (addr === '0.0.0.0' || addr === '::' || addr === '') return DEFAULT_HEALTH_HOST;
-  return addr.includes(':') ? `[${addr}]` : addr;
+  const addr = unbracket(listenAddress);
+  return addr === '0.0.0.0' || addr === '::' || addr === '' ? DEFAULT_HEALTH_HOST : addr;
 }
