@@ -1,4 +1,5 @@
 import { UserError } from '../core/errors.js';
+import { parsePrometheusDuration } from '../prometheus/prometheus-duration.js';
 
 /** A time range in nanoseconds since the Unix epoch, as Loki's HTTP API takes it. */
 export interface TimeRange {
@@ -8,27 +9,19 @@ export interface TimeRange {
   readonly end: bigint;
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3, y: 365 * 86400e3 };
-
 /**
  * Parses a Prometheus-style duration (`15m`, `1h30m`, `2d`, `500ms`): the
  * format Loki itself reads for `since` and ranges (units ms, s, m, h, d, w, y).
  * @returns milliseconds
  */
 export function parseDuration(text: string, option: string): number {
-  const re = /(\d+)(ms|s|m|h|d|w|y)/y;
   let ms = 0;
-  let i = 0;
-  while (i < text.length) {
-    re.lastIndex = i;
-    const m = re.exec(text);
-    if (!m) break;
-    ms += Number(m[1]) * UNIT_MS[m[2]];
-    i = re.lastIndex;
+  try {
+    ms = parsePrometheusDuration(text);
+  } catch {
+    // Reported below with the option's name.
   }
-  if (text === '' || i !== text.length || ms <= 0) {
-    throw new UserError(`${option} '${text}' is not a duration: write it like 15m, 2h, 1h30m or 7d`);
-  }
+  if (ms <= 0) throw new UserError(`${option} '${text}' is not a duration: write it like 15m, 2h, 1h30m or 7d`);
   return ms;
 }
 
