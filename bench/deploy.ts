@@ -29,7 +29,7 @@ import { targetsFromSynthesis } from '../src/deploy/target.js';
 import { deployUp } from '../src/deploy/up.js';
 import { App, NetworkMode, Service } from '../src/index.js';
 import { uniqueProject } from '../test/support/docker.js';
-import { ensureStandIns } from '../test/support/standins.js';
+import { ensureStandIns, STANDIN_MIRROR } from '../test/support/standins.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const network = process.env.BENCH_NETWORK === 'bridge' ? NetworkMode.BRIDGE : NetworkMode.HOST;
@@ -48,6 +48,10 @@ function refuse(why: string): never {
 const built = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8' });
 if (built.status !== 0) refuse(`npm run build failed (exit ${built.status}); the CLI row would time stale code:\n${built.stdout}${built.stderr}`);
 const cli = [process.execPath, join(root, 'bin/aixcl-deploy.js')];
+
+// Every stack of the run (built here, loaded by the CLI, or run by docker compose from the same file)
+// pulls from the stand-ins' mirror, so no stand-in takes a real image's name.
+process.env.AIXCL_IMAGE_MIRROR = STANDIN_MIRROR;
 
 const work = mkdtempSync(join(tmpdir(), 'aixcl-bench-deploy-'));
 const out = join(work, 'out');

@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../dist/cli/deploy.js';
+import '../dist/bundle/deploy.js';

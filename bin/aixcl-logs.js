@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../dist/cli/logs.js';
+import '../dist/bundle/logs.js';

@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../dist/cli/synth.js';
+import '../dist/bundle/synth.js';

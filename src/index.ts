@@ -12,6 +12,7 @@ export * from './core/output-directory.js';
 export * from './core/testing.js';
 // Compose model
 export * from './compose/secret.js';
+export * from './compose/env-ref.js';
 export * from './compose/volume.js';
 export * from './compose/network.js';
 export * from './compose/healthcheck.js';
@@ -19,7 +20,10 @@ export * from './compose/service.js';
 export * from './compose/compose-file.js';
 export * from './compose/compose-schema.js';
 export * from './core/stack-file.js';
+export * from './core/re2.js';
 // Logs
+export * from './logging/log-level.js';
+export * from './logformat/index.js';
 export * from './loki/index.js';
 export * from './promtail/index.js';
 // Metrics and the AIXCL services

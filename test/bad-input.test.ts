@@ -2,7 +2,7 @@
 // message each must produce: the construct path, what is wrong, and the fix.
 // (The CLI-level cases, a stack file that throws or exports nothing and an
 // output path that is a file, are in cli.test.ts, which also checks that
-// nothing is written and the exit code is 1.)
+// nothing is written and the exit code is 2.)
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Construct } from 'constructs';

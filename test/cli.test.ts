@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { ROOT, synthCli } from './support/cli.js';
+import { exitCodeHelp, exitCodeTable, ExitCode } from '../src/cli/exit-codes.js';
+import { deployCli, ROOT, synthCli } from './support/cli.js';
+import { tempDir } from './support/temp.js';
 
 const fixture = (name: string) => join(ROOT, 'test', 'fixtures', name);
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'aixcl-cli-'));
+const tmp = () => tempDir('cli');
 
 /** A user's mistake is one message, never a stack trace. */
 function assertNoTrace(stderr: string) {
@@ -52,8 +53,45 @@ describe('aixcl-synth', () => {
     assert.match(JSON.stringify(dashboard.panels), /compose_project=\\"shop\\"/, 'the dashboard queries the collected project');
 
     const missing = synthCli(['--stack', join(ROOT, 'stacks', 'logging-only.ts'), '--out', join(tmp(), 'o')]);
-    assert.equal(missing.code, 1);
+    assert.equal(missing.code, 2);
     assert.match(missing.stderr, /name the Compose project to collect logs from: -c project=<name>/);
+  });
+
+  test('the logging-only stack takes its ports and Grafana admin secret as context, beside a project that uses 3000', () => {
+    const out = join(tmp(), 'out');
+    const args = ['--stack', 'aixcl-cdk/logging-only', '--out', out, '-c', 'project=shop', '-c', 'grafanaPort=3001', '-c', 'lokiPort=3101', '-c', 'promtailPort=9081'];
+    const r = synthCli([...args, '-c', 'grafanaAdminSecret=SHOP_GRAFANA_PASSWORD']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\(the built-in stack aixcl-cdk\/logging-only\)/);
+    assert.match(r.stdout, /set: SHOP_GRAFANA_PASSWORD\n/);
+    const compose = parse(readFileSync(join(out, 'docker-compose.yml'), 'utf8'));
+    const published = (s: string) => compose.services[s].ports.map((p: { published: string }) => p.published);
+    assert.deepEqual([published('grafana'), published('loki'), published('promtail')], [['3001'], ['3101'], ['9081']]);
+    assert.match(compose.services.grafana.environment.GF_SECURITY_ADMIN_PASSWORD, /^\$\{SHOP_GRAFANA_PASSWORD:\?/);
+    // Everything that reaches Loki follows its port.
+    assert.equal(parse(readFileSync(join(out, 'promtail', 'promtail-config.yml'), 'utf8')).clients[0].url, 'http://loki:3101/loki/api/v1/push');
+    assert.equal(parse(readFileSync(join(out, 'grafana/provisioning/datasources/loki-datasource.yml'), 'utf8')).datasources[0].url, 'http://loki:3101');
+
+    const bad = synthCli([...args.slice(0, -2), '-c', 'promtailPort=90800', '--out', join(tmp(), 'o')]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /context promtailPort=90800 is not a port number \(1-65535\)/);
+  });
+
+  test("the docs' container names are the ones Compose and aixcl-deploy give (<project>-<service>-1)", async () => {
+    const { LoggingOnlyStack, App, Service } = await import('../src/index.js');
+    const { containerName } = await import('../src/deploy/labels.js');
+    const app = new App();
+    const stack = new LoggingOnlyStack(app, 'logging', { targetProject: 'shop' });
+    const names = stack.node.findAll().filter(Service.isService).map((s) => containerName(stack.projectName, s.serviceName)).sort();
+    assert.deepEqual(names, ['shop-logging-grafana-1', 'shop-logging-loki-1', 'shop-logging-promtail-1']);
+    const docs = ['README.md', 'LOGGING.md'].map((f) => readFileSync(join(ROOT, f), 'utf8')).join('\n');
+    // The docs name them with <project> standing for the watched project.
+    for (const m of docs.matchAll(/docker logs\s+(<project>(-logging)?-[a-z]+-1)/g)) {
+      const real = m[1]!.replace('<project>', 'shop');
+      if (m[2]) assert.ok(names.includes(real), `${m[0]}: no such container in a logging-only stack (${names.join(', ')})`);
+      else assert.match(real, /^shop-(loki|promtail|grafana)-1$/);
+    }
+    assert.match(docs, /docker logs <project>-logging-promtail-1/, 'the docs name the logging-only stack\'s containers');
   });
 
   test('same stack, same bytes', () => {
@@ -84,10 +122,10 @@ describe('aixcl-synth', () => {
     ['context for a stack file that takes none', () => ['--stack', fixture('tiny-stack.ts'), '-c', 'project=x'], /does not take context .* so -c project would be ignored/],
   ];
   for (const [name, args, message] of failures) {
-    test(`${name}: one clear message, exit 1, nothing written`, () => {
+    test(`${name}: one clear message, exit 2, nothing written`, () => {
       const out = join(tmp(), 'out');
       const r = synthCli([...args(), '--out', out]);
-      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
       assert.match(r.stderr, message);
       assertNoTrace(r.stderr);
       assert.equal(existsSync(out), false);
@@ -98,7 +136,7 @@ describe('aixcl-synth', () => {
     const out = join(tmp(), 'out');
     assert.equal(synthCli(['--stack', fixture('tiny-stack.ts'), '--out', out]).code, 0);
     const before = readFileSync(join(out, 'docker-compose.yml'), 'utf8');
-    assert.equal(synthCli(['--stack', fixture('invalid.ts'), '--out', out]).code, 1);
+    assert.equal(synthCli(['--stack', fixture('invalid.ts'), '--out', out]).code, 2);
     assert.equal(readFileSync(join(out, 'docker-compose.yml'), 'utf8'), before);
   });
 
@@ -106,9 +144,67 @@ describe('aixcl-synth', () => {
     const file = join(tmp(), 'taken');
     writeFileSync(file, 'mine');
     const r = synthCli(['--stack', fixture('tiny-stack.ts'), '--out', file]);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2);
     assert.match(r.stderr, /the output path .*taken is a file: give a directory with --out/);
     assertNoTrace(r.stderr);
     assert.equal(readFileSync(file, 'utf8'), 'mine');
+  });
+});
+
+describe('CLI manners', () => {
+  test('`help init` shows the help of init; an unknown command is named, with the nearest one', () => {
+    const help = synthCli(['help', 'init']);
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /Usage: aixcl-synth init \[options\] <dir>/);
+    const typo = synthCli(['ini', 'x']);
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /^error: unknown command 'ini' \(did you mean 'init'\?\): the commands are init, help/m);
+    assert.doesNotMatch(typo.stderr, /too many arguments/);
+  });
+
+  test('aixcl-deploy names an unknown command too', async () => {
+    const r = await deployCli(['statsu'], { cwd: tmp() });
+    assert.equal(r.exitCode, 2);
+    assert.match(r.stderr, /^error: unknown command 'statsu' \(did you mean 'status'\?\): the commands are up, diff, down, status, help/m);
+  });
+
+  test('the same failure has the same exit code in every CLI (an invalid stack: 2)', async () => {
+    const dir = tmp();
+    const synth = synthCli(['--stack', fixture('invalid.ts'), '--out', join(dir, 'a')]);
+    const deploy = await deployCli(['diff', '--stack', fixture('invalid.ts'), '--out', join(dir, 'b')], { cwd: dir });
+    assert.equal(synth.code, ExitCode.USER_ERROR, synth.stderr);
+    assert.equal(deploy.exitCode, ExitCode.USER_ERROR, deploy.stderr);
+    for (const r of [synth.stderr, deploy.stderr]) assert.match(r, /1 problem in the stack; nothing was written/);
+    // An unknown option too.
+    assert.equal(synthCli(['--bogus']).code, ExitCode.USER_ERROR);
+    assert.equal((await deployCli(['--bogus'], { cwd: dir })).exitCode, ExitCode.USER_ERROR);
+  });
+
+  test('the README has the one exit-code table, and each CLI help lists its rows', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    assert.ok(readme.includes(exitCodeTable()), `README.md lacks the table of src/cli/exit-codes.ts (node --import tsx scripts/exit-codes-table.ts):\n${exitCodeTable()}`);
+    const help = synthCli(['--help']).stdout;
+    assert.ok(help.includes(exitCodeHelp('synth')), help);
+    assert.doesNotMatch(exitCodeHelp('synth'), /degraded/, 'synth never ends degraded');
+  });
+
+  test('a reader that closes the pipe early (| head) is not a crash', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'aixcl-synth.js'), '--stack', fixture('tiny-stack.ts'), '--out', join(tmp(), 'out')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy(); // the reader is gone before the first line is written
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b));
+    const code = await new Promise<number | null>((res) => child.on('close', res));
+    assert.equal(code, 0, stderr);
+    assert.doesNotMatch(stderr, /EPIPE|internal error/);
+  });
+
+  test('two stacks in one App that share a secret list it once, with the one place to put it', () => {
+    const dir = tmp();
+    const r = synthCli(['--stack', fixture('two-stacks.ts'), '--out', join(dir, 'out')], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /set: ONE_DB, SHARED_TOKEN, TWO_DB\n/);
+    assert.match(r.stdout, /docker compose --env-file \.env -f out\/docker-compose\.yml up -d/);
   });
 });

@@ -1,17 +1,21 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import {
+  AixclStack,
   App,
   checkComposeSchema,
   CONFIG_HASH_LABEL,
   DependencyCondition,
   DocumentFile,
+  EnvRef,
+  Interpolation,
+  secretVariables,
   Healthcheck,
   Network,
   NetworkMode,
@@ -24,6 +28,7 @@ import {
   writeSynthesis,
 } from '../src/index.js';
 import { assertProblem } from './support/problems.js';
+import { tempDir } from './support/temp.js';
 
 type Doc = { services: Record<string, Record<string, any>>; [k: string]: any };
 const compose = (stack: Stack): Doc => parse(Testing.synth(stack)['docker-compose.yml']);
@@ -41,7 +46,7 @@ describe('Service rendering', () => {
   test('bridge networking publishes ports on 127.0.0.1 and derives URLs from service names', () => {
     const app = new App();
     const stack = new Stack(app, 'demo', { networkMode: NetworkMode.BRIDGE });
-    const api = new Service(stack, 'api', { image: 'busybox:1.36', ports: [{ containerPort: 8080, hostPort: 18080 }] });
+    const api = new Service(stack, 'api', { image: 'busybox:1.36', ports: [{ containerPort: 8080, hostPort: 18080, scheme: 'http' }] });
     const doc = compose(stack);
     assert.equal(doc.name, 'demo');
     assert.deepEqual(doc.services.api.ports, [{ target: 8080, published: '18080', host_ip: '127.0.0.1', protocol: 'tcp' }]);
@@ -53,7 +58,7 @@ describe('Service rendering', () => {
   test('host networking uses network_mode host and localhost URLs, and publishes nothing', () => {
     const app = new App();
     const stack = new Stack(app, 'demo', { networkMode: NetworkMode.HOST });
-    const api = new Service(stack, 'api', { image: 'busybox:1.36', ports: [{ containerPort: 8080 }] });
+    const api = new Service(stack, 'api', { image: 'busybox:1.36', ports: [{ containerPort: 8080, scheme: 'http' }] });
     const doc = compose(stack);
     assert.equal(doc.services.api.network_mode, 'host');
     assert.equal(doc.services.api.ports, undefined);
@@ -71,6 +76,23 @@ describe('Service rendering', () => {
     assert.equal(db.hostUrl(5432), 'postgresql://localhost:5432');
     assert.equal(db.url(5432, '/x'), 'postgresql://localhost:5432/x');
     assert.equal(db.hostUrl(9096), undefined, 'an internal port has no URL for people');
+  });
+
+  test('a port that declares no scheme is not claimed to be http://', () => {
+    const app = new App();
+    const stack = new Stack(app, 'demo', { networkMode: NetworkMode.BRIDGE });
+    const redis = new Service(stack, 'redis', { image: 'redis:8.2', ports: [{ containerPort: 6379 }, { containerPort: 8001, scheme: 'http' }] });
+    assert.equal(redis.address(6379), 'redis:6379');
+    assert.equal(redis.hostUrl(6379), 'localhost:6379', 'an address, not a URL');
+    assert.equal(redis.hostUrl(8001, '/ui'), 'http://localhost:8001/ui');
+    assert.throws(
+      () => redis.url(6379),
+      /\[demo\/redis\] port 6379 declares no scheme, so there is no URL to it: give the port a scheme \(e\.g\. \{ containerPort: 6379, scheme: 'http' \}\), or use address\(6379\) for host:port/,
+    );
+    // Every built-in HTTP service declares it.
+    const aixcl = new AixclStack(new App(), 'aixcl', { projectName: 'aixcl' });
+    const urls = aixcl.node.findAll().filter(Service.isService).flatMap((s) => s.ports.filter((p) => p.publish !== false).map((p) => s.hostUrl(p.containerPort)!));
+    assert.ok(urls.every((u) => /^(http|postgresql):\/\//.test(u)), urls.join(' '));
   });
 
   test('exposing a stack on the network is explicit', () => {
@@ -169,6 +191,29 @@ describe('compose validation', () => {
     const { app, stack } = stackOf();
     new Service(stack, 's', { image: 'busybox:1' }).addOverride('restart_policy', 'always');
     assertProblem(app, /^\[demo\/ComposeFile\] the compose file does not match the compose-spec schema .*restart_policy/);
+  });
+
+  test('override values Compose or Docker would refuse fail synthesis: a size, a restart policy', () => {
+    const { app, stack } = stackOf();
+    const s = new Service(stack, 's', { image: 'busybox:1' });
+    s.addOverride('mem_limit', 'lots');
+    s.addOverride('restart', 'sometimes');
+    s.addOverride('deploy.resources.limits.memory', '1.5x');
+    assertProblem(
+      app,
+      /^\[demo\/ComposeFile\] the compose file has values Compose or Docker would refuse \(check overrides\): services\.s\.mem_limit: "lots" is not a size Compose reads .*; services\.s\.deploy\.resources\.limits\.memory: "1\.5x" is not a size.*; services\.s\.restart: "sometimes" is not a restart policy Docker knows: use no, always, on-failure/,
+    );
+  });
+
+  test('override values Compose reads are accepted', () => {
+    const { stack } = stackOf();
+    const s = new Service(stack, 's', { image: 'busybox:1' });
+    s.addOverride('mem_limit', '1.5g');
+    s.addOverride('shm_size', 67108864);
+    s.addOverride('restart', 'on-failure:3');
+    const svc = compose(stack).services.s;
+    assert.equal(svc.restart, 'on-failure:3');
+    assert.equal(svc.mem_limit, '1.5g');
   });
 
   test('two services on one host port', () => {
@@ -297,7 +342,7 @@ describe('compose-spec schema', () => {
     });
     a.addVolume(v, '/data');
     new Service(stack, 'b', { image: 'busybox:1' }).addDependency(a, { condition: DependencyCondition.HEALTHY, required: false });
-    const out = join(mkdtempSync(join(tmpdir(), 'aixcl-compose-')), 'out');
+    const out = join(tempDir('compose'), 'out');
     writeSynthesis(out, app.synthesize());
     const file = join(out, 'docker-compose.yml');
     const missing = spawnSync('docker', ['compose', '-f', file, 'config', '-q'], { encoding: 'utf8', env: { ...process.env, DEMO_TOKEN: '' } });
@@ -305,5 +350,39 @@ describe('compose-spec schema', () => {
     assert.match(missing.stderr, /DEMO_TOKEN/);
     execFileSync('docker', ['compose', '-f', file, 'config', '-q'], { env: { ...process.env, DEMO_TOKEN: 'x' } });
     t.diagnostic('docker compose config -q accepted the file');
+  });
+
+  test('a secret or variable reference in a command reaches the program; a literal $ stays literal (docker compose config)', () => {
+    const app = new App();
+    const stack = new Stack(app, 'demo', { networkMode: NetworkMode.BRIDGE });
+    const password = Secret.fromEnv('REDIS_PASSWORD');
+    const redis = new Service(stack, 'redis', {
+      image: 'redis:8.2',
+      command: ['redis-server', '--requirepass', password, '--loglevel', EnvRef.of('REDIS_LOGLEVEL', { default: 'notice' }), 'costs $5'],
+      entrypoint: ['docker-entrypoint.sh', Interpolation.of`--user=${EnvRef.of('REDIS_USER', { required: 'set REDIS_USER' })}:${password}`],
+      environment: { GREETING: Interpolation.of`hello ${EnvRef.of('WHO')}, that is $1` },
+    });
+    const svc = compose(stack).services.redis;
+    assert.deepEqual(svc.command, ['redis-server', '--requirepass', '${REDIS_PASSWORD:?set REDIS_PASSWORD in the environment or a .env file}', '--loglevel', '${REDIS_LOGLEVEL:-notice}', 'costs $$5']);
+    assert.deepEqual(svc.entrypoint, ['docker-entrypoint.sh', '--user=${REDIS_USER:?set REDIS_USER}:${REDIS_PASSWORD:?set REDIS_PASSWORD in the environment or a .env file}']);
+    assert.equal(svc.environment.GREETING, 'hello ${WHO}, that is $$1');
+    // The secret in the command is listed with the stack's secrets (synth's hint), once.
+    assert.deepEqual(secretVariables(stack), ['REDIS_PASSWORD']);
+    assert.equal(redis.secretEnvironment().length, 2);
+
+    // What Compose itself makes of it.
+    const out = join(mkdtempSync(join(tmpdir(), 'aixcl-compose-')), 'out');
+    try {
+      writeSynthesis(out, app.synthesize());
+      const env = { ...process.env, REDIS_PASSWORD: 's3cret', REDIS_USER: 'app', WHO: 'world' };
+      const cfg = parse(execFileSync('docker', ['compose', '-f', join(out, 'docker-compose.yml'), 'config', '--format', 'yaml'], { env, encoding: 'utf8' }));
+      assert.deepEqual(cfg.services.redis.command, ['redis-server', '--requirepass', 's3cret', '--loglevel', 'notice', 'costs $$5']);
+      assert.deepEqual(cfg.services.redis.entrypoint, ['docker-entrypoint.sh', '--user=app:s3cret']);
+      assert.equal(cfg.services.redis.environment.GREETING, 'hello world, that is $$1');
+      // (`config` prints the model re-escaped: `$$` is one literal `$` in the container, as `docker compose config --no-interpolate` and `up` agree.)
+    } finally {
+      rmSync(join(out, '..'), { recursive: true, force: true });
+    }
+    assert.throws(() => EnvRef.of('NOT-A-NAME'), /'NOT-A-NAME' is not an environment variable name/);
   });
 });

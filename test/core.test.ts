@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { Construct } from 'constructs';
@@ -19,6 +18,7 @@ import {
   ValidationError,
   writeSynthesis,
 } from '../src/index.js';
+import { tempDir } from './support/temp.js';
 
 describe('Duration', () => {
   test('renders Go durations without days', () => {
@@ -167,7 +167,7 @@ describe('synthesis', () => {
 });
 
 describe('writeSynthesis', () => {
-  const tmp = () => mkdtempSync(join(tmpdir(), 'aixcl-core-'));
+  const tmp = () => tempDir('core');
 
   test('writes every file and a manifest with their hashes', () => {
     const out = join(tmp(), 'out');
@@ -247,7 +247,7 @@ describe('writeSynthesis', () => {
 
 describe('Testing.matchSnapshot', () => {
   test('writes a missing snapshot, passes on a match, and names the differing file on a mismatch', () => {
-    const snap = join(mkdtempSync(join(tmpdir(), 'aixcl-snap-')), 's.snap');
+    const snap = join(tempDir('snap'), 's.snap');
     const saved = process.env.CI;
     delete process.env.CI;
     try {
@@ -260,7 +260,7 @@ describe('Testing.matchSnapshot', () => {
     }
   });
   test('under CI a missing snapshot fails instead of being written', () => {
-    const snap = join(mkdtempSync(join(tmpdir(), 'aixcl-snap-')), 'missing.snap');
+    const snap = join(tempDir('snap'), 'missing.snap');
     const saved = process.env.CI;
     process.env.CI = 'true';
     try {

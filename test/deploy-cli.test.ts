@@ -1,15 +1,15 @@
 // The aixcl-deploy command line, run as a user runs it, against a real Docker Engine.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { deployCli, ROOT, spawnDeployCli, writeTestStackFile } from './support/cli.js';
 import { cleanupProject, containersOf, freePort, idsOf, requireDocker, uniqueProject } from './support/docker.js';
 import { run } from './support/run.js';
 import { buildStandIns, TEST_IMAGES } from './support/standins.js';
+import { tempDir } from './support/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'aixcl-deploy-cli-'));
+const dir = tempDir('deploy-cli');
 const projects: string[] = [];
 let stackFile: string;
 let faultStackFile: string;
@@ -88,6 +88,13 @@ describe('aixcl-deploy CLI', () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 
+  it('status -p of a project that does not exist says so, exit 2', async () => {
+    const r = await deployCli(['status', '-p', 'aixcl-no-such-project'], { cwd: dir });
+    assert.equal(r.exitCode, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /^error: there is no project 'aixcl-no-such-project' on this Docker daemon \(no container carries com\.docker\.compose\.project=aixcl-no-such-project\): /m);
+    assert.equal(r.stdout, '');
+  });
+
   it('an unreachable daemon is one sentence and exit 4', async () => {
     const { args } = await ctx('c-dead');
     const r = await deployCli(args, { cwd: dir, env: { DOCKER_HOST: 'unix:///tmp/aixcl-cli-no-docker.sock' } });
@@ -103,12 +110,27 @@ describe('aixcl-deploy CLI', () => {
     assert.match(missing.stderr, /WEB_PASSWORD: set WEB_PASSWORD in the environment or a \.env file \(used by web\)/);
     assert.equal((await containersOf((await requireDocker()).docker, project)).size, 0, 'nothing was created');
 
-    const envDir = mkdtempSync(join(tmpdir(), 'aixcl-envdir-'));
+    const envDir = tempDir('envdir');
     writeFileSync(join(envDir, '.env'), 'WEB_PASSWORD=from-dotenv\n');
     const ok = await deployCli([...args, '--progress', 'plain'], { cwd: envDir, env: { WEB_PASSWORD: undefined } });
     assert.equal(ok.exitCode, 0, ok.stderr + ok.stdout);
     const web = (await containersOf((await requireDocker()).docker, project)).get('web')!;
     assert.ok(web.Config.Env.includes('WEB_PASSWORD=from-dotenv'));
+
+    // diff previews without the secret (a machine or CI job that has not got it): only its value is not compared.
+    const preview = await deployCli(['diff', ...args], { cwd: dir, env: { WEB_PASSWORD: undefined } });
+    assert.equal(preview.exitCode, 0, preview.stderr);
+    assert.match(preview.stdout, /nothing to change \(2 services up to date\)/);
+    assert.match(preview.stderr, /previewing without WEB_PASSWORD \(not set\): the values that come from it are not compared; up needs it/);
+    assert.match(preview.stderr, /web: values from \$\{VAR\} references not compared \(WEB_PASSWORD not set\)/);
+    const other = await deployCli(['diff', ...args.map((a) => a.replace(/^webPort=\d+$/, 'webPort=1'))], { cwd: dir, env: { WEB_PASSWORD: undefined } });
+    assert.match(other.stdout, /recreate  web: ports changed$/m, 'other changes are still shown');
+
+    // One place for variables: ./.env. A .env in the output directory (what `docker compose -f out/...` reads) is not read: said so.
+    writeFileSync(join(dir, project, '.env'), 'WEB_PASSWORD=in-out\n');
+    const outEnv = await deployCli(['diff', ...args], { cwd: envDir, env: { WEB_PASSWORD: undefined } });
+    assert.equal(outEnv.exitCode, 0, outEnv.stderr);
+    assert.match(outEnv.stderr, new RegExp(`${project}/\\.env is not read: aixcl-deploy reads \\./\\.env`));
   });
 
   it('up prints each service with its URL; a rerun says nothing changed; --dry-run and diff show the plan; status and down work', async () => {
@@ -139,6 +161,14 @@ describe('aixcl-deploy CLI', () => {
     const rows = JSON.parse(status.stdout) as Array<{ service: string; state: string; health: string; uptimeSeconds: number; urls: string[] }>;
     assert.deepEqual(rows.map((r) => [r.service, r.state, r.health]), [['loki', 'running', 'healthy'], ['web', 'running', 'healthy']]);
     assert.ok(rows.every((r) => typeof r.uptimeSeconds === 'number' && r.urls.length === 1));
+    // Without the stack, a published port is an address (what speaks there is not known); with it, its URL.
+    assert.ok(rows.every((r) => /^localhost:\d+$/.test(r.urls[0]!)), JSON.stringify(rows));
+    const withStack = await deployCli(['status', ...args, '--json'], { cwd: dir });
+    assert.equal(withStack.exitCode, 0, withStack.stderr);
+    const urls = (JSON.parse(withStack.stdout) as Array<{ urls: string[] }>).map((r) => r.urls);
+    assert.ok(urls.every((u) => u.length === 1 && /^http:\/\/localhost:\d+$/.test(u[0]!)), JSON.stringify(urls));
+    const named = await deployCli(['status', '-p', project, ...args.slice(0, 2), ...args.slice(4), '--json'], { cwd: dir });
+    assert.deepEqual((JSON.parse(named.stdout) as Array<{ urls: string[] }>).map((r) => r.urls), urls, '-p with the stack file: its URLs');
 
     const down = await deployCli(['down', ...args], { cwd: dir });
     assert.equal(down.exitCode, 0, down.stderr);
@@ -156,7 +186,7 @@ describe('aixcl-deploy CLI', () => {
     assert.match(r.stdout, /^✖ web: unhealthy: exit 1: .*404 Not Found/m, all);
     assert.match(r.stdout, new RegExp(`^  last \\d+ log lines of ${project}-web-1:$`, 'm'), all);
     assert.match(r.stdout, /^  \| .*readiness endpoints disabled \(STANDIN_UNHEALTHY\)/m, all);
-    assert.match(r.stdout, /^  \| .*Starting generic \(stand-in for aixcl-test\/web:1\)/m, all);
+    assert.match(r.stdout, /^  \| .*Starting generic \(stand-in for aixcl-standin\.invalid\/aixcl-test\/web:1\)/m, all);
     assert.match(r.stdout, /^web\s+running\s+unhealthy\s/m, all);
     assert.match(r.stdout, /^loki\s+running\s+healthy\s/m, all);
     assert.match(r.stdout, new RegExp(`^✖ ${project} is NOT up: web failed \\(`, 'm'), all);

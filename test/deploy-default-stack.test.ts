@@ -11,6 +11,7 @@ import { stackDown } from '../src/deploy/down.js';
 import { stackStatus } from '../src/deploy/status.js';
 import { cleanupProject, compose, containersOf, dockerExec, idsOf, requireDocker, uniqueProject } from './support/docker.js';
 import { deploy, tempOut, TextFile } from './support/stacks.js';
+import { STANDIN_MIRROR } from './support/standins.js';
 import { BUSYBOX } from './support/standin-scripts.js';
 
 /** The secrets the default stack asks for. */
@@ -23,7 +24,12 @@ const variables = { GRAFANA_ADMIN_PASSWORD: 'test-admin', WEBUI_SECRET_KEY: 'tes
  */
 function aixcl(project: string, network: NetworkMode, opts: { retention?: Duration; lokiUnhealthy?: boolean; promtailUnhealthy?: boolean } = {}) {
   const app = new App();
-  const stack = new AixclStack(app, 'aixcl', { projectName: project, networkMode: network, ...(opts.retention ? { logRetention: opts.retention } : {}) });
+  const stack = new AixclStack(app, 'aixcl', {
+    projectName: project,
+    networkMode: network,
+    imageMirror: STANDIN_MIRROR,
+    ...(opts.retention ? { logRetention: opts.retention } : {}),
+  });
   for (const s of stack.node.findAll().filter(Service.isService)) s.addOverride('healthcheck.interval', '1s');
   if (opts.lokiUnhealthy) {
     stack.logging.loki.service.addEnvironment('STANDIN_UNHEALTHY', '1');
@@ -170,13 +176,13 @@ for (const network of [NetworkMode.HOST, NetworkMode.BRIDGE]) {
 describe('stand-in images are as strict as the real ones', () => {
   const project = uniqueProject('aixcl-fidelity');
   after(() => cleanupProject(project));
-  const fast = { interval: Duration.seconds(1), timeout: Duration.seconds(3), retries: 2, startPeriod: Duration.seconds(0) };
+  const fast = { interval: Duration.seconds(1), timeout: Duration.seconds(20), retries: 2, startPeriod: Duration.seconds(0) };
   const lokiReady = 'http://127.0.0.1:3100/ready';
   const promtailProbe = "exec 3<>/dev/tcp/127.0.0.1/9080 && printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '200 OK' <&3";
 
   function fidelityStack() {
     const app = new App();
-    const stack = new Stack(app, 'fidelity', { projectName: project, networkMode: NetworkMode.BRIDGE });
+    const stack = new Stack(app, 'fidelity', { projectName: project, networkMode: NetworkMode.BRIDGE, imageMirror: STANDIN_MIRROR });
     const lokiConfig = new TextFile(stack, 'LokiConfig', 'loki/config.yml', 'server:\n  http_listen_port: 3100\n');
     const lokiOtherPort = new TextFile(stack, 'LokiConfig3200', 'loki/config-3200.yml', 'server:\n  http_listen_port: 3200\n');
     const promtailConfig = new TextFile(stack, 'PromtailConfig', 'promtail/config.yml', 'server:\n  http_listen_port: 9080\n  grpc_listen_port: 0\n');
@@ -221,7 +227,8 @@ describe('stand-in images are as strict as the real ones', () => {
   }
 
   it('only the probes the real images can run and answer turn healthy', async () => {
-    const { result } = await deploy(fidelityStack(), tempOut(), { waitTimeoutSeconds: 30 });
+    // The wait ends when every service has settled; the limit only matters on a busy machine, where 17 containers' probes queue up.
+    const { result } = await deploy(fidelityStack(), tempOut(), { waitTimeoutSeconds: 120 });
     const outcome = Object.fromEntries(result.services.map((s) => [s.service, s.outcome]));
     const detail = (name: string) => result.services.find((s) => s.service === name)!.detail ?? '';
     const healthy = ['grafana-curl', 'grafana-wget', 'loki-health', 'loki-health-url', 'ollama-list', 'promtail-bash', 'webui-curl'];

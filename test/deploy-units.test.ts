@@ -7,9 +7,8 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { App, DependencyCondition, Duration, GeneratedFile, Healthcheck, NetworkMode, Secret, Service, Stack, Volume } from '../src/index.js';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalJson, describeChanges, INTERPOLATED_MARK, INTERPOLATED_SETTING, serviceConfigHash, settingFingerprints } from '../src/deploy/config-hash.js';
 import { containerSpec } from '../src/deploy/container-spec.js';
@@ -30,6 +29,7 @@ import { parseProject, type ProjectModel } from '../src/deploy/project.js';
 import { formatUptime } from '../src/deploy/report.js';
 import type { ActualState, ContainerState } from '../src/deploy/state.js';
 import { targetsFromSynthesis } from '../src/deploy/target.js';
+import { tempDir } from './support/temp.js';
 
 const vars = { SET: 'value', EMPTY: '' };
 
@@ -322,7 +322,7 @@ describe('config hash and what changed', () => {
   });
 
   it("records the version of package.json, read from the file", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aixcl-version-'));
+    const dir = tempDir('version');
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'x', version: '9.8.7' }));
     assert.equal(readToolVersion(join(dir, 'package.json')), '9.8.7');
     assert.equal(TOOL_VERSION, (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version);
@@ -536,7 +536,7 @@ describe('DOCKER_HOST', () => {
 
   it('a missing TLS certificate is "cannot read the TLS certificates", exit 4, not a crash', async () => {
     const saved = { v: process.env.DOCKER_TLS_VERIFY, p: process.env.DOCKER_CERT_PATH };
-    const dir = mkdtempSync(join(tmpdir(), 'aixcl-certs-'));
+    const dir = tempDir('certs');
     process.env.DOCKER_TLS_VERIFY = '1';
     process.env.DOCKER_CERT_PATH = dir;
     try {
@@ -584,7 +584,7 @@ describe('DOCKER_HOST', () => {
 
 describe('output directory', () => {
   it('one under a file cannot be written: said in one sentence before anything changes', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aixcl-outcheck-'));
+    const dir = tempDir('outcheck');
     writeFileSync(join(dir, 'file'), 'x');
     assert.throws(
       () => checkOutputDirectory(join(dir, 'file', 'out')),

@@ -377,7 +377,8 @@ describe('logs dashboard', () => {
 
   it('declares the service variable from Loki label values of the project, and a search textbox', () => {
     const { stack } = full();
-    const [service, search] = documents(stack)[LOGS].templating.list as Doc[];
+    const [service, level, search] = documents(stack)[LOGS].templating.list as Doc[];
+    assert.equal(level.name, 'level');
     assert.equal(service.name, 'service');
     assert.equal(service.type, 'query');
     assert.deepEqual(service.datasource, { type: 'loki', uid: 'loki' });
@@ -411,10 +412,14 @@ describe('logs dashboard', () => {
     const [volume, errors, lines] = targets(dash).map((t) => t.expr as string);
     assert.equal(
       volume,
-      'sum by (compose_service) (count_over_time({compose_project="aixcl", compose_service=~"$service"} |~ "(?i)$search" [$__auto]))',
+      'sum by (compose_service) (count_over_time({compose_project="aixcl", compose_service=~"$service"} |~ "(?i)$search" | level=~"$level" [$__auto]))',
     );
-    assert.match(errors, /^sum by \(compose_service\) \(rate\(\{compose_project="aixcl", compose_service=~"\$service"\} \|~ ".*error.*" != "query=" \[\$__auto\]\)\)$/);
-    assert.equal(lines, '{compose_project="aixcl", compose_service=~"$service"} |~ "(?i)$search"');
+    // Errors counted by the level the collector parsed, not by a regex over the text.
+    assert.equal(errors, 'sum by (compose_service) (rate({compose_project="aixcl", compose_service=~"$service"} | level="error" [$__auto]))');
+    assert.equal(lines, '{compose_project="aixcl", compose_service=~"$service"} |~ "(?i)$search" | level=~"$level"');
+    const levelVar = (dash.templating.list as Doc[]).find((v) => v.name === 'level')!;
+    assert.equal(levelVar.query, 'error,warn,info,debug');
+    assert.equal(levelVar.allValue, '.*');
     const logsPanel = panels[2];
     assert.equal(logsPanel.options.showTime, true);
     assert.equal(logsPanel.options.wrapLogMessage, true);

@@ -58,7 +58,7 @@ describe('Promtail config', () => {
     assert.deepEqual(config.scrape_configs[0].docker_sd_configs, [
       {
         host: 'unix:///var/run/docker.sock',
-        refresh_interval: '5s',
+        refresh_interval: '1s',
         filters: [{ name: 'label', values: ['com.docker.compose.project=aixcl'] }],
       },
     ]);
@@ -85,9 +85,14 @@ describe('Promtail config', () => {
   it('labels every line with container, compose service and project, stream and image', () => {
     const { config } = docs(build().stack);
     const job = config.scrape_configs[0];
-    assert.equal(job.pipeline_stages, undefined, 'no docker: {} stage is needed for the API target');
+    // The Docker target reads through the API: no `docker: {}` stage; only the services' formats.
+    assert.deepEqual(
+      job.pipeline_stages.map((s: Doc) => Object.keys(s)[0] + ' ' + s.match?.selector),
+      ['match {compose_service="loki"}', 'match {compose_service="promtail"}'],
+    );
     const byTarget = Object.fromEntries(job.relabel_configs.map((r: Doc) => [r.target_label, r]));
-    assert.deepEqual(Object.keys(byTarget).sort(), ['compose_project', 'compose_service', 'container', 'image', 'stream']);
+    assert.deepEqual(Object.keys(byTarget).sort(), ['compose_project', 'compose_service', 'container', 'image', 'service_name', 'stream']);
+    assert.deepEqual(byTarget.service_name.source_labels, byTarget.compose_service.source_labels);
     assert.deepEqual(byTarget.compose_service.source_labels, ['__meta_docker_container_label_com_docker_compose_service']);
     assert.deepEqual(byTarget.compose_project.source_labels, ['__meta_docker_container_label_com_docker_compose_project']);
     assert.deepEqual(byTarget.stream.source_labels, ['__meta_docker_container_log_stream']);
@@ -126,8 +131,8 @@ describe('Promtail config', () => {
     const host = build({ networkMode: NetworkMode.HOST });
     const b = docs(bridge.stack).config.clients;
     const h = docs(host.stack).config.clients;
-    assert.deepEqual(b, [{ url: 'http://loki:3100/loki/api/v1/push', batchwait: '1s', batchsize: 1048576 }]);
-    assert.deepEqual(h, [{ url: 'http://localhost:3100/loki/api/v1/push', batchwait: '1s', batchsize: 1048576 }]);
+    assert.deepEqual(b, [{ url: 'http://loki:3100/loki/api/v1/push', batchwait: '200ms', batchsize: 262144 }]);
+    assert.deepEqual(h, [{ url: 'http://localhost:3100/loki/api/v1/push', batchwait: '200ms', batchsize: 262144 }]);
     assert.equal(b[0].url, bridge.loki.pushUrl);
     assert.equal(h[0].url, host.loki.pushUrl);
   });

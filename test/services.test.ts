@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
@@ -17,6 +15,7 @@ import {
   PostgresExporter,
 } from '../src/services/index.js';
 import { assertProblem } from './support/problems.js';
+import { tempDir } from './support/temp.js';
 
 type Doc = Record<string, any>;
 
@@ -337,7 +336,7 @@ describe('the AIXCL set', () => {
     }
     for (const mode of [NetworkMode.HOST, NetworkMode.BRIDGE]) {
       const { app } = aixcl({ networkMode: mode });
-      const out = join(mkdtempSync(join(tmpdir(), 'aixcl-services-')), 'out');
+      const out = join(tempDir('services'), 'out');
       writeSynthesis(out, app.synthesize());
       const file = join(out, 'docker-compose.yml');
       const secrets = { POSTGRES_PASSWORD: 'a', PGADMIN_PASSWORD: 'b', WEBUI_SECRET_KEY: 'c' };

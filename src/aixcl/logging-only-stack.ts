@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
+import type { Secret } from '../compose/secret.js';
 import { Duration } from '../core/duration.js';
 import { NetworkMode, Stack, StackProps, isComposeProjectName } from '../core/stack.js';
+import { Grafana } from '../grafana/grafana.js';
 import { Logging } from '../logging/logging.js';
 
 /** Props of {@link LoggingOnlyStack}. */
@@ -12,11 +14,29 @@ export interface LoggingOnlyStackProps extends StackProps {
    * @default Duration.days(7)
    */
   readonly retention?: Duration;
+  /**
+   * Loki's HTTP port (published on the bind address): change it when the
+   * project it joins already uses it.
+   * @default 3100
+   */
+  readonly lokiPort?: number;
+  /** Promtail's HTTP port (`/ready`, `/metrics`, the targets page). @default 9080 */
+  readonly promtailPort?: number;
+  /** Grafana's HTTP port: projects often use 3000 themselves. @default 3000 */
+  readonly grafanaPort?: number;
+  /**
+   * The Grafana admin password, e.g. `Secret.fromEnv('SHOP_GRAFANA_PASSWORD')`
+   * when the project it joins already uses GRAFANA_ADMIN_PASSWORD for a Grafana of its own.
+   * @default Secret.fromEnv('GRAFANA_ADMIN_PASSWORD')
+   */
+  readonly grafanaAdminPassword?: Secret;
 }
 
 /**
  * Loki, Promtail and Grafana as a project of their own, collecting the logs
- * of another, already running Compose project (named by the user).
+ * of another, already running Compose project (named by the user). Its own
+ * project name is `<targetProject>-logging` (so its containers are
+ * `<targetProject>-logging-loki-1`, `-promtail-1`, `-grafana-1`).
  * Bridge networking by default so it does not compete for the other
  * project's ports on the host network.
  */
@@ -32,11 +52,29 @@ export class LoggingOnlyStack extends Stack {
     });
     this.targetProject = props.targetProject;
     this.node.addValidation({
-      validate: () =>
-        isComposeProjectName(props.targetProject)
-          ? []
-          : [`targetProject '${props.targetProject}' is not a Compose project name: give the name shown by \`docker compose ls\``],
+      validate: () => {
+        if (!isComposeProjectName(props.targetProject)) {
+          return [`targetProject '${props.targetProject}' is not a Compose project name: give the name shown by \`docker compose ls\``];
+        }
+        // Same name, same Compose project: deploying it would take over (and `down` would remove) the
+        // containers it is meant to watch, and it would collect only its own logs.
+        if (this.projectName === props.targetProject) {
+          return [
+            `its own project name is '${this.projectName}', the project it is asked to watch: give it another name (the default is '${props.targetProject}-logging')`,
+          ];
+        }
+        return [];
+      },
     });
-    this.logging = new Logging(this, 'logging', { retention: props.retention, promtail: { project: props.targetProject } });
+    const grafana = new Grafana(this, 'grafana', {
+      ...(props.grafanaPort !== undefined ? { port: props.grafanaPort } : {}),
+      ...(props.grafanaAdminPassword ? { adminPassword: props.grafanaAdminPassword } : {}),
+    });
+    this.logging = new Logging(this, 'logging', {
+      retention: props.retention,
+      grafana,
+      loki: props.lokiPort !== undefined ? { port: props.lokiPort } : {},
+      promtail: { project: props.targetProject, ...(props.promtailPort !== undefined ? { port: props.promtailPort } : {}) },
+    });
   }
 }

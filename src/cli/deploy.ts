@@ -1,13 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { config as zodConfig } from 'zod';
 import type { App } from '../core/app.js';
 import { UserError } from '../core/errors.js';
 import type { SynthesizedStack } from '../core/synthesizer.js';
 import { stackDown } from '../deploy/down.js';
 import { connectEngine, type Engine } from '../deploy/engine.js';
 import { DeployError, dockerFailure } from '../deploy/errors.js';
-import { ExitCode } from '../deploy/exit-codes.js';
+import { ComposeLabel } from '../deploy/labels.js';
+import { ExitCode, exitCodeHelp } from './exit-codes.js';
 import type { PullPolicy } from '../deploy/images.js';
 import { formatPlan, planToJson } from '../deploy/plan.js';
 import { createProgress, type ProgressMode } from '../deploy/progress.js';
@@ -17,7 +19,12 @@ import { styleFor } from '../deploy/style.js';
 import { writeSynthesis } from '../core/output-directory.js';
 import { targetsFromSynthesis, type DeployTarget } from '../deploy/target.js';
 import { deployPlan, deployUp, loadVariables } from '../deploy/up.js';
-import { defaultStackFile, loadApp, PACKAGE_ROOT, parseContext } from './load-stack.js';
+import { loadApp, PACKAGE_ROOT, parseContext } from './load-stack.js';
+import { refuseUnknownCommand, runProgram } from './run-cli.js';
+import { BUILT_IN_PREFIX, locateStack, type StackLocation } from './stack-location.js';
+
+// One process, one synthesis: each schema parses once, so zod's JIT-compiled parsers cost more than they save.
+zodConfig({ jitless: true });
 
 const version = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -36,22 +43,11 @@ interface UpCliOptions extends StackOptions {
 }
 
 const EXIT_CODES = `
-Exit codes:
-  0    the stack is up: every service running, and healthy where it has a healthcheck
-       (diff: done; down/status: done)
-  1    a required service failed (exited, unhealthy, not healthy in time, could not start);
-       the failed service is named, with its last log lines
-  2    nothing was changed: invalid stack or option, missing variable, missing image,
-       a container/network of the same name not created by this stack, a host port in use,
-       an output directory (--out) that cannot be written
-  3    degraded: only optional services failed (e.g. Loki or Promtail); the others are up
-  4    the Docker daemon could not be reached (DOCKER_HOST); nothing was changed
-  70   internal error (a bug: please report it with the trace)
-  130  interrupted (Ctrl-C); run the same command again to converge`;
+${exitCodeHelp('deploy')}`;
 
 function stackOptions(cmd: Command): Command {
   return cmd
-    .option('-s, --stack <file>', 'stack file (.ts or .js) whose default export is an App or Stack (default: stacks/aixcl.ts)')
+    .option('-s, --stack <file>', `stack file (.ts or .js) whose default export is an App or Stack, or ${BUILT_IN_PREFIX}NAME (default: the project's package.json "aixcl.stack", else the AIXCL stack)`)
     .option('-c, --context <key=value...>', 'values passed to a stack file that exports a function (e.g. -c network=bridge -c project=dev)')
     .option('-o, --out <dir>', 'where the synthesized files are written (bind mounts point into it)', 'out');
 }
@@ -73,8 +69,13 @@ function seconds(v: string): number {
   return n;
 }
 
+/** Where the stack file of these options is, and why that one (printed, so a bare `aixcl-deploy` says what it deploys). */
+function stackLocation(opts: StackOptions): StackLocation {
+  return locateStack(PACKAGE_ROOT, opts.stack);
+}
+
 async function synthesize(opts: StackOptions): Promise<{ app: App; stacks: SynthesizedStack[]; targets: DeployTarget[] }> {
-  const app = await loadApp(opts.stack ?? defaultStackFile(), parseContext(opts.context ?? []));
+  const app = await loadApp(stackLocation(opts).file, parseContext(opts.context ?? []));
   const stacks = app.synthesize();
   return { app, stacks, targets: targetsFromSynthesis(stacks, resolve(opts.out)) };
 }
@@ -99,9 +100,19 @@ async function runUp(opts: UpCliOptions, dryRun: boolean): Promise<number> {
   const { signal, dispose } = interruptible();
   let worst = ExitCode.OK;
   try {
-    progress.sink({ type: 'stage', stage: 'synthesize', message: `synthesizing ${opts.stack ?? 'the default stack'}` });
+    const location = stackLocation(opts);
+    progress.sink({ type: 'stage', stage: 'synthesize', message: `synthesizing ${relative(process.cwd(), location.file) || location.file} (${location.source})` });
     const { stacks, targets } = await synthesize(opts);
-    const variables = loadVariables(resolve(opts.envFile ?? '.env'));
+    const envFile = resolve(opts.envFile ?? '.env');
+    const variables = loadVariables(envFile);
+    const outEnv = join(resolve(opts.out), '.env');
+    if (outEnv !== envFile && existsSync(outEnv)) {
+      // Compose reads only the compose file's directory's .env; this tool reads one place, ./.env.
+      progress.sink({
+        type: 'warning',
+        message: `${relative(process.cwd(), outEnv)} is not read: aixcl-deploy reads ./.env (--env-file); keep the variables there and give docker compose --env-file .env`,
+      });
+    }
     // Connected by the first target, once its variables and document have been checked.
     let engine: Engine | undefined;
     for (const target of targets) {
@@ -164,15 +175,36 @@ function worse(a: number, b: number): number {
   return rank(b) > rank(a) ? b : a;
 }
 
-/** The projects a command works on: `--project`, or the stack's. */
+/**
+ * The projects a command works on: `--project`, or the stack's. With `--project`, the stack file
+ * (--stack, or the project's own) still gives the URLs when its project is that one: containers do
+ * not record what speaks on a port, and on host networking they publish none.
+ */
 async function projects(opts: StackOptions & { project?: string }): Promise<Array<{ name: string; services?: string[]; urls?: DeployTarget['urls'] }>> {
-  if (opts.project) return [{ name: opts.project }];
+  if (opts.project) {
+    const urls = await synthesize(opts).then(
+      ({ targets }) => targets.find((t) => t.projectName === opts.project)?.urls,
+      () => undefined, // a stack that does not load is not needed to show a project by name
+    );
+    return [{ name: opts.project, ...(urls ? { urls } : {}) }];
+  }
   const { targets } = await synthesize(opts);
   return targets.map((t) => ({
     name: t.projectName,
     services: Object.keys((t.document as { services?: Record<string, unknown> }).services ?? {}),
     urls: t.urls,
   }));
+}
+
+/** `status -p NAME` of a project with no container on this daemon: say so, with the projects there are. */
+async function refuseUnknownProject(engine: Engine, name: string): Promise<never> {
+  const list = await engine.docker.listContainers({ all: true });
+  const known = [...new Set(list.map((c) => c.Labels?.[ComposeLabel.PROJECT]).filter((x): x is string => !!x))].sort();
+  throw new DeployError(
+    `there is no project '${name}' on this Docker daemon (no container carries com.docker.compose.project=${name}): ` +
+      (known.length ? `the projects there are ${known.join(', ')}` : 'it has no Compose project') +
+      ' (docker compose ls lists them)',
+  );
 }
 
 const program = new Command()
@@ -185,7 +217,9 @@ const program = new Command()
 upOptions(program.command('up', { isDefault: true }), true)
   .description('synthesize the stack and bring it up (the default command)')
   .addHelpText('after', EXIT_CODES)
-  .action(async (opts: UpCliOptions) => {
+  .allowExcessArguments(true)
+  .action(async (opts: UpCliOptions, cmd: Command) => {
+    refuseUnknownCommand(program, cmd.args);
     process.exitCode = await runUp(opts, !!opts.dryRun);
   });
 
@@ -217,6 +251,7 @@ stackOptions(program.command('status'))
     const all = [];
     for (const p of await projects(opts)) {
       const rows = await stackStatus(p.name, { engine, ...(p.services ? { services: p.services } : {}), ...(p.urls ? { urls: p.urls } : {}) });
+      if (opts.project && rows.length === 0) await refuseUnknownProject(engine, opts.project);
       all.push(...rows.map((r) => ({ project: p.name, ...r })));
       if (!opts.json) {
         const up = rows.filter((r) => r.state === 'running').length;
@@ -234,7 +269,7 @@ Options of up, the default command (--stack, --out, --dry-run, --pull, --wait-ti
 ${EXIT_CODES}
 
 Examples:
-  $ aixcl-deploy                          # synthesize stacks/aixcl.ts into ./out and bring it up
+  $ aixcl-deploy                          # the project's stack (package.json "aixcl".stack), else the AIXCL one -> ./out, up
   $ aixcl-deploy -c network=bridge        # the same stack on a bridge network
   $ aixcl-deploy --dry-run                # what would change, and why
   $ aixcl-deploy status --json
@@ -248,26 +283,9 @@ NO_COLOR turns colours off; CI=1 (or --progress plain) prints plain lines.`,
 );
 
 /** Runs the CLI; resolves to the exit code (nothing is thrown). */
-export async function main(argv: readonly string[]): Promise<number> {
-  try {
-    process.exitCode = 0;
-    await program.parseAsync([...argv]);
-    return Number(process.exitCode ?? 0);
-  } catch (e) {
-    if (e instanceof CommanderError) {
-      // --help and --version end here too, with code 0.
-      return e.exitCode === 0 ? ExitCode.OK : ExitCode.USER_ERROR;
-    }
-    const err = UserError.isUserError(e) ? e : dockerFailure(e);
-    if (err) {
-      process.stderr.write(`error: ${err.message.trimEnd()}\n`);
-      return DeployError.exitCodeOf(err);
-    }
-    process.stderr.write(`internal error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    return ExitCode.INTERNAL_ERROR;
-  }
+export function main(argv: readonly string[]): Promise<number> {
+  return runProgram(program, argv, { classify: (e) => dockerFailure(e) });
 }
 
 // Run when executed (bin/aixcl-deploy.js imports this module).
-const code = await main(process.argv);
-process.exitCode = code;
+process.exitCode = await main(process.argv);

@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve, sep } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { PACKAGE_ROOT } from './load-stack.js';
 import { isComposeProjectName } from '../core/stack.js';
@@ -15,6 +16,7 @@ const TEMPLATE_DIR = join(PACKAGE_ROOT, 'templates', 'stack-project');
 /** Template file -> path in the new project. */
 const FILES: Record<string, string> = {
   'package.json.tmpl': 'package.json',
+  'tsconfig.json.tmpl': 'tsconfig.json',
   'stack.ts.tmpl': 'stack.ts',
   'test/stack.test.ts.tmpl': 'test/stack.test.ts',
   'gitignore.tmpl': '.gitignore',
@@ -38,18 +40,32 @@ export function initProject(dir: string, options: InitOptions = {}): string[] {
     throw new UserError(`'${projectName}' is not a valid Compose project name: use lower case letters, digits, '-' and '_' (--project-name)`);
   }
   const own = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
-    version: string;
     dependencies: Record<string, string>;
+    devDependencies?: Record<string, string>;
   };
-  // Installed from the registry: depend on this version; from a clone: on the clone itself.
-  const installed = PACKAGE_ROOT.split(sep).includes('node_modules');
+  const createdDir = !existsSync(target);
+  mkdirSync(target, { recursive: true });
+  let tarball: string;
+  try {
+    tarball = packInto(join(target, VENDOR_DIR));
+  } catch (e) {
+    if (createdDir) rmSync(target, { recursive: true, force: true });
+    else rmSync(join(target, VENDOR_DIR), { recursive: true, force: true });
+    throw e;
+  }
   const values: Record<string, string> = {
     projectName,
     packageName: projectName,
-    aixclCdk: installed ? `^${own.version}` : `file:${PACKAGE_ROOT}`,
-    tsx: own.dependencies.tsx,
+    tarball,
+    // A path inside the project (see packInto): never the machine's absolute path of this package.
+    aixclCdk: `file:${VENDOR_DIR}/${tarball}`,
+    tsx: own.dependencies.tsx!,
+    // The versions this package is built and type-checked with (installed packages keep no
+    // devDependencies of their own, hence the fallbacks, which are the same lines).
+    typescript: own.devDependencies?.typescript ?? '~5.9.3',
+    typesNode: own.devDependencies?.['@types/node'] ?? '^20.19.0',
   };
-  const created: string[] = [];
+  const created: string[] = [`${VENDOR_DIR}/${tarball}`];
   for (const [from, to] of Object.entries(FILES)) {
     const text = readFileSync(join(TEMPLATE_DIR, from), 'utf8').replace(/\{\{(\w+)\}\}/g, (m, k: string) => values[k] ?? m);
     const abs = join(target, to);
@@ -58,6 +74,30 @@ export function initProject(dir: string, options: InitOptions = {}): string[] {
     created.push(to);
   }
   return created;
+}
+
+/** Where the scaffold keeps its copy of this package. */
+const VENDOR_DIR = 'vendor';
+
+/**
+ * Packs this package (`npm pack`, the files its package.json lists) into `dir` and returns the
+ * tarball's file name. aixcl-cdk is not on the npm registry, so the scaffold depends on this
+ * tarball, inside the project: unlike an absolute `file:` path it works on another machine, in CI
+ * and after the project (or this package's clone) moves; unlike a relative path to the clone it
+ * does not break when either is moved; package-lock.json records its integrity, and it installs as
+ * a registry package would (a copy in node_modules, not a symlink into a clone with its own
+ * node_modules). `--ignore-scripts`: dist/ is already built (the bins run from it).
+ */
+function packInto(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+  if (r.error || r.status !== 0) {
+    const why = r.error ? r.error.message : (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ');
+    throw new UserError(`could not pack aixcl-cdk into ${dir} with \`npm pack\` (is npm on the PATH?): ${why}`);
+  }
+  const [packed] = JSON.parse(r.stdout) as Array<{ filename: string }>;
+  return basename(packed!.filename);
 }
 
 function toProjectName(name: string): string {

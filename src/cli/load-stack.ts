@@ -1,19 +1,19 @@
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { App } from '../core/app.js';
 import { UserError } from '../core/errors.js';
 import { Stack } from '../core/stack.js';
 import type { StackFileOptions } from '../core/stack-file.js';
+import { importStackFile } from './import-stack-file.js';
+import { locateStack } from './stack-location.js';
 
 /** Root of this package (where `stacks/` and `templates/` live). */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The stack used when none is given: `./stacks/aixcl.ts` if the current directory has one, else this package's. */
+/** The stack used when none is given: the project's (package.json `"aixcl".stack`), else this package's AIXCL stack. */
 export function defaultStackFile(cwd = process.cwd()): string {
-  const local = join(cwd, 'stacks', 'aixcl.ts');
-  return existsSync(local) ? local : join(PACKAGE_ROOT, 'stacks', 'aixcl.ts');
+  return locateStack(PACKAGE_ROOT, undefined, cwd).file;
 }
 
 /** Parses `key=value` pairs given on the command line. */
@@ -40,7 +40,7 @@ export async function loadApp(stackFile?: string, context: Record<string, string
   }
   let mod: Record<string, unknown>;
   try {
-    mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
+    mod = await importStackFile(file, PACKAGE_ROOT);
   } catch (e) {
     throw new UserError(`the stack file ${shown} failed to load: ${describe(e, file)}`);
   }

@@ -1,19 +1,31 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../core/errors.js';
 import { ExitCode } from '../deploy/exit-codes.js';
-import { streamSelector } from '../grafana/logql.js';
-import { buildLogQuery } from '../logs/log-query.js';
 import { LogPrinter, useColour, type OutputMode } from '../logs/log-output.js';
-import { logTargetOf, type LogTarget } from '../logs/log-target.js';
+import type { LogTarget } from '../logs/log-target.js';
 import { LokiClient, type LogEntry } from '../logs/loki-client.js';
 import { LokiError, LokiFailure } from '../logs/loki-error.js';
-import { follow } from '../logs/follow.js';
-import { TailCursor } from '../logs/tail-cursor.js';
 import { formatDuration, timeRange, type TimeRange } from '../logs/time-range.js';
-import { defaultStackFile, loadApp, PACKAGE_ROOT, parseContext } from './load-stack.js';
 
+// The library (stack loading, LogQL parser, Loki client) is imported when a
+// command runs, not at start-up: `aixcl-logs --help` loads commander only.
+const lib = async () => {
+  const [stack, target, query, logql, follow, cursor] = await Promise.all([
+    import('./load-stack.js'),
+    import('../logs/log-target.js'),
+    import('../logs/log-query.js'),
+    import('../grafana/logql.js'),
+    import('../logs/follow.js'),
+    import('../logs/tail-cursor.js'),
+  ]);
+  return { ...stack, ...target, ...query, ...logql, ...follow, ...cursor };
+};
+
+/** This package's root (two levels up, from dist/cli or dist/bundle). */
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const version = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 interface CommonOptions {
@@ -108,8 +120,8 @@ commonOptions(program.command('labels'))
   .description('the label names of the stack\'s streams, or the values of one label')
   .argument('[name]', 'a label whose values to list (e.g. compose_service)')
   .action(async (name: string | undefined, opts: CommonOptions) => {
-    const { target, client, range } = await connect(opts);
-    const query = streamSelector({ compose_project: target.project });
+    const { target, client, range, L } = await connect(opts);
+    const query = L.streamSelector({ compose_project: target.project });
     const values = name ? await client.labelValues(name, { query, ...range }) : await client.labels({ query, ...range });
     const out = values.sort().map((v) => (opts.output === 'jsonl' ? JSON.stringify(name ? { label: name, value: v } : { label: v }) : v));
     write(out.length ? `${out.join('\n')}\n` : '');
@@ -119,8 +131,8 @@ commonOptions(program.command('stats'))
   .description('lines and bytes of logs per service over the range')
   .argument('[service...]', 'Compose services (default: all)')
   .action(async (services: string[], opts: CommonOptions) => {
-    const { target, client, range } = await connect(opts);
-    const selector = buildLogQuery({ services }, target);
+    const { target, client, range, L } = await connect(opts);
+    const selector = L.buildLogQuery({ services }, target);
     const seconds = Math.max(1, Number((range.end - range.start) / 1_000_000_000n));
     // Lines from a metric query; bytes from the index volume endpoint (it has no line count).
     const [lines, volume] = await Promise.all([
@@ -143,10 +155,11 @@ commonOptions(program.command('stats'))
     write(table.map((r) => `${r[0].padEnd(w[0])}  ${r[1].padStart(w[1])}  ${r[2].padStart(w[2])}`).join('\n') + '\n');
   });
 
-async function connect(opts: CommonOptions): Promise<{ target: LogTarget; client: LokiClient; range: TimeRange }> {
+async function connect(opts: CommonOptions): Promise<{ target: LogTarget; client: LokiClient; range: TimeRange; L: Awaited<ReturnType<typeof lib>> }> {
   const range = timeRange(opts);
-  const app = await loadApp(opts.stack ?? defaultStackFile(), parseContext(opts.context ?? []));
-  const target = logTargetOf(app);
+  const L = await lib();
+  const app = await L.loadApp(opts.stack ?? L.defaultStackFile(), L.parseContext(opts.context ?? []));
+  const target = L.logTargetOf(app);
   const url = opts.loki ?? process.env.LOKI_ADDR ?? target.lokiUrl;
   if (!url) {
     throw new UserError(
@@ -160,7 +173,7 @@ async function connect(opts: CommonOptions): Promise<{ target: LogTarget; client
     ...retrySettings(process.env),
     onRetry: (m) => process.stderr.write(`aixcl-logs: ${m}\n`),
   });
-  return { target, client, range };
+  return { target, client, range, L };
 }
 
 async function runQuery(services: string[], opts: QueryOptions): Promise<void> {
@@ -168,8 +181,8 @@ async function runQuery(services: string[], opts: QueryOptions): Promise<void> {
   if (opts.delayFor !== undefined && (opts.delayFor > 5 || !opts.follow)) {
     throw new UserError('--delay-for is for --follow and Loki takes at most 5 seconds (pkg/loghttp/tail.go): give 0 to 5 with --follow');
   }
-  const { target, client, range } = await connect(opts);
-  const query = buildLogQuery({ services, grep: opts.grep, level: opts.level, query: opts.query }, target);
+  const { target, client, range, L } = await connect(opts);
+  const query = L.buildLogQuery({ services, grep: opts.grep, level: opts.level, query: opts.query }, target);
   const printer = new LogPrinter({
     mode: opts.output,
     colour: opts.output === 'default' && useColour(process.stdout),
@@ -178,7 +191,7 @@ async function runQuery(services: string[], opts: QueryOptions): Promise<void> {
   });
   const limit = opts.limit ?? (opts.follow ? 100 : 1000);
   const history = (await client.queryRange({ query, start: range.start, end: range.end, limit, direction: 'backward' })).reverse();
-  const cursor = new TailCursor();
+  const cursor = new L.TailCursor();
   let text = '';
   for (const e of history) {
     cursor.accept(e);
@@ -193,7 +206,7 @@ async function runQuery(services: string[], opts: QueryOptions): Promise<void> {
   }
   const ac = new AbortController();
   stopOnInterrupt = () => ac.abort();
-  await follow({
+  await L.follow({
     client,
     query,
     cursor,

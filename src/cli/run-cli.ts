@@ -1,17 +1,78 @@
+import { Command, CommanderError } from 'commander';
 import { UserError } from '../core/errors.js';
+import { ExitCode, exitCodeOf } from './exit-codes.js';
+
+/** Options of {@link runProgram}. */
+export interface RunProgramOptions {
+  /** Turns an error that is not a {@link UserError} into one (e.g. a Docker API failure), or returns undefined. */
+  readonly classify?: (e: unknown) => UserError | undefined;
+}
 
 /**
- * Runs a CLI's main function: a user's mistake prints its message and exits 1,
- * anything else is a bug and keeps its stack trace (exit 70, EX_SOFTWARE).
+ * Runs a commander program to the end and resolves to its exit code (nothing
+ * is thrown): a user's mistake prints `error: message` and ends with its code
+ * (2 unless it says otherwise), anything else is a bug and keeps its stack
+ * trace (70, EX_SOFTWARE). The program must call `exitOverride()`.
  */
-export function runCli(main: () => Promise<void>): void {
-  main().catch((e: unknown) => {
-    if (UserError.isUserError(e)) {
-      process.stderr.write(`error: ${e.message}\n`);
-      process.exitCode = 1;
-    } else {
-      process.stderr.write(`internal error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = 70;
+export async function runProgram(program: Command, argv: readonly string[], options: RunProgramOptions = {}): Promise<number> {
+  ignoreClosedPipes();
+  try {
+    process.exitCode = 0;
+    await program.parseAsync([...argv]);
+    return Number(process.exitCode ?? 0);
+  } catch (e) {
+    // Commander has printed its message; --help and --version end here too, with code 0.
+    if (e instanceof CommanderError) return e.exitCode === 0 ? ExitCode.OK : ExitCode.USER_ERROR;
+    const err = UserError.isUserError(e) ? e : options.classify?.(e);
+    if (err) {
+      process.stderr.write(`error: ${err.message.trimEnd()}\n`);
+      return exitCodeOf(err);
     }
-  });
+    process.stderr.write(`internal error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return ExitCode.INTERNAL_ERROR;
+  }
+}
+
+let pipesHandled = false;
+
+/**
+ * `aixcl-deploy status | head -1`: when the reader closes the pipe, writing
+ * to it fails with EPIPE. That is the reader saying it has enough, not an
+ * error: stop quietly (as `cat` and `ls` do when killed by SIGPIPE, which
+ * Node ignores).
+ */
+export function ignoreClosedPipes(): void {
+  if (pipesHandled) return;
+  pipesHandled = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(Number(process.exitCode ?? 0));
+      throw e;
+    });
+  }
+}
+
+/**
+ * For a command that takes no arguments: a word given to it is a command name
+ * the CLI does not have. Say so, with the nearest command, rather than
+ * commander's "too many arguments".
+ */
+export function refuseUnknownCommand(program: Command, args: readonly string[]): void {
+  if (!args.length) return;
+  const names = program.commands.map((c) => c.name()).concat('help');
+  const near = names.find((n) => distance(n, args[0]!) <= Math.max(1, Math.floor(n.length / 3)));
+  throw new UserError(
+    `unknown command '${args[0]}'${near ? ` (did you mean '${near}'?)` : ''}: the commands are ${names.join(', ')} (${program.name()} --help)`,
+  );
+}
+
+/** Levenshtein distance, for did-you-mean. */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
 }

@@ -1,11 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Command } from 'commander';
+import { config as zodConfig } from 'zod';
+
+// One process, one synthesis: each schema parses once, so zod's JIT-compiled parsers cost more than they save.
+zodConfig({ jitless: true });
 import { writeSynthesis } from '../core/output-directory.js';
 import { secretVariables } from '../compose/secret.js';
+import { exitCodeHelp } from './exit-codes.js';
 import { initProject } from './init.js';
-import { defaultStackFile, loadApp, PACKAGE_ROOT, parseContext } from './load-stack.js';
-import { runCli } from './run-cli.js';
+import { loadApp, PACKAGE_ROOT, parseContext } from './load-stack.js';
+import { refuseUnknownCommand, runProgram } from './run-cli.js';
+import { BUILT_IN_PREFIX, locateStack, PACKAGE_JSON_FIELD } from './stack-location.js';
 
 const version = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -13,48 +19,50 @@ const program = new Command()
   .name('aixcl-synth')
   .description('Synthesize docker-compose.yml, Loki, Promtail, Prometheus and Grafana provisioning files from a TypeScript stack.')
   .version(version)
-  .option('-s, --stack <file>', 'stack file (.ts or .js) whose default export is an App or Stack', undefined)
+  .option('-s, --stack <file>', `stack file (.ts or .js) whose default export is an App or Stack, or ${BUILT_IN_PREFIX}NAME for a built-in stack`, undefined)
   .option('-o, --out <dir>', "output directory (default: the App's outdir, 'out')")
   .option('-c, --context <key=value...>', 'values passed to a stack file that exports a function (e.g. -c project=myapp)')
   .option('-q, --quiet', 'print nothing on success')
+  .helpCommand(true)
+  .allowExcessArguments(true)
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride()
   .addHelpText(
     'after',
     `
-Default stack: ./stacks/aixcl.ts if present, else the AIXCL stack shipped with aixcl-cdk.
-Exit codes: 0 written; 1 invalid stack or options (nothing written); 70 internal error.
+Stack file: --stack, else "${PACKAGE_JSON_FIELD}": { "stack": FILE } in the project's package.json (init writes it),
+else the AIXCL stack shipped with aixcl-cdk. Built-in stacks: ${BUILT_IN_PREFIX}aixcl, ${BUILT_IN_PREFIX}logging-only.
 A new output directory is built beside --out and renamed into place; an existing one is updated
 file by file (each file replaced by rename, unchanged files left alone, so running containers keep
 their mounts; files you added, such as .env, are kept).
 
+${exitCodeHelp('synth')}
+
 Examples:
-  $ aixcl-synth                              # default stack -> ./out
+  $ aixcl-synth                              # the project's stack (or the default one) -> ./out
   $ aixcl-synth --stack stacks/my-stack.ts --out build
+  $ aixcl-synth --stack ${BUILT_IN_PREFIX}logging-only -c project=shop
   $ aixcl-synth init my-stack                # scaffold a stack project of your own`,
   )
-  .action(async (opts: { stack?: string; out?: string; quiet?: boolean; context?: string[] }) => {
-    const stackFile = opts.stack ?? defaultStackFile();
-    const app = await loadApp(stackFile, parseContext(opts.context ?? []));
+  .action(async (opts: { stack?: string; out?: string; quiet?: boolean; context?: string[] }, cmd: Command) => {
+    refuseUnknownCommand(program, cmd.args);
+    const location = locateStack(PACKAGE_ROOT, opts.stack);
+    const app = await loadApp(location.file, parseContext(opts.context ?? []));
     const stacks = app.synthesize();
     const outdir = opts.out ?? app.outdir;
     const result = writeSynthesis(outdir, stacks);
     if (opts.quiet) return;
     const out = relative(process.cwd(), resolve(outdir)) || '.';
-    process.stdout.write(`Synthesized ${relative(process.cwd(), resolve(stackFile))} into ${out}/:\n`);
+    process.stdout.write(`Synthesized ${relative(process.cwd(), location.file) || location.file} (${location.source}) into ${out}/:\n`);
     const unchanged = new Set(result.unchanged);
     for (const f of result.files) process.stdout.write(`  ${f}${unchanged.has(f) ? ' (unchanged)' : ''}\n`);
     for (const f of result.removed) process.stdout.write(`  ${f} (removed)\n`);
-    const secrets = stacks.flatMap((s) => secretVariables(s.stack));
-    if (secrets.length) {
-      process.stdout.write(
-        `Secrets are not written into these files. Before starting the stack, set: ${secrets.join(', ')}\n` +
-          `(in the environment, or in a .env file given to docker compose with --env-file).\n`,
-      );
-    }
+    process.stdout.write(secretsHint(stacks.flatMap((s) => secretVariables(s.stack)), out));
   });
 
 program
   .command('init')
-  .description('scaffold a stack project of your own (a stack file, package.json and a snapshot test)')
+  .description('scaffold a stack project of your own (a type-checked stack file, package.json, tsconfig.json and a snapshot test)')
   .argument('<dir>', 'directory to create (must not exist, or be empty)')
   .option('--project-name <name>', 'compose project name of the new stack (default: the directory name)')
   .action(async (dir: string, opts: { projectName?: string }) => {
@@ -62,6 +70,20 @@ program
     process.stdout.write(`Created ${dir}:\n${created.map((f) => `  ${f}`).join('\n')}\n\nNext:\n  cd ${dir} && npm install && npm run synth && npm test\n`);
   });
 
-runCli(async () => {
-  await program.parseAsync(process.argv);
-});
+/**
+ * Which variables to set, and where: one place, `./.env`, read by aixcl-deploy (its --env-file
+ * default). Compose reads only the `.env` of the project directory (the compose file's, here the
+ * output directory) unless given --env-file, so the hint prints that command in full.
+ */
+function secretsHint(variables: readonly string[], out: string): string {
+  const names = [...new Set(variables)].sort();
+  if (!names.length) return '';
+  return (
+    `Secrets are not written into these files. Before starting the stack, set: ${names.join(', ')}\n` +
+    `in the environment or in ./.env (one NAME=value a line), which both tools read:\n` +
+    `  npx aixcl-deploy\n` +
+    `  docker compose --env-file .env -f ${out}/docker-compose.yml up -d\n`
+  );
+}
+
+process.exitCode = await runProgram(program, process.argv);

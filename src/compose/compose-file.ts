@@ -1,6 +1,7 @@
 import { DocumentFile, GeneratedFile } from '../core/generated-file.js';
 import { NetworkMode, Stack } from '../core/stack.js';
 import { checkComposeSchema } from './compose-schema.js';
+import { checkComposeValues } from './compose-values.js';
 import { Network } from './network.js';
 import { Service } from './service.js';
 import { sortKeys, Volume } from './volume.js';
@@ -65,6 +66,8 @@ export class ComposeFile extends DocumentFile {
     if (problems.length) {
       this.fail(`the compose file does not match the compose-spec schema (check overrides): ${problems.join('; ')}`);
     }
+    const values = checkComposeValues(doc);
+    if (values.length) this.fail(`the compose file has values Compose or Docker would refuse (check overrides): ${values.join('; ')}`);
   }
 
   private validateStack(): string[] {

@@ -1,5 +1,6 @@
 import type { IConstruct } from 'constructs';
 import { UserError } from '../core/errors.js';
+import type { EnvRef, Interpolation } from './env-ref.js';
 
 const SECRET = Symbol.for('aixcl-cdk.Secret');
 
@@ -40,8 +41,11 @@ export class Secret {
   }
 }
 
-/** A value of an environment variable of a service. */
-export type EnvValue = string | number | boolean | Secret;
+/**
+ * A value of an environment variable of a service: text (its `$` written `$$`, a literal dollar), a
+ * {@link Secret}, or a reference to a variable ({@link EnvRef}, {@link Interpolation}).
+ */
+export type EnvValue = string | number | boolean | Secret | EnvRef | Interpolation;
 
 /** Names of variables that hold secrets by convention: they must be given as {@link Secret}. */
 export const SECRET_NAME_PATTERN = /(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|PRIVATE_KEY|CREDENTIALS)/i;

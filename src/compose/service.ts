@@ -7,8 +7,10 @@ import { Overrides } from '../core/overrides.js';
 import { Size } from '../core/size.js';
 import { NetworkMode, Stack } from '../core/stack.js';
 import { ComposeFile } from './compose-file.js';
+import { LogFormat } from '../logformat/log-format.js';
 import { Healthcheck } from './healthcheck.js';
 import { Network } from './network.js';
+import { escapeDollar, renderComposeValue, secretsOf, type EnvRef, type Interpolation } from './env-ref.js';
 import { EnvValue, Secret, SECRET_NAME_PATTERN } from './secret.js';
 import { sortKeys, Volume } from './volume.js';
 
@@ -52,7 +54,12 @@ export interface PortMapping {
    * @default true
    */
   readonly publish?: boolean;
-  /** URL scheme of what listens there, for the URLs built from it (e.g. 'postgresql'). @default 'http' */
+  /**
+   * URL scheme of what listens there (`'http'`, `'https'`, `'postgresql'`...), for the URLs built from
+   * it by {@link Service.url} and {@link Service.hostUrl}. A port without one has no URL, only an
+   * address ({@link Service.address}): nothing claims `http://` for a port that may not speak HTTP.
+   * @default none
+   */
   readonly scheme?: string;
 }
 
@@ -84,16 +91,23 @@ export interface DependencyOptions {
   readonly required?: boolean;
 }
 
+/** An argument of a command or entrypoint: text, or a reference filled in when the stack starts. */
+export type CommandArg = string | Secret | EnvRef | Interpolation;
+
 /** Props of a {@link Service}. */
 export interface ServiceProps {
   /** Image reference, e.g. `grafana/loki:3.7.6`. Pin a version. */
   readonly image: string;
   /** Name of the service in the compose file. @default the construct id */
   readonly serviceName?: string;
-  /** Overrides the image's command. @default the image's */
-  readonly command?: readonly string[];
-  /** Overrides the image's entrypoint. @default the image's */
-  readonly entrypoint?: readonly string[];
+  /**
+   * Overrides the image's command. A `$` in a string is a literal dollar (written `$$`); a
+   * {@link Secret}, an {@link EnvRef} or an {@link Interpolation} is a reference filled in when
+   * the stack starts. @default the image's
+   */
+  readonly command?: readonly CommandArg[];
+  /** Overrides the image's entrypoint (the same kinds of arguments as `command`). @default the image's */
+  readonly entrypoint?: readonly CommandArg[];
   /** Environment variables. Secrets must be {@link Secret} values. @default none */
   readonly environment?: Record<string, EnvValue>;
   /** Ports the service listens on. @default none */
@@ -119,6 +133,12 @@ export interface ServiceProps {
    * @default false
    */
   readonly optional?: boolean;
+  /**
+   * The format of the service's log lines: the log collector parses them by
+   * it (level, timestamp, multi-line entries, noise rules).
+   * @default none: lines are stored as they are, without a level
+   */
+  readonly logFormat?: LogFormat;
 }
 
 type MountSpec =
@@ -153,6 +173,7 @@ export class Service extends Construct {
   private readonly overrides = new Overrides();
   private readonly networks: Network[];
   private healthcheckValue?: Healthcheck;
+  private logFormatValue?: LogFormat;
 
   constructor(
     scope: Construct,
@@ -169,6 +190,7 @@ export class Service extends Construct {
     this.labels = { ...(props.labels ?? {}) };
     this.networks = [...(props.networks ?? [])];
     this.healthcheckValue = props.healthcheck;
+    this.logFormatValue = props.logFormat;
     for (const [k, v] of Object.entries(props.environment ?? {})) this.environment.set(k, v);
     this.node.addValidation({ validate: () => this.validateService() });
     ComposeFile.of(this.stack);
@@ -184,14 +206,25 @@ export class Service extends Construct {
     this.healthcheckValue = hc;
   }
 
+  /** The format of the service's log lines, if declared. */
+  public get logFormat(): LogFormat | undefined {
+    return this.logFormatValue;
+  }
+
+  /** Declares (or replaces) the format of the service's log lines. */
+  public setLogFormat(format: LogFormat): void {
+    this.logFormatValue = format;
+  }
+
   /** Sets an environment variable. Secrets must be {@link Secret} values. */
   public addEnvironment(name: string, value: EnvValue): void {
     this.environment.set(name, value);
   }
 
-  /** The secrets among the service's environment variables. */
+  /** The secrets the service uses: in its environment, command and entrypoint. */
   public secretEnvironment(): Secret[] {
-    return [...this.environment.values()].filter((v): v is Secret => Secret.isSecret(v));
+    const values = [...this.environment.values(), ...(this.props.command ?? []), ...(this.props.entrypoint ?? [])];
+    return values.flatMap((v) => secretsOf(v));
   }
 
   /** Adds a container label. */
@@ -247,23 +280,37 @@ export class Service extends Construct {
   }
 
   /**
-   * URL by which other services of the stack reach this one:
-   * `http://localhost:PORT` on host networking, `http://SERVICE:PORT` on a bridge.
+   * URL by which other services of the stack reach this one, with the scheme the port declares:
+   * `SCHEME://localhost:PORT` on host networking, `SCHEME://SERVICE:PORT` on a bridge. A port
+   * that declares no scheme has no URL: use {@link address}, or declare the port's `scheme`.
    */
   public url(port: number, path = ''): string {
     const p = this.requirePort(port);
-    return `${p.scheme ?? 'http'}://${this.hostname}:${port}${path}`;
+    if (p.scheme === undefined) {
+      throw new ConstructError(
+        this.node.path,
+        `port ${port} declares no scheme, so there is no URL to it: give the port a scheme (e.g. { containerPort: ${port}, scheme: 'http' }), or use address(${port}) for host:port`,
+      );
+    }
+    return `${p.scheme}://${this.address(port)}${path}`;
   }
 
-  /** URL by which a person on the host reaches this service, or undefined if the port is not published. */
+  /** `HOST:PORT` by which other services of the stack reach this one (any protocol). */
+  public address(port: number): string {
+    this.requirePort(port);
+    return `${this.hostname}:${port}`;
+  }
+
+  /**
+   * Where a person on the host reaches this service: a URL when the port declares a scheme, else
+   * `HOST:PORT`; undefined if the port is not published.
+   */
   public hostUrl(port: number, path = ''): string | undefined {
     const p = this.requirePort(port);
     if (p.publish === false) return undefined;
-    const scheme = p.scheme ?? 'http';
-    if (this.stack.networkMode === NetworkMode.HOST) {
-      return `${scheme}://${displayHost(this.stack.bindAddress)}:${p.containerPort}${path}`;
-    }
-    return `${scheme}://${displayHost(p.hostIp ?? this.stack.bindAddress)}:${p.hostPort ?? p.containerPort}${path}`;
+    const host = this.stack.networkMode === NetworkMode.HOST ? displayHost(this.stack.bindAddress) : displayHost(p.hostIp ?? this.stack.bindAddress);
+    const hostPort = this.stack.networkMode === NetworkMode.HOST ? p.containerPort : (p.hostPort ?? p.containerPort);
+    return p.scheme === undefined ? `${host}:${hostPort}` : `${p.scheme}://${host}:${hostPort}${path}`;
   }
 
   /** Paths of the generated files this service mounts. */
@@ -352,6 +399,13 @@ export class Service extends Construct {
     for (const n of this.networks) {
       if (Stack.of(n) !== this.stack) errors.push(`network ${n.node.path} belongs to another stack`);
     }
+    if (this.logFormatValue !== undefined) {
+      errors.push(
+        ...(LogFormat.isLogFormat(this.logFormatValue)
+          ? this.logFormatValue.validate()
+          : ['logFormat is not a LogFormat: use LogFormat.json(), LogFormat.logfmt() or LogFormat.regex()']),
+      );
+    }
     const hc = this.healthcheck?.timing;
     if (hc?.retries !== undefined && (!Number.isInteger(hc.retries) || hc.retries < 1)) {
       errors.push(`healthcheck retries must be a whole number of at least 1`);
@@ -363,14 +417,14 @@ export class Service extends Construct {
   public _toCompose(files: readonly GeneratedFile[]): Record<string, unknown> {
     const p = this.props;
     const host = this.stack.networkMode === NetworkMode.HOST;
-    const out: Record<string, unknown> = { image: this.image.ref };
-    if (p.entrypoint) out.entrypoint = p.entrypoint.map(escapeDollar);
-    if (p.command) out.command = p.command.map(escapeDollar);
+    const out: Record<string, unknown> = { image: this.stack.imageName(this.image) };
+    if (p.entrypoint) out.entrypoint = p.entrypoint.map(renderComposeValue);
+    if (p.command) out.command = p.command.map(renderComposeValue);
     if (p.user) out.user = escapeDollar(p.user);
     if (this.environment.size) {
       out.environment = sortKeys(
         Object.fromEntries(
-          [...this.environment].map(([k, v]) => [k, Secret.isSecret(v) ? v.toComposeReference() : escapeDollar(String(v))]),
+          [...this.environment].map(([k, v]) => [k, renderComposeValue(v)]),
         ),
       );
     }
@@ -412,7 +466,7 @@ export class Service extends Construct {
     }
     out.restart = p.restart ?? RestartPolicy.UNLESS_STOPPED;
     if (p.memoryLimit) out.mem_limit = p.memoryLimit.toComposeString();
-    const labels: Record<string, string> = { ...this.labels, [IMAGE_LABEL]: this.image.ref };
+    const labels: Record<string, string> = { ...this.labels, [IMAGE_LABEL]: this.stack.imageName(this.image) };
     if (p.optional) labels[OPTIONAL_LABEL] = 'true';
     const mounted = this.mountedFilePaths(files);
     if (mounted.length) {
@@ -433,11 +487,6 @@ export class Service extends Construct {
     out.labels = sortKeys(Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, escapeDollar(v)])));
     return this.overrides.applyTo(out);
   }
-}
-
-/** `$` starts an interpolation in Compose: a literal one is written `$$`. */
-function escapeDollar(s: string): string {
-  return s.replace(/\$/g, '$$$$');
 }
 
 function displayHost(addr: string): string {

@@ -125,6 +125,15 @@ export abstract class DocumentFile extends GeneratedFile {
   /** Checks the final document (after overrides); call {@link fail} to reject it. */
   protected checkDocument(_doc: unknown): void {}
 
+  /**
+   * The final document (after overrides), not checked: for reading what a
+   * file says (the labels a collector sets) while its own check reports
+   * whatever is wrong with it.
+   */
+  public uncheckedDocument(): unknown {
+    return this.overrides.applyTo(this.buildDocument());
+  }
+
   /** The final document (after overrides), checked. */
   public document(): unknown {
     const doc = this.overrides.applyTo(this.buildDocument());

@@ -64,6 +64,43 @@ export class Image {
     return v.major - a || v.minor - b || v.patch - (c ?? 0);
   }
 
+  /**
+   * This image as a mirror serves it: `MIRROR/PATH` with the tag and digest kept, where PATH is the
+   * path of the image on Docker Hub (`grafana/loki`, and `library/postgres` for an official image,
+   * as Docker Hub itself names it) or, for an image of another registry, that registry's host and
+   * path (`ghcr.io/open-webui/open-webui`). An image already under the mirror is left as it is.
+   * Docker's rule for what is a registry host: distribution/reference normalize.go (splitDockerDomain).
+   */
+  public inMirror(mirror: string): Image {
+    if (this.ref.startsWith(`${mirror}/`)) return this;
+    const [first, ...rest] = this.repository.split('/');
+    const isHost = rest.length > 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
+    let path: string;
+    if (!isHost) path = rest.length ? this.repository : `library/${this.repository}`;
+    else if (first === 'docker.io' || first === 'index.docker.io') path = rest.length > 1 ? rest.join('/') : `library/${rest[0]}`;
+    else path = this.repository;
+    return Image.of(`${mirror}/${path}${this.tag !== undefined ? `:${this.tag}` : ''}${this.digest !== undefined ? `@${this.digest}` : ''}`);
+  }
+
+  /**
+   * Why `mirror` cannot prefix image names, or undefined when it can: a registry host (a name with
+   * a '.', a ':port', or `localhost`), then optional path components, as in the distribution
+   * reference grammar (distribution/reference regexp.go). A first part that is not a host would be
+   * read by Docker as a Docker Hub account.
+   */
+  public static mirrorProblem(mirror: string): string | undefined {
+    const component = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+    const domain = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?';
+    if (typeof mirror !== 'string' || !new RegExp(`^${domain}(?:/${component})*$`).test(mirror)) {
+      return `'${String(mirror)}' is not a registry host with an optional path (e.g. registry.example.com:5000/mirror)`;
+    }
+    const host = mirror.split('/')[0];
+    if (!host.includes('.') && !host.includes(':') && host !== 'localhost') {
+      return `'${mirror}' does not start with a registry host (a name with a '.' or a ':port', or localhost): Docker would read '${host}' as a Docker Hub account`;
+    }
+    return undefined;
+  }
+
   public toString(): string {
     return this.ref;
   }

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { Construct, IConstruct } from 'constructs';
 import { UserError } from './errors.js';
+import { Image } from './image.js';
 
 const STACK = Symbol.for('aixcl-cdk.Stack');
 
@@ -36,6 +37,18 @@ export interface StackProps {
    * @default '127.0.0.1'
    */
   readonly bindAddress?: string;
+  /**
+   * A registry every image of the stack is pulled from instead of its own: a pull-through cache, or
+   * the mirror of a machine without access to Docker Hub, GHCR or GCR. Each image becomes
+   * `MIRROR/PATH` (see {@link Image.inMirror}): with `registry.example.com:5000/hub`,
+   * `grafana/loki:3.7.6` is `registry.example.com:5000/hub/grafana/loki:3.7.6`, `postgres:17.6` is
+   * `.../hub/library/postgres:17.6`, `ghcr.io/open-webui/open-webui:v0.6.30` is
+   * `.../hub/ghcr.io/open-webui/open-webui:v0.6.30`. Only the names in the compose file change;
+   * what the constructs derive from an image's version does not.
+   * @default the `AIXCL_IMAGE_MIRROR` environment variable if set (so one machine or CI job can
+   * send every stack, also those loaded by `aixcl-synth`/`aixcl-deploy`, to its mirror), else none
+   */
+  readonly imageMirror?: string;
 }
 
 /**
@@ -57,6 +70,8 @@ export class Stack extends Construct {
   public readonly projectName: string;
   public readonly networkMode: NetworkMode;
   public readonly bindAddress: string;
+  /** The registry the stack's images are pulled from instead of their own, if any (see {@link StackProps.imageMirror}). */
+  public readonly imageMirror: string | undefined;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id);
@@ -65,6 +80,7 @@ export class Stack extends Construct {
     this.networkMode = props.networkMode ?? NetworkMode.BRIDGE;
     // Kept bare ('::1', not '[::1]'): each program that joins it with a port adds brackets itself.
     this.bindAddress = (props.bindAddress ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1');
+    this.imageMirror = props.imageMirror ?? (process.env.AIXCL_IMAGE_MIRROR || undefined);
     this.node.addValidation({
       validate: () => {
         const errors: string[] = [];
@@ -76,9 +92,16 @@ export class Stack extends Construct {
         if (isIP(this.bindAddress) === 0) {
           errors.push(`bindAddress '${this.bindAddress}' is not an IP address (e.g. 127.0.0.1, or 0.0.0.0 to expose the stack)`);
         }
+        const mirror = this.imageMirror === undefined ? undefined : Image.mirrorProblem(this.imageMirror);
+        if (mirror) errors.push(`imageMirror ${mirror}${props.imageMirror === undefined ? ' (from AIXCL_IMAGE_MIRROR)' : ''}`);
         return errors;
       },
     });
+  }
+
+  /** The name a service of this stack pulls `image` by: the image itself, or its name in {@link imageMirror}. */
+  public imageName(image: Image): string {
+    return this.imageMirror === undefined || Image.mirrorProblem(this.imageMirror) ? image.ref : image.inMirror(this.imageMirror).ref;
   }
 
   /** The host name by which one service of this stack reaches another. */

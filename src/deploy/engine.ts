@@ -2,7 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
+import { describeDockerError } from './daemon-message.js';
 import { DaemonUnreachableError } from './errors.js';
+
+export { describeDockerError };
 
 /** How to reach the Docker daemon. */
 export interface EngineOptions {
@@ -160,15 +163,6 @@ function unreachableMessage(endpoint: string, e: unknown, timeout: number): stri
               ? 'unknown host'
               : describeDockerError(e);
   return `cannot reach the Docker daemon at ${endpoint} (${why}): is Docker running? Start it, or point DOCKER_HOST at it. Nothing was changed.`;
-}
-
-/** The daemon's own message of a failed API call, without dockerode's prefixes. */
-export function describeDockerError(e: unknown): string {
-  const err = e as { json?: { message?: string } | string; reason?: string; message?: string; statusCode?: number };
-  if (err?.json && typeof err.json === 'object' && err.json.message) return err.json.message;
-  if (typeof err?.json === 'string' && err.json.trim()) return err.json.trim();
-  const msg = err?.message ?? String(e);
-  return msg.replace(/^\(HTTP code \d+\) [a-z ]+ - /i, '').trim();
 }
 
 /** True when a Docker API error is a 404. */

@@ -1,5 +1,6 @@
 import { UserError } from '../core/errors.js';
-import { ExitCode } from './exit-codes.js';
+import { describeDockerError } from './daemon-message.js';
+import { ExitCode, exitCodeOf } from '../cli/exit-codes.js';
 
 /**
  * A problem a user can fix, found before anything was changed (unless the
@@ -17,9 +18,7 @@ export class DeployError extends UserError {
 
   /** The exit code an error stands for, across copies of this library. */
   public static exitCodeOf(e: unknown): ExitCode {
-    const code = (e as { exitCode?: unknown } | undefined)?.exitCode;
-    if (typeof code === 'number') return code;
-    return UserError.isUserError(e) ? ExitCode.USER_ERROR : ExitCode.INTERNAL_ERROR;
+    return exitCodeOf(e);
   }
 }
 
@@ -51,9 +50,8 @@ export function dockerFailure(e: unknown, changed?: boolean): DeployError | unde
   const err = e as { statusCode?: number; code?: string; syscall?: string; json?: { message?: string }; message?: string };
   if (UserError.isUserError(e)) return undefined;
   if (typeof err?.statusCode !== 'number' && !isConnectionError(err)) return undefined;
-  const why = err.json?.message ?? err.message ?? String(e);
   return new DeployError(
-    `the Docker daemon failed a request: ${why.replace(/^\(HTTP code \d+\) [a-z ]+ - /i, '').trim()}. ` +
+    `the Docker daemon failed a request: ${describeDockerError(e).replace(/\.$/, '')}. ` +
       (changed === undefined ? '' : changed ? 'The stack is partly deployed: run the same command again once the daemon is healthy.' : 'Nothing was changed.'),
     ExitCode.FAILED,
   );

@@ -32,7 +32,7 @@ export interface InterpolationReport {
  * `${VAR:+alt}`, `${VAR+alt}`, `$VAR`; defaults may nest.
  * @throws DeployError naming every required variable that is missing, and on malformed references
  */
-export function interpolateDocument<T>(doc: T, vars: Variables): { value: T; report: InterpolationReport } {
+export function interpolateDocument<T>(doc: T, vars: Variables, opts: { allowMissing?: boolean } = {}): { value: T; report: InterpolationReport } {
   const missing: MissingVariable[] = [];
   const unset = new Set<string>();
   const interpolated: string[] = [];
@@ -49,7 +49,8 @@ export function interpolateDocument<T>(doc: T, vars: Variables): { value: T; rep
     return v;
   };
   const value = walk(doc, '') as T;
-  if (missing.length) throw missingVariablesError(missing);
+  // A preview (diff) may go on without them: their values are left out of the comparison.
+  if (missing.length && !opts.allowMissing) throw missingVariablesError(missing);
   return { value, report: { missing, unset: [...unset].sort(), interpolated: interpolated.sort() } };
 }
 

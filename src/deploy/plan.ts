@@ -1,4 +1,4 @@
-import { describeChanges, serviceConfigHash, settingFingerprints } from './config-hash.js';
+import { describeChanges, INTERPOLATED_SETTING, serviceConfigHash, settingFingerprints } from './config-hash.js';
 import type { DeployKey } from './deploy-key.js';
 import { DeployError } from './errors.js';
 import type { ResolvedImage } from './images.js';
@@ -64,6 +64,11 @@ export function planHasChanges(p: Plan): boolean {
   );
 }
 
+/** The recorded keyed fingerprint of a container's `${VAR}` values, if it has one. */
+function pickInterpolated(recorded: Record<string, string>): Record<string, string> {
+  return recorded[INTERPOLATED_SETTING] === undefined ? {} : { [INTERPOLATED_SETTING]: recorded[INTERPOLATED_SETTING] };
+}
+
 /**
  * Compares the project with what the daemon has.
  * @throws DeployError when a container, network or volume of the same name
@@ -74,6 +79,7 @@ export function makePlan(
   actual: ActualState,
   images: ReadonlyMap<string, ResolvedImage>,
   deployKey: Pick<DeployKey, 'key' | 'isNew'>,
+  opts: { readonly unknownValues?: ReadonlyMap<string, readonly string[]> } = {},
 ): Plan {
   const project = model.name;
   const conflicts: string[] = [];
@@ -98,10 +104,19 @@ export function makePlan(
     const image = images.get(normalizeImageRef(service.image)) ?? images.get(service.image);
     if (!existing) return { service, action: 'create', reasons: ['not created yet'], configHash, settings };
     const reasons: string[] = [];
+    const unknown = opts.unknownValues?.get(service.name);
     if (existing.labels[ComposeLabel.CONFIG_HASH] !== configHash) {
       const before = parseSettings(existing.labels[DeployLabel.SETTINGS]);
-      const described = before ? describeChanges(before, settings, { keyIsNew: deployKey.isNew }) : [];
-      reasons.push(...(described.length ? described : ['configuration changed (the container was not created by aixcl-deploy, or by another version of it)']));
+      let described = before ? describeChanges(before, settings, { keyIsNew: deployKey.isNew }) : [];
+      if (unknown && before) {
+        // A preview without some variables: their values (covered by one keyed fingerprint) cannot be
+        // compared, so only the other settings decide; the recorded fingerprint stands in for theirs.
+        described = describeChanges(before, { ...settings, ...pickInterpolated(before) }, { keyIsNew: deployKey.isNew });
+        warnings.push(`${service.name}: values from \${VAR} references not compared (${unknown.join(', ')} not set)`);
+      }
+      if (described.length || !unknown || !before) {
+        reasons.push(...(described.length ? described : ['configuration changed (the container was not created by aixcl-deploy, or by another version of it)']));
+      }
     }
     if (image?.id && existing.imageId !== image.id && normalizeImageRef(existing.imageRef) === normalizeImageRef(service.image)) {
       reasons.push(`image ${service.image} ${image.pulled ? 'was updated by the pull' : 'now points to another image'}`);

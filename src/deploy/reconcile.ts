@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { cleanPath, containerSpec, type InheritedVolume } from './container-spec.js';
+import { portInUse } from './daemon-message.js';
 import { describeDockerError, isNotFound, type Engine } from './engine.js';
 import type { EventSink } from './events.js';
 import { normalizeImageRef, type ResolvedImage } from './images.js';
@@ -353,12 +354,8 @@ export async function stopAndRemove(docker: Docker, id: string, graceSeconds: nu
 /** A create/start failure in words (a port taken is the common one). */
 function startError(e: unknown): string {
   const msg = describeDockerError(e);
-  const port = /listen (?:tcp|udp)[46]? ([^:]+|\[[^\]]+\]):(\d+): bind: address already in use|Bind for ([^:]+):(\d+) failed: port is already allocated/.exec(msg);
-  if (port) {
-    const ip = port[1] ?? port[3];
-    const n = port[2] ?? port[4];
-    return `could not start: port ${ip}:${n} is already in use by another program (stop it, or give the service another port)`;
-  }
+  const taken = portInUse(msg);
+  if (taken) return `could not start: port ${taken.ip}:${taken.port} is already in use by another program (stop it, or give the service another port)`;
   return `could not start: ${msg}`;
 }
 

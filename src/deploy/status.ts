@@ -41,7 +41,8 @@ export async function stackStatus(project: string, opts: StatusOptions = {}): Pr
     const running = c.status === 'running';
     const published = c.publishedPorts.map((p) => {
       const [ip, rest] = [p.slice(0, p.lastIndexOf(':')), p.slice(p.lastIndexOf(':') + 1)];
-      return `http://${ip === '0.0.0.0' || ip === '127.0.0.1' ? 'localhost' : ip}:${rest.split('/')[0]}`;
+      // An address: what speaks on a port is not known from the container (the stack's URLs carry the scheme).
+      return `${ip === '0.0.0.0' || ip === '127.0.0.1' ? 'localhost' : ip}:${rest.split('/')[0]}`;
     });
     return {
       service,

@@ -7,7 +7,7 @@ import { DeployError, dockerFailure } from './errors.js';
 import { NO_EVENTS, type EventSink } from './events.js';
 import { ExitCode } from './exit-codes.js';
 import { normalizeImageRef, resolveImages, type PullPolicy } from './images.js';
-import { interpolateDocument, type Variables } from './interpolate.js';
+import { interpolateDocument, type MissingVariable, type Variables } from './interpolate.js';
 import { checkOutputDirectory, outputWriteError } from './output-check.js';
 import { makePlan, planHasChanges, type Plan } from './plan.js';
 import { preflight } from './preflight.js';
@@ -80,8 +80,17 @@ async function prepare(target: DeployTarget, opts: PrepareOptions, dryRun: boole
   const events = opts.events ?? NO_EVENTS;
   const variables = opts.variables ?? loadVariables(opts.envFile);
   // Variables and the document are checked before the daemon is asked anything.
-  const { value: doc, report } = interpolateDocument(target.document, variables);
+  // A dry run previews without the secrets: only whether their values changed cannot be told.
+  const { value: doc, report } = interpolateDocument(target.document, variables, { allowMissing: dryRun });
   for (const v of report.unset) events({ type: 'warning', message: `variable ${v} is not set: using an empty string` });
+  const unknown = servicesWithMissingVariables(report.missing);
+  if (report.missing.length) {
+    const names = [...new Set(report.missing.map((m) => m.variable))].sort();
+    events({
+      type: 'warning',
+      message: `previewing without ${names.join(', ')} (not set): the values that come from ${names.length === 1 ? 'it' : 'them'} are not compared; up needs ${names.length === 1 ? 'it' : 'them'}`,
+    });
+  }
   const model = parseProject(doc, {
     configFile: target.configFile,
     projectName: target.projectName,
@@ -109,13 +118,23 @@ async function prepare(target: DeployTarget, opts: PrepareOptions, dryRun: boole
     throw opts.signal?.aborted ? interrupted() : e;
   }
   if (opts.signal?.aborted) throw interrupted();
-  const plan = makePlan(model, actual, images, deployKey);
+  const plan = makePlan(model, actual, images, deployKey, { unknownValues: unknown });
   if (engine.isLocal) {
     await preflight(plan, { hostNetworkPorts: target.hostNetworkPorts, ...(dryRun || filesPending ? { skipBindSourcesUnder: model.workingDir } : {}) });
   }
   for (const w of plan.warnings) events({ type: 'warning', message: w });
   events({ type: 'stage', stage: 'plan', message: planHasChanges(plan) ? 'changes planned' : 'nothing to change' });
   return { engine, model, plan, images, deployKey };
+}
+
+/** Service name -> the required variables it uses that are not set (document paths `services.NAME....`). */
+function servicesWithMissingVariables(missing: readonly MissingVariable[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const m of missing) {
+    const service = /^services\.([^.[]+)/.exec(m.path)?.[1];
+    if (service) out.set(service, [...new Set([...(out.get(service) ?? []), m.variable])].sort());
+  }
+  return out;
 }
 
 /** The result of {@link deployPlan}. */

@@ -1,12 +1,14 @@
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import type * as sdk from '@grafana/grafana-foundation-sdk/dashboard';
 import { Construct } from 'constructs';
+import { didYouMean } from '../core/did-you-mean.js';
 import { ConstructError, UserError } from '../core/errors.js';
 import { DocumentFile } from '../core/generated-file.js';
 import { Stack } from '../core/stack.js';
 import { DashboardProviderFile } from './dashboard-provider-file.js';
-import { findGrafana, GrafanaHost } from './datasource-base.js';
+import { findGrafana, GrafanaHost, LokiLike, lokiQueryContext } from './datasource-base.js';
 import { checkLogQL } from './logql.js';
+import { checkPromQL } from './promql.js';
 import { unknownVariables } from './template-variables.js';
 
 const DASHBOARD = Symbol.for('aixcl-cdk.GrafanaDashboard');
@@ -45,7 +47,9 @@ const BUILT_IN_UIDS = new Set(['-- Grafana --', 'grafana', '-- Mixed --', '-- Da
  * A dashboard JSON file provisioned into a Grafana. At synthesis it checks
  * what Grafana and Loki would only report at run time: every datasource
  * reference is the `{type, uid}` of a datasource the same Grafana provisions,
- * every Loki query is valid LogQL, and every `$variable` is declared.
+ * every Loki query is valid LogQL and every Prometheus query valid PromQL
+ * (with its regexes compiled by Go's RE2, and its label names checked against
+ * the series the tree knows), and every `$variable` is declared.
  * {@link addOverride} is the escape hatch; its result is checked too.
  */
 export class Dashboard extends DocumentFile {
@@ -198,13 +202,22 @@ export function dashboardProblems(doc: Json, grafana: GrafanaHost): string[] {
     return ds.type;
   };
 
-  const checkQuery = (type: string | undefined, expr: unknown, where: string): void => {
+  const checkQuery = (type: string | undefined, expr: unknown, where: string, ref?: unknown): void => {
     if (typeof expr !== 'string') return;
     if (type === 'loki') {
-      const p = checkLogQL(expr, { variables: names });
+      // Stream selectors are checked against the labels (and projects) the datasource's Loki receives.
+      const ds = isObject(ref) ? grafana.datasources.find((d) => d.uid === ref.uid) : undefined;
+      const p = checkLogQL(expr, { variables: names, ...lokiQueryContext((ds as { loki?: LokiLike } | undefined)?.loki) });
+      if (p) problems.push(`${where}: ${p}`);
+    } else if (type === 'prometheus') {
+      // Label matchers are checked against the series of the Prometheus this datasource queries, where known.
+      const ds = isObject(ref) ? grafana.datasources.find((d) => d.uid === ref.uid) : undefined;
+      const prometheus = (ds as { prometheus?: { seriesLabels?(metric: string): readonly string[] | undefined } } | undefined)?.prometheus;
+      const seriesLabels = prometheus?.seriesLabels ? (m: string) => prometheus.seriesLabels!(m) : undefined;
+      const p = checkPromQL(expr, { variables: names, seriesLabels });
       if (p) problems.push(`${where}: ${p}`);
     } else {
-      // No PromQL parser here: at least every variable must exist.
+      // No parser for this datasource type: at least every variable must exist.
       for (const p of unknownVariables(expr, names)) problems.push(`${where}: ${p}`);
     }
   };
@@ -222,11 +235,14 @@ export function dashboardProblems(doc: Json, grafana: GrafanaHost): string[] {
       list(panel.targets).forEach((target, j) => {
         const tw = `${where}, query ${target.refId ?? String.fromCharCode(65 + j)}`;
         let type = panelType;
-        if (target.datasource !== undefined && target.datasource !== null) type = resolve(target.datasource, tw);
-        else if (!hasPanelRef) {
+        let ref: unknown = panel.datasource;
+        if (target.datasource !== undefined && target.datasource !== null) {
+          type = resolve(target.datasource, tw);
+          ref = target.datasource;
+        } else if (!hasPanelRef) {
           problems.push(`${tw} has no datasource, so Grafana would use whatever is the default: set {type, uid} of a datasource this Grafana provisions: ${provisioned(grafana)}`);
         }
-        checkQuery(type, target.expr, tw);
+        checkQuery(type, target.expr, tw, ref);
       });
     });
   };
@@ -239,10 +255,20 @@ export function dashboardProblems(doc: Json, grafana: GrafanaHost): string[] {
       continue;
     }
     const type = resolve(v.datasource, where);
+    if (type === 'loki' && isObject(v.query) && typeof v.query.label === 'string') {
+      // A label-values variable lists the values of a stream label: one no stream has lists nothing.
+      const ds = grafana.datasources.find((d) => isObject(v.datasource) && d.uid === v.datasource.uid) as { loki?: LokiLike } | undefined;
+      const labels = ds?.loki?.streamLabels?.();
+      if (labels && !labels.includes(v.query.label)) {
+        problems.push(
+          `${where} lists the values of label '${v.query.label}', which no stream in ${ds!.loki!.node.path} has (its collectors set ${labels.join(', ')})${didYouMean(v.query.label, labels) ?? ''}`,
+        );
+      }
+    }
     if (type === 'loki' && isObject(v.query) && typeof v.query.stream === 'string' && v.query.stream !== '') {
-      checkQuery(type, v.query.stream, where);
+      checkQuery(type, v.query.stream, where, v.datasource);
     } else if (type !== undefined && type !== 'loki' && typeof v.query === 'string') {
-      checkQuery(type, v.query, where);
+      checkQuery(type === 'prometheus' && /^\s*(label_values|label_names|metrics|query_result)\s*\(/.test(v.query) ? undefined : type, v.query, where, v.datasource);
     }
   }
 

@@ -24,11 +24,36 @@ export interface HttpBackend extends IConstruct {
 }
 
 /** A Loki (structurally: the `Loki` construct of src/loki). */
-export type LokiLike = HttpBackend;
+export interface LokiLike extends HttpBackend {
+  /** The stream labels its collectors produce (queries are checked against them); undefined when unknown. */
+  streamLabels?(): readonly string[] | undefined;
+  /** The Compose projects it receives logs of, and the label holding the project. */
+  collectedProjects?(): { readonly label: string; readonly projects: readonly string[] } | undefined;
+  /** The most lines a query may return (`limits_config.max_entries_limit_per_query`). */
+  readonly maxEntriesLimitPerQuery?: number;
+}
+
+/** What LogQL on a Loki may select on, as {@link checkLogQL} options (empty when the tree does not know). */
+export function lokiQueryContext(loki: LokiLike | undefined): {
+  streamLabels?: readonly string[];
+  labelValues?: Record<string, readonly string[]>;
+  lokiName?: string;
+} {
+  if (!loki) return {};
+  const streamLabels = loki.streamLabels?.();
+  const projects = loki.collectedProjects?.();
+  return {
+    ...(streamLabels ? { streamLabels } : {}),
+    ...(projects ? { labelValues: { [projects.label]: projects.projects } } : {}),
+    lokiName: loki.node.path,
+  };
+}
 /** A Prometheus (structurally: the `Prometheus` construct of src/prometheus). */
 export interface PrometheusLike extends HttpBackend {
   /** Its configuration, whose scrape interval Grafana's `$__rate_interval` needs. */
   readonly config?: { readonly scrapeInterval?: Duration };
+  /** The label names of a metric's series, where it knows them (PromQL label matchers are checked against them). */
+  seriesLabels?(metric: string): readonly string[] | undefined;
 }
 
 /**

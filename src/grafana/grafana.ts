@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { grafanaLogFormat } from '../logformat/program-formats.js';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { Secret } from '../compose/secret.js';
 import { Service } from '../compose/service.js';
@@ -75,7 +76,7 @@ export class Grafana extends Construct implements GrafanaHost {
     this.service = new Service(this, 'Service', {
       image: props.image ?? DEFAULT_GRAFANA_IMAGE,
       serviceName,
-      ports: [{ containerPort: this.port }],
+      ports: [{ containerPort: this.port, scheme: 'http' }],
       environment: {
         // On host networking Grafana listens on the host itself: only on the bind address.
         // Grafana joins http_addr and http_port itself: it takes a bare IPv6 address, not '[::1]'.
@@ -98,6 +99,7 @@ export class Grafana extends Construct implements GrafanaHost {
         startPeriod: Duration.seconds(60),
       }),
       memoryLimit: props.memoryLimit ?? Size.mebibytes(512),
+      logFormat: grafanaLogFormat(),
       metrics: { port: this.port, path: '/metrics' },
     });
     this.service.addVolume(this.dataVolume, DATA_PATH);

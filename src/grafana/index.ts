@@ -7,4 +7,5 @@ export * from './dashboard.js';
 export * from './logs-dashboard.js';
 export * from './container-metrics-dashboard.js';
 export * from './logql.js';
+export * from './promql.js';
 export * from './template-variables.js';

@@ -1,9 +1,7 @@
 import { parser } from '@grafana/lezer-logql';
-import { MacroKind, macroKind, unknownVariableMessage, variableReferenceAt, VariableReference } from './template-variables.js';
-
-// The grammar's tree types, without depending on @lezer/common directly.
-type Tree = ReturnType<typeof parser.parse>;
-type SyntaxNode = Tree['topNode'];
+import { didYouMean } from '../core/did-you-mean.js';
+import { GoRegexAnchoring, goRegexMatchesEmpty, goRegexProblem } from '../core/re2.js';
+import { checkQuery, NodeProblem, nodesNamed, QueryGrammar, Substituted, SyntaxNode, unquoteGo } from './query-template.js';
 
 /** Options of {@link checkLogQL}. */
 export interface CheckLogQLOptions {
@@ -15,19 +13,28 @@ export interface CheckLogQLOptions {
    */
   readonly variables?: readonly string[];
   /**
-   * The label names a stream selector may use (the labels the stack's
-   * collector puts on every stream). A matcher on any other label selects
-   * nothing, so it is reported with the names that exist.
-   * @default any label
+   * The stream labels the Loki's collectors produce: a stream selector may
+   * only select on these (a label no stream has selects nothing).
+   * @default labels are not checked
    */
-  readonly labels?: readonly string[];
+  readonly streamLabels?: readonly string[];
+  /**
+   * The values a stream label can have, where the tree knows them (the
+   * Compose projects a Loki collects, under `compose_project`): an `=`
+   * matcher with another value selects nothing.
+   * @default values are not checked
+   */
+  readonly labelValues?: Readonly<Record<string, readonly string[]>>;
+  /** Names the Loki in messages. @default 'its Loki' */
+  readonly lokiName?: string;
 }
 
 /**
  * Checks a LogQL query as Loki would, before any container runs: its syntax
  * (with the `@grafana/lezer-logql` grammar that Grafana's own editor uses),
- * the escapes of its double-quoted strings, and Loki's rule that every stream
- * selector has a matcher that cannot match an empty value.
+ * the escapes of its double-quoted strings, every regex it holds (compiled
+ * with Go's RE2, as Loki does only when the query runs), and Loki's rule that
+ * every stream selector has a matcher that cannot match an empty value.
  *
  * Grafana macros are replaced by a value of the right kind before parsing;
  * dashboard variables must be declared in `options.variables`.
@@ -36,40 +43,13 @@ export interface CheckLogQLOptions {
  *   the column, the reason and an excerpt with a caret under the problem
  */
 export function checkLogQL(expr: string, options: CheckLogQLOptions = {}): string | undefined {
-  if (expr.trim() === '') return 'the query is empty: write a LogQL query such as {compose_service="loki"}';
-  const scan = scanTemplate(expr, options.variables ?? []);
-  if (scan.problem) return scan.problem;
-
-  // A dashboard variable outside a string may stand for a label name, a
-  // duration or a number: try each until the query parses.
-  const outside = scan.slots.filter((s) => !s.inString && s.kind === undefined);
-  const choices = ['x', '1m', '1'];
-  const varied = outside.slice(0, 5);
-  let best: Substituted | undefined;
-  for (let combo = 0; combo < choices.length ** varied.length; combo++) {
-    const pick = new Map<Slot, string>();
-    varied.forEach((slot, i) => pick.set(slot, choices[Math.floor(combo / choices.length ** i) % choices.length]));
-    const candidate = substitute(expr, scan.slots, pick);
-    if (!firstError(candidate.tree)) {
-      best = candidate;
-      break;
-    }
-    best ??= candidate;
-  }
-  const sub = best!;
-
-  const err = firstError(sub.tree);
-  if (err) {
-    const pos = sub.toOriginal(err.from);
-    const hint = hintFor(err);
-    return problemAt(expr, pos, `${unexpected(expr, pos)}${hint ? `; ${hint}` : ''}`);
-  }
-  const labelCheck = options.labels ? [(t: Substituted) => checkSelectorLabels(t, options.labels!)] : [];
-  for (const check of [checkStrings, checkSelectors, checkBinaryOperands, ...labelCheck]) {
-    const p = check(sub);
-    if (p) return problemAt(expr, sub.toOriginal(p.from), p.message);
-  }
-  return undefined;
+  return checkQuery(LOGQL, expr, options.variables ?? [], [
+    checkStrings,
+    checkRegexes,
+    checkSelectors,
+    checkBinaryOperands,
+    (s) => checkStreamLabels(s, options, expr),
+  ]);
 }
 
 /**
@@ -98,115 +78,8 @@ export function streamSelector(matchers: Readonly<Record<string, string>>): stri
     .join(', ')}}`;
 }
 
-interface Slot {
-  readonly ref: VariableReference;
-  readonly inString: boolean;
-  /** Undefined for a dashboard variable. */
-  readonly kind: MacroKind | undefined;
-}
-
-interface Substituted {
-  readonly text: string;
-  readonly tree: Tree;
-  toOriginal(pos: number): number;
-}
-
-/** Finds the variable references and whether each is inside a string; reports unknown ones. */
-function scanTemplate(expr: string, declared: readonly string[]): { slots: Slot[]; problem?: string } {
-  const slots: Slot[] = [];
-  let quote: '"' | '`' | undefined;
-  let comment = false;
-  for (let i = 0; i < expr.length; i++) {
-    const c = expr[i];
-    if (comment) {
-      if (c === '\n') comment = false;
-      continue;
-    }
-    if (quote === '"' && c === '\\') {
-      i++;
-      continue;
-    }
-    if (quote && c === quote) {
-      quote = undefined;
-      continue;
-    }
-    if (!quote && (c === '"' || c === '`')) {
-      quote = c;
-      continue;
-    }
-    if (!quote && c === '#') {
-      comment = true;
-      continue;
-    }
-    if (c !== '$' && c !== '[') continue;
-    const ref = variableReferenceAt(expr, i);
-    if (!ref) continue;
-    const unknown = unknownVariableMessage(ref, declared);
-    if (unknown) return { slots, problem: problemAt(expr, ref.start, unknown) };
-    slots.push({ ref, inString: quote !== undefined, kind: macroKind(ref.name) });
-    i = ref.end - 1;
-  }
-  return { slots };
-}
-
-/** The value that stands in for a reference; none contains a quote or a backslash. */
-function standIn(slot: Slot, pick: Map<Slot, string>): string {
-  switch (slot.kind) {
-    case MacroKind.DURATION:
-      return '1m';
-    case MacroKind.NUMBER:
-      return '60';
-    case MacroKind.TEXT:
-      return 'x';
-    default:
-      return slot.inString ? 'x' : (pick.get(slot) ?? 'x');
-  }
-}
-
-function substitute(expr: string, slots: readonly Slot[], pick: Map<Slot, string>): Substituted {
-  let text = '';
-  let last = 0;
-  const segments: Array<{ oStart: number; oEnd: number; nStart: number; nEnd: number }> = [];
-  for (const slot of slots) {
-    text += expr.slice(last, slot.ref.start);
-    const value = standIn(slot, pick);
-    segments.push({ oStart: slot.ref.start, oEnd: slot.ref.end, nStart: text.length, nEnd: text.length + value.length });
-    text += value;
-    last = slot.ref.end;
-  }
-  text += expr.slice(last);
-  return {
-    text,
-    tree: parser.parse(text),
-    toOriginal(pos: number): number {
-      let delta = 0;
-      for (const s of segments) {
-        if (pos < s.nStart) break;
-        if (pos < s.nEnd) return s.oStart;
-        delta = s.oEnd - s.nEnd;
-      }
-      return pos + delta;
-    },
-  };
-}
-
-function firstError(tree: Tree): SyntaxNode | undefined {
-  let found: SyntaxNode | undefined;
-  tree.iterate({
-    enter: (n) => {
-      if (found) return false;
-      if (n.type.isError) {
-        found = n.node;
-        return false;
-      }
-      return undefined;
-    },
-  });
-  return found;
-}
-
 /** Why an error node's surroundings failed, in LogQL terms, from the nearest rule that explains it. */
-const HINTS: Record<string, string> = {
+const HINTS: Readonly<Record<string, string>> = {
   Range: 'a range is a duration in brackets, such as [5m] or [$__auto]',
   LogRangeExpr: 'a range function such as rate() or count_over_time() needs a range such as [5m] or [$__auto] after its selector',
   Matcher: 'a label matcher is written label="value", label!="value", label=~"regex" or label!~"regex"',
@@ -217,46 +90,13 @@ const HINTS: Record<string, string> = {
   LogExpr: 'a log query is a selector followed by pipeline stages; a [range] belongs inside a range function such as count_over_time()',
 };
 
-function hintFor(node: SyntaxNode): string | undefined {
-  for (let p: SyntaxNode | null = node.parent; p; p = p.parent) {
-    const h = HINTS[p.name];
-    if (h) return h;
-  }
-  return undefined;
-}
-
-function unexpected(expr: string, pos: number): string {
-  if (expr.slice(pos).trim() === '') return 'the query ends too early';
-  const rest = expr.slice(pos);
-  const token = /^(?:"(?:[^"\\\n]|\\.){0,20}"?|`[^`]{0,20}`?|[A-Za-z0-9_$.]+|\S)/.exec(rest)![0];
-  return `unexpected '${token.length > 22 ? token.slice(0, 20) + '...' : token}'`;
-}
-
-/** `invalid LogQL at line L, column C: message`, then the line with a caret under the position. */
-function problemAt(expr: string, pos: number, message: string): string {
-  const lineStart = expr.lastIndexOf('\n', pos - 1) + 1;
-  const lineEndIdx = expr.indexOf('\n', pos);
-  const line = expr.slice(lineStart, lineEndIdx < 0 ? expr.length : lineEndIdx);
-  const lineNo = expr.slice(0, lineStart).split('\n').length;
-  // Keep tabs in the padding so the caret lines up under a tabbed line.
-  const pad = line.slice(0, pos - lineStart).replace(/[^\t]/g, ' ');
-  return `invalid LogQL at line ${lineNo}, column ${pos - lineStart + 1}: ${message}\n    ${line}\n    ${pad}^`;
-}
-
-interface NodeProblem {
-  readonly from: number;
-  readonly message: string;
-}
-
-function nodesNamed(tree: Tree, name: string): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
-  tree.iterate({
-    enter: (n) => {
-      if (n.name === name) out.push(n.node);
-    },
-  });
-  return out;
-}
+const LOGQL: QueryGrammar = {
+  language: 'LogQL',
+  quotes: ['"', '`'],
+  parse: (text) => parser.parse(text),
+  hints: HINTS,
+  example: '{compose_service="loki"}',
+};
 
 /** Loki unquotes strings the way Go does: `"\d"` is an error, not a regex class. */
 function checkStrings(sub: Substituted): NodeProblem | undefined {
@@ -265,6 +105,42 @@ function checkStrings(sub: Substituted): NodeProblem | undefined {
     if (r.error) return { from: n.from + r.error.offset, message: r.error.message };
   }
   return undefined;
+}
+
+/**
+ * Every regex Loki compiles, checked with Go's RE2 (src/core/re2.ts): Loki
+ * reports a bad one only when the query runs. Label matchers (`=~`, `!~`, in a
+ * selector or a label filter) and `label_replace`'s regex are anchored as
+ * Prometheus's `labels.NewFastRegexMatcher` does; line filters (`|~`, `!~`)
+ * and the `regexp` parser are compiled as written (pkg/logql/log/filter.go,
+ * pkg/logql/log/parser.go).
+ */
+function checkRegexes(sub: Substituted): NodeProblem | undefined {
+  const check = (str: SyntaxNode | null, anchoring: GoRegexAnchoring): NodeProblem | undefined => {
+    if (!str) return undefined;
+    const value = unquoteGo(sub.text.slice(str.from, str.to)).value;
+    if (value === undefined) return undefined;
+    const problem = goRegexProblem(value, anchoring);
+    return problem ? { from: str.from, message: problem } : undefined;
+  };
+  const found: Array<NodeProblem | undefined> = [];
+  for (const m of nodesNamed(sub.tree, 'Matcher')) {
+    if (m.getChild('Re') || m.getChild('Nre')) found.push(check(m.getChild('String'), GoRegexAnchoring.FULL));
+  }
+  for (const f of nodesNamed(sub.tree, 'LineFilter')) {
+    const op = f.getChild('Filter');
+    if (!op || !(op.getChild('PipeMatch') || op.getChild('Nre'))) continue;
+    found.push(check(f.getChild('String'), GoRegexAnchoring.NONE));
+    for (const or of f.getChildren('OrFilter')) found.push(check(or.getChild('String'), GoRegexAnchoring.NONE));
+  }
+  for (const p of nodesNamed(sub.tree, 'LabelParser')) {
+    if (p.getChild('Regexp')) found.push(check(p.getChild('String'), GoRegexAnchoring.NONE));
+  }
+  for (const r of nodesNamed(sub.tree, 'LabelReplaceExpr')) {
+    const strings = r.getChildren('String');
+    found.push(check(strings[strings.length - 1] ?? null, GoRegexAnchoring.FULL));
+  }
+  return found.filter((p): p is NodeProblem => p !== undefined).sort((a, b) => a.from - b.from)[0];
 }
 
 /** The matchers of a stream selector (not those of label filters in the pipeline). */
@@ -291,7 +167,7 @@ function checkSelectors(sub: Substituted): NodeProblem | undefined {
       const value = unquoteGo(sub.text.slice(str.from, str.to)).value;
       if (value === undefined) return false;
       if (op === '=') return value !== '';
-      return matchesEmpty(value) === false;
+      return goRegexMatchesEmpty(value, GoRegexAnchoring.FULL) === false;
     });
     if (!anchored) {
       return {
@@ -305,14 +181,44 @@ function checkSelectors(sub: Substituted): NodeProblem | undefined {
   return undefined;
 }
 
-/** Every stream selector matcher names a label that streams carry. */
-function checkSelectorLabels(sub: Substituted, labels: readonly string[]): NodeProblem | undefined {
+/**
+ * The label names of stream selectors, against the labels the collectors
+ * produce, and `=` values against the values the tree knows. Label filters
+ * after `|` are not checked: a parser or structured metadata may supply them.
+ */
+function checkStreamLabels(sub: Substituted, options: CheckLogQLOptions, expr: string): NodeProblem | undefined {
+  const { streamLabels, labelValues } = options;
+  if (!streamLabels && !labelValues) return undefined;
+  const loki = options.lokiName ?? 'its Loki';
   for (const sel of nodesNamed(sub.tree, 'Selector')) {
-    for (const m of selectorMatchers(sel)) {
+    for (const m of nodesNamed(sub.tree, 'Matcher')) {
+      if (m.from < sel.from || m.to > sel.to) continue;
       const id = m.getChild('Identifier');
-      const name = id ? sub.text.slice(id.from, id.to) : undefined;
-      if (id && name !== undefined && !labels.includes(name)) {
-        return { from: id.from, message: `no stream has the label '${name}': the stack's collector sets ${labels.join(', ')}` };
+      if (!id) continue;
+      const label = sub.text.slice(id.from, id.to);
+      if (streamLabels && !streamLabels.includes(label)) {
+        const str = m.getChild('String');
+        const value = str ? unquoteGo(sub.text.slice(str.from, str.to)).value : undefined;
+        // `label=""` and negative matchers hold for streams without the label: only a matcher needing it selects nothing.
+        if (!(m.getChild('Neq') || m.getChild('Nre') || (m.getChild('Eq') && value === ''))) {
+          return {
+            from: id.from,
+            message: `no stream in ${loki} has the label '${label}' (its collectors set ${streamLabels.join(', ')})${didYouMean(label, streamLabels) ?? ''}`,
+          };
+        }
+      }
+      const known = labelValues?.[label];
+      const str = m.getChild('String');
+      if (known && m.getChild('Eq') && str) {
+        const value = unquoteGo(sub.text.slice(str.from, str.to)).value;
+        // A value made of a dashboard variable is known only when the dashboard runs.
+        const templated = /\$|\[\[/.test(expr.slice(sub.toOriginal(str.from), sub.toOriginal(str.to)));
+        if (value !== undefined && !templated && !known.includes(value)) {
+          return {
+            from: str.from,
+            message: `${label}="${value}" selects nothing: ${loki} only receives ${label} ${known.map((k) => `"${k}"`).join(', ')}${didYouMean(value, known, '"') ?? ''}`,
+          };
+        }
       }
     }
   }
@@ -332,62 +238,4 @@ function checkBinaryOperands(sub: Substituted): NodeProblem | undefined {
     }
   }
   return undefined;
-}
-
-/** Would the (Go RE2) regex match the empty string? Undefined when JavaScript cannot tell. */
-function matchesEmpty(goRegex: string): boolean | undefined {
-  let re = goRegex;
-  let flags = '';
-  const m = /^\(\?([imsU]+)\)/.exec(re);
-  if (m) {
-    re = re.slice(m[0].length);
-    if (m[1].includes('i')) flags += 'i';
-    if (m[1].includes('s')) flags += 's';
-  }
-  try {
-    return new RegExp(`^(?:${re})$`, flags).test('');
-  } catch {
-    return undefined;
-  }
-}
-
-const SIMPLE_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', '"': '"' };
-
-/** Go's strconv.Unquote for `"..."` and `` `...` `` literals, with the offset of a bad escape. */
-function unquoteGo(lit: string): { value?: string; error?: { offset: number; message: string } } {
-  if (lit.startsWith('`')) return { value: lit.slice(1, -1).replace(/\r/g, '') };
-  let value = '';
-  for (let i = 1; i < lit.length - 1; i++) {
-    const c = lit[i];
-    if (c !== '\\') {
-      value += c;
-      continue;
-    }
-    const e = lit[i + 1];
-    if (e in SIMPLE_ESCAPES) {
-      value += SIMPLE_ESCAPES[e];
-      i++;
-      continue;
-    }
-    const hex = { x: 2, u: 4, U: 8 }[e as 'x' | 'u' | 'U'];
-    if (hex && new RegExp(`^[0-9a-fA-F]{${hex}}$`).test(lit.slice(i + 2, i + 2 + hex))) {
-      value += String.fromCodePoint(parseInt(lit.slice(i + 2, i + 2 + hex), 16));
-      i += 1 + hex;
-      continue;
-    }
-    if (/^[0-7]{3}$/.test(lit.slice(i + 1, i + 4)) && parseInt(lit.slice(i + 1, i + 4), 8) <= 255) {
-      value += String.fromCharCode(parseInt(lit.slice(i + 1, i + 4), 8));
-      i += 3;
-      continue;
-    }
-    return {
-      error: {
-        offset: i,
-        message:
-          `'\\${e ?? ''}' is not an escape Loki accepts in a "..." string (it reads them as Go does): ` +
-          `write '\\\\${e ?? ''}' for a regex escape, or use a \`...\` string, where backslashes are literal`,
-      },
-    };
-  }
-  return { value };
 }

@@ -9,6 +9,7 @@ import { Stack } from '../core/stack.js';
 import { Dashboard } from './dashboard.js';
 import { findGrafana } from './datasource-base.js';
 import { logqlString, streamSelector } from './logql.js';
+import { LEVEL_FIELD, levelFilter, LogLevel } from '../logging/log-level.js';
 import type { PromtailLogLabel } from '../promtail/promtail-config-file.js';
 import type { LokiDatasource } from './loki-datasource.js';
 
@@ -25,11 +26,6 @@ export interface LogsDashboardProps {
   readonly uid?: string;
   /** @default 'Logs' */
   readonly title?: string;
-  /**
-   * Regex (RE2) of the lines the error-rate panel counts.
-   * @default '(?i)(error|exception|fatal|panic)'
-   */
-  readonly errorPattern?: string;
 }
 
 // Labels Promtail gives every line; typed against Promtail's list so a rename there fails compilation here.
@@ -52,6 +48,8 @@ export class LogsDashboard extends Dashboard {
   public readonly serviceVariable = 'service';
   /** The variable holding the search regex. */
   public readonly searchVariable = 'search';
+  /** The variable selecting levels. */
+  public readonly levelVariable = 'level';
 
   constructor(scope: Construct, id: string, props: LogsDashboardProps) {
     const project = props.project ?? collectedProjects(props.datasource)[0] ?? Stack.of(scope).projectName;
@@ -107,11 +105,13 @@ function buildLogsDashboard(project: string, uid: string, props: LogsDashboardPr
   // The project is fixed; the services come from the variable (all of them: `.+`).
   const selector = `{${PROJECT_LABEL}=${logqlString(project)}, ${SERVICE_LABEL}=~"$service"}`;
   const search = `|~ "(?i)$search"`;
-  const errorPattern = props.errorPattern ?? '(?i)(error|exception|fatal|panic)';
-  // Loki logs every query it runs as `... query="<the LogQL>"` (and Grafana may log the queries it sends):
-  // those lines contain this panel's own regex, so without `!= "query="` the panel would count its own
-  // refreshes as errors (a false positive that grows with every viewer).
-  const errors = `${selector} |~ ${logqlString(errorPattern)} != "query="`;
+  // The level the collector stored (structured metadata); "All" is `.*`, which also keeps lines
+  // without a level (a missing field compares as empty).
+  const level = `| ${LEVEL_FIELD}=~"$level"`;
+  // Counted by the level the collector parsed from each program's own format, not by a regex over
+  // the text: Loki's log line about this very query (which quotes it) is an info line of Loki, and
+  // a Postgres `ERROR:` counts although it never says "error" in lower case.
+  const errors = `${selector}${levelFilter(LogLevel.ERROR)}`;
 
   const legend = new common.VizLegendOptionsBuilder()
     .showLegend(true)
@@ -138,6 +138,15 @@ function buildLogsDashboard(project: string, uid: string, props: LogsDashboardPr
         .allValue('.+')
         .current({ selected: true, text: ['All'], value: ['$__all'] }),
     )
+    .withVariable(
+      new dashboard.CustomVariableBuilder('level')
+        .label('Level')
+        .values([LogLevel.ERROR, LogLevel.WARN, LogLevel.INFO, LogLevel.DEBUG].join(','))
+        .multi(true)
+        .includeAll(true)
+        .allValue('.*')
+        .current({ selected: true, text: ['All'], value: ['$__all'] }),
+    )
     .withVariable(new dashboard.TextBoxVariableBuilder('search').label('Search (regex)').defaultValue(''))
     .withPanel(
       new timeseries.PanelBuilder()
@@ -145,7 +154,7 @@ function buildLogsDashboard(project: string, uid: string, props: LogsDashboardPr
         .description('Log lines per interval, per compose service.')
         .datasource(ds)
         .withTarget(
-          target(`sum by (${SERVICE_LABEL}) (count_over_time(${selector} ${search} [$__auto]))`).legendFormat(`{{${SERVICE_LABEL}}}`),
+          target(`sum by (${SERVICE_LABEL}) (count_over_time(${selector} ${search} ${level} [$__auto]))`).legendFormat(`{{${SERVICE_LABEL}}}`),
         )
         .unit('short')
         .legend(legend)
@@ -154,7 +163,7 @@ function buildLogsDashboard(project: string, uid: string, props: LogsDashboardPr
     .withPanel(
       new timeseries.PanelBuilder()
         .title('Error rate by service')
-        .description(`Lines per second matching ${errorPattern}, Loki's and Grafana's own query log lines excluded.`)
+        .description('Entries per second at level error (as the collector normalized each program\'s own level word).')
         .datasource(ds)
         .withTarget(target(`sum by (${SERVICE_LABEL}) (rate(${errors} [$__auto]))`).legendFormat(`{{${SERVICE_LABEL}}}`))
         .unit('short')
@@ -165,7 +174,7 @@ function buildLogsDashboard(project: string, uid: string, props: LogsDashboardPr
       new logs.PanelBuilder()
         .title('Logs')
         .datasource(ds)
-        .withTarget(target(`${selector} ${search}`))
+        .withTarget(target(`${selector} ${search} ${level}`))
         .showTime(true)
         .wrapLogMessage(true)
         .enableLogDetails(true)

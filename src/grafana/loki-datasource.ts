@@ -1,6 +1,7 @@
 import { DependencyCondition } from '../compose/service.js';
 import { ConstructError } from '../core/errors.js';
 import { Datasource, GrafanaHost, LokiLike, requireSameStack } from './datasource-base.js';
+import { checkPromQL } from './promql.js';
 import type { PromtailLogLabel } from '../promtail/promtail-config-file.js';
 import type { PrometheusDatasource } from './prometheus-datasource.js';
 
@@ -19,6 +20,21 @@ const CONTAINER_FIELD: string = CONTAINER_LABEL;
 function containerCpuQuery(name: string): string {
   return `sum(rate(container_cpu_usage_seconds_total{name="${name}"}[$__rate_interval]))`;
 }
+
+/**
+ * The variables Grafana fills in a data link's text (a derived field's url
+ * or query): https://grafana.com/docs/grafana/latest/panels-visualizations/configure-data-links/#data-link-variables
+ */
+const DATA_LINK_VARIABLES: readonly string[] = [
+  '__value.raw',
+  '__value.text',
+  '__value.numeric',
+  '__value.time',
+  '__value.calc',
+  '__series.name',
+  '__field.name',
+  '__url_time_range',
+];
 
 /** Props of {@link Grafana.addLokiDatasource}. */
 export interface LokiDatasourceProps {
@@ -86,6 +102,7 @@ export class LokiDatasource extends Datasource {
     this.loki = props.loki;
     this.metrics = props.metrics;
     this.maxLines = props.maxLines ?? 1000;
+    this.node.addValidation({ validate: () => this.queryProblems() });
     // Grafana must start even when Loki is missing or failing: logs are an optional part.
     grafana.service.addDependency(props.loki.service, { condition: DependencyCondition.STARTED, required: false });
     if (props.metrics) {
@@ -135,6 +152,40 @@ export class LokiDatasource extends Datasource {
   /** The derived fields. */
   public get derivedFields(): readonly DerivedField[] {
     return this.fields;
+  }
+
+  /**
+   * Each query this datasource hands to a Prometheus datasource (a derived
+   * field's query, a correlation's `expr`), checked as PromQL with the
+   * variables Grafana fills in there.
+   */
+  private queryProblems(): string[] {
+    const problems: string[] = [];
+    // Loki refuses a query asking for more lines than this ("max entries limit per query exceeded"), so a
+    // Grafana line limit above it breaks every logs panel and Explore query that returns that many.
+    const limit = this.loki.maxEntriesLimitPerQuery;
+    if (limit !== undefined && this.maxLines > limit) {
+      problems.push(
+        `maxLines ${this.maxLines} is above ${this.loki.node.path}'s limits_config.max_entries_limit_per_query (${limit}): Loki refuses such queries; lower maxLines to ${limit} or raise the limit with loki.config.addOverride('limits_config.max_entries_limit_per_query', ${this.maxLines})`,
+      );
+    }
+    const check = (expr: string, target: Datasource, variables: readonly string[], where: string) => {
+      if (target.type !== 'prometheus') return;
+      const prometheus = (target as PrometheusDatasource).prometheus;
+      const p = checkPromQL(expr, { variables, seriesLabels: prometheus.seriesLabels ? (m) => prometheus.seriesLabels!(m) : undefined });
+      if (p) problems.push(`${where}: ${p}`);
+    };
+    for (const f of this.fields) {
+      if (f.datasource) check(f.url, f.datasource, DATA_LINK_VARIABLES, `derived field '${f.name}'`);
+    }
+    // A correlation's `${name}` is the value of the frame field `name` in the same row: a derived field's.
+    const fieldNames = this.fields.map((f) => f.name);
+    for (const c of this.correlations) {
+      const target = this.grafana.datasources.find((d) => d.uid === c.targetUID);
+      const expr = (c.config as { target?: { expr?: unknown } } | undefined)?.target?.expr;
+      if (target && typeof expr === 'string') check(expr, target, fieldNames, `correlation '${String(c.label)}'`);
+    }
+    return problems;
   }
 
   /** @internal */

@@ -48,7 +48,9 @@ export const GRAFANA_MACROS: Readonly<Record<string, MacroKind>> = {
 
 // `${name}` / `${name:format}`; `$name`; `[[name]]` / `[[name:format]]` (Grafana's own three forms).
 const BRACED = /\$\{([A-Za-z0-9_.]+)(?::([^}]*))?\}/y;
-const PLAIN = /\$([A-Za-z0-9_]+)/y;
+// `$1` is no variable: Grafana leaves a reference to an unknown name as written, and no variable name is all digits,
+// so a regex replacement's `$1` (label_replace, relabel) stays literal.
+const PLAIN = /\$([A-Za-z0-9_]*[A-Za-z_][A-Za-z0-9_]*)/y;
 const BRACKETS = /\[\[([A-Za-z0-9_.]+)(?::([^\]]*))?\]\]/y;
 
 /** The reference that starts at `index` of `text`, if one does. */
@@ -99,6 +101,8 @@ export function unknownVariables(text: string, declared: readonly string[]): str
 
 /** The problem with one reference, or undefined when it names a macro or a declared variable. */
 export function unknownVariableMessage(ref: VariableReference, declared: readonly string[]): string | undefined {
+  // Declared first: a data link's context declares `__value.raw`, `__field.labels.x`, ...
+  if (declared.includes(ref.name)) return undefined;
   if (ref.name.startsWith('__')) {
     if (macroKind(ref.name)) return undefined;
     return `'${describe(ref)}' is not a Grafana macro (known: ${Object.keys(GRAFANA_MACROS).map((m) => '$' + m).join(', ')})`;

@@ -45,7 +45,7 @@ export function buildLogQuery(sel: LogSelection, source: LogSource): string {
     if (sel.grep !== undefined) query += ` |~ ${logqlString(sel.grep)}`;
     if (sel.level !== undefined) query += levelFilter(...levelsFrom(sel.level));
   }
-  const problem = checkLogQL(query, source.labels ? { labels: source.labels } : {});
+  const problem = checkLogQL(query, source.labels ? { streamLabels: source.labels } : {});
   if (problem) throw new UserError(sel.query !== undefined ? `--query: ${problem}` : `the query built from the options is not valid: ${problem}\n    (${query})`);
   if (logqlKind(query) !== 'log') {
     throw new UserError('--query is a metric query: aixcl-logs prints log lines, so give a log query such as {compose_service="loki"} |= "error" (use aixcl-logs stats for volumes)');

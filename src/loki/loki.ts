@@ -1,11 +1,14 @@
 import { Construct } from 'constructs';
+import { goKitLogFormat } from '../logformat/program-formats.js';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { Service } from '../compose/service.js';
 import { Volume } from '../compose/volume.js';
 import { Duration } from '../core/duration.js';
+import { goMemLimit } from '../core/go-mem-limit.js';
 import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
 import { LOKI_DATA_DIR, LokiConfigFile } from './loki-config-file.js';
+import { LOKI_DEFAULTS } from './loki-config-reference.js';
 import { lokiHealthcheck } from './loki-healthcheck.js';
 
 const LOKI = Symbol.for('aixcl-cdk.Loki');
@@ -52,11 +55,18 @@ export interface LokiProps {
    */
   readonly retention?: Duration;
   /**
-   * Memory limit of the container. Go's garbage collector is told to stay
-   * within 80% of it (GOMEMLIMIT). At least 256 MiB.
+   * Memory limit of the container (the hard limit). At least 256 MiB.
    * @default Size.mebibytes(512)
    */
   readonly memoryLimit?: Size;
+  /**
+   * The footprint Loki's garbage collector aims for (GOMEMLIMIT, a soft
+   * limit: above it the collector works harder, it never kills), at most 80%
+   * of {@link memoryLimit}. 64 MiB holds the default stack's streams, the
+   * small caches configured here and a dashboard's queries.
+   * @default Size.mebibytes(64)
+   */
+  readonly memoryTarget?: Size;
 }
 
 /**
@@ -100,13 +110,14 @@ export class Loki extends Construct {
       image: props.image ?? DEFAULT_LOKI_IMAGE,
       serviceName,
       command: [`-config.file=${CONFIG_PATH}`],
-      environment: { GOMEMLIMIT: goMemLimit(this.memoryLimit) },
+      environment: { GOMEMLIMIT: goMemLimit(props.memoryTarget ?? Size.mebibytes(64), this.memoryLimit) },
       ports: [
-        { containerPort: this.port },
+        { containerPort: this.port, scheme: 'http' },
         // Not published: only Loki itself dials it, but on host networking it still takes the port.
         { containerPort: LOKI_GRPC_PORT, publish: false },
       ],
       memoryLimit: this.memoryLimit,
+      logFormat: goKitLogFormat(),
       metrics: { port: this.port, path: '/metrics' },
     });
 
@@ -155,6 +166,51 @@ export class Loki extends Construct {
     return [...this.collectorList];
   }
 
+  /**
+   * The stream labels queries on this Loki can select on: those its
+   * collectors produce (each collector's `producedLabels`), plus
+   * `service_name`, which Loki derives from the first present label of
+   * `limits_config.discover_service_name`. Undefined when a collector's
+   * labels cannot be known.
+   */
+  public streamLabels(): readonly string[] | undefined {
+    const labels = new Set<string>();
+    for (const c of this.collectorList) {
+      const produced = (c as { producedLabels?: { labels?: readonly string[] } }).producedLabels;
+      if (!produced?.labels) return undefined;
+      for (const l of produced.labels) labels.add(l);
+    }
+    const discover = this.limit('discover_service_name', LOKI_DEFAULTS['limits_config.discover_service_name']);
+    if (Array.isArray(discover) && discover.some((l) => labels.has(String(l)))) labels.add('service_name');
+    return [...labels].sort();
+  }
+
+  /** The Compose projects whose logs the collectors push here, with the label that holds the project. */
+  public collectedProjects(): { readonly label: string; readonly projects: readonly string[] } | undefined {
+    const collectors = this.collectorList as Array<{ project?: unknown; projectLabel?: unknown }>;
+    const label = collectors.find((c) => typeof c.projectLabel === 'string')?.projectLabel as string | undefined;
+    if (!label || collectors.some((c) => typeof c.project !== 'string' || c.projectLabel !== label)) return undefined;
+    return { label, projects: [...new Set(collectors.map((c) => c.project as string))] };
+  }
+
+  /** The most lines a query may return (`limits_config.max_entries_limit_per_query`, after overrides). */
+  public get maxEntriesLimitPerQuery(): number {
+    const v = this.limit('max_entries_limit_per_query', LOKI_DEFAULTS['limits_config.max_entries_limit_per_query']);
+    return typeof v === 'number' ? v : LOKI_DEFAULTS['limits_config.max_entries_limit_per_query'];
+  }
+
+  /** A `limits_config` setting of the final configuration, or Loki's default. */
+  private limit(key: string, fallback: unknown): unknown {
+    let doc: unknown;
+    try {
+      doc = this.config.uncheckedDocument();
+    } catch {
+      return fallback;
+    }
+    const limits = (doc as { limits_config?: Record<string, unknown> } | undefined)?.limits_config;
+    return limits && key in limits ? limits[key] : fallback;
+  }
+
   private validateLoki(): string[] {
     const errors: string[] = [];
     if (this.healthcheckProblem) errors.push(this.healthcheckProblem);
@@ -191,9 +247,4 @@ export class Loki extends Construct {
 
 function stackOf(c: Construct): Stack | undefined {
   return c.node.scopes.filter(Stack.isStack).pop();
-}
-
-/** 80% of the limit, in whole MiB: the rest is headroom for what Go's heap limit does not count. */
-function goMemLimit(limit: Size): string {
-  return Size.mebibytes(Math.floor((limit.bytes * 0.8) / 1024 ** 2)).toGoMemLimit();
 }

@@ -1,3 +1,4 @@
+import { GoRegexAnchoring, goRegexProblem } from '../core/re2.js';
 import { z } from 'zod';
 
 /*
@@ -93,5 +94,10 @@ export const relabelConfigSchema = z
     const action = r.action ?? 'replace';
     if (WRITES_TARGET.includes(action) && !r.target_label) {
       ctx.addIssue({ code: 'custom', message: `action '${action}' needs a target_label`, path: ['target_label'] });
+    }
+    // Compiled when the file is loaded, as `^(?s:REGEX)$` (model/relabel NewRegexp): check it as compiled, with Go's RE2.
+    if (r.regex !== undefined && r.regex !== null) {
+      const problem = goRegexProblem(String(r.regex), GoRegexAnchoring.FULL);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (Prometheus compiles it as ^(?s:REGEX)$)`, path: ['regex'] });
     }
   });

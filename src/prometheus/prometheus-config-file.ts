@@ -4,6 +4,7 @@ import { Duration } from '../core/duration.js';
 import { DocumentFile } from '../core/generated-file.js';
 import { Stack } from '../core/stack.js';
 import { joinHostPort } from '../services/listen-address.js';
+import { isMetricCatalog, TARGET_LABELS } from './metric-catalog.js';
 import { checkPrometheusConfig, SCRAPE_TARGET_PATTERN } from './prometheus-config-schema.js';
 import { toPrometheusDuration } from './prometheus-duration.js';
 
@@ -77,6 +78,30 @@ export class PrometheusConfigFile extends DocumentFile {
       }));
     const added = this.extraJobs.map((j) => ({ ...j, metricsPath: j.metricsPath ?? '/metrics', source: this.node.path }));
     return [...derived, ...added].sort((a, b) => cmp(a.jobName, b.jobName) || cmp(a.source, b.source));
+  }
+
+  /**
+   * The label names of a metric's series as stored by this Prometheus, where
+   * the tree knows them: the exported labels (from the scraped service's
+   * owner, a {@link MetricCatalog} such as cAdvisor), the target labels and
+   * the job's static labels. Undefined when no scraped service is known to
+   * export the metric.
+   */
+  public seriesLabels(metric: string): readonly string[] | undefined {
+    const stack = Stack.of(this);
+    const labels = new Set<string>();
+    let known = false;
+    for (const s of stack.node.findAll()) {
+      if (!Service.isService(s) || s.stack !== stack || s.metrics === undefined) continue;
+      const owner = s.node.scope;
+      const exported = isMetricCatalog(owner) ? owner.metricSeriesLabels(metric) : undefined;
+      if (!exported) continue;
+      known = true;
+      for (const l of exported) labels.add(l);
+    }
+    if (!known) return undefined;
+    for (const l of TARGET_LABELS) labels.add(l);
+    return [...labels];
   }
 
   protected buildDocument(): unknown {

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { prometheusLogFormat } from '../logformat/program-formats.js';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { Service } from '../compose/service.js';
 import { Volume } from '../compose/volume.js';
@@ -66,13 +67,14 @@ export class Prometheus extends Construct {
         `--web.listen-address=${listenHostPort(stack, this.port)}`,
         // No --web.enable-lifecycle: a changed config recreates the container (config hash label) instead.
       ],
-      ports: [{ containerPort: this.port }],
+      ports: [{ containerPort: this.port, scheme: 'http' }],
       // The image is busybox-based: wget is there. /-/ready turns 200 once the TSDB is open.
       healthcheck: Healthcheck.wget(probeUrl(stack, this.port, '/-/ready'), {
         interval: Duration.seconds(10),
         startPeriod: Duration.seconds(30),
       }),
       memoryLimit: props.memoryLimit ?? Size.gibibytes(1),
+      logFormat: prometheusLogFormat(),
       metrics: { port: this.port, path: '/metrics' },
     });
     this.service.addVolume(this.dataVolume, DATA_PATH);
@@ -88,6 +90,11 @@ export class Prometheus extends Construct {
   /** URL by which other services of the stack (e.g. Grafana) reach Prometheus. */
   public get url(): string {
     return this.service.url(this.port);
+  }
+
+  /** The label names of a metric's series, where the tree knows them (see {@link PrometheusConfigFile.seriesLabels}). */
+  public seriesLabels(metric: string): readonly string[] | undefined {
+    return this.config.seriesLabels(metric);
   }
 
   /** Scrapes targets outside the stack; the stack's services are scraped through `ServiceProps.metrics`. */

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { httpClientFields, relabelConfigSchema } from '../prometheus/prometheus-common-schema.js';
+import { pipelineRegexProblems } from './pipeline-regexes.js';
 import { PromtailServerSchema } from './promtail-server-schema.js';
+import { PipelineStageSchema } from './promtail-stage-schema.js';
 import { anyBlock, goDuration, labelName, port, promDuration } from './promtail-value-schemas.js';
 
 /*
@@ -9,8 +11,8 @@ import { anyBlock, goDuration, labelName, port, promDuration } from './promtail-
  * container. Keys follow Promtail 3.6 (clients/pkg/promtail/config and the
  * configuration reference); the `server` block derives from Loki's reference
  * (see promtail-server-schema.ts). Blocks this library does not generate
- * (other discovery mechanisms and targets, pipeline stages) are checked for
- * their shape only.
+ * (other discovery mechanisms and targets) are checked for their shape only;
+ * pipeline stages are checked by promtail-stage-schema.ts.
  */
 
 
@@ -24,6 +26,8 @@ export const PromtailClientSchema = z.strictObject({
     }),
   headers: z.record(z.string(), z.string()).optional(),
   tenant_id: z.string().optional(),
+  // Names the client in Promtail's metrics (clients/pkg/promtail/client/config.go).
+  name: z.string().optional(),
   batchwait: goDuration.optional(),
   batchsize: z.int().min(1).optional(),
   backoff_config: z
@@ -98,7 +102,7 @@ const TARGETS = [
 /** One entry of `scrape_configs`: the fields of Promtail 3.6's scrape config (clients/pkg/promtail/scrapeconfig). */
 export const PromtailScrapeConfigSchema = z.strictObject({
   job_name: z.string().min(1),
-  pipeline_stages: z.array(anyBlock).optional(),
+  pipeline_stages: z.array(PipelineStageSchema).optional(),
   ...Object.fromEntries(TARGETS.map((k) => [k, anyBlock.optional()])),
   relabel_configs: z.array(RelabelConfigSchema).optional(),
   docker_sd_configs: z.array(DockerSdConfigSchema).optional(),
@@ -159,6 +163,9 @@ export const PromtailConfigSchema = z
     // Promtail refuses two scrape configs with the same job name.
     const seen = new Set<string>();
     (c.scrape_configs ?? []).forEach((s, i) => {
+      for (const p of pipelineRegexProblems(s.pipeline_stages)) {
+        ctx.addIssue({ code: 'custom', message: p.message, path: ['scrape_configs', i, 'pipeline_stages', ...p.path] });
+      }
       if (seen.has(s.job_name)) {
         ctx.addIssue({ code: 'custom', message: `job_name '${s.job_name}' is used twice`, path: ['scrape_configs', i, 'job_name'] });
       }

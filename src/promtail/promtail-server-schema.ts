@@ -65,6 +65,9 @@ function valueSchema(value: LokiKeyTree[string]): z.ZodType {
       return z.string();
     case 'int':
       return z.int();
+    case 'size':
+      // dskit's flagext.ByteSize: bytes, or a size with a unit.
+      return z.union([z.int().min(0), z.string().regex(/^\d+(?:\.\d+)?\s*(?:[kmgtpe]i?b?|b)?$/i)]);
     case 'float':
       return z.number();
     case 'duration':

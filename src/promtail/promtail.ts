@@ -1,14 +1,19 @@
 import { Construct } from 'constructs';
+import { goKitLogFormat } from '../logformat/program-formats.js';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { DependencyCondition, Service } from '../compose/service.js';
 import { Volume } from '../compose/volume.js';
 import { Duration } from '../core/duration.js';
 import { ConstructError } from '../core/errors.js';
+import { goMemLimit } from '../core/go-mem-limit.js';
 import { Size } from '../core/size.js';
 import { Stack, isComposeProjectName } from '../core/stack.js';
 import { Loki } from '../loki/loki.js';
 import { probeAddress, unbracket } from '../services/listen-address.js';
-import { PromtailConfigFile } from './promtail-config-file.js';
+import { LogFormat } from '../logformat/log-format.js';
+import { PromtailConfigFile, type PromtailLogLabel } from './promtail-config-file.js';
+import type { ServiceLogFormat } from './promtail-pipeline.js';
+import { ProducedLabels, promtailProducedLabels } from './produced-labels.js';
 
 /** Promtail's last release line: it is end-of-life and no 3.7 image exists. */
 export const PROMTAIL_LAST_VERSION = '3.6.15';
@@ -44,10 +49,32 @@ export interface PromtailProps {
    * @default '/var/run/docker.sock'
    */
   readonly dockerSocket?: string;
-  /** How often Docker discovery looks for new containers. @default Duration.seconds(5) */
+  /**
+   * How often Docker discovery looks for new containers. A new container's
+   * lines wait for the next refresh (Promtail then reads its log from the
+   * start, so nothing is lost): this bounds the delay of a new container's
+   * first lines. Each refresh is one list call to the Docker API, filtered by
+   * the project label.
+   * @default Duration.seconds(1)
+   */
   readonly refreshInterval?: Duration;
   /** @default Size.mebibytes(256) */
   readonly memoryLimit?: Size;
+  /**
+   * The footprint Promtail's garbage collector aims for (GOMEMLIMIT, a soft
+   * limit), at most 80% of {@link memoryLimit}.
+   * @default Size.mebibytes(24)
+   */
+  readonly memoryTarget?: Size;
+}
+
+/** The services of a stack that declare a log format. */
+function stackLogFormats(stack: Stack): ServiceLogFormat[] {
+  return stack.node
+    .findAll()
+    .filter(Service.isService)
+    .filter((s) => Stack.of(s) === stack && LogFormat.isLogFormat(s.logFormat))
+    .map((s) => ({ serviceName: s.serviceName, format: s.logFormat! }));
 }
 
 /**
@@ -103,20 +130,24 @@ export class Promtail extends Construct {
       port: this.port,
       listenAddress: stack.listenAddress,
       positionsFile: `${POSITIONS_DIR}/positions.yaml`,
-      refreshInterval: props.refreshInterval ?? Duration.seconds(5),
+      refreshInterval: props.refreshInterval ?? Duration.seconds(1),
+      // Only this stack's services are known here; a logging-only stack collecting another project stores lines as they are.
+      logFormats: () => (this.project === stack.projectName ? stackLogFormats(stack) : []),
     });
 
     this.service = new Service(this, 'Service', {
       image: props.image ?? `grafana/promtail:${PROMTAIL_LAST_VERSION}`,
       serviceName,
       command: [`-config.file=${CONFIG_TARGET}`],
-      ports: [{ containerPort: this.port }],
+      environment: { GOMEMLIMIT: goMemLimit(props.memoryTarget ?? Size.mebibytes(24), props.memoryLimit ?? Size.mebibytes(256)) },
+      ports: [{ containerPort: this.port, scheme: 'http' }],
       // The image runs as root, which reading the Docker socket needs: no `user`.
       healthcheck: Healthcheck.command(['bash', '-c', promtailReadyProbe(probeAddress(stack), this.port)], {
         interval: Duration.seconds(10),
         startPeriod: Duration.seconds(10),
       }),
       memoryLimit: props.memoryLimit ?? Size.mebibytes(256),
+      logFormat: goKitLogFormat(),
       metrics: { port: this.port, path: '/metrics' },
       // Nothing depends on Promtail, but the stack works without it: its failure degrades, not fails.
       optional: true,
@@ -134,6 +165,21 @@ export class Promtail extends Construct {
     }
 
     this.node.addValidation({ validate: () => this.validatePromtail(sameStack) });
+  }
+
+  /**
+   * The labels (and structured metadata) of the streams this Promtail pushes,
+   * read from its final configuration: the relabel rules it writes, any
+   * pipeline stages, and overrides. Queries on its Loki are checked against
+   * them; a pipeline that adds a label extends them by being in the config.
+   */
+  public get producedLabels(): ProducedLabels {
+    return promtailProducedLabels(this.config.uncheckedDocument());
+  }
+
+  /** The stream label holding the Compose project (`compose_project`). */
+  public get projectLabel(): PromtailLogLabel {
+    return 'compose_project';
   }
 
   private validatePromtail(sameStack: boolean): string[] {

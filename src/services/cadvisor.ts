@@ -4,7 +4,11 @@ import { Service } from '../compose/service.js';
 import { Duration } from '../core/duration.js';
 import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
+import { CADVISOR_BASE_LABELS, CADVISOR_LABEL_PREFIXES, CADVISOR_METRIC_LABELS } from './cadvisor-metrics.js';
 import { isIPv6, probeUrl, unbracket } from './listen-address.js';
+
+/** The container labels cAdvisor copies into metric labels (`--whitelisted_container_labels`). */
+const EXPORTED_CONTAINER_LABELS = ['com.docker.compose.project', 'com.docker.compose.service'];
 
 /** Props of {@link Cadvisor}. */
 export interface CadvisorProps {
@@ -53,10 +57,10 @@ export class Cadvisor extends Construct {
         // Only the Compose labels become metric labels (container_label_com_docker_compose_service, ...): the
         // dashboards group by them, and no other container label (a deploy tool's bookkeeping, say) is exported.
         '--store_container_labels=false',
-        '--whitelisted_container_labels=com.docker.compose.project,com.docker.compose.service',
+        `--whitelisted_container_labels=${EXPORTED_CONTAINER_LABELS.join(',')}`,
         `--housekeeping_interval=${housekeeping.toGoString()}`,
       ],
-      ports: [{ containerPort: this.port }],
+      ports: [{ containerPort: this.port, scheme: 'http' }],
       // The image is Alpine-based: busybox wget is there.
       healthcheck: Healthcheck.wget(probeUrl(stack, this.port, '/healthz'), {
         interval: Duration.seconds(15),
@@ -78,6 +82,21 @@ export class Cadvisor extends Construct {
       validate: () =>
         housekeeping.milliseconds < 1000 ? [`housekeepingInterval must be at least 1s (got ${housekeeping.toGoString()})`] : [],
     });
+  }
+
+  /**
+   * The labels of a container metric's series as cAdvisor exports them (its
+   * generated metric table, src/services/cadvisor-metrics.ts): id, name,
+   * image, the metric's own labels, and `container_label_<label>` for each
+   * whitelisted container label (sanitized as cAdvisor does: every character
+   * outside [a-zA-Z0-9_] becomes `_`). No `container_env_*`: no
+   * `--env_metadata_whitelist` is given. Undefined for another metric.
+   */
+  public metricSeriesLabels(metric: string): readonly string[] | undefined {
+    const own = CADVISOR_METRIC_LABELS[metric];
+    if (!own) return undefined;
+    const copied = EXPORTED_CONTAINER_LABELS.map((l) => CADVISOR_LABEL_PREFIXES.containerLabel + l.replace(/[^a-zA-Z0-9_]/g, '_'));
+    return [...CADVISOR_BASE_LABELS, ...own, ...copied];
   }
 
   /** URL of cAdvisor's UI and API for other services of the stack. */

@@ -4,5 +4,6 @@ export * from './open-webui.js';
 export * from './postgres.js';
 export * from './pgadmin.js';
 export * from './cadvisor.js';
+export * from './cadvisor-metrics.js';
 export * from './node-exporter.js';
 export * from './postgres-exporter.js';

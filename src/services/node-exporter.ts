@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { prometheusLogFormat } from '../logformat/program-formats.js';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { Service } from '../compose/service.js';
 import { Duration } from '../core/duration.js';
@@ -38,13 +39,15 @@ export class NodeExporter extends Construct {
       serviceName: props.serviceName ?? 'node-exporter',
       // Arguments to the image's entrypoint (/bin/node_exporter).
       command: ['--path.rootfs=/host', `--web.listen-address=${listenHostPort(stack, this.port)}`],
-      ports: [{ containerPort: this.port }],
+      ports: [{ containerPort: this.port, scheme: 'http' }],
       // The image is busybox-based: wget is there.
       healthcheck: Healthcheck.wget(probeUrl(stack, this.port, '/metrics'), {
         interval: Duration.seconds(15),
         startPeriod: Duration.seconds(5),
       }),
       memoryLimit: props.memoryLimit ?? Size.mebibytes(128),
+      // node_exporter 1.9 logs through promslog, as Prometheus 3 does.
+      logFormat: prometheusLogFormat(),
       metrics: { port: this.port, path: '/metrics' },
     });
     // The host's root, read-only; --path.rootfs makes the exporter read /proc, /sys and mounts under it.

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { ollamaLogFormat } from '../logformat/program-formats.js';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { Service } from '../compose/service.js';
 import { Volume } from '../compose/volume.js';
@@ -40,13 +41,14 @@ export class Ollama extends Construct {
       serviceName,
       // The server listens on OLLAMA_HOST, and the `ollama` client in the healthcheck dials the same variable.
       environment: { OLLAMA_HOST: listenHostPort(stack, this.port) },
-      ports: [{ containerPort: this.port }],
+      ports: [{ containerPort: this.port, scheme: 'http' }],
       // The image has neither curl nor wget: `ollama list` asks the running server, and fails while it is down.
       healthcheck: Healthcheck.command(['ollama', 'list'], {
         interval: Duration.seconds(10),
         startPeriod: Duration.seconds(10),
       }),
       memoryLimit: props.memoryLimit,
+      logFormat: ollamaLogFormat(),
     });
     this.service.addVolume(this.dataVolume, '/root/.ollama');
   }

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { openWebUiLogFormat } from '../logformat/program-formats.js';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { Secret } from '../compose/secret.js';
 import { DependencyCondition, Service } from '../compose/service.js';
@@ -49,13 +50,14 @@ export class OpenWebUI extends Construct {
         OLLAMA_BASE_URL: props.ollama.url,
         WEBUI_SECRET_KEY: props.secretKey ?? Secret.fromEnv('WEBUI_SECRET_KEY'),
       },
-      ports: [{ containerPort: this.port }],
+      ports: [{ containerPort: this.port, scheme: 'http' }],
       // The image has curl. The first start runs database migrations, hence the long start period.
       healthcheck: Healthcheck.curl(probeUrl(stack, this.port, '/health'), {
         interval: Duration.seconds(15),
         startPeriod: Duration.seconds(120),
       }),
       memoryLimit: props.memoryLimit ?? Size.gibibytes(2),
+      logFormat: openWebUiLogFormat(),
     });
     this.service.addVolume(this.dataVolume, '/app/backend/data');
     // The UI starts without Ollama and shows its models once it answers.

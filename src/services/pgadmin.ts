@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { pgAdminLogFormat } from '../logformat/program-formats.js';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { Secret } from '../compose/secret.js';
 import { DependencyCondition, Service } from '../compose/service.js';
@@ -56,13 +57,14 @@ export class PgAdmin extends Construct {
         // Otherwise the entrypoint starts a mail server, which on host networking would take port 25 of the host.
         PGADMIN_DISABLE_POSTFIX: 'true',
       },
-      ports: [{ containerPort: this.port }],
+      ports: [{ containerPort: this.port, scheme: 'http' }],
       // The image is Alpine-based (busybox wget). The first start creates pgAdmin's database: allow a minute.
       healthcheck: Healthcheck.wget(probeUrl(stack, this.port, '/misc/ping'), {
         interval: Duration.seconds(15),
         startPeriod: Duration.seconds(60),
       }),
       memoryLimit: props.memoryLimit ?? Size.mebibytes(512),
+      logFormat: pgAdminLogFormat(),
     });
     this.service.addVolume(this.dataVolume, '/var/lib/pgadmin');
     this.service.addDependency(props.postgres.service, { condition: DependencyCondition.STARTED });

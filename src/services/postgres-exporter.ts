@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { prometheusLogFormat } from '../logformat/program-formats.js';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { DependencyCondition, Service } from '../compose/service.js';
 import { Duration } from '../core/duration.js';
@@ -44,13 +45,15 @@ export class PostgresExporter extends Construct {
         DATA_SOURCE_USER: pg.user,
         DATA_SOURCE_PASS: pg.password,
       },
-      ports: [{ containerPort: this.port }],
+      ports: [{ containerPort: this.port, scheme: 'http' }],
       // The image is busybox-based: wget is there.
       healthcheck: Healthcheck.wget(probeUrl(stack, this.port, '/metrics'), {
         interval: Duration.seconds(15),
         startPeriod: Duration.seconds(10),
       }),
       memoryLimit: props.memoryLimit ?? Size.mebibytes(128),
+      // postgres_exporter 0.17 logs through promslog, as Prometheus 3 does.
+      logFormat: prometheusLogFormat(),
       metrics: { port: this.port, path: '/metrics' },
     });
     this.service.addDependency(pg.service, { condition: DependencyCondition.HEALTHY });

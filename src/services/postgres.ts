@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { postgresLogFormat } from '../logformat/program-formats.js';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { Secret } from '../compose/secret.js';
 import { Service } from '../compose/service.js';
@@ -76,6 +77,7 @@ export class Postgres extends Construct {
         { interval: Duration.seconds(5), timeout: Duration.seconds(5), retries: 10, startPeriod: Duration.seconds(30) },
       ),
       memoryLimit: props.memoryLimit ?? Size.gibibytes(1),
+      logFormat: postgresLogFormat(),
     });
     this.service.addVolume(this.dataVolume, this.dataDirectory);
     this.node.addValidation({

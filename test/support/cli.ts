@@ -4,14 +4,15 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run, type RunResult } from './run.js';
+import { STANDIN_MIRROR } from './standins.js';
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const CLI = join(ROOT, 'src/cli/deploy.ts');
 const TSX = import.meta.resolve('tsx');
 
 /** Runs the built aixcl-synth, as installed (npm test builds dist/ first). */
-export function synthCli(args: string[], cwd = ROOT) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'aixcl-synth.js'), ...args], { cwd, encoding: 'utf8' });
+export function synthCli(args: string[], cwd = ROOT, env?: NodeJS.ProcessEnv) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'aixcl-synth.js'), ...args], { cwd, encoding: 'utf8', env: env && { ...process.env, ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -26,7 +27,8 @@ export function spawnDeployCli(args: readonly string[], opts: { cwd: string; env
 }
 
 function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  // The stacks it loads pull from the stand-ins' mirror (never a real image's name).
+  const env: NodeJS.ProcessEnv = { ...process.env, AIXCL_IMAGE_MIRROR: STANDIN_MIRROR, ...extra };
   // Tests read plain output unless they ask for colour.
   if (!('NO_COLOR' in extra) && !('FORCE_COLOR' in extra)) env.NO_COLOR = '1';
   for (const [k, v] of Object.entries(extra)) if (v === undefined) delete env[k];

@@ -1,6 +1,4 @@
 /** Small stacks built with the core constructs, and a deploy helper, for the deploy tests. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, DependencyCondition, Duration, GeneratedFile, Healthcheck, NetworkMode, RestartPolicy, Service, Stack, Volume } from '../../src/index.js';
 import type { SynthesizedStack } from '../../src/core/synthesizer.js';
@@ -9,7 +7,8 @@ import { writeSynthesis } from '../../src/core/output-directory.js';
 import { targetsFromSynthesis, type DeployTarget } from '../../src/deploy/target.js';
 import { deployPlan, deployUp, type UpOptions, type UpResult } from '../../src/deploy/up.js';
 import { requireDocker } from './docker.js';
-import { ensureStandIns } from './standins.js';
+import { ensureStandIns, STANDIN_MIRROR } from './standins.js';
+import { tempDir } from './temp.js';
 
 /** A generated file whose content the test sets. */
 export class TextFile extends GeneratedFile {
@@ -58,14 +57,14 @@ export interface LogsLikeOptions {
 export function logsLikeStack(o: LogsLikeOptions): { app: App; stack: Stack; config: TextFile } {
   const app = new App();
   const network = o.network ?? NetworkMode.BRIDGE;
-  const stack = new Stack(app, 'test', { projectName: o.project, networkMode: network });
+  const stack = new Stack(app, 'test', { projectName: o.project, networkMode: network, imageMirror: STANDIN_MIRROR });
   const host = network === NetworkMode.HOST;
   const fast = { interval: Duration.seconds(1), timeout: Duration.seconds(2) };
   const config = new TextFile(stack, 'LokiConfig', 'loki/loki-config.yml', o.lokiConfig ?? 'retention_period: 168h\n');
   const loki = new Service(stack, 'loki', {
     image: 'aixcl-test/loki:1',
     command: ['-config.file=/etc/loki/config.yml'],
-    ports: [host ? { containerPort: o.ports.loki } : { containerPort: 3100, hostPort: o.ports.loki }],
+    ports: [host ? { containerPort: o.ports.loki, scheme: 'http' } : { containerPort: 3100, hostPort: o.ports.loki, scheme: 'http' }],
     environment: { ...(host ? { STANDIN_PORTS: String(o.ports.loki) } : {}), ...o.lokiEnv },
     healthcheck: Healthcheck.command(['/usr/bin/loki', '-health', `-health.url=http://127.0.0.1:${host ? o.ports.loki : 3100}/ready`], {
       ...fast,
@@ -78,7 +77,7 @@ export function logsLikeStack(o: LogsLikeOptions): { app: App; stack: Stack; con
   const webPort = host ? o.ports.web : 8080;
   const web = new Service(stack, 'web', {
     image: 'aixcl-test/web:1',
-    ports: [host ? { containerPort: o.ports.web } : { containerPort: 8080, hostPort: o.ports.web }],
+    ports: [host ? { containerPort: o.ports.web, scheme: 'http' } : { containerPort: 8080, hostPort: o.ports.web, scheme: 'http' }],
     environment: { STANDIN_PORTS: String(webPort), ...o.webEnv },
     healthcheck: Healthcheck.command(['wget', '-q', '--spider', `http://127.0.0.1:${webPort}/ready`], { ...fast, retries: 3 }),
   });
@@ -94,9 +93,9 @@ export function logsLikeStack(o: LogsLikeOptions): { app: App; stack: Stack; con
   return { app, stack, config };
 }
 
-/** A fresh output directory. */
+/** A fresh output directory (removed when the test file is done). */
 export function tempOut(): string {
-  return mkdtempSync(join(tmpdir(), 'aixcl-deploy-out-'));
+  return tempDir('deploy-out');
 }
 
 /** What {@link deploy} returns: the result and every event, in order. */

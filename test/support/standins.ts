@@ -1,7 +1,16 @@
 /**
  * Stand-in images for the deploy tests: no registry is reachable, so every
- * image a stack names is built here from busybox-static, tagged with the
- * stack's own image names.
+ * image a stack names is built here from busybox-static.
+ *
+ * A stand-in never carries a real image's name (a later `docker compose up` of
+ * a real stack on the same machine would run it instead of pulling the real
+ * image): the stacks under test take the mirror {@link STANDIN_MIRROR} through
+ * their own API (`Stack` prop `imageMirror`, or AIXCL_IMAGE_MIRROR for stack
+ * files the CLI loads), so `grafana/loki:3.7.6` is asked for, and built, as
+ * `aixcl-standin.invalid/grafana/loki:3.7.6`. `.invalid` is a top-level
+ * domain reserved never to exist (RFC 2606), so no registry can serve that
+ * name. Every stand-in is labelled `dev.aixcl.standin`; `npm run clean:standins`
+ * removes them all.
  *
  * What a stand-in contains is fixed per image FAMILY, from what the real
  * image contains (see /work/shared/reference/stack-facts.md, "What is inside
@@ -26,6 +35,14 @@ import { Image } from '../../src/core/image.js';
 import type { SynthesizedStack } from '../../src/core/synthesizer.js';
 import { run, runBuffer } from './run.js';
 import { ALL_SCRIPTS, BUSYBOX, CURL_SCRIPT, LOKI_SCRIPT, OLLAMA_SCRIPT, PG_ISREADY_SCRIPT, RUN_SCRIPT, SERVER_SCRIPT, WGET_SCRIPT } from './standin-scripts.js';
+
+/** The registry the stacks under test pull from: a name that cannot exist, so never a real image's. */
+export const STANDIN_MIRROR = 'aixcl-standin.invalid';
+
+/** The name a stand-in of `image` is built and run under. */
+export function standInName(image: string): string {
+  return Image.of(image).inMirror(STANDIN_MIRROR).ref;
+}
 
 /** Programs a stand-in can put on PATH besides its shell and the basic tools. */
 export type StandInProgram = 'bash' | 'wget' | 'curl' | 'pg_isready';
@@ -268,7 +285,7 @@ export function standInFor(image: string): StandInSpec {
 export const TEST_IMAGES: readonly StandInSpec[] = [
   {
     ...LOKI,
-    image: 'aixcl-test/loki:1',
+    image: standInName('aixcl-test/loki:1'),
     models: "Loki's server and -health command, in a debug image (busybox sh and wget, as Loki <= 3.5), running as root",
     shell: 'busybox',
     coreutils: true,
@@ -278,7 +295,7 @@ export const TEST_IMAGES: readonly StandInSpec[] = [
     cmd: undefined,
   },
   {
-    image: 'aixcl-test/web:1',
+    image: standInName('aixcl-test/web:1'),
     family: 'generic',
     models: 'a small web service with sh and wget',
     shell: 'busybox',
@@ -307,11 +324,18 @@ export function imagesOf(stacks: readonly SynthesizedStack[]): string[] {
 /**
  * The stand-ins the images of these stacks need: the tests' own images, and
  * the family spec of every real image. Other `aixcl-test/` names are left
- * alone (tests of missing images name them on purpose).
+ * alone (tests of missing images name them on purpose). Every image must be
+ * under {@link STANDIN_MIRROR}: a stack that names a real image as it is gets
+ * an error, not a stand-in under that real name.
  */
 export function standInSpecs(stacks: readonly SynthesizedStack[]): StandInSpec[] {
-  return imagesOf(stacks)
-    .filter((image) => !image.startsWith('aixcl-test/') || TEST_IMAGES.some((t) => t.image === image))
+  const images = imagesOf(stacks);
+  const real = images.filter((image) => !image.startsWith(`${STANDIN_MIRROR}/`));
+  if (real.length) {
+    throw new Error(`these images are not under ${STANDIN_MIRROR}/, so their stand-ins would take real names: ${real.join(', ')} (build the stack with imageMirror: STANDIN_MIRROR)`);
+  }
+  return images
+    .filter((image) => !image.startsWith(`${STANDIN_MIRROR}/aixcl-test/`) || TEST_IMAGES.some((t) => t.image === image))
     .map((image) => TEST_IMAGES.find((t) => t.image === image) ?? standInFor(image));
 }
 
@@ -365,6 +389,7 @@ function specHash(spec: StandInSpec): string {
 }
 
 async function buildOne(docker: Docker, spec: StandInSpec): Promise<void> {
+  if (!spec.image.startsWith(`${STANDIN_MIRROR}/`)) throw new Error(`not building a stand-in named ${spec.image}: stand-ins are named under ${STANDIN_MIRROR}/ (standInName)`);
   const hash = specHash(spec);
   const existing = await docker
     .getImage(spec.image)

@@ -1,0 +1,76 @@
+// Build step: bundles the CLIs, the library entry points and the shipped
+// stacks into dist/bundle/ with esbuild, so a CLI's start-up reads a few files
+// instead of resolving and loading hundreds of modules (all of dist/ and
+// zod, yaml, ajv, constructs, commander...). Code splitting puts what they
+// share into common chunks: a stack file loaded by a CLI gets `aixcl-cdk`
+// from dist/bundle/aixcl-cdk.js, whose classes ARE the CLI's (one copy).
+// The library's own dist/ (with .d.ts, for users' imports) is built by tsc as
+// before; this runs after it.
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'dist', 'bundle');
+rmSync(out, { recursive: true, force: true });
+
+// An entry that re-exports constructs by name (it is CommonJS: `export *` would not carry names).
+const tmp = mkdtempSync(join(tmpdir(), 'aixcl-bundle-'));
+const constructsEntry = join(tmp, 'constructs.mjs');
+const names = Object.keys(createRequire(import.meta.url)('constructs')).filter((n) => n !== 'default' && n !== '__esModule');
+writeFileSync(constructsEntry, `export { ${names.join(', ')} } from ${JSON.stringify(createRequire(import.meta.url).resolve('constructs'))};\n`);
+
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: {
+    synth: 'src/cli/synth.ts',
+    deploy: 'src/cli/deploy.ts',
+    logs: 'src/cli/logs.ts',
+    'aixcl-cdk': 'src/index.ts',
+    'aixcl-cdk-deploy': 'src/deploy/index.ts',
+    constructs: constructsEntry,
+    // The shipped stacks, precompiled: the default synth needs no TypeScript compiler at run time.
+    'stacks-aixcl': 'stacks/aixcl.ts',
+    'stacks-logging-only': 'stacks/logging-only.ts',
+  },
+  outdir: out,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  chunkNames: '[name]-[hash]',
+  // The shipped stacks import the package by name: the bundle's own entry.
+  alias: { 'aixcl-cdk': './src/index.ts' },
+  external: [
+    // Native or binary-carrying packages stay in node_modules.
+    'esbuild',
+    'dockerode',
+    // Only for running from sources (import-stack-file.ts); the bundle compiles with esbuild.
+    'tsx',
+    // ws's optional native speed-ups (it falls back when they are missing).
+    'bufferutil',
+    'utf-8-validate',
+  ],
+  // CommonJS dependencies inside an ES module bundle call require() for Node's built-ins.
+  banner: { js: "import { createRequire as __aixclCreateRequire } from 'node:module'; const require = __aixclCreateRequire(import.meta.url);" },
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  metafile: true,
+});
+
+rmSync(tmp, { recursive: true, force: true });
+
+// compose-schema.ts loads the precompiled validator from beside itself: in
+// the bundle, beside the chunks (all directly in dist/bundle, two levels under
+// the package root like dist/cli, so paths from import.meta.url still hold).
+const validator = join(root, 'dist', 'compose', 'compose-validator.cjs');
+if (existsSync(validator)) copyFileSync(validator, join(out, 'compose-validator.cjs'));
+// BUNDLE_ANALYZE=1 npm run build: what each bundle file is made of.
+if (process.env.BUNDLE_ANALYZE) {
+  const { analyzeMetafile } = await import('esbuild');
+  console.log(await analyzeMetafile(result.metafile, { verbose: false }));
+}

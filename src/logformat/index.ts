@@ -1,0 +1,3 @@
+export * from './log-format.js';
+export * from './level-words.js';
+export * from './program-formats.js';

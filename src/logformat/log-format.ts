@@ -1,0 +1,208 @@
+import { Duration } from '../core/duration.js';
+import { LogLevel } from '../logging/log-level.js';
+import { levelWords } from './level-words.js';
+
+const LOG_FORMAT = Symbol.for('aixcl-cdk.LogFormat');
+
+/** How the collector parses a line. */
+export enum LogParser {
+  /** One JSON object per line (Promtail's `json` stage). */
+  JSON = 'json',
+  /** `key=value` pairs, values quoted when they hold spaces (Promtail's `logfmt` stage). */
+  LOGFMT = 'logfmt',
+  /** RE2 expressions with named groups (Promtail's `regex` stage). */
+  REGEX = 'regex',
+}
+
+/** Where a line's own time is, and how it is written. */
+export interface TimestampField {
+  /** The parsed field holding the time. */
+  readonly field: string;
+  /**
+   * Go reference layout (`2006-01-02 15:04:05.000 MST`) or one of Promtail's
+   * names (`RFC3339`, `RFC3339Nano`, `Unix`, `UnixMs`, ...).
+   */
+  readonly format: string;
+  /** Other layouts tried in order when `format` does not parse. @default none */
+  readonly fallbackFormats?: readonly string[];
+}
+
+/** Lines that form one entry: a stack trace, a statement over several lines. */
+export interface Multiline {
+  /** RE2 matching the FIRST line of an entry; every other line joins the entry before it. */
+  readonly firstLine: string;
+  /**
+   * How long an entry waits for more lines. Programs write a multi-line entry
+   * in one write, so its lines reach the collector together: a short wait
+   * joins them without holding every single line back.
+   * @default Duration.millis(250)
+   */
+  readonly maxWait?: Duration;
+  /** @default 128 (Promtail's default) */
+  readonly maxLines?: number;
+}
+
+/** A rule for noisy lines (health-check access logs and the like). */
+export interface LineRule {
+  /** RE2 matched against the whole line (before parsing). */
+  readonly pattern: string;
+  /** Why the lines are left out: Promtail counts them under this reason (`logentry_dropped_lines_total`). */
+  readonly reason: string;
+  /**
+   * Share of the matching lines KEPT, above 0 and below 1 (sampling). Unset:
+   * every matching line is dropped.
+   * @default undefined (drop all)
+   */
+  readonly keep?: number;
+}
+
+/** Options every format shares. */
+export interface LogFormatOptions {
+  /**
+   * The parsed field holding the program's level word. Its value is
+   * normalized to error/warn/info/debug (see {@link levels}); a word that is
+   * not known leaves the line without a level.
+   * @default 'level'
+   */
+  readonly level?: string;
+  /**
+   * The program's own level words, added to the common ones (error, err,
+   * fatal, panic, critical, warning, warn, notice, info, debug, trace, ...).
+   * Compared case-insensitively.
+   * @default none
+   */
+  readonly levels?: Readonly<Record<string, LogLevel>>;
+  /** Where the line's own time is. @default the time the container wrote the line (Docker's) */
+  readonly timestamp?: TimestampField;
+  /**
+   * Parsed fields kept as Loki structured metadata (queryable with a label
+   * filter, not indexed). Give the reason in a comment: a field with many
+   * values (ids, pids, file:line) must never become a label.
+   * @default none
+   */
+  readonly metadata?: readonly string[];
+  /** Joins the lines of one entry. @default every line is an entry */
+  readonly multiline?: Multiline;
+  /** Noisy lines to drop or sample. @default none */
+  readonly rules?: readonly LineRule[];
+}
+
+
+/**
+ * The format of a service's log lines, declared by the service that writes
+ * them. The collector derives its pipeline from it: one parse, the level
+ * normalized to error/warn/info/debug under the name `level`, the line's own
+ * timestamp, structured metadata, multi-line joining and noise rules.
+ *
+ * ```ts
+ * new Service(stack, 'api', { image: 'my/api:1.2', logFormat: LogFormat.json({ level: 'severity', timestamp: { field: 'ts', format: 'RFC3339Nano' } }) });
+ * ```
+ */
+export class LogFormat {
+  /** True for LogFormat objects, across copies of this library. */
+  public static isLogFormat(x: unknown): x is LogFormat {
+    return typeof x === 'object' && x !== null && LOG_FORMAT in x;
+  }
+
+  /** One JSON object per line. Field names are JSON keys (dots reach nested objects). */
+  public static json(options: LogFormatOptions = {}): LogFormat {
+    return new LogFormat(LogParser.JSON, [], options);
+  }
+
+  /** `key=value` lines (Go's slog text handler, go-kit's logfmt logger, ...). */
+  public static logfmt(options: LogFormatOptions = {}): LogFormat {
+    return new LogFormat(LogParser.LOGFMT, [], options);
+  }
+
+  /**
+   * Lines matched by RE2 expressions with named groups (`(?P<level>...)`);
+   * the group names are the fields. Several expressions cover a program that
+   * writes several kinds of line: each line takes the fields of the ones it
+   * matches.
+   */
+  public static regex(expressions: string | readonly string[], options: LogFormatOptions = {}): LogFormat {
+    const list = typeof expressions === 'string' ? [expressions] : [...(expressions ?? [])];
+    return new LogFormat(LogParser.REGEX, list, options);
+  }
+
+  /** The field holding the level word. */
+  public readonly levelField: string;
+  /** Lower-case level word -> normalized level (common words and the program's own). */
+  public readonly levelWords: ReadonlyMap<string, LogLevel>;
+
+  private constructor(
+    public readonly parser: LogParser,
+    /** The RE2 expressions of a regex format. */
+    public readonly expressions: readonly string[],
+    public readonly options: LogFormatOptions,
+  ) {
+    Object.defineProperty(this, LOG_FORMAT, { value: true });
+    this.levelField = options.level ?? 'level';
+    this.levelWords = levelWords(options.levels ?? {});
+  }
+
+  public get timestamp(): TimestampField | undefined {
+    return this.options.timestamp;
+  }
+  public get metadata(): readonly string[] {
+    return this.options.metadata ?? [];
+  }
+  public get multiline(): Multiline | undefined {
+    return this.options.multiline;
+  }
+  public get rules(): readonly LineRule[] {
+    return this.options.rules ?? [];
+  }
+
+  /**
+   * The problems of this format, one message each (with the fix). Regex
+   * syntax is checked where the collector's file is checked.
+   */
+  public validate(): string[] {
+    const errors: string[] = [];
+    const fieldName = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+    if (this.parser === LogParser.REGEX) {
+      if (this.expressions.length === 0 || this.expressions.some((e) => typeof e !== 'string' || e === '')) {
+        errors.push('logFormat: LogFormat.regex() needs at least one non-empty RE2 expression with named groups such as (?P<level>\\w+)');
+      }
+      const groups = new Set(this.expressions.flatMap((e) => [...String(e).matchAll(/\(\?P?<([^>]+)>/g)].map((m) => m[1])));
+      for (const f of [this.levelField, this.timestamp?.field, ...this.metadata].filter((x): x is string => !!x)) {
+        if (!groups.has(f)) {
+          errors.push(`logFormat: field '${f}' is not a named group of the regex (groups: ${[...groups].join(', ') || 'none'}); add (?P<${f}>...) or name another field`);
+        }
+      }
+    }
+    for (const f of [this.levelField, this.timestamp?.field, ...this.metadata].filter((x): x is string => x !== undefined)) {
+      const ok = this.parser === LogParser.JSON ? /^[a-zA-Z_@][a-zA-Z0-9_.@-]*$/.test(f) : fieldName.test(f);
+      if (!ok) errors.push(`logFormat: '${f}' is not a usable field name (letters, digits and '_', not starting with a digit)`);
+    }
+    for (const m of this.metadata) {
+      if (['service_name', 'compose_service', 'compose_project', 'container', 'stream', 'image'].includes(m)) {
+        errors.push(`logFormat: metadata '${m}' is already a stream label: leave it out of metadata`);
+      }
+    }
+    for (const [word, level] of Object.entries(this.options.levels ?? {})) {
+      if (!Object.values(LogLevel).includes(level)) {
+        errors.push(`logFormat: level word '${word}' maps to '${String(level)}', which is not a LogLevel (use LogLevel.ERROR, WARN, INFO or DEBUG)`);
+      }
+    }
+    const ml = this.multiline;
+    if (ml) {
+      if (typeof ml.firstLine !== 'string' || ml.firstLine === '') errors.push('logFormat: multiline.firstLine must be an RE2 expression matching the first line of an entry');
+      if (ml.maxLines !== undefined && (!Number.isInteger(ml.maxLines) || ml.maxLines < 1)) {
+        errors.push(`logFormat: multiline.maxLines must be a whole number of at least 1 (got ${ml.maxLines})`);
+      }
+      if (ml.maxWait !== undefined && ml.maxWait.milliseconds <= 0) errors.push('logFormat: multiline.maxWait must be above zero');
+    }
+    this.rules.forEach((r, i) => {
+      if (typeof r.pattern !== 'string' || r.pattern === '') errors.push(`logFormat: rules[${i}].pattern must be an RE2 expression`);
+      if (typeof r.reason !== 'string' || !/^[a-zA-Z0-9_]+$/.test(r.reason)) {
+        errors.push(`logFormat: rules[${i}].reason must be a word of letters, digits and '_' (Promtail counts dropped lines under it)`);
+      }
+      if (r.keep !== undefined && !(r.keep > 0 && r.keep < 1)) {
+        errors.push(`logFormat: rules[${i}].keep must be above 0 and below 1 (the share of lines kept); leave it out to drop them all`);
+      }
+    });
+    return errors;
+  }
+}

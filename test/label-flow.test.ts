@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import * as sdkDashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as sdkLogs from '@grafana/grafana-foundation-sdk/logs';
+import * as sdkLoki from '@grafana/grafana-foundation-sdk/loki';
+import { App } from '../src/core/app.js';
+import { Stack } from '../src/core/stack.js';
+import { Testing } from '../src/core/testing.js';
+import { synthErrorOf } from './support/problems.js';
+import { LoggingOnlyStack } from '../src/aixcl/logging-only-stack.js';
+import { checkLogQL, Dashboard, Grafana } from '../src/grafana/index.js';
+import { Loki } from '../src/loki/index.js';
+import { Promtail, promtailProducedLabels } from '../src/promtail/index.js';
+
+function build(projectName = 'shop', promtailProject?: string) {
+  const stack = new Stack(new App(), 'shop', { projectName });
+  const loki = new Loki(stack, 'loki');
+  const promtail = new Promtail(stack, 'promtail', { loki, ...(promtailProject ? { project: promtailProject } : {}) });
+  const grafana = new Grafana(stack, 'grafana');
+  const ds = grafana.addLokiDatasource({ loki });
+  return { stack, loki, promtail, grafana, ds };
+}
+
+/** A one-panel dashboard with a Loki query. */
+function panel(grafana: Grafana, expr: string): Dashboard {
+  const dash = new sdkDashboard.DashboardBuilder('Mine')
+    .uid('mine')
+    .withPanel(
+      new sdkLogs.PanelBuilder()
+        .title('Lines')
+        .datasource({ type: 'loki', uid: 'loki' })
+        .withTarget(new sdkLoki.DataqueryBuilder().refId('A').expr(expr)),
+    );
+  return new Dashboard(grafana, 'Mine', { dashboard: dash });
+}
+
+
+describe('the labels a collector produces', () => {
+  it('are read from Promtail’s own config: its relabel rules set service_name to the compose service, its pipeline keeps level, caller and logger as structured metadata', () => {
+    const { promtail, loki } = build();
+    assert.deepEqual(promtail.producedLabels, {
+      labels: ['compose_project', 'compose_service', 'container', 'image', 'service_name', 'stream'],
+      structuredMetadata: ['caller', 'level', 'logger'],
+    });
+    assert.deepEqual(loki.streamLabels(), ['compose_project', 'compose_service', 'container', 'image', 'service_name', 'stream']);
+  });
+
+  it('follow overrides and pipeline stages (labels, static_labels, labeldrop, structured_metadata, match)', () => {
+    const { promtail, loki } = build();
+    promtail.config.addOverride('scrape_configs.0.pipeline_stages', [
+      { logfmt: { mapping: { level: '', msg: '' } } },
+      { labels: { level: '' } },
+      { static_labels: { env: 'dev' } },
+      { structured_metadata: { trace_id: '' } },
+      { labeldrop: ['image'] },
+      { match: { selector: '{compose_service="db"}', stages: [{ labels: { db_user: '' } }, { labeldrop: ['stream'] }] } },
+    ]);
+    assert.deepEqual(promtail.producedLabels, {
+      labels: ['compose_project', 'compose_service', 'container', 'db_user', 'env', 'level', 'service_name', 'stream'],
+      structuredMetadata: ['trace_id'],
+    });
+    assert.ok(loki.streamLabels()?.includes('level'));
+  });
+
+  it('are unknown after a labelmap rule (its names come from a regex), and relabel removals apply', () => {
+    assert.equal(promtailProducedLabels({ scrape_configs: [{ relabel_configs: [{ action: 'labelmap', regex: '__meta_docker_container_label_(.+)' }] }] }).labels, undefined);
+    const doc = {
+      scrape_configs: [
+        {
+          relabel_configs: [
+            { source_labels: ['a'], target_label: 'app' },
+            { source_labels: ['b'], target_label: '__tmp' },
+            { source_labels: ['c'], target_label: 'app_version' },
+            { action: 'labeldrop', regex: 'app_.*' },
+          ],
+        },
+      ],
+      clients: [{ url: 'http://x/loki/api/v1/push', external_labels: { host: 'h' } }],
+    };
+    assert.deepEqual(promtailProducedLabels(doc).labels, ['app', 'host']);
+  });
+});
+
+describe('queries select only on labels and projects the collectors produce', () => {
+  it('rejects a stream selector on a label no collector sets, with did-you-mean', () => {
+    const { stack, grafana } = build();
+    panel(grafana, '{container_name="shop-api-1"} |= "error"');
+    const msg = synthErrorOf(stack);
+    assert.ok(
+      msg.includes(
+        "[shop/grafana/Mine] panel 'Lines', query A: invalid LogQL at line 1, column 2: no stream in shop/loki has the label 'container_name' (its collectors set compose_project, compose_service, container, image, service_name, stream); did you mean 'container'?",
+      ),
+      msg,
+    );
+  });
+
+  it('accepts produced labels, service_name, label filters after a parser, and matchers a missing label satisfies', () => {
+    const { stack, grafana } = build();
+    panel(grafana, '{container="shop-api-1", service_name=~".+", env=""} | logfmt | duration > 10s');
+    assert.doesNotThrow(() => Testing.synth(stack));
+  });
+
+  it('rejects a query naming a compose project its Loki does not collect', () => {
+    const { stack, grafana } = build();
+    panel(grafana, 'sum(count_over_time({compose_project="shpo"}[5m]))');
+    assert.match(synthErrorOf(stack), /column 38: compose_project="shpo" selects nothing: shop\/loki only receives compose_project "shop"; did you mean "shop"\?/);
+  });
+
+  it('accepts the collected project, also in a logging-only stack that collects another one', () => {
+    const { stack, grafana } = build('watcher', 'shop');
+    panel(grafana, '{compose_project="shop"}');
+    assert.doesNotThrow(() => Testing.synth(stack));
+    const other = build('watcher', 'shop');
+    panel(other.grafana, '{compose_project="watcher"}');
+    assert.match(synthErrorOf(other.stack), /compose_project="watcher" selects nothing: shop\/loki only receives compose_project "shop"/);
+  });
+
+  it('rejects a label-values variable of a label no stream has', () => {
+    const { stack, grafana } = build();
+    const dash = new sdkDashboard.DashboardBuilder('Vars').uid('vars').withVariable(
+      new sdkDashboard.QueryVariableBuilder('svc').datasource({ type: 'loki', uid: 'loki' }).query({ type: 1, label: 'service', stream: '{compose_project="shop"}' }),
+    );
+    new Dashboard(grafana, 'Vars', { dashboard: dash });
+    assert.match(synthErrorOf(stack), /\[shop\/grafana\/Vars\] variable '\$svc' lists the values of label 'service', which no stream in shop\/loki has/);
+  });
+
+  it('checkLogQL takes the labels as options', () => {
+    assert.ok(checkLogQL('{app="x"}', { streamLabels: ['job'] })?.includes("no stream in its Loki has the label 'app'"));
+    assert.equal(checkLogQL('{app="x"}', { streamLabels: ['app'] }), undefined);
+    assert.equal(checkLogQL('{compose_project="$project"}', { variables: ['project'], labelValues: { compose_project: ['shop'] } }), undefined);
+  });
+});
+
+describe('a Grafana line limit above what Loki returns', () => {
+  it('is rejected, with both fixes', () => {
+    const stack = new Stack(new App(), 'shop');
+    const loki = new Loki(stack, 'loki');
+    new Promtail(stack, 'promtail', { loki });
+    new Grafana(stack, 'grafana').addLokiDatasource({ loki, maxLines: 8000 });
+    assert.match(
+      synthErrorOf(stack),
+      /\[shop\/grafana\/Datasource-loki\] maxLines 8000 is above shop\/loki's limits_config\.max_entries_limit_per_query \(5000\): Loki refuses such queries; lower maxLines to 5000 or raise the limit/,
+    );
+  });
+
+  it('follows the limit Loki is given', () => {
+    const stack = new Stack(new App(), 'shop');
+    const loki = new Loki(stack, 'loki');
+    new Promtail(stack, 'promtail', { loki });
+    new Grafana(stack, 'grafana').addLokiDatasource({ loki, maxLines: 8000 });
+    loki.config.addOverride('limits_config.max_entries_limit_per_query', 10000);
+    assert.equal(loki.maxEntriesLimitPerQuery, 10000);
+    assert.doesNotThrow(() => Testing.synth(stack));
+  });
+});
+
+describe('a logging-only stack', () => {
+  it('may not be the project it watches', () => {
+    const stack = new LoggingOnlyStack(new App(), 'logs', { targetProject: 'shop', projectName: 'shop' });
+    assert.match(synthErrorOf(stack), /\[logs\] its own project name is 'shop', the project it is asked to watch: give it another name \(the default is 'shop-logging'\)/);
+  });
+
+  it('is valid under its default name', () => {
+    assert.doesNotThrow(() => Testing.synth(new LoggingOnlyStack(new App(), 'logs', { targetProject: 'shop' })));
+  });
+});

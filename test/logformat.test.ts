@@ -1,0 +1,305 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  AixclStack,
+  App,
+  checkLogQL,
+  checkPromtailConfig,
+  levelFilter,
+  LogFormat,
+  LogLevel,
+  Loki,
+  Promtail,
+  Service,
+  Stack,
+  Testing,
+} from '../src/index.js';
+import { dockerLabelMeta } from '../src/promtail/promtail-config-file.js';
+import { PipelineStageSchema } from '../src/promtail/promtail-stage-schema.js';
+import { SAMPLES } from './fixtures/log-samples.js';
+import { goTemplate, parseGoTime, relabel, runPipeline, selects, type ModelEntry } from './support/promtail-model.js';
+
+type Doc = Record<string, any>;
+
+function defaultStack() {
+  const app = new App();
+  const stack = new AixclStack(app, 'aixcl');
+  const config = Testing.synthDocuments(stack)['promtail/promtail-config.yml'] as Doc;
+  return { stack, config, job: config.scrape_configs[0] as Doc };
+}
+
+/** Labels Promtail gives a container's lines, through the generated relabels (meta labels as Docker discovery sets them). */
+function labelsOf(job: Doc, service: string, stream = 'stderr', project = 'aixcl'): Record<string, string> {
+  return relabel(
+    {
+      __meta_docker_container_name: `/${project}-${service}-1`,
+      [dockerLabelMeta('com.docker.compose.service')]: service,
+      [dockerLabelMeta('com.docker.compose.project')]: project,
+      [dockerLabelMeta('dev.aixcl.image')]: `${service}:1`,
+      __meta_docker_container_log_stream: stream,
+    },
+    job.relabel_configs,
+  );
+}
+
+const T0 = 1_764_403_200_000_000_000n; // 2025-11-29T08:00:00Z, Docker's read time of the first line
+const lines = (labels: Record<string, string>, texts: string[], gapMs = 1) =>
+  texts.map((line, i) => ({ labels, line, time: T0 + BigInt(i * gapMs) * 1_000_000n }));
+const iso = (ns: bigint) => new Date(Number(ns / 1_000_000n)).toISOString();
+
+describe('log formats through the collector pipeline (Promtail model)', () => {
+  const { config, job } = defaultStack();
+
+  it('the generated Promtail file, pipeline included, passes the strict schema', () => {
+    assert.deepEqual(checkPromtailConfig(config), []);
+    assert.ok(job.pipeline_stages.length >= 8, 'one match per service with a format');
+  });
+
+  it('service_name is the compose service, not the container name', () => {
+    const l = labelsOf(job, 'postgres');
+    assert.equal(l.service_name, 'postgres');
+    assert.equal(l.container, 'aixcl-postgres-1');
+    assert.equal(l.compose_service, 'postgres');
+  });
+
+  it('every match selector is LogQL that parses', () => {
+    const selectors: string[] = [];
+    const walk = (stages: Doc[]) =>
+      stages.forEach((s) => {
+        if (s.match) {
+          selectors.push(s.match.selector);
+          walk(s.match.stages ?? []);
+        }
+      });
+    walk(job.pipeline_stages);
+    assert.ok(selectors.length > 8);
+    for (const s of selectors) assert.equal(checkLogQL(s), undefined, s);
+  });
+
+  for (const group of SAMPLES) {
+    it(`${group.service}: level and timestamp of real sample lines (${group.source})`, () => {
+      const labels = labelsOf(job, group.service, group.stream);
+      // Far apart in time, so a multiline stage flushes each one on its own.
+      const out = runPipeline(job.pipeline_stages, lines(labels, group.samples.map((s) => s.line), 5000));
+      assert.equal(out.length, group.samples.length, 'one entry per sample line');
+      for (const s of group.samples) {
+        const e = out.find((x) => x.line === s.line);
+        assert.ok(e, `missing: ${s.line}`);
+        assert.equal(e.metadata.level, s.level, `level of: ${s.line}`);
+        if (s.time) assert.equal(iso(e.time), s.time, `time of: ${s.line}`);
+        assert.equal(e.labels.service_name, group.service);
+      }
+    });
+  }
+
+  it("postgres: an ERROR with its STATEMENT over several tab-continued lines is ONE entry at level error", () => {
+    // Shape of github.com/lorenzocesconetto/fastapi-postgresql/issues/4 (Compose showed the tabs as spaces):
+    // elog.c writes the statement's newlines as "\n\t".
+    const labels = labelsOf(job, 'postgres');
+    const out = runPipeline(
+      job.pipeline_stages,
+      lines(labels, [
+        '2022-06-29 20:09:39.436 UTC [97] ERROR:  relation "user" does not exist at character 225',
+        '2022-06-29 20:09:39.436 UTC [97] STATEMENT:  SELECT "user".id AS user_id, "user".email AS user_email ',
+        '\tFROM "user" ',
+        "\tWHERE \"user\".email = 'admin@sample.com' ",
+        '\t LIMIT 1',
+        '2022-06-29 20:09:40.002 UTC [98] LOG:  checkpoint starting: time',
+      ]),
+    );
+    assert.equal(out.length, 2);
+    assert.equal(out[0].line.split('\n').length, 5);
+    assert.equal(out[0].metadata.level, 'error');
+    assert.equal(out[0].metadata.pid, '97');
+    assert.equal(iso(out[0].time), '2022-06-29T20:09:39.436Z');
+    assert.equal(out[1].metadata.level, 'info');
+    // The query the dashboards and alerts use selects exactly the error entry.
+    assert.equal(checkLogQL(`{service_name="postgres"}${levelFilter(LogLevel.ERROR)}`), undefined);
+  });
+
+  it("postgres: the entrypoint's own lines before the server starts pass through without a level", () => {
+    const out = runPipeline(job.pipeline_stages, lines(labelsOf(job, 'postgres', 'stdout'), ['fixing permissions on existing directory /var/lib/postgresql/data ... ok']));
+    assert.equal(out.length, 1);
+    assert.equal(out[0].metadata.level, undefined);
+  });
+
+  it('open-webui: a traceback stays one entry with its message; the healthcheck access line is dropped', () => {
+    const labels = labelsOf(job, 'open-webui', 'stdout');
+    const out = runPipeline(
+      job.pipeline_stages,
+      lines(labels, [
+        '2025-10-01 12:00:03.004 | ERROR    | open_webui.main:process_chat:1320 - Error processing chat payload',
+        'Traceback (most recent call last):',
+        '  File "/app/backend/open_webui/main.py", line 1318, in process_chat',
+        '    form_data = await process_chat_payload(request, form_data, user, metadata, model)',
+        'KeyError: \'model\'',
+        '2025-10-01 12:00:04.000 | INFO     | uvicorn.protocols.http.httptools_impl:send:476 - 127.0.0.1:51234 - "GET /health HTTP/1.1" 200',
+        '2025-10-01 12:00:05.000 | INFO     | uvicorn.protocols.http.httptools_impl:send:476 - 127.0.0.1:51236 - "GET /api/models HTTP/1.1" 200',
+      ]),
+    );
+    assert.equal(out.length, 2);
+    assert.equal(out[0].line.split('\n').length, 5);
+    assert.equal(out[0].metadata.level, 'error');
+    assert.equal(out[0].metadata.module, 'open_webui.main:process_chat:1320');
+    assert.match(out[1].line, /api\/models/);
+  });
+
+  it('pgadmin: its healthcheck ping is dropped, other requests kept with their path as metadata', () => {
+    const labels = labelsOf(job, 'pgadmin', 'stdout');
+    const out = runPipeline(
+      job.pipeline_stages,
+      lines(labels, [
+        '127.0.0.1 - - [15/Sep/2025:08:06:00 +0000] "GET /misc/ping HTTP/1.1" 200 4 "-" "Wget"',
+        '172.18.0.1 - - [15/Sep/2025:08:06:01 +0000] "GET /browser/ HTTP/1.1" 200 5127 "-" "Mozilla/5.0"',
+      ], 5000),
+    );
+    assert.equal(out.length, 1);
+    assert.equal(out[0].metadata.path, '/browser/');
+  });
+
+  it("ollama: successful model listings are sampled (kept at the configured rate), others untouched", () => {
+    const labels = labelsOf(job, 'ollama', 'stdout');
+    const polls = Array.from({ length: 100 }, () => '[GIN] 2024/07/21 - 15:52:40 | 200 |      6.2826ms |       127.0.0.1 | GET      "/api/tags"');
+    let n = 0;
+    // Deterministic draws spread over [0, 1): the share kept is the stage's rate.
+    const out = runPipeline(job.pipeline_stages, lines(labels, [...polls, '[GIN] 2024/07/21 - 15:52:51 | 403 |            0s |       127.0.0.1 | POST     "/api/generate"']), {
+      random: () => ((n++ * 0.37) % 1),
+    });
+    const kept = out.filter((e) => e.line.includes('/api/tags')).length;
+    assert.ok(kept >= 5 && kept <= 15, `kept ${kept} of 100`);
+    assert.ok(out.some((e) => e.line.includes('/api/generate')));
+  });
+
+  it('a line the logfmt decoder would reject never reaches the logfmt stage (Promtail would log an error for it)', () => {
+    const logfmtMatches = (job.pipeline_stages as Doc[]).flatMap((m) => (m.match.stages as Doc[]).filter((s) => s.match?.stages?.[0]?.logfmt));
+    assert.ok(logfmtMatches.length >= 5);
+    const gin: ModelEntry = { labels: labelsOf(job, 'ollama'), line: '[GIN] 2024/07/21 - 15:52:51 | 403 | 0s | 127.0.0.1 | POST "/api/generate"', time: T0, extracted: {}, metadata: {} };
+    for (const m of logfmtMatches) assert.equal(selects(m.match.selector.replace(/compose_service="[^"]+"/, 'compose_service="ollama"'), gin), false);
+  });
+
+  it("a user's own service with LogFormat.json() gets the same treatment", () => {
+    const app = new App();
+    const stack = new Stack(app, 'shop');
+    const loki = new Loki(stack, 'loki');
+    new Promtail(stack, 'promtail', { loki });
+    new Service(stack, 'api', {
+      image: 'shop/api:1.0',
+      logFormat: LogFormat.json({
+        level: 'severity',
+        levels: { '50': LogLevel.ERROR },
+        timestamp: { field: 'ts', format: 'RFC3339Nano' },
+        metadata: ['req.id'],
+      }),
+    });
+    const j = (Testing.synthDocuments(stack)['promtail/promtail-config.yml'] as Doc).scrape_configs[0];
+    assert.deepEqual(checkPromtailConfig({ clients: [{ url: 'http://loki:3100/loki/api/v1/push' }], scrape_configs: [j] }), []);
+    const labels = labelsOf(j, 'api', 'stdout', 'shop');
+    const out = runPipeline(j.pipeline_stages, lines(labels, [
+      '{"severity":"WARNING","ts":"2025-11-29T08:00:01.5Z","msg":"slow","req":{"id":"r-1"}}',
+      '{"severity":50,"ts":"2025-11-29T08:00:02Z","msg":"boom"}',
+      'not json at all',
+    ]));
+    assert.equal(out.length, 3);
+    const warn = out.find((e) => e.line.includes('slow'))!;
+    assert.equal(warn.metadata.level, 'warn');
+    assert.equal(warn.metadata.req_id, 'r-1');
+    assert.equal(iso(warn.time), '2025-11-29T08:00:01.500Z');
+    assert.equal(out.find((e) => e.line.includes('boom'))!.metadata.level, 'error');
+    assert.equal(out.find((e) => e.line.startsWith('not json'))!.metadata.level, undefined);
+  });
+});
+
+describe('Loki for Logs Drilldown, and the footprint settings', () => {
+  const loki = () => Testing.synthDocuments(new AixclStack(new App(), 'aixcl'))['loki/loki-config.yml'] as Doc;
+
+  it('has what Drilldown needs, as Loki 3.7 documents it', () => {
+    const c = loki();
+    assert.equal(c.pattern_ingester.enabled, true);
+    assert.equal(c.limits_config.volume_enabled, true);
+    assert.equal(c.limits_config.allow_structured_metadata, true);
+    assert.equal(c.limits_config.discover_log_levels, true);
+    assert.equal(c.limits_config.discover_service_name[0], 'compose_service');
+  });
+
+  it('the blocks it adds are checked key by key (a typo in them fails synthesis)', () => {
+    for (const [path, value] of [
+      ['pattern_ingester.enabeld', true],
+      ['ingester.chunk_idle_periode', '5m'],
+      ['query_range.results_cache.cache.embedded_cache.max_size', 8],
+      ['chunk_store_config.chunk_cache_config.embedded_cache.enable', true],
+    ] as const) {
+      const stack = new AixclStack(new App(), 'aixcl');
+      const l = stack.node.findAll().find(Loki.isLoki)!;
+      l.config.addOverride(path, value);
+      assert.throws(() => Testing.synth(stack), new RegExp(path.split('.').pop()!), path);
+    }
+  });
+});
+
+describe('LogFormat validation', () => {
+  it('reports a regex without the named fields, bad rules and bad level words, one message each', () => {
+    const f = LogFormat.regex('^(?P<when>\\S+) (?P<msg>.*)$', {
+      timestamp: { field: 'time', format: 'RFC3339' },
+      rules: [{ pattern: '', reason: 'health check' }, { pattern: 'x', reason: 'ok', keep: 1.5 }],
+      levels: { boom: 'fatal' as LogLevel },
+      multiline: { firstLine: '^\\d', maxLines: 0 },
+    });
+    const p = f.validate();
+    assert.ok(p.some((m) => /field 'level' is not a named group/.test(m)), p.join('\n'));
+    assert.ok(p.some((m) => /field 'time' is not a named group/.test(m)));
+    assert.ok(p.some((m) => /rules\[0\]\.pattern/.test(m)));
+    assert.ok(p.some((m) => /rules\[0\]\.reason/.test(m)));
+    assert.ok(p.some((m) => /rules\[1\]\.keep/.test(m)));
+    assert.ok(p.some((m) => /'boom' maps to 'fatal'/.test(m)));
+    assert.ok(p.some((m) => /maxLines/.test(m)));
+  });
+
+  it('a stack whose service has a broken format fails synthesis with the service path', () => {
+    const app = new App();
+    const stack = new Stack(app, 'v');
+    new Loki(stack, 'loki');
+    new Promtail(stack, 'promtail', { loki: stack.node.findChild('loki') as Loki });
+    new Service(stack, 'api', { image: 'x:1', logFormat: { json: true } as unknown as LogFormat });
+    assert.throws(() => Testing.synth(stack), /\[v\/api\] logFormat is not a LogFormat/);
+  });
+});
+
+describe('Promtail stage schema (strict)', () => {
+  const ok = (s: unknown) => PipelineStageSchema.safeParse(s).success;
+  it('accepts the stages as Promtail 3.6 documents them', () => {
+    assert.ok(ok({ multiline: { firstline: '^x', max_wait_time: '250ms', max_lines: 10 } }));
+    assert.ok(ok({ match: { selector: '{a="b"}', stages: [{ regex: { expression: '(?P<x>.)' } }] } }));
+    assert.ok(ok({ match: { selector: '{a="b"}', action: 'drop', drop_counter_reason: 'noise' } }));
+    assert.ok(ok({ timestamp: { source: 't', format: 'RFC3339', action_on_failure: 'skip' } }));
+  });
+  it('rejects unknown stages, unknown keys and bad values', () => {
+    assert.ok(!ok({ multilines: { firstline: '^x' } }));
+    assert.ok(!ok({ multiline: { firstline: '^x', max_wait: '1s' } }));
+    assert.ok(!ok({ regex: { expression: 'x' }, json: { expressions: { a: 'a' } } }));
+    assert.ok(!ok({ timestamp: { source: 't', format: 'RFC3339', action_on_failure: 'ignore' } }));
+    assert.ok(!ok({ sampling: { rate: 2 } }));
+    assert.ok(!ok({ match: { selector: '{a="b"}' } }), 'keep without stages');
+    assert.ok(!ok({ match: { selector: '{a="b"}', stages: [{ drop: {} }] } }), 'nested stages are checked too');
+    assert.ok(!ok({ structured_metadata: { 'bad-name': 'x' } }));
+  });
+});
+
+describe('the Promtail model itself', () => {
+  it('Go time layouts as Go parses them', () => {
+    assert.equal(iso(parseGoTime('2023-10-06 18:27:51.235 UTC', '2006-01-02 15:04:05.000 MST')!), '2023-10-06T18:27:51.235Z');
+    assert.equal(iso(parseGoTime('15/Sep/2025:08:06:00 +0200', '02/Jan/2006:15:04:05 -0700')!), '2025-09-15T06:06:00.000Z');
+    assert.equal(parseGoTime('2024-07-21T16:05:17.327-07:00', 'RFC3339Nano'), 1721603117327000000n);
+    assert.equal(parseGoTime('2023-10-06 18:27:51 UTC', '2006-01-02 15:04:05.000 MST'), undefined, '.000 needs its three digits');
+  });
+  it('the level template maps words and leaves unknown ones out, as text/template would', () => {
+    const tpl = '{{ $l := ToLower .Value }}{{ if eq $l "error" "fatal" }}error{{ else if eq $l "warning" }}warn{{ end }}';
+    assert.equal(goTemplate(tpl, { Value: 'FATAL' }), 'error');
+    assert.equal(goTemplate(tpl, { Value: 'Warning' }), 'warn');
+    assert.equal(goTemplate(tpl, { Value: 'chatty' }), '');
+    assert.throws(() => goTemplate(tpl, {}), /expected string/);
+  });
+  it('an unmodeled stage is refused, not guessed', () => {
+    assert.throws(() => runPipeline([{ pack: { labels: ['a'] } }], []), /not modeled/);
+  });
+});
+
