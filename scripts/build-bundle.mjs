@@ -6,7 +6,7 @@
 // from dist/bundle/aixcl-cdk.js, whose classes ARE the CLI's (one copy).
 // The library's own dist/ (with .d.ts, for users' imports) is built by tsc as
 // before; this runs after it.
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,7 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'dist', 'bundle');
+const final = join(root, 'dist', 'bundle');
+// Built beside the live one and swapped in at the end, so a CLI started during a rebuild (a test, a
+// watcher) finds a whole bundle, never a half-written or missing one. Same depth under the package
+// root as dist/bundle, so paths from import.meta.url hold during the build too.
+const out = join(root, 'dist', `bundle.next-${process.pid}`);
 rmSync(out, { recursive: true, force: true });
 
 // An entry that re-exports constructs by name (it is CommonJS: `export *` would not carry names).
@@ -74,3 +78,9 @@ if (process.env.BUNDLE_ANALYZE) {
   const { analyzeMetafile } = await import('esbuild');
   console.log(await analyzeMetafile(result.metafile, { verbose: false }));
 }
+
+// The swap: two renames (a rename over a non-empty directory is not possible), the old one removed after.
+const old = join(root, 'dist', `bundle.old-${process.pid}`);
+if (existsSync(final)) renameSync(final, old);
+renameSync(out, final);
+rmSync(old, { recursive: true, force: true });

@@ -24,7 +24,7 @@ function writeFaultStackFile(): string {
   const file = join(dir, 'fault-stack.ts');
   writeFileSync(
     file,
-    `import { logsLikeStack } from ${JSON.stringify(join(ROOT, 'test/support/stacks.ts'))};
+    `import { logsLikeStack } from ${JSON.stringify(join(ROOT, 'test/support/logs-like-stack.ts'))};
 export default function ({ context }: { context: Record<string, string> }) {
   const unhealthy = { STANDIN_UNHEALTHY: '1' };
   return logsLikeStack({

@@ -137,7 +137,7 @@ function smallStack(opts: { retention?: string; network?: NetworkMode } = {}) {
   const dash = new TextFile(stack, 'Dash', 'grafana/provisioning/dash.json', '{}\n');
   const loki = new Service(stack, 'loki', {
     image: 'grafana/loki:3.7.6',
-    ports: [{ containerPort: 3100 }],
+    ports: [{ containerPort: 3100, scheme: 'http' }],
     command: ['-config.file=/etc/loki/config.yml'],
     healthcheck: Healthcheck.command(['/usr/bin/loki', '-health'], { interval: Duration.seconds(2) }),
   });

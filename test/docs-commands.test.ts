@@ -57,7 +57,7 @@ const all = DOCS.flatMap(blocksOf);
 const sandbox = mkdtempSync(join(ROOT, 'test', 'fixtures', '.docs-'));
 const shims = join(sandbox, '.bin');
 mkdirSync(shims);
-for (const bin of ['aixcl-synth', 'aixcl-deploy']) {
+for (const bin of ['aixcl-synth', 'aixcl-deploy', 'aixcl-logs']) {
   writeFileSync(join(shims, bin), `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'bin', `${bin}.js`)}" "$@"\n`);
   chmodSync(join(shims, bin), 0o755);
 }

@@ -3,16 +3,7 @@ import type { App } from '../core/app.js';
 import { UserError } from '../core/errors.js';
 import { Loki } from '../loki/loki.js';
 import type { Promtail } from '../promtail/promtail.js';
-import { PROMTAIL_LOG_LABELS } from '../promtail/promtail-config-file.js';
 import type { LogSource } from './log-query.js';
-
-/**
- * The labels a stream of the stack carries: those the collector sets, and
- * `service_name`, which Loki adds itself when a stream has none (from the
- * first label of `limits_config.discover_service_name` present; Loki
- * pkg/validation/limits.go; seen here derived from `container`).
- */
-export const STREAM_LABELS: readonly string[] = [...Object.keys(PROMTAIL_LOG_LABELS), 'service_name'];
 
 /** Where a stack's logs are and what they are labelled with. */
 export interface LogTarget extends LogSource {
@@ -47,6 +38,7 @@ export function logTargetOf(app: App): LogTarget {
           .map((s) => s.serviceName)
           .sort()
       : undefined,
-    labels: collector ? STREAM_LABELS : undefined,
+    // The one source of truth for what a query may select on (the collectors' labels and what Loki adds), as the dashboards' checks use.
+    labels: collector ? loki?.streamLabels() : undefined,
   };
 }

@@ -42,7 +42,8 @@ function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
  */
 export function writeTestStackFile(dir: string): string {
   const file = join(dir, 'test-stack.ts');
-  const stacks = JSON.stringify(join(ROOT, 'test/support/stacks.ts'));
+  // Not stacks.ts: that imports node:test (temp dirs), whose report would land in the CLI's stdout.
+  const stacks = JSON.stringify(join(ROOT, 'test/support/logs-like-stack.ts'));
   const index = JSON.stringify(join(ROOT, 'src/index.ts'));
   writeFileSync(
     file,
