@@ -1,7 +1,15 @@
 import { Construct } from 'constructs';
+import { z } from 'zod';
+import { parseProps, propsSchema } from '../core/props.js';
+import { durationValue } from '../core/value-schemas.js';
 import { Duration } from '../core/duration.js';
-import { NetworkMode, Stack, StackProps, isComposeProjectName } from '../core/stack.js';
+import { NetworkMode, Stack, StackProps, isComposeProjectName, stackSchema } from '../core/stack.js';
 import { Logging } from '../logging/logging.js';
+
+/** The run-time schema of {@link LoggingOnlyStackProps} (see core/props.ts). */
+export const loggingOnlyStackSchema = propsSchema<LoggingOnlyStackProps>()(
+  stackSchema.extend({ targetProject: z.string(), retention: durationValue.optional() }),
+);
 
 /** Props of {@link LoggingOnlyStack}. */
 export interface LoggingOnlyStackProps extends StackProps {
@@ -25,11 +33,15 @@ export class LoggingOnlyStack extends Stack {
   public readonly targetProject: string;
 
   constructor(scope: Construct, id: string, props: LoggingOnlyStackProps) {
+    // Checked before super(): the Stack checks only its own props; the problems are recorded once it exists.
+    const checked = parseProps(loggingOnlyStackSchema, props, { owner: 'LoggingOnlyStack' }, { targetProject: 'invalid' });
+    props = checked.props;
     super(scope, id, {
-      ...props,
+      bindAddress: props.bindAddress,
       networkMode: props.networkMode ?? NetworkMode.BRIDGE,
       projectName: props.projectName ?? `${props.targetProject}-logging`,
     });
+    checked.report(this);
     this.targetProject = props.targetProject;
     this.node.addValidation({
       validate: () =>

@@ -1,4 +1,8 @@
 import { Construct } from 'constructs';
+import { z } from 'zod';
+import { checkProps, propsSchema } from '../core/props.js';
+import { secretValue, serviceMakerContext } from '../compose/service-props.js';
+import { common } from '../core/value-schemas.js';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { Secret } from '../compose/secret.js';
 import { Service } from '../compose/service.js';
@@ -23,6 +27,11 @@ export const DEFAULT_GRAFANA_IMAGE = 'grafana/grafana:13.0.0';
 const PROVISIONING_PATH = '/etc/grafana/provisioning';
 /** The image's data directory (SQLite database, plugins), owned by its uid 472. */
 const DATA_PATH = '/var/lib/grafana';
+
+/** The run-time schema of {@link GrafanaProps} (see core/props.ts). */
+export const grafanaSchema = propsSchema<GrafanaProps>()(
+  z.strictObject({ ...common, adminUser: z.string().optional(), adminPassword: secretValue.optional() }),
+);
 
 /** Props of a {@link Grafana}. */
 export interface GrafanaProps {
@@ -67,6 +76,7 @@ export class Grafana extends Construct implements GrafanaHost {
   constructor(scope: Construct, id: string, props: GrafanaProps = {}) {
     super(scope, id);
     markGrafana(this);
+    props = checkProps(this, grafanaSchema, props, serviceMakerContext('Grafana', Object.keys(grafanaSchema.shape)));
     const stack = Stack.of(this);
     const serviceName = props.serviceName ?? 'grafana';
     this.port = props.port ?? 3000;

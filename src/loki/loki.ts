@@ -1,4 +1,8 @@
 import { Construct } from 'constructs';
+import { z } from 'zod';
+import { checkProps, propsSchema } from '../core/props.js';
+import { serviceMakerContext } from '../compose/service-props.js';
+import { common, durationValue } from '../core/value-schemas.js';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { Service } from '../compose/service.js';
 import { Volume } from '../compose/volume.js';
@@ -27,6 +31,9 @@ const CONFIG_PATH = '/etc/loki/config.yml';
 
 /** Below this, Loki (about 90 MiB idle) is OOM-killed under a burst of pushes or one large query. */
 const MIN_MEMORY = Size.mebibytes(256);
+
+/** The run-time schema of {@link LokiProps} (see core/props.ts). */
+export const lokiSchema = propsSchema<LokiProps>()(z.strictObject({ ...common, retention: durationValue.optional() }));
 
 /** Props of a {@link Loki}. */
 export interface LokiProps {
@@ -90,6 +97,7 @@ export class Loki extends Construct {
   constructor(scope: Construct, id: string, props: LokiProps = {}) {
     super(scope, id);
     Object.defineProperty(this, LOKI, { value: true });
+    props = checkProps(this, lokiSchema, props, serviceMakerContext('Loki', Object.keys(lokiSchema.shape)));
     const stack = Stack.of(this);
     const serviceName = props.serviceName ?? 'loki';
     this.port = props.port ?? 3100;
