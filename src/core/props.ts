@@ -223,7 +223,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
     const dist = editDistance(word.toLowerCase(), c.toLowerCase());
     if (dist < bestD) [best, bestD] = [c, dist];
   }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  return best !== undefined && bestD < word.length && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
 /** `ports[0].hostIp` from a zod path. */

@@ -79,9 +79,9 @@ export const hostPath = valueOf<string>((v, report) => {
 
 /** A construct of a given kind, recognized across copies of this library; a name (string) is an error that says to pass the construct. */
 export function constructOf<T>(what: string, is: (v: unknown) => v is T): z.ZodType<T, T> {
-  return instanceOf<T>(`a ${what}`, is, (v) =>
+  return instanceOf<T>(`${/^[AEIOU]/.test(what) ? 'an' : 'a'} ${what}`, is, (v) =>
     typeof v === 'string'
-      ? `pass the ${what} construct itself (the object that \`new ${what}(...)\` returned), not its name`
+      ? `pass the ${what} construct itself (the object that \`new ${what}(...)\` returned), not its name or URL`
       : v === undefined
         ? `(it is required): pass a ${what} of this stack (the object that \`new ${what}(...)\` returned)`
         : `pass a ${what} (the object that \`new ${what}(...)\` returned)`,

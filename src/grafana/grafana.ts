@@ -16,6 +16,14 @@ import { ContainerMetricsDashboard, ContainerMetricsDashboardProps } from './con
 import { Dashboard, DashboardProps } from './dashboard.js';
 import { Datasource, GrafanaHost, isGrafana, markGrafana } from './datasource-base.js';
 import { DatasourcesFile } from './datasources-file.js';
+import {
+  checkMethodProps,
+  containerMetricsDashboardSchema,
+  dashboardSchema,
+  logsDashboardSchema,
+  lokiDatasourceSchema,
+  prometheusDatasourceSchema,
+} from './grafana-props.js';
 import { LogsDashboard, LogsDashboardProps } from './logs-dashboard.js';
 import { LokiDatasource, LokiDatasourceProps } from './loki-datasource.js';
 import { PrometheusDatasource, PrometheusDatasourceProps } from './prometheus-datasource.js';
@@ -142,6 +150,7 @@ export class Grafana extends Construct implements GrafanaHost {
 
   /** Provisions a Prometheus datasource (uid 'prometheus' by default). Grafana starts even if Prometheus does not. */
   public addPrometheusDatasource(props: PrometheusDatasourceProps): PrometheusDatasource {
+    props = checkMethodProps(this, 'addPrometheusDatasource', prometheusDatasourceSchema, props, ['prometheus']);
     const ds = new PrometheusDatasource(this, props);
     this.service.addDependency(props.prometheus.service, { required: false });
     return ds;
@@ -152,22 +161,26 @@ export class Grafana extends Construct implements GrafanaHost {
    * log line links to the CPU of its container. Grafana starts even if Loki does not.
    */
   public addLokiDatasource(props: LokiDatasourceProps): LokiDatasource {
+    props = checkMethodProps(this, 'addLokiDatasource', lokiDatasourceSchema, props, ['loki']);
     return new LokiDatasource(this, props);
   }
 
   /** Provisions a dashboard built with `@grafana/grafana-foundation-sdk`. */
   public addDashboard(id: string, props: Omit<DashboardProps, 'grafana'>): Dashboard {
+    props = checkMethodProps(this, 'addDashboard', dashboardSchema.omit({ grafana: true }), props, ['dashboard']);
     return new Dashboard(this, id, { ...props, grafana: this });
   }
 
   /** Provisions the logs dashboard of the stack's project. */
   public addLogsDashboard(props: LogsDashboardProps): LogsDashboard {
+    props = checkMethodProps(this, 'addLogsDashboard', logsDashboardSchema, props, ['datasource']);
     this.requireUnique('LogsDashboard', 'a logs dashboard');
     return new LogsDashboard(this, 'LogsDashboard', props);
   }
 
   /** Provisions the container metrics dashboard (cAdvisor) of the stack's project. */
   public addContainerMetricsDashboard(props: ContainerMetricsDashboardProps): ContainerMetricsDashboard {
+    props = checkMethodProps(this, 'addContainerMetricsDashboard', containerMetricsDashboardSchema, props, ['datasource']);
     this.requireUnique('ContainerMetricsDashboard', 'a container metrics dashboard');
     return new ContainerMetricsDashboard(this, 'ContainerMetricsDashboard', props);
   }

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { checkProps, propsSchema } from '../core/props.js';
+import { checkProps, isOnFallbacks, propsSchema } from '../core/props.js';
 import { serviceMakerContext } from '../compose/service-props.js';
 import { common, durationValue } from '../core/value-schemas.js';
 import { Healthcheck } from '../compose/healthcheck.js';
@@ -181,7 +181,8 @@ export class Loki extends Construct {
     if (this.port === LOKI_GRPC_PORT) {
       errors.push(`port ${this.port} is Loki's gRPC port: give the HTTP port another number (3100 is usual)`);
     }
-    if (this.collectorList.length === 0) {
+    // A collector given something else than this Loki reported that already (and it may have meant this one).
+    if (this.collectorList.length === 0 && !Stack.of(this).node.findAll().some((c) => isOnFallbacks(c, 'loki'))) {
       errors.push('Loki has no log collector pushing to it: add a Promtail with { loki: <this> }');
     }
     const stack = Stack.of(this);
