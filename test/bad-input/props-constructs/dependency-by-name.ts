@@ -1,6 +1,6 @@
 // Mistake: a service NAME passed to addDependency
 // Exit: 1
-// Error: [shop/api] addDependency(): other must be a Service, got the string 'db': pass the Service construct itself (the object that `new Service(...)` returned), not its name
+// Error: [shop/api] addDependency(): other must be a Service, got the string 'db': pass the Service construct itself (the object that `new Service(...)` returned), not its name or URL
 import { App, DependencyCondition, Healthcheck, NetworkMode, RestartPolicy, Secret, Service, Size, Stack, Volume } from 'aixcl-cdk';
 
 const app = new App();

@@ -1,6 +1,6 @@
 // Mistake: a network name in networks
 // Exit: 1
-// Error: [shop/web] networks[0] must be a Network, got the string 'backend': pass the Network construct itself (the object that `new Network(...)` returned), not its name
+// Error: [shop/web] networks[0] must be a Network, got the string 'backend': pass the Network construct itself (the object that `new Network(...)` returned), not its name or URL
 import { App, DependencyCondition, Healthcheck, NetworkMode, RestartPolicy, Secret, Service, Size, Stack, Volume } from 'aixcl-cdk';
 
 const app = new App();

@@ -1,6 +1,6 @@
 // Mistake: Ollama's service name where the Ollama construct is expected
 // Exit: 1
-// Error: [shop/open-webui] ollama must be a Ollama, got the string 'ollama': pass the Ollama construct itself (the object that `new Ollama(...)` returned), not its name
+// Error: [shop/open-webui] ollama must be an Ollama, got the string 'ollama': pass the Ollama construct itself (the object that `new Ollama(...)` returned), not its name or URL
 import { App, Duration, Grafana, Logging, Loki, Ollama, OpenWebUI, Postgres, Promtail, Service, Size, Stack } from 'aixcl-cdk';
 
 const app = new App();

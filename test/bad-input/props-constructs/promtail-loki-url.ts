@@ -1,7 +1,6 @@
 // Mistake: Loki's URL where the Loki construct is expected
 // Exit: 1
-// Error: [shop/promtail] loki must be a Loki, got the string 'http://loki:3100': pass the Loki construct itself (the object that `new Loki(...)` returned), not its name
-// Error: [shop/loki] Loki has no log collector pushing to it: add a Promtail with { loki: <this> }
+// Error: [shop/promtail] loki must be a Loki, got the string 'http://loki:3100': pass the Loki construct itself (the object that `new Loki(...)` returned), not its name or URL
 import { App, Duration, Grafana, Logging, Loki, Ollama, OpenWebUI, Postgres, Promtail, Service, Size, Stack } from 'aixcl-cdk';
 
 const app = new App();

@@ -1,6 +1,6 @@
 // Mistake: a volume name passed to addVolume
 // Exit: 1
-// Error: [shop/web] addVolume(): volume must be a Volume, got the string 'data': pass the Volume construct itself (the object that `new Volume(...)` returned), not its name
+// Error: [shop/web] addVolume(): volume must be a Volume, got the string 'data': pass the Volume construct itself (the object that `new Volume(...)` returned), not its name or URL
 import { App, DependencyCondition, Healthcheck, Secret, Service, Size, Stack, Volume } from 'aixcl-cdk';
 
 const app = new App();
