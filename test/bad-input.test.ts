@@ -1,8 +1,5 @@
-// One place that lists every kind of bad input a user can give, with the one
-// message each must produce: the construct path, what is wrong, and the fix.
-// (The CLI-level cases, a stack file that throws or exports nothing and an
-// output path that is a file, are in cli.test.ts, which also checks that
-// nothing is written and the exit code is 2.)
+// Bad input checked in process, for the mistakes of the logging constructs not yet in the corpus
+// of stack files (test/bad-input/, run through the CLI by bad-input-corpus.test.ts).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Construct } from 'constructs';
@@ -35,27 +32,6 @@ const panel = (expr: string, uid = 'loki') =>
   new logs.PanelBuilder().title('Mine').datasource({ type: 'loki', uid }).withTarget(new lokiSdk.DataqueryBuilder().expr(expr).refId('A'));
 
 const CASES: Case[] = [
-  {
-    name: 'duplicate service names',
-    build: (s) => {
-      new Service(s, 'a', { image: 'busybox:1', serviceName: 'web' });
-      new Service(s, 'b', { image: 'busybox:1', serviceName: 'web' });
-    },
-    expect: "[s] service name 'web' is used by s/a and s/b: names must be unique in a stack",
-  },
-  {
-    name: 'the same port declared twice on one service',
-    build: (s) => void new Service(s, 'a', { image: 'busybox:1', ports: [{ containerPort: 80 }, { containerPort: 80 }] }),
-    expect: '[s/a] port 80/tcp is declared twice: declare each port once',
-  },
-  {
-    name: 'a host port used by two services (bridge)',
-    build: (s) => {
-      new Service(s, 'a', { image: 'busybox:1', ports: [{ containerPort: 80, hostPort: 3000 }] });
-      new Service(s, 'b', { image: 'busybox:1', ports: [{ containerPort: 3000 }] });
-    },
-    expect: '[s] host port 3000/tcp is used by s/a and s/b: give each service its own hostPort',
-  },
   {
     name: 'a port used by two services (host networking: Grafana and a user service on 3000)',
     mode: NetworkMode.HOST,
@@ -97,7 +73,7 @@ const CASES: Case[] = [
   {
     name: 'Promtail with no Loki to push to',
     build: (s) => void new Promtail(s, 'promtail', {} as never),
-    expect: '[s/promtail] has no Loki to push to: pass { loki }',
+    expect: "[s/promtail] loki must be a Loki, got undefined (it is required): pass a Loki of this stack (the object that `new Loki(...)` returned)",
   },
   {
     name: 'Loki with nothing shipping logs to it',
@@ -165,44 +141,6 @@ const CASES: Case[] = [
     expect: '[s/logging/promtail/Config] the Promtail config would not load (check overrides): server: Unrecognized key: "http_port"',
   },
   {
-    name: 'a compose override the compose spec rejects',
-    build: (s) => new Service(s, 'a', { image: 'busybox:1' }).addOverride('mem_limt', '1g'),
-    expect: '[s/ComposeFile] the compose file does not match the compose-spec schema',
-  },
-  {
-    name: 'a project name Compose rejects',
-    build: (s) => void new Service(new Stack(s.node.scope as App, 'My Project'), 'a', { image: 'busybox:1' }),
-    expect: "[My Project] project name 'My Project' is not a valid Compose project name",
-  },
-  {
-    name: 'a secret written in clear',
-    build: (s) => void new Service(s, 'a', { image: 'busybox:1', environment: { ADMIN_PASSWORD: 'admin' } }),
-    expect: "[s/a] environment variable ADMIN_PASSWORD looks like a secret but is written in clear: use Secret.fromEnv('ADMIN_PASSWORD')",
-  },
-  {
-    name: 'the Docker socket mounted writable',
-    build: (s) => new Service(s, 'a', { image: 'busybox:1' }).addBind('/var/run/docker.sock', '/var/run/docker.sock'),
-    expect: '[s/a] the Docker socket is mounted writable (/var/run/docker.sock): mount it with { readOnly: true }',
-  },
-  {
-    name: 'a dependency cycle',
-    build: (s) => {
-      const a = new Service(s, 'a', { image: 'busybox:1' });
-      const b = new Service(s, 'b', { image: 'busybox:1' });
-      a.addDependency(b);
-      b.addDependency(a);
-    },
-    expect: '[s] depends_on has a cycle: a -> b -> a',
-  },
-  {
-    name: 'waiting for the health of a service without a healthcheck',
-    build: (s) => {
-      const a = new Service(s, 'a', { image: 'busybox:1' });
-      new Service(s, 'b', { image: 'busybox:1' }).addDependency(a, { condition: DependencyCondition.HEALTHY });
-    },
-    expect: "[s/b] waits for 'a' to be healthy, but it has no healthcheck",
-  },
-  {
     name: 'a volume of another stack',
     build: (s, app) => new Service(s, 'a', { image: 'busybox:1' }).addVolume(new Volume(new Stack(app, 'other'), 'data'), '/data'),
     expect: '[s/a] volume other/data belongs to another stack',
@@ -223,16 +161,6 @@ const CASES: Case[] = [
       other.addLogsDashboard({ datasource: other.addLokiDatasource({ loki: l.loki }), project: 'wrong' });
     },
     expect: "[s/g2/LogsDashboard] shows the logs of project 'wrong', but s/logging/loki only receives logs of 'shop': set { project: 'shop' } or collect 'wrong'",
-  },
-  {
-    name: 'a metrics port the service does not declare',
-    build: (s) => void new Service(s, 'a', { image: 'busybox:1', metrics: { port: 9999 } }),
-    expect: "[s/a] metrics port 9999 is not one of the service's ports: add it to 'ports'",
-  },
-  {
-    name: 'a healthcheck that can never report unhealthy (0 retries)',
-    build: (s) => void new Service(s, 'hc', { image: 'busybox:1', healthcheck: Healthcheck.command(['true'], { retries: 0 }) }),
-    expect: '[s/hc] healthcheck retries must be a whole number of at least 1',
   },
 ];
 
@@ -262,9 +190,6 @@ describe('every problem at once', () => {
 });
 
 describe('bad input: one clear message with the construct path and the fix', () => {
-  test(`at least 20 kinds of bad input are covered (${CASES.length})`, () => {
-    assert.ok(CASES.length >= 20);
-  });
   for (const c of CASES) {
     test(c.name, () => {
       const app = new App();

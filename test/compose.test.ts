@@ -118,10 +118,10 @@ describe('Service rendering', () => {
     assert.deepEqual(svc.command, ['sh', '-c', 'echo $$HOME']);
     assert.deepEqual(svc.healthcheck.test, ['CMD-SHELL', 'test -n "$$PGDATA"']);
     const labelled = new Service(stack, 'labelled', { image: 'busybox:1', labels: { note: 'costs $5' } });
-    labelled.addBind('/srv/$data', '/data', { readOnly: true });
+    labelled.addBind('/srv/cost$', '/data', { readOnly: true });
     const again = parse(Testing.synth(stack)['docker-compose.yml']).services.labelled;
     assert.equal(again.labels.note, 'costs $$5');
-    assert.equal(again.volumes[0].source, '/srv/$$data');
+    assert.equal(again.volumes[0].source, '/srv/cost$$');
   });
 
   test('depends_on carries condition and required', () => {
@@ -271,7 +271,7 @@ describe('compose validation', () => {
   test('bind addresses must be IP addresses; brackets are dropped', () => {
     const app = new App();
     new Service(new Stack(app, 'bad', { bindAddress: 'cafe' }), 's', { image: 'busybox:1' });
-    assertProblem(app, "[bad] bindAddress 'cafe' is not an IP address");
+    assertProblem(app, "[bad] bindAddress: 'cafe' is not an IP address");
     assert.equal(new Stack(new App(), 'v6', { bindAddress: '[::1]' }).bindAddress, '::1');
   });
 

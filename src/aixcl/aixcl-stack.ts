@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
+import { parseProps, propsSchema } from '../core/props.js';
+import { durationValue } from '../core/value-schemas.js';
 import { Duration } from '../core/duration.js';
-import { NetworkMode, Stack, StackProps } from '../core/stack.js';
+import { NetworkMode, Stack, StackProps, stackSchema } from '../core/stack.js';
 import { Grafana } from '../grafana/grafana.js';
 import { Logging } from '../logging/logging.js';
 import { Prometheus } from '../prometheus/prometheus.js';
@@ -11,6 +13,9 @@ import { OpenWebUI } from '../services/open-webui.js';
 import { PgAdmin } from '../services/pgadmin.js';
 import { Postgres } from '../services/postgres.js';
 import { PostgresExporter } from '../services/postgres-exporter.js';
+
+/** The run-time schema of {@link AixclStackProps} (see core/props.ts). */
+export const aixclStackSchema = propsSchema<AixclStackProps>()(stackSchema.extend({ logRetention: durationValue.optional() }));
 
 /** Props of {@link AixclStack}. */
 export interface AixclStackProps extends StackProps {
@@ -40,7 +45,11 @@ export class AixclStack extends Stack {
   public readonly logging: Logging;
 
   constructor(scope: Construct, id: string, props: AixclStackProps = {}) {
-    super(scope, id, { ...props, networkMode: props.networkMode ?? NetworkMode.HOST });
+    // Checked before super(): the Stack checks only its own props; the problems are recorded once it exists.
+    const checked = parseProps(aixclStackSchema, props, { owner: 'AixclStack' });
+    props = checked.props;
+    super(scope, id, { projectName: props.projectName, bindAddress: props.bindAddress, networkMode: props.networkMode ?? NetworkMode.HOST });
+    checked.report(this);
     this.ollama = new Ollama(this, 'ollama');
     this.openWebUI = new OpenWebUI(this, 'open-webui', { ollama: this.ollama });
     this.postgres = new Postgres(this, 'postgres');

@@ -1,9 +1,25 @@
 import { Construct } from 'constructs';
 import type { Secret } from '../compose/secret.js';
 import { Duration } from '../core/duration.js';
-import { NetworkMode, Stack, StackProps, isComposeProjectName } from '../core/stack.js';
 import { Grafana } from '../grafana/grafana.js';
+import { z } from 'zod';
+import { parseProps, propsSchema } from '../core/props.js';
+import { durationValue, portNumber } from '../core/value-schemas.js';
+import { secretValue } from '../compose/service-props.js';
+import { NetworkMode, Stack, StackProps, isComposeProjectName, stackSchema } from '../core/stack.js';
 import { Logging } from '../logging/logging.js';
+
+/** The run-time schema of {@link LoggingOnlyStackProps} (see core/props.ts). */
+export const loggingOnlyStackSchema = propsSchema<LoggingOnlyStackProps>()(
+  stackSchema.extend({
+    targetProject: z.string(),
+    retention: durationValue.optional(),
+    lokiPort: portNumber.optional(),
+    promtailPort: portNumber.optional(),
+    grafanaPort: portNumber.optional(),
+    grafanaAdminPassword: secretValue.optional(),
+  }),
+);
 
 /** Props of {@link LoggingOnlyStack}. */
 export interface LoggingOnlyStackProps extends StackProps {
@@ -45,11 +61,15 @@ export class LoggingOnlyStack extends Stack {
   public readonly targetProject: string;
 
   constructor(scope: Construct, id: string, props: LoggingOnlyStackProps) {
+    // Checked before super(): the Stack checks only its own props; the problems are recorded once it exists.
+    const checked = parseProps(loggingOnlyStackSchema, props, { owner: 'LoggingOnlyStack' }, { targetProject: 'invalid' });
+    props = checked.props;
     super(scope, id, {
-      ...props,
+      bindAddress: props.bindAddress,
       networkMode: props.networkMode ?? NetworkMode.BRIDGE,
       projectName: props.projectName ?? `${props.targetProject}-logging`,
     });
+    checked.report(this);
     this.targetProject = props.targetProject;
     this.node.addValidation({
       validate: () => {

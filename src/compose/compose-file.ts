@@ -64,7 +64,7 @@ export class ComposeFile extends DocumentFile {
   protected override checkDocument(doc: unknown): void {
     const problems = checkComposeSchema(doc);
     if (problems.length) {
-      this.fail(`the compose file does not match the compose-spec schema (check overrides): ${problems.join('; ')}`);
+      this.fail(`the compose file does not match the compose-spec schema${this.hasOverrides || this.services().some((x) => x.hasOverrides) ? ' (check overrides)' : ''}: ${problems.join('; ')}`);
     }
     const values = checkComposeValues(doc);
     if (values.length) this.fail(`the compose file has values Compose or Docker would refuse (check overrides): ${values.join('; ')}`);
@@ -118,7 +118,8 @@ export class ComposeFile extends DocumentFile {
         // 0.0.0.0 takes the port on every address.
         if (a.port === b.port && a.proto === b.proto && (a.ip === b.ip || a.ip === '0.0.0.0' || b.ip === '0.0.0.0')) clash.push(...b.paths);
       }
-      if (clash.length > 1) {
+      // One service declaring a port twice reports that itself.
+      if (new Set(clash).size > 1) {
         errors.push(
           `host port ${a.port}/${a.proto} is used by ${[...new Set(clash)].join(' and ')}: give each service its own ${host ? 'port' : 'hostPort'}`,
         );

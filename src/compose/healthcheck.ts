@@ -1,4 +1,9 @@
+import { z } from 'zod';
 import { Duration } from '../core/duration.js';
+import { describeValue, parseProps, propsSchema, quote } from '../core/props.js';
+import { durationValue } from '../core/value-schemas.js';
+
+const HEALTHCHECK = Symbol.for('aixcl-cdk.Healthcheck');
 
 /** Timing of a {@link Healthcheck}. */
 export interface HealthcheckTiming {
@@ -12,6 +17,15 @@ export interface HealthcheckTiming {
   readonly startPeriod?: Duration;
 }
 
+const timingSchema = propsSchema<HealthcheckTiming>()(
+  z.strictObject({
+    interval: durationValue.optional(),
+    timeout: durationValue.optional(),
+    retries: z.number().int().min(1).optional(),
+    startPeriod: durationValue.optional(),
+  }),
+);
+
 /**
  * A container healthcheck. Construct it through {@link Healthcheck.command}
  * (exec form, no shell needed) or {@link Healthcheck.shell} (needs `/bin/sh`
@@ -21,7 +35,7 @@ export interface HealthcheckTiming {
 export class Healthcheck {
   /** Runs `argv` directly in the container (`CMD` form). */
   public static command(argv: readonly string[], timing: HealthcheckTiming = {}): Healthcheck {
-    return new Healthcheck(['CMD', ...argv], timing, false);
+    return new Healthcheck(['CMD', ...(Array.isArray(argv) ? argv : [])], timing, false, argvProblems(argv));
   }
 
   /**
@@ -39,15 +53,38 @@ export class Healthcheck {
 
   /** Runs `script` with the image's `/bin/sh` (`CMD-SHELL` form). */
   public static shell(script: string, timing: HealthcheckTiming = {}): Healthcheck {
-    return new Healthcheck(['CMD-SHELL', script], timing, true);
+    const problems =
+      typeof script !== 'string' || script.trim() === ''
+        ? [`Healthcheck.shell() takes the shell line as one non-empty string, got ${describeValue(script)}`]
+        : [];
+    return new Healthcheck(['CMD-SHELL', String(script)], timing, true, problems);
   }
+
+  /** True for healthchecks, across copies of this library. */
+  public static isHealthcheck(x: unknown): x is Healthcheck {
+    return typeof x === 'object' && x !== null && HEALTHCHECK in x;
+  }
+
+  /** Timing as given, when it is valid (else the defaults). */
+  public readonly timing: HealthcheckTiming;
+  /**
+   * What is wrong with the arguments it was made with. A Healthcheck is a value, not a construct:
+   * the service that uses it reports these at its path.
+   */
+  public readonly problems: readonly string[];
 
   private constructor(
     public readonly test: readonly string[],
-    public readonly timing: HealthcheckTiming,
+    timing: HealthcheckTiming,
     /** True when the probe needs a shell in the image. */
     public readonly needsShell: boolean,
-  ) {}
+    problems: readonly string[],
+  ) {
+    Object.defineProperty(this, HEALTHCHECK, { value: true });
+    const checked = parseProps(timingSchema, timing, { owner: 'the healthcheck timing' });
+    this.timing = checked.props;
+    this.problems = [...problems, ...checked.problems.map((p) => `timing: ${p}`)];
+  }
 
   /** @internal */
   public _toCompose(): Record<string, unknown> {
@@ -60,4 +97,38 @@ export class Healthcheck {
       start_period: (t.startPeriod ?? Duration.seconds(0)).toGoString(),
     };
   }
+}
+
+/**
+ * Shapes of a `CMD` argv that Docker would run wrongly: a leading `CMD`/`CMD-SHELL` (added here
+ * already, so Docker would look for a program named `CMD`), a whole shell line as one argument (run as
+ * ONE program name, spaces included), a string instead of a list.
+ */
+function argvProblems(argv: unknown): string[] {
+  if (typeof argv === 'string') {
+    return [
+      `Healthcheck.command() takes a list of arguments, got the string ${quote(argv)}: write Healthcheck.command([${argv
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((a) => quote(a))
+        .join(', ')}]), or Healthcheck.shell(${quote(argv)}) if it needs a shell`,
+    ];
+  }
+  if (!Array.isArray(argv)) return [`Healthcheck.command() takes a list of arguments, got ${describeValue(argv)}`];
+  if (argv.length === 0) return ['Healthcheck.command() got an empty list: give the program and its arguments'];
+  const bad = argv.findIndex((a) => typeof a !== 'string');
+  if (bad >= 0) return [`Healthcheck.command() argument ${bad} must be a string, got ${describeValue(argv[bad])}`];
+  if (argv[0] === 'CMD') {
+    return [`Healthcheck.command() adds 'CMD' itself, so Docker would run a program named 'CMD': write Healthcheck.command([${argv.slice(1).map((a) => quote(a)).join(', ')}])`];
+  }
+  if (argv[0] === 'CMD-SHELL') {
+    return [`Healthcheck.command() got a 'CMD-SHELL' list: for a shell line write Healthcheck.shell(${quote(argv.slice(1).join(' '))})`];
+  }
+  if (argv.length === 1 && /\s/.test(argv[0].trim())) {
+    const words = argv[0].trim().split(/\s+/);
+    return [
+      `Healthcheck.command() got the whole line ${quote(argv[0])} as one argument, which Docker runs as ONE program name: write Healthcheck.command([${words.map((w: string) => quote(w)).join(', ')}]), or Healthcheck.shell(${quote(argv[0])}) if it needs a shell`,
+    ];
+  }
+  return [];
 }

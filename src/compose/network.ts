@@ -1,7 +1,12 @@
 import { Construct } from 'constructs';
+import { z } from 'zod';
+import { checkProps, propsSchema } from '../core/props.js';
 import { Stack } from '../core/stack.js';
 
 const NETWORK = Symbol.for('aixcl-cdk.Network');
+
+/** The run-time schema of {@link NetworkProps}. */
+export const networkSchema = propsSchema<NetworkProps>()(z.strictObject({ networkName: z.string().optional(), internal: z.boolean().optional() }));
 
 /** Props of a {@link Network}. */
 export interface NetworkProps {
@@ -29,6 +34,7 @@ export class Network extends Construct {
   constructor(scope: Construct, id: string, props: NetworkProps = {}) {
     super(scope, id);
     Object.defineProperty(this, NETWORK, { value: true });
+    props = checkProps(this, networkSchema, props, { owner: 'Network' });
     this.networkName = props.networkName ?? id;
     this.internal = props.internal ?? false;
     this.node.addValidation({

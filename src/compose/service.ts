@@ -4,6 +4,8 @@ import { ConstructError, UserError } from '../core/errors.js';
 import { GeneratedFile, renderedContent } from '../core/generated-file.js';
 import { Image } from '../core/image.js';
 import { Overrides } from '../core/overrides.js';
+import { checkArgs, checkProps, isOnFallbacks, recordProblem } from '../core/props.js';
+import { constructOf } from '../core/value-schemas.js';
 import { Size } from '../core/size.js';
 import { NetworkMode, Stack } from '../core/stack.js';
 import { ComposeFile } from './compose-file.js';
@@ -12,9 +14,23 @@ import { Healthcheck } from './healthcheck.js';
 import { Network } from './network.js';
 import { escapeDollar, renderComposeValue, secretsOf, type EnvRef, type Interpolation } from './env-ref.js';
 import { EnvValue, Secret, SECRET_NAME_PATTERN } from './secret.js';
+import {
+  _registerServiceEnums,
+  containerPath,
+  dependencyOptionsSchema,
+  envNameArg,
+  environmentProblem,
+  generatedArg,
+  healthcheckArg,
+  hostPathArg,
+  mountOptionsSchema,
+  serviceSchema,
+  volumeArg,
+} from './service-props.js';
 import { sortKeys, Volume } from './volume.js';
 
 const SERVICE = Symbol.for('aixcl-cdk.Service');
+const dependencyArg = constructOf<Service>('Service', (x): x is Service => Service.isService(x));
 
 /** Label carrying the hash of the generated files a service mounts (Compose itself does not look at them). */
 export const CONFIG_HASH_LABEL = 'dev.aixcl.config-hash';
@@ -37,6 +53,8 @@ export enum DependencyCondition {
   HEALTHY = 'service_healthy',
   COMPLETED_SUCCESSFULLY = 'service_completed_successfully',
 }
+
+_registerServiceEnums({ restart: RestartPolicy, condition: DependencyCondition });
 
 /** A port a service listens on. */
 export interface PortMapping {
@@ -175,13 +193,15 @@ export class Service extends Construct {
   private healthcheckValue?: Healthcheck;
   private logFormatValue?: LogFormat;
 
-  constructor(
-    scope: Construct,
-    id: string,
-    private readonly props: ServiceProps,
-  ) {
+  private readonly props: ServiceProps;
+
+  constructor(scope: Construct, id: string, props: ServiceProps) {
     super(scope, id);
     Object.defineProperty(this, SERVICE, { value: true });
+    // A wrong prop is recorded and left out (its default applies); a wrong image falls back to a
+    // placeholder that is never written (synthesis stops on the recorded problem).
+    props = checkProps(this, serviceSchema, props, { owner: 'Service' }, { image: 'invalid.invalid/unusable-image' });
+    this.props = props;
     this.stack = Stack.of(this);
     this.serviceName = props.serviceName ?? id;
     this.image = Image.of(props.image);
@@ -203,7 +223,7 @@ export class Service extends Construct {
 
   /** Sets or replaces the healthcheck. */
   public setHealthcheck(hc: Healthcheck): void {
-    this.healthcheckValue = hc;
+    if (checkArgs(this, 'setHealthcheck', { healthcheck: [healthcheckArg, hc] })) this.healthcheckValue = hc;
   }
 
   /** The format of the service's log lines, if declared. */
@@ -218,7 +238,10 @@ export class Service extends Construct {
 
   /** Sets an environment variable. Secrets must be {@link Secret} values. */
   public addEnvironment(name: string, value: EnvValue): void {
-    this.environment.set(name, value);
+    if (!checkArgs(this, 'addEnvironment', { name: [envNameArg, name] })) return;
+    const problem = environmentProblem(name, value);
+    if (problem) recordProblem(this, `addEnvironment(): ${problem}`);
+    else this.environment.set(name, value);
   }
 
   /** The secrets the service uses: in its environment, command and entrypoint. */
@@ -234,11 +257,13 @@ export class Service extends Construct {
 
   /** Mounts a named volume of the same stack. */
   public addVolume(volume: Volume, target: string, options: MountOptions = {}): void {
+    if (!checkArgs(this, 'addVolume', { volume: [volumeArg, volume], target: [containerPath, target], options: [mountOptionsSchema, options] })) return;
     this.mounts.push({ kind: 'volume', volume, target, readOnly: options.readOnly ?? false });
   }
 
   /** Bind-mounts a host path (absolute, or relative to the compose file). */
   public addBind(source: string, target: string, options: MountOptions = {}): void {
+    if (!checkArgs(this, 'addBind', { source: [hostPathArg, source], target: [containerPath, target], options: [mountOptionsSchema, options] })) return;
     this.mounts.push({ kind: 'bind', source, target, readOnly: options.readOnly ?? false });
   }
 
@@ -248,17 +273,26 @@ export class Service extends Construct {
    * a changed file changes the service and it is recreated.
    */
   public mountGenerated(fileOrDirectory: GeneratedFile | string, target: string, options: MountOptions = {}): void {
+    if (!checkArgs(this, 'mountGenerated', { fileOrDirectory: [generatedArg, fileOrDirectory], target: [containerPath, target], options: [mountOptionsSchema, options] })) {
+      return;
+    }
     const prefix = typeof fileOrDirectory === 'string' ? fileOrDirectory.replace(/\/+$/, '') : fileOrDirectory.filePath;
     this.mounts.push({ kind: 'generated', prefix, target, readOnly: options.readOnly ?? true });
   }
 
   /** Makes this service start after `other`. */
   public addDependency(other: Service, options: DependencyOptions = {}): void {
+    if (!checkArgs(this, 'addDependency', { other: [dependencyArg, other], options: [dependencyOptionsSchema, options] })) return;
     this.dependencies.push({
       service: other,
       condition: options.condition ?? DependencyCondition.STARTED,
       required: options.required ?? true,
     });
+  }
+
+  /** The restart policy. */
+  public get restart(): RestartPolicy {
+    return this.props.restart ?? RestartPolicy.UNLESS_STOPPED;
   }
 
   /** The services this one depends on. */
@@ -271,7 +305,14 @@ export class Service extends Construct {
    * in the compose file that the typed API does not cover.
    */
   public addOverride(path: string, value: unknown): void {
-    this.overrides.add(path, value);
+    const problem = Overrides.problem(path, value);
+    if (problem) recordProblem(this, problem);
+    else this.overrides.add(path, value);
+  }
+
+  /** True when {@link addOverride} was called. */
+  public get hasOverrides(): boolean {
+    return !this.overrides.isEmpty;
   }
 
   /** Host name by which other services of the stack reach this one. */
@@ -344,7 +385,6 @@ export class Service extends Construct {
       errors.push(`service name '${this.serviceName}' is invalid: use letters, digits, '.', '_' and '-'`);
     }
     for (const [name, value] of this.environment) {
-      if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name)) errors.push(`environment variable name '${name}' is invalid`);
       // `*_FILE` names a file holding the secret (the Docker secrets convention), not the secret itself.
       if (typeof value === 'string' && value !== '' && SECRET_NAME_PATTERN.test(name) && !name.endsWith('_FILE')) {
         errors.push(
@@ -371,12 +411,12 @@ export class Service extends Construct {
       if (seen.has(key)) errors.push(`port ${key} is declared twice: declare each port once`);
       seen.add(key);
     }
-    if (this.metrics && !this.ports.some((p) => p.containerPort === this.metrics!.port)) {
+    // A prop that fell back to its default was reported already: judging the default would blame the user for it.
+    if (this.metrics && !isOnFallbacks(this, 'ports', 'metrics') && !this.ports.some((p) => p.containerPort === this.metrics!.port)) {
       errors.push(`metrics port ${this.metrics.port} is not one of the service's ports: add it to 'ports'`);
     }
     const targets = new Set<string>();
     for (const m of this.mounts) {
-      if (!m.target.startsWith('/')) errors.push(`mount target '${m.target}' must be an absolute path in the container`);
       if (targets.has(m.target)) errors.push(`two mounts share the target '${m.target}': mount each path once`);
       targets.add(m.target);
       if (m.kind === 'volume' && Stack.of(m.volume) !== this.stack) {
@@ -390,7 +430,7 @@ export class Service extends Construct {
       if (d.service === this) errors.push(`depends on itself: remove that dependency`);
       else if (d.service.stack !== this.stack) {
         errors.push(`depends on ${d.service.node.path}, which is in another stack: a dependency must be in the same stack`);
-      } else if (d.condition === DependencyCondition.HEALTHY && !d.service.healthcheck) {
+      } else if (d.condition === DependencyCondition.HEALTHY && !d.service.healthcheck && !isOnFallbacks(d.service, 'healthcheck')) {
         errors.push(
           `waits for '${d.service.serviceName}' to be healthy, but it has no healthcheck: give it one or use DependencyCondition.STARTED`,
         );
@@ -410,7 +450,26 @@ export class Service extends Construct {
     if (hc?.retries !== undefined && (!Number.isInteger(hc.retries) || hc.retries < 1)) {
       errors.push(`healthcheck retries must be a whole number of at least 1`);
     }
+    errors.push(...this.oneShotProblems());
     return errors;
+  }
+
+  /**
+   * A one-shot job (a service that a dependent waits on with COMPLETED_SUCCESSFULLY) must not be
+   * restarted when it exits: with `always` or `unless-stopped` Docker starts it again after it
+   * succeeded, so it runs over and over (and a dependent may never see it completed).
+   */
+  private oneShotProblems(): string[] {
+    if (isOnFallbacks(this, 'restart') || (this.restart !== RestartPolicy.ALWAYS && this.restart !== RestartPolicy.UNLESS_STOPPED)) return [];
+    const waiting = ComposeFile.of(this.stack)
+      .services()
+      .filter((s) => s.dependsOn.some((d) => d.service === this && d.condition === DependencyCondition.COMPLETED_SUCCESSFULLY));
+    if (waiting.length === 0) return [];
+    return [
+      `is a one-shot job (${waiting.map((s) => s.node.path).join(' and ')} wait${waiting.length === 1 ? 's' : ''} for it with DependencyCondition.COMPLETED_SUCCESSFULLY), ` +
+        `but its restart policy '${this.restart}'${this.props.restart === undefined ? ' (the default)' : ''} starts it again after it exits: ` +
+        `set restart: RestartPolicy.NO (or RestartPolicy.ON_FAILURE to retry only failures)`,
+    ];
   }
 
   /** @internal The service's entry in the compose file. */
@@ -430,7 +489,8 @@ export class Service extends Construct {
     }
     if (host) out.network_mode = 'host';
     else {
-      const published = this.ports.filter((x) => x.publish !== false);
+      // A port declared twice is reported by validation; written once.
+      const published = this.ports.filter((x, i) => x.publish !== false && this.ports.findIndex((y) => y.containerPort === x.containerPort && (y.protocol ?? 'tcp') === (x.protocol ?? 'tcp')) === i);
       if (published.length) {
         out.ports = published.map((x) => ({
           target: x.containerPort,

@@ -1,7 +1,12 @@
 import { Construct } from 'constructs';
+import { z } from 'zod';
+import { checkProps, propsSchema } from '../core/props.js';
 import { Stack } from '../core/stack.js';
 
 const VOLUME = Symbol.for('aixcl-cdk.Volume');
+
+/** The run-time schema of {@link VolumeProps}. */
+export const volumeSchema = propsSchema<VolumeProps>()(z.strictObject({ volumeName: z.string().optional(), labels: z.record(z.string(), z.string()).optional() }));
 
 /** Props of a {@link Volume}. */
 export interface VolumeProps {
@@ -26,6 +31,7 @@ export class Volume extends Construct {
   constructor(scope: Construct, id: string, props: VolumeProps = {}) {
     super(scope, id);
     Object.defineProperty(this, VOLUME, { value: true });
+    props = checkProps(this, volumeSchema, props, { owner: 'Volume' });
     this.volumeName = props.volumeName ?? id;
     this.labels = props.labels ?? {};
     this.node.addValidation({

@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import { z } from 'zod';
+import { checkProps, propsSchema } from './props.js';
 import { Stack } from './stack.js';
 import { writeSynthesis, WriteResult } from './output-directory.js';
 import { synthesize, SynthesizedStack } from './synthesizer.js';
@@ -15,6 +17,9 @@ export interface AppProps {
   readonly outdir?: string;
 }
 
+/** The run-time schema of {@link AppProps}. */
+export const appSchema = propsSchema<AppProps>()(z.strictObject({ outdir: z.string().min(1).optional() }));
+
 /** The root of a construct tree: holds stacks and synthesizes them. */
 export class App extends Construct {
   public static isApp(x: unknown): x is App {
@@ -27,6 +32,7 @@ export class App extends Construct {
     // The root construct has no scope and an empty id, as in cdk8s.
     super(undefined as unknown as Construct, '');
     Object.defineProperty(this, APP, { value: true });
+    props = checkProps(this, appSchema, props, { owner: 'App' });
     this.outdir = props.outdir ?? 'out';
   }
 

@@ -1,10 +1,17 @@
 import { UserError } from './errors.js';
 
+const DURATION = Symbol.for('aixcl-cdk.Duration');
+
 /**
  * A length of time. Typed so that "7 days" cannot be written as a string that
  * one program reads as hours and another as days.
  */
 export class Duration {
+  /** True for durations, across copies of this library. */
+  public static isDuration(x: unknown): x is Duration {
+    return typeof x === 'object' && x !== null && DURATION in x;
+  }
+
   public static millis(n: number): Duration {
     return new Duration(n);
   }
@@ -45,6 +52,7 @@ export class Duration {
     if (!Number.isFinite(milliseconds) || milliseconds < 0) {
       throw new UserError(`a duration must be a finite, non-negative number (got ${milliseconds} ms)`);
     }
+    Object.defineProperty(this, DURATION, { value: true });
   }
 
   public toSeconds(): number {

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { ConstructError } from './errors.js';
 import { Overrides } from './overrides.js';
+import { recordProblem } from './props.js';
 
 const GENERATED_FILE = Symbol.for('aixcl-cdk.GeneratedFile');
 
@@ -116,7 +117,14 @@ export abstract class DocumentFile extends GeneratedFile {
    * checked against the reading program's schema.
    */
   public addOverride(path: string, value: unknown): void {
-    this.overrides.add(path, value);
+    const problem = Overrides.problem(path, value);
+    if (problem) recordProblem(this, problem);
+    else this.overrides.add(path, value);
+  }
+
+  /** True when {@link addOverride} was called: a message about the final document may then point at the overrides. */
+  protected get hasOverrides(): boolean {
+    return !this.overrides.isEmpty;
   }
 
   /** Builds the document from the typed API. */

@@ -11,9 +11,8 @@ export interface ImageVersion {
 export class Image {
   /** Parses `grafana/loki:3.7.6`, `registry:5000/x/y:1.2`, or `name@sha256:...`. */
   public static of(ref: string): Image {
-    if (typeof ref !== 'string' || ref.trim() !== ref || ref.length === 0 || /\s/.test(ref)) {
-      throw new UserError(`'${ref}' is not an image reference; write it like grafana/loki:3.7.6`);
-    }
+    const problem = imageReferenceProblem(ref);
+    if (problem) throw new UserError(problem);
     const at = ref.indexOf('@');
     const namePart = at >= 0 ? ref.slice(0, at) : ref;
     const digest = at >= 0 ? ref.slice(at + 1) : undefined;
@@ -22,9 +21,6 @@ export class Image {
     const hasTag = colon > slash;
     const repository = hasTag ? namePart.slice(0, colon) : namePart;
     const tag = hasTag ? namePart.slice(colon + 1) : undefined;
-    if (!/^[a-z0-9]+(?:[._\-/:][a-z0-9]+)*$/.test(repository)) {
-      throw new UserError(`'${ref}' has an invalid repository name '${repository}' (lower case letters, digits, '.', '_', '-', '/')`);
-    }
     return new Image(ref, repository, tag, digest);
   }
 
@@ -104,4 +100,64 @@ export class Image {
   public toString(): string {
     return this.ref;
   }
+}
+
+/*
+ * The image reference grammar of the distribution project (distribution/reference, regexp.go, the
+ * parser Docker and Compose use):
+ *
+ *   reference        := name [ ":" tag ] [ "@" digest ]
+ *   name             := [domain '/'] remote-name           (at most 255 characters)
+ *   domain           := host [':' port-number]
+ *   host             := domain-name | IPv4address | \[ IPv6address \]
+ *   domain-component := /([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])/
+ *   path-component   := alpha-numeric [separator alpha-numeric]*
+ *   alpha-numeric    := /[a-z0-9]+/
+ *   separator        := /[_.]|__|[-]+/
+ *   tag              := /[\w][\w.-]{0,127}/
+ *   digest           := algorithm ":" /[0-9a-fA-F]{32,}/,  algorithm := /[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*\/
+ *
+ * The first component is a domain when it holds a '.' or a ':' or is `localhost` (normalize.go).
+ */
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]+)?$`);
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[_.]|__|-+)[a-z0-9]+)*$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+
+/** Why `ref` is not an image reference Docker accepts, or undefined when it is one. */
+export function imageReferenceProblem(ref: unknown): string | undefined {
+  const example = 'write it like grafana/loki:3.7.6 (repository:tag)';
+  if (typeof ref !== 'string') return `an image reference must be a string, got ${ref === null ? 'null' : typeof ref}: ${example}`;
+  if (ref.length === 0) return `the image reference is empty: ${example}`;
+  if (/\s/.test(ref)) return `image '${ref}' contains white space: ${example}`;
+  if (/^[a-z]+:\/\//i.test(ref)) return `image '${ref}' is a URL: an image reference has no scheme (${ref.replace(/^[a-z]+:\/\//i, '')})`;
+  const at = ref.indexOf('@');
+  const namePart = at >= 0 ? ref.slice(0, at) : ref;
+  if (at >= 0 && !DIGEST.test(ref.slice(at + 1))) {
+    return `image '${ref}' has an invalid digest '${ref.slice(at + 1)}': a digest is algorithm:hex, e.g. sha256: followed by 64 hex digits`;
+  }
+  const slash = namePart.lastIndexOf('/');
+  const colon = namePart.lastIndexOf(':');
+  const name = colon > slash ? namePart.slice(0, colon) : namePart;
+  const tag = colon > slash ? namePart.slice(colon + 1) : undefined;
+  if (tag !== undefined && !TAG.test(tag)) {
+    const bad = [...new Set(tag.replace(/[\w.-]/g, ''))].map((c) => `'${c}'`).join(', ');
+    return (
+      `image '${ref}' has an invalid tag '${tag}': a tag is up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'` +
+      (bad ? ` (${bad} cannot appear in a tag)` : '')
+    );
+  }
+  if (name.length > 255) return `image '${ref}' has a repository name longer than 255 characters`;
+  const parts = name.split('/');
+  const hasDomain = parts.length > 1 && (/[.:]/.test(parts[0]) || parts[0] === 'localhost');
+  if (hasDomain && !DOMAIN.test(parts[0])) return `image '${ref}' has an invalid registry '${parts[0]}' (a host name or IP, with an optional :port)`;
+  for (const part of hasDomain ? parts.slice(1) : parts) {
+    if (PATH_COMPONENT.test(part)) continue;
+    if (PATH_COMPONENT.test(part.toLowerCase())) {
+      return `image '${ref}' has upper-case letters in its repository name, which must be lower case: write '${[...(hasDomain ? [parts[0]] : []), ...(hasDomain ? parts.slice(1) : parts).map((p) => p.toLowerCase())].join('/')}${ref.slice(name.length)}'`;
+    }
+    return `image '${ref}' has an invalid repository name component '${part}' (lower case letters and digits, separated by '.', '_', '__' or '-')`;
+  }
+  return undefined;
 }

@@ -87,7 +87,11 @@ export function writeSynthesis(outdir: string, stacks: readonly SynthesizedStack
 /** Builds a new output directory beside its final place, then renames it there. */
 function writeFresh(target: string, stacks: readonly SynthesizedStack[]): void {
   const parent = dirname(target);
-  mkdirSync(parent, { recursive: true });
+  try {
+    mkdirSync(parent, { recursive: true });
+  } catch (e) {
+    throw outputPathError(e, target);
+  }
   const tmp = mkdtempSync(join(parent, '.aixcl-tmp-'));
   try {
     for (const s of stacks) {
@@ -102,6 +106,22 @@ function writeFresh(target: string, stacks: readonly SynthesizedStack[]): void {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
+}
+
+/** The user's mistake in an output path (a file where a directory must be, no permission) as a one-line error. */
+function outputPathError(e: unknown, target: string): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  const shown = relative(process.cwd(), target) || target;
+  if (code === 'EEXIST' || code === 'ENOTDIR') {
+    // Name the part of the path that is a file.
+    let file = dirname(target);
+    for (let d = file; d !== dirname(d); d = dirname(d)) if (existsSync(d) && !statSync(d).isDirectory()) file = d;
+    return new UserError(`the output path ${shown} is below ${relative(process.cwd(), file) || file}, which is a file: give a directory path with --out`);
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return new UserError(`cannot create the output directory ${shown} (${code}): choose a directory you can write with --out`);
+  }
+  return e;
 }
 
 function readManifest(path: string): Manifest | undefined {

@@ -1,4 +1,5 @@
 import { UserError } from './errors.js';
+import { describeValue } from './props.js';
 
 /**
  * The escape hatch: raw changes applied to a rendered document after the typed
@@ -11,11 +12,26 @@ export class Overrides {
   private readonly entries: Array<{ path: string[]; value: unknown }> = [];
 
   public add(path: string, value: unknown): void {
+    const problem = Overrides.problem(path, value);
+    if (problem) throw new UserError(problem);
+    this.entries.push({ path: splitPath(path), value });
+  }
+
+  /**
+   * Why an override cannot be applied, or undefined. The value must be plain data (what YAML and
+   * JSON hold): an object of a class (an SDK builder, a Duration) would be cloned into something
+   * else, or not at all.
+   */
+  public static problem(path: unknown, value: unknown): string | undefined {
+    if (typeof path !== 'string') return `addOverride(): the path must be a dotted string such as 'deploy.resources', got ${describeValue(path)}`;
     const parts = splitPath(path);
-    if (parts.length === 0 || parts.some((p) => p.length === 0)) {
-      throw new UserError(`override path '${path}' is empty or has an empty key`);
+    if (parts.length === 0 || parts.some((p) => p.length === 0)) return `addOverride(): override path '${path}' is empty or has an empty key`;
+    const bad = notPlainData(value, []);
+    if (bad) {
+      const where = bad.path.length ? ` at ${path}.${bad.path.join('.')}` : '';
+      return `addOverride('${path}'): the value${where} is ${bad.what}, not plain data (strings, numbers, booleans, null, lists and plain objects): ${bad.fix}`;
     }
-    this.entries.push({ path: parts, value });
+    return undefined;
   }
 
   public get isEmpty(): boolean {
@@ -59,4 +75,27 @@ function splitPath(path: string): string[] {
   }
   parts.push(cur);
   return parts;
+}
+
+function notPlainData(v: unknown, path: string[], seen = new Set<unknown>()): { path: string[]; what: string; fix: string } | undefined {
+  if (v === undefined || v === null || typeof v === 'string' || typeof v === 'boolean') return undefined;
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : { path, what: String(v), fix: 'give a finite number' };
+  if (typeof v !== 'object') return { path, what: describeValue(v), fix: 'give the value as YAML/JSON would hold it' };
+  if (seen.has(v)) return { path, what: 'an object that contains itself', fix: 'give a tree of plain values' };
+  const proto = Object.getPrototypeOf(v);
+  if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) {
+    const builder = typeof (v as { build?: unknown }).build === 'function';
+    return {
+      path,
+      what: describeValue(v),
+      fix: builder ? 'call its .build() and pass the result' : 'convert it to a plain value first (e.g. Duration.toGoString(), Size.toComposeString())',
+    };
+  }
+  seen.add(v);
+  for (const [k, x] of Object.entries(v)) {
+    const bad = notPlainData(x, [...path, k], seen);
+    if (bad) return bad;
+  }
+  seen.delete(v);
+  return undefined;
 }

@@ -1,7 +1,14 @@
 import { UserError } from './errors.js';
 
+const SIZE = Symbol.for('aixcl-cdk.Size');
+
 /** An amount of memory or storage, in bytes. */
 export class Size {
+  /** True for sizes, across copies of this library. */
+  public static isSize(x: unknown): x is Size {
+    return typeof x === 'object' && x !== null && SIZE in x;
+  }
+
   public static bytes(n: number): Size {
     return new Size(n);
   }
@@ -19,6 +26,7 @@ export class Size {
     if (!Number.isInteger(bytes) || bytes < 0) {
       throw new UserError(`a size must be a whole, non-negative number of bytes (got ${bytes})`);
     }
+    Object.defineProperty(this, SIZE, { value: true });
   }
 
   public toMebibytes(): number {

@@ -2,6 +2,9 @@ import { isIP } from 'node:net';
 import { Construct, IConstruct } from 'constructs';
 import { UserError } from './errors.js';
 import { Image } from './image.js';
+import { checkProps, enumOf, isOnFallbacks, propsSchema } from './props.js';
+import { z } from 'zod';
+import { ipAddress } from './value-schemas.js';
 
 const STACK = Symbol.for('aixcl-cdk.Stack');
 
@@ -17,6 +20,17 @@ export enum NetworkMode {
   /** Services share a bridge network: URLs are `SERVICE:PORT`; ports are published on the host. */
   BRIDGE = 'bridge',
 }
+
+/** The run-time schema of {@link StackProps} (see core/props.ts). */
+export const stackSchema = propsSchema<StackProps>()(
+  z.strictObject({
+    projectName: z.string().optional(),
+    networkMode: enumOf<NetworkMode>('NetworkMode', () => NetworkMode).optional(),
+    bindAddress: ipAddress.optional(),
+    // Checked by the stack's own validation (Image.mirrorProblem), which names the fix.
+    imageMirror: z.string().optional(),
+  }),
+);
 
 /** Props of a {@link Stack}. */
 export interface StackProps {
@@ -76,6 +90,9 @@ export class Stack extends Construct {
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id);
     Object.defineProperty(this, STACK, { value: true });
+    // A subclass may take props of its own and pass them all on: it checks them itself (strictly), so
+    // here only the Stack's props are checked.
+    props = checkProps(this, new.target === Stack ? stackSchema : stackSchema.strip(), props, { owner: new.target.name || 'Stack' });
     this.projectName = props.projectName ?? id;
     this.networkMode = props.networkMode ?? NetworkMode.BRIDGE;
     // Kept bare ('::1', not '[::1]'): each program that joins it with a port adds brackets itself.
@@ -84,7 +101,7 @@ export class Stack extends Construct {
     this.node.addValidation({
       validate: () => {
         const errors: string[] = [];
-        if (!isComposeProjectName(this.projectName)) {
+        if (!isOnFallbacks(this, 'projectName') && !isComposeProjectName(this.projectName)) {
           errors.push(
             `project name '${this.projectName}' is not a valid Compose project name: use lower case letters, digits, '-' and '_', starting with a letter or digit`,
           );

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Construct } from 'constructs';
 import { ConstructError, Problem, UserError, ValidationError } from './errors.js';
 import { GeneratedFile, renderedContent, withRenderSession } from './generated-file.js';
+import { recordedProblems } from './props.js';
 import { Stack } from './stack.js';
 
 /** Name of the manifest written next to the generated files. */
@@ -35,12 +36,26 @@ export interface Manifest {
 /** Collects every validation problem of the tree. */
 export function validateTree(root: Construct): Problem[] {
   const problems: Problem[] = [];
-  for (const c of root.node.findAll()) {
-    for (const message of c.node.validate()) {
-      // A validation may report on another construct by starting with its path.
-      const m = /^\[([^\]]+)\] ([\s\S]*)$/.exec(message);
-      problems.push(m ? { path: m[1], message: m[2] } : { path: c.node.path, message });
+  const add = (c: Construct, message: string) => {
+    // A message may report on another construct by starting with its path.
+    const m = /^\[([^\]]+)\] ([\s\S]*)$/.exec(message);
+    problems.push(m ? { path: m[1], message: m[2] } : { path: c.node.path, message });
+  };
+  const all = root.node.findAll();
+  // Problems recorded while constructing (wrong props, wrong method arguments) come first.
+  for (const c of all) for (const message of recordedProblems(c)) add(c, message);
+  const recorded = problems.length > 0;
+  for (const c of all) {
+    let messages: string[];
+    try {
+      messages = c.node.validate();
+    } catch (e) {
+      if (UserError.isUserError(e)) messages = [ConstructError.isConstructError(e) ? `[${e.path}] ${e.problemMessage}` : e.message];
+      // A construct built on fallbacks for a recorded problem may fail to validate: a consequence of that problem.
+      else if (recorded) continue;
+      else throw e;
     }
+    for (const message of messages) add(c, message);
   }
   return problems;
 }

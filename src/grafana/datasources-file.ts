@@ -49,7 +49,7 @@ export class DatasourcesFile extends ProvisioningFile {
     const r = DATASOURCES_SCHEMA.safeParse(doc);
     if (!r.success) {
       this.fail(
-        `the datasources file is not what Grafana reads (check overrides): ${r.error.issues.map((i) => `${i.path.join('.') || '/'}: ${i.message}`).join('; ')}`,
+        `the datasources file is not what Grafana reads${this.hasOverrides ? ' (check overrides)' : ''}: ${r.error.issues.map((i) => `${i.path.join('.') || '/'}: ${i.message}`).join('; ')}`,
       );
     }
     const list = r.data.datasources;

@@ -1,5 +1,9 @@
 import { Construct } from 'constructs';
 import { grafanaLogFormat } from '../logformat/program-formats.js';
+import { z } from 'zod';
+import { checkProps, propsSchema } from '../core/props.js';
+import { secretValue, serviceMakerContext } from '../compose/service-props.js';
+import { common } from '../core/value-schemas.js';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { Secret } from '../compose/secret.js';
 import { Service } from '../compose/service.js';
@@ -13,6 +17,14 @@ import { ContainerMetricsDashboard, ContainerMetricsDashboardProps } from './con
 import { Dashboard, DashboardProps } from './dashboard.js';
 import { Datasource, GrafanaHost, isGrafana, markGrafana } from './datasource-base.js';
 import { DatasourcesFile } from './datasources-file.js';
+import {
+  checkMethodProps,
+  containerMetricsDashboardSchema,
+  dashboardSchema,
+  logsDashboardSchema,
+  lokiDatasourceSchema,
+  prometheusDatasourceSchema,
+} from './grafana-props.js';
 import { LogsDashboard, LogsDashboardProps } from './logs-dashboard.js';
 import { LokiDatasource, LokiDatasourceProps } from './loki-datasource.js';
 import { PrometheusDatasource, PrometheusDatasourceProps } from './prometheus-datasource.js';
@@ -24,6 +36,11 @@ export const DEFAULT_GRAFANA_IMAGE = 'grafana/grafana:13.0.0';
 const PROVISIONING_PATH = '/etc/grafana/provisioning';
 /** The image's data directory (SQLite database, plugins), owned by its uid 472. */
 const DATA_PATH = '/var/lib/grafana';
+
+/** The run-time schema of {@link GrafanaProps} (see core/props.ts). */
+export const grafanaSchema = propsSchema<GrafanaProps>()(
+  z.strictObject({ ...common, adminUser: z.string().optional(), adminPassword: secretValue.optional() }),
+);
 
 /** Props of a {@link Grafana}. */
 export interface GrafanaProps {
@@ -68,6 +85,7 @@ export class Grafana extends Construct implements GrafanaHost {
   constructor(scope: Construct, id: string, props: GrafanaProps = {}) {
     super(scope, id);
     markGrafana(this);
+    props = checkProps(this, grafanaSchema, props, serviceMakerContext('Grafana', Object.keys(grafanaSchema.shape)));
     const stack = Stack.of(this);
     const serviceName = props.serviceName ?? 'grafana';
     this.port = props.port ?? 3000;
@@ -134,6 +152,7 @@ export class Grafana extends Construct implements GrafanaHost {
 
   /** Provisions a Prometheus datasource (uid 'prometheus' by default). Grafana starts even if Prometheus does not. */
   public addPrometheusDatasource(props: PrometheusDatasourceProps): PrometheusDatasource {
+    props = checkMethodProps(this, 'addPrometheusDatasource', prometheusDatasourceSchema, props, ['prometheus']);
     const ds = new PrometheusDatasource(this, props);
     this.service.addDependency(props.prometheus.service, { required: false });
     return ds;
@@ -144,22 +163,26 @@ export class Grafana extends Construct implements GrafanaHost {
    * log line links to the CPU of its container. Grafana starts even if Loki does not.
    */
   public addLokiDatasource(props: LokiDatasourceProps): LokiDatasource {
+    props = checkMethodProps(this, 'addLokiDatasource', lokiDatasourceSchema, props, ['loki']);
     return new LokiDatasource(this, props);
   }
 
   /** Provisions a dashboard built with `@grafana/grafana-foundation-sdk`. */
   public addDashboard(id: string, props: Omit<DashboardProps, 'grafana'>): Dashboard {
+    props = checkMethodProps(this, 'addDashboard', dashboardSchema.omit({ grafana: true }), props, ['dashboard']);
     return new Dashboard(this, id, { ...props, grafana: this });
   }
 
   /** Provisions the logs dashboard of the stack's project. */
   public addLogsDashboard(props: LogsDashboardProps): LogsDashboard {
+    props = checkMethodProps(this, 'addLogsDashboard', logsDashboardSchema, props, ['datasource']);
     this.requireUnique('LogsDashboard', 'a logs dashboard');
     return new LogsDashboard(this, 'LogsDashboard', props);
   }
 
   /** Provisions the container metrics dashboard (cAdvisor) of the stack's project. */
   public addContainerMetricsDashboard(props: ContainerMetricsDashboardProps): ContainerMetricsDashboard {
+    props = checkMethodProps(this, 'addContainerMetricsDashboard', containerMetricsDashboardSchema, props, ['datasource']);
     this.requireUnique('ContainerMetricsDashboard', 'a container metrics dashboard');
     return new ContainerMetricsDashboard(this, 'ContainerMetricsDashboard', props);
   }

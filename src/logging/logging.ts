@@ -1,10 +1,28 @@
 import { Construct } from 'constructs';
+import { z } from 'zod';
+import { checkProps, propsSchema } from '../core/props.js';
+import { constructOf, durationValue } from '../core/value-schemas.js';
+import { Datasource } from '../grafana/datasource-base.js';
 import { Duration } from '../core/duration.js';
 import { Grafana } from '../grafana/grafana.js';
 import type { LogsDashboard } from '../grafana/logs-dashboard.js';
 import type { LokiDatasource, PrometheusDatasource } from '../grafana/datasource.js';
-import { Loki, LokiProps } from '../loki/loki.js';
-import { Promtail, PromtailProps } from '../promtail/promtail.js';
+import { Loki, LokiProps, lokiSchema } from '../loki/loki.js';
+import { Promtail, PromtailProps, promtailSchema } from '../promtail/promtail.js';
+
+/** The run-time schema of {@link LoggingProps} (see core/props.ts). */
+export const loggingSchema = propsSchema<LoggingProps>()(
+  z.strictObject({
+    retention: durationValue.optional(),
+    loki: lokiSchema.omit({ retention: true }).optional(),
+    promtail: promtailSchema.omit({ loki: true }).optional(),
+    grafana: constructOf('Grafana', Grafana.isGrafana).optional(),
+    metrics: constructOf(
+      'PrometheusDatasource',
+      (x): x is PrometheusDatasource => Datasource.isDatasource(x) && (x as Datasource).type === 'prometheus',
+    ).optional(),
+  }),
+);
 
 /** Props of {@link Logging}. */
 export interface LoggingProps {
@@ -41,6 +59,7 @@ export class Logging extends Construct {
 
   constructor(scope: Construct, id: string, props: LoggingProps = {}) {
     super(scope, id);
+    props = checkProps(this, loggingSchema, props, { owner: 'Logging' });
     this.loki = new Loki(this, 'loki', { ...props.loki, retention: props.retention });
     this.promtail = new Promtail(this, 'promtail', { ...props.promtail, loki: this.loki });
     this.grafana = props.grafana ?? new Grafana(this, 'grafana');

@@ -165,10 +165,14 @@ export class LokiConfigFile extends DocumentFile {
   }
 
   protected override checkDocument(doc: unknown): void {
-    const problems = checkLokiConfig(doc, { version: this.props.version });
+    // Without overrides the retention is the Loki construct's `retention`, which the Loki reports itself
+    // (at its path, with the typed fix): counted once, not again here.
+    const problems = checkLokiConfig(doc, { version: this.props.version }).filter(
+      (p) => this.hasOverrides || !p.startsWith('`limits_config.retention_period`'),
+    );
     if (problems.length) {
       const v = this.props.version ? `${this.props.version.major}.${this.props.version.minor}` : LOKI_REFERENCE_VERSION;
-      this.fail(`the Loki configuration would not load in Loki ${v} (check addOverride calls): ${problems.join('; ')}`);
+      this.fail(`the Loki configuration would not load in Loki ${v}${this.hasOverrides ? ' (check addOverride calls)' : ''}: ${problems.join('; ')}`);
     }
   }
 }

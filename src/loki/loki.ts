@@ -1,5 +1,9 @@
 import { Construct } from 'constructs';
 import { goKitLogFormat } from '../logformat/program-formats.js';
+import { z } from 'zod';
+import { checkProps, isOnFallbacks, propsSchema } from '../core/props.js';
+import { serviceMakerContext } from '../compose/service-props.js';
+import { common, durationValue, sizeValue } from '../core/value-schemas.js';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { Service } from '../compose/service.js';
 import { Volume } from '../compose/volume.js';
@@ -30,6 +34,9 @@ const CONFIG_PATH = '/etc/loki/config.yml';
 
 /** Below this, Loki (about 90 MiB idle) is OOM-killed under a burst of pushes or one large query. */
 const MIN_MEMORY = Size.mebibytes(256);
+
+/** The run-time schema of {@link LokiProps} (see core/props.ts). */
+export const lokiSchema = propsSchema<LokiProps>()(z.strictObject({ ...common, retention: durationValue.optional(), memoryTarget: sizeValue.optional() }));
 
 /** Props of a {@link Loki}. */
 export interface LokiProps {
@@ -100,6 +107,7 @@ export class Loki extends Construct {
   constructor(scope: Construct, id: string, props: LokiProps = {}) {
     super(scope, id);
     Object.defineProperty(this, LOKI, { value: true });
+    props = checkProps(this, lokiSchema, props, serviceMakerContext('Loki', Object.keys(lokiSchema.shape)));
     const stack = Stack.of(this);
     const serviceName = props.serviceName ?? 'loki';
     this.port = props.port ?? 3100;
@@ -229,7 +237,8 @@ export class Loki extends Construct {
     if (this.port === LOKI_GRPC_PORT) {
       errors.push(`port ${this.port} is Loki's gRPC port: give the HTTP port another number (3100 is usual)`);
     }
-    if (this.collectorList.length === 0) {
+    // A collector given something else than this Loki reported that already (and it may have meant this one).
+    if (this.collectorList.length === 0 && !Stack.of(this).node.findAll().some((c) => isOnFallbacks(c, 'loki'))) {
       errors.push('Loki has no log collector pushing to it: add a Promtail with { loki: <this> }');
     }
     const stack = Stack.of(this);

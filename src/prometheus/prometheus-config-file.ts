@@ -125,7 +125,7 @@ export class PrometheusConfigFile extends DocumentFile {
     const names = this.scrapeJobs.map((j) => j.jobName);
     const problems = checkPrometheusConfig(doc, { duplicateJobsReported: new Set(names).size !== names.length });
     if (problems.length) {
-      this.fail(`prometheus.yml would not load in Prometheus (check overrides): ${problems.join('; ')}`);
+      this.fail(`prometheus.yml would not load in Prometheus${this.hasOverrides ? ' (check overrides)' : ''}: ${problems.join('; ')}`);
     }
   }
 

@@ -1,5 +1,9 @@
 import { Construct } from 'constructs';
 import { prometheusLogFormat } from '../logformat/program-formats.js';
+import { z } from 'zod';
+import { checkProps, propsSchema } from '../core/props.js';
+import { serviceMakerContext } from '../compose/service-props.js';
+import { common, durationValue } from '../core/value-schemas.js';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { Service } from '../compose/service.js';
 import { Volume } from '../compose/volume.js';
@@ -14,6 +18,16 @@ import { toPrometheusDuration } from './prometheus-duration.js';
 const CONFIG_PATH = '/etc/prometheus/prometheus.yml';
 /** The image's data directory, owned by its `nobody` user. */
 const DATA_PATH = '/prometheus';
+
+/** The run-time schema of {@link PrometheusProps} (see core/props.ts). */
+export const prometheusSchema = propsSchema<PrometheusProps>()(
+  z.strictObject({
+    ...common,
+    retention: durationValue.optional(),
+    scrapeInterval: durationValue.optional(),
+    evaluationInterval: durationValue.optional(),
+  }),
+);
 
 /** Props of {@link Prometheus}. */
 export interface PrometheusProps {
@@ -47,6 +61,7 @@ export class Prometheus extends Construct {
 
   constructor(scope: Construct, id: string, props: PrometheusProps = {}) {
     super(scope, id);
+    props = checkProps(this, prometheusSchema, props, serviceMakerContext('Prometheus', Object.keys(prometheusSchema.shape)));
     const stack = Stack.of(this);
     const serviceName = props.serviceName ?? 'prometheus';
     this.port = props.port ?? 9090;

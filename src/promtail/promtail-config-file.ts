@@ -162,7 +162,7 @@ export class PromtailConfigFile extends DocumentFile {
   protected override checkDocument(doc: unknown): void {
     const problems = checkPromtailConfig(doc);
     if (problems.length) {
-      this.fail(`the Promtail config would not load (check overrides): ${problems.join('; ')}`);
+      this.fail(`the Promtail config would not load${this.hasOverrides ? ' (check overrides)' : ''}: ${problems.join('; ')}`);
     }
   }
 }

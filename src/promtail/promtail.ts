@@ -1,10 +1,13 @@
 import { Construct } from 'constructs';
 import { goKitLogFormat } from '../logformat/program-formats.js';
+import { z } from 'zod';
+import { checkProps, propsSchema } from '../core/props.js';
+import { serviceMakerContext } from '../compose/service-props.js';
+import { common, constructOf, durationValue, hostPath, sizeValue } from '../core/value-schemas.js';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { DependencyCondition, Service } from '../compose/service.js';
 import { Volume } from '../compose/volume.js';
 import { Duration } from '../core/duration.js';
-import { ConstructError } from '../core/errors.js';
 import { goMemLimit } from '../core/go-mem-limit.js';
 import { Size } from '../core/size.js';
 import { Stack, isComposeProjectName } from '../core/stack.js';
@@ -23,6 +26,18 @@ export const PROMTAIL_MIN_VERSION = '2.9.0';
 const CONFIG_TARGET = '/etc/promtail/config.yml';
 const POSITIONS_DIR = '/var/lib/promtail';
 const SOCKET_TARGET = '/var/run/docker.sock';
+
+/** The run-time schema of {@link PromtailProps} (see core/props.ts). */
+export const promtailSchema = propsSchema<PromtailProps>()(
+  z.strictObject({
+    loki: constructOf('Loki', Loki.isLoki),
+    ...common,
+    project: z.string().optional(),
+    dockerSocket: hostPath.optional(),
+    refreshInterval: durationValue.optional(),
+    memoryTarget: sizeValue.optional(),
+  }),
+);
 
 /** Props of a {@link Promtail}. */
 export interface PromtailProps {
@@ -108,24 +123,20 @@ export class Promtail extends Construct {
 
   constructor(scope: Construct, id: string, props: PromtailProps) {
     super(scope, id);
-    // The type requires a Loki, but a JavaScript stack (or a cast) can still leave it out:
-    // without one nothing would receive the logs, so stop here with the fix.
-    if (!props || !Loki.isLoki(props.loki)) {
-      throw new ConstructError(
-        this.node.path,
-        'has no Loki to push to: pass { loki } with a Loki of this stack, e.g. new Promtail(stack, \'promtail\', { loki: new Loki(stack, \'loki\') })',
-      );
-    }
+    // The type requires a Loki, but a JavaScript stack (or a cast) can still leave it out: that is
+    // recorded (nothing is written), and the construct goes on with a placeholder push URL.
+    props = checkProps(this, promtailSchema, props, serviceMakerContext('Promtail', Object.keys(promtailSchema.shape)));
+    const loki: Loki | undefined = Loki.isLoki(props.loki) ? props.loki : undefined;
     const stack = Stack.of(this);
     this.loki = props.loki;
     this.port = props.port ?? 9080;
     this.project = props.project ?? stack.projectName;
     const serviceName = props.serviceName ?? 'promtail';
-    const sameStack = Stack.of(props.loki) === stack;
+    const sameStack = !loki || Stack.of(loki) === stack;
 
     this.positionsVolume = new Volume(this, 'Positions', { volumeName: `${serviceName}-positions` });
     this.config = new PromtailConfigFile(this, 'Config', {
-      pushUrl: props.loki.pushUrl,
+      pushUrl: loki?.pushUrl ?? 'http://invalid.invalid/loki/api/v1/push',
       project: this.project,
       port: this.port,
       listenAddress: stack.listenAddress,
@@ -159,9 +170,9 @@ export class Promtail extends Construct {
     // failing Loki must not keep Promtail (or the stack) from starting.
     // A Loki of another stack is reported once, below, with the fix; linking
     // it anyway would only add the same problem from the dependency and Loki.
-    if (sameStack) {
-      this.service.addDependency(props.loki.service, { condition: DependencyCondition.STARTED, required: false });
-      props.loki.registerCollector(this);
+    if (loki && sameStack) {
+      this.service.addDependency(loki.service, { condition: DependencyCondition.STARTED, required: false });
+      loki.registerCollector(this);
     }
 
     this.node.addValidation({ validate: () => this.validatePromtail(sameStack) });

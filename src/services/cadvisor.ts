@@ -1,4 +1,8 @@
 import { Construct } from 'constructs';
+import { z } from 'zod';
+import { checkProps, propsSchema } from '../core/props.js';
+import { common, durationValue } from '../core/value-schemas.js';
+import { serviceMakerContext } from '../compose/service-props.js';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { Service } from '../compose/service.js';
 import { Duration } from '../core/duration.js';
@@ -9,6 +13,8 @@ import { isIPv6, probeUrl, unbracket } from './listen-address.js';
 
 /** The container labels cAdvisor copies into metric labels (`--whitelisted_container_labels`). */
 const EXPORTED_CONTAINER_LABELS = ['com.docker.compose.project', 'com.docker.compose.service'];
+/** The run-time schema of {@link CadvisorProps} (see core/props.ts). */
+export const cadvisorSchema = propsSchema<CadvisorProps>()(z.strictObject({ ...common, housekeepingInterval: durationValue.optional(), privileged: z.boolean().optional() }));
 
 /** Props of {@link Cadvisor}. */
 export interface CadvisorProps {
@@ -39,6 +45,7 @@ export class Cadvisor extends Construct {
 
   constructor(scope: Construct, id: string, props: CadvisorProps = {}) {
     super(scope, id);
+    props = checkProps(this, cadvisorSchema, props, serviceMakerContext('Cadvisor', Object.keys(cadvisorSchema.shape)));
     const stack = Stack.of(this);
     this.port = props.port ?? 8081;
     const listen = unbracket(stack.listenAddress);

@@ -1,11 +1,18 @@
 import { Construct } from 'constructs';
 import { prometheusLogFormat } from '../logformat/program-formats.js';
+import { z } from 'zod';
+import { checkProps, propsSchema } from '../core/props.js';
+import { common } from '../core/value-schemas.js';
+import { serviceMakerContext } from '../compose/service-props.js';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { Service } from '../compose/service.js';
 import { Duration } from '../core/duration.js';
 import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
 import { listenHostPort, probeUrl } from './listen-address.js';
+
+/** The run-time schema of {@link NodeExporterProps} (see core/props.ts). */
+export const nodeExporterSchema = propsSchema<NodeExporterProps>()(z.strictObject({ ...common, hostPid: z.boolean().optional() }));
 
 /** Props of {@link NodeExporter}. */
 export interface NodeExporterProps {
@@ -32,6 +39,7 @@ export class NodeExporter extends Construct {
 
   constructor(scope: Construct, id: string, props: NodeExporterProps = {}) {
     super(scope, id);
+    props = checkProps(this, nodeExporterSchema, props, serviceMakerContext('NodeExporter', Object.keys(nodeExporterSchema.shape)));
     const stack = Stack.of(this);
     this.port = props.port ?? 9100;
     this.service = new Service(this, 'Service', {

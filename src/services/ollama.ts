@@ -1,5 +1,9 @@
 import { Construct } from 'constructs';
 import { ollamaLogFormat } from '../logformat/program-formats.js';
+import { z } from 'zod';
+import { checkProps, propsSchema } from '../core/props.js';
+import { common } from '../core/value-schemas.js';
+import { serviceMakerContext } from '../compose/service-props.js';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { Service } from '../compose/service.js';
 import { Volume } from '../compose/volume.js';
@@ -7,6 +11,11 @@ import { Duration } from '../core/duration.js';
 import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
 import { listenHostPort } from './listen-address.js';
+
+/** The run-time schema of {@link OllamaProps} (see core/props.ts). */
+export const ollamaSchema = propsSchema<OllamaProps>()(z.strictObject({ ...common }));
+
+const OLLAMA = Symbol.for('aixcl-cdk.Ollama');
 
 /** Props of {@link Ollama}. */
 export interface OllamaProps {
@@ -26,12 +35,19 @@ export interface OllamaProps {
 
 /** The Ollama model server. Models are kept in a named volume. */
 export class Ollama extends Construct {
+  /** True for Ollama constructs, across copies of this library. */
+  public static isOllama(x: unknown): x is Ollama {
+    return typeof x === 'object' && x !== null && OLLAMA in x;
+  }
+
   public readonly service: Service;
   public readonly dataVolume: Volume;
   public readonly port: number;
 
   constructor(scope: Construct, id: string, props: OllamaProps = {}) {
     super(scope, id);
+    Object.defineProperty(this, OLLAMA, { value: true });
+    props = checkProps(this, ollamaSchema, props, serviceMakerContext('Ollama', Object.keys(ollamaSchema.shape)));
     const stack = Stack.of(this);
     const serviceName = props.serviceName ?? 'ollama';
     this.port = props.port ?? 11434;

@@ -1,5 +1,9 @@
 import { Construct } from 'constructs';
 import { openWebUiLogFormat } from '../logformat/program-formats.js';
+import { z } from 'zod';
+import { checkProps, propsSchema } from '../core/props.js';
+import { common, constructOf } from '../core/value-schemas.js';
+import { secretValue, serviceMakerContext } from '../compose/service-props.js';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { Secret } from '../compose/secret.js';
 import { DependencyCondition, Service } from '../compose/service.js';
@@ -9,6 +13,9 @@ import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
 import { probeUrl, unbracket } from './listen-address.js';
 import { Ollama } from './ollama.js';
+
+/** The run-time schema of {@link OpenWebUIProps} (see core/props.ts). */
+export const openWebUISchema = propsSchema<OpenWebUIProps>()(z.strictObject({ ollama: constructOf('Ollama', Ollama.isOllama), ...common, secretKey: secretValue.optional() }));
 
 /** Props of {@link OpenWebUI}. */
 export interface OpenWebUIProps {
@@ -35,6 +42,7 @@ export class OpenWebUI extends Construct {
 
   constructor(scope: Construct, id: string, props: OpenWebUIProps) {
     super(scope, id);
+    props = checkProps(this, openWebUISchema, props, serviceMakerContext('OpenWebUI', Object.keys(openWebUISchema.shape)));
     const stack = Stack.of(this);
     const serviceName = props.serviceName ?? 'open-webui';
     this.port = props.port ?? 8080;
@@ -47,7 +55,8 @@ export class OpenWebUI extends Construct {
         // start.sh hands HOST and PORT to uvicorn.
         HOST: unbracket(stack.listenAddress),
         PORT: this.port,
-        OLLAMA_BASE_URL: props.ollama.url,
+        // Without a valid Ollama (a problem recorded above) the URL is a placeholder: nothing is written then.
+        OLLAMA_BASE_URL: Ollama.isOllama(props.ollama) ? props.ollama.url : 'http://invalid.invalid',
         WEBUI_SECRET_KEY: props.secretKey ?? Secret.fromEnv('WEBUI_SECRET_KEY'),
       },
       ports: [{ containerPort: this.port, scheme: 'http' }],
@@ -61,7 +70,7 @@ export class OpenWebUI extends Construct {
     });
     this.service.addVolume(this.dataVolume, '/app/backend/data');
     // The UI starts without Ollama and shows its models once it answers.
-    this.service.addDependency(props.ollama.service, { condition: DependencyCondition.STARTED });
+    if (Ollama.isOllama(props.ollama)) this.service.addDependency(props.ollama.service, { condition: DependencyCondition.STARTED });
   }
 
   /** URL of the UI for other services of the stack. */

@@ -1,5 +1,9 @@
 import { Construct } from 'constructs';
 import { pgAdminLogFormat } from '../logformat/program-formats.js';
+import { z } from 'zod';
+import { checkProps, propsSchema } from '../core/props.js';
+import { common, constructOf } from '../core/value-schemas.js';
+import { secretValue, serviceMakerContext } from '../compose/service-props.js';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { Secret } from '../compose/secret.js';
 import { DependencyCondition, Service } from '../compose/service.js';
@@ -9,6 +13,9 @@ import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
 import { isIPv6, probeUrl, unbracket } from './listen-address.js';
 import { Postgres } from './postgres.js';
+
+/** The run-time schema of {@link PgAdminProps} (see core/props.ts). */
+export const pgAdminSchema = propsSchema<PgAdminProps>()(z.strictObject({ postgres: constructOf('Postgres', Postgres.isPostgres), ...common, email: z.string().optional(), password: secretValue.optional() }));
 
 /** Props of {@link PgAdmin}. */
 export interface PgAdminProps {
@@ -38,6 +45,7 @@ export class PgAdmin extends Construct {
 
   constructor(scope: Construct, id: string, props: PgAdminProps) {
     super(scope, id);
+    props = checkProps(this, pgAdminSchema, props, serviceMakerContext('PgAdmin', Object.keys(pgAdminSchema.shape)));
     const stack = Stack.of(this);
     const serviceName = props.serviceName ?? 'pgadmin';
     this.port = props.port ?? 5050;
@@ -67,7 +75,7 @@ export class PgAdmin extends Construct {
       logFormat: pgAdminLogFormat(),
     });
     this.service.addVolume(this.dataVolume, '/var/lib/pgadmin');
-    this.service.addDependency(props.postgres.service, { condition: DependencyCondition.STARTED });
+    if (Postgres.isPostgres(props.postgres)) this.service.addDependency(props.postgres.service, { condition: DependencyCondition.STARTED });
     this.node.addValidation({
       validate: () =>
         /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(this.email) && !/@(localhost|.*\.(local|localhost|test|invalid))$/i.test(this.email)

@@ -1,5 +1,9 @@
 import { Construct } from 'constructs';
 import { prometheusLogFormat } from '../logformat/program-formats.js';
+import { z } from 'zod';
+import { checkProps, propsSchema } from '../core/props.js';
+import { common, constructOf } from '../core/value-schemas.js';
+import { serviceMakerContext } from '../compose/service-props.js';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { DependencyCondition, Service } from '../compose/service.js';
 import { Duration } from '../core/duration.js';
@@ -7,6 +11,9 @@ import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
 import { listenHostPort, probeUrl } from './listen-address.js';
 import { Postgres } from './postgres.js';
+
+/** The run-time schema of {@link PostgresExporterProps} (see core/props.ts). */
+export const postgresExporterSchema = propsSchema<PostgresExporterProps>()(z.strictObject({ postgres: constructOf('Postgres', Postgres.isPostgres), ...common }));
 
 /** Props of {@link PostgresExporter}. */
 export interface PostgresExporterProps {
@@ -30,6 +37,7 @@ export class PostgresExporter extends Construct {
 
   constructor(scope: Construct, id: string, props: PostgresExporterProps) {
     super(scope, id);
+    props = checkProps(this, postgresExporterSchema, props, serviceMakerContext('PostgresExporter', Object.keys(postgresExporterSchema.shape)));
     const stack = Stack.of(this);
     const pg = props.postgres;
     this.port = props.port ?? 9187;
@@ -39,13 +47,12 @@ export class PostgresExporter extends Construct {
       serviceName: props.serviceName ?? 'postgres-exporter',
       // Arguments to the image's entrypoint (/bin/postgres_exporter).
       command: [`--web.listen-address=${listenHostPort(stack, this.port)}`],
-      environment: {
-        // Derived from the Postgres construct, so a renamed service, another port or host networking cannot leave it stale.
-        DATA_SOURCE_URI: `${pg.address}/${pg.database}?sslmode=disable`,
-        DATA_SOURCE_USER: pg.user,
-        DATA_SOURCE_PASS: pg.password,
-      },
       ports: [{ containerPort: this.port, scheme: 'http' }],
+      // Derived from the Postgres construct, so a renamed service, another port or host networking cannot leave it
+      // stale. (Without a valid Postgres, a problem recorded above, there is nothing to derive: nothing is written then.)
+      environment: Postgres.isPostgres(pg)
+        ? { DATA_SOURCE_URI: `${pg.address}/${pg.database}?sslmode=disable`, DATA_SOURCE_USER: pg.user, DATA_SOURCE_PASS: pg.password }
+        : {},
       // The image is busybox-based: wget is there.
       healthcheck: Healthcheck.wget(probeUrl(stack, this.port, '/metrics'), {
         interval: Duration.seconds(15),
@@ -56,7 +63,7 @@ export class PostgresExporter extends Construct {
       logFormat: prometheusLogFormat(),
       metrics: { port: this.port, path: '/metrics' },
     });
-    this.service.addDependency(pg.service, { condition: DependencyCondition.HEALTHY });
+    if (Postgres.isPostgres(pg)) this.service.addDependency(pg.service, { condition: DependencyCondition.HEALTHY });
   }
 
   /** URL of the exporter for other services of the stack. */

@@ -1,5 +1,9 @@
 import { Construct } from 'constructs';
 import { postgresLogFormat } from '../logformat/program-formats.js';
+import { z } from 'zod';
+import { checkProps, propsSchema } from '../core/props.js';
+import { common } from '../core/value-schemas.js';
+import { secretValue, serviceMakerContext } from '../compose/service-props.js';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { Secret } from '../compose/secret.js';
 import { Service } from '../compose/service.js';
@@ -9,6 +13,11 @@ import { Image } from '../core/image.js';
 import { Size } from '../core/size.js';
 import { NetworkMode, Stack } from '../core/stack.js';
 import { joinHostPort, probeAddress, unbracket } from './listen-address.js';
+
+/** The run-time schema of {@link PostgresProps} (see core/props.ts). */
+export const postgresSchema = propsSchema<PostgresProps>()(z.strictObject({ ...common, user: z.string().optional(), database: z.string().optional(), password: secretValue.optional() }));
+
+const POSTGRES = Symbol.for('aixcl-cdk.Postgres');
 
 /** Props of {@link Postgres}. */
 export interface PostgresProps {
@@ -30,6 +39,11 @@ export interface PostgresProps {
 
 /** PostgreSQL, with its data in a named volume. */
 export class Postgres extends Construct {
+  /** True for Postgres constructs, across copies of this library. */
+  public static isPostgres(x: unknown): x is Postgres {
+    return typeof x === 'object' && x !== null && POSTGRES in x;
+  }
+
   public readonly service: Service;
   public readonly dataVolume: Volume;
   public readonly port: number;
@@ -41,6 +55,8 @@ export class Postgres extends Construct {
 
   constructor(scope: Construct, id: string, props: PostgresProps = {}) {
     super(scope, id);
+    Object.defineProperty(this, POSTGRES, { value: true });
+    props = checkProps(this, postgresSchema, props, serviceMakerContext('Postgres', Object.keys(postgresSchema.shape)));
     const stack = Stack.of(this);
     const serviceName = props.serviceName ?? 'postgres';
     const image = Image.of(props.image ?? 'postgres:17.6');

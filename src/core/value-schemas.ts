@@ -1,0 +1,97 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { Duration } from './duration.js';
+import { imageReferenceProblem } from './image.js';
+import { describeValue, instanceOf, quote, valueOf } from './props.js';
+import { Size } from './size.js';
+
+/** Schemas of the values props are made of, with messages that show the typed form to write. */
+
+/** A {@link Size}; `'512m'` and numbers are errors that show the Size to write. */
+export const sizeValue = instanceOf<Size>('a Size', Size.isSize, (v) => {
+  const m = typeof v === 'string' ? /^\s*(\d+)\s*([bkmg])?(?:i?b)?\s*$/i.exec(v) : null;
+  if (m) {
+    const n = Number(m[1]);
+    const unit = (m[2] ?? 'b').toLowerCase();
+    return `write Size.${{ b: 'bytes', k: 'kibibytes', m: 'mebibytes', g: 'gibibytes' }[unit]}(${n})`;
+  }
+  if (typeof v === 'number') return `write Size.mebibytes(${Math.round(v / 1024 ** 2) || 512}) (or Size.bytes(${v}))`;
+  return 'write Size.mebibytes(512), Size.gibibytes(1), ...';
+});
+
+/** A {@link Duration}; `'7d'` and numbers are errors that show the Duration to write. */
+export const durationValue = instanceOf<Duration>('a Duration', Duration.isDuration, (v) => {
+  if (typeof v === 'string') {
+    const m = /^\s*(\d+)\s*(ms|s|m|h|d)\s*$/.exec(v);
+    if (m) return `write Duration.${{ ms: 'millis', s: 'seconds', m: 'minutes', h: 'hours', d: 'days' }[m[2]]}(${m[1]})`;
+    return 'write Duration.seconds(30), Duration.hours(24), Duration.days(7), ...';
+  }
+  if (typeof v === 'number') return `write Duration.seconds(${v}) (or Duration.millis, minutes, hours, days)`;
+  return 'write Duration.seconds(30), Duration.hours(24), Duration.days(7), ...';
+});
+
+/** A TCP/UDP port number. */
+export const portNumber = z.number().int().min(1).max(65535);
+
+/**
+ * An IP address (IPv4, or IPv6 with or without brackets). A host name is an error: Docker does not
+ * resolve the host IP of a port binding, and publishes on EVERY interface when it is not an IP.
+ */
+export const ipAddress = valueOf<string>((v, report) => {
+  if (typeof v !== 'string') {
+    report(`must be an IP address string such as '127.0.0.1', got ${describeValue(v)}`);
+    return;
+  }
+  if (isIP(v.replace(/^\[(.*)\]$/, '$1')) !== 0) return;
+  if (v === 'localhost') {
+    report(`'localhost' is a host name, not an IP address, and Docker publishes a port whose host IP is not an IP on every interface: write '127.0.0.1' (or '::1')`);
+  } else if (v === '*' || v === '') {
+    report(`${describeValue(v)} is not an IP address: write '0.0.0.0' to publish on every interface on purpose, or '127.0.0.1' for this host only`);
+  } else {
+    report(`${quote(v)} is not an IP address (Docker needs an IP here, not a host name): write e.g. '127.0.0.1', or '0.0.0.0' for every interface`);
+  }
+});
+
+/** An image reference, by the distribution grammar (see {@link imageReferenceProblem}). */
+export const imageReference = valueOf<string>((v, report) => {
+  const problem = imageReferenceProblem(v);
+  // Reported as `image: 'x' has ...`: the prop already says it is the image.
+  if (problem) report(problem.replace(/^image '/, "'"));
+});
+
+/**
+ * A path on the host. Nothing expands `~` or `$VAR` in it (aixcl-deploy gives it to the Docker API as
+ * is, and a `$` is escaped in the compose file), so either is an error that shows what to write.
+ */
+export const hostPath = valueOf<string>((v, report) => {
+  if (typeof v !== 'string') {
+    report(`must be a path string, got ${describeValue(v)}`);
+    return;
+  }
+  if (v.length === 0) report('must not be empty: give an absolute path');
+  else if (/^~/.test(v)) {
+    report(`${quote(v)} starts with '~', which Docker does not expand: write the absolute path (in a stack file: join(homedir(), ${quote(v.replace(/^~\/?/, ''))}) from node:os and node:path)`);
+  } else if (/\$(\{|[A-Za-z_])/.test(v)) {
+    const name = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(v)?.[1] ?? 'VAR';
+    report(`${quote(v)} holds $${name}, which Docker does not expand: write the path with its value (in a stack file: \`\${process.env.${name}}/...\`)`);
+  }
+});
+
+/** A construct of a given kind, recognized across copies of this library; a name (string) is an error that says to pass the construct. */
+export function constructOf<T>(what: string, is: (v: unknown) => v is T): z.ZodType<T, T> {
+  return instanceOf<T>(`${/^[AEIOU]/.test(what) ? 'an' : 'a'} ${what}`, is, (v) =>
+    typeof v === 'string'
+      ? `pass the ${what} construct itself (the object that \`new ${what}(...)\` returned), not its name or URL`
+      : v === undefined
+        ? `(it is required): pass a ${what} of this stack (the object that \`new ${what}(...)\` returned)`
+        : `pass a ${what} (the object that \`new ${what}(...)\` returned)`,
+  );
+}
+
+/** Fields most construct props share. */
+export const common = {
+  image: imageReference.optional(),
+  serviceName: z.string().optional(),
+  port: portNumber.optional(),
+  memoryLimit: sizeValue.optional(),
+};

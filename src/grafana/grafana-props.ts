@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { ConstructError } from '../core/errors.js';
+import { describeValue, instanceOf, parseProps, propsSchema, recordProblem } from '../core/props.js';
+import type { Construct } from 'constructs';
+import type { ContainerMetricsDashboardProps } from './container-metrics-dashboard.js';
+import { Dashboard, DashboardProps, DashboardSource } from './dashboard.js';
+import { Datasource, HttpBackend, isGrafana, GrafanaHost } from './datasource-base.js';
+import type { LogsDashboard, LogsDashboardProps } from './logs-dashboard.js';
+import type { LokiDatasource, LokiDatasourceProps } from './loki-datasource.js';
+import type { PrometheusDatasource, PrometheusDatasourceProps } from './prometheus-datasource.js';
+
+/*
+ * Run-time schemas of the props of Grafana's datasources and dashboards (see core/props.ts).
+ */
+
+/** A construct with a compose service and a URL (a Loki, a Prometheus). */
+function backend<T extends HttpBackend>(what: string): z.ZodType<T, T> {
+  return instanceOf<T>(
+    `a ${what}`,
+    (v): v is T => typeof v === 'object' && v !== null && 'node' in v && 'service' in v && typeof (v as { url?: unknown }).url === 'string',
+    (v) => (typeof v === 'string' ? `pass the ${what} construct itself (the object that \`new ${what}(...)\` returned), not its name or URL` : `pass a ${what} construct`),
+  );
+}
+
+function datasourceOf<T extends Datasource>(type: 'loki' | 'prometheus', what: string, how: string): z.ZodType<T, T> {
+  return instanceOf<T>(`a ${what}`, (v): v is T => Datasource.isDatasource(v) && v.type === type, (v) =>
+    typeof v === 'string' ? `pass the datasource object that ${how} returned, not its uid or name` : `pass the object that ${how} returned`,
+  );
+}
+
+const uid = z.string();
+
+export const lokiDatasourceSchema = propsSchema<LokiDatasourceProps>()(
+  z.strictObject({
+    loki: backend('Loki'),
+    uid: uid.optional(),
+    name: z.string().optional(),
+    metrics: datasourceOf<PrometheusDatasource>('prometheus', 'PrometheusDatasource', 'grafana.addPrometheusDatasource()').optional(),
+    maxLines: z.number().int().min(1).optional(),
+  }),
+);
+
+export const prometheusDatasourceSchema = propsSchema<PrometheusDatasourceProps>()(
+  z.strictObject({ prometheus: backend('Prometheus'), uid: uid.optional(), name: z.string().optional(), isDefault: z.boolean().optional() }),
+);
+
+export const logsDashboardSchema = propsSchema<LogsDashboardProps>()(
+  z.strictObject({
+    datasource: datasourceOf<LokiDatasource>('loki', 'LokiDatasource', 'grafana.addLokiDatasource()'),
+    project: z.string().optional(),
+    uid: uid.optional(),
+    title: z.string().optional(),
+  }),
+);
+
+export const containerMetricsDashboardSchema = propsSchema<ContainerMetricsDashboardProps>()(
+  z.strictObject({
+    datasource: datasourceOf<PrometheusDatasource>('prometheus', 'PrometheusDatasource', 'grafana.addPrometheusDatasource()'),
+    logs: instanceOf<LogsDashboard>('a LogsDashboard', (v): v is LogsDashboard => Dashboard.isDashboard(v), () => 'pass the object that grafana.addLogsDashboard() returned').optional(),
+    uid: uid.optional(),
+    title: z.string().optional(),
+  }),
+);
+
+const dashboardSource = instanceOf<DashboardSource>(
+  'a dashboard of @grafana/grafana-foundation-sdk (a DashboardBuilder, or what it built)',
+  (v): v is DashboardSource =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) && (typeof (v as { build?: unknown }).build === 'function' || 'title' in v || 'panels' in v),
+  (v) => (typeof v === 'string' ? 'a dashboard JSON text is not read: build it with new dashboard.DashboardBuilder(title)' : `got ${describeValue(v)}`),
+);
+
+export const dashboardSchema = propsSchema<DashboardProps>()(
+  z.strictObject({
+    dashboard: dashboardSource,
+    fileName: z.string().optional(),
+    grafana: instanceOf<GrafanaHost>('a Grafana', isGrafana, () => 'pass the Grafana construct').optional(),
+  }),
+);
+
+/**
+ * Checks the props of one of Grafana's `add...` methods: a problem of an optional prop is recorded
+ * on the Grafana (its default applies); without a usable required reference (the Loki of a
+ * datasource, say) nothing can be built, so that stops here with every problem of the call.
+ */
+export function checkMethodProps<T>(grafana: Construct, method: string, schema: z.ZodType<unknown, T>, raw: unknown, required: readonly string[]): T {
+  const checked = parseProps(schema, raw, { owner: `${method}()` });
+  const messages = checked.problems.map((p) => `${method}(): ${p}`);
+  const missing = required.filter((k) => !(typeof checked.props === 'object' && checked.props !== null && k in checked.props));
+  if (missing.length) throw new ConstructError(grafana.node.path, messages.join('; '));
+  messages.forEach((m) => recordProblem(grafana, m));
+  return checked.props;
+}

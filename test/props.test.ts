@@ -1,0 +1,64 @@
+// The run-time props checks (src/core/props.ts) and their compile-time tie to the props interfaces.
+// The mistakes themselves are in the corpus (test/bad-input/), run through the CLI.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { z } from 'zod';
+import { closest, editDistance, parseProps, propsSchema } from '../src/core/props.js';
+import { App, RestartPolicy, Service, Stack, Testing } from '../src/index.js';
+import { problemsOf } from './support/problems.js';
+
+describe('the schema and the props interface cannot drift', () => {
+  // These lines are type-checked by `npm test` (tsc -p tsconfig.check.json): if the tie stopped
+  // catching a difference, the @ts-expect-error directives would be unused, which tsc reports.
+  test('a prop on one side only, or typed differently, does not compile', () => {
+    interface Props {
+      readonly a?: string;
+      readonly b: number;
+    }
+    const ok = propsSchema<Props>()(z.strictObject({ a: z.string().optional(), b: z.number() }));
+    // @ts-expect-error b is missing from the schema
+    propsSchema<Props>()(z.strictObject({ a: z.string().optional() }));
+    // @ts-expect-error c is not in the interface
+    propsSchema<Props>()(z.strictObject({ a: z.string().optional(), b: z.number(), c: z.boolean().optional() }));
+    // @ts-expect-error a is typed differently
+    propsSchema<Props>()(z.strictObject({ a: z.number().optional(), b: z.number() }));
+    // @ts-expect-error b is optional in the schema but required in the interface
+    propsSchema<Props>()(z.strictObject({ a: z.string().optional(), b: z.number().optional() }));
+    assert.equal(ok.safeParse({ b: 1 }).success, true);
+  });
+});
+
+describe('props checks', () => {
+  test('a prop with a problem falls back to its default, and the problem is reported once', () => {
+    const app = new App();
+    const stack = new Stack(app, 'shop');
+    const web = new Service(stack, 'web', { image: 'nginx:1.27', restart: 'sometimes' as RestartPolicy });
+    assert.equal(web.restart, RestartPolicy.UNLESS_STOPPED);
+    const lines = problemsOf(app);
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.match(lines[0], /^\[shop\/web\] restart: the string 'sometimes' is not a RestartPolicy: use one of RestartPolicy\.NO/);
+  });
+
+  test("an enum's value is accepted as the member (they are the same string at run time)", () => {
+    const app = new App();
+    const stack = new Stack(app, 'shop');
+    new Service(stack, 'web', { image: 'nginx:1.27', restart: 'always' as RestartPolicy });
+    assert.match(Testing.synth(stack)['docker-compose.yml'], /restart: always/);
+  });
+
+  test('several problems of one construct are all reported', () => {
+    const checked = parseProps(z.strictObject({ a: z.string().optional(), b: z.number().optional() }), { a: 1, b: 'x', c: true }, { owner: 'Thing' });
+    assert.deepEqual(checked.problems, [
+      "a must be a string, got the number 1: write '1'",
+      'b must be a number, got the string \'x\'',
+      'c is not a prop of Thing: remove it (the props are a, b)',
+    ]);
+    assert.deepEqual(checked.props, {});
+  });
+
+  test('did-you-mean uses the edit distance', () => {
+    assert.equal(editDistance('retension', 'retention'), 1);
+    assert.equal(closest('comand', ['command', 'entrypoint']), 'command');
+    assert.equal(closest('replicas', ['command', 'entrypoint']), undefined);
+  });
+});
