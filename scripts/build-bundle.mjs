@@ -46,6 +46,9 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
+  // Classes keep their names: messages name them ('bindAdress is not a prop of Stack', 'a Size object'),
+  // and esbuild would otherwise rename one that two modules declare (Stack -> _Stack).
+  keepNames: true,
   chunkNames: '[name]-[hash]',
   // The shipped stacks import the package by name: the bundle's own entry.
   alias: { 'aixcl-cdk': './src/index.ts' },

@@ -142,7 +142,7 @@ describe('docs', () => {
     for (const [, title, file] of listed) assert.equal(title, board(file!).title, `MONITORING.md names ${file} '${title}'`);
   });
 
-  test("LOGGING.md's Podman advice: a socket path expanded by Node is mounted as is; a $VAR in it would be a literal dollar", () => {
+  test("LOGGING.md's Podman advice: a socket path expanded by Node is mounted as is; a $VAR in it is refused with the fix", () => {
     const advice = /dockerSocket: `\$\{process\.env\.XDG_RUNTIME_DIR\}\/podman\/podman\.sock`/;
     assert.match(read('LOGGING.md'), advice);
     const sourceOf = (dockerSocket: string) => {
@@ -154,7 +154,10 @@ describe('docs', () => {
     };
     const runtimeDir = '/run/user/1000';
     assert.equal(sourceOf(`${runtimeDir}/podman/podman.sock`), '/run/user/1000/podman/podman.sock');
-    assert.equal(sourceOf('$XDG_RUNTIME_DIR/podman/podman.sock'), '$$XDG_RUNTIME_DIR/podman/podman.sock', 'not expanded: why the docs say to expand it');
+    assert.throws(
+      () => sourceOf('$XDG_RUNTIME_DIR/podman/podman.sock'),
+      (e: Error) => e.message.includes("[demo/promtail] dockerSocket: '$XDG_RUNTIME_DIR/podman/podman.sock' holds $XDG_RUNTIME_DIR, which Docker does not expand: write the path with its value (in a stack file: `${process.env.XDG_RUNTIME_DIR}/...`)"),
+    );
   });
 
   test("MONITORING.md's custom dashboard example synthesizes as written: its panel, the panel's link to logs, logs linked to metrics", () => {

@@ -24,7 +24,9 @@ describe('Image.inMirror', () => {
       ['docker.io/busybox', `${m}/library/busybox`],
       ['index.docker.io/grafana/grafana:13.0.1', `${m}/grafana/grafana:13.0.1`],
       ['ghcr.io/open-webui/open-webui:v0.6.30', `${m}/ghcr.io/open-webui/open-webui:v0.6.30`],
-      ['localhost:5000/team/app@sha256:' + 'a'.repeat(64), `${m}/localhost:5000/team/app@sha256:${'a'.repeat(64)}`],
+      // A registry with a port (the user's own) is not mirrored: MIRROR/localhost:5000/... is no valid reference.
+      ['localhost:5000/team/app@sha256:' + 'a'.repeat(64), `localhost:5000/team/app@sha256:${'a'.repeat(64)}`],
+      ['registry.internal:5000/team/app:1', 'registry.internal:5000/team/app:1'],
       [`${m}/grafana/loki:3.7.6`, `${m}/grafana/loki:3.7.6`],
     ];
     for (const [from, to] of cases) assert.equal(Image.of(from).inMirror(m).ref, to, from);

@@ -260,7 +260,7 @@ describe('LogFormat validation', () => {
     new Loki(stack, 'loki');
     new Promtail(stack, 'promtail', { loki: stack.node.findChild('loki') as Loki });
     new Service(stack, 'api', { image: 'x:1', logFormat: { json: true } as unknown as LogFormat });
-    assert.throws(() => Testing.synth(stack), /\[v\/api\] logFormat is not a LogFormat/);
+    assert.throws(() => Testing.synth(stack), /\[v\/api\] logFormat must be a LogFormat, got an object \(\{"json":true\}\): write LogFormat\.json\(\), LogFormat\.logfmt\(\) or LogFormat\.regex\(\.\.\.\)/);
   });
 });
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { z } from 'zod';
 import { closest, editDistance, parseProps, propsSchema } from '../src/core/props.js';
-import { App, RestartPolicy, Service, Stack, Testing } from '../src/index.js';
+import { AixclStack, App, LoggingOnlyStack, NetworkMode, RestartPolicy, Service, Stack, Testing } from '../src/index.js';
 import { problemsOf } from './support/problems.js';
 
 describe('the schema and the props interface cannot drift', () => {
@@ -61,4 +61,21 @@ describe('props checks', () => {
     assert.equal(closest('comand', ['command', 'entrypoint']), 'command');
     assert.equal(closest('replicas', ['command', 'entrypoint']), undefined);
   });
+});
+
+describe('the stacks made of a Stack pass every Stack prop on', () => {
+  // A subclass that lists the props it hands to super() can drop one silently (imageMirror was).
+  const given = { projectName: 'given', bindAddress: '127.0.0.2', networkMode: NetworkMode.BRIDGE, imageMirror: 'mirror.example.com/hub' };
+  for (const [name, make] of [
+    ['AixclStack', (app: App) => new AixclStack(app, 's', { ...given })],
+    ['LoggingOnlyStack', (app: App) => new LoggingOnlyStack(app, 's', { ...given, targetProject: 'shop' })],
+  ] as const) {
+    test(name, () => {
+      const stack = make(new App());
+      assert.deepEqual(
+        { projectName: stack.projectName, bindAddress: stack.bindAddress, networkMode: stack.networkMode, imageMirror: stack.imageMirror },
+        given,
+      );
+    });
+  }
 });

@@ -48,7 +48,12 @@ export class AixclStack extends Stack {
     // Checked before super(): the Stack checks only its own props; the problems are recorded once it exists.
     const checked = parseProps(aixclStackSchema, props, { owner: 'AixclStack' });
     props = checked.props;
-    super(scope, id, { projectName: props.projectName, bindAddress: props.bindAddress, networkMode: props.networkMode ?? NetworkMode.HOST });
+    super(scope, id, {
+      projectName: props.projectName,
+      bindAddress: props.bindAddress,
+      imageMirror: props.imageMirror,
+      networkMode: props.networkMode ?? NetworkMode.HOST,
+    });
     checked.report(this);
     this.ollama = new Ollama(this, 'ollama');
     this.openWebUI = new OpenWebUI(this, 'open-webui', { ollama: this.ollama });

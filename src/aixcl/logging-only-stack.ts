@@ -66,6 +66,7 @@ export class LoggingOnlyStack extends Stack {
     props = checked.props;
     super(scope, id, {
       bindAddress: props.bindAddress,
+      imageMirror: props.imageMirror,
       networkMode: props.networkMode ?? NetworkMode.BRIDGE,
       projectName: props.projectName ?? `${props.targetProject}-logging`,
     });

@@ -88,6 +88,10 @@ async function compile(file: string, bundleDir: string): Promise<string> {
       platform: 'node',
       target: 'node20',
       sourcemap: 'inline',
+      // The compiled module runs from a temp dir: absolute sources make its stack frames name the user's files.
+      sourceRoot: `${pathToFileURL(process.cwd()).href}/`,
+      // A class keeps its name (messages say 'a MyStack object', not '_MyStack').
+      keepNames: true,
       logLevel: 'silent',
       plugins: [plugin],
     });

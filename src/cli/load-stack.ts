@@ -44,7 +44,9 @@ export async function loadApp(stackFile?: string, context: Record<string, string
   try {
     mod = await importStackFile(file, PACKAGE_ROOT);
   } catch (e) {
-    const syntax = UserError.isUserError(e) ? undefined : syntaxError(file);
+    // The compiler's own error (a UserError from import-stack-file.ts) may be a syntax error or a
+    // missing import: parsing the file alone tells which.
+    const syntax = syntaxError(file);
     if (syntax) throw new UserError(`the stack file ${shown} has a syntax error: ${syntax}`);
     throw new UserError(`the stack file ${shown} failed to load: ${describe(e, file)}`);
   }

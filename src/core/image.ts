@@ -64,13 +64,17 @@ export class Image {
    * This image as a mirror serves it: `MIRROR/PATH` with the tag and digest kept, where PATH is the
    * path of the image on Docker Hub (`grafana/loki`, and `library/postgres` for an official image,
    * as Docker Hub itself names it) or, for an image of another registry, that registry's host and
-   * path (`ghcr.io/open-webui/open-webui`). An image already under the mirror is left as it is.
+   * path (`ghcr.io/open-webui/open-webui`). An image already under the mirror is left as it is, and so
+   * is one of a registry with a port or of `localhost` (a registry of the user's own, reachable as it
+   * is): a path component cannot hold the ':' of `host:port` (distribution/reference regexp.go), so
+   * `MIRROR/localhost:5000/app` would not be a valid reference.
    * Docker's rule for what is a registry host: distribution/reference normalize.go (splitDockerDomain).
    */
   public inMirror(mirror: string): Image {
     if (this.ref.startsWith(`${mirror}/`)) return this;
     const [first, ...rest] = this.repository.split('/');
     const isHost = rest.length > 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
+    if (isHost && (first.includes(':') || first === 'localhost')) return this;
     let path: string;
     if (!isHost) path = rest.length ? this.repository : `library/${this.repository}`;
     else if (first === 'docker.io' || first === 'index.docker.io') path = rest.length > 1 ? rest.join('/') : `library/${rest[0]}`;

@@ -1,6 +1,6 @@
 // Mistake: a list as a variable value
 // Exit: 2
-// Error: [shop/web] environment.HOSTS must be a string, number, boolean or Secret, got a list (["a.example","b.example"]): join the list into one string (e.g. 'a.example,b.example')
+// Error: [shop/web] environment.HOSTS must be a string, number, boolean, Secret, EnvRef or Interpolation, got a list (["a.example","b.example"]): join the list into one string (e.g. 'a.example,b.example')
 import { App, DependencyCondition, Healthcheck, Secret, Service, Size, Stack, Volume } from 'aixcl-cdk';
 
 const app = new App();

@@ -1,6 +1,6 @@
 // Mistake: an object as a variable value
 // Exit: 2
-// Error: [shop/web] environment.CONFIG must be a string, number, boolean or Secret, got an object ({"port":80})
+// Error: [shop/web] environment.CONFIG must be a string, number, boolean, Secret, EnvRef or Interpolation, got an object ({"port":80})
 import { App, DependencyCondition, Healthcheck, NetworkMode, RestartPolicy, Secret, Service, Size, Stack, Volume } from 'aixcl-cdk';
 
 const app = new App();
