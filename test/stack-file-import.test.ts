@@ -60,6 +60,6 @@ test('relative imports, import.meta.url, packages from the stack directory, one 
 test('a syntax error names the file, line and column, without a stack trace', () => {
   const r = synthCli(['--stack', join(dir, 'broken.ts'), '--out', join(dir, 'out2')]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /^error: the stack file .*broken\.ts failed to load: .*broken\.ts:2:\d+: /);
+  assert.match(r.stderr, /^error: the stack file .*broken\.ts has a syntax error: .*broken\.ts:2:\d+: /);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });
