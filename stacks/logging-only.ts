@@ -8,6 +8,6 @@ export default function (options: StackFileOptions): App {
     throw new UserError('name the Compose project to collect logs from: -c project=<name>');
   }
   const app = new App();
-  new LoggingOnlyStack(app, 'logging', { targetProject: context.project });
+  new LoggingOnlyStack(app, 'logging', { targetProject: context.project, target: options.target });
   return app;
 }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Duration } from '../core/duration.js';
 import { NetworkMode, Stack, StackProps } from '../core/stack.js';
+import { Target } from '../core/target.js';
 import { Grafana } from '../grafana/grafana.js';
 import { Logging } from '../logging/logging.js';
 import { Prometheus } from '../prometheus/prometheus.js';
@@ -25,7 +26,8 @@ export interface AixclStackProps extends StackProps {
  * The whole AIXCL stack: the AI services (ollama, open-webui), the database
  * (postgres, pgadmin), monitoring (prometheus, grafana, cadvisor,
  * node-exporter, postgres-exporter) and centralized logs (loki, promtail).
- * Host networking by default, as in AIXCL.
+ * Host networking by default, as in AIXCL; a bridge (an encrypted overlay
+ * network) under Swarm, where host networking does not apply.
  */
 export class AixclStack extends Stack {
   public readonly ollama: Ollama;
@@ -40,7 +42,8 @@ export class AixclStack extends Stack {
   public readonly logging: Logging;
 
   constructor(scope: Construct, id: string, props: AixclStackProps = {}) {
-    super(scope, id, { ...props, networkMode: props.networkMode ?? NetworkMode.HOST });
+    const swarm = props.target === Target.SWARM;
+    super(scope, id, { ...props, networkMode: props.networkMode ?? (swarm ? NetworkMode.BRIDGE : NetworkMode.HOST) });
     this.ollama = new Ollama(this, 'ollama');
     this.openWebUI = new OpenWebUI(this, 'open-webui', { ollama: this.ollama });
     this.postgres = new Postgres(this, 'postgres');

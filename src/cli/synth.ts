@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { writeSynthesis } from '../core/output-directory.js';
 import { secretVariables } from '../compose/secret.js';
 import { initProject } from './init.js';
-import { defaultStackFile, loadApp, PACKAGE_ROOT, parseContext } from './load-stack.js';
+import { defaultStackFile, loadApp, PACKAGE_ROOT, parseContext, targetOption } from './load-stack.js';
 import { runCli } from './run-cli.js';
 
 const version = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -16,6 +16,7 @@ const program = new Command()
   .option('-s, --stack <file>', 'stack file (.ts or .js) whose default export is an App or Stack', undefined)
   .option('-o, --out <dir>', "output directory (default: the App's outdir, 'out')")
   .option('-c, --context <key=value...>', 'values passed to a stack file that exports a function (e.g. -c project=myapp)')
+  .option('-t, --target <target>', "what runs the stack: compose (docker-compose.yml) or swarm (docker-stack.yml for docker stack deploy); default: the stack's own, compose")
   .option('-q, --quiet', 'print nothing on success')
   .addHelpText(
     'after',
@@ -29,11 +30,12 @@ their mounts; files you added, such as .env, are kept).
 Examples:
   $ aixcl-synth                              # default stack -> ./out
   $ aixcl-synth --stack stacks/my-stack.ts --out build
+  $ aixcl-synth --target swarm               # docker-stack.yml for docker stack deploy
   $ aixcl-synth init my-stack                # scaffold a stack project of your own`,
   )
-  .action(async (opts: { stack?: string; out?: string; quiet?: boolean; context?: string[] }) => {
+  .action(async (opts: { stack?: string; out?: string; quiet?: boolean; context?: string[]; target?: string }) => {
     const stackFile = opts.stack ?? defaultStackFile();
-    const app = await loadApp(stackFile, parseContext(opts.context ?? []));
+    const app = await loadApp(stackFile, parseContext(opts.context ?? []), targetOption(opts.target));
     const stacks = app.synthesize();
     const outdir = opts.out ?? app.outdir;
     const result = writeSynthesis(outdir, stacks);

@@ -6,6 +6,7 @@ import { Image } from '../core/image.js';
 import { Overrides } from '../core/overrides.js';
 import { Size } from '../core/size.js';
 import { NetworkMode, Stack } from '../core/stack.js';
+import { Target } from '../core/target.js';
 import { ComposeFile } from './compose-file.js';
 import { Healthcheck } from './healthcheck.js';
 import { Network } from './network.js';
@@ -48,8 +49,9 @@ export interface PortMapping {
   readonly protocol?: 'tcp' | 'udp';
   /**
    * Publish on the host; false keeps it reachable from the stack only (and
-   * gives it no host URL, also on host networking).
-   * @default true
+   * gives it no host URL, also on host networking). Swarm publishes on every
+   * interface of every node, so there a port is published only when this says so.
+   * @default true (Compose), false (Swarm)
    */
   readonly publish?: boolean;
   /** URL scheme of what listens there, for the URLs built from it (e.g. 'postgresql'). @default 'http' */
@@ -121,12 +123,14 @@ export interface ServiceProps {
   readonly optional?: boolean;
 }
 
-type MountSpec =
+/** @internal A mount, as a renderer for a target reads it. */
+export type MountSpec =
   | { kind: 'volume'; volume: Volume; target: string; readOnly: boolean }
   | { kind: 'bind'; source: string; target: string; readOnly: boolean }
   | { kind: 'generated'; prefix: string; target: string; readOnly: boolean };
 
-interface DependencySpec {
+/** @internal A dependency, as a renderer for a target reads it. */
+export interface DependencySpec {
   service: Service;
   condition: DependencyCondition;
   required: boolean;
@@ -258,12 +262,32 @@ export class Service extends Construct {
   /** URL by which a person on the host reaches this service, or undefined if the port is not published. */
   public hostUrl(port: number, path = ''): string | undefined {
     const p = this.requirePort(port);
-    if (p.publish === false) return undefined;
+    if (!this.isPublished(p)) return undefined;
     const scheme = p.scheme ?? 'http';
+    // Swarm's ingress publishes the port on every interface of every node, this one included.
+    if (this.stack.target === Target.SWARM) return `${scheme}://localhost:${p.hostPort ?? p.containerPort}${path}`;
     if (this.stack.networkMode === NetworkMode.HOST) {
       return `${scheme}://${displayHost(this.stack.bindAddress)}:${p.containerPort}${path}`;
     }
     return `${scheme}://${displayHost(p.hostIp ?? this.stack.bindAddress)}:${p.hostPort ?? p.containerPort}${path}`;
+  }
+
+  /** Whether a port of this service is published on the host (see {@link PortMapping.publish}). */
+  public isPublished(p: PortMapping): boolean {
+    return p.publish ?? this.stack.target !== Target.SWARM;
+  }
+
+  /** @internal What a renderer for another target (src/swarm) reads; Compose's entry is {@link _toCompose}. */
+  public _model(): ServiceModel {
+    return {
+      props: this.props,
+      environment: this.environment,
+      labels: this.labels,
+      mounts: this.mounts,
+      dependencies: this.dependencies,
+      networks: this.networks,
+      overrides: this.overrides,
+    };
   }
 
   /** Paths of the generated files this service mounts. */
@@ -376,7 +400,7 @@ export class Service extends Construct {
     }
     if (host) out.network_mode = 'host';
     else {
-      const published = this.ports.filter((x) => x.publish !== false);
+      const published = this.ports.filter((x) => this.isPublished(x));
       if (published.length) {
         out.ports = published.map((x) => ({
           target: x.containerPort,
@@ -435,8 +459,19 @@ export class Service extends Construct {
   }
 }
 
-/** `$` starts an interpolation in Compose: a literal one is written `$$`. */
-function escapeDollar(s: string): string {
+/** @internal The inside of a {@link Service}, for the renderers of the targets. */
+export interface ServiceModel {
+  readonly props: ServiceProps;
+  readonly environment: ReadonlyMap<string, EnvValue>;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly mounts: readonly MountSpec[];
+  readonly dependencies: readonly DependencySpec[];
+  readonly networks: readonly Network[];
+  readonly overrides: Overrides;
+}
+
+/** `$` starts an interpolation in Compose (and in `docker stack deploy`): a literal one is written `$$`. */
+export function escapeDollar(s: string): string {
   return s.replace(/\$/g, '$$$$');
 }
 

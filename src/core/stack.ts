@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { Construct, IConstruct } from 'constructs';
 import { UserError } from './errors.js';
+import { projectLabelsOf, Target, type ProjectLabels } from './target.js';
 
 const STACK = Symbol.for('aixcl-cdk.Stack');
 
@@ -36,6 +37,13 @@ export interface StackProps {
    * @default '127.0.0.1'
    */
   readonly bindAddress?: string;
+  /**
+   * What runs the stack: Docker Compose (`docker-compose.yml`) or Docker Swarm
+   * (`docker-stack.yml` for `docker stack deploy`). Container labels, and so
+   * the log collector's filter and the dashboards' selectors, follow it.
+   * @default Target.COMPOSE
+   */
+  readonly target?: Target;
 }
 
 /**
@@ -57,11 +65,13 @@ export class Stack extends Construct {
   public readonly projectName: string;
   public readonly networkMode: NetworkMode;
   public readonly bindAddress: string;
+  public readonly target: Target;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id);
     Object.defineProperty(this, STACK, { value: true });
     this.projectName = props.projectName ?? id;
+    this.target = props.target ?? Target.COMPOSE;
     this.networkMode = props.networkMode ?? NetworkMode.BRIDGE;
     // Kept bare ('::1', not '[::1]'): each program that joins it with a port adds brackets itself.
     this.bindAddress = (props.bindAddress ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1');
@@ -76,9 +86,19 @@ export class Stack extends Construct {
         if (isIP(this.bindAddress) === 0) {
           errors.push(`bindAddress '${this.bindAddress}' is not an IP address (e.g. 127.0.0.1, or 0.0.0.0 to expose the stack)`);
         }
+        if (this.target === Target.SWARM && this.networkMode === NetworkMode.HOST) {
+          errors.push(
+            'host networking does not apply under Swarm (services on several nodes reach each other over an overlay network): use NetworkMode.BRIDGE, which Swarm renders as an encrypted overlay network',
+          );
+        }
         return errors;
       },
     });
+  }
+
+  /** The container labels that carry this stack's project and service names under its target. */
+  public get projectLabels(): ProjectLabels {
+    return projectLabelsOf(this.target);
   }
 
   /** The host name by which one service of this stack reaches another. */

@@ -5,6 +5,7 @@ import { Duration } from '../core/duration.js';
 import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
 import { isIPv6, probeUrl, unbracket } from './listen-address.js';
+import { configureSwarm } from '../swarm/swarm-settings.js';
 
 /** Props of {@link Cadvisor}. */
 export interface CadvisorProps {
@@ -53,7 +54,8 @@ export class Cadvisor extends Construct {
         // Only the Compose labels become metric labels (container_label_com_docker_compose_service, ...): the
         // dashboards group by them, and no other container label (a deploy tool's bookkeeping, say) is exported.
         '--store_container_labels=false',
-        '--whitelisted_container_labels=com.docker.compose.project,com.docker.compose.service',
+        // Which labels carry the project and service follows from the target (src/core/target.ts).
+        `--whitelisted_container_labels=${stack.projectLabels.project},${stack.projectLabels.service}`,
         `--housekeeping_interval=${housekeeping.toGoString()}`,
       ],
       ports: [{ containerPort: this.port }],
@@ -64,6 +66,11 @@ export class Cadvisor extends Construct {
       }),
       memoryLimit: props.memoryLimit ?? Size.mebibytes(256),
       metrics: { port: this.port, path: '/metrics' },
+    });
+    configureSwarm(this.service, {
+      // Container metrics are per node: one cAdvisor on each.
+      global: true,
+      unauthenticated: 'cAdvisor has no authentication: remove the published port (Prometheus scrapes it over the overlay network)',
     });
     for (const [source, target] of [
       ['/', '/rootfs'],

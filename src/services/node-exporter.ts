@@ -5,6 +5,7 @@ import { Duration } from '../core/duration.js';
 import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
 import { listenHostPort, probeUrl } from './listen-address.js';
+import { configureSwarm } from '../swarm/swarm-settings.js';
 
 /** Props of {@link NodeExporter}. */
 export interface NodeExporterProps {
@@ -46,6 +47,10 @@ export class NodeExporter extends Construct {
       }),
       memoryLimit: props.memoryLimit ?? Size.mebibytes(128),
       metrics: { port: this.port, path: '/metrics' },
+    });
+    configureSwarm(this.service, {
+      global: true,
+      unauthenticated: 'node-exporter has no authentication: remove the published port (Prometheus scrapes it over the overlay network)',
     });
     // The host's root, read-only; --path.rootfs makes the exporter read /proc, /sys and mounts under it.
     this.service.addBind('/', '/host', { readOnly: true });

@@ -6,6 +6,7 @@ import { Duration } from '../core/duration.js';
 import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
 import { listenHostPort } from './listen-address.js';
+import { configureSwarm } from '../swarm/swarm-settings.js';
 
 /** Props of {@link Ollama}. */
 export interface OllamaProps {
@@ -47,6 +48,10 @@ export class Ollama extends Construct {
         startPeriod: Duration.seconds(10),
       }),
       memoryLimit: props.memoryLimit,
+    });
+    configureSwarm(this.service, {
+      unauthenticated:
+        'the Ollama API has no authentication (anyone who reaches it can run and pull models): remove the published port (Open WebUI reaches it over the overlay network), or put an authenticating reverse proxy in front of it',
     });
     this.service.addVolume(this.dataVolume, '/root/.ollama');
   }

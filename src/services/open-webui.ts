@@ -8,6 +8,7 @@ import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
 import { probeUrl, unbracket } from './listen-address.js';
 import { Ollama } from './ollama.js';
+import { configureSwarm } from '../swarm/swarm-settings.js';
 
 /** Props of {@link OpenWebUI}. */
 export interface OpenWebUIProps {
@@ -56,6 +57,11 @@ export class OpenWebUI extends Construct {
         startPeriod: Duration.seconds(120),
       }),
       memoryLimit: props.memoryLimit ?? Size.gibibytes(2),
+    });
+    configureSwarm(this.service, {
+      // open-webui backend/start.sh: without WEBUI_SECRET_KEY it reads the key from .webui_secret_key in its
+      // directory (/app/backend), and only generates one when that file is missing.
+      secretFiles: { WEBUI_SECRET_KEY: { path: '/app/backend/.webui_secret_key' } },
     });
     this.service.addVolume(this.dataVolume, '/app/backend/data');
     // The UI starts without Ollama and shows its models once it answers.

@@ -8,6 +8,7 @@ import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
 import { isIPv6, probeUrl, unbracket } from './listen-address.js';
 import { Postgres } from './postgres.js';
+import { configureSwarm } from '../swarm/swarm-settings.js';
 
 /** Props of {@link PgAdmin}. */
 export interface PgAdminProps {
@@ -63,6 +64,10 @@ export class PgAdmin extends Construct {
         startPeriod: Duration.seconds(60),
       }),
       memoryLimit: props.memoryLimit ?? Size.mebibytes(512),
+    });
+    configureSwarm(this.service, {
+      // pgadmin-org/pgadmin4 pkg/docker/entrypoint.sh: file_env PGADMIN_DEFAULT_PASSWORD reads PGADMIN_DEFAULT_PASSWORD_FILE.
+      secretFiles: { PGADMIN_DEFAULT_PASSWORD: { variable: 'PGADMIN_DEFAULT_PASSWORD_FILE' } },
     });
     this.service.addVolume(this.dataVolume, '/var/lib/pgadmin');
     this.service.addDependency(props.postgres.service, { condition: DependencyCondition.STARTED });

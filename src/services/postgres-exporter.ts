@@ -6,6 +6,7 @@ import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
 import { listenHostPort, probeUrl } from './listen-address.js';
 import { Postgres } from './postgres.js';
+import { configureSwarm } from '../swarm/swarm-settings.js';
 
 /** Props of {@link PostgresExporter}. */
 export interface PostgresExporterProps {
@@ -52,6 +53,11 @@ export class PostgresExporter extends Construct {
       }),
       memoryLimit: props.memoryLimit ?? Size.mebibytes(128),
       metrics: { port: this.port, path: '/metrics' },
+    });
+    configureSwarm(this.service, {
+      // prometheus-community/postgres_exporter README: DATA_SOURCE_PASS_FILE reads the password from a file.
+      secretFiles: { DATA_SOURCE_PASS: { variable: 'DATA_SOURCE_PASS_FILE' } },
+      unauthenticated: 'postgres-exporter has no authentication: remove the published port (Prometheus scrapes it over the overlay network)',
     });
     this.service.addDependency(pg.service, { condition: DependencyCondition.HEALTHY });
   }

@@ -8,6 +8,7 @@ import { Image } from '../core/image.js';
 import { Size } from '../core/size.js';
 import { NetworkMode, Stack } from '../core/stack.js';
 import { joinHostPort, probeAddress, unbracket } from './listen-address.js';
+import { configureSwarm } from '../swarm/swarm-settings.js';
 
 /** Props of {@link Postgres}. */
 export interface PostgresProps {
@@ -76,6 +77,10 @@ export class Postgres extends Construct {
         { interval: Duration.seconds(5), timeout: Duration.seconds(5), retries: 10, startPeriod: Duration.seconds(30) },
       ),
       memoryLimit: props.memoryLimit ?? Size.gibibytes(1),
+    });
+    configureSwarm(this.service, {
+      // docker-library/postgres docker-entrypoint.sh: file_env 'POSTGRES_PASSWORD' reads POSTGRES_PASSWORD_FILE.
+      secretFiles: { POSTGRES_PASSWORD: { variable: 'POSTGRES_PASSWORD_FILE' } },
     });
     this.service.addVolume(this.dataVolume, this.dataDirectory);
     this.node.addValidation({
