@@ -27,8 +27,9 @@ import {
   writeSynthesis,
 } from '../src/index.js';
 import { loadApp } from '../src/cli/load-stack.js';
+import { swarmTargetsFromSynthesis } from '../src/deploy/swarm/swarm-target.js';
 import { assertProblem } from './support/problems.js';
-import { synthCli } from './support/cli.js';
+import { deployCli, synthCli } from './support/cli.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const STACK_FILE = join(ROOT, 'stacks', 'aixcl.ts');
@@ -273,6 +274,49 @@ describe('Swarm target: synthesis', () => {
     }
   });
 });
+
+describe('Swarm target: what the deploy reads of a stack file', () => {
+  test('secrets, the node labels of placement constraints and the URLs come from the synthesized stack', () => {
+    const { app } = swarmStack('shop');
+    const [target] = swarmTargetsFromSynthesis(app.synthesize(), '/tmp/out');
+    assert.equal(target.stackFile, '/tmp/out/docker-stack.yml');
+    assert.deepEqual(
+      target.secrets.map((s) => `${s.key} ${s.variable} ${s.nameVariable}`),
+      [
+        'grafana_admin_password GRAFANA_ADMIN_PASSWORD AIXCL_SWARM_SECRET_GRAFANA_ADMIN_PASSWORD',
+        'pgadmin_password PGADMIN_PASSWORD AIXCL_SWARM_SECRET_PGADMIN_PASSWORD',
+        'postgres_password POSTGRES_PASSWORD AIXCL_SWARM_SECRET_POSTGRES_PASSWORD',
+        'webui_secret_key WEBUI_SECRET_KEY AIXCL_SWARM_SECRET_WEBUI_SECRET_KEY',
+      ],
+    );
+    assert.deepEqual(target.nodeLabels, ['shop.grafana-data', 'shop.loki-data', 'shop.ollama-data', 'shop.open-webui-data', 'shop.pgadmin-data', 'shop.postgres-data', 'shop.prometheus-data']);
+    assert.deepEqual(target.urls.grafana, ['http://localhost:3000']);
+    assert.deepEqual(target.urls.loki, []);
+    // A stack synthesized for Compose is not a Swarm target.
+    assert.throws(() => swarmTargetsFromSynthesis(composeApp().synthesize(), '/tmp/out'), /was not synthesized for Swarm .*give its Stack \{ target: Target\.SWARM \}/);
+  });
+
+  test('aixcl-deploy --target swarm: a missing secret stops before the daemon is asked anything; --dry-run is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aixcl-swarm-cli-'));
+    try {
+      const env = { DOCKER_HOST: 'unix:///tmp/aixcl-swarm-no-docker.sock', GRAFANA_ADMIN_PASSWORD: undefined, WEBUI_SECRET_KEY: 'k', PGADMIN_PASSWORD: 'p', POSTGRES_PASSWORD: 'q' };
+      const r = await deployCli(['--target', 'swarm', '--out', join(dir, 'out')], { cwd: dir, env });
+      assert.equal(r.exitCode, 2, r.stderr);
+      assert.match(r.stderr, /^error: 1 required variable is not set: GRAFANA_ADMIN_PASSWORD \(each becomes a swarm secret\)/m);
+      const dry = await deployCli(['--target', 'swarm', '--dry-run', '--out', join(dir, 'out')], { cwd: dir, env });
+      assert.equal(dry.exitCode, 2);
+      assert.match(dry.stderr, /--dry-run and diff are not available with --target swarm: .*docker stack config/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+function composeApp(): App {
+  const app = new App();
+  new AixclStack(app, 'aixcl');
+  return app;
+}
 
 describe('Swarm target: CLI', () => {
   test('aixcl-synth --target swarm writes docker-stack.yml; a bad target is refused', () => {
