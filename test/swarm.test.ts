@@ -133,6 +133,26 @@ describe('Swarm target: synthesis', () => {
     assert.equal(new RegExp(`^(?:${rule('compose_service').regex})$`).exec('aixcl_postgres-exporter')?.[1], 'postgres-exporter');
   });
 
+  test('Prometheus finds every task of a per-node service through tasks.<service>; promtool accepts the file', () => {
+    const { app } = swarmStack();
+    const dir = mkdtempSync(join(tmpdir(), 'aixcl-swarm-prom-'));
+    try {
+      writeSynthesis(join(dir, 'out'), app.synthesize());
+      const file = join(dir, 'out', 'prometheus', 'prometheus.yml');
+      const prom = parse(spawnSync('cat', [file], { encoding: 'utf8' }).stdout) as Doc;
+      const job = (name: string) => prom.scrape_configs.find((j: Doc) => j.job_name === name);
+      for (const [name, port] of [['cadvisor', 8081], ['node-exporter', 9100], ['promtail', 9080]] as const) {
+        assert.deepEqual(job(name).dns_sd_configs, [{ names: [`tasks.${name}`], type: 'A', port }], name);
+        assert.equal(job(name).static_configs, undefined, name);
+      }
+      assert.deepEqual(job('loki').static_configs, [{ targets: ['loki:3100'] }]);
+      const r = spawnSync('promtool', ['check', 'config', file], { encoding: 'utf8' });
+      assert.equal(r.status, 0, `promtool (scripts/ensure-docker.sh installs it): ${r.stdout}${r.stderr}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('Loki and Grafana (and every one-replica service with a volume) are pinned to the node of their volumes', () => {
     const doc = stackDoc(swarmStack().stack);
     assert.deepEqual(doc.services.loki.deploy.placement, { constraints: ['node.labels.aixcl.loki-data == true'] });
