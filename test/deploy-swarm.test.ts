@@ -93,7 +93,7 @@ describe('default stack on a one-node Docker Swarm', () => {
     }
   });
 
-  it('aixcl-deploy --target swarm brings it up, every service converged and healthy; the collector is global', async () => {
+  it('aixcl-deploy --target swarm brings it up, every service converged and healthy; the collector is global', async (t) => {
     const { app } = aixcl(project);
     await ensureStandIns(docker, app.synthesize());
     const r = await deployCli(['--target', 'swarm', '-c', `project=${project}`, '--out', out, '--pull', 'never', '--progress', 'plain'], {
@@ -101,6 +101,7 @@ describe('default stack on a one-node Docker Swarm', () => {
       env: { ...variables, CI: '1' },
     });
     assert.equal(r.exitCode, 0, `${r.stdout}\n${r.stderr}`);
+    t.diagnostic(r.stdout);
     assert.match(r.stdout, new RegExp(`Stack ${project} is up on the swarm: 11 services converged`));
     for (const s of SERVICES) assert.match(r.stdout, new RegExp(`^${s}\\s+(replicated|global)\\s+1/1\\s+converged`, 'm'), s);
     assert.match(r.stdout, /^grafana\s+replicated\s+1\/1\s+converged\s+http:\/\/localhost:3000$/m);
@@ -108,6 +109,7 @@ describe('default stack on a one-node Docker Swarm', () => {
     // docker's own view: the collector is a global service, with one task on the node.
     const ls = await run('docker', ['service', 'ls', '--filter', `label=${STACK_NAMESPACE_LABEL}=${project}`, '--format', '{{.Name}} {{.Mode}} {{.Replicas}}']);
     assert.ok(ls.stdout.split('\n').includes(`${project}_promtail global 1/1`), ls.stdout);
+    t.diagnostic(ls.stdout);
     const ps = await run('docker', ['stack', 'ps', project, '--filter', 'desired-state=running', '--format', '{{.Name}} {{.CurrentState}}']);
     const promtailTasks = ps.stdout.split('\n').filter((l) => l.startsWith(`${project}_promtail.`));
     assert.equal(promtailTasks.length, 1, ps.stdout);
