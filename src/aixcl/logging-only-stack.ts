@@ -66,6 +66,8 @@ export class LoggingOnlyStack extends Stack {
     props = checked.props;
     super(scope, id, {
       bindAddress: props.bindAddress,
+      imageMirror: props.imageMirror,
+      target: props.target,
       networkMode: props.networkMode ?? NetworkMode.BRIDGE,
       projectName: props.projectName ?? `${props.targetProject}-logging`,
     });
