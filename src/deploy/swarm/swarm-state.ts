@@ -85,10 +85,17 @@ export async function readSwarmStack(docker: Docker, project: string, since?: nu
   const prefix = `${project}_`;
   const states = await Promise.all(
     services.map(async (s) => {
-      const tasks = (await docker.listTasks({ filters: { service: [s.ID] } } as never)) as unknown as TaskInfo[];
-      const template = canonical(s.Spec.TaskTemplate);
+      // Which tasks run the service's current spec is the engine's answer, not a comparison of specs here
+      // (a task's spec carries fields the engine fills in): the task filter `_up-to-date`, which
+      // `docker service create/update` and `docker stack deploy` use to follow a rollout (docker/cli
+      // cli/command/service/progress/progress.go; moby daemon/cluster/filters.go newListTasksFilters).
+      const [tasks, upToDate] = await Promise.all([
+        docker.listTasks({ filters: { service: [s.ID] } } as never) as unknown as Promise<TaskInfo[]>,
+        docker.listTasks({ filters: { service: [s.ID], '_up-to-date': ['true'] } } as never) as unknown as Promise<TaskInfo[]>,
+      ]);
+      const current = new Set(upToDate.map((t) => t.ID));
       const live = tasks.filter((t) => t.DesiredState === 'running' || t.DesiredState === 'ready');
-      const isCurrent = (t: TaskInfo) => canonical(t.Spec) === template;
+      const isCurrent = (t: TaskInfo) => current.has(t.ID);
       const global = !!s.Spec.Mode?.Global;
       const failures = tasks
         .filter((t) => ['failed', 'rejected', 'orphaned'].includes(t.Status.State) && (since === undefined || Date.parse(t.CreatedAt) >= since))
