@@ -32,8 +32,8 @@ export interface ResolvedScrapeJob extends ScrapeJob {
   /** Path of the construct that asked for the job (a service, or the config file for {@link PrometheusConfigFile.addScrapeJob}). */
   readonly source: string;
   /**
-   * Under Swarm, a service with a task on every node: its name is one virtual IP that reaches one task
-   * at a time, so each task is found through Docker's DNS name `tasks.<service>` (one A record per task).
+   * Under Swarm, a service with a task on every node: each task is found through Docker's DNS name
+   * `tasks.<service>` (one A record per task, whatever the service's endpoint mode).
    */
   readonly everyTask?: { readonly dnsName: string; readonly port: number };
 }
