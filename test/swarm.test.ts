@@ -15,6 +15,7 @@ import {
   checkSwarmSchema,
   configureSwarm,
   Duration,
+  Interpolation,
   NetworkMode,
   projectLabelsOf,
   Secret,
@@ -259,6 +260,20 @@ describe('Swarm target: synthesis', () => {
       secretFiles: { API_TOKEN: { variable: 'API_TOKEN_FILE' } },
     });
     assert.equal((parse(Testing.synth(s2)['docker-stack.yml']) as Doc).services.api.environment.API_TOKEN_FILE, '/run/secrets/api_token');
+  });
+
+  test('a secret inside a command or a composed value is an error under Swarm (the spec would show it); Compose takes it', () => {
+    const build = (target: Target) => {
+      const app = new App();
+      const stack = new Stack(app, 'shop', { target });
+      new Service(stack, 'cache', { image: 'redis:7.4', command: ['redis-server', Interpolation.of`--requirepass=${Secret.fromEnv('REDIS_PASSWORD')}`] });
+      new Service(stack, 'api', { image: 'acme/api:1.0', environment: { DB_URL: Interpolation.of`postgres://app:${Secret.fromEnv('DB_PASSWORD')}@db/app` } });
+      return { app, stack };
+    };
+    const lines = assertProblem(build(Target.SWARM).app, /^\[shop\/cache\] the command or entrypoint holds the secret REDIS_PASSWORD, and under Swarm a secret is a file/);
+    assert.ok(lines.some((l) => /^\[shop\/api\] environment variable DB_URL holds the secret DB_PASSWORD inside a longer value, .*configureSwarm secretFiles/.test(l)), lines.join('\n'));
+    // The same stack for Compose synthesizes: there the reference is interpolated when the container is created.
+    assert.ok(Testing.synth(build(Target.COMPOSE).stack)['docker-compose.yml'].includes('--requirepass=${REDIS_PASSWORD'));
   });
 
   test("a regex group ('$1') in a dashboard query is not taken for an undeclared variable; '${1}' and '$x' still are", () => {
