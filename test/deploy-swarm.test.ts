@@ -122,6 +122,19 @@ describe('default stack on a one-node Docker Swarm', () => {
     assert.match(promtailTasks[0], /Running/);
   });
 
+  it('only Grafana is published, on its node (the URL the deploy printed answers); the others only on the overlay', async () => {
+    const published: Record<string, Array<{ PublishMode?: string; PublishedPort?: number }>> = {};
+    for (const s of await readSwarmStack(docker, project)) {
+      const ports = ((await docker.getService(s.id).inspect()) as { Endpoint?: { Ports?: Array<{ PublishMode?: string; PublishedPort?: number }> } }).Endpoint?.Ports ?? [];
+      if (ports.length) published[s.service] = ports.map((p) => ({ PublishMode: p.PublishMode, PublishedPort: p.PublishedPort }));
+    }
+    assert.deepEqual(published, { grafana: [{ PublishMode: 'host', PublishedPort: 3000 }] });
+    // The test runs on the node: Grafana's published port answers there.
+    const health = await fetch('http://localhost:3000/api/health');
+    assert.equal(health.status, 200);
+    assert.match(await health.text(), /"database":\s*"ok"/);
+  });
+
   it('services reach each other by name over the encrypted overlay; secrets are files, not variables', async () => {
     const grafana = await containerOf(docker, project, 'grafana');
     const ready = await run('docker', ['exec', grafana, 'wget', '-qO-', 'http://loki:3100/ready']);
