@@ -6,6 +6,7 @@ export * from './core/image.js';
 export * from './core/overrides.js';
 export * from './core/generated-file.js';
 export * from './core/stack.js';
+export * from './core/target.js';
 export * from './core/app.js';
 export * from './core/synthesizer.js';
 export * from './core/output-directory.js';
@@ -21,6 +22,10 @@ export * from './compose/compose-file.js';
 export * from './compose/compose-schema.js';
 export * from './core/stack-file.js';
 export * from './core/re2.js';
+// Swarm target
+export * from './swarm/swarm-settings.js';
+export * from './swarm/swarm-stack.js';
+export * from './swarm/swarm-schema.js';
 // Logs
 export * from './logging/log-level.js';
 export * from './logformat/index.js';

@@ -1,6 +1,7 @@
 // The default stack: AIXCL with centralized logs, on host networking as in AIXCL.
 //   npx aixcl-synth                    -> ./out
 //   npx aixcl-synth -c network=bridge  -> the same stack on a bridge network
+//   npx aixcl-synth --target swarm     -> docker-stack.yml for docker stack deploy (an encrypted overlay network)
 import { AixclStack, App, NetworkMode, readContext, type StackFileOptions } from 'aixcl-cdk';
 
 export default function (options: StackFileOptions): App {
@@ -8,7 +9,8 @@ export default function (options: StackFileOptions): App {
   const app = new App();
   new AixclStack(app, 'aixcl', {
     projectName: context.project ?? 'aixcl',
-    networkMode: context.network === 'bridge' ? NetworkMode.BRIDGE : NetworkMode.HOST,
+    networkMode: context.network === 'bridge' ? NetworkMode.BRIDGE : context.network === 'host' ? NetworkMode.HOST : undefined,
+    target: options.target,
   });
   return app;
 }

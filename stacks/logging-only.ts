@@ -19,6 +19,7 @@ export default function (options: StackFileOptions): App {
   const app = new App();
   new LoggingOnlyStack(app, 'logging', {
     targetProject: context.project,
+    target: options.target,
     lokiPort: port(context, 'lokiPort'),
     promtailPort: port(context, 'promtailPort'),
     grafanaPort: port(context, 'grafanaPort'),

@@ -98,6 +98,10 @@ describe('checkPromQL: label names against the series the tree knows', () => {
     valid('sum by (name) (container_memory_working_set_bytes{job="cadvisor", nmae=""})', { seriesLabels });
     valid('container_memory_working_set_bytes{other!="x"}', { seriesLabels });
     valid('sum by (anything) (some_other_metric{anything="x"})', { seriesLabels });
+    // label_replace and label_join add their destination label to the series they return (promql/functions.go).
+    valid('sum by (svc) (label_replace(container_memory_working_set_bytes, "svc", "$1", "name", "p_(.+)"))', { seriesLabels });
+    valid('sum by (svc) (label_join(container_memory_working_set_bytes, "svc", "-", "name", "image"))', { seriesLabels });
+    invalid('sum by (svcc) (label_replace(container_memory_working_set_bytes, "svc", "$1", "name", "p_(.+)"))', ["label 'svcc'", "did you mean 'svc'?"], { seriesLabels });
   });
 });
 

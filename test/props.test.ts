@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { z } from 'zod';
 import { closest, editDistance, parseProps, propsSchema } from '../src/core/props.js';
-import { AixclStack, App, LoggingOnlyStack, NetworkMode, RestartPolicy, Service, Stack, Testing } from '../src/index.js';
+import { AixclStack, App, LoggingOnlyStack, NetworkMode, RestartPolicy, Service, Stack, Target, Testing } from '../src/index.js';
+import { stackSchema } from '../src/core/stack.js';
 import { problemsOf } from './support/problems.js';
 
 describe('the schema and the props interface cannot drift', () => {
@@ -65,7 +66,8 @@ describe('props checks', () => {
 
 describe('the stacks made of a Stack pass every Stack prop on', () => {
   // A subclass that lists the props it hands to super() can drop one silently (imageMirror was).
-  const given = { projectName: 'given', bindAddress: '127.0.0.2', networkMode: NetworkMode.BRIDGE, imageMirror: 'mirror.example.com/hub' };
+  const given = { projectName: 'given', bindAddress: '127.0.0.2', networkMode: NetworkMode.BRIDGE, imageMirror: 'mirror.example.com/hub', target: Target.SWARM };
+  test('the test gives every Stack prop', () => assert.deepEqual(Object.keys(given).sort(), Object.keys(stackSchema.shape).sort()));
   for (const [name, make] of [
     ['AixclStack', (app: App) => new AixclStack(app, 's', { ...given })],
     ['LoggingOnlyStack', (app: App) => new LoggingOnlyStack(app, 's', { ...given, targetProject: 'shop' })],
@@ -73,7 +75,7 @@ describe('the stacks made of a Stack pass every Stack prop on', () => {
     test(name, () => {
       const stack = make(new App());
       assert.deepEqual(
-        { projectName: stack.projectName, bindAddress: stack.bindAddress, networkMode: stack.networkMode, imageMirror: stack.imageMirror },
+        { projectName: stack.projectName, bindAddress: stack.bindAddress, networkMode: stack.networkMode, imageMirror: stack.imageMirror, target: stack.target },
         given,
       );
     });

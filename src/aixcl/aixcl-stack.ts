@@ -3,6 +3,7 @@ import { parseProps, propsSchema } from '../core/props.js';
 import { durationValue } from '../core/value-schemas.js';
 import { Duration } from '../core/duration.js';
 import { NetworkMode, Stack, StackProps, stackSchema } from '../core/stack.js';
+import { Target } from '../core/target.js';
 import { Grafana } from '../grafana/grafana.js';
 import { Logging } from '../logging/logging.js';
 import { Prometheus } from '../prometheus/prometheus.js';
@@ -30,7 +31,8 @@ export interface AixclStackProps extends StackProps {
  * The whole AIXCL stack: the AI services (ollama, open-webui), the database
  * (postgres, pgadmin), monitoring (prometheus, grafana, cadvisor,
  * node-exporter, postgres-exporter) and centralized logs (loki, promtail).
- * Host networking by default, as in AIXCL.
+ * Host networking by default, as in AIXCL; a bridge (an encrypted overlay
+ * network) under Swarm, where host networking does not apply.
  */
 export class AixclStack extends Stack {
   public readonly ollama: Ollama;
@@ -48,11 +50,15 @@ export class AixclStack extends Stack {
     // Checked before super(): the Stack checks only its own props; the problems are recorded once it exists.
     const checked = parseProps(aixclStackSchema, props, { owner: 'AixclStack' });
     props = checked.props;
+    // Host networking by default, as in AIXCL; under Swarm it does not apply (services on several nodes
+    // meet on an overlay network), so there the default is a bridge, rendered as an encrypted overlay.
+    const swarm = props.target === Target.SWARM;
     super(scope, id, {
       projectName: props.projectName,
       bindAddress: props.bindAddress,
       imageMirror: props.imageMirror,
-      networkMode: props.networkMode ?? NetworkMode.HOST,
+      target: props.target,
+      networkMode: props.networkMode ?? (swarm ? NetworkMode.BRIDGE : NetworkMode.HOST),
     });
     checked.report(this);
     this.ollama = new Ollama(this, 'ollama');

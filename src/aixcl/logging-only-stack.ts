@@ -67,6 +67,7 @@ export class LoggingOnlyStack extends Stack {
     super(scope, id, {
       bindAddress: props.bindAddress,
       imageMirror: props.imageMirror,
+      target: props.target,
       networkMode: props.networkMode ?? NetworkMode.BRIDGE,
       projectName: props.projectName ?? `${props.targetProject}-logging`,
     });

@@ -19,7 +19,9 @@ import { styleFor } from '../deploy/style.js';
 import { writeSynthesis } from '../core/output-directory.js';
 import { targetsFromSynthesis, type DeployTarget } from '../deploy/target.js';
 import { deployPlan, deployUp, loadVariables } from '../deploy/up.js';
-import { loadApp, PACKAGE_ROOT, parseContext } from './load-stack.js';
+import { Target } from '../core/target.js';
+import { loadApp, PACKAGE_ROOT, parseContext, targetOption } from './load-stack.js';
+import { swarmDownCli, swarmStatusCli, swarmUpCli } from './swarm.js';
 import { refuseUnknownCommand, runProgram } from './run-cli.js';
 import { BUILT_IN_PREFIX, locateStack, type StackLocation } from './stack-location.js';
 
@@ -32,6 +34,7 @@ interface StackOptions {
   stack?: string;
   context?: string[];
   out: string;
+  target?: string;
 }
 interface UpCliOptions extends StackOptions {
   pull: PullPolicy;
@@ -49,7 +52,8 @@ function stackOptions(cmd: Command): Command {
   return cmd
     .option('-s, --stack <file>', `stack file (.ts or .js) whose default export is an App or Stack, or ${BUILT_IN_PREFIX}NAME (default: the project's package.json "aixcl.stack", else the AIXCL stack)`)
     .option('-c, --context <key=value...>', 'values passed to a stack file that exports a function (e.g. -c network=bridge -c project=dev)')
-    .option('-o, --out <dir>', 'where the synthesized files are written (bind mounts point into it)', 'out');
+    .option('-o, --out <dir>', 'where the synthesized files are written (bind mounts point into it)', 'out')
+    .option('-t, --target <target>', 'compose (this daemon, as Docker Compose does; the default) or swarm (docker stack deploy to the swarm this daemon manages)');
 }
 
 function upOptions(cmd: Command, dryRunFlag: boolean): Command {
@@ -75,7 +79,9 @@ function stackLocation(opts: StackOptions): StackLocation {
 }
 
 async function synthesize(opts: StackOptions): Promise<{ app: App; stacks: SynthesizedStack[]; targets: DeployTarget[] }> {
-  const app = await loadApp(stackLocation(opts).file, parseContext(opts.context ?? []));
+  const app = await loadApp(stackLocation(opts).file, parseContext(opts.context ?? []), targetOption(opts.target));
+  const swarm = app.stacks.find((s) => s.target === Target.SWARM);
+  if (swarm) throw new DeployError(`[${swarm.node.path}] is built for Swarm, and this deploy is for Compose (deploy it with --target swarm)`);
   const stacks = app.synthesize();
   return { app, stacks, targets: targetsFromSynthesis(stacks, resolve(opts.out)) };
 }
@@ -100,6 +106,7 @@ async function runUp(opts: UpCliOptions, dryRun: boolean): Promise<number> {
   const { signal, dispose } = interruptible();
   let worst = ExitCode.OK;
   try {
+    if (targetOption(opts.target) === Target.SWARM) return await swarmUpCli(opts, progress, signal, dryRun);
     const location = stackLocation(opts);
     progress.sink({ type: 'stage', stage: 'synthesize', message: `synthesizing ${relative(process.cwd(), location.file) || location.file} (${location.source})` });
     const { stacks, targets } = await synthesize(opts);
@@ -235,6 +242,7 @@ stackOptions(program.command('down'))
   .option('-v, --volumes', "also remove the stack's named volumes, and the data in them")
   .option('--json', 'print the result as JSON')
   .action(async (opts: StackOptions & { project?: string; volumes?: boolean; json?: boolean }) => {
+    if (targetOption(opts.target) === Target.SWARM) return swarmDownCli(opts, createProgress('plain'));
     const engine = await connectEngine();
     for (const p of await projects(opts)) {
       const r = await stackDown(p.name, { engine, volumes: !!opts.volumes, events: opts.json ? undefined : createProgress('plain').sink });
@@ -247,6 +255,7 @@ stackOptions(program.command('status'))
   .option('-p, --project <name>', 'the Compose project to show (instead of loading the stack)')
   .option('--json', 'print a JSON array (one object per service) for scripts')
   .action(async (opts: StackOptions & { project?: string; json?: boolean }) => {
+    if (targetOption(opts.target) === Target.SWARM) return swarmStatusCli(opts);
     const engine = await connectEngine();
     const all = [];
     for (const p of await projects(opts)) {
@@ -271,6 +280,7 @@ ${EXIT_CODES}
 Examples:
   $ aixcl-deploy                          # the project's stack (package.json "aixcl".stack), else the AIXCL one -> ./out, up
   $ aixcl-deploy -c network=bridge        # the same stack on a bridge network
+  $ aixcl-deploy --target swarm           # docker stack deploy to this daemon's swarm (status, down too)
   $ aixcl-deploy --dry-run                # what would change, and why
   $ aixcl-deploy status --json
   $ aixcl-deploy down                     # volumes (Loki's logs, Grafana's data) are kept

@@ -9,6 +9,7 @@ import { Stack } from '../core/stack.js';
 import type { StackFileOptions } from '../core/stack-file.js';
 import { importStackFile } from './import-stack-file.js';
 import { locateStack } from './stack-location.js';
+import { parseTarget, Target, TARGETS } from '../core/target.js';
 
 /** Root of this package (where `stacks/` and `templates/` live). */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -29,12 +30,20 @@ export function parseContext(pairs: readonly string[]): Record<string, string> {
   return context;
 }
 
+/** Parses `--target`; undefined when not given. */
+export function targetOption(value: string | undefined): Target | undefined {
+  if (value === undefined) return undefined;
+  const t = parseTarget(value);
+  if (!t) throw new UserError(`--target ${value} is not one of ${TARGETS.join(', ')}`);
+  return t;
+}
+
 /**
  * Loads a stack file (TypeScript or JavaScript, no compile step) and returns
  * its app. The file's default export is an App, a Stack, or a function
  * (possibly async) called with {@link StackFileOptions} that returns one.
  */
-export async function loadApp(stackFile?: string, context: Record<string, string> = {}): Promise<App> {
+export async function loadApp(stackFile?: string, context: Record<string, string> = {}, target?: Target): Promise<App> {
   const file = resolve(stackFile ?? defaultStackFile());
   const shown = relative(process.cwd(), file) || file;
   if (!existsSync(file) || !statSync(file).isFile()) {
@@ -59,7 +68,7 @@ export async function loadApp(stackFile?: string, context: Record<string, string
   if (typeof exported === 'function' && !App.isApp(exported) && !Stack.isStack(exported)) {
     calledWithContext = true;
     try {
-      exported = await (exported as (o: StackFileOptions) => unknown)({ context });
+      exported = await (exported as (o: StackFileOptions) => unknown)({ context, target: target ?? Target.COMPOSE });
     } catch (e) {
       throw new UserError(`the stack file ${shown} threw while building the stack: ${describe(e, file)}`);
     }
@@ -70,10 +79,19 @@ export async function loadApp(stackFile?: string, context: Record<string, string
       `the stack file ${shown} does not take context (its default export is not a function), so -c ${keys.join(', -c ')} would be ignored: remove it, or export a function ({ context }) => App`,
     );
   }
-  if (App.isApp(exported)) return exported;
-  if (Stack.isStack(exported)) {
-    const root = exported.node.root;
-    if (App.isApp(root)) return root;
+  let app: App | undefined;
+  if (App.isApp(exported)) app = exported;
+  else if (Stack.isStack(exported) && App.isApp(exported.node.root)) app = exported.node.root;
+  if (app) {
+    // A stack built for another target than the one asked for would be synthesized for the wrong engine.
+    const wrong = target ? app.stacks.filter((s) => s.target !== target) : [];
+    if (wrong.length) {
+      throw new UserError(
+        `--target ${target} was given, but the stack file ${shown} builds ${wrong.map((s) => `'${s.node.path}' for ${s.target}`).join(', ')}: ` +
+          `pass the target on (export a function ({ context, target }) => App and give each Stack { target }), or leave --target out`,
+      );
+    }
+    return app;
   }
   throw new UserError(
     `the stack file ${shown} does not export a stack: end it with \`export default app\` (an App or a Stack, or a function returning one)`,

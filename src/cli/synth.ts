@@ -9,7 +9,8 @@ import { writeSynthesis } from '../core/output-directory.js';
 import { secretVariables } from '../compose/secret.js';
 import { exitCodeHelp } from './exit-codes.js';
 import { initProject } from './init.js';
-import { loadApp, PACKAGE_ROOT, parseContext } from './load-stack.js';
+import { Target } from '../core/target.js';
+import { loadApp, PACKAGE_ROOT, parseContext, targetOption } from './load-stack.js';
 import { refuseUnknownCommand, runProgram } from './run-cli.js';
 import { BUILT_IN_PREFIX, locateStack, PACKAGE_JSON_FIELD } from './stack-location.js';
 
@@ -22,6 +23,7 @@ const program = new Command()
   .option('-s, --stack <file>', `stack file (.ts or .js) whose default export is an App or Stack, or ${BUILT_IN_PREFIX}NAME for a built-in stack`, undefined)
   .option('-o, --out <dir>', "output directory (default: the App's outdir, 'out')")
   .option('-c, --context <key=value...>', 'values passed to a stack file that exports a function (e.g. -c project=myapp)')
+  .option('-t, --target <target>', "what runs the stack: compose (docker-compose.yml) or swarm (docker-stack.yml for docker stack deploy); default: the stack's own, compose")
   .option('-q, --quiet', 'print nothing on success')
   .helpCommand(true)
   .allowExcessArguments(true)
@@ -42,12 +44,14 @@ Examples:
   $ aixcl-synth                              # the project's stack (or the default one) -> ./out
   $ aixcl-synth --stack stacks/my-stack.ts --out build
   $ aixcl-synth --stack ${BUILT_IN_PREFIX}logging-only -c project=shop
+  $ aixcl-synth --target swarm               # docker-stack.yml for docker stack deploy
   $ aixcl-synth init my-stack                # scaffold a stack project of your own`,
   )
-  .action(async (opts: { stack?: string; out?: string; quiet?: boolean; context?: string[] }, cmd: Command) => {
+  .action(async (opts: { stack?: string; out?: string; quiet?: boolean; context?: string[]; target?: string }, cmd: Command) => {
     refuseUnknownCommand(program, cmd.args);
+    const target = targetOption(opts.target);
     const location = locateStack(PACKAGE_ROOT, opts.stack);
-    const app = await loadApp(location.file, parseContext(opts.context ?? []));
+    const app = await loadApp(location.file, parseContext(opts.context ?? []), target);
     const stacks = app.synthesize();
     const outdir = opts.out ?? app.outdir;
     const result = writeSynthesis(outdir, stacks);
@@ -57,7 +61,8 @@ Examples:
     const unchanged = new Set(result.unchanged);
     for (const f of result.files) process.stdout.write(`  ${f}${unchanged.has(f) ? ' (unchanged)' : ''}\n`);
     for (const f of result.removed) process.stdout.write(`  ${f} (removed)\n`);
-    process.stdout.write(secretsHint(stacks.flatMap((s) => secretVariables(s.stack)), out));
+    const swarm = stacks.some((s) => s.stack.target === Target.SWARM);
+    process.stdout.write(secretsHint(stacks.flatMap((s) => secretVariables(s.stack)), out, swarm));
   });
 
 program
@@ -75,9 +80,18 @@ program
  * default). Compose reads only the `.env` of the project directory (the compose file's, here the
  * output directory) unless given --env-file, so the hint prints that command in full.
  */
-function secretsHint(variables: readonly string[], out: string): string {
+function secretsHint(variables: readonly string[], out: string, swarm: boolean): string {
   const names = [...new Set(variables)].sort();
   if (!names.length) return '';
+  if (swarm) {
+    // Under Swarm each becomes a swarm secret, created by aixcl-deploy under a name that changes with
+    // the value (swarm secrets are immutable); docker stack deploy alone does not create them.
+    return (
+      `Secrets are not written into these files. Before deploying, set: ${names.join(', ')}\n` +
+      `in the environment or in ./.env (one NAME=value a line); each becomes a swarm secret:\n` +
+      `  npx aixcl-deploy --target swarm\n`
+    );
+  }
   return (
     `Secrets are not written into these files. Before starting the stack, set: ${names.join(', ')}\n` +
     `in the environment or in ./.env (one NAME=value a line), which both tools read:\n` +

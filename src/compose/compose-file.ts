@@ -1,5 +1,8 @@
 import { DocumentFile, GeneratedFile } from '../core/generated-file.js';
 import { NetworkMode, Stack } from '../core/stack.js';
+import { Target } from '../core/target.js';
+import { checkSwarmSchema } from '../swarm/swarm-schema.js';
+import { checkSwarmStack, renderSwarmStack, SWARM_STACK_FILE, type SwarmStackParts } from '../swarm/swarm-stack.js';
 import { checkComposeSchema } from './compose-schema.js';
 import { checkComposeValues } from './compose-values.js';
 import { Network } from './network.js';
@@ -9,8 +12,10 @@ import { sortKeys, Volume } from './volume.js';
 const COMPOSE_FILE_ID = 'ComposeFile';
 
 /**
- * The stack's `docker-compose.yml`. There is one per stack, created by the
- * first service; get it with {@link ComposeFile.of} to add overrides.
+ * The stack's `docker-compose.yml`, or under {@link Target.SWARM} its
+ * `docker-stack.yml` for `docker stack deploy` (rendered by src/swarm). There
+ * is one per stack, created by the first service; get it with
+ * {@link ComposeFile.of} to add overrides.
  */
 export class ComposeFile extends DocumentFile {
   /** The compose file of a stack (created on first use). */
@@ -20,7 +25,7 @@ export class ComposeFile extends DocumentFile {
   }
 
   private constructor(private readonly stack: Stack) {
-    super(stack, COMPOSE_FILE_ID, { filePath: 'docker-compose.yml' });
+    super(stack, COMPOSE_FILE_ID, { filePath: stack.target === Target.SWARM ? SWARM_STACK_FILE : 'docker-compose.yml' });
     this.node.addValidation({ validate: () => this.validateStack() });
   }
 
@@ -43,7 +48,12 @@ export class ComposeFile extends DocumentFile {
       .filter((c): c is GeneratedFile => GeneratedFile.isGeneratedFile(c) && c !== this && Stack.of(c) === this.stack);
   }
 
+  private swarmParts(): SwarmStackParts {
+    return { stack: this.stack, services: this.services(), files: this.otherFiles(), volumes: this.volumes(), networks: this.networks() };
+  }
+
   protected buildDocument(): unknown {
+    if (this.stack.target === Target.SWARM) return renderSwarmStack(this.swarmParts());
     const files = this.otherFiles();
     const services = [...this.services()].sort((a, b) => cmp(a.serviceName, b.serviceName));
     const doc: Record<string, unknown> = {
@@ -62,6 +72,12 @@ export class ComposeFile extends DocumentFile {
   }
 
   protected override checkDocument(doc: unknown): void {
+    if (this.stack.target === Target.SWARM) {
+      // What docker stack deploy's own schema (format 3.9) accepts, then the compose-spec.
+      const schema = [...checkSwarmSchema(doc), ...checkComposeSchema(doc)];
+      if (schema.length) this.fail(`the stack file is not what docker stack deploy accepts (check overrides): ${schema.join('; ')}`);
+      return;
+    }
     const problems = checkComposeSchema(doc);
     if (problems.length) {
       this.fail(`the compose file does not match the compose-spec schema${this.hasOverrides || this.services().some((x) => x.hasOverrides) ? ' (check overrides)' : ''}: ${problems.join('; ')}`);
@@ -78,6 +94,7 @@ export class ComposeFile extends DocumentFile {
     errors.push(...duplicates(this.volumes(), (v) => v.volumeName, 'volume name'));
     errors.push(...duplicates(this.networks(), (n) => n.networkName, 'network name'));
     errors.push(...this.portConflicts(services));
+    if (this.stack.target === Target.SWARM) errors.push(...this.swarmProblems());
     const cycle = findCycle(services);
     if (cycle) errors.push(`depends_on has a cycle: ${cycle.join(' -> ')}: remove one of these dependencies`);
     const files = this.otherFiles();
@@ -93,14 +110,26 @@ export class ComposeFile extends DocumentFile {
     return errors.map((e) => (e.startsWith('[') ? e : `[${this.stack.node.path}] ${e}`));
   }
 
+  /** Problems of the final stack file that its schema cannot see (src/swarm); a file that does not render reports that itself. */
+  private swarmProblems(): string[] {
+    let doc: unknown;
+    try {
+      doc = this.document();
+    } catch {
+      return [];
+    }
+    return checkSwarmStack(doc as Record<string, unknown>, this.swarmParts());
+  }
+
   private portConflicts(services: Service[]): string[] {
     const host = this.stack.networkMode === NetworkMode.HOST;
     const users = new Map<string, { ip: string; port: number; proto: string; paths: string[] }>();
     for (const s of services) {
       for (const p of s.ports) {
-        if (!host && p.publish === false) continue;
+        if (!host && !s.isPublished(p)) continue;
         const port = host ? p.containerPort : (p.hostPort ?? p.containerPort);
-        const ip = host ? '*' : (p.hostIp ?? this.stack.bindAddress);
+        // Swarm's ingress takes a published port on every address of every node.
+        const ip = host ? '*' : this.stack.target === Target.SWARM ? '0.0.0.0' : (p.hostIp ?? this.stack.bindAddress);
         const proto = p.protocol ?? 'tcp';
         const key = `${ip}|${port}|${proto}`;
         const e = users.get(key) ?? { ip, port, proto, paths: [] };

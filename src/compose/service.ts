@@ -8,6 +8,7 @@ import { checkArgs, checkProps, isOnFallbacks, recordProblem } from '../core/pro
 import { constructOf } from '../core/value-schemas.js';
 import { Size } from '../core/size.js';
 import { NetworkMode, Stack } from '../core/stack.js';
+import { Target } from '../core/target.js';
 import { ComposeFile } from './compose-file.js';
 import { LogFormat } from '../logformat/log-format.js';
 import { Healthcheck } from './healthcheck.js';
@@ -68,8 +69,9 @@ export interface PortMapping {
   readonly protocol?: 'tcp' | 'udp';
   /**
    * Publish on the host; false keeps it reachable from the stack only (and
-   * gives it no host URL, also on host networking).
-   * @default true
+   * gives it no host URL, also on host networking). Swarm publishes on every
+   * interface of every node, so there a port is published only when this says so.
+   * @default true (Compose), false (Swarm)
    */
   readonly publish?: boolean;
   /**
@@ -159,12 +161,14 @@ export interface ServiceProps {
   readonly logFormat?: LogFormat;
 }
 
-type MountSpec =
+/** @internal A mount, as a renderer for a target reads it. */
+export type MountSpec =
   | { kind: 'volume'; volume: Volume; target: string; readOnly: boolean }
   | { kind: 'bind'; source: string; target: string; readOnly: boolean }
   | { kind: 'generated'; prefix: string; target: string; readOnly: boolean };
 
-interface DependencySpec {
+/** @internal A dependency, as a renderer for a target reads it. */
+export interface DependencySpec {
   service: Service;
   condition: DependencyCondition;
   required: boolean;
@@ -348,10 +352,35 @@ export class Service extends Construct {
    */
   public hostUrl(port: number, path = ''): string | undefined {
     const p = this.requirePort(port);
-    if (p.publish === false) return undefined;
-    const host = this.stack.networkMode === NetworkMode.HOST ? displayHost(this.stack.bindAddress) : displayHost(p.hostIp ?? this.stack.bindAddress);
-    const hostPort = this.stack.networkMode === NetworkMode.HOST ? p.containerPort : (p.hostPort ?? p.containerPort);
+    if (!this.isPublished(p)) return undefined;
+    // Swarm's ingress publishes the port on every interface of every node, this one included
+    // (docs.docker.com/engine/swarm/ingress/: "the routing mesh ... on all nodes").
+    const host =
+      this.stack.target === Target.SWARM
+        ? 'localhost'
+        : this.stack.networkMode === NetworkMode.HOST
+          ? displayHost(this.stack.bindAddress)
+          : displayHost(p.hostIp ?? this.stack.bindAddress);
+    const hostPort = this.stack.networkMode === NetworkMode.HOST && this.stack.target !== Target.SWARM ? p.containerPort : (p.hostPort ?? p.containerPort);
     return p.scheme === undefined ? `${host}:${hostPort}` : `${p.scheme}://${host}:${hostPort}${path}`;
+  }
+
+  /** Whether a port of this service is published on the host (see {@link PortMapping.publish}). */
+  public isPublished(p: PortMapping): boolean {
+    return p.publish ?? this.stack.target !== Target.SWARM;
+  }
+
+  /** @internal What a renderer for another target (src/swarm) reads; Compose's entry is {@link _toCompose}. */
+  public _model(): ServiceModel {
+    return {
+      props: this.props,
+      environment: this.environment,
+      labels: this.labels,
+      mounts: this.mounts,
+      dependencies: this.dependencies,
+      networks: this.networks,
+      overrides: this.overrides,
+    };
   }
 
   /** Paths of the generated files this service mounts. */
@@ -490,7 +519,7 @@ export class Service extends Construct {
     if (host) out.network_mode = 'host';
     else {
       // A port declared twice is reported by validation; written once.
-      const published = this.ports.filter((x, i) => x.publish !== false && this.ports.findIndex((y) => y.containerPort === x.containerPort && (y.protocol ?? 'tcp') === (x.protocol ?? 'tcp')) === i);
+      const published = this.ports.filter((x, i) => this.isPublished(x) && this.ports.findIndex((y) => y.containerPort === x.containerPort && (y.protocol ?? 'tcp') === (x.protocol ?? 'tcp')) === i);
       if (published.length) {
         out.ports = published.map((x) => ({
           target: x.containerPort,
@@ -547,6 +576,17 @@ export class Service extends Construct {
     out.labels = sortKeys(Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, escapeDollar(v)])));
     return this.overrides.applyTo(out);
   }
+}
+
+/** @internal The inside of a {@link Service}, for the renderers of the targets. */
+export interface ServiceModel {
+  readonly props: ServiceProps;
+  readonly environment: ReadonlyMap<string, EnvValue>;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly mounts: readonly MountSpec[];
+  readonly dependencies: readonly DependencySpec[];
+  readonly networks: readonly Network[];
+  readonly overrides: Overrides;
 }
 
 function displayHost(addr: string): string {

@@ -1,4 +1,5 @@
 import { UserError } from './errors.js';
+import type { Target } from './target.js';
 
 /**
  * What a stack file that exports a function is called with
@@ -7,6 +8,11 @@ import { UserError } from './errors.js';
 export interface StackFileOptions {
   /** `key=value` pairs given on the command line with `-c key=value`. */
   readonly context: Readonly<Record<string, string>>;
+  /**
+   * The target given with `--target` (pass it to your stacks: `new Stack(app, id, { target })`).
+   * @default Target.COMPOSE
+   */
+  readonly target?: Target;
 }
 
 /**

@@ -5,6 +5,7 @@ import { Image } from './image.js';
 import { checkProps, enumOf, isOnFallbacks, propsSchema } from './props.js';
 import { z } from 'zod';
 import { ipAddress } from './value-schemas.js';
+import { projectLabelsOf, Target, type ProjectLabels } from './target.js';
 
 const STACK = Symbol.for('aixcl-cdk.Stack');
 
@@ -29,6 +30,7 @@ export const stackSchema = propsSchema<StackProps>()(
     bindAddress: ipAddress.optional(),
     // Checked by the stack's own validation (Image.mirrorProblem), which names the fix.
     imageMirror: z.string().optional(),
+    target: enumOf<Target>('Target', () => Target).optional(),
   }),
 );
 
@@ -63,6 +65,13 @@ export interface StackProps {
    * send every stack, also those loaded by `aixcl-synth`/`aixcl-deploy`, to its mirror), else none
    */
   readonly imageMirror?: string;
+  /**
+   * What runs the stack: Docker Compose (`docker-compose.yml`) or Docker Swarm
+   * (`docker-stack.yml` for `docker stack deploy`). Container labels, and so
+   * the log collector's filter and the dashboards' selectors, follow it.
+   * @default Target.COMPOSE
+   */
+  readonly target?: Target;
 }
 
 /**
@@ -86,6 +95,7 @@ export class Stack extends Construct {
   public readonly bindAddress: string;
   /** The registry the stack's images are pulled from instead of their own, if any (see {@link StackProps.imageMirror}). */
   public readonly imageMirror: string | undefined;
+  public readonly target: Target;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id);
@@ -94,6 +104,7 @@ export class Stack extends Construct {
     // here only the Stack's props are checked.
     props = checkProps(this, new.target === Stack ? stackSchema : stackSchema.strip(), props, { owner: new.target.name || 'Stack' });
     this.projectName = props.projectName ?? id;
+    this.target = props.target ?? Target.COMPOSE;
     this.networkMode = props.networkMode ?? NetworkMode.BRIDGE;
     // Kept bare ('::1', not '[::1]'): each program that joins it with a port adds brackets itself.
     this.bindAddress = (props.bindAddress ?? '127.0.0.1').replace(/^\[(.*)\]$/, '$1');
@@ -111,6 +122,11 @@ export class Stack extends Construct {
         }
         const mirror = this.imageMirror === undefined ? undefined : Image.mirrorProblem(this.imageMirror);
         if (mirror) errors.push(`imageMirror ${mirror}${props.imageMirror === undefined ? ' (from AIXCL_IMAGE_MIRROR)' : ''}`);
+        if (this.target === Target.SWARM && this.networkMode === NetworkMode.HOST) {
+          errors.push(
+            'host networking does not apply under Swarm (services on several nodes reach each other over an overlay network): use NetworkMode.BRIDGE, which Swarm renders as an encrypted overlay network',
+          );
+        }
         return errors;
       },
     });
@@ -119,6 +135,11 @@ export class Stack extends Construct {
   /** The name a service of this stack pulls `image` by: the image itself, or its name in {@link imageMirror}. */
   public imageName(image: Image): string {
     return this.imageMirror === undefined || Image.mirrorProblem(this.imageMirror) ? image.ref : image.inMirror(this.imageMirror).ref;
+  }
+
+  /** The container labels that carry this stack's project and service names under its target. */
+  public get projectLabels(): ProjectLabels {
+    return projectLabelsOf(this.target);
   }
 
   /** The host name by which one service of this stack reaches another. */

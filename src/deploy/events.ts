@@ -36,7 +36,13 @@ export type DeployEvent =
   | { readonly type: 'pulls'; readonly images: readonly string[] }
   | { readonly type: 'apply'; readonly project: string; readonly services: readonly string[] }
   | { readonly type: 'service'; readonly service: string; readonly state: ServiceState; readonly message?: string }
-  | { readonly type: 'resource'; readonly kind: 'network' | 'volume' | 'container'; readonly name: string; readonly action: 'created' | 'removed' | 'kept' }
+  | {
+      readonly type: 'resource';
+      /** config, secret and node: under Swarm (a node is 'labelled' to hold a service's volumes). */
+      readonly kind: 'network' | 'volume' | 'container' | 'config' | 'secret' | 'node';
+      readonly name: string;
+      readonly action: 'created' | 'removed' | 'kept' | 'labelled';
+    }
   | { readonly type: 'warning'; readonly message: string };
 
 /** Receives events as they happen. */

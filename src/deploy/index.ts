@@ -25,3 +25,4 @@ export * from './down.js';
 export * from './progress.js';
 export * from './report.js';
 export * from './style.js';
+export * from './swarm/index.js';

@@ -5,6 +5,7 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { Construct } from 'constructs';
 import { ConstructError } from '../core/errors.js';
 import { NetworkMode, Stack } from '../core/stack.js';
+import type { ProjectLabels } from '../core/target.js';
 import { Dashboard } from './dashboard.js';
 import { findGrafana } from './datasource-base.js';
 import { logqlString } from './logql.js';
@@ -26,10 +27,10 @@ export interface ContainerMetricsDashboardProps {
   readonly title?: string;
 }
 
-/** cAdvisor's copy of the container label `com.docker.compose.project`. */
-const PROJECT_LABEL = 'container_label_com_docker_compose_project';
-/** cAdvisor's copy of the container label `com.docker.compose.service`. */
-const SERVICE_LABEL = 'container_label_com_docker_compose_service';
+/** The metric label under which cAdvisor exports a container label (characters invalid in a label name become `_`). */
+function cadvisorLabel(containerLabel: string): string {
+  return `container_label_${containerLabel.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+}
 
 /**
  * CPU, memory and (except on host networking) network of every container
@@ -61,7 +62,7 @@ export class ContainerMetricsDashboard extends Dashboard {
     // host's traffic on every service's line. Only CPU and memory are per container there.
     const perServiceNetwork = Stack.of(scope).networkMode !== NetworkMode.HOST;
     super(scope, id, {
-      dashboard: buildContainerMetricsDashboard(project, uid, props, perServiceNetwork),
+      dashboard: buildContainerMetricsDashboard(project, uid, props, perServiceNetwork, Stack.of(scope).projectLabels),
       fileName: 'container-metrics-dashboard.json',
       grafana,
     });
@@ -76,21 +77,30 @@ function buildContainerMetricsDashboard(
   uid: string,
   props: ContainerMetricsDashboardProps,
   perServiceNetwork: boolean,
+  engine: ProjectLabels,
 ): dashboard.DashboardBuilder {
   const ds = props.datasource.ref;
+  // The container labels that carry project and service follow from the target (src/core/target.ts).
+  const projectLabel = cadvisorLabel(engine.project);
+  const serviceRegex = engine.serviceNameRegex(project);
+  // Under Swarm the service label is '<stack>_<service>': label_replace takes the service's own name
+  // into the label the logs use (compose_service), so series and log links name services alike.
+  const serviceLabel = serviceRegex ? 'compose_service' : cadvisorLabel(engine.service);
+  const byService = (expr: string) =>
+    serviceRegex ? `label_replace(${expr}, "${serviceLabel}", "$1", "${cadvisorLabel(engine.service)}", ${logqlString(serviceRegex)})` : expr;
   // PromQL strings take the same escapes as LogQL's (Go's).
-  const selector = `{${PROJECT_LABEL}=${logqlString(project)}}`;
-  const perService = (expr: string) => `sum by (${SERVICE_LABEL}) (${expr})`;
+  const selector = `{${projectLabel}=${logqlString(project)}}`;
+  const perService = (expr: string) => `sum by (${serviceLabel}) (${byService(expr)})`;
   const legend = new common.VizLegendOptionsBuilder()
     .showLegend(true)
     .displayMode(common.LegendDisplayMode.List)
     .placement(common.LegendPlacement.Bottom);
-  const target = (refId: string, expr: string, legendFormat = `{{${SERVICE_LABEL}}}`) =>
+  const target = (refId: string, expr: string, legendFormat = `{{${serviceLabel}}}`) =>
     new prometheus.DataqueryBuilder().datasource(ds).refId(refId).range().expr(expr).legendFormat(legendFormat);
   const links = props.logs
     ? [
         new dashboard.DashboardLinkBuilder('Logs of this service').url(
-          props.logs.linkToService(`\${__field.labels.${SERVICE_LABEL}}`),
+          props.logs.linkToService(`\${__field.labels.${serviceLabel}}`),
         ),
       ]
     : [];

@@ -28,6 +28,7 @@ import {
 import { LogsDashboard, LogsDashboardProps } from './logs-dashboard.js';
 import { LokiDatasource, LokiDatasourceProps } from './loki-datasource.js';
 import { PrometheusDatasource, PrometheusDatasourceProps } from './prometheus-datasource.js';
+import { configureSwarm } from '../swarm/swarm-settings.js';
 
 /** Default image: the Grafana line the provisioning files are written for. */
 export const DEFAULT_GRAFANA_IMAGE = 'grafana/grafana:13.0.0';
@@ -94,7 +95,8 @@ export class Grafana extends Construct implements GrafanaHost {
     this.service = new Service(this, 'Service', {
       image: props.image ?? DEFAULT_GRAFANA_IMAGE,
       serviceName,
-      ports: [{ containerPort: this.port, scheme: 'http' }],
+      // Published under Swarm too (where that means every interface of every node): Grafana has its own login.
+      ports: [{ containerPort: this.port, scheme: 'http', publish: true }],
       environment: {
         // On host networking Grafana listens on the host itself: only on the bind address.
         // Grafana joins http_addr and http_port itself: it takes a bare IPv6 address, not '[::1]'.
@@ -119,6 +121,10 @@ export class Grafana extends Construct implements GrafanaHost {
       memoryLimit: props.memoryLimit ?? Size.mebibytes(512),
       logFormat: grafanaLogFormat(),
       metrics: { port: this.port, path: '/metrics' },
+    });
+    configureSwarm(this.service, {
+      // grafana/grafana packaging/docker/run.sh reads every GF_* variable ending in __FILE from that file.
+      secretFiles: { GF_SECURITY_ADMIN_PASSWORD: { variable: 'GF_SECURITY_ADMIN_PASSWORD__FILE' } },
     });
     this.service.addVolume(this.dataVolume, DATA_PATH);
     // Read-only: Grafana must not change its own provisioning; the generated files are the truth.

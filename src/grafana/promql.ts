@@ -252,7 +252,18 @@ function checkLabels(sub: Substituted, seriesLabels: SeriesLabels | undefined): 
       else metrics.push(metric);
     }
     if (!allKnown || metrics.length === 0) continue;
-    const union = [...new Set(metrics.flatMap((m) => known(m) ?? []))];
+    // label_replace(v, dst, ...) and label_join(v, dst, ...) inside the aggregation add `dst` to its
+    // series (prometheus promql/functions.go funcLabelReplace, funcLabelJoin).
+    const added: string[] = [];
+    for (const call of nodesNamed(sub.tree, 'FunctionCall')) {
+      if (call.from < agg.from || call.to > agg.to) continue;
+      const id = call.getChild('FunctionIdentifier');
+      if (!id || !['label_replace', 'label_join'].includes(sub.text.slice(id.from, id.to))) continue;
+      const dst = argumentsOf(call)[1];
+      const value = dst?.name === 'StringLiteral' ? unquoteGo(sub.text.slice(dst.from, dst.to), 'PromQL').value : undefined;
+      if (value !== undefined) added.push(value);
+    }
+    const union = [...new Set([...metrics.flatMap((m) => known(m) ?? []), ...added])];
     for (let l = grouping.firstChild; l; l = l.nextSibling) {
       if (l.name !== 'LabelName') continue;
       const label = sub.text.slice(l.from, l.to);

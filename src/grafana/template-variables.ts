@@ -108,6 +108,9 @@ export function unknownVariableMessage(ref: VariableReference, declared: readonl
     return `'${describe(ref)}' is not a Grafana macro (known: ${Object.keys(GRAFANA_MACROS).map((m) => '$' + m).join(', ')})`;
   }
   if (declared.includes(ref.name)) return undefined;
+  // `$1` in a plain reference is a regex group (PromQL's label_replace, LogQL's label_format): Grafana
+  // leaves a reference to a name no variable has as it is (TemplateSrv.replace returns the match).
+  if (/^\d+$/.test(ref.name) && ref.end - ref.start === ref.name.length + 1) return undefined;
   return (
     `the query references the variable '${describe(ref)}', which the dashboard does not declare ` +
     `(declared: ${declared.length ? declared.map((d) => '$' + d).join(', ') : 'none'}): declare it or correct the name`

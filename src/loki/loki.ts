@@ -14,6 +14,7 @@ import { Stack } from '../core/stack.js';
 import { LOKI_DATA_DIR, LokiConfigFile } from './loki-config-file.js';
 import { LOKI_DEFAULTS } from './loki-config-reference.js';
 import { lokiHealthcheck } from './loki-healthcheck.js';
+import { configureSwarm } from '../swarm/swarm-settings.js';
 
 const LOKI = Symbol.for('aixcl-cdk.Loki');
 
@@ -127,6 +128,10 @@ export class Loki extends Construct {
       memoryLimit: this.memoryLimit,
       logFormat: goKitLogFormat(),
       metrics: { port: this.port, path: '/metrics' },
+    });
+    configureSwarm(this.service, {
+      unauthenticated:
+        'Loki has no authentication (auth_enabled: false: anyone who reaches it can push and read every log): remove the published port (Grafana and the collectors reach Loki over the encrypted overlay network at its service name), or put an authenticating reverse proxy in front of Loki and publish that instead',
     });
 
     this.config = new LokiConfigFile(this, 'Config', {

@@ -3,6 +3,8 @@ import { Service } from '../compose/service.js';
 import { Duration } from '../core/duration.js';
 import { DocumentFile } from '../core/generated-file.js';
 import { Stack } from '../core/stack.js';
+import { Target } from '../core/target.js';
+import { swarmSettingsOf } from '../swarm/swarm-settings.js';
 import { joinHostPort } from '../services/listen-address.js';
 import { isMetricCatalog, TARGET_LABELS } from './metric-catalog.js';
 import { checkPrometheusConfig, SCRAPE_TARGET_PATTERN } from './prometheus-config-schema.js';
@@ -29,6 +31,11 @@ export interface ResolvedScrapeJob extends ScrapeJob {
   readonly metricsPath: string;
   /** Path of the construct that asked for the job (a service, or the config file for {@link PrometheusConfigFile.addScrapeJob}). */
   readonly source: string;
+  /**
+   * Under Swarm, a service with a task on every node: each task is found through Docker's DNS name
+   * `tasks.<service>` (one A record per task, whatever the service's endpoint mode).
+   */
+  readonly everyTask?: { readonly dnsName: string; readonly port: number };
 }
 
 /** Props of a {@link PrometheusConfigFile}. */
@@ -75,6 +82,7 @@ export class PrometheusConfigFile extends DocumentFile {
         targets: [joinHostPort(s.hostname, s.metrics!.port)],
         metricsPath: s.metrics!.path ?? '/metrics',
         source: s.node.path,
+        ...(stack.target === Target.SWARM && swarmSettingsOf(s).global ? { everyTask: { dnsName: `tasks.${s.serviceName}`, port: s.metrics!.port } } : {}),
       }));
     const added = this.extraJobs.map((j) => ({ ...j, metricsPath: j.metricsPath ?? '/metrics', source: this.node.path }));
     return [...derived, ...added].sort((a, b) => cmp(a.jobName, b.jobName) || cmp(a.source, b.source));
@@ -115,7 +123,9 @@ export class PrometheusConfigFile extends DocumentFile {
         ...(j.scrapeInterval ? { scrape_interval: toPrometheusDuration(j.scrapeInterval) } : {}),
         metrics_path: j.metricsPath,
         ...(j.scheme ? { scheme: j.scheme } : {}),
-        static_configs: [{ targets: [...j.targets], ...(j.labels && Object.keys(j.labels).length ? { labels: sortKeys(j.labels) } : {}) }],
+        ...(j.everyTask
+          ? { dns_sd_configs: [{ names: [j.everyTask.dnsName], type: 'A', port: j.everyTask.port }] }
+          : { static_configs: [{ targets: [...j.targets], ...(j.labels && Object.keys(j.labels).length ? { labels: sortKeys(j.labels) } : {}) }] }),
       })),
     };
   }

@@ -13,6 +13,7 @@ import { Stack } from '../core/stack.js';
 import { listenHostPort, probeUrl } from '../services/listen-address.js';
 import { PrometheusConfigFile, ScrapeJob } from './prometheus-config-file.js';
 import { toPrometheusDuration } from './prometheus-duration.js';
+import { configureSwarm } from '../swarm/swarm-settings.js';
 
 /** Where the config file is mounted; `--config.file` points here. */
 const CONFIG_PATH = '/etc/prometheus/prometheus.yml';
@@ -91,6 +92,10 @@ export class Prometheus extends Construct {
       memoryLimit: props.memoryLimit ?? Size.gibibytes(1),
       logFormat: prometheusLogFormat(),
       metrics: { port: this.port, path: '/metrics' },
+    });
+    configureSwarm(this.service, {
+      unauthenticated:
+        'Prometheus has no authentication (anyone who reaches it can read every metric and the targets): remove the published port (Grafana reaches it over the overlay network), or put an authenticating reverse proxy in front of it and publish that instead',
     });
     this.service.addVolume(this.dataVolume, DATA_PATH);
     this.service.mountGenerated(this.config, CONFIG_PATH);

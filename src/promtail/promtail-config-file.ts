@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { IMAGE_LABEL } from '../compose/service.js';
 import { Duration } from '../core/duration.js';
 import { DocumentFile } from '../core/generated-file.js';
+import { Stack } from '../core/stack.js';
 import { unbracket } from '../services/listen-address.js';
 import { checkPromtailConfig } from './promtail-config-schema.js';
 import { pipelineStages, type ServiceLogFormat } from './promtail-pipeline.js';
@@ -21,7 +22,9 @@ export function dockerLabelMeta(containerLabel: string): string {
 }
 
 /**
- * The labels every log line gets, and where each comes from. Dashboards and
+ * The labels every log line gets, and where each comes from under Compose
+ * (under Swarm the project and service come from the stack's
+ * {@link Stack.projectLabels}, and a `node` label is added). Dashboards and
  * datasources can refer to these names instead of repeating strings.
  */
 export const PROMTAIL_LOG_LABELS = {
@@ -101,6 +104,9 @@ export class PromtailConfigFile extends DocumentFile {
       ...(regex ? { replacement: '$1' } : {}),
     });
     const L = PROMTAIL_LOG_LABELS;
+    // Which container labels carry the project, the service and the node follows from the target (src/core/target.ts).
+    const engine = Stack.of(this).projectLabels;
+    const serviceRegex = engine.serviceNameRegex(p.project);
     // dskit joins address and port itself (net.JoinHostPort), so an IPv6
     // literal must be bare: '[::1]' would become '[[::1]]:9080'.
     const listenAddress = unbracket(p.listenAddress);
@@ -142,16 +148,18 @@ export class PromtailConfigFile extends DocumentFile {
             {
               host: PROMTAIL_DOCKER_HOST,
               refresh_interval: p.refreshInterval.toGoString(),
-              filters: [{ name: 'label', values: [`com.docker.compose.project=${p.project}`] }],
+              filters: [{ name: 'label', values: [`${engine.project}=${p.project}`] }],
             },
           ],
           relabel_configs: [
             relabel(L.container, 'container', '/?(.*)'),
-            relabel(L.compose_service, 'compose_service'),
-            relabel(L.compose_project, 'compose_project'),
+            relabel(dockerLabelMeta(engine.service), 'compose_service', serviceRegex),
+            relabel(dockerLabelMeta(engine.project), 'compose_project'),
             relabel(L.stream, 'stream'),
             relabel(L.image, 'image'),
-            relabel(L.service_name, 'service_name'),
+            relabel(dockerLabelMeta(engine.service), 'service_name', serviceRegex),
+            // Under Swarm each node's collector adds the node its containers run on.
+            ...(engine.node ? [{ source_labels: [dockerLabelMeta(engine.node)], target_label: 'node' }] : []),
           ],
           ...(stages.length ? { pipeline_stages: stages } : {}),
         },

@@ -17,6 +17,7 @@ import { LogFormat } from '../logformat/log-format.js';
 import { PromtailConfigFile, type PromtailLogLabel } from './promtail-config-file.js';
 import type { ServiceLogFormat } from './promtail-pipeline.js';
 import { ProducedLabels, promtailProducedLabels } from './produced-labels.js';
+import { configureSwarm } from '../swarm/swarm-settings.js';
 
 /** Promtail's last release line: it is end-of-life and no 3.7 image exists. */
 export const PROMTAIL_LAST_VERSION = '3.6.15';
@@ -162,6 +163,12 @@ export class Promtail extends Construct {
       metrics: { port: this.port, path: '/metrics' },
       // Nothing depends on Promtail, but the stack works without it: its failure degrades, not fails.
       optional: true,
+    });
+    configureSwarm(this.service, {
+      // One collector per node: each reads its own node's Docker socket, so together they see every container.
+      global: true,
+      unauthenticated:
+        'Promtail has no authentication: remove the published port (Prometheus scrapes it over the overlay network)',
     });
     this.service.mountGenerated(this.config, CONFIG_TARGET);
     this.service.addVolume(this.positionsVolume, POSITIONS_DIR);

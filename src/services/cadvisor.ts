@@ -10,9 +10,15 @@ import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
 import { CADVISOR_BASE_LABELS, CADVISOR_LABEL_PREFIXES, CADVISOR_METRIC_LABELS } from './cadvisor-metrics.js';
 import { isIPv6, probeUrl, unbracket } from './listen-address.js';
+import { configureSwarm } from '../swarm/swarm-settings.js';
 
-/** The container labels cAdvisor copies into metric labels (`--whitelisted_container_labels`). */
-const EXPORTED_CONTAINER_LABELS = ['com.docker.compose.project', 'com.docker.compose.service'];
+/**
+ * The container labels cAdvisor copies into metric labels (`--whitelisted_container_labels`): the
+ * project and service labels of the stack's target (src/core/target.ts).
+ */
+function exportedContainerLabels(stack: Stack): string[] {
+  return [stack.projectLabels.project, stack.projectLabels.service];
+}
 /** The run-time schema of {@link CadvisorProps} (see core/props.ts). */
 export const cadvisorSchema = propsSchema<CadvisorProps>()(z.strictObject({ ...common, housekeepingInterval: durationValue.optional(), privileged: z.boolean().optional() }));
 
@@ -61,10 +67,12 @@ export class Cadvisor extends Construct {
         // cAdvisor joins IP and port with a plain ':', so an IPv6 address needs its brackets here.
         `--listen_ip=${isIPv6(listen) ? `[${listen}]` : listen}`,
         '--docker_only=true',
-        // Only the Compose labels become metric labels (container_label_com_docker_compose_service, ...): the
-        // dashboards group by them, and no other container label (a deploy tool's bookkeeping, say) is exported.
+        // Only the project and service labels become metric labels (container_label_com_docker_compose_service,
+        // ...; under Swarm container_label_com_docker_stack_namespace, ...): the dashboards group by them, and
+        // no other container label (a deploy tool's bookkeeping, say) is exported. Which labels those are
+        // follows from the target (src/core/target.ts).
         '--store_container_labels=false',
-        `--whitelisted_container_labels=${EXPORTED_CONTAINER_LABELS.join(',')}`,
+        `--whitelisted_container_labels=${exportedContainerLabels(stack).join(',')}`,
         `--housekeeping_interval=${housekeeping.toGoString()}`,
       ],
       ports: [{ containerPort: this.port, scheme: 'http' }],
@@ -75,6 +83,11 @@ export class Cadvisor extends Construct {
       }),
       memoryLimit: props.memoryLimit ?? Size.mebibytes(256),
       metrics: { port: this.port, path: '/metrics' },
+    });
+    configureSwarm(this.service, {
+      // Container metrics are per node: one cAdvisor on each.
+      global: true,
+      unauthenticated: 'cAdvisor has no authentication: remove the published port (Prometheus scrapes it over the overlay network)',
     });
     for (const [source, target] of [
       ['/', '/rootfs'],
@@ -102,7 +115,7 @@ export class Cadvisor extends Construct {
   public metricSeriesLabels(metric: string): readonly string[] | undefined {
     const own = CADVISOR_METRIC_LABELS[metric];
     if (!own) return undefined;
-    const copied = EXPORTED_CONTAINER_LABELS.map((l) => CADVISOR_LABEL_PREFIXES.containerLabel + l.replace(/[^a-zA-Z0-9_]/g, '_'));
+    const copied = exportedContainerLabels(Stack.of(this)).map((l) => CADVISOR_LABEL_PREFIXES.containerLabel + l.replace(/[^a-zA-Z0-9_]/g, '_'));
     return [...CADVISOR_BASE_LABELS, ...own, ...copied];
   }
 

@@ -10,6 +10,7 @@ import { Duration } from '../core/duration.js';
 import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
 import { listenHostPort, probeUrl } from './listen-address.js';
+import { configureSwarm } from '../swarm/swarm-settings.js';
 
 /** The run-time schema of {@link NodeExporterProps} (see core/props.ts). */
 export const nodeExporterSchema = propsSchema<NodeExporterProps>()(z.strictObject({ ...common, hostPid: z.boolean().optional() }));
@@ -57,6 +58,10 @@ export class NodeExporter extends Construct {
       // node_exporter 1.9 logs through promslog, as Prometheus 3 does.
       logFormat: prometheusLogFormat(),
       metrics: { port: this.port, path: '/metrics' },
+    });
+    configureSwarm(this.service, {
+      global: true,
+      unauthenticated: 'node-exporter has no authentication: remove the published port (Prometheus scrapes it over the overlay network)',
     });
     // The host's root, read-only; --path.rootfs makes the exporter read /proc, /sys and mounts under it.
     this.service.addBind('/', '/host', { readOnly: true });

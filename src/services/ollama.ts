@@ -11,6 +11,7 @@ import { Duration } from '../core/duration.js';
 import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
 import { listenHostPort } from './listen-address.js';
+import { configureSwarm } from '../swarm/swarm-settings.js';
 
 /** The run-time schema of {@link OllamaProps} (see core/props.ts). */
 export const ollamaSchema = propsSchema<OllamaProps>()(z.strictObject({ ...common }));
@@ -65,6 +66,10 @@ export class Ollama extends Construct {
       }),
       memoryLimit: props.memoryLimit,
       logFormat: ollamaLogFormat(),
+    });
+    configureSwarm(this.service, {
+      unauthenticated:
+        'the Ollama API has no authentication (anyone who reaches it can run and pull models): remove the published port (Open WebUI reaches it over the overlay network), or put an authenticating reverse proxy in front of it',
     });
     this.service.addVolume(this.dataVolume, '/root/.ollama');
   }

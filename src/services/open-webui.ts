@@ -13,6 +13,7 @@ import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
 import { probeUrl, unbracket } from './listen-address.js';
 import { Ollama } from './ollama.js';
+import { configureSwarm } from '../swarm/swarm-settings.js';
 
 /** The run-time schema of {@link OpenWebUIProps} (see core/props.ts). */
 export const openWebUISchema = propsSchema<OpenWebUIProps>()(z.strictObject({ ollama: constructOf('Ollama', Ollama.isOllama), ...common, secretKey: secretValue.optional() }));
@@ -67,6 +68,11 @@ export class OpenWebUI extends Construct {
       }),
       memoryLimit: props.memoryLimit ?? Size.gibibytes(2),
       logFormat: openWebUiLogFormat(),
+    });
+    configureSwarm(this.service, {
+      // open-webui backend/start.sh: without WEBUI_SECRET_KEY it reads the key from .webui_secret_key in its
+      // directory (/app/backend), and only generates one when that file is missing.
+      secretFiles: { WEBUI_SECRET_KEY: { path: '/app/backend/.webui_secret_key' } },
     });
     this.service.addVolume(this.dataVolume, '/app/backend/data');
     // The UI starts without Ollama and shows its models once it answers.

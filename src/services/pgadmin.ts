@@ -13,6 +13,7 @@ import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
 import { isIPv6, probeUrl, unbracket } from './listen-address.js';
 import { Postgres } from './postgres.js';
+import { configureSwarm } from '../swarm/swarm-settings.js';
 
 /** The run-time schema of {@link PgAdminProps} (see core/props.ts). */
 export const pgAdminSchema = propsSchema<PgAdminProps>()(z.strictObject({ postgres: constructOf('Postgres', Postgres.isPostgres), ...common, email: z.string().optional(), password: secretValue.optional() }));
@@ -73,6 +74,10 @@ export class PgAdmin extends Construct {
       }),
       memoryLimit: props.memoryLimit ?? Size.mebibytes(512),
       logFormat: pgAdminLogFormat(),
+    });
+    configureSwarm(this.service, {
+      // pgadmin-org/pgadmin4 pkg/docker/entrypoint.sh: file_env PGADMIN_DEFAULT_PASSWORD reads PGADMIN_DEFAULT_PASSWORD_FILE.
+      secretFiles: { PGADMIN_DEFAULT_PASSWORD: { variable: 'PGADMIN_DEFAULT_PASSWORD_FILE' } },
     });
     this.service.addVolume(this.dataVolume, '/var/lib/pgadmin');
     if (Postgres.isPostgres(props.postgres)) this.service.addDependency(props.postgres.service, { condition: DependencyCondition.STARTED });

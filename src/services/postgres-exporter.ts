@@ -11,6 +11,7 @@ import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
 import { listenHostPort, probeUrl } from './listen-address.js';
 import { Postgres } from './postgres.js';
+import { configureSwarm } from '../swarm/swarm-settings.js';
 
 /** The run-time schema of {@link PostgresExporterProps} (see core/props.ts). */
 export const postgresExporterSchema = propsSchema<PostgresExporterProps>()(z.strictObject({ postgres: constructOf('Postgres', Postgres.isPostgres), ...common }));
@@ -62,6 +63,11 @@ export class PostgresExporter extends Construct {
       // postgres_exporter 0.17 logs through promslog, as Prometheus 3 does.
       logFormat: prometheusLogFormat(),
       metrics: { port: this.port, path: '/metrics' },
+    });
+    configureSwarm(this.service, {
+      // prometheus-community/postgres_exporter README: DATA_SOURCE_PASS_FILE reads the password from a file.
+      secretFiles: { DATA_SOURCE_PASS: { variable: 'DATA_SOURCE_PASS_FILE' } },
+      unauthenticated: 'postgres-exporter has no authentication: remove the published port (Prometheus scrapes it over the overlay network)',
     });
     if (Postgres.isPostgres(pg)) this.service.addDependency(pg.service, { condition: DependencyCondition.HEALTHY });
   }

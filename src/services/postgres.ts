@@ -13,6 +13,7 @@ import { Image } from '../core/image.js';
 import { Size } from '../core/size.js';
 import { NetworkMode, Stack } from '../core/stack.js';
 import { joinHostPort, probeAddress, unbracket } from './listen-address.js';
+import { configureSwarm } from '../swarm/swarm-settings.js';
 
 /** The run-time schema of {@link PostgresProps} (see core/props.ts). */
 export const postgresSchema = propsSchema<PostgresProps>()(z.strictObject({ ...common, user: z.string().optional(), database: z.string().optional(), password: secretValue.optional() }));
@@ -94,6 +95,10 @@ export class Postgres extends Construct {
       ),
       memoryLimit: props.memoryLimit ?? Size.gibibytes(1),
       logFormat: postgresLogFormat(),
+    });
+    configureSwarm(this.service, {
+      // docker-library/postgres docker-entrypoint.sh: file_env 'POSTGRES_PASSWORD' reads POSTGRES_PASSWORD_FILE.
+      secretFiles: { POSTGRES_PASSWORD: { variable: 'POSTGRES_PASSWORD_FILE' } },
     });
     this.service.addVolume(this.dataVolume, this.dataDirectory);
     this.node.addValidation({

@@ -309,11 +309,12 @@ export const TEST_IMAGES: readonly StandInSpec[] = [
   },
 ];
 
-/** The images a set of synthesized stacks names (from their compose files). */
+/** The images a set of synthesized stacks names (from their compose or stack files). */
 export function imagesOf(stacks: readonly SynthesizedStack[]): string[] {
   const images = new Set<string>();
   for (const s of stacks) {
-    const compose = s.files.find((f) => f.path === 'docker-compose.yml');
+    // docker-compose.yml, or under the Swarm target docker-stack.yml: the same services.
+    const compose = s.files.find((f) => f.path === 'docker-compose.yml' || f.path === 'docker-stack.yml');
     if (!compose) continue;
     const doc = parse(compose.content) as { services?: Record<string, { image?: string }> };
     for (const svc of Object.values(doc.services ?? {})) if (svc.image) images.add(svc.image);
