@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -23,17 +23,20 @@ const docsOf = (files: Record<string, string>): Record<string, any> =>
 const VARIANTS: Array<Record<string, string>> = [{}, { network: 'bridge' }];
 
 const EXPECTED_FILES = [
+  'alertmanager/alertmanager.yml',
   'docker-compose.yml',
   'grafana/provisioning/dashboards/container-metrics-dashboard.json',
   'grafana/provisioning/dashboards/dashboards.yml',
   'grafana/provisioning/dashboards/logs-dashboard.json',
   'grafana/provisioning/datasources/loki-datasource.yml',
   'loki/loki-config.yml',
+  'loki/rules/log-volume.yml',
+  'loki/rules/service-errors.yml',
   'prometheus/prometheus.yml',
   'promtail/promtail-config.yml',
 ];
 const SERVICES = [
-  'cadvisor', 'grafana', 'loki', 'node-exporter', 'ollama', 'open-webui', 'pgadmin', 'postgres', 'postgres-exporter', 'prometheus', 'promtail',
+  'alertmanager', 'cadvisor', 'grafana', 'loki', 'node-exporter', 'ollama', 'open-webui', 'pgadmin', 'postgres', 'postgres-exporter', 'prometheus', 'promtail',
 ];
 
 describe('the default stack (stacks/aixcl.ts)', () => {
@@ -44,7 +47,7 @@ describe('the default stack (stacks/aixcl.ts)', () => {
     });
   }
 
-  test('generates every file the feature asks for, and all eleven services', async () => {
+  test('generates every file the feature asks for, and all twelve services', async () => {
     const { files } = await filesOf();
     assert.deepEqual(Object.keys(files).sort(), EXPECTED_FILES);
     const compose = docsOf(files)['docker-compose.yml'];
@@ -105,7 +108,7 @@ describe('the default stack (stacks/aixcl.ts)', () => {
   test('Prometheus scrapes every service that exposes metrics, Loki and Promtail included', async () => {
     const prom = docsOf((await filesOf()).files)['prometheus/prometheus.yml'];
     const jobs = prom.scrape_configs.map((j: any) => j.job_name).sort();
-    assert.deepEqual(jobs, ['cadvisor', 'grafana', 'loki', 'node-exporter', 'postgres-exporter', 'prometheus', 'promtail']);
+    assert.deepEqual(jobs, ['alertmanager', 'cadvisor', 'grafana', 'loki', 'node-exporter', 'postgres-exporter', 'prometheus', 'promtail']);
   });
 
   test('renaming the project changes every derived name, and no old name is left behind', async () => {
@@ -152,7 +155,9 @@ describe('the default stack (stacks/aixcl.ts)', () => {
     const d = docsOf((await filesOf({ network: 'bridge' })).files);
     assert.equal(d['promtail/promtail-config.yml'].clients[0].url, 'http://loki:3100/loki/api/v1/push');
     const ds = d['grafana/provisioning/datasources/loki-datasource.yml'].datasources;
-    assert.deepEqual(ds.map((x: any) => x.url).sort(), ['http://loki:3100', 'http://prometheus:9090']);
+    assert.deepEqual(ds.map((x: any) => x.url).sort(), ['http://alertmanager:9093', 'http://loki:3100', 'http://prometheus:9090']);
+    assert.equal(d['loki/loki-config.yml'].ruler.alertmanager_url, 'http://alertmanager:9093');
+    assert.equal(d['loki/loki-config.yml'].ruler.remote_write.clients.prometheus.url, 'http://prometheus:9090/api/v1/write');
     assert.equal(d['docker-compose.yml'].services.loki.network_mode, undefined);
   });
 
@@ -166,6 +171,23 @@ describe('the default stack (stacks/aixcl.ts)', () => {
       const r = spawnSync('promtool', ['check', 'config', join(out, 'prometheus', 'prometheus.yml')], { encoding: 'utf8' });
       assert.equal(r.status, 0, r.stdout + r.stderr);
       assert.match(r.stdout + r.stderr, /SUCCESS/);
+    }
+  });
+
+  test('amtool accepts the generated alertmanager.yml', async () => {
+    const probe = spawnSync('amtool', ['--version'], { encoding: 'utf8' });
+    assert.equal(probe.status, 0, 'amtool is needed (scripts/ensure-docker.sh installs it)');
+    for (const context of VARIANTS) {
+      const app = await loadApp(STACK, context);
+      const dir = mkdtempSync(join(tmpdir(), 'aixcl-amtool-'));
+      try {
+        writeSynthesis(join(dir, 'out'), app.synthesize());
+        const r = spawnSync('amtool', ['check-config', join(dir, 'out', 'alertmanager', 'alertmanager.yml')], { encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stdout + r.stderr);
+        assert.match(r.stdout, /SUCCESS/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     }
   });
 

@@ -38,7 +38,7 @@ function aixcl(project: string, network: NetworkMode, opts: { retention?: Durati
   return { app, stack };
 }
 
-const SERVICES = ['cadvisor', 'grafana', 'loki', 'node-exporter', 'ollama', 'open-webui', 'pgadmin', 'postgres', 'postgres-exporter', 'prometheus', 'promtail'];
+const SERVICES = ['alertmanager', 'cadvisor', 'grafana', 'loki', 'node-exporter', 'ollama', 'open-webui', 'pgadmin', 'postgres', 'postgres-exporter', 'prometheus', 'promtail'];
 
 for (const network of [NetworkMode.HOST, NetworkMode.BRIDGE]) {
   describe(`default stack, ${network} networking`, () => {

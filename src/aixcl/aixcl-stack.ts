@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import { Alertmanager, AlertmanagerProps } from '../alertmanager/alertmanager.js';
+import { AixclLogRules } from './aixcl-log-rules.js';
 import { Duration } from '../core/duration.js';
 import { NetworkMode, Stack, StackProps } from '../core/stack.js';
 import { Grafana } from '../grafana/grafana.js';
@@ -19,12 +21,18 @@ export interface AixclStackProps extends StackProps {
    * @default Duration.days(7)
    */
   readonly logRetention?: Duration;
+  /**
+   * The Alertmanager that the stack's alerts go to: its receivers and routes.
+   * @default one receiver that notifies no one (alerts show in Alertmanager's UI and Grafana)
+   */
+  readonly alerting?: AlertmanagerProps;
 }
 
 /**
  * The whole AIXCL stack: the AI services (ollama, open-webui), the database
  * (postgres, pgadmin), monitoring (prometheus, grafana, cadvisor,
- * node-exporter, postgres-exporter) and centralized logs (loki, promtail).
+ * node-exporter, postgres-exporter), centralized logs (loki, promtail) and
+ * log-based alerts (Loki's ruler, alertmanager).
  * Host networking by default, as in AIXCL.
  */
 export class AixclStack extends Stack {
@@ -38,6 +46,8 @@ export class AixclStack extends Stack {
   public readonly nodeExporter: NodeExporter;
   public readonly postgresExporter: PostgresExporter;
   public readonly logging: Logging;
+  public readonly alertmanager: Alertmanager;
+  public readonly logRules: AixclLogRules;
 
   constructor(scope: Construct, id: string, props: AixclStackProps = {}) {
     super(scope, id, { ...props, networkMode: props.networkMode ?? NetworkMode.HOST });
@@ -51,7 +61,16 @@ export class AixclStack extends Stack {
     this.prometheus = new Prometheus(this, 'prometheus');
     this.grafana = new Grafana(this, 'grafana');
     const metrics = this.grafana.addPrometheusDatasource({ prometheus: this.prometheus, isDefault: true });
-    this.logging = new Logging(this, 'logging', { grafana: this.grafana, metrics, retention: props.logRetention });
+    this.alertmanager = new Alertmanager(this, 'alertmanager', props.alerting);
+    this.grafana.addAlertmanagerDatasource({ alertmanager: this.alertmanager });
+    this.logging = new Logging(this, 'logging', {
+      grafana: this.grafana,
+      metrics,
+      retention: props.logRetention,
+      // Loki's ruler: alerts to the Alertmanager, recorded series into Prometheus.
+      loki: { ruler: { alertmanager: this.alertmanager, remoteWrite: this.prometheus } },
+    });
+    this.logRules = new AixclLogRules(this, 'log-rules', { loki: this.logging.loki });
     this.grafana.addContainerMetricsDashboard({ datasource: metrics, logs: this.logging.dashboard });
   }
 }

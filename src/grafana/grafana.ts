@@ -8,6 +8,7 @@ import { ConstructError } from '../core/errors.js';
 import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
 import { probeUrl, unbracket } from '../services/listen-address.js';
+import { AlertmanagerDatasource, AlertmanagerDatasourceProps } from './alertmanager-datasource.js';
 import { ContainerMetricsDashboard, ContainerMetricsDashboardProps } from './container-metrics-dashboard.js';
 import { Dashboard, DashboardProps } from './dashboard.js';
 import { Datasource, GrafanaHost, isGrafana, markGrafana } from './datasource-base.js';
@@ -143,6 +144,13 @@ export class Grafana extends Construct implements GrafanaHost {
    */
   public addLokiDatasource(props: LokiDatasourceProps): LokiDatasource {
     return new LokiDatasource(this, props);
+  }
+
+  /** Provisions an Alertmanager datasource (uid 'alertmanager' by default). Grafana starts even if Alertmanager does not. */
+  public addAlertmanagerDatasource(props: AlertmanagerDatasourceProps): AlertmanagerDatasource {
+    const ds = new AlertmanagerDatasource(this, props);
+    this.service.addDependency(props.alertmanager.service, { required: false });
+    return ds;
   }
 
   /** Provisions a dashboard built with `@grafana/grafana-foundation-sdk`. */

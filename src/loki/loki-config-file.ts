@@ -16,6 +16,15 @@ export const LOKI_DATA_DIR = '/loki';
  */
 export const LOKI_SCHEMA_FROM = '2024-01-01';
 
+/** What the config file needs to know of the ruler (see `LokiRulerProps`). */
+export interface LokiRulerSettings {
+  readonly evaluationInterval: Duration;
+  /** @default alerts are evaluated but sent nowhere */
+  readonly alertmanagerUrl?: string;
+  /** Prometheus's remote-write endpoint for recording rules. @default recording rules write nowhere */
+  readonly remoteWriteUrl?: string;
+}
+
 /** Props of a {@link LokiConfigFile}. */
 export interface LokiConfigFileProps {
   /**
@@ -36,6 +45,11 @@ export interface LokiConfigFileProps {
    * @default the version the schema was written from
    */
   readonly version?: ImageVersion;
+  /**
+   * The ruler's settings, read when the file is rendered (rule groups are added after Loki).
+   * @default no ruler block
+   */
+  readonly ruler?: () => LokiRulerSettings | undefined;
 }
 
 /**
@@ -131,6 +145,7 @@ export class LokiConfigFile extends DocumentFile {
         max_entries_limit_per_query: 5000,
         max_query_series: 500,
       },
+      ...rulerBlock(this.props.ruler?.()),
       // Loki reports usage statistics to Grafana Labs by default; a local stack sends nothing out.
       analytics: { reporting_enabled: false },
     };
@@ -143,6 +158,31 @@ export class LokiConfigFile extends DocumentFile {
       this.fail(`the Loki configuration would not load in Loki ${v} (check addOverride calls): ${problems.join('; ')}`);
     }
   }
+}
+
+/**
+ * The ruler of a single binary (Loki's docs/sources/alert/_index.md and the
+ * `ruler` block of docs/sources/shared/configuration.md, 3.7): rules from local
+ * storage, every directory written where uid 10001 may write (loki#9753).
+ */
+function rulerBlock(r: LokiRulerSettings | undefined): Record<string, unknown> {
+  if (!r) return {};
+  return {
+    ruler: {
+      evaluation_interval: r.evaluationInterval.toGoString(),
+      // Rule files of tenant T are read from <directory>/T/*.yml; each file is a namespace.
+      storage: { type: 'local', local: { directory: `${LOKI_DATA_DIR}/rules` } },
+      // Where the ruler writes the rules it evaluates (path_prefix's default, written out): on the volume, writable.
+      rule_path: `${LOKI_DATA_DIR}/rules-temp`,
+      ...(r.alertmanagerUrl ? { alertmanager_url: r.alertmanagerUrl, enable_alertmanager_v2: true } : {}),
+      // The /loki/api/v1/rules and /prometheus/api/v1/{rules,alerts} endpoints (read-only with local storage).
+      enable_api: true,
+      // The recording rules' WAL defaults to 'ruler-wal' relative to the working directory '/',
+      // which uid 10001 cannot write (pkg/ruler/storage/instance/instance.go): keep it on the volume.
+      wal: { dir: `${LOKI_DATA_DIR}/ruler-wal` },
+      ...(r.remoteWriteUrl ? { remote_write: { enabled: true, clients: { prometheus: { url: r.remoteWriteUrl } } } } : {}),
+    },
+  };
 }
 
 function isWildcard(addr: string): boolean {

@@ -43,6 +43,8 @@ export class Prometheus extends Construct {
   public readonly dataVolume: Volume;
   public readonly port: number;
   public readonly retention: Duration;
+  /** The command line; read when the compose file is rendered, so flags turned on later still count. */
+  private readonly commandLine: string[];
 
   constructor(scope: Construct, id: string, props: PrometheusProps = {}) {
     super(scope, id);
@@ -56,16 +58,17 @@ export class Prometheus extends Construct {
       evaluationInterval: props.evaluationInterval,
     });
     this.dataVolume = new Volume(this, 'Data', { volumeName: `${serviceName}-data` });
+    this.commandLine = [
+      `--config.file=${CONFIG_PATH}`,
+      `--storage.tsdb.path=${DATA_PATH}`,
+      `--storage.tsdb.retention.time=${toPrometheusDuration(this.retention)}`,
+      `--web.listen-address=${listenHostPort(stack, this.port)}`,
+      // No --web.enable-lifecycle: a changed config recreates the container (config hash label) instead.
+    ];
     this.service = new Service(this, 'Service', {
       image: props.image ?? 'prom/prometheus:v3.5.0',
       serviceName,
-      command: [
-        `--config.file=${CONFIG_PATH}`,
-        `--storage.tsdb.path=${DATA_PATH}`,
-        `--storage.tsdb.retention.time=${toPrometheusDuration(this.retention)}`,
-        `--web.listen-address=${listenHostPort(stack, this.port)}`,
-        // No --web.enable-lifecycle: a changed config recreates the container (config hash label) instead.
-      ],
+      command: this.commandLine,
       ports: [{ containerPort: this.port }],
       // The image is busybox-based: wget is there. /-/ready turns 200 once the TSDB is open.
       healthcheck: Healthcheck.wget(probeUrl(stack, this.port, '/-/ready'), {
@@ -88,6 +91,17 @@ export class Prometheus extends Construct {
   /** URL by which other services of the stack (e.g. Grafana) reach Prometheus. */
   public get url(): string {
     return this.service.url(this.port);
+  }
+
+  /**
+   * Turns on Prometheus's remote-write receiver (`--web.enable-remote-write-receiver`,
+   * off by default; docs/command-line/prometheus.md) and returns its endpoint,
+   * `/api/v1/write`, for a sender of the stack such as Loki's ruler.
+   */
+  public acceptRemoteWrite(): string {
+    const flag = '--web.enable-remote-write-receiver';
+    if (!this.commandLine.includes(flag)) this.commandLine.push(flag);
+    return this.service.url(this.port, '/api/v1/write');
   }
 
   /** Scrapes targets outside the stack; the stack's services are scraped through `ServiceProps.metrics`. */
