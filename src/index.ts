@@ -33,7 +33,7 @@ export * from './grafana/index.js';
 // Compositions
 export * from './logging/logging.js';
 export * from './aixcl/aixcl-stack.js';
-export * from './aixcl/aixcl-log-rules.js';
+export * from './aixcl/aixcl-alert-rules.js';
 export * from './aixcl/logging-only-stack.js';
 // The deploy API (dockerode) is a separate entry point, 'aixcl-cdk/deploy', so that synthesizing a
 // stack does not load it.

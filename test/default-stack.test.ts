@@ -33,6 +33,7 @@ const EXPECTED_FILES = [
   'loki/rules/log-volume.yml',
   'loki/rules/service-errors.yml',
   'prometheus/prometheus.yml',
+  'prometheus/rules/log-collector.yml',
   'promtail/promtail-config.yml',
 ];
 const SERVICES = [
@@ -161,7 +162,7 @@ describe('the default stack (stacks/aixcl.ts)', () => {
     assert.equal(d['docker-compose.yml'].services.loki.network_mode, undefined);
   });
 
-  test('promtool accepts the generated prometheus.yml', async () => {
+  test('promtool accepts the generated prometheus.yml and its rule files', async () => {
     const probe = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
     assert.equal(probe.status, 0, 'promtool is needed (scripts/ensure-docker.sh installs it)');
     for (const context of VARIANTS) {
@@ -171,6 +172,11 @@ describe('the default stack (stacks/aixcl.ts)', () => {
       const r = spawnSync('promtool', ['check', 'config', join(out, 'prometheus', 'prometheus.yml')], { encoding: 'utf8' });
       assert.equal(r.status, 0, r.stdout + r.stderr);
       assert.match(r.stdout + r.stderr, /SUCCESS/);
+      // The collector's alert rules, as Prometheus loads them (PromQL parsed, templates checked).
+      const rules = spawnSync('promtool', ['check', 'rules', join(out, 'prometheus', 'rules', 'log-collector.yml')], { encoding: 'utf8' });
+      assert.equal(rules.status, 0, rules.stdout + rules.stderr);
+      assert.match(rules.stdout, /SUCCESS: 3 rules found/);
+      rmSync(join(out, '..'), { recursive: true, force: true });
     }
   });
 

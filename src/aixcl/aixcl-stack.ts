@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Alertmanager, AlertmanagerProps } from '../alertmanager/alertmanager.js';
-import { AixclLogRules } from './aixcl-log-rules.js';
+import { AixclAlertRules } from './aixcl-alert-rules.js';
 import { Duration } from '../core/duration.js';
 import { NetworkMode, Stack, StackProps } from '../core/stack.js';
 import { Grafana } from '../grafana/grafana.js';
@@ -47,7 +47,7 @@ export class AixclStack extends Stack {
   public readonly postgresExporter: PostgresExporter;
   public readonly logging: Logging;
   public readonly alertmanager: Alertmanager;
-  public readonly logRules: AixclLogRules;
+  public readonly alertRules: AixclAlertRules;
 
   constructor(scope: Construct, id: string, props: AixclStackProps = {}) {
     super(scope, id, { ...props, networkMode: props.networkMode ?? NetworkMode.HOST });
@@ -70,7 +70,12 @@ export class AixclStack extends Stack {
       // Loki's ruler: alerts to the Alertmanager, recorded series into Prometheus.
       loki: { ruler: { alertmanager: this.alertmanager, remoteWrite: this.prometheus } },
     });
-    this.logRules = new AixclLogRules(this, 'log-rules', { loki: this.logging.loki });
+    this.prometheus.sendAlertsTo(this.alertmanager);
+    this.alertRules = new AixclAlertRules(this, 'alert-rules', {
+      loki: this.logging.loki,
+      collector: this.logging.promtail,
+      prometheus: this.prometheus,
+    });
     this.grafana.addContainerMetricsDashboard({ datasource: metrics, logs: this.logging.dashboard });
   }
 }

@@ -6,7 +6,7 @@ import { Volume } from '../compose/volume.js';
 import { Duration } from '../core/duration.js';
 import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
-import { listenHostPort, probeUrl } from '../services/listen-address.js';
+import { joinHostPort, listenHostPort, probeUrl } from '../services/listen-address.js';
 import { AlertmanagerConfigFile, type AlertGrouping, type AlertRoute } from './alertmanager-config-file.js';
 import { Receiver } from './receiver.js';
 
@@ -105,6 +105,11 @@ export class Alertmanager extends Construct {
   /** URL by which services of the stack (Loki's ruler, Grafana) reach the Alertmanager. */
   public get url(): string {
     return this.service.url(this.port);
+  }
+
+  /** `host:port` by which services of the stack reach it (what Prometheus's `alerting` lists). */
+  public get hostPort(): string {
+    return joinHostPort(this.service.hostname, this.port);
   }
 
   /** URL by which a person on the host opens its UI, if the port is published. */

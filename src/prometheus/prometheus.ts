@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { Service } from '../compose/service.js';
 import { Volume } from '../compose/volume.js';
@@ -11,8 +11,16 @@ import { toPrometheusDuration } from './prometheus-duration.js';
 
 /** Where the config file is mounted; `--config.file` points here. */
 const CONFIG_PATH = '/etc/prometheus/prometheus.yml';
+/** Where the rule files are mounted; `rule_files` points here. */
+const RULES_PATH = '/etc/prometheus/rules';
 /** The image's data directory, owned by its `nobody` user. */
 const DATA_PATH = '/prometheus';
+
+/** An Alertmanager that Prometheus sends alerts to (the `Alertmanager` construct). */
+export interface AlertmanagerEndpoint extends IConstruct {
+  /** `host:port` by which services of the stack reach it. */
+  readonly hostPort: string;
+}
 
 /** Props of {@link Prometheus}. */
 export interface PrometheusProps {
@@ -43,6 +51,9 @@ export class Prometheus extends Construct {
   public readonly dataVolume: Volume;
   public readonly port: number;
   public readonly retention: Duration;
+  /** Alertmanagers the alerts of its rules go to. */
+  private readonly alertTargets: AlertmanagerEndpoint[] = [];
+  private readonly ruleGroupList: IConstruct[] = [];
   /** The command line; read when the compose file is rendered, so flags turned on later still count. */
   private readonly commandLine: string[];
 
@@ -56,6 +67,8 @@ export class Prometheus extends Construct {
       filePath: `${serviceName}/prometheus.yml`,
       scrapeInterval: props.scrapeInterval,
       evaluationInterval: props.evaluationInterval,
+      ruleFiles: () => (this.ruleGroupList.length ? [`${RULES_PATH}/*.yml`] : []),
+      alertmanagers: () => this.alertTargets.map((a) => a.hostPort),
     });
     this.dataVolume = new Volume(this, 'Data', { volumeName: `${serviceName}-data` });
     this.commandLine = [
@@ -102,6 +115,29 @@ export class Prometheus extends Construct {
     const flag = '--web.enable-remote-write-receiver';
     if (!this.commandLine.includes(flag)) this.commandLine.push(flag);
     return this.service.url(this.port, '/api/v1/write');
+  }
+
+  /** True when it sends the alerts of its rules to an Alertmanager. */
+  public get sendsAlerts(): boolean {
+    return this.alertTargets.length > 0;
+  }
+
+  /** Sends the alerts of its rule groups to an Alertmanager of the stack. */
+  public sendAlertsTo(alertmanager: AlertmanagerEndpoint): void {
+    if (!this.alertTargets.includes(alertmanager)) this.alertTargets.push(alertmanager);
+  }
+
+  /** Directory (in the output) of its rule files, mounted where `rule_files` points. */
+  public get rulesDirectory(): string {
+    return `${this.service.serviceName}/rules`;
+  }
+
+  /** Records a rule group it evaluates (a PrometheusRuleGroup calls this with itself). */
+  public registerRuleGroup(group: IConstruct): void {
+    if (this.ruleGroupList.includes(group)) return;
+    // Mounted with the first group only: Docker would create a missing source directory as root.
+    if (this.ruleGroupList.length === 0) this.service.mountGenerated(this.rulesDirectory, RULES_PATH);
+    this.ruleGroupList.push(group);
   }
 
   /** Scrapes targets outside the stack; the stack's services are scraped through `ServiceProps.metrics`. */

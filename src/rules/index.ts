@@ -6,3 +6,7 @@ export * from './log-alert-rule.js';
 export * from './log-recording-rule.js';
 export * from './rule-file-schema.js';
 export * from './rule-group.js';
+export * from './rule-file.js';
+export * from './logs-dashboard-link.js';
+export * from './metric-alert-rule.js';
+export * from './prometheus-rule-group.js';

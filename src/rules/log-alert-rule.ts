@@ -1,9 +1,8 @@
 import { Construct } from 'constructs';
 import { Duration } from '../core/duration.js';
-import { Stack } from '../core/stack.js';
-import { LogsDashboard } from '../grafana/logs-dashboard.js';
 import { toPrometheusDuration } from '../prometheus/prometheus-duration.js';
 import type { LogMetric } from './log-metric.js';
+import { logsDashboardLink } from './logs-dashboard-link.js';
 import { LABEL_NAME_PATTERN, LokiRule, type RuleDocument } from './loki-rule.js';
 
 /** The alert's own service label, filled in by Loki's ruler (Prometheus's alert templating). */
@@ -100,17 +99,8 @@ export class LogAlertRule extends LokiRule {
    */
   public get dashboardUrl(): string | undefined {
     const project = this.ruleProject;
-    const loki = this.loki;
-    if (project === undefined || !loki) return undefined;
-    const dashboard = Stack.of(this)
-      .node.findAll()
-      .find((d): d is LogsDashboard => d instanceof LogsDashboard && d.datasource.loki === loki && d.project === project);
-    if (!dashboard) return undefined;
-    const svc = this.ruleService;
-    const value = svc ? encodeURIComponent(svc.serviceName) : SERVICE_TEMPLATE;
-    const grafana = dashboard.datasource.grafana as { hostUrl?: string; url?: string };
-    const base = grafana.hostUrl ?? grafana.url ?? '';
-    return `${base}/d/${encodeURIComponent(dashboard.dashboardUid)}?var-${dashboard.serviceVariable}=${value}`;
+    if (project === undefined || !this.loki) return undefined;
+    return logsDashboardLink(this, { project, service: this.ruleService?.serviceName ?? SERVICE_TEMPLATE, loki: this.loki });
   }
 
   /** @internal */

@@ -1,13 +1,12 @@
 import { Construct } from 'constructs';
 import { Duration } from '../core/duration.js';
 import { Stack } from '../core/stack.js';
-import { DocumentFile } from '../core/generated-file.js';
 import { Loki } from '../loki/loki.js';
-import { toPrometheusDuration } from '../prometheus/prometheus-duration.js';
 import { LogAlertRule, type LogAlertRuleProps } from './log-alert-rule.js';
 import { LogRecordingRule, type LogRecordingRuleProps } from './log-recording-rule.js';
 import { LokiRule } from './loki-rule.js';
-import { checkRuleFile } from './rule-file-schema.js';
+import { RuleFile } from './rule-file.js';
+import { ruleFileSchema } from './rule-file-schema.js';
 
 const RULE_GROUP = Symbol.for('aixcl-cdk.RuleGroup');
 
@@ -47,7 +46,12 @@ export class RuleGroup extends Construct {
     this.loki = props.loki;
     this.groupName = props.groupName ?? id;
     this.interval = props.interval;
-    this.file = new RuleFile(this, 'File', { filePath: `${props.loki.rulesDirectory}/${this.groupName}.yml`, group: this });
+    this.file = new RuleFile(this, 'File', {
+      filePath: `${props.loki.rulesDirectory}/${this.groupName}.yml`,
+      group: this,
+      schema: ruleFileSchema,
+      reader: "Loki's ruler",
+    });
     props.loki.registerRuleGroup(this);
     this.node.addValidation({ validate: () => this.validateGroup() });
   }
@@ -100,41 +104,4 @@ export class RuleGroup extends Construct {
 /** The projects whose logs the Loki receives (from its collectors, e.g. Promtail's `project`). */
 function collectedProjects(loki: Loki): string[] {
   return [...new Set(loki.collectors.map((c) => (c as { project?: unknown }).project).filter((p): p is string => typeof p === 'string'))];
-}
-
-/** Props of a {@link RuleFile}. */
-interface RuleFileProps {
-  readonly filePath: string;
-  readonly group: RuleGroup;
-}
-
-/**
- * The rule file of one group (Prometheus's rule file format, as Loki's
- * ruler reads it), checked by a strict schema and the LogQL parser.
- */
-export class RuleFile extends DocumentFile {
-  private readonly group: RuleGroup;
-
-  constructor(scope: Construct, id: string, props: RuleFileProps) {
-    super(scope, id, { filePath: props.filePath });
-    this.group = props.group;
-  }
-
-  protected buildDocument(): unknown {
-    const g = this.group;
-    return {
-      groups: [
-        {
-          name: g.groupName,
-          ...(g.interval ? { interval: toPrometheusDuration(g.interval) } : {}),
-          rules: g.rules.map((r) => r._toDocument()),
-        },
-      ],
-    };
-  }
-
-  protected override checkDocument(doc: unknown): void {
-    const problems = checkRuleFile(doc);
-    if (problems.length) this.fail(`the rule file would not load in Loki's ruler (check addOverride calls): ${problems.join('; ')}`);
-  }
 }
