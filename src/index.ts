@@ -31,6 +31,7 @@ export * from './services/index.js';
 // Grafana
 export * from './grafana/index.js';
 // Compositions
+export * from './logging/log-level.js';
 export * from './logging/logging.js';
 export * from './aixcl/aixcl-stack.js';
 export * from './aixcl/aixcl-alert-rules.js';

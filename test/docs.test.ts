@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { checkLogQL, Testing } from '../src/index.js';
+import { checkLogQL, checkPromQL, Testing } from '../src/index.js';
 import { loadApp } from '../src/cli/load-stack.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -21,6 +21,28 @@ function logqlOf(markdown: string): string[] {
   return [...blocks, ...inline];
 }
 
+/** Every ```promql block, and every cell of a table column headed "PromQL" (table cells unescaped). */
+function promqlOf(markdown: string): string[] {
+  const blocks = [...markdown.matchAll(/```promql\n([\s\S]*?)```/g)].map((m) => m[1].trim());
+  const cells: string[] = [];
+  const lines = markdown.split('\n');
+  lines.forEach((line, i) => {
+    const header = splitRow(line);
+    const col = header.indexOf('PromQL');
+    if (col < 0 || !/^\|[-| ]+\|$/.test(lines[i + 1] ?? '')) return;
+    for (let j = i + 2; j < lines.length && lines[j].startsWith('|'); j++) {
+      for (const m of (splitRow(lines[j])[col] ?? '').matchAll(/`([^`]+)`/g)) cells.push(m[1].replace(/\\\|/g, '|'));
+    }
+  });
+  return [...blocks, ...cells];
+}
+
+/** The cells of a markdown table row (an escaped `\|` stays in its cell). */
+function splitRow(line: string): string[] {
+  if (!line.startsWith('|')) return [];
+  return line.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim());
+}
+
 describe('docs', () => {
   for (const doc of DOCS) {
     test(`every LogQL expression in ${doc} parses`, () => {
@@ -29,6 +51,52 @@ describe('docs', () => {
       assert.deepEqual(bad, [], bad.map(([q, e]) => `${q}\n  ${e}`).join('\n'));
     });
   }
+
+  for (const doc of DOCS) {
+    test(`every PromQL expression in ${doc} parses`, () => {
+      const queries = promqlOf(read(doc));
+      const bad = queries.map((q) => [q, checkPromQL(q)] as const).filter(([, e]) => e !== undefined);
+      assert.deepEqual(bad, [], bad.map(([q, e]) => `${q}\n  ${e}`).join('\n'));
+    });
+  }
+
+  test('MONITORING.md has its PromQL checked, and the checker rejects a broken query', () => {
+    assert.ok(promqlOf(read('MONITORING.md')).length >= 6);
+    assert.notEqual(checkPromQL('sum(rate(container_cpu_usage_seconds_total[5m])'), undefined);
+  });
+
+  test("LOGGING.md's alert examples synthesize as written", () => {
+    const text = read('LOGGING.md').split('## Alerts and recording rules')[1];
+    const examples = [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+    assert.equal(examples.length, 2);
+    const dir = mkdtempSync(join(ROOT, 'test', 'fixtures', '.logging-'));
+    try {
+      // The first example continues a stack with a service `api` and logging wired to an Alertmanager.
+      const setup = [
+        'const app = new App();',
+        "const stack = new Stack(app, 'shop');",
+        "const api = new Service(stack, 'api', { image: 'ghcr.io/acme/api:1.0.0' });",
+        "const alertmanager = new Alertmanager(stack, 'alertmanager');",
+        "const logging = new Logging(stack, 'logging', { loki: { ruler: { alertmanager, remoteWrite: new Prometheus(stack, 'prometheus') } } });",
+      ];
+      const namesOf = (ex: string) => [...ex.matchAll(/^import \{ ([^}]*) \} from 'aixcl-cdk';$/gm)].flatMap((m) => m[1].split(',').map((n) => n.trim()));
+      const body = (ex: string) => ex.replace(/^import .*$/gm, '');
+      const program = (names: string[], lines: string[], ex: string) =>
+        `import { ${[...new Set(['App', ...names, ...namesOf(ex)])].join(', ')} } from 'aixcl-cdk';\n${lines.join('\n')}\n${body(ex)}\nexport default app;\n`;
+      const first = join(dir, 'rules.ts');
+      writeFileSync(first, program(['Alertmanager', 'Logging', 'Prometheus', 'Service', 'Stack'], setup, examples[0]));
+      const second = join(dir, 'receivers.ts');
+      writeFileSync(second, program([], ['const app = new App();'], examples[1]));
+      for (const file of [first, second]) {
+        const out = join(mkdtempSync(join(tmpdir(), 'aixcl-logging-')), 'out');
+        const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'aixcl-synth.js'), '--stack', file, '--out', out], { encoding: 'utf8' });
+        assert.equal(r.status, 0, `${file}:\n${r.stderr}`);
+        spawnSync('rm', ['-rf', join(out, '..')]);
+      }
+    } finally {
+      spawnSync('rm', ['-rf', dir]);
+    }
+  });
 
   test('LOGGING.md has the four use cases of the feature request, and more', () => {
     const queries = logqlOf(read('LOGGING.md'));
