@@ -12,6 +12,7 @@ import {
   Logging,
   LogMetric,
   Prometheus,
+  PrometheusRuleGroup,
   RuleGroup,
   Service,
   Stack,
@@ -209,5 +210,30 @@ describe('rule groups', () => {
     g.addAlert('A', { metric: LogMetric.count({ service: api }) });
     g.file.addOverride('groups.0.rules.0.keep_firing', '5m');
     assert.match(problems(s), /\[shop\/g\/File\] the rule file would not load in Loki's ruler .*'keep_firing'/);
+  });
+});
+
+describe('Prometheus rule groups', () => {
+  it("name the service, link its logs, and are refused when Prometheus sends alerts nowhere or the PromQL is broken", () => {
+    const s = new Stack(Testing.app(), 'shop');
+    const api = new Service(s, 'api', { image: 'ghcr.io/acme/api:1.0.0', ports: [{ containerPort: 8080 }], metrics: { port: 8080 } });
+    const prometheus = new Prometheus(s, 'prometheus');
+    new Logging(s, 'logging');
+    const g = new PrometheusRuleGroup(s, 'api-metrics', { prometheus });
+    g.addAlert('ApiDown', { expr: 'up{job="api"} == 0', service: api, summary: 'down' });
+    g.addAlert('Broken', { expr: 'rate(http_requests_total[5m]', service: api, summary: 'x' });
+    const msg = problems(s);
+    assert.match(msg, /\[shop\/api-metrics\] has alert rules, but shop\/prometheus sends alerts nowhere/);
+    assert.match(msg, /\[shop\/api-metrics\/Broken\] invalid PromQL/);
+    g.node.tryRemoveChild('Broken');
+    prometheus.sendAlertsTo(new Alertmanager(s, 'alertmanager'));
+    const docs = Testing.synthDocuments(s) as Record<string, Doc>;
+    const rule = docs['prometheus/rules/api-metrics.yml'].groups[0].rules[0];
+    assert.deepEqual(rule.labels, { severity: 'warning', compose_project: 'shop', compose_service: 'api' });
+    assert.equal(rule.annotations.dashboard, 'http://localhost:3000/d/shop-logs?var-service=api');
+    assert.deepEqual(docs['prometheus/prometheus.yml'].rule_files, ['/etc/prometheus/rules/*.yml']);
+    assert.deepEqual(docs['prometheus/prometheus.yml'].alerting.alertmanagers[0].static_configs[0].targets, ['alertmanager:9093']);
+    const mounts = docs['docker-compose.yml'].services.prometheus.volumes;
+    assert.ok(mounts.some((v: Doc) => v.source === './prometheus/rules' && v.target === '/etc/prometheus/rules'));
   });
 });

@@ -299,6 +299,15 @@ function checkBinaryOperands(sub: Substituted): NodeProblem | undefined {
 
 /** Would the (Go RE2) regex match the empty string? Undefined when JavaScript cannot tell. */
 function matchesEmpty(goRegex: string): boolean | undefined {
+  return anchoredRegex(goRegex)?.test('');
+}
+
+/**
+ * A Go RE2 regex as Loki applies it to a label value (anchored at both
+ * ends), as a JavaScript RegExp; undefined when JavaScript cannot read it.
+ * A leading `(?i)` / `(?s)` becomes a flag.
+ */
+export function anchoredRegex(goRegex: string): RegExp | undefined {
   let re = goRegex;
   let flags = '';
   const m = /^\(\?([imsU]+)\)/.exec(re);
@@ -308,7 +317,7 @@ function matchesEmpty(goRegex: string): boolean | undefined {
     if (m[1].includes('s')) flags += 's';
   }
   try {
-    return new RegExp(`^(?:${re})$`, flags).test('');
+    return new RegExp(`^(?:${re})$`, flags);
   } catch {
     return undefined;
   }

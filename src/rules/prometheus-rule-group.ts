@@ -3,7 +3,7 @@ import { Duration } from '../core/duration.js';
 import { Stack } from '../core/stack.js';
 import { checkPromQL } from '../prometheus/promql.js';
 import { MetricAlertRule, type MetricAlertRuleProps } from './metric-alert-rule.js';
-import { RuleFile } from './rule-file.js';
+import { RuleFile, ruleGroupProblems } from './rule-file.js';
 import { createRuleFileSchema } from './rule-file-schema.js';
 
 /** A Prometheus that evaluates rule files (the `Prometheus` construct). */
@@ -53,9 +53,7 @@ export class PrometheusRuleGroup extends Construct {
     props.prometheus.registerRuleGroup(this);
     this.node.addValidation({
       validate: () => {
-        const errors: string[] = [];
-        if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(this.groupName)) errors.push(`group name '${this.groupName}' is also its file name: use letters, digits, '-' and '_'`);
-        if (this.rules.length === 0) errors.push('has no rules: add one with addAlert, or remove the group');
+        const errors = ruleGroupProblems(this, 'addAlert');
         if (Stack.of(props.prometheus) !== Stack.of(this)) errors.push(`its Prometheus ${props.prometheus.node.path} is in another stack`);
         if (!props.prometheus.sendsAlerts) {
           errors.push(`has alert rules, but ${props.prometheus.node.path} sends alerts nowhere: call sendAlertsTo(<an Alertmanager of the stack>) on it`);

@@ -1,3 +1,4 @@
+import { anchoredRegex } from '../grafana/logql.js';
 import { LEVEL_FIELD } from '../logging/log-level.js';
 import { PROMTAIL_LOG_LABELS } from '../promtail/promtail-config-file.js';
 import { analyzeLogQL, type LogQLAnalysis, type SelectorMatcher } from './logql-analysis.js';
@@ -92,27 +93,10 @@ function mayMatch(matchers: readonly SelectorMatcher[], q: QueryLogger): boolean
         return value !== m.value;
       case '=~':
       case '!~': {
-        const re = jsRegex(m.value);
+        const re = anchoredRegex(m.value);
         if (!re) return true;
         return re.test(value) === (m.op === '=~');
       }
     }
   });
-}
-
-/** A Go RE2 regex as an anchored JS regex (Loki anchors label matchers), or undefined if JS cannot read it. */
-function jsRegex(goRegex: string): RegExp | undefined {
-  let re = goRegex;
-  let flags = '';
-  const m = /^\(\?([imsU]+)\)/.exec(re);
-  if (m) {
-    re = re.slice(m[0].length);
-    if (m[1].includes('i')) flags += 'i';
-    if (m[1].includes('s')) flags += 's';
-  }
-  try {
-    return new RegExp(`^(?:${re})$`, flags);
-  } catch {
-    return undefined;
-  }
 }

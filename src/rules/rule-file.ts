@@ -12,6 +12,17 @@ export interface RuleFileGroup {
   readonly rules: ReadonlyArray<{ _toDocument(): Record<string, unknown> }>;
 }
 
+/** What is wrong with a group whatever evaluates it: its name (also its file's) and its being empty. */
+export function ruleGroupProblems(group: RuleFileGroup, howToAdd: string): string[] {
+  const errors: string[] = [];
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(group.groupName)) {
+    errors.push(`group name '${group.groupName}' is also its file name: use letters, digits, '-' and '_'`);
+  }
+  if (group.rules.length === 0) errors.push(`has no rules: add one with ${howToAdd}, or remove the group`);
+  if (group.interval && group.interval.milliseconds < 1000) errors.push('interval is below one second: use Duration.seconds(10) or more');
+  return errors;
+}
+
 /** Props of a {@link RuleFile}. */
 export interface RuleFileProps {
   readonly filePath: string;

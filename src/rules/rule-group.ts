@@ -5,7 +5,7 @@ import { Loki } from '../loki/loki.js';
 import { LogAlertRule, type LogAlertRuleProps } from './log-alert-rule.js';
 import { LogRecordingRule, type LogRecordingRuleProps } from './log-recording-rule.js';
 import { LokiRule } from './loki-rule.js';
-import { RuleFile } from './rule-file.js';
+import { RuleFile, ruleGroupProblems } from './rule-file.js';
 import { ruleFileSchema } from './rule-file-schema.js';
 
 const RULE_GROUP = Symbol.for('aixcl-cdk.RuleGroup');
@@ -72,12 +72,7 @@ export class RuleGroup extends Construct {
   }
 
   private validateGroup(): string[] {
-    const errors: string[] = [];
-    if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(this.groupName)) {
-      errors.push(`group name '${this.groupName}' is also its file name: use letters, digits, '-' and '_'`);
-    }
-    if (this.rules.length === 0) errors.push('has no rules: add one with addAlert or addRecording, or remove the group');
-    if (this.interval && this.interval.milliseconds < 1000) errors.push('interval is below one second: use Duration.seconds(10) or more');
+    const errors = ruleGroupProblems(this, 'addAlert or addRecording');
     const loki = this.loki.node.path;
     if (Stack.of(this.loki) !== Stack.of(this)) {
       errors.push(`its Loki ${loki} is in another stack: create the rule group in the stack of the Loki that evaluates it`);
