@@ -7,6 +7,7 @@ import type { Prometheus } from '../prometheus/prometheus.js';
 import type { Promtail } from '../promtail/promtail.js';
 import { AlertSeverity } from '../rules/log-alert-rule.js';
 import { LogMetric } from '../rules/log-metric.js';
+import type { LogRecordingRule } from '../rules/log-recording-rule.js';
 import { PrometheusRuleGroup } from '../rules/prometheus-rule-group.js';
 import { RuleGroup } from '../rules/rule-group.js';
 
@@ -36,6 +37,8 @@ export interface AixclAlertRulesProps {
 export class AixclAlertRules extends Construct {
   public readonly errors: RuleGroup;
   public readonly volume: RuleGroup;
+  /** Log lines per second by service and level, recorded into Prometheus. */
+  public readonly logLines: LogRecordingRule;
   public readonly collector: PrometheusRuleGroup;
 
   constructor(scope: Construct, id: string, props: AixclAlertRulesProps) {
@@ -52,7 +55,7 @@ export class AixclAlertRules extends Construct {
       severity: AlertSeverity.WARNING,
     });
     this.volume = new RuleGroup(this, 'log-volume', { loki: props.loki });
-    this.volume.addRecording('LinesPerLevel', {
+    this.logLines = this.volume.addRecording('LinesPerLevel', {
       record: 'compose_service:log_lines:rate5m',
       metric: LogMetric.rate({ project, perLevel: true, window: Duration.minutes(5) }),
     });

@@ -76,6 +76,6 @@ export class AixclStack extends Stack {
       collector: this.logging.promtail,
       prometheus: this.prometheus,
     });
-    this.grafana.addContainerMetricsDashboard({ datasource: metrics, logs: this.logging.dashboard });
+    this.grafana.addContainerMetricsDashboard({ datasource: metrics, logs: this.logging.dashboard, logLines: this.alertRules.logLines });
   }
 }

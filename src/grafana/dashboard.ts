@@ -7,7 +7,8 @@ import { Stack } from '../core/stack.js';
 import { DashboardProviderFile } from './dashboard-provider-file.js';
 import { findGrafana, GrafanaHost } from './datasource-base.js';
 import { checkLogQL } from './logql.js';
-import { unknownVariables } from './template-variables.js';
+import { findVariableReferences, macroKind, unknownVariables } from './template-variables.js';
+import { checkPromQL } from '../prometheus/promql.js';
 
 const DASHBOARD = Symbol.for('aixcl-cdk.GrafanaDashboard');
 
@@ -204,8 +205,14 @@ export function dashboardProblems(doc: Json, grafana: GrafanaHost): string[] {
       const p = checkLogQL(expr, { variables: names });
       if (p) problems.push(`${where}: ${p}`);
     } else {
-      // No PromQL parser here: at least every variable must exist.
-      for (const p of unknownVariables(expr, names)) problems.push(`${where}: ${p}`);
+      // Every variable must exist; a Prometheus query with no dashboard variable (a variable may
+      // stand for any part of the query) must parse with Prometheus's grammar.
+      const unknown = unknownVariables(expr, names);
+      for (const p of unknown) problems.push(`${where}: ${p}`);
+      if (type === 'prometheus' && unknown.length === 0 && findVariableReferences(expr).every((r) => macroKind(r.name) !== undefined)) {
+        const p = checkPromQL(expr);
+        if (p) problems.push(`${where}: ${p}`);
+      }
     }
   };
 
