@@ -14,6 +14,13 @@ export interface CheckLogQLOptions {
    * @default none
    */
   readonly variables?: readonly string[];
+  /**
+   * The label names a stream selector may use (the labels the stack's
+   * collector puts on every stream). A matcher on any other label selects
+   * nothing, so it is reported with the names that exist.
+   * @default any label
+   */
+  readonly labels?: readonly string[];
 }
 
 /**
@@ -57,11 +64,21 @@ export function checkLogQL(expr: string, options: CheckLogQLOptions = {}): strin
     const hint = hintFor(err);
     return problemAt(expr, pos, `${unexpected(expr, pos)}${hint ? `; ${hint}` : ''}`);
   }
-  for (const check of [checkStrings, checkSelectors, checkBinaryOperands]) {
+  const labelCheck = options.labels ? [(t: Substituted) => checkSelectorLabels(t, options.labels!)] : [];
+  for (const check of [checkStrings, checkSelectors, checkBinaryOperands, ...labelCheck]) {
     const p = check(sub);
     if (p) return problemAt(expr, sub.toOriginal(p.from), p.message);
   }
   return undefined;
+}
+
+/**
+ * Whether a (valid) query returns log lines (`{...} |= ...`) or samples
+ * (`rate({...}[5m])`, `sum by (...) (...)`).
+ */
+export function logqlKind(expr: string): 'log' | 'metric' {
+  const top = parser.parse(expr).topNode.firstChild?.firstChild;
+  return top?.name === 'LogExpr' ? 'log' : 'metric';
 }
 
 /**
@@ -250,17 +267,23 @@ function checkStrings(sub: Substituted): NodeProblem | undefined {
   return undefined;
 }
 
+/** The matchers of a stream selector (not those of label filters in the pipeline). */
+function selectorMatchers(sel: SyntaxNode): SyntaxNode[] {
+  const matchers: SyntaxNode[] = [];
+  const walk = (n: SyntaxNode) => {
+    for (let c = n.firstChild; c; c = c.nextSibling) {
+      if (c.name === 'Matcher') matchers.push(c);
+      else if (c.name === 'Matchers') walk(c);
+    }
+  };
+  walk(sel);
+  return matchers;
+}
+
 /** Loki rejects a selector whose every matcher could match an empty value (`{}`, `{a=~".*"}`). */
 function checkSelectors(sub: Substituted): NodeProblem | undefined {
   for (const sel of nodesNamed(sub.tree, 'Selector')) {
-    const matchers: SyntaxNode[] = [];
-    const walk = (n: SyntaxNode) => {
-      for (let c = n.firstChild; c; c = c.nextSibling) {
-        if (c.name === 'Matcher') matchers.push(c);
-        else if (c.name === 'Matchers') walk(c);
-      }
-    };
-    walk(sel);
+    const matchers = selectorMatchers(sel);
     const anchored = matchers.some((m) => {
       const op = m.getChild('Eq') ? '=' : m.getChild('Re') ? '=~' : undefined;
       const str = m.getChild('String');
@@ -277,6 +300,20 @@ function checkSelectors(sub: Substituted): NodeProblem | undefined {
           'a stream selector needs at least one matcher that cannot match an empty value: Loki rejects {} and ' +
           'selectors like {app=~".*"}; add one such as compose_project="<project>" or use =~".+"',
       };
+    }
+  }
+  return undefined;
+}
+
+/** Every stream selector matcher names a label that streams carry. */
+function checkSelectorLabels(sub: Substituted, labels: readonly string[]): NodeProblem | undefined {
+  for (const sel of nodesNamed(sub.tree, 'Selector')) {
+    for (const m of selectorMatchers(sel)) {
+      const id = m.getChild('Identifier');
+      const name = id ? sub.text.slice(id.from, id.to) : undefined;
+      if (id && name !== undefined && !labels.includes(name)) {
+        return { from: id.from, message: `no stream has the label '${name}': the stack's collector sets ${labels.join(', ')}` };
+      }
     }
   }
   return undefined;
