@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { parseProps, propsSchema } from '../core/props.js';
 import { durationValue } from '../core/value-schemas.js';
+import { Alertmanager, AlertmanagerProps, alertmanagerSchema } from '../alertmanager/alertmanager.js';
+import { AixclAlertRules } from './aixcl-alert-rules.js';
 import { Duration } from '../core/duration.js';
 import { NetworkMode, Stack, StackProps, stackSchema } from '../core/stack.js';
 import { Grafana } from '../grafana/grafana.js';
@@ -15,7 +17,9 @@ import { Postgres } from '../services/postgres.js';
 import { PostgresExporter } from '../services/postgres-exporter.js';
 
 /** The run-time schema of {@link AixclStackProps} (see core/props.ts). */
-export const aixclStackSchema = propsSchema<AixclStackProps>()(stackSchema.extend({ logRetention: durationValue.optional() }));
+export const aixclStackSchema = propsSchema<AixclStackProps>()(
+  stackSchema.extend({ logRetention: durationValue.optional(), alerting: alertmanagerSchema.optional() }),
+);
 
 /** Props of {@link AixclStack}. */
 export interface AixclStackProps extends StackProps {
@@ -24,12 +28,24 @@ export interface AixclStackProps extends StackProps {
    * @default Duration.days(7)
    */
   readonly logRetention?: Duration;
+  /**
+   * Adds an Alertmanager, with these receivers and routes, that the stack's
+   * alerts go to (from Loki's ruler and from Prometheus), and its Grafana
+   * datasource. Without it the alert rules are still evaluated, and firing
+   * alerts show in Prometheus's and Loki's alert APIs and in Grafana's list of
+   * alert rules, but nobody is notified: an Alertmanager with no receiver
+   * would only add a container, a port and an image to pull.
+   * @default no Alertmanager
+   */
+  readonly alerting?: AlertmanagerProps;
 }
 
 /**
  * The whole AIXCL stack: the AI services (ollama, open-webui), the database
  * (postgres, pgadmin), monitoring (prometheus, grafana, cadvisor,
- * node-exporter, postgres-exporter) and centralized logs (loki, promtail).
+ * node-exporter, postgres-exporter), centralized logs (loki, promtail) and
+ * alert and recording rules (evaluated by Loki's ruler and Prometheus; sent to
+ * an Alertmanager when `alerting` gives one its receivers).
  * Host networking by default, as in AIXCL.
  */
 export class AixclStack extends Stack {
@@ -43,12 +59,20 @@ export class AixclStack extends Stack {
   public readonly nodeExporter: NodeExporter;
   public readonly postgresExporter: PostgresExporter;
   public readonly logging: Logging;
+  /** The Alertmanager, when `alerting` is given. */
+  public readonly alertmanager?: Alertmanager;
+  public readonly alertRules: AixclAlertRules;
 
   constructor(scope: Construct, id: string, props: AixclStackProps = {}) {
     // Checked before super(): the Stack checks only its own props; the problems are recorded once it exists.
     const checked = parseProps(aixclStackSchema, props, { owner: 'AixclStack' });
     props = checked.props;
-    super(scope, id, { projectName: props.projectName, bindAddress: props.bindAddress, networkMode: props.networkMode ?? NetworkMode.HOST });
+    super(scope, id, {
+      projectName: props.projectName,
+      bindAddress: props.bindAddress,
+      imageMirror: props.imageMirror,
+      networkMode: props.networkMode ?? NetworkMode.HOST,
+    });
     checked.report(this);
     this.ollama = new Ollama(this, 'ollama');
     this.openWebUI = new OpenWebUI(this, 'open-webui', { ollama: this.ollama });
@@ -60,7 +84,23 @@ export class AixclStack extends Stack {
     this.prometheus = new Prometheus(this, 'prometheus');
     this.grafana = new Grafana(this, 'grafana');
     const metrics = this.grafana.addPrometheusDatasource({ prometheus: this.prometheus, isDefault: true });
-    this.logging = new Logging(this, 'logging', { grafana: this.grafana, metrics, retention: props.logRetention });
-    this.grafana.addContainerMetricsDashboard({ datasource: metrics, logs: this.logging.dashboard });
+    if (props.alerting) {
+      this.alertmanager = new Alertmanager(this, 'alertmanager', props.alerting);
+      this.grafana.addAlertmanagerDatasource({ alertmanager: this.alertmanager });
+      this.prometheus.sendAlertsTo(this.alertmanager);
+    }
+    this.logging = new Logging(this, 'logging', {
+      grafana: this.grafana,
+      metrics,
+      retention: props.logRetention,
+      // Loki's ruler: alerts to the Alertmanager (if any), recorded series into Prometheus.
+      loki: { ruler: { ...(this.alertmanager ? { alertmanager: this.alertmanager } : {}), remoteWrite: this.prometheus } },
+    });
+    this.alertRules = new AixclAlertRules(this, 'alert-rules', {
+      loki: this.logging.loki,
+      collector: this.logging.promtail,
+      prometheus: this.prometheus,
+    });
+    this.grafana.addContainerMetricsDashboard({ datasource: metrics, logs: this.logging.dashboard, logLines: this.alertRules.logLines });
   }
 }
