@@ -2,7 +2,8 @@
 # Makes sure the tests have what they need: a reachable Docker Engine (the
 # deploy tests use a real one), busybox-static (stand-in images are built from
 # it, since no registry is reachable), the compose v2 plugin (the reference
-# check of generated compose files) and promtool (the check of prometheus.yml). On a Debian machine as root it installs
+# check of generated compose files), promtool (the check of prometheus.yml) and amtool with
+# prometheus-alertmanager (the check of alertmanager.yml, and a real Alertmanager for the routing test). On a Debian machine as root it installs
 # what is missing; elsewhere it says what is missing and fails: tests that
 # need Docker fail rather than skip.
 set -euo pipefail
@@ -40,6 +41,23 @@ if ! command -v promtool >/dev/null; then
   rm -rf "$ptmp"
 fi
 
+# amtool checks the generated alertmanager.yml, and a real Alertmanager routes a test alert to a test receiver.
+# Only the two binaries, and the notification templates Debian's build reads from /usr/share (without them it
+# sends nothing), are taken out of Debian's prometheus-alertmanager package: installing it would also install
+# (and on systemd start) an Alertmanager service on the port the stack uses.
+am_templates=/usr/share/prometheus/alertmanager
+if ! command -v amtool >/dev/null || ! command -v prometheus-alertmanager >/dev/null || [ ! -f $am_templates/default.tmpl ]; then
+  as_root && command -v apt-get >/dev/null || { log "amtool/prometheus-alertmanager missing: install them (they come with Alertmanager)"; exit 1; }
+  [ $apt_updated = 1 ] || { apt-get update -qq; apt_updated=1; }
+  atmp=$(mktemp -d)
+  (cd "$atmp" && apt-get download -qq prometheus-alertmanager 2>/dev/null && dpkg -x prometheus-alertmanager_*.deb x)
+  install -m 0755 "$atmp/x/usr/bin/amtool" /usr/local/bin/amtool
+  install -m 0755 "$atmp/x/usr/bin/prometheus-alertmanager" /usr/local/bin/prometheus-alertmanager
+  install -d $am_templates
+  install -m 0644 "$atmp/x$am_templates/default.tmpl" "$atmp/x$am_templates/email.tmpl" $am_templates/
+  rm -rf "$atmp"
+fi
+
 if ! docker compose version >/dev/null 2>&1; then
   as_root && command -v apt-get >/dev/null || { log "docker compose v2 plugin missing: install it"; exit 1; }
   # Not in bookworm: take the v2 plugin binary out of trixie's docker-compose package.
@@ -55,4 +73,4 @@ if ! docker compose version >/dev/null 2>&1; then
   cp "$(find "$tmp/x" -path '*cli-plugins/docker-compose' -type f | head -1)" /usr/local/lib/docker/cli-plugins/docker-compose
   docker compose version >/dev/null
 fi
-log "ok: $(promtool --version 2>&1 | head -1 | cut -d" " -f1-3), $(docker version --format 'engine {{.Server.Version}}, API {{.Server.APIVersion}}'), $(docker compose version --short 2>/dev/null | sed 's/^/compose /')"
+log "ok: $(promtool --version 2>&1 | head -1 | cut -d" " -f1-3), $(amtool --version 2>&1 | head -1 | cut -d" " -f1-3), $(docker version --format 'engine {{.Server.Version}}, API {{.Server.APIVersion}}'), $(docker compose version --short 2>/dev/null | sed 's/^/compose /')"

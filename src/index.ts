@@ -31,14 +31,19 @@ export * from './logging/log-level.js';
 export * from './logformat/index.js';
 export * from './loki/index.js';
 export * from './promtail/index.js';
+// Log-based rules and alerting
+export * from './rules/index.js';
+export * from './alertmanager/index.js';
 // Metrics and the AIXCL services
 export * from './prometheus/index.js';
 export * from './services/index.js';
 // Grafana
 export * from './grafana/index.js';
 // Compositions
+export * from './logging/log-level.js';
 export * from './logging/logging.js';
 export * from './aixcl/aixcl-stack.js';
+export * from './aixcl/aixcl-alert-rules.js';
 export * from './aixcl/logging-only-stack.js';
 // The deploy API (dockerode) is a separate entry point, 'aixcl-cdk/deploy', so that synthesizing a
 // stack does not load it.

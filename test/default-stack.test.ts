@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { App, checkLogQL, Image, checkLokiConfig, checkPromtailConfig, Testing, writeSynthesis } from '../src/index.js';
+import { AixclStack, App, checkLogQL, Image, checkLokiConfig, checkPromtailConfig, NetworkMode, Receiver, Testing, writeSynthesis } from '../src/index.js';
 import { loadApp } from '../src/cli/load-stack.js';
 import { tempDir } from './support/temp.js';
 
@@ -28,7 +29,10 @@ const EXPECTED_FILES = [
   'grafana/provisioning/dashboards/logs-dashboard.json',
   'grafana/provisioning/datasources/loki-datasource.yml',
   'loki/loki-config.yml',
+  'loki/rules/log-volume.yml',
+  'loki/rules/service-errors.yml',
   'prometheus/prometheus.yml',
+  'prometheus/rules/log-collector.yml',
   'promtail/promtail-config.yml',
 ];
 const SERVICES = [
@@ -154,10 +158,13 @@ describe('the default stack (stacks/aixcl.ts)', () => {
     assert.equal(d['promtail/promtail-config.yml'].clients[0].url, 'http://loki:3100/loki/api/v1/push');
     const ds = d['grafana/provisioning/datasources/loki-datasource.yml'].datasources;
     assert.deepEqual(ds.map((x: any) => x.url).sort(), ['http://loki:3100', 'http://prometheus:9090']);
+    // No Alertmanager by default (LOGGING.md, "Alertmanager is opt-in"): the ruler evaluates, and sends nowhere.
+    assert.equal(d['loki/loki-config.yml'].ruler.alertmanager_url, undefined);
+    assert.equal(d['loki/loki-config.yml'].ruler.remote_write.clients.prometheus.url, 'http://prometheus:9090/api/v1/write');
     assert.equal(d['docker-compose.yml'].services.loki.network_mode, undefined);
   });
 
-  test('promtool accepts the generated prometheus.yml', async () => {
+  test('promtool accepts the generated prometheus.yml and its rule files', async () => {
     const probe = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
     assert.equal(probe.status, 0, 'promtool is needed (scripts/ensure-docker.sh installs it)');
     for (const context of VARIANTS) {
@@ -167,6 +174,31 @@ describe('the default stack (stacks/aixcl.ts)', () => {
       const r = spawnSync('promtool', ['check', 'config', join(out, 'prometheus', 'prometheus.yml')], { encoding: 'utf8' });
       assert.equal(r.status, 0, r.stdout + r.stderr);
       assert.match(r.stdout + r.stderr, /SUCCESS/);
+      // The collector's alert rules, as Prometheus loads them (PromQL parsed, templates checked).
+      const rules = spawnSync('promtool', ['check', 'rules', join(out, 'prometheus', 'rules', 'log-collector.yml')], { encoding: 'utf8' });
+      assert.equal(rules.status, 0, rules.stdout + rules.stderr);
+      assert.match(rules.stdout, /SUCCESS: 3 rules found/);
+      rmSync(join(out, '..'), { recursive: true, force: true });
+    }
+  });
+
+  test('with alerting, the stack gets an Alertmanager that Loki and Prometheus send to, and amtool accepts its configuration', () => {
+    const probe = spawnSync('amtool', ['--version'], { encoding: 'utf8' });
+    assert.equal(probe.status, 0, 'amtool is needed (scripts/ensure-docker.sh installs it)');
+    for (const networkMode of [NetworkMode.HOST, NetworkMode.BRIDGE]) {
+      const stack = new AixclStack(new App(), 'aixcl', { networkMode, alerting: { defaultReceiver: Receiver.webhook('ops', { url: 'http://hooks.example.com/alerts' }) } });
+      const d = docsOf(Testing.synth(stack));
+      const am = networkMode === NetworkMode.BRIDGE ? 'alertmanager:9093' : 'localhost:9093';
+      assert.ok(d['docker-compose.yml'].services.alertmanager);
+      assert.equal(d['loki/loki-config.yml'].ruler.alertmanager_url, `http://${am}`);
+      assert.deepEqual(d['prometheus/prometheus.yml'].alerting.alertmanagers[0].static_configs[0].targets, [am]);
+      const ds = d['grafana/provisioning/datasources/loki-datasource.yml'].datasources;
+      assert.ok(ds.some((x: any) => x.type === 'alertmanager' && x.url === `http://${am}`));
+      const file = join(tempDir('amtool'), 'alertmanager.yml');
+      writeFileSync(file, Testing.synth(stack)['alertmanager/alertmanager.yml']!);
+      const r = spawnSync('amtool', ['check-config', file], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /SUCCESS/);
     }
   });
 

@@ -78,6 +78,42 @@ describe('docs', () => {
     assert.notEqual(checkLogQL('{container_name="aixcl-loki-1"}', options), undefined);
   });
 
+  test("LOGGING.md's alert examples synthesize as written", () => {
+    const text = read('LOGGING.md').split('## Alerts and recording rules')[1];
+    const examples = [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+    assert.equal(examples.length, 2);
+    const rulesExample = examples.find((e) => e.includes('new RuleGroup('));
+    const receiversExample = examples.find((e) => e.includes('new AixclStack('));
+    assert.ok(rulesExample && receiversExample);
+    // Inside the package so that `import ... from 'aixcl-cdk'` resolves to this package.
+    const dir = mkdtempSync(join(ROOT, 'test', 'fixtures', '.logging-'));
+    try {
+      // The rules example continues a stack with a service `api` and logging whose ruler writes to a Prometheus.
+      const setup = [
+        'const app = new App();',
+        "const stack = new Stack(app, 'shop');",
+        "const api = new Service(stack, 'api', { image: 'ghcr.io/acme/api:1.0.0' });",
+        "const logging = new Logging(stack, 'logging', { loki: { ruler: { remoteWrite: new Prometheus(stack, 'prometheus') } } });",
+      ];
+      const namesOf = (ex: string) => [...ex.matchAll(/^import \{ ([^}]*) \} from 'aixcl-cdk';$/gm)].flatMap((m) => m[1].split(',').map((n) => n.trim()));
+      const body = (ex: string) => ex.replace(/^import .*$/gm, '');
+      const program = (names: string[], lines: string[], ex: string) =>
+        `import { ${[...new Set([...names, ...namesOf(ex)])].join(', ')} } from 'aixcl-cdk';\n${lines.join('\n')}\n${body(ex)}\nexport default app;\n`;
+      const first = join(dir, 'rules.ts');
+      writeFileSync(first, program(['App', 'Logging', 'Prometheus', 'Service', 'Stack'], setup, rulesExample));
+      const second = join(dir, 'receivers.ts');
+      writeFileSync(second, program([], [], receiversExample));
+      typeCheck([first, second]);
+      for (const file of [first, second]) {
+        const out = join(tempDir('logging'), 'out');
+        const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'aixcl-synth.js'), '--stack', file, '--out', out], { encoding: 'utf8' });
+        assert.equal(r.status, 0, `${file}:\n${r.stderr}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('LOGGING.md has the four use cases of the feature request, and more', () => {
     const queries = logqlOf(read('LOGGING.md'));
     for (const q of [

@@ -614,6 +614,20 @@ describe('dashboards: bad input', () => {
     );
   });
 
+  it('fails synthesis on a Prometheus query that does not parse', () => {
+    const { stack, grafana } = full();
+    const d = grafana.addDashboard('BadProm', { dashboard: lokiDashboard('bad-prom', '{a="b"}') });
+    d.addOverride('panels', [
+      {
+        type: 'timeseries',
+        title: 'CPU',
+        datasource: { type: 'prometheus', uid: 'prometheus' },
+        targets: [{ refId: 'A', expr: 'sum(rate(container_cpu_usage_seconds_total[$__rate_interval])' }],
+      },
+    ]);
+    assertProblem(stack, "[aixcl/grafana/BadProm] panel 'CPU', query A: invalid PromQL at line 1, column 62");
+  });
+
   it('fails synthesis on two dashboards with one uid in a Grafana', () => {
     const { stack, grafana } = full();
     grafana.addDashboard('Copy', { dashboard: lokiDashboard('aixcl-logs', '{a="b"}') });

@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { parseProps, propsSchema } from '../core/props.js';
 import { durationValue } from '../core/value-schemas.js';
+import { Alertmanager, AlertmanagerProps, alertmanagerSchema } from '../alertmanager/alertmanager.js';
+import { AixclAlertRules } from './aixcl-alert-rules.js';
 import { Duration } from '../core/duration.js';
 import { NetworkMode, Stack, StackProps, stackSchema } from '../core/stack.js';
 import { Target } from '../core/target.js';
@@ -16,7 +18,9 @@ import { Postgres } from '../services/postgres.js';
 import { PostgresExporter } from '../services/postgres-exporter.js';
 
 /** The run-time schema of {@link AixclStackProps} (see core/props.ts). */
-export const aixclStackSchema = propsSchema<AixclStackProps>()(stackSchema.extend({ logRetention: durationValue.optional() }));
+export const aixclStackSchema = propsSchema<AixclStackProps>()(
+  stackSchema.extend({ logRetention: durationValue.optional(), alerting: alertmanagerSchema.optional() }),
+);
 
 /** Props of {@link AixclStack}. */
 export interface AixclStackProps extends StackProps {
@@ -25,12 +29,24 @@ export interface AixclStackProps extends StackProps {
    * @default Duration.days(7)
    */
   readonly logRetention?: Duration;
+  /**
+   * Adds an Alertmanager, with these receivers and routes, that the stack's
+   * alerts go to (from Loki's ruler and from Prometheus), and its Grafana
+   * datasource. Without it the alert rules are still evaluated, and firing
+   * alerts show in Prometheus's and Loki's alert APIs and in Grafana's list of
+   * alert rules, but nobody is notified: an Alertmanager with no receiver
+   * would only add a container, a port and an image to pull.
+   * @default no Alertmanager
+   */
+  readonly alerting?: AlertmanagerProps;
 }
 
 /**
  * The whole AIXCL stack: the AI services (ollama, open-webui), the database
  * (postgres, pgadmin), monitoring (prometheus, grafana, cadvisor,
- * node-exporter, postgres-exporter) and centralized logs (loki, promtail).
+ * node-exporter, postgres-exporter), centralized logs (loki, promtail) and
+ * alert and recording rules (evaluated by Loki's ruler and Prometheus; sent to
+ * an Alertmanager when `alerting` gives one its receivers).
  * Host networking by default, as in AIXCL; a bridge (an encrypted overlay
  * network) under Swarm, where host networking does not apply.
  */
@@ -45,6 +61,9 @@ export class AixclStack extends Stack {
   public readonly nodeExporter: NodeExporter;
   public readonly postgresExporter: PostgresExporter;
   public readonly logging: Logging;
+  /** The Alertmanager, when `alerting` is given. */
+  public readonly alertmanager?: Alertmanager;
+  public readonly alertRules: AixclAlertRules;
 
   constructor(scope: Construct, id: string, props: AixclStackProps = {}) {
     // Checked before super(): the Stack checks only its own props; the problems are recorded once it exists.
@@ -71,7 +90,23 @@ export class AixclStack extends Stack {
     this.prometheus = new Prometheus(this, 'prometheus');
     this.grafana = new Grafana(this, 'grafana');
     const metrics = this.grafana.addPrometheusDatasource({ prometheus: this.prometheus, isDefault: true });
-    this.logging = new Logging(this, 'logging', { grafana: this.grafana, metrics, retention: props.logRetention });
-    this.grafana.addContainerMetricsDashboard({ datasource: metrics, logs: this.logging.dashboard });
+    if (props.alerting) {
+      this.alertmanager = new Alertmanager(this, 'alertmanager', props.alerting);
+      this.grafana.addAlertmanagerDatasource({ alertmanager: this.alertmanager });
+      this.prometheus.sendAlertsTo(this.alertmanager);
+    }
+    this.logging = new Logging(this, 'logging', {
+      grafana: this.grafana,
+      metrics,
+      retention: props.logRetention,
+      // Loki's ruler: alerts to the Alertmanager (if any), recorded series into Prometheus.
+      loki: { ruler: { ...(this.alertmanager ? { alertmanager: this.alertmanager } : {}), remoteWrite: this.prometheus } },
+    });
+    this.alertRules = new AixclAlertRules(this, 'alert-rules', {
+      loki: this.logging.loki,
+      collector: this.logging.promtail,
+      prometheus: this.prometheus,
+    });
+    this.grafana.addContainerMetricsDashboard({ datasource: metrics, logs: this.logging.dashboard, logLines: this.alertRules.logLines });
   }
 }

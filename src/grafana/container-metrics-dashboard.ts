@@ -21,6 +21,14 @@ export interface ContainerMetricsDashboardProps {
    * @default no link
    */
   readonly logs?: LogsDashboard;
+  /**
+   * A series of log lines per second recorded into Prometheus by Loki's ruler
+   * (a `LogRecordingRule` of `LogMetric.rate({ project, perLevel: true })`):
+   * graphed per service and level next to CPU and memory, at the cost of one
+   * PromQL query instead of a LogQL scan of every line.
+   * @default no log panel
+   */
+  readonly logLines?: RecordedLogLines;
   /** @default '<project>-containers' */
   readonly uid?: string;
   /** @default 'Containers' */
@@ -30,6 +38,12 @@ export interface ContainerMetricsDashboardProps {
 /** The metric label under which cAdvisor exports a container label (characters invalid in a label name become `_`). */
 function cadvisorLabel(containerLabel: string): string {
   return `container_label_${containerLabel.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+}
+
+/** A recorded series of log lines per second, by `compose_project`, `compose_service` and `level` (structurally: a `LogRecordingRule`). */
+export interface RecordedLogLines {
+  /** The name of the recorded series. */
+  readonly record: string;
 }
 
 /**
@@ -120,6 +134,21 @@ function buildContainerMetricsDashboard(
       ),
     )
     .withPanel(panel('Memory by service (working set)', 'bytes', 12, 0).withTarget(target('A', perService(`container_memory_working_set_bytes${selector}`))));
+  if (props.logLines) {
+    // The recorded series keeps Loki's labels (compose_service), not cAdvisor's.
+    const logLinks = props.logs ? [new dashboard.DashboardLinkBuilder('Logs of this service').url(props.logs.linkToService('${__field.labels.compose_service}'))] : [];
+    const p = new timeseries.PanelBuilder()
+      .title('Log lines per second by service and level')
+      .description(`Recorded by Loki's ruler into Prometheus as ${props.logLines.record}.`)
+      .datasource(ds)
+      .unit('short')
+      .legend(legend)
+      .gridPos({ x: 0, y: perServiceNetwork ? 16 : 8, w: 24, h: 8 })
+      .withTarget(
+        target('A', `sum by (compose_service, level) (${props.logLines.record}{compose_project=${logqlString(project)}})`, '{{compose_service}} {{level}}'),
+      );
+    builder.withPanel(logLinks.length ? p.dataLinks(logLinks) : p);
+  }
   if (!perServiceNetwork) return builder;
   return builder
     .withPanel(

@@ -1,4 +1,5 @@
-// The datasources of a Grafana: the common base and the two kinds this library provisions.
+// The datasources of a Grafana: the common base and the kinds this library provisions.
 export * from './datasource-base.js';
 export * from './loki-datasource.js';
 export * from './prometheus-datasource.js';
+export * from './alertmanager-datasource.js';

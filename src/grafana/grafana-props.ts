@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { ConstructError } from '../core/errors.js';
 import { describeValue, instanceOf, parseProps, propsSchema, recordProblem } from '../core/props.js';
 import type { Construct } from 'constructs';
-import type { ContainerMetricsDashboardProps } from './container-metrics-dashboard.js';
+import type { AlertmanagerDatasourceProps } from './alertmanager-datasource.js';
+import type { ContainerMetricsDashboardProps, RecordedLogLines } from './container-metrics-dashboard.js';
 import { Dashboard, DashboardProps, DashboardSource } from './dashboard.js';
 import { Datasource, HttpBackend, isGrafana, GrafanaHost } from './datasource-base.js';
 import type { LogsDashboard, LogsDashboardProps } from './logs-dashboard.js';
@@ -40,6 +41,10 @@ export const lokiDatasourceSchema = propsSchema<LokiDatasourceProps>()(
   }),
 );
 
+export const alertmanagerDatasourceSchema = propsSchema<AlertmanagerDatasourceProps>()(
+  z.strictObject({ alertmanager: backend('Alertmanager'), uid: uid.optional(), name: z.string().optional() }),
+);
+
 export const prometheusDatasourceSchema = propsSchema<PrometheusDatasourceProps>()(
   z.strictObject({ prometheus: backend('Prometheus'), uid: uid.optional(), name: z.string().optional(), isDefault: z.boolean().optional() }),
 );
@@ -57,6 +62,11 @@ export const containerMetricsDashboardSchema = propsSchema<ContainerMetricsDashb
   z.strictObject({
     datasource: datasourceOf<PrometheusDatasource>('prometheus', 'PrometheusDatasource', 'grafana.addPrometheusDatasource()'),
     logs: instanceOf<LogsDashboard>('a LogsDashboard', (v): v is LogsDashboard => Dashboard.isDashboard(v), () => 'pass the object that grafana.addLogsDashboard() returned').optional(),
+    logLines: instanceOf<RecordedLogLines>(
+      'a recording rule',
+      (v): v is RecordedLogLines => typeof v === 'object' && v !== null && typeof (v as { record?: unknown }).record === 'string',
+      () => "pass the LogRecordingRule that ruleGroup.addRecording(...) returned (of LogMetric.rate({ project, perLevel: true }))",
+    ).optional(),
     uid: uid.optional(),
     title: z.string().optional(),
   }),

@@ -13,12 +13,14 @@ import { ConstructError } from '../core/errors.js';
 import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
 import { probeUrl, unbracket } from '../services/listen-address.js';
+import { AlertmanagerDatasource, AlertmanagerDatasourceProps } from './alertmanager-datasource.js';
 import { ContainerMetricsDashboard, ContainerMetricsDashboardProps } from './container-metrics-dashboard.js';
 import { Dashboard, DashboardProps } from './dashboard.js';
 import { Datasource, GrafanaHost, isGrafana, markGrafana } from './datasource-base.js';
 import { DatasourcesFile } from './datasources-file.js';
 import {
   checkMethodProps,
+  alertmanagerDatasourceSchema,
   containerMetricsDashboardSchema,
   dashboardSchema,
   logsDashboardSchema,
@@ -171,6 +173,14 @@ export class Grafana extends Construct implements GrafanaHost {
   public addLokiDatasource(props: LokiDatasourceProps): LokiDatasource {
     props = checkMethodProps(this, 'addLokiDatasource', lokiDatasourceSchema, props, ['loki']);
     return new LokiDatasource(this, props);
+  }
+
+  /** Provisions an Alertmanager datasource (uid 'alertmanager' by default). Grafana starts even if Alertmanager does not. */
+  public addAlertmanagerDatasource(props: AlertmanagerDatasourceProps): AlertmanagerDatasource {
+    props = checkMethodProps(this, 'addAlertmanagerDatasource', alertmanagerDatasourceSchema, props, ['alertmanager']);
+    const ds = new AlertmanagerDatasource(this, props);
+    this.service.addDependency(props.alertmanager.service, { required: false });
+    return ds;
   }
 
   /** Provisions a dashboard built with `@grafana/grafana-foundation-sdk`. */

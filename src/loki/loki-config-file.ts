@@ -16,6 +16,23 @@ export const LOKI_DATA_DIR = '/loki';
  */
 export const LOKI_SCHEMA_FROM = '2024-01-01';
 
+/**
+ * Where the ruler's local rule storage is: its `<directory>/<tenant>/*.yml` files are rule namespaces.
+ * Beside the configuration, not on the data volume: the rule files are a read-only bind mount, and
+ * Docker would create a mount point inside the volume (here `/loki/rules`) as root, which Loki, as
+ * uid 10001, could then not write (loki#9753: `mkdir /loki/rules: permission denied`).
+ */
+export const LOKI_RULES_DIR = '/etc/loki/rules';
+
+/** What the config file needs to know of the ruler (see `LokiRulerProps`). */
+export interface LokiRulerSettings {
+  readonly evaluationInterval: Duration;
+  /** @default alerts are evaluated but sent nowhere */
+  readonly alertmanagerUrl?: string;
+  /** Prometheus's remote-write endpoint for recording rules. @default recording rules write nowhere */
+  readonly remoteWriteUrl?: string;
+}
+
 /** Props of a {@link LokiConfigFile}. */
 export interface LokiConfigFileProps {
   /**
@@ -36,6 +53,11 @@ export interface LokiConfigFileProps {
    * @default the version the schema was written from
    */
   readonly version?: ImageVersion;
+  /**
+   * The ruler's settings, read when the file is rendered (rule groups are added after Loki).
+   * @default no ruler block
+   */
+  readonly ruler?: () => LokiRulerSettings | undefined;
 }
 
 /**
@@ -159,6 +181,7 @@ export class LokiConfigFile extends DocumentFile {
       // Drilldown's Patterns tab reads the pattern ingester (off by default). It joins the ring of
       // `common.ring` (config_wrapper.go applies it to the pattern ingester's lifecycler).
       pattern_ingester: { enabled: true },
+      ...rulerBlock(this.props.ruler?.()),
       // Loki reports usage statistics to Grafana Labs by default; a local stack sends nothing out.
       analytics: { reporting_enabled: false },
     };
@@ -175,6 +198,32 @@ export class LokiConfigFile extends DocumentFile {
       this.fail(`the Loki configuration would not load in Loki ${v}${this.hasOverrides ? ' (check addOverride calls)' : ''}: ${problems.join('; ')}`);
     }
   }
+}
+
+/**
+ * The ruler of a single binary (Loki's docs/sources/alert/_index.md and the
+ * `ruler` block of docs/sources/shared/configuration.md, 3.7): rules from local
+ * storage, every directory written where uid 10001 may write (loki#9753).
+ */
+function rulerBlock(r: LokiRulerSettings | undefined): Record<string, unknown> {
+  if (!r) return {};
+  return {
+    ruler: {
+      evaluation_interval: r.evaluationInterval.toGoString(),
+      // Rule files of tenant T are read from <directory>/T/*.yml; each file is a namespace.
+      // Local storage only reads rule files (pkg/ruler/rulestore/local: changes through the API are refused).
+      storage: { type: 'local', local: { directory: LOKI_RULES_DIR } },
+      // Where the ruler writes the rules it evaluates (path_prefix's default, written out): on the volume, writable.
+      rule_path: `${LOKI_DATA_DIR}/rules-temp`,
+      ...(r.alertmanagerUrl ? { alertmanager_url: r.alertmanagerUrl, enable_alertmanager_v2: true } : {}),
+      // The /loki/api/v1/rules and /prometheus/api/v1/{rules,alerts} endpoints (read-only with local storage).
+      enable_api: true,
+      // The recording rules' WAL defaults to 'ruler-wal' relative to the working directory '/',
+      // which uid 10001 cannot write (pkg/ruler/storage/instance/instance.go): keep it on the volume.
+      wal: { dir: `${LOKI_DATA_DIR}/ruler-wal` },
+      ...(r.remoteWriteUrl ? { remote_write: { enabled: true, clients: { prometheus: { url: r.remoteWriteUrl } } } } : {}),
+    },
+  };
 }
 
 function isWildcard(addr: string): boolean {

@@ -1,7 +1,7 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { goKitLogFormat } from '../logformat/program-formats.js';
 import { z } from 'zod';
-import { checkProps, isOnFallbacks, propsSchema } from '../core/props.js';
+import { checkProps, instanceOf, isOnFallbacks, propsSchema } from '../core/props.js';
 import { serviceMakerContext } from '../compose/service-props.js';
 import { common, durationValue, sizeValue } from '../core/value-schemas.js';
 import { Healthcheck } from '../compose/healthcheck.js';
@@ -11,7 +11,7 @@ import { Duration } from '../core/duration.js';
 import { goMemLimit } from '../core/go-mem-limit.js';
 import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
-import { LOKI_DATA_DIR, LokiConfigFile } from './loki-config-file.js';
+import { LOKI_DATA_DIR, LOKI_RULES_DIR, LokiConfigFile, type LokiRulerSettings } from './loki-config-file.js';
 import { LOKI_DEFAULTS } from './loki-config-reference.js';
 import { lokiHealthcheck } from './loki-healthcheck.js';
 import { configureSwarm } from '../swarm/swarm-settings.js';
@@ -33,11 +33,71 @@ export const LOKI_GRPC_PORT = 9096;
 /** Where the generated configuration is mounted in the container. */
 const CONFIG_PATH = '/etc/loki/config.yml';
 
+/**
+ * The tenant whose rules the ruler loads from local storage: with
+ * `auth_enabled: false` every request is tenant `fake` (Loki's
+ * pkg/util/constants; loki#5459, loki#4654: rules put anywhere else are
+ * silently never evaluated).
+ */
+export const LOKI_TENANT = 'fake';
+
+export { LOKI_RULES_DIR } from './loki-config-file.js';
+
+/** An Alertmanager that Loki's ruler sends alerts to (the `Alertmanager` construct). */
+export interface AlertmanagerTarget extends IConstruct {
+  /** Base URL by which services of the stack reach it. */
+  readonly url: string;
+}
+
+/** A Prometheus that accepts remote write (the `Prometheus` construct). */
+export interface RemoteWriteReceiver extends IConstruct {
+  /** Turns on its remote-write receiver and returns the URL to write to. */
+  acceptRemoteWrite(): string;
+}
+
+/** Settings of Loki's ruler, which evaluates {@link RuleGroup}s of LogQL rules. */
+export interface LokiRulerProps {
+  /**
+   * How often rule groups are evaluated (a group's own interval wins).
+   * @default Duration.minutes(1)
+   */
+  readonly evaluationInterval?: Duration;
+  /** Where alerts are sent. Alert rules need one. @default none */
+  readonly alertmanager?: AlertmanagerTarget;
+  /**
+   * Where recording rules write their series (by Prometheus remote write;
+   * its receiver is turned on). Recording rules need one.
+   * @default none
+   */
+  readonly remoteWrite?: RemoteWriteReceiver;
+}
+
 /** Below this, Loki (about 90 MiB idle) is OOM-killed under a burst of pushes or one large query. */
 const MIN_MEMORY = Size.mebibytes(256);
 
 /** The run-time schema of {@link LokiProps} (see core/props.ts). */
-export const lokiSchema = propsSchema<LokiProps>()(z.strictObject({ ...common, retention: durationValue.optional(), memoryTarget: sizeValue.optional() }));
+export const lokiSchema = propsSchema<LokiProps>()(
+  z.strictObject({
+    ...common,
+    retention: durationValue.optional(),
+    memoryTarget: sizeValue.optional(),
+    ruler: z
+      .strictObject({
+        evaluationInterval: durationValue.optional(),
+        alertmanager: instanceOf<AlertmanagerTarget>('an Alertmanager', isAlertmanagerTarget, () => 'pass the Alertmanager construct itself (the object that `new Alertmanager(...)` returned), not its URL').optional(),
+        remoteWrite: instanceOf<RemoteWriteReceiver>('a Prometheus', isRemoteWriteReceiver, () => 'pass the Prometheus construct itself (the object that `new Prometheus(...)` returned), not its URL').optional(),
+      })
+      .optional(),
+  }),
+);
+
+function isAlertmanagerTarget(v: unknown): v is AlertmanagerTarget {
+  return typeof v === 'object' && v !== null && 'node' in v && typeof (v as { url?: unknown }).url === 'string';
+}
+
+function isRemoteWriteReceiver(v: unknown): v is RemoteWriteReceiver {
+  return typeof v === 'object' && v !== null && 'node' in v && typeof (v as { acceptRemoteWrite?: unknown }).acceptRemoteWrite === 'function';
+}
 
 /** Props of a {@link Loki}. */
 export interface LokiProps {
@@ -75,6 +135,8 @@ export interface LokiProps {
    * @default Size.mebibytes(64)
    */
   readonly memoryTarget?: Size;
+  /** Settings of the ruler, which evaluates the rule groups created with `{ loki: <this> }`. @default ruler off until a rule group is added */
+  readonly ruler?: LokiRulerProps;
 }
 
 /**
@@ -102,7 +164,13 @@ export class Loki extends Construct {
   /** Memory limit of the container. */
   public readonly memoryLimit: Size;
 
+  /** Settings of the ruler. */
+  public readonly ruler: LokiRulerProps;
+  /** URL the ruler writes recorded series to, if any. */
+  public readonly remoteWriteUrl?: string;
+
   private readonly collectorList: Construct[] = [];
+  private readonly ruleGroupList: IConstruct[] = [];
   private readonly healthcheckProblem?: string;
 
   constructor(scope: Construct, id: string, props: LokiProps = {}) {
@@ -114,6 +182,8 @@ export class Loki extends Construct {
     this.port = props.port ?? 3100;
     this.retention = props.retention ?? Duration.days(7);
     this.memoryLimit = props.memoryLimit ?? Size.mebibytes(512);
+    this.ruler = props.ruler ?? {};
+    this.remoteWriteUrl = this.ruler.remoteWrite?.acceptRemoteWrite();
 
     this.service = new Service(this, 'Service', {
       image: props.image ?? DEFAULT_LOKI_IMAGE,
@@ -141,6 +211,7 @@ export class Loki extends Construct {
       listenAddress: stack.listenAddress,
       retention: this.retention,
       version: this.service.image.version,
+      ruler: () => this.rulerSettings(),
     });
     this.service.mountGenerated(this.config, CONFIG_PATH);
 
@@ -167,6 +238,24 @@ export class Loki extends Construct {
   /** The healthcheck chosen for the image, if one can work in it. */
   public get healthcheck(): Healthcheck | undefined {
     return this.service.healthcheck;
+  }
+
+  /** Directory (in the output) of the rule files, mounted where the ruler reads the tenant's rules. */
+  public get rulesDirectory(): string {
+    return `${this.service.serviceName}/rules`;
+  }
+
+  /** Records a rule group that this Loki's ruler evaluates (a RuleGroup calls this with itself). */
+  public registerRuleGroup(group: IConstruct): void {
+    if (this.ruleGroupList.includes(group)) return;
+    // Mounted on the first group only: a mount of a directory with no files would make Docker create it as root.
+    if (this.ruleGroupList.length === 0) this.service.mountGenerated(this.rulesDirectory, `${LOKI_RULES_DIR}/${LOKI_TENANT}`);
+    this.ruleGroupList.push(group);
+  }
+
+  /** The rule groups this Loki's ruler evaluates. */
+  public get ruleGroups(): readonly IConstruct[] {
+    return [...this.ruleGroupList];
   }
 
   /** Records a log collector that pushes into this Loki (a collector calls this with itself). */
@@ -256,6 +345,16 @@ export class Loki extends Construct {
       }
     }
     return errors;
+  }
+
+  /** The ruler's settings for the config file, when it has rules or settings. */
+  private rulerSettings(): LokiRulerSettings | undefined {
+    if (this.ruleGroupList.length === 0 && !this.ruler.alertmanager && !this.ruler.remoteWrite) return undefined;
+    return {
+      evaluationInterval: this.ruler.evaluationInterval ?? Duration.minutes(1),
+      alertmanagerUrl: this.ruler.alertmanager?.url,
+      remoteWriteUrl: this.remoteWriteUrl,
+    };
   }
 }
 

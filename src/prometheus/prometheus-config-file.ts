@@ -46,6 +46,10 @@ export interface PrometheusConfigFileProps {
   readonly scrapeInterval?: Duration;
   /** How often rules are evaluated. @default Duration.seconds(15) */
   readonly evaluationInterval?: Duration;
+  /** Paths (globs) of rule files, read when the file is rendered. @default none */
+  readonly ruleFiles?: () => readonly string[];
+  /** `host:port` of the Alertmanagers alerts go to, read when the file is rendered. @default none */
+  readonly alertmanagers?: () => readonly string[];
 }
 
 /**
@@ -57,11 +61,15 @@ export class PrometheusConfigFile extends DocumentFile {
   public readonly scrapeInterval: Duration;
   public readonly evaluationInterval: Duration;
   private readonly extraJobs: ScrapeJob[] = [];
+  private readonly ruleFiles: () => readonly string[];
+  private readonly alertmanagers: () => readonly string[];
 
   constructor(scope: Construct, id: string, props: PrometheusConfigFileProps = {}) {
     super(scope, id, { filePath: props.filePath ?? 'prometheus/prometheus.yml' });
     this.scrapeInterval = props.scrapeInterval ?? Duration.seconds(15);
     this.evaluationInterval = props.evaluationInterval ?? Duration.seconds(15);
+    this.ruleFiles = props.ruleFiles ?? (() => []);
+    this.alertmanagers = props.alertmanagers ?? (() => []);
     this.node.addValidation({ validate: () => this.validateJobs() });
   }
 
@@ -113,11 +121,15 @@ export class PrometheusConfigFile extends DocumentFile {
   }
 
   protected buildDocument(): unknown {
+    const ruleFiles = this.ruleFiles();
+    const alertmanagers = this.alertmanagers();
     return {
       global: {
         scrape_interval: toPrometheusDuration(this.scrapeInterval),
         evaluation_interval: toPrometheusDuration(this.evaluationInterval),
       },
+      ...(ruleFiles.length ? { rule_files: [...ruleFiles] } : {}),
+      ...(alertmanagers.length ? { alerting: { alertmanagers: [{ static_configs: [{ targets: [...alertmanagers] }] }] } } : {}),
       scrape_configs: this.scrapeJobs.map((j) => ({
         job_name: j.jobName,
         ...(j.scrapeInterval ? { scrape_interval: toPrometheusDuration(j.scrapeInterval) } : {}),

@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { prometheusLogFormat } from '../logformat/program-formats.js';
 import { z } from 'zod';
 import { checkProps, propsSchema } from '../core/props.js';
@@ -17,6 +17,8 @@ import { configureSwarm } from '../swarm/swarm-settings.js';
 
 /** Where the config file is mounted; `--config.file` points here. */
 const CONFIG_PATH = '/etc/prometheus/prometheus.yml';
+/** Where the rule files are mounted; `rule_files` points here. */
+const RULES_PATH = '/etc/prometheus/rules';
 /** The image's data directory, owned by its `nobody` user. */
 const DATA_PATH = '/prometheus';
 
@@ -29,6 +31,12 @@ export const prometheusSchema = propsSchema<PrometheusProps>()(
     evaluationInterval: durationValue.optional(),
   }),
 );
+
+/** An Alertmanager that Prometheus sends alerts to (the `Alertmanager` construct). */
+export interface AlertmanagerEndpoint extends IConstruct {
+  /** `host:port` by which services of the stack reach it. */
+  readonly hostPort: string;
+}
 
 /** Props of {@link Prometheus}. */
 export interface PrometheusProps {
@@ -59,6 +67,11 @@ export class Prometheus extends Construct {
   public readonly dataVolume: Volume;
   public readonly port: number;
   public readonly retention: Duration;
+  /** Alertmanagers the alerts of its rules go to. */
+  private readonly alertTargets: AlertmanagerEndpoint[] = [];
+  private readonly ruleGroupList: IConstruct[] = [];
+  /** The command line; read when the compose file is rendered, so flags turned on later still count. */
+  private readonly commandLine: string[];
 
   constructor(scope: Construct, id: string, props: PrometheusProps = {}) {
     super(scope, id);
@@ -71,18 +84,21 @@ export class Prometheus extends Construct {
       filePath: `${serviceName}/prometheus.yml`,
       scrapeInterval: props.scrapeInterval,
       evaluationInterval: props.evaluationInterval,
+      ruleFiles: () => (this.ruleGroupList.length ? [`${RULES_PATH}/*.yml`] : []),
+      alertmanagers: () => this.alertTargets.map((a) => a.hostPort),
     });
     this.dataVolume = new Volume(this, 'Data', { volumeName: `${serviceName}-data` });
+    this.commandLine = [
+      `--config.file=${CONFIG_PATH}`,
+      `--storage.tsdb.path=${DATA_PATH}`,
+      `--storage.tsdb.retention.time=${toPrometheusDuration(this.retention)}`,
+      `--web.listen-address=${listenHostPort(stack, this.port)}`,
+      // No --web.enable-lifecycle: a changed config recreates the container (config hash label) instead.
+    ];
     this.service = new Service(this, 'Service', {
       image: props.image ?? 'prom/prometheus:v3.5.0',
       serviceName,
-      command: [
-        `--config.file=${CONFIG_PATH}`,
-        `--storage.tsdb.path=${DATA_PATH}`,
-        `--storage.tsdb.retention.time=${toPrometheusDuration(this.retention)}`,
-        `--web.listen-address=${listenHostPort(stack, this.port)}`,
-        // No --web.enable-lifecycle: a changed config recreates the container (config hash label) instead.
-      ],
+      command: this.commandLine,
       ports: [{ containerPort: this.port, scheme: 'http' }],
       // The image is busybox-based: wget is there. /-/ready turns 200 once the TSDB is open.
       healthcheck: Healthcheck.wget(probeUrl(stack, this.port, '/-/ready'), {
@@ -115,6 +131,40 @@ export class Prometheus extends Construct {
   /** The label names of a metric's series, where the tree knows them (see {@link PrometheusConfigFile.seriesLabels}). */
   public seriesLabels(metric: string): readonly string[] | undefined {
     return this.config.seriesLabels(metric);
+  }
+
+  /**
+   * Turns on Prometheus's remote-write receiver (`--web.enable-remote-write-receiver`,
+   * off by default; docs/command-line/prometheus.md) and returns its endpoint,
+   * `/api/v1/write`, for a sender of the stack such as Loki's ruler.
+   */
+  public acceptRemoteWrite(): string {
+    const flag = '--web.enable-remote-write-receiver';
+    if (!this.commandLine.includes(flag)) this.commandLine.push(flag);
+    return this.service.url(this.port, '/api/v1/write');
+  }
+
+  /** True when it sends the alerts of its rules to an Alertmanager. */
+  public get sendsAlerts(): boolean {
+    return this.alertTargets.length > 0;
+  }
+
+  /** Sends the alerts of its rule groups to an Alertmanager of the stack. */
+  public sendAlertsTo(alertmanager: AlertmanagerEndpoint): void {
+    if (!this.alertTargets.includes(alertmanager)) this.alertTargets.push(alertmanager);
+  }
+
+  /** Directory (in the output) of its rule files, mounted where `rule_files` points. */
+  public get rulesDirectory(): string {
+    return `${this.service.serviceName}/rules`;
+  }
+
+  /** Records a rule group it evaluates (a PrometheusRuleGroup calls this with itself). */
+  public registerRuleGroup(group: IConstruct): void {
+    if (this.ruleGroupList.includes(group)) return;
+    // Mounted with the first group only: Docker would create a missing source directory as root.
+    if (this.ruleGroupList.length === 0) this.service.mountGenerated(this.rulesDirectory, RULES_PATH);
+    this.ruleGroupList.push(group);
   }
 
   /** Scrapes targets outside the stack; the stack's services are scraped through `ServiceProps.metrics`. */

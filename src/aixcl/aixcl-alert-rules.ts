@@ -1,0 +1,95 @@
+import { Construct } from 'constructs';
+import { Duration } from '../core/duration.js';
+import { Stack } from '../core/stack.js';
+import { LogLevel } from '../logging/log-level.js';
+import type { Loki } from '../loki/loki.js';
+import type { Prometheus } from '../prometheus/prometheus.js';
+import type { Promtail } from '../promtail/promtail.js';
+import { AlertSeverity } from '../rules/log-alert-rule.js';
+import { LogMetric } from '../rules/log-metric.js';
+import type { LogRecordingRule } from '../rules/log-recording-rule.js';
+import { PrometheusRuleGroup } from '../rules/prometheus-rule-group.js';
+import { RuleGroup } from '../rules/rule-group.js';
+import { aixclAlertRulesSchema, checkRuleProps } from '../rules/rule-props.js';
+
+/** Props of {@link AixclAlertRules}. */
+export interface AixclAlertRulesProps {
+  /** The Loki whose ruler evaluates the log rules. */
+  readonly loki: Loki;
+  /** The log collector whose pushes are watched. */
+  readonly collector: Promtail;
+  /** The Prometheus that scrapes the collector and evaluates the collector's alerts. */
+  readonly prometheus: Prometheus;
+}
+
+/**
+ * The alert and recording rules the AIXCL stack ships.
+ *
+ * - Loki's ruler: an alert per service that logs errors at a sustained rate,
+ *   and the log volume per service and level, recorded into Prometheus. Both
+ *   count every service of the project, so a service added later is covered
+ *   without a list to update; both select by the normalized level, never by
+ *   text, so Loki's and Grafana's query logs (which hold the rules' own text)
+ *   cannot match.
+ * - Prometheus: the collector failing to push, from Promtail's own metrics.
+ *   Not from logs: when Promtail cannot push, its log lines saying so do not
+ *   reach Loki either, while Prometheus still scrapes its counters.
+ */
+export class AixclAlertRules extends Construct {
+  public readonly errors: RuleGroup;
+  public readonly volume: RuleGroup;
+  /** Log lines per second by service and level, recorded into Prometheus. */
+  public readonly logLines: LogRecordingRule;
+  public readonly collector: PrometheusRuleGroup;
+
+  constructor(scope: Construct, id: string, props: AixclAlertRulesProps) {
+    super(scope, id);
+    props = checkRuleProps(this, 'AixclAlertRules', aixclAlertRulesSchema, props, ['loki', 'collector', 'prometheus']);
+    const project = Stack.of(this);
+    this.errors = new RuleGroup(this, 'service-errors', { loki: props.loki });
+    this.errors.addAlert('ServiceLoggingErrors', {
+      // More than one error line a minute, held for two evaluations: one failed request does not
+      // alert, a service that keeps failing does, and the alert resolves within the window once
+      // the errors stop.
+      metric: LogMetric.count({ project, levels: [LogLevel.ERROR], window: Duration.minutes(5) }),
+      threshold: 5,
+      for: Duration.minutes(2),
+      severity: AlertSeverity.WARNING,
+    });
+    this.volume = new RuleGroup(this, 'log-volume', { loki: props.loki });
+    this.logLines = this.volume.addRecording('LinesPerLevel', {
+      record: 'compose_service:log_lines:rate5m',
+      metric: LogMetric.rate({ project, perLevel: true, window: Duration.minutes(5) }),
+    });
+
+    // Promtail's client metrics (clients/pkg/promtail/client of grafana/loki 3.6): every push
+    // attempt is counted in promtail_request_duration_seconds by status code (-1 when Loki cannot
+    // be reached); entries given up on after the retries go to promtail_dropped_entries_total.
+    const service = props.collector.service;
+    const job = `job=${JSON.stringify(service.metrics?.jobName ?? service.serviceName)}`;
+    this.collector = new PrometheusRuleGroup(this, 'log-collector', { prometheus: props.prometheus });
+    this.collector.addAlert('LogCollectorPushFailing', {
+      expr: `sum(rate(promtail_request_duration_seconds_count{${job}, status_code!~"2.."}[5m])) > 0`,
+      service: props.collector,
+      for: Duration.minutes(5),
+      severity: AlertSeverity.WARNING,
+      summary: 'pushes to Loki keep failing; logs are late, and lost once the retries run out',
+      description: '{{ $value | humanize }} failed pushes per second over the last 5m.',
+    });
+    this.collector.addAlert('LogCollectorDroppingLogs', {
+      expr: `sum(increase(promtail_dropped_entries_total{${job}}[10m])) > 0`,
+      service: props.collector,
+      for: Duration.seconds(0),
+      severity: AlertSeverity.CRITICAL,
+      summary: 'log lines were dropped: they will never reach Loki',
+      description: '{{ $value | humanize }} lines dropped in the last 10m.',
+    });
+    this.collector.addAlert('LogCollectorDown', {
+      expr: `up{${job}} == 0`,
+      service: props.collector,
+      for: Duration.minutes(2),
+      severity: AlertSeverity.CRITICAL,
+      summary: 'the log collector is down or not answering: no logs are collected',
+    });
+  }
+}

@@ -1,0 +1,87 @@
+import { Construct } from 'constructs';
+import { Duration } from '../core/duration.js';
+import { checkPromQL } from '../grafana/promql.js';
+import { toPrometheusDuration } from '../prometheus/prometheus-duration.js';
+import { AlertSeverity } from './log-alert-rule.js';
+import { serviceOf, type ServiceRef } from './log-metric.js';
+import { logsDashboardLink } from './logs-dashboard-link.js';
+import { LABEL_NAME_PATTERN } from './rule-file-schema.js';
+import { checkRuleProps, metricAlertRuleSchema } from './rule-props.js';
+
+const METRIC_ALERT_RULE = Symbol.for('aixcl-cdk.MetricAlertRule');
+
+/** Props of a {@link MetricAlertRule}. */
+export interface MetricAlertRuleProps {
+  /** The PromQL condition, comparison included (e.g. `up{job="promtail"} == 0`): the alert fires while it returns series. */
+  readonly expr: string;
+  /** The service the alert is about: named in its labels, and its logs linked. */
+  readonly service: ServiceRef;
+  /** @default Duration.minutes(5) */
+  readonly for?: Duration;
+  /** Name of the alert (the `alertname` label). @default the construct id */
+  readonly alertName?: string;
+  /** @default AlertSeverity.WARNING */
+  readonly severity?: AlertSeverity;
+  /** One line saying what is wrong. */
+  readonly summary: string;
+  /** More detail; may use `{{ $value }}` and `{{ $labels.<name> }}`. @default none */
+  readonly description?: string;
+  /** More labels. @default none */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * An alert that Prometheus evaluates on a PromQL condition, about one service
+ * of the stack: like a {@link LogAlertRule} it carries the service's
+ * `compose_project` and `compose_service` labels and links to its logs.
+ */
+export class MetricAlertRule extends Construct {
+  public static isMetricAlertRule(x: unknown): x is MetricAlertRule {
+    return typeof x === 'object' && x !== null && METRIC_ALERT_RULE in x;
+  }
+
+  public readonly alertName: string;
+  private readonly props: MetricAlertRuleProps;
+
+  constructor(scope: Construct, id: string, props: MetricAlertRuleProps) {
+    super(scope, id);
+    Object.defineProperty(this, METRIC_ALERT_RULE, { value: true });
+    this.props = checkRuleProps(this, 'MetricAlertRule', metricAlertRuleSchema, props, ['expr', 'service', 'summary']);
+    this.alertName = this.props.alertName ?? id;
+    this.node.addValidation({ validate: () => this.validateRule() });
+  }
+
+  /** @internal The rule's entry in its group's file. */
+  public _toDocument(): Record<string, unknown> {
+    const service = serviceOf(this.props.service);
+    const project = service.stack.projectName;
+    const dashboard = logsDashboardLink(this, { project, service: service.serviceName });
+    return {
+      alert: this.alertName,
+      expr: this.props.expr,
+      for: toPrometheusDuration(this.props.for ?? Duration.minutes(5)),
+      labels: {
+        severity: this.props.severity ?? AlertSeverity.WARNING,
+        compose_project: project,
+        compose_service: service.serviceName,
+        ...(this.props.labels ?? {}),
+      },
+      annotations: {
+        summary: `${service.serviceName} (${project}): ${this.props.summary}`,
+        ...(this.props.description ? { description: this.props.description } : {}),
+        ...(dashboard ? { dashboard } : {}),
+      },
+    };
+  }
+
+  private validateRule(): string[] {
+    const errors: string[] = [];
+    const problem = checkPromQL(this.props.expr);
+    if (problem) errors.push(problem);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(this.alertName)) errors.push(`alert name '${this.alertName}' must be letters, digits and '_'`);
+    for (const k of Object.keys(this.props.labels ?? {})) {
+      if (!LABEL_NAME_PATTERN.test(k)) errors.push(`'${k}' is not a valid label name`);
+    }
+    return errors;
+  }
+}

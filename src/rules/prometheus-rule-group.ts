@@ -1,0 +1,79 @@
+import { Construct, IConstruct } from 'constructs';
+import { Duration } from '../core/duration.js';
+import { Stack } from '../core/stack.js';
+import { checkPromQL } from '../grafana/promql.js';
+import { MetricAlertRule, type MetricAlertRuleProps } from './metric-alert-rule.js';
+import { RuleFile, ruleGroupProblems } from './rule-file.js';
+import { createRuleFileSchema } from './rule-file-schema.js';
+import { checkRuleProps, prometheusRuleGroupSchema } from './rule-props.js';
+import { alertmanagerOf } from './rule-group.js';
+
+/** A Prometheus that evaluates rule files (the `Prometheus` construct). */
+export interface RuleEvaluator extends IConstruct {
+  /** Directory (in the output) of its rule files. */
+  readonly rulesDirectory: string;
+  /** Records a rule group it evaluates. */
+  registerRuleGroup(group: IConstruct): void;
+  /** True when it sends alerts to an Alertmanager. */
+  readonly sendsAlerts: boolean;
+}
+
+/** Props of a {@link PrometheusRuleGroup}. */
+export interface PrometheusRuleGroupProps {
+  /** The Prometheus that evaluates the group. */
+  readonly prometheus: RuleEvaluator;
+  /** @default the construct id */
+  readonly groupName?: string;
+  /** @default Prometheus's evaluation interval */
+  readonly interval?: Duration;
+}
+
+const promqlRuleFile = createRuleFileSchema(checkPromQL);
+
+/**
+ * A group of PromQL alert rules evaluated by a Prometheus of the stack, in a
+ * rule file of its own (checked by the rule file schema and Prometheus's
+ * PromQL grammar; `promtool check rules` in the tests).
+ */
+export class PrometheusRuleGroup extends Construct {
+  public readonly prometheus: RuleEvaluator;
+  public readonly groupName: string;
+  public readonly interval?: Duration;
+  public readonly file: RuleFile;
+
+  constructor(scope: Construct, id: string, props: PrometheusRuleGroupProps) {
+    super(scope, id);
+    props = checkRuleProps(this, 'PrometheusRuleGroup', prometheusRuleGroupSchema, props, ['prometheus']);
+    this.prometheus = props.prometheus;
+    this.groupName = props.groupName ?? id;
+    this.interval = props.interval;
+    this.file = new RuleFile(this, 'File', {
+      filePath: `${props.prometheus.rulesDirectory}/${this.groupName}.yml`,
+      group: this,
+      schema: promqlRuleFile,
+      reader: 'Prometheus',
+    });
+    props.prometheus.registerRuleGroup(this);
+    this.node.addValidation({
+      validate: () => {
+        const errors = ruleGroupProblems(this, 'addAlert');
+        if (Stack.of(props.prometheus) !== Stack.of(this)) errors.push(`its Prometheus ${props.prometheus.node.path} is in another stack`);
+        const alertmanager = alertmanagerOf(this);
+        if (alertmanager && !this.prometheus.sendsAlerts) {
+          errors.push(`has alert rules, but ${this.prometheus.node.path} does not send alerts to ${alertmanager.node.path}: call sendAlertsTo(alertmanager) on it`);
+        }
+        return errors;
+      },
+    });
+  }
+
+  /** Adds an alert rule. */
+  public addAlert(id: string, props: MetricAlertRuleProps): MetricAlertRule {
+    return new MetricAlertRule(this, id, props);
+  }
+
+  /** The rules, in the order they were added. */
+  public get rules(): readonly MetricAlertRule[] {
+    return this.node.children.filter(MetricAlertRule.isMetricAlertRule);
+  }
+}
