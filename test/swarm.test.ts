@@ -164,8 +164,13 @@ describe('Swarm target: synthesis', () => {
 
   test('generated files become configs named by their content: a changed file changes exactly the services that mount it', () => {
     const before = stackDoc(swarmStack().stack);
-    assert.deepEqual(before.services.loki.configs, [{ source: before.services.loki.configs[0].source, target: '/etc/loki/config.yml' }]);
+    // Loki's config, and the rule files its ruler reads (one config each, under the tenant's directory).
+    assert.deepEqual(
+      before.services.loki.configs.map((c: any) => c.target),
+      ['/etc/loki/config.yml', '/etc/loki/rules/fake/log-volume.yml', '/etc/loki/rules/fake/service-errors.yml'],
+    );
     assert.match(before.services.loki.configs[0].source, /^loki-config\.yml-[0-9a-f]{12}$/);
+    assert.match(before.services.loki.configs[2].source, /^service-errors\.yml-[0-9a-f]{12}$/);
     assert.equal(before.configs[before.services.loki.configs[0].source].file, './loki/loki-config.yml');
     // No bind mount of a generated file: configs reach every node, bind mounts only the one with ./out.
     for (const s of Object.values(before.services) as any[]) for (const v of s.volumes ?? []) assert.ok(!String(v.source).startsWith('./'), JSON.stringify(v));
