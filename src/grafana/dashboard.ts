@@ -4,9 +4,12 @@ import { Construct } from 'constructs';
 import { didYouMean } from '../core/did-you-mean.js';
 import { ConstructError, UserError } from '../core/errors.js';
 import { DocumentFile } from '../core/generated-file.js';
+import { parseProps } from '../core/props.js';
 import { Stack } from '../core/stack.js';
 import { DashboardProviderFile } from './dashboard-provider-file.js';
 import { findGrafana, GrafanaHost, LokiLike, lokiQueryContext } from './datasource-base.js';
+// A cycle (grafana-props.ts imports this file); both use the other's exports only when a construct is made.
+import { dashboardSchema } from './grafana-props.js';
 import { checkLogQL } from './logql.js';
 import { checkPromQL } from './promql.js';
 import { unknownVariables } from './template-variables.js';
@@ -59,10 +62,15 @@ export class Dashboard extends DocumentFile {
 
   /** The Grafana that provisions this dashboard. */
   public readonly grafana: GrafanaHost;
-  private readonly source: DashboardSource;
+  private readonly source: DashboardSource | undefined;
   private checking = true;
 
   constructor(scope: Construct, id: string, props: DashboardProps) {
+    // Checked before super() (the file path needs them); the problems are recorded once it exists. A
+    // missing or wrong dashboard becomes an empty one, so synthesis goes on and reports every problem.
+    const usable = dashboardSchema.shape.dashboard.safeParse((props as Partial<DashboardProps> | undefined)?.dashboard).success;
+    const checked = parseProps(dashboardSchema, props, { owner: 'Dashboard' }, { dashboard: {} as sdk.Dashboard });
+    props = checked.props;
     const path = scope.node.path ? `${scope.node.path}/${id}` : id;
     const grafana = props.grafana ?? findGrafana(scope);
     if (!grafana) {
@@ -77,8 +85,10 @@ export class Dashboard extends DocumentFile {
     }
     super(scope, id, { filePath: `${grafana.provisioningDirectory}/dashboards/${fileName}` });
     Object.defineProperty(this, DASHBOARD, { value: true });
+    checked.report(this);
     this.grafana = grafana;
-    this.source = props.dashboard;
+    // Without a usable dashboard there is nothing to check: its problem is reported, not the empty stand-in's.
+    this.source = usable ? props.dashboard : undefined;
     DashboardProviderFile.of(grafana);
     this.node.addValidation({ validate: () => this.problems() });
   }
@@ -90,13 +100,14 @@ export class Dashboard extends DocumentFile {
   }
 
   protected buildDocument(): unknown {
+    if (this.source === undefined) return {};
     const built = isBuilder(this.source) ? this.source.build() : this.source;
     // Plain JSON: drops undefined values and class instances the SDK may leave.
     return JSON.parse(JSON.stringify(built));
   }
 
   protected override checkDocument(doc: unknown): void {
-    if (!this.checking) return;
+    if (!this.checking || this.source === undefined) return;
     const problems = dashboardProblems(doc as Json, this.grafana);
     if (problems.length) this.fail(problems.join('\n'));
   }
@@ -112,6 +123,7 @@ export class Dashboard extends DocumentFile {
   }
 
   private problems(): string[] {
+    if (this.source === undefined) return [];
     let doc: Json;
     try {
       doc = this.finalDocument();

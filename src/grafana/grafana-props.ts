@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConstructError } from '../core/errors.js';
-import { describeValue, instanceOf, parseProps, propsSchema, recordProblem } from '../core/props.js';
+import { instanceOf, parseProps, propsSchema, recordProblem } from '../core/props.js';
 import type { Construct } from 'constructs';
 import type { AlertmanagerDatasourceProps } from './alertmanager-datasource.js';
 import type { ContainerMetricsDashboardProps, RecordedLogLines } from './container-metrics-dashboard.js';
@@ -76,7 +76,10 @@ const dashboardSource = instanceOf<DashboardSource>(
   'a dashboard of @grafana/grafana-foundation-sdk (a DashboardBuilder, or what it built)',
   (v): v is DashboardSource =>
     typeof v === 'object' && v !== null && !Array.isArray(v) && (typeof (v as { build?: unknown }).build === 'function' || 'title' in v || 'panels' in v),
-  (v) => (typeof v === 'string' ? 'a dashboard JSON text is not read: build it with new dashboard.DashboardBuilder(title)' : `got ${describeValue(v)}`),
+  (v) =>
+    typeof v === 'string'
+      ? 'a dashboard JSON text is not read: build it with new dashboard.DashboardBuilder(title)'
+      : "build it with new dashboard.DashboardBuilder('Title').uid('...') from @grafana/grafana-foundation-sdk/dashboard",
 );
 
 export const dashboardSchema = propsSchema<DashboardProps>()(
