@@ -264,6 +264,21 @@ export const FAMILIES: Readonly<Record<string, FamilySpec>> = {
     listen: 'env HOST PORT 8080',
     paths: ['/', '/api/config', '/health'],
   },
+  // The example service of the `aixcl-synth init` scaffold (templates/stack.ts.tmpl).
+  nginx: {
+    family: 'nginx',
+    models: 'nginx (Debian): sh and bash, no wget; its default server listens on 80 and answers /',
+    shell: 'dash',
+    coreutils: true,
+    programs: ['bash'],
+    server: '/docker-entrypoint.sh',
+    entrypoint: ['/docker-entrypoint.sh'],
+    cmd: ['nginx', '-g', 'daemon off;'],
+    // The port is in nginx's own config file (listen 80), not in a flag or variable.
+    env: { STANDIN_PORTS: '80' },
+    listen: 'ports',
+    paths: ['/'],
+  },
 };
 
 /** The family of an image, from its repository name, or undefined. */
