@@ -123,6 +123,31 @@ describe('log formats through the collector pipeline (Promtail model)', () => {
     assert.equal(out[0].metadata.level, undefined);
   });
 
+  it('postgres: a DEBUG line (log_min_messages = debug1..5 all print DEBUG, elog.c error_severity) starts its own entry', () => {
+    const out = runPipeline(
+      job.pipeline_stages,
+      lines(labelsOf(job, 'postgres'), [
+        '2024-03-01 10:00:00.000 UTC [70] ERROR:  relation "x" does not exist at character 15',
+        '2024-03-01 10:00:00.001 UTC [71] DEBUG:  autovacuum: processing database "aixcl"',
+      ]),
+    );
+    assert.deepEqual(out.map((e) => [e.line.split('\n').length, e.metadata.level]), [[1, 'error'], [1, 'debug']]);
+  });
+
+  it('postgres in another log_timezone: the level is still read; the time is Docker\'s, never shifted by a zone Go reads as UTC', () => {
+    // What Promtail's time.Parse would do with such a zone (the model follows Go): CET read as offset 0, an hour off.
+    assert.equal(iso(parseGoTime('2024-03-01 11:00:00.000 CET', '2006-01-02 15:04:05.000 MST')!), '2024-03-01T11:00:00.000Z');
+    assert.equal(iso(parseGoTime('2024-03-01 11:00:00.000 -03', '2006-01-02 15:04:05.000 MST')!), '2024-03-01T11:00:00.000Z');
+    const out = runPipeline(
+      job.pipeline_stages,
+      lines(labelsOf(job, 'postgres'), [
+        '2024-03-01 11:00:00.000 CET [70] ERROR:  relation "x" does not exist at character 15',
+        '2024-03-01 07:00:00.000 -03 [71] FATAL:  password authentication failed for user "aixcl"',
+      ]),
+    );
+    assert.deepEqual(out.map((e) => [e.metadata.level, e.metadata.pid, e.time]), [['error', '70', T0], ['error', '71', T0 + 1_000_000n]]);
+  });
+
   it('open-webui: a traceback stays one entry with its message; the healthcheck access line is dropped', () => {
     const labels = labelsOf(job, 'open-webui', 'stdout');
     const out = runPipeline(
@@ -297,6 +322,27 @@ describe('the Promtail model itself', () => {
     assert.equal(goTemplate(tpl, { Value: 'Warning' }), 'warn');
     assert.equal(goTemplate(tpl, { Value: 'chatty' }), '');
     assert.throws(() => goTemplate(tpl, {}), /expected string/);
+  });
+  it("zone abbreviations as Go's parseTimeZone takes them: 3 letters, 4-5 ending in T, GMT+h, numeric", () => {
+    const layout = '2006-01-02 15:04:05 MST';
+    assert.equal(iso(parseGoTime('2024-03-01 11:00:00 AEST', layout)!), '2024-03-01T11:00:00.000Z');
+    assert.equal(iso(parseGoTime('2024-03-01 11:00:00 GMT+3', layout)!), '2024-03-01T08:00:00.000Z');
+    assert.equal(parseGoTime('2024-03-01 11:00:00 ABCD', layout), undefined, '4 letters not ending in T');
+  });
+  it("a match selector with a backtick string fails as Promtail's own selector lexer does", () => {
+    const e = { labels: { compose_service: 'x' }, line: 'a', time: 0n, extracted: {}, metadata: {} };
+    assert.throws(() => selects('{compose_service=`x`}', e), /invalid selector syntax for match stage/);
+    assert.equal(selects('{compose_service="x"} |~ "`"', e), false, 'a backtick inside a double-quoted string is text');
+  });
+  it('stages read labels (each pipeline copies them into the extracted map); a label turned metadata leaves the labels', () => {
+    const out = runPipeline(
+      [{ template: { source: 'tier', template: '{{ ToUpper .Value }}' } }, { structured_metadata: { tier: null } }],
+      [{ labels: { tier: 'web', job: 'j' }, line: 'x', time: 0n }],
+    );
+    assert.deepEqual(out[0].metadata, { tier: 'WEB' });
+    assert.deepEqual(out[0].labels, { tier: 'web', job: 'j' }, 'a different value: the label stays');
+    const moved = runPipeline([{ structured_metadata: { tier: null } }], [{ labels: { tier: 'web', job: 'j' }, line: 'x', time: 0n }]);
+    assert.deepEqual([moved[0].metadata, moved[0].labels], [{ tier: 'web' }, { job: 'j' }]);
   });
   it('an unmodeled stage is refused, not guessed', () => {
     assert.throws(() => runPipeline([{ pack: { labels: ['a'] } }], []), /not modeled/);

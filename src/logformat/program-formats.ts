@@ -15,23 +15,31 @@ import { LogFormat } from './log-format.js';
  * `2026-11-29 08:00:00.123 UTC [62] ERROR:  relation "x" does not exist`.
  * The image leaves TZ unset, so initdb writes `log_timezone = 'Etc/UTC'` and
  * `%m` ends in `UTC`. After the prefix comes the severity and a colon
- * (elog.c, error_severity): DEBUG1-5, LOG, INFO, NOTICE, WARNING, ERROR,
- * FATAL, PANIC; then the same prefix starts the report's secondary lines
+ * (elog.c, error_severity): DEBUG (for every one of DEBUG1-5), LOG, INFO,
+ * NOTICE, WARNING, ERROR, FATAL, PANIC; then the same prefix starts the report's secondary lines
  * (DETAIL, HINT, QUERY, CONTEXT, LOCATION, STATEMENT). A message over several
  * lines continues on lines that start with a tab (elog.c, append_with_tabs).
  * So an entry starts at a prefixed line with a primary severity; the
  * secondary lines and the tab-indented continuations join it.
  */
 export function postgresLogFormat(): LogFormat {
-  const prefix = String.raw`\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} [A-Za-z0-9+:/_-]+ \[\d+\] `;
-  return LogFormat.regex(String.raw`^(?P<time>\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} [A-Za-z0-9+:/_-]+) \[(?P<pid>\d+)\] (?P<level>[A-Z0-9]+):  `, {
+  const stamp = String.raw`\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}`;
+  const prefix = String.raw`${stamp} [A-Za-z0-9+:/_-]+ \[\d+\] `;
+  // The time is taken only when its zone is UTC or GMT. Promtail parses the zone abbreviation
+  // with Go's time.Parse, which knows only the location's own abbreviations (Promtail's image
+  // runs in UTC) and reads any other one (CET, EST, -03) as offset 0: a Postgres with
+  // log_timezone = 'Europe/Berlin' would have every line shifted by an hour, and Loki refuses
+  // lines from the future ("entry too far behind" / creation grace). In another zone the
+  // second branch matches, `time` is '' (regex.go sets every named group) and the timestamp
+  // stage skips it: the entry keeps Docker's own timestamp, which is right.
+  return LogFormat.regex(String.raw`^(?:(?P<time>${stamp} (?:UTC|GMT))|${stamp} [A-Za-z0-9+:/_-]+) \[(?P<pid>\d+)\] (?P<level>[A-Z0-9]+):  `, {
     // Orphaned secondary lines (their entry already flushed) carry the entry's context: info.
     levels: { detail: LogLevel.INFO, hint: LogLevel.INFO, query: LogLevel.INFO, context: LogLevel.INFO, location: LogLevel.INFO, statement: LogLevel.INFO },
     timestamp: { field: 'time', format: '2006-01-02 15:04:05.000 MST' },
     // pid: one per backend connection, so unbounded over time: as a label every connection
     // would open new streams; as metadata a query can still follow one session.
     metadata: ['pid'],
-    multiline: { firstLine: `^${prefix}(DEBUG[1-5]|LOG|INFO|NOTICE|WARNING|ERROR|FATAL|PANIC):  ` },
+    multiline: { firstLine: `^${prefix}(DEBUG|LOG|INFO|NOTICE|WARNING|ERROR|FATAL|PANIC):  ` },
   });
 }
 

@@ -50,6 +50,9 @@ export function runPipeline(stages: readonly Stage[], input: readonly Omit<Model
 }
 
 function run(stages: readonly Stage[], entries: ModelEntry[], o: ModelOptions): ModelEntry[] {
+  // Every pipeline, a match stage's nested one too, starts by copying the entry's labels into the
+  // extracted map, so stages can read labels (pipeline.go, Pipeline.Run).
+  for (const e of entries) Object.assign(e.extracted, e.labels);
   for (const stage of stages) {
     const keys = Object.keys(stage);
     if (keys.length !== 1) throw new NotModeled(`stage with keys ${keys.join(',')}`);
@@ -97,6 +100,8 @@ const STAGES: Record<string, (cfg: any, entries: ModelEntry[], o: ModelOptions) 
         streams.set(key, s);
       }
       // max_wait_time modeled on the entries' own times: a gap longer than it means the timer fired first.
+      // Promtail's timer is wall-clock per stream (multiline.go, time.After): a pipeline stalled by slow
+      // pushes can split an entry whose lines came close together. Not modeled (LOGGING.md says so).
       if (e.time - s.last > maxWait) flush(s);
       s.last = e.time;
       if (isFirst) {
@@ -169,6 +174,9 @@ const STAGES: Record<string, (cfg: any, entries: ModelEntry[], o: ModelOptions) 
       const source = src || name;
       if (e.extracted[source] !== undefined) e.metadata[name] = goString(e.extracted[source]);
       else if (e.labels[source] !== undefined) e.metadata[name] = e.labels[source];
+      else continue;
+      // A stream label of the source's name and the same value becomes metadata only (structuredmetadata.go).
+      if (e.labels[source] === e.metadata[name]) delete e.labels[source];
     }
   }),
   labels: each((cfg, e) => {
@@ -192,7 +200,10 @@ const STAGES: Record<string, (cfg: any, entries: ModelEntry[], o: ModelOptions) 
 export function selects(selector: string, e: ModelEntry): boolean {
   const m = /^\{([^}]*)\}(.*)$/s.exec(selector.trim());
   if (!m) throw new NotModeled(`selector ${selector}`);
-  const str = String.raw`("(?:[^"\\]|\\.)*"|\x60[^\x60]*\x60)`;
+  // Promtail's match selector lexer reads double-quoted strings only (clients/pkg/logentry/logql/parser.go,
+  // scanner.String): a backtick string fails the config load ('invalid selector syntax for match stage').
+  if (selector.replace(/"(?:[^"\\]|\\.)*"/g, '""').includes('`')) throw new Error(`invalid selector syntax for match stage: ${selector}`);
+  const str = String.raw`("(?:[^"\\]|\\.)*")`;
   for (const [, name, op, raw] of m[1].matchAll(new RegExp(String.raw`\s*([a-zA-Z_]\w*)\s*(=~|!~|!=|=)\s*${str}\s*,?`, 'g'))) {
     const value = unquote(raw);
     const have = e.labels[name] ?? '';
@@ -389,7 +400,8 @@ export function parseGoTime(text: string, format: string): bigint | undefined {
       if (!/05[.,]/.test(layout)) group('(?:[.,]\\d+)?', 'frac');
     } else if (/^[.,]0+$/.test(t)) group(`[.,]\\d{${t.length - 1}}`, 'frac');
     else if (/^[.,]9+$/.test(t)) group('(?:[.,]\\d+)?', 'frac');
-    else if (t === 'MST') group('[A-Z]{3,5}', 'abbr');
+    // Go's parseTimeZone (time/format.go): 3 letters; 4-5 ending in T; ChST, MeST; GMT+h; +hh[mm].
+    else if (t === 'MST') group('ChST|MeST|GMT[+-]\\d{1,2}|[A-Z]{3,4}T|[A-Z]{3}|[+-]\\d{2}(?:\\d{2})?', 'abbr');
     else if (t === 'Z07:00') group('Z|[+-]\\d{2}:\\d{2}', 'zone');
     else if (t === '-07:00' || t === '-0700') group(t === '-0700' ? '[+-]\\d{4}' : '[+-]\\d{2}:\\d{2}', 'zone');
     else if (/^[0-9]/.test(t)) throw new NotModeled(`layout element ${t}`);
@@ -401,6 +413,10 @@ export function parseGoTime(text: string, format: string): bigint | undefined {
   fields.forEach((f, i) => (v[f] = m[i + 1]));
   const month = v.mon ? MONTHS.indexOf(v.mon) : Number(v.month) - 1;
   let ms = Date.UTC(Number(v.year), month, Number(v.day), Number(v.hour ?? 0), Number(v.min ?? 0), Number(v.sec ?? 0));
+  // An abbreviation Promtail's location (UTC: its image sets no TZ) does not know is read as offset 0,
+  // whatever zone it names (time.Parse: "a fabricated location ... zero offset"); only GMT+h has one.
+  const gmt = v.abbr ? /^GMT([+-]\d{1,2})$/.exec(v.abbr) : null;
+  if (gmt) ms -= Number(gmt[1]) * 3_600_000;
   if (v.zone && v.zone !== 'Z') {
     const z = /([+-])(\d{2}):?(\d{2})/.exec(v.zone)!;
     ms -= (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3])) * 60_000;
