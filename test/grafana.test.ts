@@ -4,7 +4,7 @@ import * as sdkDashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as sdkLogs from '@grafana/grafana-foundation-sdk/logs';
 import * as sdkLoki from '@grafana/grafana-foundation-sdk/loki';
 import { parse } from 'yaml';
-import { ConstructError, NetworkMode, Secret, Stack, Testing, ValidationError, type StackProps } from '../src/index.js';
+import { ConstructError, formatProblem, NetworkMode, Secret, Stack, Testing, ValidationError, type StackProps } from '../src/index.js';
 import {
   checkLogQL,
   ContainerMetricsDashboard,
@@ -340,6 +340,50 @@ describe('Grafana datasources: bad input', () => {
     grafana.addPrometheusDatasource({ prometheus, isDefault: true });
     grafana.addPrometheusDatasource({ prometheus, uid: 'prom2', isDefault: true });
     assertProblem(stack, '[aixcl/grafana/DatasourcesFile] datasources prometheus and prom2 are all marked isDefault');
+  });
+});
+
+describe('add methods: a wrong or missing required reference (from JavaScript)', () => {
+  // What a JavaScript stack can pass, which the types would refuse.
+  const js = (props: unknown) => props as never;
+
+  it('is recorded on the Grafana with its fix; each returns a stand-in the program goes on with, and nothing follows from it', () => {
+    const { stack, grafana } = make();
+    const prometheusDs = grafana.addPrometheusDatasource(js({ prometheus: 'prometheus' }));
+    const lokiDs = grafana.addLokiDatasource(js({ metrics: prometheusDs }));
+    grafana.addAlertmanagerDatasource(js({}));
+    const logs = grafana.addLogsDashboard(js({ datasource: 'loki' }));
+    grafana.addContainerMetricsDashboard(js({ logs }));
+    grafana.addDashboard('Mine', js({ dashbord: lokiDashboard('mine', '{a="b"}') }));
+    // The stand-in datasources are provisioned under their uids: a dashboard on them has nothing to report.
+    assert.deepEqual(lokiDs.ref, { type: 'loki', uid: 'loki' });
+    grafana.addDashboard('Other', { dashboard: lokiDashboard('other', '{compose_service="x"}') });
+    assert.match(logs.linkToService('x'), /^\/d\/aixcl-logs\?/);
+    // A stand-in depends on nothing (not on the Grafana itself).
+    assert.deepEqual(grafana.service.dependsOn, []);
+    const err = assertProblem(stack);
+    assert.deepEqual(err.problems.map(formatProblem), [
+      "[aixcl/grafana] addPrometheusDatasource(): prometheus must be a Prometheus, got the string 'prometheus': pass the Prometheus construct itself (the object that `new Prometheus(...)` returned), not its name or URL",
+      '[aixcl/grafana] addLokiDatasource(): loki must be a Loki, got undefined: pass a Loki construct',
+      '[aixcl/grafana] addAlertmanagerDatasource(): alertmanager must be an Alertmanager, got undefined: pass an Alertmanager construct',
+      "[aixcl/grafana] addLogsDashboard(): datasource must be a LokiDatasource, got the string 'loki': pass the datasource object that grafana.addLokiDatasource() returned, not its uid or name",
+      '[aixcl/grafana] addContainerMetricsDashboard(): datasource must be a PrometheusDatasource, got undefined: pass the object that grafana.addPrometheusDatasource() returned',
+      "[aixcl/grafana] addDashboard(): dashboard must be a dashboard of @grafana/grafana-foundation-sdk (a DashboardBuilder, or what it built), got undefined: build it with new dashboard.DashboardBuilder('Title').uid('...') from @grafana/grafana-foundation-sdk/dashboard",
+      '[aixcl/grafana] addDashboard(): dashbord is not a prop of addDashboard(): did you mean dashboard?',
+    ]);
+  });
+
+  it('no props, or props that are not an object, are one problem each, and give a stand-in too', () => {
+    const { stack, grafana } = make();
+    const ds = grafana.addLokiDatasource(js(undefined));
+    assert.ok(ds instanceof LokiDatasource);
+    grafana.addLogsDashboard({ datasource: ds });
+    grafana.addPrometheusDatasource(js('prometheus'));
+    const err = assertProblem(stack);
+    assert.deepEqual(err.problems.map(formatProblem), [
+      '[aixcl/grafana] addLokiDatasource(): loki must be a Loki, got undefined: pass a Loki construct',
+      "[aixcl/grafana] addPrometheusDatasource(): the props of addPrometheusDatasource() must be an object ({ ... }), got the string 'prometheus'",
+    ]);
   });
 });
 

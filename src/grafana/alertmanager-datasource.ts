@@ -35,7 +35,7 @@ export class AlertmanagerDatasource extends Datasource {
   /** @internal */
   public _toProvisioning(): Record<string, unknown> {
     return {
-      ...this.baseProvisioning(this.alertmanager.url),
+      ...this.baseProvisioning(this.alertmanager?.url),
       jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
     };
   }

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { ConstructError } from '../core/errors.js';
 import { NetworkMode, Stack } from '../core/stack.js';
 import type { ProjectLabels } from '../core/target.js';
-import { Dashboard } from './dashboard.js';
+import { Dashboard, STAND_IN_DASHBOARD } from './dashboard.js';
 import { findGrafana } from './datasource-base.js';
 import { logqlString } from './logql.js';
 import type { LogsDashboard } from './logs-dashboard.js';
@@ -60,14 +60,17 @@ export class ContainerMetricsDashboard extends Dashboard {
   constructor(scope: Construct, id: string, props: ContainerMetricsDashboardProps) {
     const path = `${scope.node.path}/${id}`;
     const project = Stack.of(scope).projectName;
-    const grafana = findGrafana(scope) ?? props.datasource.grafana;
-    if (props.datasource.grafana !== grafana) {
+    // Without a datasource this is a stand-in (its problem is recorded, see checkMethodProps): an empty
+    // dashboard, checked for nothing.
+    const datasource = props.datasource as PrometheusDatasource | undefined;
+    const grafana = findGrafana(scope) ?? datasource?.grafana;
+    if (grafana && datasource && datasource.grafana !== grafana) {
       throw new ConstructError(
         path,
-        `its datasource ${props.datasource.node.path} belongs to another Grafana (${props.datasource.grafana.node.path}): use a Prometheus datasource of ${grafana.node.path}`,
+        `its datasource ${datasource.node.path} belongs to another Grafana (${datasource.grafana.node.path}): use a Prometheus datasource of ${grafana.node.path}`,
       );
     }
-    if (props.logs && props.logs.grafana !== grafana) {
+    if (grafana && props.logs && props.logs.grafana !== grafana) {
       throw new ConstructError(path, `the logs dashboard ${props.logs.node.path} is provisioned by another Grafana: link to one of ${grafana.node.path}`);
     }
     const uid = props.uid ?? `${project}-containers`;
@@ -76,7 +79,7 @@ export class ContainerMetricsDashboard extends Dashboard {
     // host's traffic on every service's line. Only CPU and memory are per container there.
     const perServiceNetwork = Stack.of(scope).networkMode !== NetworkMode.HOST;
     super(scope, id, {
-      dashboard: buildContainerMetricsDashboard(project, uid, props, perServiceNetwork, Stack.of(scope).projectLabels),
+      dashboard: datasource ? buildContainerMetricsDashboard(project, uid, props, perServiceNetwork, Stack.of(scope).projectLabels) : STAND_IN_DASHBOARD,
       fileName: 'container-metrics-dashboard.json',
       grafana,
     });

@@ -22,6 +22,14 @@ export const DASHBOARD_UID_PATTERN = /^[A-Za-z0-9_-]{1,40}$/;
 /** A dashboard from `@grafana/grafana-foundation-sdk`: its `DashboardBuilder`, or the object it built. */
 export type DashboardSource = cog.Builder<sdk.Dashboard> | sdk.Dashboard;
 
+/**
+ * @internal The dashboard of a stand-in: a Dashboard made in place of one whose props had a problem
+ * (recorded where they were given), so that the program goes on. It is written empty and checked for
+ * nothing, so no problem follows from it; its title lets it pass the props check when a subclass or
+ * Grafana.addDashboard passes it in.
+ */
+export const STAND_IN_DASHBOARD: sdk.Dashboard = Object.freeze({ title: '' }) as sdk.Dashboard;
+
 /** Props of a {@link Dashboard}. */
 export interface DashboardProps {
   /**
@@ -67,9 +75,8 @@ export class Dashboard extends DocumentFile {
 
   constructor(scope: Construct, id: string, props: DashboardProps) {
     // Checked before super() (the file path needs them); the problems are recorded once it exists. A
-    // missing or wrong dashboard becomes an empty one, so synthesis goes on and reports every problem.
-    const usable = dashboardSchema.shape.dashboard.safeParse((props as Partial<DashboardProps> | undefined)?.dashboard).success;
-    const checked = parseProps(dashboardSchema, props, { owner: 'Dashboard' }, { dashboard: {} as sdk.Dashboard });
+    // missing or wrong dashboard becomes the stand-in, so synthesis goes on and reports every problem.
+    const checked = parseProps(dashboardSchema, props, { owner: 'Dashboard' }, { dashboard: STAND_IN_DASHBOARD });
     props = checked.props;
     const path = scope.node.path ? `${scope.node.path}/${id}` : id;
     const grafana = props.grafana ?? findGrafana(scope);
@@ -88,7 +95,7 @@ export class Dashboard extends DocumentFile {
     checked.report(this);
     this.grafana = grafana;
     // Without a usable dashboard there is nothing to check: its problem is reported, not the empty stand-in's.
-    this.source = usable ? props.dashboard : undefined;
+    this.source = props.dashboard === STAND_IN_DASHBOARD ? undefined : props.dashboard;
     DashboardProviderFile.of(grafana);
     this.node.addValidation({ validate: () => this.problems() });
   }

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ConstructError } from '../core/errors.js';
 import { instanceOf, parseProps, propsSchema, recordProblem } from '../core/props.js';
 import type { Construct } from 'constructs';
 import type { AlertmanagerDatasourceProps } from './alertmanager-datasource.js';
@@ -16,10 +15,11 @@ import type { PrometheusDatasource, PrometheusDatasourceProps } from './promethe
 
 /** A construct with a compose service and a URL (a Loki, a Prometheus). */
 function backend<T extends HttpBackend>(what: string): z.ZodType<T, T> {
+  const a = /^[AEIOU]/.test(what) ? 'an' : 'a'; // an Alertmanager
   return instanceOf<T>(
-    `a ${what}`,
+    `${a} ${what}`,
     (v): v is T => typeof v === 'object' && v !== null && 'node' in v && 'service' in v && typeof (v as { url?: unknown }).url === 'string',
-    (v) => (typeof v === 'string' ? `pass the ${what} construct itself (the object that \`new ${what}(...)\` returned), not its name or URL` : `pass a ${what} construct`),
+    (v) => (typeof v === 'string' ? `pass the ${what} construct itself (the object that \`new ${what}(...)\` returned), not its name or URL` : `pass ${a} ${what} construct`),
   );
 }
 
@@ -91,15 +91,14 @@ export const dashboardSchema = propsSchema<DashboardProps>()(
 );
 
 /**
- * Checks the props of one of Grafana's `add...` methods: a problem of an optional prop is recorded
- * on the Grafana (its default applies); without a usable required reference (the Loki of a
- * datasource, say) nothing can be built, so that stops here with every problem of the call.
+ * Checks the props of one of Grafana's `add...` methods and records each problem on the Grafana, so
+ * that synthesis reports it with every other problem of the stack (exit 2, nothing written). A prop
+ * with a problem is left out: an optional one takes its default; without its required reference (the
+ * Loki of a datasource, say) the method makes a stand-in, which refers to nothing and checks nothing
+ * (see each constructor), so that the program goes on and no problem follows from the one recorded.
  */
-export function checkMethodProps<T>(grafana: Construct, method: string, schema: z.ZodType<unknown, T>, raw: unknown, required: readonly string[]): T {
+export function checkMethodProps<T>(grafana: Construct, method: string, schema: z.ZodType<unknown, T>, raw: unknown): T {
   const checked = parseProps(schema, raw, { owner: `${method}()` });
-  const messages = checked.problems.map((p) => `${method}(): ${p}`);
-  const missing = required.filter((k) => !(typeof checked.props === 'object' && checked.props !== null && k in checked.props));
-  if (missing.length) throw new ConstructError(grafana.node.path, messages.join('; '));
-  messages.forEach((m) => recordProblem(grafana, m));
+  checked.problems.forEach((p) => recordProblem(grafana, `${method}(): ${p}`));
   return checked.props;
 }

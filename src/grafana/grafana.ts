@@ -15,7 +15,7 @@ import { Stack } from '../core/stack.js';
 import { probeUrl, unbracket } from '../services/listen-address.js';
 import { AlertmanagerDatasource, AlertmanagerDatasourceProps } from './alertmanager-datasource.js';
 import { ContainerMetricsDashboard, ContainerMetricsDashboardProps } from './container-metrics-dashboard.js';
-import { Dashboard, DashboardProps } from './dashboard.js';
+import { Dashboard, DashboardProps, STAND_IN_DASHBOARD } from './dashboard.js';
 import { Datasource, GrafanaHost, isGrafana, markGrafana } from './datasource-base.js';
 import { DatasourcesFile } from './datasources-file.js';
 import {
@@ -160,9 +160,10 @@ export class Grafana extends Construct implements GrafanaHost {
 
   /** Provisions a Prometheus datasource (uid 'prometheus' by default). Grafana starts even if Prometheus does not. */
   public addPrometheusDatasource(props: PrometheusDatasourceProps): PrometheusDatasource {
-    props = checkMethodProps(this, 'addPrometheusDatasource', prometheusDatasourceSchema, props, ['prometheus']);
+    props = checkMethodProps(this, 'addPrometheusDatasource', prometheusDatasourceSchema, props);
     const ds = new PrometheusDatasource(this, props);
-    this.service.addDependency(props.prometheus.service, { required: false });
+    // Without it (a stand-in, its problem recorded) there is nothing to depend on.
+    if (props.prometheus) this.service.addDependency(props.prometheus.service, { required: false });
     return ds;
   }
 
@@ -171,34 +172,36 @@ export class Grafana extends Construct implements GrafanaHost {
    * log line links to the CPU of its container. Grafana starts even if Loki does not.
    */
   public addLokiDatasource(props: LokiDatasourceProps): LokiDatasource {
-    props = checkMethodProps(this, 'addLokiDatasource', lokiDatasourceSchema, props, ['loki']);
+    props = checkMethodProps(this, 'addLokiDatasource', lokiDatasourceSchema, props);
     return new LokiDatasource(this, props);
   }
 
   /** Provisions an Alertmanager datasource (uid 'alertmanager' by default). Grafana starts even if Alertmanager does not. */
   public addAlertmanagerDatasource(props: AlertmanagerDatasourceProps): AlertmanagerDatasource {
-    props = checkMethodProps(this, 'addAlertmanagerDatasource', alertmanagerDatasourceSchema, props, ['alertmanager']);
+    props = checkMethodProps(this, 'addAlertmanagerDatasource', alertmanagerDatasourceSchema, props);
     const ds = new AlertmanagerDatasource(this, props);
-    this.service.addDependency(props.alertmanager.service, { required: false });
+    // Without it (a stand-in, its problem recorded) there is nothing to depend on.
+    if (props.alertmanager) this.service.addDependency(props.alertmanager.service, { required: false });
     return ds;
   }
 
   /** Provisions a dashboard built with `@grafana/grafana-foundation-sdk`. */
   public addDashboard(id: string, props: Omit<DashboardProps, 'grafana'>): Dashboard {
-    props = checkMethodProps(this, 'addDashboard', dashboardSchema.omit({ grafana: true }), props, ['dashboard']);
-    return new Dashboard(this, id, { ...props, grafana: this });
+    props = checkMethodProps(this, 'addDashboard', dashboardSchema.omit({ grafana: true }), props);
+    // Without a usable dashboard (its problem recorded here), an empty one that Dashboard does not report again.
+    return new Dashboard(this, id, { ...props, dashboard: props.dashboard ?? STAND_IN_DASHBOARD, grafana: this });
   }
 
   /** Provisions the logs dashboard of the stack's project. */
   public addLogsDashboard(props: LogsDashboardProps): LogsDashboard {
-    props = checkMethodProps(this, 'addLogsDashboard', logsDashboardSchema, props, ['datasource']);
+    props = checkMethodProps(this, 'addLogsDashboard', logsDashboardSchema, props);
     this.requireUnique('LogsDashboard', 'a logs dashboard');
     return new LogsDashboard(this, 'LogsDashboard', props);
   }
 
   /** Provisions the container metrics dashboard (cAdvisor) of the stack's project. */
   public addContainerMetricsDashboard(props: ContainerMetricsDashboardProps): ContainerMetricsDashboard {
-    props = checkMethodProps(this, 'addContainerMetricsDashboard', containerMetricsDashboardSchema, props, ['datasource']);
+    props = checkMethodProps(this, 'addContainerMetricsDashboard', containerMetricsDashboardSchema, props);
     this.requireUnique('ContainerMetricsDashboard', 'a container metrics dashboard');
     return new ContainerMetricsDashboard(this, 'ContainerMetricsDashboard', props);
   }

@@ -6,7 +6,7 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { Construct } from 'constructs';
 import { ConstructError } from '../core/errors.js';
 import { Stack } from '../core/stack.js';
-import { Dashboard } from './dashboard.js';
+import { Dashboard, STAND_IN_DASHBOARD } from './dashboard.js';
 import { findGrafana } from './datasource-base.js';
 import { logqlString, streamSelector } from './logql.js';
 import { LEVEL_FIELD, levelFilter, LogLevel } from '../logging/log-level.js';
@@ -52,19 +52,22 @@ export class LogsDashboard extends Dashboard {
   public readonly levelVariable = 'level';
 
   constructor(scope: Construct, id: string, props: LogsDashboardProps) {
-    const project = props.project ?? collectedProjects(props.datasource)[0] ?? Stack.of(scope).projectName;
+    // Without a datasource this is a stand-in (its problem is recorded, see checkMethodProps): an empty
+    // dashboard, checked for nothing, with the project and uid the user would get.
+    const datasource = props.datasource as LokiDatasource | undefined;
+    const project = props.project ?? collectedProjects(datasource)[0] ?? Stack.of(scope).projectName;
     const uid = props.uid ?? `${project}-logs`;
     const grafana = findGrafana(scope);
-    if (grafana && props.datasource.grafana !== grafana) {
+    if (grafana && datasource && datasource.grafana !== grafana) {
       throw new ConstructError(
         `${scope.node.path}/${id}`,
-        `its datasource ${props.datasource.node.path} belongs to another Grafana (${props.datasource.grafana.node.path}): use a Loki datasource of ${grafana.node.path}`,
+        `its datasource ${datasource.node.path} belongs to another Grafana (${datasource.grafana.node.path}): use a Loki datasource of ${grafana.node.path}`,
       );
     }
     super(scope, id, {
-      dashboard: buildLogsDashboard(project, uid, props),
+      dashboard: datasource ? buildLogsDashboard(project, uid, props) : STAND_IN_DASHBOARD,
       fileName: 'logs-dashboard.json',
-      grafana: props.datasource.grafana,
+      grafana: datasource?.grafana ?? grafana,
     });
     this.project = project;
     this.dashboardUid = uid;
@@ -73,7 +76,7 @@ export class LogsDashboard extends Dashboard {
     // queried its own project instead of the one it collects).
     this.node.addValidation({
       validate: () => {
-        const collected = collectedProjects(props.datasource);
+        const collected = collectedProjects(datasource);
         return collected.length === 0 || collected.includes(this.project)
           ? []
           : [
@@ -94,9 +97,10 @@ export class LogsDashboard extends Dashboard {
 }
 
 /** The projects whose logs the datasource's Loki receives (from its collectors, e.g. Promtail's `project`). */
-function collectedProjects(datasource: LokiDatasource): string[] {
-  const loki = datasource.loki as { collectors?: ReadonlyArray<{ project?: unknown }> };
-  return [...new Set((loki.collectors ?? []).map((c) => c.project).filter((p): p is string => typeof p === 'string'))];
+function collectedProjects(datasource: LokiDatasource | undefined): string[] {
+  // A stand-in has no datasource, a stand-in datasource no Loki (see checkMethodProps): none then.
+  const loki = datasource?.loki as { collectors?: ReadonlyArray<{ project?: unknown }> } | undefined;
+  return [...new Set((loki?.collectors ?? []).map((c) => c.project).filter((p): p is string => typeof p === 'string'))];
 }
 
 function buildLogsDashboard(project: string, uid: string, props: LogsDashboardProps): dashboard.DashboardBuilder {

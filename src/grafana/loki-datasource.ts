@@ -104,7 +104,8 @@ export class LokiDatasource extends Datasource {
     this.maxLines = props.maxLines ?? 1000;
     this.node.addValidation({ validate: () => this.queryProblems() });
     // Grafana must start even when Loki is missing or failing: logs are an optional part.
-    grafana.service.addDependency(props.loki.service, { condition: DependencyCondition.STARTED, required: false });
+    // Without a Loki (a stand-in: the problem is recorded, see checkMethodProps) there is nothing to depend on.
+    if (props.loki) grafana.service.addDependency(props.loki.service, { condition: DependencyCondition.STARTED, required: false });
     if (props.metrics) {
       const container: DerivedField = {
         // Grafana creates a frame field of this name holding each line's container: the correlation below reads it.
@@ -163,7 +164,7 @@ export class LokiDatasource extends Datasource {
     const problems: string[] = [];
     // Loki refuses a query asking for more lines than this ("max entries limit per query exceeded"), so a
     // Grafana line limit above it breaks every logs panel and Explore query that returns that many.
-    const limit = this.loki.maxEntriesLimitPerQuery;
+    const limit = this.loki?.maxEntriesLimitPerQuery; // no Loki in a stand-in
     if (limit !== undefined && this.maxLines > limit) {
       problems.push(
         `maxLines ${this.maxLines} is above ${this.loki.node.path}'s limits_config.max_entries_limit_per_query (${limit}): Loki refuses such queries; lower maxLines to ${limit} or raise the limit with loki.config.addOverride('limits_config.max_entries_limit_per_query', ${this.maxLines})`,
@@ -171,8 +172,8 @@ export class LokiDatasource extends Datasource {
     }
     const check = (expr: string, target: Datasource, variables: readonly string[], where: string) => {
       if (target.type !== 'prometheus') return;
-      const prometheus = (target as PrometheusDatasource).prometheus;
-      const p = checkPromQL(expr, { variables, seriesLabels: prometheus.seriesLabels ? (m) => prometheus.seriesLabels!(m) : undefined });
+      const prometheus = (target as PrometheusDatasource).prometheus; // none in a stand-in: the syntax is still checked
+      const p = checkPromQL(expr, { variables, seriesLabels: prometheus?.seriesLabels ? (m) => prometheus.seriesLabels!(m) : undefined });
       if (p) problems.push(`${where}: ${p}`);
     };
     for (const f of this.fields) {
@@ -201,6 +202,6 @@ export class LokiDatasource extends Datasource {
         ...(f.urlDisplayLabel ? { urlDisplayLabel: f.urlDisplayLabel } : {}),
       }));
     }
-    return { ...this.baseProvisioning(this.loki.url), jsonData, ...(this.correlations.length ? { correlations: this.correlations } : {}) };
+    return { ...this.baseProvisioning(this.loki?.url), jsonData, ...(this.correlations.length ? { correlations: this.correlations } : {}) };
   }
 }

@@ -29,9 +29,9 @@ export class PrometheusDatasource extends Datasource {
   /** @internal */
   public _toProvisioning(): Record<string, unknown> {
     // $__rate_interval is computed from the scrape interval: tell Grafana the real one when Prometheus exposes it.
-    const scrape = this.prometheus.config?.scrapeInterval;
+    const scrape = this.prometheus?.config?.scrapeInterval;
     return {
-      ...this.baseProvisioning(this.prometheus.url),
+      ...this.baseProvisioning(this.prometheus?.url),
       jsonData: { httpMethod: 'POST', ...(scrape ? { timeInterval: scrape.toGoString() } : {}) },
     };
   }

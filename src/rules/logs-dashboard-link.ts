@@ -23,10 +23,11 @@ export function logsDashboardLink(scope: IConstruct, options: LogsDashboardLinkO
     .node.findAll()
     .find(
       (d): d is LogsDashboard =>
-        d instanceof LogsDashboard && d.project === options.project && (options.loki === undefined || d.datasource.loki === options.loki),
+        // A stand-in (its problem recorded, see checkMethodProps) has no datasource.
+        d instanceof LogsDashboard && d.project === options.project && (options.loki === undefined || d.datasource?.loki === options.loki),
     );
   if (!dashboard) return undefined;
-  const grafana = dashboard.datasource.grafana as { hostUrl?: string; url?: string };
+  const grafana = dashboard.grafana as { hostUrl?: string; url?: string };
   const base = grafana.hostUrl ?? grafana.url ?? '';
   const value = options.service.startsWith('{{') ? options.service : encodeURIComponent(options.service);
   return `${base}/d/${encodeURIComponent(dashboard.dashboardUid)}?var-${dashboard.serviceVariable}=${value}`;
