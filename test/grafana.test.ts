@@ -4,7 +4,7 @@ import * as sdkDashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as sdkLogs from '@grafana/grafana-foundation-sdk/logs';
 import * as sdkLoki from '@grafana/grafana-foundation-sdk/loki';
 import { parse } from 'yaml';
-import { ConstructError, formatProblem, NetworkMode, Secret, Stack, Testing, ValidationError, type StackProps } from '../src/index.js';
+import { formatProblem, NetworkMode, Secret, Stack, Testing, ValidationError, type StackProps } from '../src/index.js';
 import {
   checkLogQL,
   ContainerMetricsDashboard,
@@ -77,18 +77,6 @@ function assertProblem(stack: Stack, ...fragments: string[]): ValidationError {
   assert.ok(caught instanceof ValidationError, `expected a ValidationError, got ${String(caught)}`);
   for (const fr of fragments) assert.ok(caught.message.includes(fr), `expected "${fr}" in:\n${caught.message}`);
   return caught;
-}
-
-/** Asserts `fn` throws a ConstructError whose message contains each of `fragments`. */
-function assertThrows(fn: () => unknown, ...fragments: string[]): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(ConstructError.isConstructError(caught), `expected a ConstructError, got ${String(caught)}`);
-  for (const fr of fragments) assert.ok((caught as Error).message.includes(fr), `expected "${fr}" in:\n${(caught as Error).message}`);
 }
 
 /** A one-panel Loki dashboard built with the SDK. */
@@ -302,37 +290,94 @@ describe('Grafana datasources', () => {
 });
 
 describe('Grafana datasources: bad input', () => {
-  it('rejects a duplicate uid', () => {
-    const { grafana, loki } = make();
+  // Each problem is recorded on the Grafana (every one reported at once, nothing written) and the
+  // datasource goes on as a stand-in, from which no other problem follows.
+  const problems = (stack: Stack) => assertProblem(stack).problems.map(formatProblem);
+
+  it('records a duplicate uid; the stand-in keeps its uid for dashboards, out of the provisioning file', () => {
+    const { stack, grafana, loki } = make();
     grafana.addLokiDatasource({ loki });
-    assertThrows(
-      () => grafana.addLokiDatasource({ loki, name: 'Other' }),
+    const second = grafana.addLokiDatasource({ loki, name: 'Other' });
+    assert.equal(second.uid, 'loki');
+    // The same datasource added twice (its default name taken too) is one mistake, one message.
+    grafana.addLokiDatasource({ loki });
+    grafana.addLogsDashboard({ datasource: second });
+    assert.deepEqual(problems(stack), [
       "[aixcl/grafana] datasource uid 'loki' is already used by aixcl/grafana/Datasource-loki: give each datasource of a Grafana its own uid",
-    );
+    ]);
   });
 
-  it('rejects a duplicate name and an invalid uid', () => {
-    const { grafana, loki } = make();
+  it('records a duplicate name and an invalid uid, and a later valid datasource still gets its own', () => {
+    const { stack, grafana, loki, prometheus } = make();
     grafana.addLokiDatasource({ loki });
-    assertThrows(() => grafana.addLokiDatasource({ loki, uid: 'loki2', name: 'Loki' }), "[aixcl/grafana] datasource name 'Loki' is already used");
-    assertThrows(() => grafana.addLokiDatasource({ loki, uid: 'has space' }), "[aixcl/grafana] datasource uid 'has space' is invalid");
+    grafana.addLokiDatasource({ loki, uid: 'loki2', name: 'Loki' });
+    const invalid = grafana.addLokiDatasource({ loki, uid: 'has space' });
+    // Dashboards on the stand-in find it by its uid: nothing to report there.
+    grafana.addLogsDashboard({ datasource: invalid });
+    grafana.addPrometheusDatasource({ prometheus });
+    assert.deepEqual(problems(stack), [
+      "[aixcl/grafana] datasource name 'Loki' is already used by aixcl/grafana/Datasource-loki: give each datasource of a Grafana its own name",
+      "[aixcl/grafana] datasource uid 'has space' is invalid: use 1 to 40 letters, digits, '-' and '_' (dashboards reference it)",
+    ]);
   });
 
-  it('rejects a Loki or Prometheus of another stack', () => {
+  it('records a Loki or Prometheus of another stack; the stand-in depends on nothing', () => {
     const a = make({}, {}, 'a');
     const b = make({}, {}, 'b');
-    assertThrows(() => b.grafana.addLokiDatasource({ loki: a.loki }), '[b/grafana] cannot use Loki a/loki: it is in another stack');
-    assertThrows(() => b.grafana.addPrometheusDatasource({ prometheus: a.prometheus }), '[b/grafana] cannot use Prometheus a/prometheus');
+    const lokiDs = b.grafana.addLokiDatasource({ loki: a.loki });
+    const prometheusDs = b.grafana.addPrometheusDatasource({ prometheus: a.prometheus });
+    assert.equal(lokiDs.loki, undefined);
+    assert.equal(prometheusDs.prometheus, undefined);
+    assert.deepEqual(b.grafana.service.dependsOn, []);
+    b.grafana.addLogsDashboard({ datasource: lokiDs });
+    b.grafana.addContainerMetricsDashboard({ datasource: prometheusDs });
+    assert.deepEqual(problems(b.stack), [
+      "[b/grafana] cannot use Loki a/loki: it is in another stack, whose services this Grafana cannot reach; create it in this Grafana's stack",
+      "[b/grafana] cannot use Prometheus a/prometheus: it is in another stack, whose services this Grafana cannot reach; create it in this Grafana's stack",
+    ]);
   });
 
-  it('rejects a metrics datasource of another Grafana', () => {
+  it('records a metrics datasource of another Grafana, and goes on without the link', () => {
     const f = make();
     const other = new Grafana(f.stack, 'grafana2', { serviceName: 'grafana2', port: 3001 });
     const foreign = other.addPrometheusDatasource({ prometheus: f.prometheus });
-    assertThrows(
-      () => f.grafana.addLokiDatasource({ loki: f.loki, metrics: foreign }),
-      '[aixcl/grafana] the metrics datasource aixcl/grafana2/Datasource-prometheus belongs to another Grafana (aixcl/grafana2)',
+    const ds = f.grafana.addLokiDatasource({ loki: f.loki, metrics: foreign });
+    assert.equal(ds.metrics, undefined);
+    assert.deepEqual(ds.derivedFields, []);
+    assert.deepEqual(problems(f.stack), [
+      '[aixcl/grafana] the metrics datasource aixcl/grafana2/Datasource-prometheus belongs to another Grafana (aixcl/grafana2): ' +
+        'a derived field can only use a datasource this Grafana provisions; add a Prometheus datasource to this Grafana',
+    ]);
+  });
+
+  it('records a derived field on a datasource of another Grafana, or of a name already used, and leaves it out', () => {
+    const f = make();
+    const other = new Grafana(f.stack, 'grafana2', { serviceName: 'grafana2', port: 3001 });
+    const foreign = other.addPrometheusDatasource({ prometheus: f.prometheus });
+    const ds = f.grafana.addLokiDatasource({ loki: f.loki });
+    ds.addDerivedField({ name: 'cpu', matcherType: 'label', matcherRegex: '^container$', url: 'up', datasource: foreign });
+    ds.addDerivedField({ name: 'trace', matcherType: 'regex', matcherRegex: 'trace=(\\w+)', url: 'https://example.com/${__value.raw}' });
+    ds.addDerivedField({ name: 'trace', matcherType: 'regex', matcherRegex: 'id=(\\w+)', url: 'https://example.com/${__value.raw}' });
+    assert.deepEqual(
+      ds.derivedFields.map((d) => d.matcherRegex),
+      ['trace=(\\w+)'],
     );
+    assert.deepEqual(problems(f.stack), [
+      "[aixcl/grafana/Datasource-loki] derived field 'cpu' uses datasource aixcl/grafana2/Datasource-prometheus of another Grafana: use one this Grafana provisions",
+      "[aixcl/grafana/Datasource-loki] a derived field named 'trace' already exists: give each its own name",
+    ]);
+  });
+
+  it('records a maxLines that is not a whole number of at least 1; its default is not checked against the limit', () => {
+    const { stack, grafana, loki } = make();
+    loki.config.addOverride('limits_config.max_entries_limit_per_query', 500);
+    const direct = new LokiDatasource(grafana, { loki, maxLines: 0 });
+    assert.equal(direct.maxLines, 1000);
+    grafana.addLokiDatasource({ loki, uid: 'loki2', maxLines: 2.5 });
+    assert.deepEqual(problems(stack), [
+      '[aixcl/grafana] maxLines 0 must be a whole number of at least 1',
+      '[aixcl/grafana] addLokiDatasource(): maxLines must be a whole number, got the number 2.5',
+    ]);
   });
 
   it('rejects two default datasources', () => {
@@ -583,9 +628,24 @@ describe('custom dashboards', () => {
     assert.ok(Testing.synth(stack)['grafana/provisioning/dashboards/pg.json']);
   });
 
-  it('must be created in or for a Grafana', () => {
+  it('must be created in or for a Grafana (recorded: a stand-in, checked for nothing)', () => {
     const { stack } = make();
-    assert.throws(() => new Dashboard(stack, 'Lost', { dashboard: lokiDashboard('x', '{a="b"}') }), /\[aixcl\/Lost\] has no Grafana/);
+    new Dashboard(stack, 'Lost', { dashboard: lokiDashboard('x', '{a="b"}', { type: 'loki', uid: 'nowhere' }) });
+    assert.deepEqual(assertProblem(stack).problems.map(formatProblem), [
+      '[aixcl/Lost] has no Grafana: create the dashboard inside a Grafana, or pass { grafana }',
+    ]);
+  });
+
+  it('must have a plain file name (recorded: its queries are still checked, and no file clashes)', () => {
+    const { stack, grafana, loki } = make();
+    grafana.addLokiDatasource({ loki });
+    grafana.addDashboard('A', { dashboard: lokiDashboard('a', '{compose_service="x"}'), fileName: 'my dash.json' });
+    grafana.addDashboard('B', { dashboard: lokiDashboard('b', '{compose_service="x"'), fileName: 'my dash.json' });
+    const [a, bName, bQuery, ...rest] = assertProblem(stack).problems.map(formatProblem);
+    assert.equal(a, "[aixcl/grafana/A] file name 'my dash.json' must be a plain name ending in .json (letters, digits, '.', '_', '-')");
+    assert.equal(bName, "[aixcl/grafana/B] file name 'my dash.json' must be a plain name ending in .json (letters, digits, '.', '_', '-')");
+    assert.match(bQuery, /^\[aixcl\/grafana\/B\] panel 'Broken', query A: invalid LogQL at line 1, column 21: the query ends too early/);
+    assert.deepEqual(rest, []);
   });
 });
 
@@ -689,22 +749,40 @@ describe('dashboards: bad input', () => {
     assertProblem(stack, '[aixcl/grafana/NoUid] the dashboard has no uid');
   });
 
-  it('rejects a logs dashboard on a datasource of another Grafana, and adding it twice', () => {
+  it('records a logs dashboard on a datasource of another Grafana, and adding one twice: stand-ins, nothing follows', () => {
     const f = full();
     const other = new Grafana(f.stack, 'grafana2', { serviceName: 'grafana2', port: 3001 });
-    assertThrows(
-      () => new LogsDashboard(other, 'Logs', { datasource: f.lokiDs }),
-      '[aixcl/grafana2/Logs] its datasource aixcl/grafana/Datasource-loki belongs to another Grafana (aixcl/grafana)',
-    );
-    assertThrows(() => f.grafana.addLogsDashboard({ datasource: f.lokiDs }), '[aixcl/grafana] already has a logs dashboard');
+    const foreign = new LogsDashboard(other, 'Logs', { datasource: f.lokiDs });
+    assert.equal(foreign.datasource, undefined);
+    const second = f.grafana.addLogsDashboard({ datasource: f.lokiDs, project: 'elsewhere' });
+    assert.ok(second instanceof LogsDashboard && second !== f.logs);
+    const secondContainers = f.grafana.addContainerMetricsDashboard({ datasource: f.prometheusDs, logs: second });
+    assert.ok(secondContainers instanceof ContainerMetricsDashboard && secondContainers !== f.containers);
+    assert.deepEqual(assertProblem(f.stack).problems.map(formatProblem), [
+      '[aixcl/grafana] already has a logs dashboard: add it once, or create another with new Dashboard(...)',
+      '[aixcl/grafana] already has a container metrics dashboard: add it once, or create another with new Dashboard(...)',
+      '[aixcl/grafana2/Logs] its datasource aixcl/grafana/Datasource-loki belongs to another Grafana (aixcl/grafana): use a Loki datasource of aixcl/grafana2',
+    ]);
   });
 
-  it('rejects a dashboard whose Grafana is in another stack', () => {
+  it('records a container metrics dashboard on a datasource, or linking to logs, of another Grafana', () => {
+    const f = full();
+    const other = new Grafana(f.stack, 'grafana2', { serviceName: 'grafana2', port: 3001 });
+    new ContainerMetricsDashboard(other, 'Containers', { datasource: f.prometheusDs });
+    const otherDs = other.addPrometheusDatasource({ prometheus: f.prometheus });
+    new ContainerMetricsDashboard(other, 'Linked', { datasource: otherDs, logs: f.logs });
+    assert.deepEqual(assertProblem(f.stack).problems.map(formatProblem), [
+      '[aixcl/grafana2/Containers] its datasource aixcl/grafana/Datasource-prometheus belongs to another Grafana (aixcl/grafana): use a Prometheus datasource of aixcl/grafana2',
+      '[aixcl/grafana2/Linked] the logs dashboard aixcl/grafana/LogsDashboard is provisioned by another Grafana: link to one of aixcl/grafana2',
+    ]);
+  });
+
+  it('records a dashboard whose Grafana is in another stack', () => {
     const a = full({}, 'a');
     const b = make({}, {}, 'b');
-    assertThrows(
-      () => new Dashboard(b.stack, 'Cross', { dashboard: lokiDashboard('x', '{a="b"}'), grafana: a.grafana }),
-      '[b/Cross] its Grafana a/grafana is in another stack',
-    );
+    new Dashboard(b.stack, 'Cross', { dashboard: lokiDashboard('x', '{a="b"}'), grafana: a.grafana });
+    assert.deepEqual(assertProblem(b.stack).problems.map(formatProblem), [
+      "[b/Cross] its Grafana a/grafana is in another stack: create the dashboard in the Grafana's stack",
+    ]);
   });
 });

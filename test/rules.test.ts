@@ -247,3 +247,52 @@ describe('Prometheus rule groups', () => {
     assert.ok(mounts.some((v: Doc) => v.source === './prometheus/rules' && v.target === '/etc/prometheus/rules'));
   });
 });
+
+describe('a wrong or missing required prop of a rule construct (from JavaScript)', () => {
+  // What a JavaScript stack can pass, which the types would refuse.
+  const js = (props: unknown) => props as never;
+  const lines = (s: Stack) =>
+    problems(s)
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim());
+
+  it('is recorded with its fix, and the stand-in group or rule goes on: its other rules are checked, nothing follows from it', () => {
+    const { stack: s, logging, api } = stack(withAlertmanager);
+    const noLoki = new RuleGroup(s, 'no-loki', js({ loki: 'loki' }));
+    assert.equal(noLoki.loki, undefined);
+    noLoki.addAlert('Fine', { metric: LogMetric.count({ service: api }) });
+    noLoki.addAlert('Bad name', { metric: LogMetric.count({ service: api }) });
+    const g = new RuleGroup(s, 'g', { loki: logging.loki });
+    g.addAlert('NoMetric', js({ metric: 'count_over_time({compose_service="api"}[5m])' }));
+    g.addRecording('NoMetricEither', js({}));
+    // A metric built from wrong parts reports those parts, and nothing about what it would select.
+    g.addAlert('WrongParts', { metric: LogMetric.count(js({ service: 'api' })) });
+    assert.equal(g.rules.length, 3);
+    assert.deepEqual(lines(s), [
+      "[shop/no-loki] loki must be a Loki, got the string 'loki': pass the Loki construct itself (e.g. logging.loki), not its name or URL",
+      `[shop/g/NoMetric] metric must be a LogMetric, got the string 'count_over_time({compose_service="api"}[5m])': wrap a LogQL string in LogMetric.raw(...), or build it: LogMetric.count({ service, levels: [LogLevel.ERROR] })`,
+      '[shop/g/NoMetricEither] metric must be a LogMetric, got undefined: write LogMetric.count({ service, ... }), LogMetric.rate(...) or LogMetric.raw(...)',
+      "[shop/no-loki/Bad name] alert name 'Bad name' is not usable as the alertname label value routes match: use letters, digits and '_' (e.g. PostgresErrors)",
+      "[shop/g/WrongParts] service must be a Service (or a construct that has one, such as Postgres), got the string 'api': pass the construct itself (the object that `new Service(...)` or `new Postgres(...)` returned), not its name",
+      "[shop/g/WrongParts] a log metric counts the lines of one service or of one project: give either 'service' (e.g. postgres) or 'project' (the stack)",
+    ]);
+  });
+
+  it('of a Prometheus rule group or a metric alert rule, likewise', () => {
+    const s = new Stack(Testing.app(), 'shop');
+    const api = new Service(s, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    const prometheus = new Prometheus(s, 'prometheus');
+    new Logging(s, 'logging');
+    const noPrometheus = new PrometheusRuleGroup(s, 'no-prometheus', js({ prometheus: 'prometheus' }));
+    noPrometheus.addAlert('Down', { expr: 'up{job="api"} == 0', service: api, summary: 'down' });
+    const g = new PrometheusRuleGroup(s, 'g', { prometheus });
+    g.addAlert('ByName', js({ expr: 'up{job="api"} == 0', service: 'api', summary: 'down' }));
+    g.addAlert('NoExpr', js({ service: api, summary: 'down' }));
+    assert.deepEqual(lines(s), [
+      "[shop/no-prometheus] prometheus must be a Prometheus, got the string 'prometheus': pass the Prometheus construct itself (the object that `new Prometheus(...)` returned)",
+      "[shop/g/ByName] service must be a Service (or a construct that has one, such as Postgres), got the string 'api': pass the construct itself (the object that `new Service(...)` or `new Postgres(...)` returned), not its name",
+      '[shop/g/NoExpr] expr must be a string, got undefined (it is required)',
+    ]);
+  });
+});

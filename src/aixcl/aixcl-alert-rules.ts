@@ -36,31 +36,37 @@ export interface AixclAlertRulesProps {
  *   reach Loki either, while Prometheus still scrapes its counters.
  */
 export class AixclAlertRules extends Construct {
-  public readonly errors: RuleGroup;
-  public readonly volume: RuleGroup;
+  // Each is undefined when the prop it needs was wrong (the problem is recorded).
+  public readonly errors!: RuleGroup;
+  public readonly volume!: RuleGroup;
   /** Log lines per second by service and level, recorded into Prometheus. */
-  public readonly logLines: LogRecordingRule;
-  public readonly collector: PrometheusRuleGroup;
+  public readonly logLines!: LogRecordingRule;
+  public readonly collector!: PrometheusRuleGroup;
 
   constructor(scope: Construct, id: string, props: AixclAlertRulesProps) {
     super(scope, id);
-    props = checkRuleProps(this, 'AixclAlertRules', aixclAlertRulesSchema, props, ['loki', 'collector', 'prometheus']);
+    props = checkRuleProps(this, 'AixclAlertRules', aixclAlertRulesSchema, props);
     const project = Stack.of(this);
-    this.errors = new RuleGroup(this, 'service-errors', { loki: props.loki });
-    this.errors.addAlert('ServiceLoggingErrors', {
-      // More than one error line a minute, held for two evaluations: one failed request does not
-      // alert, a service that keeps failing does, and the alert resolves within the window once
-      // the errors stop.
-      metric: LogMetric.count({ project, levels: [LogLevel.ERROR], window: Duration.minutes(5) }),
-      threshold: 5,
-      for: Duration.minutes(2),
-      severity: AlertSeverity.WARNING,
-    });
-    this.volume = new RuleGroup(this, 'log-volume', { loki: props.loki });
-    this.logLines = this.volume.addRecording('LinesPerLevel', {
-      record: 'compose_service:log_lines:rate5m',
-      metric: LogMetric.rate({ project, perLevel: true, window: Duration.minutes(5) }),
-    });
+    // A wrong Loki, collector or Prometheus is recorded: the rules that need it are left out (their
+    // groups are then undefined), so that they do not report it again.
+    if (props.loki) {
+      this.errors = new RuleGroup(this, 'service-errors', { loki: props.loki });
+      this.errors.addAlert('ServiceLoggingErrors', {
+        // More than one error line a minute, held for two evaluations: one failed request does not
+        // alert, a service that keeps failing does, and the alert resolves within the window once
+        // the errors stop.
+        metric: LogMetric.count({ project, levels: [LogLevel.ERROR], window: Duration.minutes(5) }),
+        threshold: 5,
+        for: Duration.minutes(2),
+        severity: AlertSeverity.WARNING,
+      });
+      this.volume = new RuleGroup(this, 'log-volume', { loki: props.loki });
+      this.logLines = this.volume.addRecording('LinesPerLevel', {
+        record: 'compose_service:log_lines:rate5m',
+        metric: LogMetric.rate({ project, perLevel: true, window: Duration.minutes(5) }),
+      });
+    }
+    if (!props.collector || !props.prometheus) return;
 
     // Promtail's client metrics (clients/pkg/promtail/client of grafana/loki 3.6): every push
     // attempt is counted in promtail_request_duration_seconds by status code (-1 when Loki cannot

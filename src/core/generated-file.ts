@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { ConstructError } from './errors.js';
@@ -37,6 +38,15 @@ export function renderedContent(file: GeneratedFile): string {
   }
   if ('error' in r) throw r.error;
   return r.content;
+}
+
+/**
+ * @internal Where the file of a stand-in goes: a construct made in place of one whose mistake is
+ * recorded (so nothing is written), that must not clash with any other file of the stack (a second
+ * `logs-dashboard.json`, say) nor lie in a mounted directory. Unique per construct path.
+ */
+export function standInFilePath(constructPath: string, extension: string): string {
+  return `aixcl-stand-ins/${createHash('sha256').update(constructPath).digest('hex').slice(0, 16)}${extension}`;
 }
 
 /**

@@ -26,10 +26,11 @@ export class AlertmanagerDatasource extends Datasource {
 
   /** @internal Use {@link Grafana.addAlertmanagerDatasource}. */
   constructor(grafana: GrafanaHost, props: AlertmanagerDatasourceProps) {
-    requireSameStack(grafana, props.alertmanager, 'Alertmanager');
+    // An Alertmanager of another stack is recorded: the datasource goes on without it (a stand-in).
+    const alertmanager = requireSameStack(grafana, props.alertmanager, 'Alertmanager') ? props.alertmanager : undefined;
     const uid = props.uid ?? 'alertmanager';
     super(grafana, { uid, name: props.name ?? (uid === 'alertmanager' ? 'Alertmanager' : `Alertmanager (${uid})`) });
-    this.alertmanager = props.alertmanager;
+    this.alertmanager = alertmanager as AlertmanagerLike; // undefined in a stand-in
   }
 
   /** @internal */

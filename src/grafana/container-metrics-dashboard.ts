@@ -3,7 +3,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { Construct } from 'constructs';
-import { ConstructError } from '../core/errors.js';
+import { recordProblem } from '../core/props.js';
 import { NetworkMode, Stack } from '../core/stack.js';
 import type { ProjectLabels } from '../core/target.js';
 import { Dashboard, STAND_IN_DASHBOARD } from './dashboard.js';
@@ -58,20 +58,24 @@ export class ContainerMetricsDashboard extends Dashboard {
   public readonly datasource: PrometheusDatasource;
 
   constructor(scope: Construct, id: string, props: ContainerMetricsDashboardProps) {
-    const path = `${scope.node.path}/${id}`;
     const project = Stack.of(scope).projectName;
     // Without a datasource this is a stand-in (its problem is recorded, see checkMethodProps): an empty
-    // dashboard, checked for nothing.
-    const datasource = props.datasource as PrometheusDatasource | undefined;
-    const grafana = findGrafana(scope) ?? datasource?.grafana;
-    if (grafana && datasource && datasource.grafana !== grafana) {
-      throw new ConstructError(
-        path,
-        `its datasource ${datasource.node.path} belongs to another Grafana (${datasource.grafana.node.path}): use a Prometheus datasource of ${grafana.node.path}`,
+    // dashboard, checked for nothing. So is one whose datasource belongs to another Grafana; a logs
+    // dashboard of another Grafana is left unlinked. Both are recorded below, once the construct exists.
+    const given = props.datasource as PrometheusDatasource | undefined;
+    const grafana = findGrafana(scope) ?? given?.grafana;
+    const problems: string[] = [];
+    let datasource = given;
+    if (grafana && given && given.grafana !== grafana) {
+      problems.push(
+        `its datasource ${given.node.path} belongs to another Grafana (${given.grafana.node.path}): use a Prometheus datasource of ${grafana.node.path}`,
       );
+      datasource = undefined;
     }
-    if (grafana && props.logs && props.logs.grafana !== grafana) {
-      throw new ConstructError(path, `the logs dashboard ${props.logs.node.path} is provisioned by another Grafana: link to one of ${grafana.node.path}`);
+    let logs = props.logs;
+    if (grafana && logs && logs.grafana !== grafana) {
+      problems.push(`the logs dashboard ${logs.node.path} is provisioned by another Grafana: link to one of ${grafana.node.path}`);
+      logs = undefined;
     }
     const uid = props.uid ?? `${project}-containers`;
     // On host networking every container shares the host's network namespace, so cAdvisor reports
@@ -79,13 +83,16 @@ export class ContainerMetricsDashboard extends Dashboard {
     // host's traffic on every service's line. Only CPU and memory are per container there.
     const perServiceNetwork = Stack.of(scope).networkMode !== NetworkMode.HOST;
     super(scope, id, {
-      dashboard: datasource ? buildContainerMetricsDashboard(project, uid, props, perServiceNetwork, Stack.of(scope).projectLabels) : STAND_IN_DASHBOARD,
+      dashboard: datasource
+        ? buildContainerMetricsDashboard(project, uid, { ...props, datasource, logs }, perServiceNetwork, Stack.of(scope).projectLabels)
+        : STAND_IN_DASHBOARD,
       fileName: 'container-metrics-dashboard.json',
       grafana,
     });
+    problems.forEach((p) => recordProblem(this, p));
     this.project = project;
     this.dashboardUid = uid;
-    this.datasource = props.datasource;
+    this.datasource = datasource as PrometheusDatasource; // undefined in a stand-in
   }
 }
 

@@ -2,9 +2,9 @@ import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import type * as sdk from '@grafana/grafana-foundation-sdk/dashboard';
 import { Construct } from 'constructs';
 import { didYouMean } from '../core/did-you-mean.js';
-import { ConstructError, UserError } from '../core/errors.js';
-import { DocumentFile } from '../core/generated-file.js';
-import { parseProps } from '../core/props.js';
+import { UserError } from '../core/errors.js';
+import { DocumentFile, standInFilePath } from '../core/generated-file.js';
+import { parseProps, recordProblem } from '../core/props.js';
 import { Stack } from '../core/stack.js';
 import { DashboardProviderFile } from './dashboard-provider-file.js';
 import { findGrafana, GrafanaHost, LokiLike, lokiQueryContext } from './datasource-base.js';
@@ -78,25 +78,34 @@ export class Dashboard extends DocumentFile {
     // missing or wrong dashboard becomes the stand-in, so synthesis goes on and reports every problem.
     const checked = parseProps(dashboardSchema, props, { owner: 'Dashboard' }, { dashboard: STAND_IN_DASHBOARD });
     props = checked.props;
-    const path = scope.node.path ? `${scope.node.path}/${id}` : id;
     const grafana = props.grafana ?? findGrafana(scope);
+    // Where it cannot be provisioned (no Grafana, a Grafana of another stack, a file name Grafana
+    // would not read), the problem is recorded and the dashboard goes on with a file of its own
+    // (nothing is written), so that no other problem follows: without a Grafana of its stack it is
+    // checked for nothing (its datasources are unknown), with a wrong file name its queries still are.
+    const problems: string[] = [];
+    let provisioned = true;
     if (!grafana) {
-      throw new ConstructError(path, 'has no Grafana: create the dashboard inside a Grafana, or pass { grafana }');
-    }
-    if (Stack.of(grafana) !== Stack.of(scope)) {
-      throw new ConstructError(path, `its Grafana ${grafana.node.path} is in another stack: create the dashboard in the Grafana's stack`);
+      problems.push('has no Grafana: create the dashboard inside a Grafana, or pass { grafana }');
+      provisioned = false;
+    } else if (Stack.of(grafana) !== Stack.of(scope)) {
+      problems.push(`its Grafana ${grafana.node.path} is in another stack: create the dashboard in the Grafana's stack`);
+      provisioned = false;
     }
     const fileName = props.fileName ?? `${kebab(id)}.json`;
-    if (!/^[A-Za-z0-9._-]+\.json$/.test(fileName)) {
-      throw new ConstructError(path, `file name '${fileName}' must be a plain name ending in .json (letters, digits, '.', '_', '-')`);
-    }
-    super(scope, id, { filePath: `${grafana.provisioningDirectory}/dashboards/${fileName}` });
+    const fileNameOk = /^[A-Za-z0-9._-]+\.json$/.test(fileName);
+    if (!fileNameOk) problems.push(`file name '${fileName}' must be a plain name ending in .json (letters, digits, '.', '_', '-')`);
+    // A stand-in (no usable dashboard, its problem recorded where it was given) has no file of the Grafana's either.
+    const standIn = !provisioned || !fileNameOk || props.dashboard === STAND_IN_DASHBOARD;
+    const path = scope.node.path ? `${scope.node.path}/${id}` : id;
+    super(scope, id, { filePath: standIn ? standInFilePath(path, '.json') : `${grafana!.provisioningDirectory}/dashboards/${fileName}` });
     Object.defineProperty(this, DASHBOARD, { value: true });
     checked.report(this);
-    this.grafana = grafana;
+    problems.forEach((p) => recordProblem(this, p));
+    this.grafana = grafana as GrafanaHost; // undefined when it has none (recorded)
     // Without a usable dashboard there is nothing to check: its problem is reported, not the empty stand-in's.
-    this.source = props.dashboard === STAND_IN_DASHBOARD ? undefined : props.dashboard;
-    DashboardProviderFile.of(grafana);
+    this.source = props.dashboard === STAND_IN_DASHBOARD || !provisioned ? undefined : props.dashboard;
+    if (provisioned) DashboardProviderFile.of(grafana!);
     this.node.addValidation({ validate: () => this.problems() });
   }
 
@@ -206,7 +215,7 @@ export function dashboardProblems(doc: Json, grafana: GrafanaHost): string[] {
       }
       return undefined;
     }
-    const ds = grafana.datasources.find((d) => d.uid === uid);
+    const ds = datasourceOf(grafana, ref);
     if (!ds) {
       problems.push(`references datasource uid '${uid}', which this Grafana does not provision: ${where} must use one of ${provisioned(grafana)}`);
       return undefined;
@@ -225,12 +234,12 @@ export function dashboardProblems(doc: Json, grafana: GrafanaHost): string[] {
     if (typeof expr !== 'string') return;
     if (type === 'loki') {
       // Stream selectors are checked against the labels (and projects) the datasource's Loki receives.
-      const ds = isObject(ref) ? grafana.datasources.find((d) => d.uid === ref.uid) : undefined;
+      const ds = datasourceOf(grafana, ref);
       const p = checkLogQL(expr, { variables: names, ...lokiQueryContext((ds as { loki?: LokiLike } | undefined)?.loki) });
       if (p) problems.push(`${where}: ${p}`);
     } else if (type === 'prometheus') {
       // Label matchers are checked against the series of the Prometheus this datasource queries, where known.
-      const ds = isObject(ref) ? grafana.datasources.find((d) => d.uid === ref.uid) : undefined;
+      const ds = datasourceOf(grafana, ref);
       const prometheus = (ds as { prometheus?: { seriesLabels?(metric: string): readonly string[] | undefined } } | undefined)?.prometheus;
       const seriesLabels = prometheus?.seriesLabels ? (m: string) => prometheus.seriesLabels!(m) : undefined;
       const p = checkPromQL(expr, { variables: names, seriesLabels });
@@ -276,7 +285,7 @@ export function dashboardProblems(doc: Json, grafana: GrafanaHost): string[] {
     const type = resolve(v.datasource, where);
     if (type === 'loki' && isObject(v.query) && typeof v.query.label === 'string') {
       // A label-values variable lists the values of a stream label: one no stream has lists nothing.
-      const ds = grafana.datasources.find((d) => isObject(v.datasource) && d.uid === v.datasource.uid) as { loki?: LokiLike } | undefined;
+      const ds = datasourceOf(grafana, v.datasource) as { loki?: LokiLike } | undefined;
       const labels = ds?.loki?.streamLabels?.();
       if (labels && !labels.includes(v.query.label)) {
         problems.push(
@@ -295,6 +304,15 @@ export function dashboardProblems(doc: Json, grafana: GrafanaHost): string[] {
     if (a.datasource !== undefined && a.datasource !== null) resolve(a.datasource, `annotation '${a.name ?? '?'}'`);
   }
   return problems;
+}
+
+/**
+ * The datasource a `{type, uid}` reference names. Of two with one uid (a stand-in, whose problem is
+ * recorded), the one of the type given, so that the dashboard's own checks add no problem.
+ */
+function datasourceOf(grafana: GrafanaHost, ref: unknown): GrafanaHost['datasources'][number] | undefined {
+  if (!isObject(ref)) return undefined;
+  return grafana.datasources.find((d) => d.uid === ref.uid && d.type === ref.type) ?? grafana.datasources.find((d) => d.uid === ref.uid);
 }
 
 function provisioned(grafana: GrafanaHost): string {

@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import type { Service } from '../compose/service.js';
 import type { Duration } from '../core/duration.js';
-import { ConstructError } from '../core/errors.js';
+import { recordProblem } from '../core/props.js';
 import { Stack } from '../core/stack.js';
 
 const DATASOURCE = Symbol.for('aixcl-cdk.GrafanaDatasource');
@@ -117,30 +117,31 @@ export abstract class Datasource extends Construct {
   public readonly isDefault: boolean;
   /** The Grafana that provisions this datasource. */
   public readonly grafana: GrafanaHost;
+  /** @internal False for a stand-in whose uid or name has a recorded problem: the provisioning file leaves it out. */
+  public readonly _provisioned: boolean;
 
   protected constructor(grafana: GrafanaHost, props: DatasourceProps) {
+    // A uid or name that Grafana would refuse is recorded on the Grafana (nothing is written), and the
+    // datasource goes on as a stand-in: dashboards and later add* calls still find it by its uid, but
+    // the provisioning file leaves it out, so no other problem (a duplicate entry there) follows.
+    const problems: string[] = [];
     if (!DATASOURCE_UID_PATTERN.test(props.uid)) {
-      throw new ConstructError(
-        grafana.node.path,
-        `datasource uid '${props.uid}' is invalid: use 1 to 40 letters, digits, '-' and '_' (dashboards reference it)`,
-      );
+      problems.push(`datasource uid '${props.uid}' is invalid: use 1 to 40 letters, digits, '-' and '_' (dashboards reference it)`);
     }
     const taken = grafana.datasources.find((d) => d.uid === props.uid);
     if (taken) {
-      throw new ConstructError(
-        grafana.node.path,
-        `datasource uid '${props.uid}' is already used by ${taken.node.path}: give each datasource of a Grafana its own uid`,
-      );
+      problems.push(`datasource uid '${props.uid}' is already used by ${taken.node.path}: give each datasource of a Grafana its own uid`);
     }
+    // The same datasource added twice (its name is also taken, often by default) is one mistake: one message.
     const named = grafana.datasources.find((d) => d.name === props.name);
-    if (named) {
-      throw new ConstructError(
-        grafana.node.path,
-        `datasource name '${props.name}' is already used by ${named.node.path}: give each datasource of a Grafana its own name`,
-      );
+    if (named && named !== taken) {
+      problems.push(`datasource name '${props.name}' is already used by ${named.node.path}: give each datasource of a Grafana its own name`);
     }
-    super(grafana, `Datasource-${props.uid}`);
+    // A stand-in of a uid already used needs an id of its own (as may an invalid uid whose '/' reads as '--').
+    super(grafana, uniqueChildId(grafana, `Datasource-${props.uid}`));
+    problems.forEach((p) => recordProblem(grafana, p));
     Object.defineProperty(this, DATASOURCE, { value: true });
+    this._provisioned = problems.length === 0;
     this.grafana = grafana;
     this.uid = props.uid;
     this.name = props.name;
@@ -174,16 +175,30 @@ export abstract class Datasource extends Construct {
 }
 
 /**
- * Checks that `target` can be reached from `grafana`: a URL of another stack
- * does not resolve. Throws at the Grafana's path. Without a target (a
- * stand-in, see checkMethodProps), nothing to check.
+ * Checks that `target` can be reached from `grafana`: a URL of another stack does not resolve. The
+ * problem is recorded at the Grafana's path and false returned: the datasource then goes on as a
+ * stand-in without its backend (as when checkMethodProps found it wrong), so that no other problem
+ * follows from it. Without a target (such a stand-in already), nothing to check.
  * @internal
  */
-export function requireSameStack(grafana: GrafanaHost, target: IConstruct | undefined, what: string): void {
+export function requireSameStack(grafana: GrafanaHost, target: IConstruct | undefined, what: string): boolean {
   if (target && Stack.of(target) !== Stack.of(grafana)) {
-    throw new ConstructError(
-      grafana.node.path,
+    recordProblem(
+      grafana,
       `cannot use ${what} ${target.node.path}: it is in another stack, whose services this Grafana cannot reach; create it in this Grafana's stack`,
     );
+    return false;
   }
+  return true;
+}
+
+/**
+ * @internal `base`, or when `scope` already has a child of that id (a stand-in made in place of a
+ * second one, its problem recorded), `base~2`, `base~3`, ...: '~' is in no uid, so no later valid
+ * datasource or dashboard clashes with it.
+ */
+export function uniqueChildId(scope: IConstruct, base: string): string {
+  let id = base;
+  for (let n = 2; scope.node.tryFindChild(id); n++) id = `${base}~${n}`;
+  return id;
 }

@@ -41,7 +41,8 @@ export class DatasourcesFile extends ProvisioningFile {
       apiVersion: 1,
       // Removes datasources that an earlier version of this file provisioned and this one no longer lists.
       prune: true,
-      datasources: this.grafana.datasources.map((d) => d._toProvisioning()),
+      // A stand-in whose uid or name has a recorded problem is left out (the file is not written then).
+      datasources: this.grafana.datasources.filter((d) => d._provisioned).map((d) => d._toProvisioning()),
     };
   }
 

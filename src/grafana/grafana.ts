@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { grafanaLogFormat } from '../logformat/program-formats.js';
 import { z } from 'zod';
-import { checkProps, propsSchema } from '../core/props.js';
+import { checkProps, propsSchema, recordFallback, recordProblem } from '../core/props.js';
 import { secretValue, serviceMakerContext } from '../compose/service-props.js';
 import { common } from '../core/value-schemas.js';
 import { Healthcheck } from '../compose/healthcheck.js';
@@ -9,14 +9,13 @@ import { Secret } from '../compose/secret.js';
 import { Service } from '../compose/service.js';
 import { Volume } from '../compose/volume.js';
 import { Duration } from '../core/duration.js';
-import { ConstructError } from '../core/errors.js';
 import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
 import { probeUrl, unbracket } from '../services/listen-address.js';
 import { AlertmanagerDatasource, AlertmanagerDatasourceProps } from './alertmanager-datasource.js';
 import { ContainerMetricsDashboard, ContainerMetricsDashboardProps } from './container-metrics-dashboard.js';
 import { Dashboard, DashboardProps, STAND_IN_DASHBOARD } from './dashboard.js';
-import { Datasource, GrafanaHost, isGrafana, markGrafana } from './datasource-base.js';
+import { Datasource, GrafanaHost, isGrafana, markGrafana, uniqueChildId } from './datasource-base.js';
 import { DatasourcesFile } from './datasources-file.js';
 import {
   checkMethodProps,
@@ -163,7 +162,7 @@ export class Grafana extends Construct implements GrafanaHost {
     props = checkMethodProps(this, 'addPrometheusDatasource', prometheusDatasourceSchema, props);
     const ds = new PrometheusDatasource(this, props);
     // Without it (a stand-in, its problem recorded) there is nothing to depend on.
-    if (props.prometheus) this.service.addDependency(props.prometheus.service, { required: false });
+    if (ds.prometheus) this.service.addDependency(ds.prometheus.service, { required: false });
     return ds;
   }
 
@@ -172,8 +171,12 @@ export class Grafana extends Construct implements GrafanaHost {
    * log line links to the CPU of its container. Grafana starts even if Loki does not.
    */
   public addLokiDatasource(props: LokiDatasourceProps): LokiDatasource {
+    const given = props as Partial<LokiDatasourceProps> | undefined;
     props = checkMethodProps(this, 'addLokiDatasource', lokiDatasourceSchema, props);
-    return new LokiDatasource(this, props);
+    const ds = new LokiDatasource(this, props);
+    // A wrong maxLines (recorded) is left out: its default is not checked against Loki's limit.
+    if (given?.maxLines !== undefined && props.maxLines === undefined) recordFallback(ds, 'maxLines');
+    return ds;
   }
 
   /** Provisions an Alertmanager datasource (uid 'alertmanager' by default). Grafana starts even if Alertmanager does not. */
@@ -181,7 +184,7 @@ export class Grafana extends Construct implements GrafanaHost {
     props = checkMethodProps(this, 'addAlertmanagerDatasource', alertmanagerDatasourceSchema, props);
     const ds = new AlertmanagerDatasource(this, props);
     // Without it (a stand-in, its problem recorded) there is nothing to depend on.
-    if (props.alertmanager) this.service.addDependency(props.alertmanager.service, { required: false });
+    if (ds.alertmanager) this.service.addDependency(ds.alertmanager.service, { required: false });
     return ds;
   }
 
@@ -195,21 +198,27 @@ export class Grafana extends Construct implements GrafanaHost {
   /** Provisions the logs dashboard of the stack's project. */
   public addLogsDashboard(props: LogsDashboardProps): LogsDashboard {
     props = checkMethodProps(this, 'addLogsDashboard', logsDashboardSchema, props);
-    this.requireUnique('LogsDashboard', 'a logs dashboard');
-    return new LogsDashboard(this, 'LogsDashboard', props);
+    if (this.isFirst('LogsDashboard', 'a logs dashboard')) return new LogsDashboard(this, 'LogsDashboard', props);
+    // A second one (its problem recorded): a stand-in without its datasource, checked for nothing.
+    return new LogsDashboard(this, uniqueChildId(this, 'LogsDashboard'), { ...props, datasource: undefined as unknown as LokiDatasource });
   }
 
   /** Provisions the container metrics dashboard (cAdvisor) of the stack's project. */
   public addContainerMetricsDashboard(props: ContainerMetricsDashboardProps): ContainerMetricsDashboard {
     props = checkMethodProps(this, 'addContainerMetricsDashboard', containerMetricsDashboardSchema, props);
-    this.requireUnique('ContainerMetricsDashboard', 'a container metrics dashboard');
-    return new ContainerMetricsDashboard(this, 'ContainerMetricsDashboard', props);
+    if (this.isFirst('ContainerMetricsDashboard', 'a container metrics dashboard')) return new ContainerMetricsDashboard(this, 'ContainerMetricsDashboard', props);
+    // A second one (its problem recorded): a stand-in without its datasource, checked for nothing.
+    return new ContainerMetricsDashboard(this, uniqueChildId(this, 'ContainerMetricsDashboard'), {
+      ...props,
+      datasource: undefined as unknown as PrometheusDatasource,
+    });
   }
 
-  private requireUnique(id: string, what: string): void {
-    if (this.node.tryFindChild(id)) {
-      throw new ConstructError(this.node.path, `already has ${what}: add it once, or create another with new Dashboard(...)`);
-    }
+  /** True when this Grafana has no child `id` yet; else records that it already has `what`. */
+  private isFirst(id: string, what: string): boolean {
+    if (!this.node.tryFindChild(id)) return true;
+    recordProblem(this, `already has ${what}: add it once, or create another with new Dashboard(...)`);
+    return false;
   }
 
   private validateDashboards(): string[] {

@@ -4,7 +4,7 @@ import * as logs from '@grafana/grafana-foundation-sdk/logs';
 import * as loki from '@grafana/grafana-foundation-sdk/loki';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { Construct } from 'constructs';
-import { ConstructError } from '../core/errors.js';
+import { recordProblem } from '../core/props.js';
 import { Stack } from '../core/stack.js';
 import { Dashboard, STAND_IN_DASHBOARD } from './dashboard.js';
 import { findGrafana } from './datasource-base.js';
@@ -53,25 +53,28 @@ export class LogsDashboard extends Dashboard {
 
   constructor(scope: Construct, id: string, props: LogsDashboardProps) {
     // Without a datasource this is a stand-in (its problem is recorded, see checkMethodProps): an empty
-    // dashboard, checked for nothing, with the project and uid the user would get.
-    const datasource = props.datasource as LokiDatasource | undefined;
+    // dashboard, checked for nothing, with the project and uid the user would get. So is one whose
+    // datasource belongs to another Grafana (recorded below): it would query what this one lacks.
+    const grafana = findGrafana(scope);
+    const given = props.datasource as LokiDatasource | undefined;
+    const foreign = grafana !== undefined && given !== undefined && given.grafana !== grafana;
+    const datasource = foreign ? undefined : given;
     const project = props.project ?? collectedProjects(datasource)[0] ?? Stack.of(scope).projectName;
     const uid = props.uid ?? `${project}-logs`;
-    const grafana = findGrafana(scope);
-    if (grafana && datasource && datasource.grafana !== grafana) {
-      throw new ConstructError(
-        `${scope.node.path}/${id}`,
-        `its datasource ${datasource.node.path} belongs to another Grafana (${datasource.grafana.node.path}): use a Loki datasource of ${grafana.node.path}`,
-      );
-    }
     super(scope, id, {
-      dashboard: datasource ? buildLogsDashboard(project, uid, props) : STAND_IN_DASHBOARD,
+      dashboard: datasource ? buildLogsDashboard(project, uid, { ...props, datasource }) : STAND_IN_DASHBOARD,
       fileName: 'logs-dashboard.json',
       grafana: datasource?.grafana ?? grafana,
     });
+    if (foreign) {
+      recordProblem(
+        this,
+        `its datasource ${given.node.path} belongs to another Grafana (${given.grafana.node.path}): use a Loki datasource of ${grafana.node.path}`,
+      );
+    }
     this.project = project;
     this.dashboardUid = uid;
-    this.datasource = props.datasource;
+    this.datasource = datasource as LokiDatasource; // undefined in a stand-in
     // A dashboard of a project nothing collects would stay empty (a logging-only stack once
     // queried its own project instead of the one it collects).
     this.node.addValidation({
@@ -80,7 +83,7 @@ export class LogsDashboard extends Dashboard {
         return collected.length === 0 || collected.includes(this.project)
           ? []
           : [
-              `shows the logs of project '${this.project}', but ${props.datasource.loki.node.path} only receives logs of ${collected.map((p) => `'${p}'`).join(', ')}: set { project: '${collected[0]}' } or collect '${this.project}'`,
+              `shows the logs of project '${this.project}', but ${datasource!.loki.node.path} only receives logs of ${collected.map((p) => `'${p}'`).join(', ')}: set { project: '${collected[0]}' } or collect '${this.project}'`,
             ];
       },
     });

@@ -1,5 +1,5 @@
 import { DependencyCondition } from '../compose/service.js';
-import { ConstructError } from '../core/errors.js';
+import { isOnFallbacks, recordFallback, recordProblem } from '../core/props.js';
 import { Datasource, GrafanaHost, LokiLike, requireSameStack } from './datasource-base.js';
 import { checkPromQL } from './promql.js';
 import type { PromtailLogLabel } from '../promtail/promtail-config-file.js';
@@ -86,27 +86,36 @@ export class LokiDatasource extends Datasource {
 
   /** @internal Use {@link Grafana.addLokiDatasource}. */
   constructor(grafana: GrafanaHost, props: LokiDatasourceProps) {
-    requireSameStack(grafana, props.loki, 'Loki');
-    if (props.metrics && props.metrics.grafana !== grafana) {
-      throw new ConstructError(
-        grafana.node.path,
-        `the metrics datasource ${props.metrics.node.path} belongs to another Grafana (${props.metrics.grafana.node.path}): ` +
+    // Each problem is recorded on the Grafana (nothing is written) and the datasource goes on without
+    // the part in question, so that no other problem follows: a Loki of another stack is left out (a
+    // stand-in, as when checkMethodProps found it wrong), a metrics datasource of another Grafana too
+    // (no link to it), and a wrong maxLines takes the default (not checked against Loki's limit).
+    const loki = requireSameStack(grafana, props.loki, 'Loki') ? props.loki : undefined;
+    let metrics = props.metrics;
+    if (metrics && metrics.grafana !== grafana) {
+      recordProblem(
+        grafana,
+        `the metrics datasource ${metrics.node.path} belongs to another Grafana (${metrics.grafana.node.path}): ` +
           `a derived field can only use a datasource this Grafana provisions; add a Prometheus datasource to this Grafana`,
       );
+      metrics = undefined;
     }
-    if (props.maxLines !== undefined && (!Number.isInteger(props.maxLines) || props.maxLines < 1)) {
-      throw new ConstructError(grafana.node.path, `maxLines ${props.maxLines} must be a whole number of at least 1`);
+    let maxLines = props.maxLines;
+    if (maxLines !== undefined && (!Number.isInteger(maxLines) || maxLines < 1)) {
+      recordProblem(grafana, `maxLines ${maxLines} must be a whole number of at least 1`);
+      maxLines = undefined;
     }
     const uid = props.uid ?? 'loki';
     super(grafana, { uid, name: props.name ?? (uid === 'loki' ? 'Loki' : `Loki (${uid})`) });
-    this.loki = props.loki;
-    this.metrics = props.metrics;
-    this.maxLines = props.maxLines ?? 1000;
+    this.loki = loki as LokiLike; // undefined in a stand-in
+    this.metrics = metrics;
+    this.maxLines = maxLines ?? 1000;
+    if (maxLines !== props.maxLines) recordFallback(this, 'maxLines');
     this.node.addValidation({ validate: () => this.queryProblems() });
     // Grafana must start even when Loki is missing or failing: logs are an optional part.
     // Without a Loki (a stand-in: the problem is recorded, see checkMethodProps) there is nothing to depend on.
-    if (props.loki) grafana.service.addDependency(props.loki.service, { condition: DependencyCondition.STARTED, required: false });
-    if (props.metrics) {
+    if (loki) grafana.service.addDependency(loki.service, { condition: DependencyCondition.STARTED, required: false });
+    if (metrics) {
       const container: DerivedField = {
         // Grafana creates a frame field of this name holding each line's container: the correlation below reads it.
         name: CONTAINER_FIELD,
@@ -114,7 +123,7 @@ export class LokiDatasource extends Datasource {
         // Grafana tests this regex against label names unanchored: anchor it so `container_id` and the like do not match.
         matcherType: 'label',
         matcherRegex: `^${CONTAINER_LABEL}$`,
-        datasource: props.metrics,
+        datasource: metrics,
         url: containerCpuQuery('${__value.raw}'),
         urlDisplayLabel: 'CPU of this container',
       };
@@ -124,7 +133,7 @@ export class LokiDatasource extends Datasource {
       // correlation names the target query model itself. It attaches to the frame field named
       // `field`, and `${<field>}` is that field's value in the same row: the derived field's.
       this.correlations.push({
-        targetUID: props.metrics.uid,
+        targetUID: metrics.uid,
         label: 'Container metrics in Explore',
         description: 'CPU use (cores) of the container that wrote this line, from cAdvisor',
         config: {
@@ -136,16 +145,22 @@ export class LokiDatasource extends Datasource {
     }
   }
 
-  /** Adds a derived field (e.g. a link from a label to a query on another datasource). */
+  /**
+   * Adds a derived field (e.g. a link from a label to a query on another datasource). A field that
+   * cannot be added (a datasource of another Grafana, a name already used) is recorded as a problem
+   * of this datasource, and left out.
+   */
   public addDerivedField(field: DerivedField): void {
     if (field.datasource && field.datasource.grafana !== this.grafana) {
-      throw new ConstructError(
-        this.node.path,
+      recordProblem(
+        this,
         `derived field '${field.name}' uses datasource ${field.datasource.node.path} of another Grafana: use one this Grafana provisions`,
       );
+      return;
     }
     if (this.fields.some((f) => f.name === field.name)) {
-      throw new ConstructError(this.node.path, `a derived field named '${field.name}' already exists: give each its own name`);
+      recordProblem(this, `a derived field named '${field.name}' already exists: give each its own name`);
+      return;
     }
     this.fields.push(field);
   }
@@ -164,7 +179,8 @@ export class LokiDatasource extends Datasource {
     const problems: string[] = [];
     // Loki refuses a query asking for more lines than this ("max entries limit per query exceeded"), so a
     // Grafana line limit above it breaks every logs panel and Explore query that returns that many.
-    const limit = this.loki?.maxEntriesLimitPerQuery; // no Loki in a stand-in
+    // No Loki in a stand-in; the default in place of a wrong maxLines (recorded) is not the user's to lower.
+    const limit = isOnFallbacks(this, 'maxLines') ? undefined : this.loki?.maxEntriesLimitPerQuery;
     if (limit !== undefined && this.maxLines > limit) {
       problems.push(
         `maxLines ${this.maxLines} is above ${this.loki.node.path}'s limits_config.max_entries_limit_per_query (${limit}): Loki refuses such queries; lower maxLines to ${limit} or raise the limit with loki.config.addOverride('limits_config.max_entries_limit_per_query', ${this.maxLines})`,

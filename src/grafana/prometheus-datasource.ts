@@ -20,10 +20,11 @@ export class PrometheusDatasource extends Datasource {
 
   /** @internal Use {@link Grafana.addPrometheusDatasource}. */
   constructor(grafana: GrafanaHost, props: PrometheusDatasourceProps) {
-    requireSameStack(grafana, props.prometheus, 'Prometheus');
+    // A Prometheus of another stack is recorded: the datasource goes on without it (a stand-in).
+    const prometheus = requireSameStack(grafana, props.prometheus, 'Prometheus') ? props.prometheus : undefined;
     const uid = props.uid ?? 'prometheus';
     super(grafana, { uid, name: props.name ?? (uid === 'prometheus' ? 'Prometheus' : `Prometheus (${uid})`), isDefault: props.isDefault });
-    this.prometheus = props.prometheus;
+    this.prometheus = prometheus as PrometheusLike; // undefined in a stand-in
   }
 
   /** @internal */

@@ -69,7 +69,7 @@ export class LogAlertRule extends LokiRule {
   private readonly props: LogAlertRuleProps;
 
   constructor(scope: Construct, id: string, props: LogAlertRuleProps) {
-    super(scope, id, (c) => (props = checkRuleProps(c, 'LogAlertRule', logAlertRuleSchema, props, ['metric'])).metric);
+    super(scope, id, (c) => (props = checkRuleProps(c, 'LogAlertRule', logAlertRuleSchema, props)).metric);
     this.props = props;
     this.alertName = props.alertName ?? id;
     this.severity = props.severity ?? AlertSeverity.WARNING;
@@ -77,6 +77,7 @@ export class LogAlertRule extends LokiRule {
   }
 
   public get expr(): string {
+    if (!this.metric) return ''; // a stand-in
     const threshold = this.props.threshold ?? (this.metric.source.kind === 'typed' ? 0 : undefined);
     if (threshold === undefined) return this.metric.expr;
     return `${this.metric.expr} ${this.props.comparison ?? Comparison.GREATER_THAN} ${threshold}`;
@@ -151,7 +152,8 @@ export class LogAlertRule extends LokiRule {
     for (const k of [...Object.keys(this.props.labels ?? {}), ...Object.keys(this.props.annotations ?? {})]) {
       if (!LABEL_NAME_PATTERN.test(k)) errors.push(`'${k}' is not a valid label or annotation name (letters, digits and '_', not starting with a digit)`);
     }
-    if (!this.ruleService && !(this.resultNamesService && this.ruleProject !== undefined)) {
+    // A stand-in's metric is missing or wrong (reported): what it selects is unknown.
+    if (!this._standIn && !this.ruleService && !(this.resultNamesService && this.ruleProject !== undefined)) {
       errors.push(
         `the alert cannot name the service it is about, nor link to its logs: select one project and either one service ` +
           `(compose_project="...", compose_service="...") or keep compose_service in the result (sum by (compose_project, compose_service) (...)); ` +

@@ -18,6 +18,9 @@ export function serviceOf(ref: ServiceRef): Service {
   if (Service.isService(ref)) return ref;
   const s = (ref as { service?: unknown } | undefined)?.service;
   if (Service.isService(s)) return s;
+  // Thrown, not recorded: the caller uses the Service at once and there is no construct to record on.
+  // The library calls it only on a reference its props schema accepted (LogMetric.typed) or on a rule
+  // that is no stand-in (MetricAlertRule), so a wrong reference is reported there, once, instead.
   throw new UserError(`expected a Service (or a construct with a 'service'), got ${describe(ref)}: pass the construct, not its name`);
 }
 

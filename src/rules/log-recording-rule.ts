@@ -30,14 +30,14 @@ export class LogRecordingRule extends LokiRule {
   private readonly props: LogRecordingRuleProps;
 
   constructor(scope: Construct, id: string, props: LogRecordingRuleProps) {
-    super(scope, id, (c) => (props = checkRuleProps(c, 'LogRecordingRule', logRecordingRuleSchema, props, ['metric'])).metric);
+    super(scope, id, (c) => (props = checkRuleProps(c, 'LogRecordingRule', logRecordingRuleSchema, props)).metric);
     this.props = props;
     this.record = props.record ?? id;
     this.node.addValidation({ validate: () => this.validateRecord() });
   }
 
   public get expr(): string {
-    return this.metric.expr;
+    return this.metric?.expr ?? ''; // none in a stand-in
   }
 
   /** @internal */

@@ -23,8 +23,11 @@ export function logsDashboardLink(scope: IConstruct, options: LogsDashboardLinkO
     .node.findAll()
     .find(
       (d): d is LogsDashboard =>
-        // A stand-in (its problem recorded, see checkMethodProps) has no datasource.
-        d instanceof LogsDashboard && d.project === options.project && (options.loki === undefined || d.datasource?.loki === options.loki),
+        // A stand-in (its problem recorded, see checkMethodProps) has no datasource: nothing to link to.
+        d instanceof LogsDashboard &&
+        d.datasource !== undefined &&
+        d.project === options.project &&
+        (options.loki === undefined || d.datasource.loki === options.loki),
     );
   if (!dashboard) return undefined;
   const grafana = dashboard.grafana as { hostUrl?: string; url?: string };

@@ -32,13 +32,25 @@ export abstract class LokiRule extends Construct {
   /** The metric the rule evaluates. */
   public readonly metric: LogMetric;
 
-  /** @param metricOf checks the rule's props (on the new construct) and returns its metric */
-  protected constructor(scope: Construct, id: string, metricOf: (self: Construct) => LogMetric) {
+  /** @param metricOf checks the rule's props (on the new construct) and returns its metric (none when it is wrong: recorded) */
+  protected constructor(scope: Construct, id: string, metricOf: (self: Construct) => LogMetric | undefined) {
     super(scope, id);
     Object.defineProperty(this, LOKI_RULE, { value: true });
-    this.metric = metricOf(this);
+    this.metric = metricOf(this) as LogMetric; // undefined in a stand-in
     // A metric built from wrong parts has no expression to check: its own problems say what to fix.
-    this.node.addValidation({ validate: () => (this.metric.problems.length ? [...this.metric.problems] : this.checkExpression().problems) });
+    // Without a metric (a stand-in) the problem is already recorded.
+    this.node.addValidation({
+      validate: () => (!this.metric ? [] : this.metric.problems.length ? [...this.metric.problems] : this.checkExpression().problems),
+    });
+  }
+
+  /**
+   * @internal True when the rule has no usable metric: none (its prop was wrong) or one built from
+   * wrong parts. Its problems are reported; it is then a stand-in, left out of its group's file and
+   * checked for nothing that needs the metric, so that no problem follows from them.
+   */
+  public get _standIn(): boolean {
+    return !this.metric || this.metric.problems.length > 0;
   }
 
   /** The full expression of the rule (an alert adds its threshold). */
@@ -49,6 +61,7 @@ export abstract class LokiRule extends Construct {
 
   /** The service the rule's expression selects, if it pins exactly one. */
   public get ruleService(): RuleService | undefined {
+    if (this._standIn) return undefined;
     const src = this.metric.source;
     if (src.kind === 'typed') return src.service ? { project: src.project, serviceName: src.service.serviceName } : undefined;
     const pins = this.pinned('compose_service');
@@ -58,6 +71,7 @@ export abstract class LokiRule extends Construct {
 
   /** The Compose project the rule's expression selects, if it pins exactly one. */
   public get ruleProject(): string | undefined {
+    if (this._standIn) return undefined;
     const src = this.metric.source;
     if (src.kind === 'typed') return src.project;
     const pins = this.pinned('compose_project');
@@ -66,6 +80,7 @@ export abstract class LokiRule extends Construct {
 
   /** True when each series of the result carries its service (`by (..., compose_service)`, or no aggregation). */
   public get resultNamesService(): boolean {
+    if (this._standIn) return false;
     const analysis = this.checkExpression().analysis;
     if (!analysis) return false;
     return analysis.aggregations.every((a) => (a.by ? a.by.includes('compose_service') : !a.without!.includes('compose_service')));

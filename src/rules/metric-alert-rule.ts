@@ -41,12 +41,17 @@ export class MetricAlertRule extends Construct {
   }
 
   public readonly alertName: string;
+  /** @internal True when a required prop was wrong (reported): its group's file leaves it out. */
+  public readonly _standIn: boolean;
   private readonly props: MetricAlertRuleProps;
 
   constructor(scope: Construct, id: string, props: MetricAlertRuleProps) {
     super(scope, id);
     Object.defineProperty(this, METRIC_ALERT_RULE, { value: true });
-    this.props = checkRuleProps(this, 'MetricAlertRule', metricAlertRuleSchema, props, ['expr', 'service', 'summary']);
+    this.props = checkRuleProps(this, 'MetricAlertRule', metricAlertRuleSchema, props);
+    // Without its expr, service or summary (the problem is recorded) the rule is a stand-in: left out
+    // of its group's file, and checked for nothing that needs what it lacks.
+    this._standIn = !['expr', 'service', 'summary'].every((k) => k in this.props);
     this.alertName = this.props.alertName ?? id;
     this.node.addValidation({ validate: () => this.validateRule() });
   }
@@ -76,7 +81,7 @@ export class MetricAlertRule extends Construct {
 
   private validateRule(): string[] {
     const errors: string[] = [];
-    const problem = checkPromQL(this.props.expr);
+    const problem = this.props.expr === undefined ? undefined : checkPromQL(this.props.expr); // none in a stand-in
     if (problem) errors.push(problem);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(this.alertName)) errors.push(`alert name '${this.alertName}' must be letters, digits and '_'`);
     for (const k of Object.keys(this.props.labels ?? {})) {

@@ -1,5 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { Duration } from '../core/duration.js';
+import { standInFilePath } from '../core/generated-file.js';
 import { Stack } from '../core/stack.js';
 import { checkPromQL } from '../grafana/promql.js';
 import { MetricAlertRule, type MetricAlertRuleProps } from './metric-alert-rule.js';
@@ -43,24 +44,28 @@ export class PrometheusRuleGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: PrometheusRuleGroupProps) {
     super(scope, id);
-    props = checkRuleProps(this, 'PrometheusRuleGroup', prometheusRuleGroupSchema, props, ['prometheus']);
-    this.prometheus = props.prometheus;
+    props = checkRuleProps(this, 'PrometheusRuleGroup', prometheusRuleGroupSchema, props);
+    // Without its Prometheus (the problem is recorded) the group is a stand-in: its rules are still
+    // checked, but no Prometheus reads its file (a path of its own) and nothing that needs it is.
+    const prometheus = props.prometheus as RuleEvaluator | undefined;
+    this.prometheus = prometheus as RuleEvaluator;
     this.groupName = props.groupName ?? id;
     this.interval = props.interval;
     this.file = new RuleFile(this, 'File', {
-      filePath: `${props.prometheus.rulesDirectory}/${this.groupName}.yml`,
+      filePath: prometheus ? `${prometheus.rulesDirectory}/${this.groupName}.yml` : standInFilePath(this.node.path, '.yml'),
       group: this,
       schema: promqlRuleFile,
       reader: 'Prometheus',
     });
-    props.prometheus.registerRuleGroup(this);
+    prometheus?.registerRuleGroup(this);
     this.node.addValidation({
       validate: () => {
         const errors = ruleGroupProblems(this, 'addAlert');
-        if (Stack.of(props.prometheus) !== Stack.of(this)) errors.push(`its Prometheus ${props.prometheus.node.path} is in another stack`);
+        if (!prometheus) return errors; // a stand-in
+        if (Stack.of(prometheus) !== Stack.of(this)) errors.push(`its Prometheus ${prometheus.node.path} is in another stack`);
         const alertmanager = alertmanagerOf(this);
-        if (alertmanager && !this.prometheus.sendsAlerts) {
-          errors.push(`has alert rules, but ${this.prometheus.node.path} does not send alerts to ${alertmanager.node.path}: call sendAlertsTo(alertmanager) on it`);
+        if (alertmanager && !prometheus.sendsAlerts) {
+          errors.push(`has alert rules, but ${prometheus.node.path} does not send alerts to ${alertmanager.node.path}: call sendAlertsTo(alertmanager) on it`);
         }
         return errors;
       },

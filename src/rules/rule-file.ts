@@ -9,7 +9,8 @@ import { checkRuleFile } from './rule-file-schema.js';
 export interface RuleFileGroup {
   readonly groupName: string;
   readonly interval?: Duration;
-  readonly rules: ReadonlyArray<{ _toDocument(): Record<string, unknown> }>;
+  /** Its rules; a stand-in (a rule whose required prop was wrong, reported) is left out of the file. */
+  readonly rules: ReadonlyArray<{ _toDocument(): Record<string, unknown>; readonly _standIn?: boolean }>;
 }
 
 /** What is wrong with a group whatever evaluates it: its name (also its file's) and its being empty. */
@@ -53,7 +54,7 @@ export class RuleFile extends DocumentFile {
         {
           name: g.groupName,
           ...(g.interval ? { interval: toPrometheusDuration(g.interval) } : {}),
-          rules: g.rules.map((r) => r._toDocument()),
+          rules: g.rules.filter((r) => !r._standIn).map((r) => r._toDocument()),
         },
       ],
     };

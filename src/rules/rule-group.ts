@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Duration } from '../core/duration.js';
+import { standInFilePath } from '../core/generated-file.js';
 import { Stack } from '../core/stack.js';
 import { Alertmanager } from '../alertmanager/alertmanager.js';
 import { Loki } from '../loki/loki.js';
@@ -45,17 +46,20 @@ export class RuleGroup extends Construct {
   constructor(scope: Construct, id: string, props: RuleGroupProps) {
     super(scope, id);
     Object.defineProperty(this, RULE_GROUP, { value: true });
-    props = checkRuleProps(this, 'RuleGroup', ruleGroupSchema, props, ['loki']);
-    this.loki = props.loki;
+    props = checkRuleProps(this, 'RuleGroup', ruleGroupSchema, props);
+    // Without its Loki (the problem is recorded) the group is a stand-in: its rules are still checked,
+    // but no ruler reads its file (a path of its own) and nothing that needs the Loki is.
+    const loki = props.loki as Loki | undefined;
+    this.loki = loki as Loki;
     this.groupName = props.groupName ?? id;
     this.interval = props.interval;
     this.file = new RuleFile(this, 'File', {
-      filePath: `${props.loki.rulesDirectory}/${this.groupName}.yml`,
+      filePath: loki ? `${loki.rulesDirectory}/${this.groupName}.yml` : standInFilePath(this.node.path, '.yml'),
       group: this,
       schema: ruleFileSchema,
       reader: "Loki's ruler",
     });
-    props.loki.registerRuleGroup(this);
+    loki?.registerRuleGroup(this);
     this.node.addValidation({ validate: () => this.validateGroup() });
   }
 
@@ -76,6 +80,7 @@ export class RuleGroup extends Construct {
 
   private validateGroup(): string[] {
     const errors = ruleGroupProblems(this, 'addAlert or addRecording');
+    if (!this.loki) return errors; // a stand-in
     const loki = this.loki.node.path;
     if (Stack.of(this.loki) !== Stack.of(this)) {
       errors.push(`its Loki ${loki} is in another stack: create the rule group in the stack of the Loki that evaluates it`);

@@ -1,8 +1,7 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
-import { ConstructError } from '../core/errors.js';
 import { Service } from '../compose/service.js';
-import { enumOf, instanceOf, parseProps, propsSchema } from '../core/props.js';
+import { enumOf, instanceOf, parseProps, propsSchema, recordProblem } from '../core/props.js';
 import { Stack } from '../core/stack.js';
 import { durationValue } from '../core/value-schemas.js';
 import { LogLevel } from '../logging/log-level.js';
@@ -120,14 +119,15 @@ export const aixclAlertRulesSchema = propsSchema<AixclAlertRulesProps>()(
 );
 
 /**
- * Checks the props of a rule construct and records each problem on it. A required prop that is wrong
- * (the Loki of a group, the metric of a rule) leaves nothing to build with: that is thrown, with the
- * construct's path and every problem found.
+ * Checks the props of a rule construct and records each problem on it, so that synthesis reports it
+ * with every other problem of the stack. A prop with a problem is left out: an optional one takes its
+ * default; without a required one (the Loki of a group, the metric of a rule) the construct goes on
+ * as a stand-in, which refers to nothing and checks nothing that needs it (see each constructor), so
+ * that no problem follows from the one recorded.
  */
-export function checkRuleProps<T>(c: IConstruct, owner: string, schema: z.ZodType<unknown, T>, raw: unknown, required: readonly string[]): T {
+export function checkRuleProps<T>(c: IConstruct, owner: string, schema: z.ZodType<unknown, T>, raw: unknown): T {
   const checked = parseProps(schema, raw, { owner });
-  const missing = required.filter((k) => !(typeof checked.props === 'object' && checked.props !== null && k in checked.props));
-  if (missing.length) throw new ConstructError(c.node.path, checked.problems.join('; ') || `${missing.join(', ')} is required`);
-  checked.report(c);
+  // Problems only, no fallbacks: a rule group's wrong Loki is not a collector's (see Loki's own check).
+  checked.problems.forEach((p) => recordProblem(c, p));
   return checked.props;
 }
