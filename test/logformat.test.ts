@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import {
   AixclStack,
   App,
+  EnvRef,
   checkLogQL,
   checkPromtailConfig,
   levelFilter,
@@ -231,6 +232,51 @@ describe('log formats through the collector pipeline (Promtail model)', () => {
     assert.equal(iso(warn.time), '2025-11-29T08:00:01.500Z');
     assert.equal(out.find((e) => e.line.includes('boom'))!.metadata.level, 'error');
     assert.equal(out.find((e) => e.line.startsWith('not json'))!.metadata.level, undefined);
+  });
+});
+
+describe('line times and the container clock (TZ)', () => {
+  const stageOf = (svcEnv: Record<string, unknown> | undefined, layout: string, fallbacks: string[] = [], override?: [string, unknown]) => {
+    const app = new App();
+    const stack = new Stack(app, 'shop');
+    const loki = new Loki(stack, 'loki');
+    new Promtail(stack, 'promtail', { loki });
+    const svc = new Service(stack, 'api', {
+      image: 'shop/api:1',
+      environment: svcEnv as never,
+      logFormat: LogFormat.json({ timestamp: { field: 'ts', format: layout, fallbackFormats: fallbacks } }),
+    });
+    if (override) svc.addOverride(...override);
+    const doc = Testing.synthDocuments(stack)['promtail/promtail-config.yml'] as Doc;
+    const match = (doc.scrape_configs[0].pipeline_stages as Doc[]).find((s) => s.match?.selector === '{compose_service="api"}');
+    return (match!.match.stages as Doc[]).find((s) => s.timestamp)?.timestamp as Doc | undefined;
+  };
+  const local = '2006-01-02 15:04:05.000';
+
+  it('no TZ, or a UTC one: a layout without an offset is read (the clock is UTC)', () => {
+    assert.equal(stageOf(undefined, local)?.format, local);
+    assert.equal(stageOf({ TZ: 'Etc/UTC' }, local)?.format, local);
+  });
+  it('TZ Europe/Berlin: only layouts with a numeric offset are read; with none left, Docker\'s time is kept', () => {
+    assert.equal(stageOf({ TZ: 'Europe/Berlin' }, local), undefined);
+    assert.equal(stageOf({ TZ: 'Europe/Berlin' }, '2006-01-02 15:04:05 MST'), undefined, 'an abbreviation is read as offset 0 by Go');
+    assert.equal(stageOf({ TZ: 'Europe/Berlin' }, 'RFC3339Nano')?.format, 'RFC3339Nano');
+    assert.deepEqual(stageOf({ TZ: 'Europe/Berlin' }, local, ['02/Jan/2006:15:04:05 -0700', 'Stamp']), {
+      source: 'ts', format: '02/Jan/2006:15:04:05 -0700', action_on_failure: 'skip',
+    });
+  });
+  it('a TZ not known at synth time (a variable, an override of the environment) counts as not UTC', () => {
+    assert.equal(stageOf({ TZ: EnvRef.of('TZ', { default: 'UTC' }) }, local), undefined);
+    assert.equal(stageOf(undefined, local, [], ['environment.TZ', 'Asia/Tokyo']), undefined);
+    assert.equal(stageOf(undefined, local, [], ['environment.OTHER', 'x'])?.format, local, 'another variable changes nothing');
+  });
+  it("open-webui with TZ set: a line's local time never moves the entry off Docker's time", () => {
+    const app = new App();
+    const stack = new AixclStack(app, 'aixcl');
+    stack.openWebUI.service.addEnvironment('TZ', 'Europe/Berlin');
+    const job = (Testing.synthDocuments(stack)['promtail/promtail-config.yml'] as Doc).scrape_configs[0] as Doc;
+    const out = runPipeline(job.pipeline_stages, lines(labelsOf(job, 'open-webui', 'stdout'), ['2025-10-01 14:00:03.004 | ERROR    | open_webui.main:process_chat:1320 - Error processing chat payload']));
+    assert.deepEqual([out[0].metadata.level, out[0].time], ['error', T0]);
   });
 });
 

@@ -314,6 +314,18 @@ export class Service extends Construct {
     else this.overrides.add(path, value);
   }
 
+  /**
+   * The container's time zone as the stack sets it (`TZ` in its environment): undefined when the
+   * stack does not set it (the clock is then UTC, unless the image sets TZ itself), the zone's name,
+   * or null when it is not known at synth time (a variable, a secret, or an override of `environment`).
+   */
+  public get timeZone(): string | null | undefined {
+    if (this.overrides.touches('environment.TZ')) return null;
+    const tz = this.environment.get('TZ');
+    if (tz === undefined) return undefined;
+    return typeof tz === 'string' ? tz : null;
+  }
+
   /** True when {@link addOverride} was called. */
   public get hasOverrides(): boolean {
     return !this.overrides.isEmpty;

@@ -38,6 +38,12 @@ export class Overrides {
     return this.entries.length === 0;
   }
 
+  /** True when an override sets or deletes `key` or something inside it (`environment`, `environment.TZ`). */
+  public touches(key: string): boolean {
+    const want = splitPath(key);
+    return this.entries.some(({ path }) => want.every((k, i) => i >= path.length || path[i] === k));
+  }
+
   /** Applies the overrides, in the order they were added, to a deep copy of `doc`. */
   public applyTo<T>(doc: T): T {
     if (this.entries.length === 0) return doc;

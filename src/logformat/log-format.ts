@@ -20,7 +20,9 @@ export interface TimestampField {
   readonly field: string;
   /**
    * Go reference layout (`2006-01-02 15:04:05.000 MST`) or one of Promtail's
-   * names (`RFC3339`, `RFC3339Nano`, `Unix`, `UnixMs`, ...).
+   * names (`RFC3339`, `RFC3339Nano`, `Unix`, `UnixMs`, ...). A layout without a
+   * numeric offset is read only when the service's clock is UTC (no `TZ`, or a UTC
+   * one); otherwise the entry keeps Docker's timestamp (see LOGGING.md).
    */
   readonly format: string;
   /** Other layouts tried in order when `format` does not parse. @default none */

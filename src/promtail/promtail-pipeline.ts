@@ -33,6 +33,36 @@ export const LOGFMT_LINE = '^[a-zA-Z_][a-zA-Z0-9_.]*=';
 export interface ServiceLogFormat {
   readonly serviceName: string;
   readonly format: LogFormat;
+  /**
+   * Whether the container's clock is known to be UTC (no `TZ`, or a UTC one): only then is a
+   * time written without a numeric offset read from the line. @default true
+   */
+  readonly utcClock?: boolean;
+}
+
+/** `TZ` values that mean UTC (glibc reads an empty TZ as UTC too); undefined: TZ not set. */
+const UTC_ZONES = new Set(['', 'UTC', 'UTC0', 'Etc/UTC', 'Etc/UCT', 'UCT', 'GMT', 'GMT0', 'Etc/GMT', 'Etc/GMT0', 'Universal', 'Etc/Universal', 'Zulu', 'Etc/Zulu']);
+
+/** Whether a container with this `TZ` (see Service.timeZone) keeps its clock in UTC. */
+export function isUtcZone(tz: string | null | undefined): boolean {
+  return tz === undefined || (tz !== null && UTC_ZONES.has(tz));
+}
+
+/**
+ * Whether a timestamp layout fixes the instant by itself: a numeric offset (`Z07:00`, `-0700`,
+ * `-07`...) or a Unix time. A layout without one is read by Promtail as UTC (timestamp.go, no
+ * `location`), and a zone abbreviation (`MST`) is read by Go's time.Parse as offset 0 unless it is
+ * UTC: both are an hour or more off in a container whose TZ is Europe/Berlin, and Loki refuses
+ * lines from the future. (`location` would fix the first, but it needs the zone database in
+ * Promtail's image, and a missing one stops Promtail at startup.)
+ */
+export function layoutHasOffset(layout: string): boolean {
+  const named: Record<string, boolean> = {
+    RFC3339: true, RFC3339Nano: true, RFC822Z: true, RFC1123Z: true, RubyDate: true, Unix: true, UnixMs: true, UnixUs: true, UnixNs: true,
+    ANSIC: false, UnixDate: false, RFC822: false, RFC850: false, RFC1123: false, Kitchen: false, Stamp: false, StampMilli: false, StampMicro: false, StampNano: false,
+  };
+  if (layout in named) return named[layout];
+  return /Z07|[-+]07/.test(layout);
 }
 
 /** One pipeline stage: a mapping with exactly one key, the stage's name. */
@@ -45,13 +75,13 @@ export function pipelineStages(services: readonly ServiceLogFormat[]): PipelineS
     .map((s) => ({
       match: {
         selector: `{${SERVICE_SELECTOR_LABEL}=${logqlString(s.serviceName)}}`,
-        stages: formatStages(s.serviceName, s.format),
+        stages: formatStages(s.serviceName, s.format, s.utcClock ?? true),
       },
     }));
 }
 
 /** The stages of one service's format, in the order Promtail must run them. */
-export function formatStages(serviceName: string, format: LogFormat): PipelineStage[] {
+export function formatStages(serviceName: string, format: LogFormat, utcClock = true): PipelineStage[] {
   const stages: PipelineStage[] = [];
   // Noise first, on the raw line: a dropped health-check line must not join a multi-line entry.
   for (const rule of format.rules) {
@@ -101,12 +131,15 @@ export function formatStages(serviceName: string, format: LogFormat): PipelineSt
   const level = extractedName(format.levelField);
   stages.push({ template: { source: level, template: levelTemplate(format.levelWords) } });
   const ts = format.timestamp;
-  if (ts) {
+  // In a container whose clock is not UTC, only layouts with a numeric offset are read; with none
+  // left, the entry keeps Docker's timestamp (the time of the write, always right).
+  const layouts = ts ? [ts.format, ...(ts.fallbackFormats ?? [])].filter((l) => utcClock || layoutHasOffset(l)) : [];
+  if (ts && layouts.length) {
     stages.push({
       timestamp: {
         source: extractedName(ts.field),
-        format: ts.format,
-        ...(ts.fallbackFormats?.length ? { fallback_formats: [...ts.fallbackFormats] } : {}),
+        format: layouts[0],
+        ...(layouts.length > 1 ? { fallback_formats: layouts.slice(1) } : {}),
         // Keep Docker's time for a line whose own time does not parse (rather than inventing one).
         action_on_failure: 'skip',
       },

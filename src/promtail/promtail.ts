@@ -15,7 +15,7 @@ import { Loki } from '../loki/loki.js';
 import { probeAddress, unbracket } from '../services/listen-address.js';
 import { LogFormat } from '../logformat/log-format.js';
 import { PromtailConfigFile, type PromtailLogLabel } from './promtail-config-file.js';
-import type { ServiceLogFormat } from './promtail-pipeline.js';
+import { isUtcZone, type ServiceLogFormat } from './promtail-pipeline.js';
 import { ProducedLabels, promtailProducedLabels } from './produced-labels.js';
 import { configureSwarm } from '../swarm/swarm-settings.js';
 
@@ -90,7 +90,7 @@ function stackLogFormats(stack: Stack): ServiceLogFormat[] {
     .findAll()
     .filter(Service.isService)
     .filter((s) => Stack.of(s) === stack && LogFormat.isLogFormat(s.logFormat))
-    .map((s) => ({ serviceName: s.serviceName, format: s.logFormat! }));
+    .map((s) => ({ serviceName: s.serviceName, format: s.logFormat!, utcClock: isUtcZone(s.timeZone) }));
 }
 
 /**
