@@ -51,6 +51,7 @@ const cases: Case[] = [
   { name: 'aixcl-synth (default stack)', argv: [process.execPath, bin('aixcl-synth.js'), '--quiet', '--out', join(tmp, 'out-default')], target: 1.5 },
   { name: 'aixcl-synth --stack user.ts', argv: [process.execPath, bin('aixcl-synth.js'), '--quiet', '--stack', join(userDir, 'user.ts'), '--out', join(tmp, 'out-user')], target: 2 },
   { name: 'aixcl-logs --help', argv: [process.execPath, bin('aixcl-logs.js'), '--help'], target: 1.5 },
+  { name: 'aixcl-synth --help', argv: [process.execPath, bin('aixcl-synth.js'), '--help'] },
   { name: 'aixcl-deploy --help', argv: [process.execPath, bin('aixcl-deploy.js'), '--help'] },
 ];
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { inspect } from 'node:util';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from '../core/app.js';
 import { UserError } from '../core/errors.js';
@@ -10,9 +10,9 @@ import type { StackFileOptions } from '../core/stack-file.js';
 import { importStackFile } from './import-stack-file.js';
 import { locateStack } from './stack-location.js';
 import { parseTarget, Target, TARGETS } from '../core/target.js';
+import { PACKAGE_ROOT } from './package-root.js';
 
-/** Root of this package (where `stacks/` and `templates/` live). */
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { PACKAGE_ROOT };
 
 /** The stack used when none is given: the project's (package.json `"aixcl".stack`), else this package's AIXCL stack. */
 export function defaultStackFile(cwd = process.cwd()): string {

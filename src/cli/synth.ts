@@ -1,20 +1,27 @@
-import { readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { Command } from 'commander';
-import { config as zodConfig } from 'zod';
-
-// One process, one synthesis: each schema parses once, so zod's JIT-compiled parsers cost more than they save.
-zodConfig({ jitless: true });
-import { writeSynthesis } from '../core/output-directory.js';
-import { secretVariables } from '../compose/secret.js';
 import { exitCodeHelp } from './exit-codes.js';
-import { initProject } from './init.js';
-import { Target } from '../core/target.js';
-import { loadApp, PACKAGE_ROOT, parseContext, targetOption } from './load-stack.js';
+import { PACKAGE_ROOT, packageVersion } from './package-root.js';
 import { refuseUnknownCommand, runProgram } from './run-cli.js';
 import { BUILT_IN_PREFIX, locateStack, PACKAGE_JSON_FIELD } from './stack-location.js';
 
-const version = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+// The library (stack loading, synthesis, output) is imported when a command runs, not at start-up:
+// `aixcl-synth --help` loads the option parser only.
+const lib = async () => {
+  const [zod, out, secret, init, target, load] = await Promise.all([
+    import('zod'),
+    import('../core/output-directory.js'),
+    import('../compose/secret.js'),
+    import('./init.js'),
+    import('../core/target.js'),
+    import('./load-stack.js'),
+  ]);
+  // One process, one synthesis: each schema parses once, so zod's JIT-compiled parsers cost more than they save.
+  zod.config({ jitless: true });
+  return { ...out, ...secret, ...init, ...target, ...load };
+};
+
+const version = packageVersion();
 
 const program = new Command()
   .name('aixcl-synth')
@@ -49,6 +56,7 @@ Examples:
   )
   .action(async (opts: { stack?: string; out?: string; quiet?: boolean; context?: string[]; target?: string }, cmd: Command) => {
     refuseUnknownCommand(program, cmd.args);
+    const { loadApp, parseContext, secretVariables, Target, targetOption, writeSynthesis } = await lib();
     const target = targetOption(opts.target);
     const location = locateStack(PACKAGE_ROOT, opts.stack);
     const app = await loadApp(location.file, parseContext(opts.context ?? []), target);
@@ -71,6 +79,7 @@ program
   .argument('<dir>', 'directory to create (must not exist, or be empty)')
   .option('--project-name <name>', 'compose project name of the new stack (default: the directory name)')
   .action(async (dir: string, opts: { projectName?: string }) => {
+    const { initProject } = await lib();
     const created = initProject(dir, { projectName: opts.projectName });
     process.stdout.write(`Created ${dir}:\n${created.map((f) => `  ${f}`).join('\n')}\n\nNext:\n  cd ${dir} && npm install && npm run synth && npm test\n`);
   });
