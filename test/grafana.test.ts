@@ -97,6 +97,7 @@ describe('Grafana service', () => {
     const svc = composeService(stack);
     assert.equal(svc.image, 'grafana/grafana:13.0.0');
     assert.deepEqual(svc.environment, {
+      GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES: 'false',
       GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
       GF_ANALYTICS_REPORTING_ENABLED: 'false',
       GF_SECURITY_ADMIN_PASSWORD:

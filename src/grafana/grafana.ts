@@ -109,9 +109,11 @@ export class Grafana extends Construct implements GrafanaHost {
           props.adminPassword ??
           Secret.fromEnv('GRAFANA_ADMIN_PASSWORD', 'set GRAFANA_ADMIN_PASSWORD (the Grafana admin password) in the environment or a .env file'),
         GF_USERS_ALLOW_SIGN_UP: false,
-        // A local stack does not phone home.
+        // A local stack does not phone home: no usage reports, and no version checks of Grafana or of
+        // its plugins (each a GET to grafana.com; [analytics] in Grafana's conf/defaults.ini).
         GF_ANALYTICS_REPORTING_ENABLED: false,
         GF_ANALYTICS_CHECK_FOR_UPDATES: false,
+        GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES: false,
       },
       // The image has wget; /api/health needs no login and answers once the database is migrated.
       healthcheck: Healthcheck.wget(probeUrl(stack, this.port, '/api/health'), {
