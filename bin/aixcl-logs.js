@@ -1,2 +1,4 @@
 #!/usr/bin/env node
-import '../dist/bundle/logs.js';
+// The cache is enabled first, and the bundle imported after it: a static import would be compiled before.
+import './compile-cache.js';
+await import('../dist/bundle/logs.js');

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { Ajv as AjvClass, ValidateFunction } from 'ajv';
 
 let validator: ValidateFunction | undefined;
 
@@ -39,5 +39,8 @@ function compile(): ValidateFunction {
   }
   const schema = JSON.parse(readFileSync(join(dir, 'schemas', 'compose.schema.json'), 'utf8'));
   delete schema.$schema;
+  // Required here, not imported at the top: the bundled CLI uses the precompiled validator, and Ajv
+  // itself (a 350 KB compiler) would otherwise be loaded and evaluated by every synth for nothing.
+  const { Ajv } = require('ajv') as { Ajv: typeof AjvClass };
   return new Ajv({ allErrors: true, strict: false }).compile(schema);
 }
