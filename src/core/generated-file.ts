@@ -8,15 +8,21 @@ import { recordProblem } from './props.js';
 const GENERATED_FILE = Symbol.for('aixcl-cdk.GeneratedFile');
 
 type Rendered = { readonly content: string } | { readonly error: unknown };
-let session: Map<GeneratedFile, Rendered> | undefined;
+interface RenderSession {
+  readonly rendered: Map<GeneratedFile, Rendered>;
+  readonly memo: Map<object, Map<string, unknown>>;
+}
+let session: RenderSession | undefined;
 
 /**
  * Runs `fn` with a render cache: within it, {@link renderedContent} renders
- * each file once (the compose file hashes files that are also written).
+ * each file once (the compose file hashes files that are also written), and
+ * {@link memoInRenderSession} computes a result once. The tree must not change
+ * within it (a synthesis validates and renders one tree).
  */
 export function withRenderSession<T>(fn: () => T): T {
   const outer = session;
-  session = new Map();
+  session = { rendered: new Map(), memo: new Map() };
   try {
     return fn();
   } finally {
@@ -27,17 +33,30 @@ export function withRenderSession<T>(fn: () => T): T {
 /** The file's content, rendered once per render session (a failure is remembered and thrown again). */
 export function renderedContent(file: GeneratedFile): string {
   if (!session) return file.render();
-  let r = session.get(file);
+  let r = session.rendered.get(file);
   if (!r) {
     try {
       r = { content: file.render() };
     } catch (error) {
       r = { error };
     }
-    session.set(file, r);
+    session.rendered.set(file, r);
   }
   if ('error' in r) throw r.error;
   return r.content;
+}
+
+/**
+ * `compute()`, once per render session for the same owner and key (outside a
+ * session, every time): for a check that validation and rendering both make.
+ * The result is shared: do not mutate it.
+ */
+export function memoInRenderSession<T>(owner: object, key: string, compute: () => T): T {
+  if (!session) return compute();
+  let byKey = session.memo.get(owner);
+  if (!byKey) session.memo.set(owner, (byKey = new Map()));
+  if (!byKey.has(key)) byKey.set(key, compute());
+  return byKey.get(key) as T;
 }
 
 /**

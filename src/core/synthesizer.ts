@@ -65,6 +65,11 @@ export function validateTree(root: Construct): Problem[] {
  * @throws ValidationError with every problem found
  */
 export function synthesize(root: Construct): SynthesizedStack[] {
+  // One render session for validation and rendering: checks both make are computed once.
+  return withRenderSession(() => synthesizeInSession(root));
+}
+
+function synthesizeInSession(root: Construct): SynthesizedStack[] {
   const problems = validateTree(root);
   const invalid = problems.length > 0;
   const stacks = root.node.findAll().filter(Stack.isStack);
@@ -81,38 +86,36 @@ export function synthesize(root: Construct): SynthesizedStack[] {
   }
 
   // Files are rendered even when validation found problems, so that every problem is reported at once.
-  return withRenderSession(() => {
-    const result: SynthesizedStack[] = [];
-    for (const stack of stacks) {
-      const files: SynthesizedFile[] = [];
-      const generated = stack.node
-        .findAll()
-        .filter((c): c is GeneratedFile => GeneratedFile.isGeneratedFile(c) && Stack.of(c) === stack);
-      if (generated.length === 0) {
-        problems.push({ path: stack.node.path, message: 'the stack has nothing to synthesize: add a Service (or a construct that creates one)' });
-      }
-      for (const f of generated) {
-        try {
-          files.push(fileOf(f.filePath, renderedContent(f)));
-        } catch (e) {
-          if (ConstructError.isConstructError(e)) problems.push({ path: e.path, message: e.problemMessage });
-          else if (UserError.isUserError(e)) problems.push({ path: f.node.path, message: e.message });
-          // In a tree already known to be invalid, a failure to render is a consequence of a reported problem.
-          else if (!invalid) throw e;
-        }
-      }
-      files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-      const manifest: Manifest = {
-        project: stack.projectName,
-        files: files.map((f) => ({ path: f.path, sha256: f.sha256, bytes: Buffer.byteLength(f.content) })),
-      };
-      files.push(fileOf(MANIFEST_FILE, JSON.stringify(manifest, null, 2) + '\n'));
-      result.push({ stack, projectName: stack.projectName, directory: stacks.length > 1 ? stack.projectName : '', files });
+  const result: SynthesizedStack[] = [];
+  for (const stack of stacks) {
+    const files: SynthesizedFile[] = [];
+    const generated = stack.node
+      .findAll()
+      .filter((c): c is GeneratedFile => GeneratedFile.isGeneratedFile(c) && Stack.of(c) === stack);
+    if (generated.length === 0) {
+      problems.push({ path: stack.node.path, message: 'the stack has nothing to synthesize: add a Service (or a construct that creates one)' });
     }
-    const unique = [...new Map(problems.map((p) => [`${p.path}\0${p.message}`, p])).values()];
-    if (unique.length) throw new ValidationError(unique);
-    return result;
-  });
+    for (const f of generated) {
+      try {
+        files.push(fileOf(f.filePath, renderedContent(f)));
+      } catch (e) {
+        if (ConstructError.isConstructError(e)) problems.push({ path: e.path, message: e.problemMessage });
+        else if (UserError.isUserError(e)) problems.push({ path: f.node.path, message: e.message });
+        // In a tree already known to be invalid, a failure to render is a consequence of a reported problem.
+        else if (!invalid) throw e;
+      }
+    }
+    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const manifest: Manifest = {
+      project: stack.projectName,
+      files: files.map((f) => ({ path: f.path, sha256: f.sha256, bytes: Buffer.byteLength(f.content) })),
+    };
+    files.push(fileOf(MANIFEST_FILE, JSON.stringify(manifest, null, 2) + '\n'));
+    result.push({ stack, projectName: stack.projectName, directory: stacks.length > 1 ? stack.projectName : '', files });
+  }
+  const unique = [...new Map(problems.map((p) => [`${p.path}\0${p.message}`, p])).values()];
+  if (unique.length) throw new ValidationError(unique);
+  return result;
 }
 
 function fileOf(path: string, content: string): SynthesizedFile {
