@@ -148,7 +148,7 @@ const blocks = Object.fromEntries([...named].sort().map((n) => [n, parseBlock(se
  * Settings Loki reads but the reference leaves out: struct fields tagged `doc:"hidden"`, which the doc generator
  * skips (found with `git grep -n 'doc:"hidden"' v3.7.6 -- pkg` in a Loki clone; re-check on a new line). Without
  * them a valid file would be refused. Paths start at a named block, or at `$root` for an inline top-level block.
- * Top-level hidden keys (http_prefix, internal_server, compactor_client) are in loki-config-schema.ts.
+ * Top-level hidden keys (http_prefix, internal_server, compactor_client) are in loki-config-tree.ts (UNDOCUMENTED_TOP_LEVEL).
  */
 const HIDDEN = {
   'bloom_build.builder.working_directory': 'string', // pkg/bloombuild/builder/config.go
