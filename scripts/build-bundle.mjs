@@ -27,6 +27,26 @@ const constructsEntry = join(tmp, 'constructs.mjs');
 const names = Object.keys(createRequire(import.meta.url)('constructs')).filter((n) => n !== 'default' && n !== '__esModule');
 writeFileSync(constructsEntry, `export { ${names.join(', ')} } from ${JSON.stringify(createRequire(import.meta.url).resolve('constructs'))};\n`);
 
+/**
+ * The foundation SDK's v1 panel and query builders (the ones aixcl-cdk's dashboards use) sit in
+ * CommonJS modules that also hold their v2 counterparts, which require() the whole v2 dashboard schema
+ * (`dashboardv2`, `dashboardv2beta1`) when the module loads: ~20 ms of every synth, for code that the
+ * CLI never runs (it writes v1 dashboards: `schemaVersion` 41). In the CLI bundle they are empty
+ * modules. A user's own stack file that imports the SDK (or `aixcl-cdk/grafana-sdk`) gets the real,
+ * whole package from node_modules, not this bundle's copy; the library's dist/ (tsc) is untouched.
+ */
+function leaveOutDashboardV2() {
+  return {
+    name: 'leave-out-dashboard-v2',
+    setup(b) {
+      b.onResolve({ filter: /^\.\.\/dashboardv2(?:beta1)?$/ }, (args) =>
+        args.importer.includes(`${join('@grafana', 'grafana-foundation-sdk')}`) ? { path: args.path, namespace: 'left-out' } : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'left-out' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+    },
+  };
+}
+
 const result = await build({
   absWorkingDir: root,
   entryPoints: {
@@ -64,6 +84,7 @@ const result = await build({
   ],
   // CommonJS dependencies inside an ES module bundle call require() for Node's built-ins.
   banner: { js: "import { createRequire as __aixclCreateRequire } from 'node:module'; const require = __aixclCreateRequire(import.meta.url);" },
+  plugins: [leaveOutDashboardV2()],
   sourcemap: 'linked',
   logLevel: 'warning',
   metafile: true,
