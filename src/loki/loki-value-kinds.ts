@@ -25,10 +25,11 @@ export const KIND_MESSAGES = {
   wholeNumber: 'must be a whole number',
   // dskit's flagext.ByteSize: a number of bytes, or a string with a unit that humanize.ParseBytes reads.
   size: 'must be a number of bytes or a size with a unit, such as 64MB or 256KiB',
-  // zod's default English wording, which these cases of a size have always been reported with.
-  sizeBelowZero: 'Too small: expected number to be >=0',
-  sizeAboveSafe: `Too big: expected int to be <=${Number.MAX_SAFE_INTEGER}`,
-  sizeBelowSafe: `Too small: expected int to be >=${Number.MIN_SAFE_INTEGER}`,
+  // Loki reads a byte size into an unsigned integer: a negative one fails its start-up.
+  sizeBelowZero: 'must not be negative: write a number of bytes (0 or more) or a size with a unit, such as 64MB',
+  // Beyond 2^53 a JavaScript number is not exact: the file would say another number than the stack.
+  sizeAboveSafe: `must be between 0 and ${Number.MAX_SAFE_INTEGER} bytes when written as a number (beyond, a number is not exact): write a size with a unit, such as 16PiB`,
+  sizeBelowSafe: `must be between 0 and ${Number.MAX_SAFE_INTEGER} bytes when written as a number (beyond, a number is not exact): write a size with a unit, such as 16PiB`,
   float: 'must be a number, unquoted (Loki refuses a string here)',
   duration: 'must be a duration such as 30s, 10m, 24h or 7d',
   'string[]': 'must be a list of strings',
