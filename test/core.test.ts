@@ -5,12 +5,14 @@ import { describe, test } from 'node:test';
 import { Construct } from 'constructs';
 import {
   App,
+  DependencyCondition,
   DocumentFile,
   Duration,
   Image,
   MANIFEST_FILE,
   NetworkMode,
   Overrides,
+  RestartPolicy,
   Service,
   Size,
   Stack,
@@ -142,6 +144,19 @@ describe('synthesis', () => {
     assert.ok(lines.some((l) => l.startsWith("[Bad/b] environment variable DB_PASSWORD looks like a secret")), lines.join('\n'));
     assert.ok(lines.some((l) => l.startsWith("[Bad] service name 'same' is used by Bad/a and Bad/b")), lines.join('\n'));
     assert.match(e.message, /^3 problems in the stack; nothing was written:/);
+  });
+
+  test("what one synthesis remembers (the stack's services, each dashboard's problems) is not reused by the next", () => {
+    // Checks are computed once per synthesis (memoInRenderSession); a tree changed between two
+    // syntheses must be checked as it is now. Here the second synthesis must see the service added
+    // after the first, which waits for a job that restarts forever.
+    const app = new App();
+    const stack = new Stack(app, 'shop');
+    const migrate = new Service(stack, 'migrate', { image: 'acme/migrate:1', restart: RestartPolicy.ALWAYS });
+    assert.equal(app.synthesize().length, 1);
+    const api = new Service(stack, 'api', { image: 'nginx:1.27', restart: RestartPolicy.NO });
+    api.addDependency(migrate, { condition: DependencyCondition.COMPLETED_SUCCESSFULLY });
+    assert.throws(() => app.synthesize(), /\[shop\/migrate\] is a one-shot job \(shop\/api waits for it/);
   });
 
   test('an app without stacks is an error', () => {

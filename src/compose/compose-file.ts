@@ -1,4 +1,4 @@
-import { DocumentFile, GeneratedFile } from '../core/generated-file.js';
+import { DocumentFile, GeneratedFile, memoInRenderSession } from '../core/generated-file.js';
 import { NetworkMode, Stack } from '../core/stack.js';
 import { Target } from '../core/target.js';
 import { checkSwarmSchema } from '../swarm/swarm-schema.js';
@@ -31,7 +31,12 @@ export class ComposeFile extends DocumentFile {
 
   /** The services of the stack, in tree order. */
   public services(): Service[] {
-    return this.stack.node.findAll().filter((c): c is Service => Service.isService(c) && c.stack === this.stack);
+    // Once per synthesis: each service's validation asks for the others (who waits for it), which walked
+    // the whole tree once per service (1,000 services: ~0.15 s of a 0.3 s synthesis).
+    const all = memoInRenderSession(this, 'services', () =>
+      this.stack.node.findAll().filter((c): c is Service => Service.isService(c) && c.stack === this.stack),
+    );
+    return [...all];
   }
 
   private volumes(): Volume[] {
