@@ -2,8 +2,10 @@
 # Makes sure the tests have what they need: a reachable Docker Engine (the
 # deploy tests use a real one), busybox-static (stand-in images are built from
 # it, since no registry is reachable), the compose v2 plugin (the reference
-# check of generated compose files), promtool (the check of prometheus.yml) and amtool with
-# prometheus-alertmanager (the check of alertmanager.yml, and a real Alertmanager for the routing test). On a Debian machine as root it installs
+# check of generated compose files), promtool (the check of prometheus.yml), amtool with
+# prometheus-alertmanager (the check of alertmanager.yml, and a real Alertmanager for the routing test) and
+# Debian's Go compiler (test/go-parity.test.ts builds a small program of ours to check the Promtail model
+# against Go's own regexp and time.Parse). On a Debian machine as root it installs
 # what is missing; elsewhere it says what is missing and fails: tests that
 # need Docker fail rather than skip.
 set -euo pipefail
@@ -58,6 +60,12 @@ if ! command -v amtool >/dev/null || ! command -v prometheus-alertmanager >/dev/
   rm -rf "$atmp"
 fi
 
+# Debian's Go (bookworm: 1.19): `go` on PATH or under /usr/lib/go-1.N, as test/go-parity.test.ts looks for it.
+if ! command -v go >/dev/null && ! ls /usr/lib/go-1.*/bin/go >/dev/null 2>&1; then
+  log "installing Debian's Go compiler (golang-go)"
+  apt_install golang-go
+fi
+
 if ! docker compose version >/dev/null 2>&1; then
   as_root && command -v apt-get >/dev/null || { log "docker compose v2 plugin missing: install it"; exit 1; }
   # Not in bookworm: take the v2 plugin binary out of trixie's docker-compose package.
@@ -73,4 +81,4 @@ if ! docker compose version >/dev/null 2>&1; then
   cp "$(find "$tmp/x" -path '*cli-plugins/docker-compose' -type f | head -1)" /usr/local/lib/docker/cli-plugins/docker-compose
   docker compose version >/dev/null
 fi
-log "ok: $(promtool --version 2>&1 | head -1 | cut -d" " -f1-3), $(amtool --version 2>&1 | head -1 | cut -d" " -f1-3), $(docker version --format 'engine {{.Server.Version}}, API {{.Server.APIVersion}}'), $(docker compose version --short 2>/dev/null | sed 's/^/compose /')"
+log "ok: $(promtool --version 2>&1 | head -1 | cut -d" " -f1-3), $(amtool --version 2>&1 | head -1 | cut -d" " -f1-3), $( (command -v go >/dev/null && go version || $(ls -d /usr/lib/go-1.*/bin/go | tail -1) version) 2>/dev/null | cut -d" " -f3), $(docker version --format 'engine {{.Server.Version}}, API {{.Server.APIVersion}}'), $(docker compose version --short 2>/dev/null | sed 's/^/compose /')"

@@ -372,7 +372,11 @@ describe('the Promtail model itself', () => {
   it("zone abbreviations as Go's parseTimeZone takes them: 3 letters, 4-5 ending in T, GMT+h, numeric", () => {
     const layout = '2006-01-02 15:04:05 MST';
     assert.equal(iso(parseGoTime('2024-03-01 11:00:00 AEST', layout)!), '2024-03-01T11:00:00.000Z');
-    assert.equal(iso(parseGoTime('2024-03-01 11:00:00 GMT+3', layout)!), '2024-03-01T08:00:00.000Z');
+    // GMT+3 is read, and the instant stays the wall clock read as UTC: time.Parse relabels it with a
+    // fabricated zone of offset +3 without moving it (as Go itself answers: go-parity.test.ts).
+    assert.equal(iso(parseGoTime('2024-03-01 11:00:00 GMT+3', layout)!), '2024-03-01T11:00:00.000Z');
+    assert.equal(iso(parseGoTime('2024-03-01 11:00:00 -03', layout)!), '2024-03-01T11:00:00.000Z');
+    assert.equal(parseGoTime('2024-03-01 11:00:00 +0530', layout), undefined, 'a signed number above 23 is no zone (parseSignedOffset)');
     assert.equal(parseGoTime('2024-03-01 11:00:00 ABCD', layout), undefined, '4 letters not ending in T');
   });
   it("a match selector with a backtick string fails as Promtail's own selector lexer does", () => {

@@ -374,8 +374,8 @@ const NAMED: Record<string, string> = { RFC3339: '2006-01-02T15:04:05Z07:00', RF
  * Go's time.Parse for the layout elements the collector uses (2006 01 Jan 02
  * 15 04 05, fractions `.000`/`,000`/`.999`, MST, -0700, -07:00, Z07:00) and
  * Promtail's Unix* names. As in Go, a fraction after the seconds is accepted
- * even when the layout has none, and a zone abbreviation Go does not know is
- * read as offset zero. Returns Unix nanoseconds, or undefined when it does not parse.
+ * even when the layout has none, a zone abbreviation Go does not know (GMT+h
+ * included) is read as offset zero, and a field out of range is refused. Returns Unix nanoseconds, or undefined when it does not parse.
  */
 export function parseGoTime(text: string, format: string): bigint | undefined {
   const unix: Record<string, bigint> = { Unix: 1_000_000_000n, UnixMs: 1_000_000n, UnixUs: 1000n, UnixNs: 1n };
@@ -400,8 +400,9 @@ export function parseGoTime(text: string, format: string): bigint | undefined {
       if (!/05[.,]/.test(layout)) group('(?:[.,]\\d+)?', 'frac');
     } else if (/^[.,]0+$/.test(t)) group(`[.,]\\d{${t.length - 1}}`, 'frac');
     else if (/^[.,]9+$/.test(t)) group('(?:[.,]\\d+)?', 'frac');
-    // Go's parseTimeZone (time/format.go): 3 letters; 4-5 ending in T; ChST, MeST; GMT+h; +hh[mm].
-    else if (t === 'MST') group('ChST|MeST|GMT[+-]\\d{1,2}|[A-Z]{3,4}T|[A-Z]{3}|[+-]\\d{2}(?:\\d{2})?', 'abbr');
+    // Go's parseTimeZone (time/format.go): 3 letters; 4-5 ending in T; ChST, MeST; GMT+h; +h. The number
+    // after a sign is all its digits, at most 23 (parseSignedOffset: "+0530" is refused), checked below.
+    else if (t === 'MST') group('ChST|MeST|GMT[+-]\\d+|[A-Z]{3,4}T|[A-Z]{3}|[+-]\\d+', 'abbr');
     else if (t === 'Z07:00') group('Z|[+-]\\d{2}:\\d{2}', 'zone');
     else if (t === '-07:00' || t === '-0700') group(t === '-0700' ? '[+-]\\d{4}' : '[+-]\\d{2}:\\d{2}', 'zone');
     else if (/^[0-9]/.test(t)) throw new NotModeled(`layout element ${t}`);
@@ -411,12 +412,19 @@ export function parseGoTime(text: string, format: string): bigint | undefined {
   if (!m) return undefined;
   const v: Record<string, string> = {};
   fields.forEach((f, i) => (v[f] = m[i + 1]));
+  const signed = v.abbr ? /^(?:GMT)?[+-](\d+)$/.exec(v.abbr) : null;
+  if (signed && Number(signed[1]) > 23) return undefined;
   const month = v.mon ? MONTHS.indexOf(v.mon) : Number(v.month) - 1;
+  // Go refuses what is out of range (time/format.go: "month/day/hour/minute/second out of range"); Date.UTC would roll over.
+  const daysIn = new Date(Date.UTC(Number(v.year), month + 1, 0)).getUTCDate();
+  const day = Number(v.day);
+  if (month < 0 || month > 11 || day < 1 || day > daysIn) return undefined;
+  if (Number(v.hour ?? 0) > 23 || Number(v.min ?? 0) > 59 || Number(v.sec ?? 0) > 59) return undefined;
   let ms = Date.UTC(Number(v.year), month, Number(v.day), Number(v.hour ?? 0), Number(v.min ?? 0), Number(v.sec ?? 0));
   // An abbreviation Promtail's location (UTC: its image sets no TZ) does not know is read as offset 0,
-  // whatever zone it names (time.Parse: "a fabricated location ... zero offset"); only GMT+h has one.
-  const gmt = v.abbr ? /^GMT([+-]\d{1,2})$/.exec(v.abbr) : null;
-  if (gmt) ms -= Number(gmt[1]) * 3_600_000;
+  // whatever zone it names (time.Parse: "a fabricated location ... zero offset"). GMT+h too: time.Parse
+  // gives that fabricated zone the offset h but only relabels the instant it read as UTC (t.setLoc, not
+  // t.addSec), so the instant is the wall clock read as UTC (checked against Go: test/go-parity.test.ts).
   if (v.zone && v.zone !== 'Z') {
     const z = /([+-])(\d{2}):?(\d{2})/.exec(v.zone)!;
     ms -= (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3])) * 60_000;

@@ -1,0 +1,204 @@
+// The Promtail model (test/support/promtail-model.ts) answers in JavaScript what Promtail answers with
+// Go's standard library: what a regex stage captures (regexp), which lines a multiline stage starts an
+// entry with, which lines a drop stage or a match selector's line filter selects, and what instant a
+// timestamp stage reads (time.Parse). This test asks Go itself, through a small program of ours
+// (test/support/go-parity/main.go, standard library only) built with Debian's Go compiler, for every
+// expression and layout of the default stack's collector pipeline, on the real sample lines of
+// test/fixtures/log-samples.ts and on timestamps of every shape those layouts meet. The model must agree
+// with Go on each. Debian bookworm's Go is 1.19 (Promtail 3.6 is built with a later one): the parts of
+// regexp and time.Parse asked here have not changed since (zone abbreviations read as offset 0 unless
+// UTC or GMT+h, fractions after the seconds, RE2 syntax and leftmost-first matching).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { AixclStack, App, NetworkMode, Testing } from '../src/index.js';
+import { SAMPLES } from './fixtures/log-samples.js';
+import { ROOT } from './support/cli.js';
+import { goRegex, parseGoTime } from './support/promtail-model.js';
+import { tempDir } from './support/temp.js';
+
+type Doc = Record<string, any>;
+interface GoAnswer {
+  readonly error?: string;
+  readonly matched: boolean;
+  readonly groups?: Record<string, string>;
+  readonly unixNano?: string;
+}
+type GoCase = { kind: 'regex'; re: string; text: string } | { kind: 'time'; layout: string; text: string };
+
+/** Debian's Go: `go` on PATH, else the newest /usr/lib/go-1.N (golang-1.N-go installs it there, scripts/ensure-docker.sh). */
+function findGo(): string | undefined {
+  const onPath = spawnSync('go', ['version'], { encoding: 'utf8' });
+  if (onPath.status === 0) return 'go';
+  const dirs = existsSync('/usr/lib') ? readdirSync('/usr/lib').filter((d) => /^go-1\.\d+$/.test(d)) : [];
+  dirs.sort((a, b) => Number(b.split('.')[1]) - Number(a.split('.')[1]));
+  return dirs.map((d) => `/usr/lib/${d}/bin/go`).find((p) => existsSync(p));
+}
+
+let goParity: string;
+
+/** Asks the Go program; one answer per case, in order. */
+function askGo(cases: readonly GoCase[]): GoAnswer[] {
+  const r = spawnSync(goParity, [], { input: JSON.stringify(cases), encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  assert.equal(r.status, 0, r.stderr);
+  const answers = JSON.parse(r.stdout) as GoAnswer[];
+  assert.equal(answers.length, cases.length);
+  return answers;
+}
+
+/** Every regex the default stack's collector hands to Go, with what it is tested against. */
+function pipelineExpressions(stages: Doc[], into: { regexes: Set<string>; anchored: Set<string>; layouts: Set<string> }): void {
+  for (const s of stages) {
+    if (s.match) {
+      // A selector's label matchers `name=~"re"` (inside the braces) are anchored; its line filters
+      // `|~ "re"` and `!~ "re"` (after them) are not.
+      const [, matchers, filters] = /^\{([^}]*)\}(.*)$/s.exec(String(s.match.selector).trim()) ?? [];
+      const str = String.raw`("(?:[^"\\]|\\.)*")`;
+      for (const [, raw] of (matchers ?? '').matchAll(new RegExp(String.raw`[a-zA-Z_]\w*\s*(?:=~|!~)\s*${str}`, 'g'))) into.anchored.add(JSON.parse(raw) as string);
+      for (const [, raw] of (filters ?? '').matchAll(new RegExp(String.raw`(?:\|~|!~)\s*${str}`, 'g'))) into.regexes.add(JSON.parse(raw) as string);
+      pipelineExpressions(s.match.stages ?? [], into);
+    }
+    if (s.regex?.expression) into.regexes.add(s.regex.expression);
+    if (s.multiline?.firstline) into.regexes.add(s.multiline.firstline);
+    if (s.drop?.expression) into.regexes.add(s.drop.expression);
+    if (s.timestamp) {
+      into.layouts.add(s.timestamp.format);
+      for (const f of s.timestamp.fallback_formats ?? []) into.layouts.add(f);
+    }
+  }
+}
+
+/** Named groups of a Go regex, in order. */
+function groupNames(re: string): string[] {
+  return [...re.matchAll(/\(\?P?<([a-zA-Z_]\w*)>/g)].map((m) => m[1]);
+}
+
+/** What the model's regex stage takes from a line: every named group, '' when it did not take part. */
+function modelMatch(re: string, text: string): { matched: boolean; groups?: Record<string, string> } {
+  const m = goRegex(re).exec(text);
+  if (!m) return { matched: false };
+  return { matched: true, groups: Object.fromEntries(groupNames(re).map((n) => [n, m.groups?.[n] ?? ''])) };
+}
+
+// Timestamps of the shapes the layouts meet: the programs' own (Postgres's `%m`, Go's logfmt, Python's
+// logging, RFC 3339) in UTC, in other zones, with and without fractions, and malformed ones.
+const TIMES: readonly string[] = [
+  '2020-05-13 14:54:18.588 UTC',
+  '2020-05-13 14:54:18.588 GMT',
+  '2020-05-13 14:54:18.588 CET',
+  '2020-05-13 14:54:18.588 CEST',
+  '2020-05-13 14:54:18.588 EST',
+  '2020-05-13 14:54:18.588 ChST',
+  '2020-05-13 14:54:18.588 GMT+2',
+  '2020-05-13 14:54:18.588 GMT-11',
+  '2020-05-13 14:54:18.588 -03',
+  '2020-05-13 14:54:18.588 +0530',
+  '2020-05-13 14:54:18 UTC',
+  '2020-05-13 14:54:18.5 UTC',
+  '2025-10-01 14:00:03.004',
+  '2025-10-01 14:00:03,004',
+  '2025-10-01 14:00:03',
+  '2025-10-01 14:00:03.004123',
+  '2025-10-01T14:00:03.004Z',
+  '2025-10-01T14:00:03Z',
+  '2025-10-01T14:00:03.123456789Z',
+  '2025-10-01T14:00:03.004+02:00',
+  '2025-10-01T14:00:03-07:00',
+  '2025-10-01T14:00:03.004+0200',
+  '2025-10-01T14:00:03.004 +0200',
+  '01/Oct/2025:14:00:03 +0000',
+  '2025-13-01 14:00:03.004',
+  '2025-02-30 14:00:03.004',
+  '2025-10-01 24:00:03.004',
+  '2025-10-01 14:60:03.004',
+  ' 2025-10-01 14:00:03.004',
+  '2025-10-01',
+  '',
+  '1700000000',
+  '1700000000123',
+  'yesterday',
+];
+
+// Lines beyond the samples: a Postgres statement's continuation, a Python traceback's, blank and non-ASCII text.
+const EXTRA_LINES: readonly string[] = [
+  '\tFROM "user" ',
+  '\t LIMIT 1',
+  'Traceback (most recent call last):',
+  '  File "/app/backend/open_webui/main.py", line 10, in <module>',
+  '',
+  'level=error msg="déjà vu: ünïcode ✓"',
+  'ERROR:  relation "x" does not exist',
+  'time=2025-10-01T14:00:03.004Z level=warn source=server.go:10 msg="x"',
+];
+
+describe('the Promtail model agrees with Go (regexp, time.Parse), built with Debian Go', () => {
+  before(() => {
+    const go = findGo();
+    assert.ok(go, 'Go is missing: Debian golang-1.19-go (scripts/ensure-docker.sh installs it) is needed to check the Promtail model against Go');
+    const dir = tempDir('go');
+    goParity = join(dir, 'go-parity');
+    // Caches and GOPATH in the test's directory: the build leaves nothing in the home directory.
+    const r = spawnSync(go, ['build', '-o', goParity, join(ROOT, 'test', 'support', 'go-parity', 'main.go')], {
+      encoding: 'utf8',
+      env: { ...process.env, GOCACHE: join(dir, 'cache'), GOPATH: join(dir, 'gopath'), GO111MODULE: 'off', GOFLAGS: '', CGO_ENABLED: '0' },
+    });
+    assert.equal(r.status, 0, `go build failed: ${r.stderr}`);
+  });
+
+  const expressions = { regexes: new Set<string>(), anchored: new Set<string>(), layouts: new Set<string>() };
+  for (const networkMode of [NetworkMode.HOST, NetworkMode.BRIDGE]) {
+    const app = new App();
+    const stack = new AixclStack(app, 'aixcl', { networkMode });
+    const config = Testing.synthDocuments(stack)['promtail/promtail-config.yml'] as Doc;
+    for (const job of config.scrape_configs as Doc[]) pipelineExpressions(job.pipeline_stages ?? [], expressions);
+  }
+  const lines = [...SAMPLES.flatMap((g) => g.samples.map((s) => s.line)), ...EXTRA_LINES];
+
+  it('finds what it checks: the pipeline has regexes, anchored matchers and timestamp layouts', () => {
+    assert.ok(expressions.regexes.size >= 8, `regexes: ${[...expressions.regexes].join(' | ')}`);
+    assert.ok(expressions.layouts.size >= 3, `layouts: ${[...expressions.layouts].join(' | ')}`);
+    assert.ok(lines.length >= 30);
+  });
+
+  it('every regex of the pipeline: same match and same named groups as Go on every sample line', () => {
+    const cases: GoCase[] = [];
+    for (const re of expressions.regexes) for (const text of lines) cases.push({ kind: 'regex', re, text });
+    // Label matchers are anchored by Promtail's LogQL matcher (^(?:re)$), and tested on label values.
+    const values = [...new Set([...SAMPLES.map((g) => g.service), 'stdout', 'stderr', 'aixcl', '', 'postgres-exporter'])];
+    for (const re of expressions.anchored) for (const text of values) cases.push({ kind: 'regex', re: `^(?:${re})$`, text });
+    const answers = askGo(cases);
+    let matched = 0;
+    cases.forEach((c, i) => {
+      if (c.kind !== 'regex') return;
+      const go = answers[i];
+      assert.equal(go.error, undefined, `Go refuses ${c.re}: ${go.error}`);
+      const model = modelMatch(c.re, c.text);
+      assert.equal(model.matched, go.matched, `${c.re} on ${JSON.stringify(c.text)}: model ${model.matched}, Go ${go.matched}`);
+      if (go.matched) {
+        matched++;
+        assert.deepEqual(model.groups, go.groups ?? {}, `groups of ${c.re} on ${JSON.stringify(c.text)}`);
+      }
+    });
+    assert.ok(matched >= lines.length / 2, `only ${matched} of ${cases.length} cases matched: the comparison would say little`);
+  });
+
+  it('every timestamp layout of the pipeline (and the named layouts the model knows): same instant as Go, or both refuse', () => {
+    // Promtail's Unix* names are its own code (strconv and time.Unix), not time.Parse: left out.
+    const layouts = [...expressions.layouts, 'RFC3339', 'RFC3339Nano', '2006-01-02 15:04:05.000 MST', '2006-01-02T15:04:05.999999999Z07:00'].filter((l) => !/^Unix/.test(l));
+    const cases: GoCase[] = [];
+    for (const layout of new Set(layouts)) for (const text of TIMES) cases.push({ kind: 'time', layout, text });
+    const answers = askGo(cases);
+    let parsed = 0;
+    cases.forEach((c, i) => {
+      if (c.kind !== 'time') return;
+      const go = answers[i];
+      const model = parseGoTime(c.text, c.layout);
+      const goNs = go.unixNano === undefined ? undefined : BigInt(go.unixNano);
+      assert.equal(model, goNs, `time.Parse(${JSON.stringify(c.layout)}, ${JSON.stringify(c.text)}): model ${model}, Go ${goNs ?? go.error}`);
+      if (goNs !== undefined) parsed++;
+    });
+    assert.ok(parsed >= 20, `only ${parsed} of ${cases.length} cases parsed: the comparison would say little`);
+  });
+});
