@@ -1,7 +1,7 @@
 // The Promtail model (test/support/promtail-model.ts) answers in JavaScript what Promtail answers with
 // Go's standard library: what a regex stage captures (regexp), which lines a multiline stage starts an
-// entry with, which lines a drop stage or a match selector's line filter selects, and what instant a
-// timestamp stage reads (time.Parse). This test asks Go itself, through a small program of ours
+// entry with, which lines a drop stage or a match selector's line filter selects, what instant a
+// timestamp stage reads (time.Parse), and what a template stage writes (text/template). This test asks Go itself, through a small program of ours
 // (test/support/go-parity/main.go, standard library only) built with Debian's Go compiler, for every
 // expression and layout of the default stack's collector pipeline, on the real sample lines of
 // test/fixtures/log-samples.ts and on timestamps of every shape those layouts meet. The model must agree
@@ -16,17 +16,21 @@ import { before, describe, it } from 'node:test';
 import { AixclStack, App, NetworkMode, Testing } from '../src/index.js';
 import { SAMPLES } from './fixtures/log-samples.js';
 import { ROOT } from './support/cli.js';
-import { goRegex, parseGoTime } from './support/promtail-model.js';
+import { goRegex, goTemplate, parseGoTime } from './support/promtail-model.js';
 import { tempDir } from './support/temp.js';
 
 type Doc = Record<string, any>;
 interface GoAnswer {
   readonly error?: string;
+  readonly text?: string;
   readonly matched: boolean;
   readonly groups?: Record<string, string>;
   readonly unixNano?: string;
 }
-type GoCase = { kind: 'regex'; re: string; text: string } | { kind: 'time'; layout: string; text: string };
+type GoCase =
+  | { kind: 'regex'; re: string; text: string }
+  | { kind: 'time'; layout: string; text: string }
+  | { kind: 'template'; tpl: string; data: Record<string, string> };
 
 /** Debian's Go: `go` on PATH, else the newest /usr/lib/go-1.N (golang-1.N-go installs it there, scripts/ensure-docker.sh). */
 function findGo(): string | undefined {
@@ -49,7 +53,7 @@ function askGo(cases: readonly GoCase[]): GoAnswer[] {
 }
 
 /** Every regex the default stack's collector hands to Go, with what it is tested against. */
-function pipelineExpressions(stages: Doc[], into: { regexes: Set<string>; anchored: Set<string>; layouts: Set<string> }): void {
+function pipelineExpressions(stages: Doc[], into: { regexes: Set<string>; anchored: Set<string>; layouts: Set<string>; templates: Set<string> }): void {
   for (const s of stages) {
     if (s.match) {
       // A selector's label matchers `name=~"re"` (inside the braces) are anchored; its line filters
@@ -63,6 +67,7 @@ function pipelineExpressions(stages: Doc[], into: { regexes: Set<string>; anchor
     if (s.regex?.expression) into.regexes.add(s.regex.expression);
     if (s.multiline?.firstline) into.regexes.add(s.multiline.firstline);
     if (s.drop?.expression) into.regexes.add(s.drop.expression);
+    if (s.template?.template) into.templates.add(s.template.template);
     if (s.timestamp) {
       into.layouts.add(s.timestamp.format);
       for (const f of s.timestamp.fallback_formats ?? []) into.layouts.add(f);
@@ -133,7 +138,7 @@ const EXTRA_LINES: readonly string[] = [
   'time=2025-10-01T14:00:03.004Z level=warn source=server.go:10 msg="x"',
 ];
 
-describe('the Promtail model agrees with Go (regexp, time.Parse), built with Debian Go', () => {
+describe('the Promtail model agrees with Go (regexp, time.Parse, text/template), built with Debian Go', () => {
   before(() => {
     const go = findGo();
     assert.ok(go, 'Go is missing: Debian golang-1.19-go (scripts/ensure-docker.sh installs it) is needed to check the Promtail model against Go');
@@ -147,7 +152,7 @@ describe('the Promtail model agrees with Go (regexp, time.Parse), built with Deb
     assert.equal(r.status, 0, `go build failed: ${r.stderr}`);
   });
 
-  const expressions = { regexes: new Set<string>(), anchored: new Set<string>(), layouts: new Set<string>() };
+  const expressions = { regexes: new Set<string>(), anchored: new Set<string>(), layouts: new Set<string>(), templates: new Set<string>() };
   for (const networkMode of [NetworkMode.HOST, NetworkMode.BRIDGE]) {
     const app = new App();
     const stack = new AixclStack(app, 'aixcl', { networkMode });
@@ -159,6 +164,7 @@ describe('the Promtail model agrees with Go (regexp, time.Parse), built with Deb
   it('finds what it checks: the pipeline has regexes, anchored matchers and timestamp layouts', () => {
     assert.ok(expressions.regexes.size >= 8, `regexes: ${[...expressions.regexes].join(' | ')}`);
     assert.ok(expressions.layouts.size >= 3, `layouts: ${[...expressions.layouts].join(' | ')}`);
+    assert.ok(expressions.templates.size >= 1, 'no template stage');
     assert.ok(lines.length >= 30);
   });
 
@@ -200,5 +206,36 @@ describe('the Promtail model agrees with Go (regexp, time.Parse), built with Deb
       if (goNs !== undefined) parsed++;
     });
     assert.ok(parsed >= 20, `only ${parsed} of ${cases.length} cases parsed: the comparison would say little`);
+  });
+
+  it('every template of the pipeline: the same text as text/template for every level word, or both fail', () => {
+    const cases: GoCase[] = [];
+    for (const tpl of expressions.templates) {
+      // The words the template names, as programs write them (upper case, capitalized), and words it does not know.
+      const words = [...tpl.matchAll(/"([^"]*)"/g)].map((m) => m[1]);
+      const values = new Set([...words, ...words.map((w) => w.toUpperCase()), ...words.map((w) => w[0]?.toUpperCase() + w.slice(1)), '', 'chatty', 'LOG', 'DEBUG1', 'Warning', 'ÉRROR']);
+      for (const Value of values) cases.push({ kind: 'template', tpl, data: { Value } });
+      // No source value: .Value is missing, and ToLower of nothing fails in Go.
+      cases.push({ kind: 'template', tpl, data: {} });
+    }
+    const answers = askGo(cases);
+    let written = 0;
+    cases.forEach((c, i) => {
+      if (c.kind !== 'template') return;
+      const go = answers[i];
+      let model: { text?: string; error?: string };
+      try {
+        model = { text: goTemplate(c.tpl, c.data) };
+      } catch (e) {
+        model = { error: (e as Error).message };
+      }
+      const where = `template on ${JSON.stringify(c.data)}`;
+      assert.equal(model.error === undefined, go.error === undefined, `${where}: model ${model.error ?? 'ok'}, Go ${go.error ?? 'ok'}`);
+      if (go.error === undefined) {
+        assert.equal(model.text, go.text, where);
+        if (go.text) written++;
+      }
+    });
+    assert.ok(written >= 20, `only ${written} cases wrote a level: the comparison would say little`);
   });
 });

@@ -3,25 +3,32 @@
 // what instant Go's time.Parse reads from a timestamp. Promtail's regex stage compiles its expression with
 // regexp.Compile and reads named groups from FindStringSubmatch (clients/pkg/logentry/stages/regex.go), its
 // multiline stage tests the first line with MatchString (multiline.go), and its timestamp stage parses a
-// custom layout with time.Parse when no location is set (convertDateLayout in stages/util.go).
+// custom layout with time.Parse when no location is set (convertDateLayout in stages/util.go), and its
+// template stage runs text/template over the extracted values, with .Value the source's, and functions
+// such as ToLower = strings.ToLower (template.go).
 //
 // Input on stdin: a JSON array of cases, {"kind":"regex","re":..,"text":..} or
-// {"kind":"time","layout":..,"text":..}. Output on stdout: a JSON array of answers, in order.
+// {"kind":"time","layout":..,"text":..} or {"kind":"template","tpl":..,"data":{..}}. Output on stdout: a JSON array of answers, in order.
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
+	"text/template"
 	"time"
 )
 
 type request struct {
-	Kind   string `json:"kind"`
-	Re     string `json:"re"`
-	Layout string `json:"layout"`
-	Text   string `json:"text"`
+	Kind   string                 `json:"kind"`
+	Tpl    string                 `json:"tpl"`
+	Data   map[string]interface{} `json:"data"`
+	Re     string                 `json:"re"`
+	Layout string                 `json:"layout"`
+	Text   string                 `json:"text"`
 }
 
 type answer struct {
@@ -30,6 +37,8 @@ type answer struct {
 	Groups  map[string]string `json:"groups,omitempty"`
 	// Unix nanoseconds as a decimal string (beyond a float64's exact range).
 	UnixNano string `json:"unixNano,omitempty"`
+	// What a template wrote.
+	Text *string `json:"text,omitempty"`
 }
 
 func main() {
@@ -45,6 +54,8 @@ func main() {
 			out = append(out, matchRegex(r.Re, r.Text))
 		case "time":
 			out = append(out, parseTime(r.Layout, r.Text))
+		case "template":
+			out = append(out, runTemplate(r.Tpl, r.Data))
 		default:
 			out = append(out, answer{Error: "unknown kind " + r.Kind})
 		}
@@ -85,4 +96,20 @@ func parseTime(layout, text string) answer {
 		return answer{Error: err.Error()}
 	}
 	return answer{UnixNano: strconv.FormatInt(t.UnixNano(), 10)}
+}
+
+// The functions of Promtail's template stage that the generated templates call, as it maps them.
+var functions = template.FuncMap{"ToLower": strings.ToLower, "ToUpper": strings.ToUpper}
+
+func runTemplate(tpl string, data map[string]interface{}) answer {
+	t, err := template.New("pipeline_template").Funcs(functions).Parse(tpl)
+	if err != nil {
+		return answer{Error: err.Error()}
+	}
+	buf := &bytes.Buffer{}
+	if err := t.Execute(buf, data); err != nil {
+		return answer{Error: err.Error()}
+	}
+	text := buf.String()
+	return answer{Text: &text}
 }
