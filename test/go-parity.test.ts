@@ -16,6 +16,7 @@ import { before, describe, it } from 'node:test';
 import { AixclStack, App, NetworkMode, Testing } from '../src/index.js';
 import { SAMPLES } from './fixtures/log-samples.js';
 import { ROOT } from './support/cli.js';
+import { GoRegexAnchoring, goRegexProblem, goRegexTest } from '../src/core/re2.js';
 import { goRegex, goTemplate, parseGoTime } from './support/promtail-model.js';
 import { tempDir } from './support/temp.js';
 
@@ -206,6 +207,56 @@ describe('the Promtail model agrees with Go (regexp, time.Parse, text/template),
       if (goNs !== undefined) parsed++;
     });
     assert.ok(parsed >= 20, `only ${parsed} of ${cases.length} cases parsed: the comparison would say little`);
+  });
+
+  it("the library's own check of a user's regex (re2js) accepts and refuses what Go's regexp.Compile does, and matches as Go does", () => {
+    // Patterns users write: RE2 syntax Go accepts, and Perl/PCRE/JavaScript syntax it refuses. `(?<name>x)`
+    // is left out: Go reads it since 1.22 (Promtail's and Loki's Go), Debian's 1.19 does not.
+    const patterns = [
+      'error', '(?i)error|warn', '^\\d+$', '[[:alpha:]]+', '\\pL+', '\\p{Greek}', '\\x{41}', '(?P<name>\\w+)', '\\Q.*\\E',
+      '\\z', '\\A', '(?U)a+', '(?m)^a$', '(?s).', '\\bword\\b', 'a{,3}', 'a{2,5}', '[^\\x00-\\x{10FFFF}]', 'x*?', '(?:a|b)+',
+      '(?=x)', '(?!x)', '(?<=x)', '(?<!x)', '(a)\\1', 'a**', 'a++', 'a{2}{3}', '\\Z', '\\C', '[z-a]', '(', ')', 'a{1001}',
+      'x{2,1}', '\\8', '[[:foo:]]', '\\p{Foo}', '(?P<n>a)(?P<n>b)', '(?i', '*a', '\\e', '(?P=name)', '(?#comment)', '(?x) a b',
+      '[a', 'a]', '\\', '(?i)(?-i)a', '\\d{2}-\\d{2}',
+      // A capture name used twice: Go compiles it (RE2/J alone would not), also beside another mistake.
+      '(?P<n>a)|(?P<n>b)', '(?P<n>a)(?P<n>b', '\\(?P<n>a)(?P<n>b)',
+    ];
+    const texts = ['error', 'ERROR here', 'warn', '12', 'abc', 'word', 'ααα', 'A', '.*', 'a', 'aa', 'x', 'ab', '', '12-34'];
+    const cases: GoCase[] = [];
+    for (const re of patterns) {
+      cases.push({ kind: 'regex', re, text: '' });
+      // As Prometheus and LogQL label matchers compile them: anchored, (?s).
+      cases.push({ kind: 'regex', re: `^(?s:${re})$`, text: '' });
+    }
+    const compiled = askGo(cases);
+    let refused = 0;
+    patterns.forEach((re, i) => {
+      for (const [anchoring, go] of [[GoRegexAnchoring.NONE, compiled[2 * i]], [GoRegexAnchoring.FULL, compiled[2 * i + 1]]] as const) {
+        const ours = goRegexProblem(re, anchoring);
+        assert.equal(ours === undefined, go.error === undefined, `${JSON.stringify(re)} (${anchoring}): ours ${ours ?? 'compiles'}; Go ${go.error ?? 'compiles'}`);
+        // re2js keeps Go's own error texts ("invalid nested repetition operator: `**`"), those of current Go:
+        // for `(?<` Go 1.22+ says "invalid named capture" where Debian's 1.19 says "unsupported Perl syntax".
+        // (Go ends "trailing backslash at end of expression" with ": ``", the empty rest; RE2/J does not.)
+        const words = go.error?.replace(/^error parsing regexp: /, '').replace(/: ``$/, '');
+        if (words && !words.includes('`(?<`')) assert.ok(ours!.includes(words), `${ours} does not carry Go's words: ${go.error}`);
+        if (go.error && anchoring === GoRegexAnchoring.NONE) refused++;
+      }
+    });
+    assert.ok(refused >= 15 && refused < patterns.length - 10, `${refused} of ${patterns.length} refused: the corpus must hold both kinds`);
+    // Matching, for the patterns that compile.
+    const valid = patterns.filter((re, i) => compiled[2 * i].error === undefined);
+    const matchCases: GoCase[] = valid.flatMap((re) => texts.flatMap((text) => [
+      { kind: 'regex' as const, re, text },
+      { kind: 'regex' as const, re: `^(?s:${re})$`, text },
+    ]));
+    const matched = askGo(matchCases);
+    let i = 0;
+    for (const re of valid) {
+      for (const text of texts) {
+        assert.equal(goRegexTest(re, text, GoRegexAnchoring.NONE), matched[i++].matched, `${JSON.stringify(re)} on ${JSON.stringify(text)}`);
+        assert.equal(goRegexTest(re, text, GoRegexAnchoring.FULL), matched[i++].matched, `${JSON.stringify(re)} (anchored) on ${JSON.stringify(text)}`);
+      }
+    }
   });
 
   it('every template of the pipeline: the same text as text/template for every level word, or both fail', () => {

@@ -47,11 +47,42 @@ function compile(source: string): RE2JS | string {
       hit = RE2JS.compile(source);
     } catch (e) {
       hit = e instanceof Error ? e.message : String(e);
+      // RE2/J refuses a capture name used twice; Go does not ("multiple subexpressions can be written
+      // using the same name, as in (?P<bob>a+)(?P<bob>b+)": regexp.Regexp.SubexpIndex). Judged, and
+      // matched, as Go would: with the later ones renamed (names change neither syntax nor matching).
+      if (/duplicate capture group name/.test(hit)) {
+        try {
+          hit = RE2JS.compile(withUniqueGroupNames(source));
+        } catch (e2) {
+          // Another mistake: said of the pattern as written.
+          hit = (e2 instanceof Error ? e2.message : String(e2)).replace(/__aixcl_dup\d+>/g, '>');
+        }
+      }
     }
     if (cache.size > 2000) cache.clear();
     cache.set(source, hit);
   }
   return hit;
+}
+
+/** The pattern with every capture name after its first use renamed (`n`, `n` -> `n`, `n__aixcl_dup2`). */
+function withUniqueGroupNames(source: string): string {
+  const seen = new Map<string, number>();
+  return source.replace(/(\\.)|\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g, (all, escaped: string | undefined, name: string | undefined) => {
+    if (escaped !== undefined || name === undefined) return all;
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    return n === 1 ? all : all.replace(`<${name}>`, `<${name}__aixcl_dup${n}>`);
+  });
+}
+
+/** Capture names a Go regex uses more than once (Go accepts them; a program reading the groups by name may not). */
+export function duplicateGroupNames(pattern: string): string[] {
+  const counts = new Map<string, number>();
+  for (const [, escaped, name] of pattern.matchAll(/(\\.)|\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g)) {
+    if (escaped === undefined && name !== undefined) counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return [...counts].filter(([, c]) => c > 1).map(([n]) => n);
 }
 
 /**

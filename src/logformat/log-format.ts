@@ -1,4 +1,5 @@
 import { Duration } from '../core/duration.js';
+import { duplicateGroupNames } from '../core/re2.js';
 import { LogLevel } from '../logging/log-level.js';
 import { levelWords } from './level-words.js';
 
@@ -168,6 +169,17 @@ export class LogFormat {
         errors.push('logFormat: LogFormat.regex() needs at least one non-empty RE2 expression with named groups such as (?P<level>\\w+)');
       }
       const groups = new Set(this.expressions.flatMap((e) => [...String(e).matchAll(/\(\?P?<([^>]+)>/g)].map((m) => m[1])));
+      // Go compiles a name used twice, but Promtail's regex stage sets every named group in order, '' for
+      // one that did not take part (regex.go, FindStringSubmatch and SubexpNames): the last one wins, so
+      // `(?P<level>ERROR)|(?P<level>WARN)` gives '' on an ERROR line.
+      for (const e of this.expressions) {
+        for (const name of typeof e === 'string' ? duplicateGroupNames(e) : []) {
+          errors.push(
+            `logFormat: the regex names group '${name}' more than once; Promtail keeps the last one's value ('' when that branch did not match): ` +
+              `use one group around the alternatives, e.g. (?P<${name}>ERROR|WARN)`,
+          );
+        }
+      }
       for (const f of [this.levelField, this.timestamp?.field, ...this.metadata].filter((x): x is string => !!x)) {
         if (!groups.has(f)) {
           errors.push(`logFormat: field '${f}' is not a named group of the regex (groups: ${[...groups].join(', ') || 'none'}); add (?P<${f}>...) or name another field`);
