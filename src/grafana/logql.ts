@@ -1,6 +1,6 @@
 import { parser } from '@grafana/lezer-logql';
 import { didYouMean } from '../core/did-you-mean.js';
-import { GoRegexAnchoring, goRegexMatchesEmpty, goRegexProblem } from '../core/re2.js';
+import { duplicateGroupNames, GoRegexAnchoring, goRegexMatchesEmpty, goRegexProblem } from '../core/re2.js';
 import { checkQuery, NodeProblem, nodesNamed, QueryGrammar, Substituted, SyntaxNode, unquoteGo } from './query-template.js';
 
 /** Options of {@link checkLogQL}. */
@@ -134,13 +134,39 @@ function checkRegexes(sub: Substituted): NodeProblem | undefined {
     for (const or of f.getChildren('OrFilter')) found.push(check(or.getChild('String'), GoRegexAnchoring.NONE));
   }
   for (const p of nodesNamed(sub.tree, 'LabelParser')) {
-    if (p.getChild('Regexp')) found.push(check(p.getChild('String'), GoRegexAnchoring.NONE));
+    if (!p.getChild('Regexp')) continue;
+    const str = p.getChild('String');
+    found.push(check(str, GoRegexAnchoring.NONE) ?? regexpParserProblem(sub, str));
   }
   for (const r of nodesNamed(sub.tree, 'LabelReplaceExpr')) {
     const strings = r.getChildren('String');
     found.push(check(strings[strings.length - 1] ?? null, GoRegexAnchoring.FULL));
   }
   return found.filter((p): p is NodeProblem => p !== undefined).sort((a, b) => a.from - b.from)[0];
+}
+
+/**
+ * What Loki's `regexp` parser asks of a pattern that compiles (pkg/logql/log/parser.go, NewRegexpParser):
+ * at least one named capture ("at least one named capture must be supplied"), and no name twice
+ * ("duplicate extracted label name"; Go's own regexp accepts a name twice, Loki does not).
+ */
+function regexpParserProblem(sub: Substituted, str: SyntaxNode | null): NodeProblem | undefined {
+  // A template reference in the pattern (a dashboard variable) may hold the groups: nothing to judge.
+  if (!str || sub.hasStandIn(str.from, str.to)) return undefined;
+  const value = unquoteGo(sub.text.slice(str.from, str.to)).value;
+  if (value === undefined) return undefined;
+  const names = [...value.matchAll(/(\\.)|\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g)].filter((m) => m[1] === undefined).map((m) => m[2]);
+  if (names.length === 0) {
+    return { from: str.from, message: 'the regexp parser needs at least one named capture (Loki: "at least one named capture must be supplied"): name a group, e.g. (?P<status>\\d{3})' };
+  }
+  const twice = duplicateGroupNames(value);
+  if (twice.length) {
+    return {
+      from: str.from,
+      message: `the regexp parser names '${twice[0]}' more than once (Loki: "duplicate extracted label name '${twice[0]}'"): use one group around the alternatives, e.g. (?P<${twice[0]}>a|b)`,
+    };
+  }
+  return undefined;
 }
 
 /** The matchers of a stream selector (not those of label filters in the pipeline). */

@@ -32,6 +32,8 @@ export interface Substituted {
   readonly tree: Tree;
   /** The position in the query as written of a position in {@link text}. */
   toOriginal(pos: number): number;
+  /** Whether a template reference stands in the range [from, to) of {@link text}: its text there is not the query's own. */
+  hasStandIn(from: number, to: number): boolean;
 }
 
 /** A problem at a position of the substituted text. */
@@ -184,6 +186,9 @@ function substitute(expr: string, slots: readonly Slot[], pick: Map<Slot, string
         delta = s.oEnd - s.nEnd;
       }
       return pos + delta;
+    },
+    hasStandIn(from: number, to: number): boolean {
+      return segments.some((s) => s.nStart < to && s.nEnd > from);
     },
   };
 }
