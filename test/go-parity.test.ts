@@ -17,7 +17,7 @@ import { AixclStack, App, NetworkMode, Testing } from '../src/index.js';
 import { SAMPLES } from './fixtures/log-samples.js';
 import { ROOT } from './support/cli.js';
 import { GoRegexAnchoring, goRegexProblem, goRegexTest } from '../src/core/re2.js';
-import { goRegex, goTemplate, parseGoTime } from './support/promtail-model.js';
+import { goRegex, goTemplate, groupNames, parseGoTime } from './support/promtail-model.js';
 import { tempDir } from './support/temp.js';
 
 type Doc = Record<string, any>;
@@ -74,11 +74,6 @@ function pipelineExpressions(stages: Doc[], into: { regexes: Set<string>; anchor
       for (const f of s.timestamp.fallback_formats ?? []) into.layouts.add(f);
     }
   }
-}
-
-/** Named groups of a Go regex, in order. */
-function groupNames(re: string): string[] {
-  return [...re.matchAll(/\(\?P?<([a-zA-Z_]\w*)>/g)].map((m) => m[1]);
 }
 
 /** What the model's regex stage takes from a line: every named group, '' when it did not take part. */

@@ -65,10 +65,13 @@ function compile(source: string): RE2JS | string {
   return hit;
 }
 
+/** An escaped character (skipped), or the opening of a named capture `(?P<name>` / `(?<name>` with its name. */
+const CAPTURE_NAME = /(\\.)|\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g;
+
 /** The pattern with every capture name after its first use renamed (`n`, `n` -> `n`, `n__aixcl_dup2`). */
 function withUniqueGroupNames(source: string): string {
   const seen = new Map<string, number>();
-  return source.replace(/(\\.)|\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g, (all, escaped: string | undefined, name: string | undefined) => {
+  return source.replace(CAPTURE_NAME, (all, escaped: string | undefined, name: string | undefined) => {
     if (escaped !== undefined || name === undefined) return all;
     const n = (seen.get(name) ?? 0) + 1;
     seen.set(name, n);
@@ -76,13 +79,15 @@ function withUniqueGroupNames(source: string): string {
   });
 }
 
+/** The capture names of a Go regex, in order (a name used twice is listed twice). */
+export function captureNames(pattern: string): string[] {
+  return [...pattern.matchAll(CAPTURE_NAME)].filter((m) => m[1] === undefined).map((m) => m[2]);
+}
+
 /** Capture names a Go regex uses more than once (Go accepts them; a program reading the groups by name may not). */
 export function duplicateGroupNames(pattern: string): string[] {
-  const counts = new Map<string, number>();
-  for (const [, escaped, name] of pattern.matchAll(/(\\.)|\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g)) {
-    if (escaped === undefined && name !== undefined) counts.set(name, (counts.get(name) ?? 0) + 1);
-  }
-  return [...counts].filter(([, c]) => c > 1).map(([n]) => n);
+  const names = captureNames(pattern);
+  return [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
 }
 
 /**

@@ -1,6 +1,6 @@
 import { parser } from '@grafana/lezer-logql';
 import { didYouMean } from '../core/did-you-mean.js';
-import { duplicateGroupNames, GoRegexAnchoring, goRegexMatchesEmpty, goRegexProblem } from '../core/re2.js';
+import { captureNames, duplicateGroupNames, GoRegexAnchoring, goRegexMatchesEmpty, goRegexProblem } from '../core/re2.js';
 import { checkQuery, NodeProblem, nodesNamed, QueryGrammar, Substituted, SyntaxNode, unquoteGo } from './query-template.js';
 
 /** Options of {@link checkLogQL}. */
@@ -155,8 +155,7 @@ function regexpParserProblem(sub: Substituted, str: SyntaxNode | null): NodeProb
   if (!str || sub.hasStandIn(str.from, str.to)) return undefined;
   const value = unquoteGo(sub.text.slice(str.from, str.to)).value;
   if (value === undefined) return undefined;
-  const names = [...value.matchAll(/(\\.)|\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/g)].filter((m) => m[1] === undefined).map((m) => m[2]);
-  if (names.length === 0) {
+  if (captureNames(value).length === 0) {
     return { from: str.from, message: 'the regexp parser needs at least one named capture (Loki: "at least one named capture must be supplied"): name a group, e.g. (?P<status>\\d{3})' };
   }
   const twice = duplicateGroupNames(value);

@@ -28,8 +28,7 @@ export interface LokiConfigSchemaOptions {
 const scalar = z.union([z.string(), z.number(), z.boolean()], { error: M.string });
 
 // A whole number of bytes beyond 2^53 either way (the int check's range issues).
-const sizeRange = (issue: { code?: string }) =>
-  issue.code === 'too_big' ? M.sizeAboveSafe : issue.code === 'too_small' ? M.sizeBelowSafe : undefined;
+const sizeRange = (issue: { code?: string }) => (issue.code === 'too_big' || issue.code === 'too_small' ? M.sizeInexact : undefined);
 
 const LEAVES: Readonly<Record<LokiLeafKind, () => z.ZodType>> = {
   boolean: () => z.boolean({ error: M.boolean }),

@@ -28,8 +28,7 @@ export const KIND_MESSAGES = {
   // Loki reads a byte size into an unsigned integer: a negative one fails its start-up.
   sizeBelowZero: 'must not be negative: write a number of bytes (0 or more) or a size with a unit, such as 64MB',
   // Beyond 2^53 a JavaScript number is not exact: the file would say another number than the stack.
-  sizeAboveSafe: `must be between 0 and ${Number.MAX_SAFE_INTEGER} bytes when written as a number (beyond, a number is not exact): write a size with a unit, such as 16PiB`,
-  sizeBelowSafe: `must be between 0 and ${Number.MAX_SAFE_INTEGER} bytes when written as a number (beyond, a number is not exact): write a size with a unit, such as 16PiB`,
+  sizeInexact: `must be between 0 and ${Number.MAX_SAFE_INTEGER} bytes when written as a number (beyond, a number is not exact): write a size with a unit, such as 16PiB`,
   float: 'must be a number, unquoted (Loki refuses a string here)',
   duration: 'must be a duration such as 30s, 10m, 24h or 7d',
   'string[]': 'must be a list of strings',
@@ -86,8 +85,7 @@ function written(pattern: RegExp, message: string, other: (v: unknown, report: R
 /** A whole number of bytes: negative or beyond 2^53 are told apart (zod's int and min(0) checks). */
 function byteCount(v: unknown, report: ReportProblem): void {
   if (!isNumber(v) || !Number.isInteger(v)) return report(M.size, true);
-  if (v > Number.MAX_SAFE_INTEGER) report(M.sizeAboveSafe, false);
-  else if (v < Number.MIN_SAFE_INTEGER) report(M.sizeBelowSafe, false);
+  if (!Number.isSafeInteger(v)) report(M.sizeInexact, false);
   if (v < 0) report(M.sizeBelowZero, false);
 }
 

@@ -246,7 +246,8 @@ export function goRegex(re: string): RegExp {
   return new RegExp(src, flags);
 }
 
-function groupNames(re: string): string[] {
+/** The named groups of a regex, in order. */
+export function groupNames(re: string): string[] {
   return [...re.matchAll(/\(\?P?<([a-zA-Z_]\w*)>/g)].map((m) => m[1]);
 }
 
