@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
@@ -64,6 +64,11 @@ describe('aixcl-synth', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /\(the built-in stack aixcl-cdk\/logging-only\)/);
     assert.match(r.stdout, /set: SHOP_GRAFANA_PASSWORD\n/);
+    // The deploy command it prints deploys this stack, with its context, from this output (not the default stack into ./out).
+    assert.equal(
+      r.stdout.match(/^  (npx aixcl-deploy.*)$/m)?.[1],
+      `npx aixcl-deploy --stack aixcl-cdk/logging-only -c project=shop -c grafanaPort=3001 -c lokiPort=3101 -c promtailPort=9081 -c grafanaAdminSecret=SHOP_GRAFANA_PASSWORD --out ${relative(ROOT, out)}`,
+    );
     const compose = parse(readFileSync(join(out, 'docker-compose.yml'), 'utf8'));
     const published = (s: string) => compose.services[s].ports.map((p: { published: string }) => p.published);
     assert.deepEqual([published('grafana'), published('loki'), published('promtail')], [['3001'], ['3101'], ['9081']]);
@@ -205,6 +210,7 @@ describe('CLI manners', () => {
     const r = synthCli(['--stack', fixture('two-stacks.ts'), '--out', join(dir, 'out')], dir);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /set: ONE_DB, SHARED_TOKEN, TWO_DB\n/);
+    assert.match(r.stdout, new RegExp(`^  npx aixcl-deploy --stack ${fixture('two-stacks.ts').replace(/[.]/g, '\\.')}\n`, 'm'), 'the default --out (out) is not repeated');
     assert.match(r.stdout, /docker compose --env-file \.env -f out\/docker-compose\.yml up -d/);
   });
 });

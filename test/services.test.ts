@@ -92,7 +92,7 @@ describe('AIXCL services on a bridge', () => {
   });
 
   test('cadvisor: port 8081, only the Compose labels as metric labels, read-only host mounts, not privileged', () => {
-    assert.equal(s.cadvisor.image, 'gcr.io/cadvisor/cadvisor:v0.56.2');
+    assert.equal(s.cadvisor.image, 'ghcr.io/google/cadvisor:v0.56.2');
     assert.deepEqual(s.cadvisor.command, [
       '--port=8081',
       '--listen_ip=0.0.0.0',

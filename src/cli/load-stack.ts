@@ -14,9 +14,13 @@ import { PACKAGE_ROOT } from './package-root.js';
 
 export { PACKAGE_ROOT };
 
-/** The stack used when none is given: the project's (package.json `"aixcl".stack`), else this package's AIXCL stack. */
-export function defaultStackFile(cwd = process.cwd()): string {
-  return locateStack(PACKAGE_ROOT, undefined, cwd).file;
+/**
+ * The stack file of a `--stack` option as every CLI reads it (a path, or `aixcl-cdk/NAME` for a
+ * built-in stack); without one, the project's (package.json `"aixcl".stack`), else this package's
+ * AIXCL stack. See {@link locateStack}.
+ */
+export function stackFileFor(stack?: string, cwd = process.cwd()): string {
+  return locateStack(PACKAGE_ROOT, stack, cwd).file;
 }
 
 /** Parses `key=value` pairs given on the command line. */
@@ -44,7 +48,7 @@ export function targetOption(value: string | undefined): Target | undefined {
  * (possibly async) called with {@link StackFileOptions} that returns one.
  */
 export async function loadApp(stackFile?: string, context: Record<string, string> = {}, target?: Target): Promise<App> {
-  const file = resolve(stackFile ?? defaultStackFile());
+  const file = resolve(stackFile ?? stackFileFor());
   const shown = relative(process.cwd(), file) || file;
   if (!existsSync(file) || !statSync(file).isFile()) {
     throw new UserError(`stack file ${shown} not found: give the path of a .ts file with --stack`);

@@ -77,7 +77,7 @@ Examples:
 
 function commonOptions(cmd: Command): Command {
   return cmd
-    .option('-s, --stack <file>', 'stack file whose Loki and labels are used (default: stacks/aixcl.ts)')
+    .option('-s, --stack <file>', 'stack file whose Loki and labels are used, or aixcl-cdk/NAME (default: the project\'s package.json "aixcl.stack", else the AIXCL stack)')
     .option('-c, --context <key=value...>', 'values passed to a stack file that exports a function (e.g. -c project=dev)')
     .option('--loki <url>', "Loki's URL (default: LOKI_ADDR, else the stack's Loki, e.g. http://127.0.0.1:3100)")
     .option('--since <duration>', 'how far back: 15m, 2h, 7d (default 1h)')
@@ -158,7 +158,7 @@ commonOptions(program.command('stats'))
 async function connect(opts: CommonOptions): Promise<{ target: LogTarget; client: LokiClient; range: TimeRange; L: Awaited<ReturnType<typeof lib>> }> {
   const range = timeRange(opts);
   const L = await lib();
-  const app = await L.loadApp(opts.stack ?? L.defaultStackFile(), L.parseContext(opts.context ?? []));
+  const app = await L.loadApp(L.stackFileFor(opts.stack), L.parseContext(opts.context ?? []));
   const target = L.logTargetOf(app);
   const url = opts.loki ?? process.env.LOKI_ADDR ?? target.lokiUrl;
   if (!url) {

@@ -70,7 +70,7 @@ Examples:
     for (const f of result.files) process.stdout.write(`  ${f}${unchanged.has(f) ? ' (unchanged)' : ''}\n`);
     for (const f of result.removed) process.stdout.write(`  ${f} (removed)\n`);
     const swarm = stacks.some((s) => s.stack.target === Target.SWARM);
-    process.stdout.write(secretsHint(stacks.flatMap((s) => secretVariables(s.stack)), out, swarm));
+    process.stdout.write(secretsHint(stacks.flatMap((s) => secretVariables(s.stack)), out, deployCommand(opts, out, swarm), swarm));
   });
 
 program
@@ -85,11 +85,29 @@ program
   });
 
 /**
+ * The aixcl-deploy command that deploys what this synth wrote: the same stack, context and output
+ * directory (a bare `npx aixcl-deploy` would load the default stack into ./out).
+ */
+function deployCommand(opts: { stack?: string; context?: string[] }, out: string, swarm: boolean): string {
+  const args = ['npx', 'aixcl-deploy'];
+  if (opts.stack !== undefined) args.push('--stack', opts.stack);
+  for (const c of opts.context ?? []) args.push('-c', c);
+  if (out !== 'out') args.push('--out', out);
+  if (swarm) args.push('--target', 'swarm');
+  return args.map(shellWord).join(' ');
+}
+
+/** A word as a POSIX shell reads it back: quoted only when it has to be. */
+function shellWord(w: string): string {
+  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
  * Which variables to set, and where: one place, `./.env`, read by aixcl-deploy (its --env-file
  * default). Compose reads only the `.env` of the project directory (the compose file's, here the
  * output directory) unless given --env-file, so the hint prints that command in full.
  */
-function secretsHint(variables: readonly string[], out: string, swarm: boolean): string {
+function secretsHint(variables: readonly string[], out: string, deploy: string, swarm: boolean): string {
   const names = [...new Set(variables)].sort();
   if (!names.length) return '';
   if (swarm) {
@@ -98,14 +116,14 @@ function secretsHint(variables: readonly string[], out: string, swarm: boolean):
     return (
       `Secrets are not written into these files. Before deploying, set: ${names.join(', ')}\n` +
       `in the environment or in ./.env (one NAME=value a line); each becomes a swarm secret:\n` +
-      `  npx aixcl-deploy --target swarm\n`
+      `  ${deploy}\n`
     );
   }
   return (
     `Secrets are not written into these files. Before starting the stack, set: ${names.join(', ')}\n` +
     `in the environment or in ./.env (one NAME=value a line), which both tools read:\n` +
-    `  npx aixcl-deploy\n` +
-    `  docker compose --env-file .env -f ${out}/docker-compose.yml up -d\n`
+    `  ${deploy}\n` +
+    `  docker compose --env-file .env -f ${shellWord(`${out}/docker-compose.yml`)} up -d\n`
   );
 }
 

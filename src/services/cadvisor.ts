@@ -24,7 +24,7 @@ export const cadvisorSchema = propsSchema<CadvisorProps>()(z.strictObject({ ...c
 
 /** Props of {@link Cadvisor}. */
 export interface CadvisorProps {
-  /** @default 'gcr.io/cadvisor/cadvisor:v0.56.2' */
+  /** @default 'ghcr.io/google/cadvisor:v0.56.2' */
   readonly image?: string;
   /** @default 'cadvisor' */
   readonly serviceName?: string;
@@ -58,8 +58,10 @@ export class Cadvisor extends Construct {
     const housekeeping = props.housekeepingInterval ?? Duration.seconds(10);
     this.service = new Service(this, 'Service', {
       // 0.54+ sees containers under Docker's containerd image store (the default of Docker 29 and
-      // Docker Desktop 4.34+); older releases export no per-container series there.
-      image: props.image ?? 'gcr.io/cadvisor/cadvisor:v0.56.2',
+      // Docker Desktop 4.34+); older releases export no per-container series there. From 0.54 the
+      // images are published on ghcr.io only, gcr.io/cadvisor/cadvisor stopped at 0.52/0.53
+      // (google/cadvisor#3712, #3806).
+      image: props.image ?? 'ghcr.io/google/cadvisor:v0.56.2',
       serviceName: props.serviceName ?? 'cadvisor',
       // Appended to the image's entrypoint (/usr/bin/cadvisor -logtostderr).
       command: [

@@ -183,7 +183,7 @@ export const FAMILIES: Readonly<Record<string, FamilySpec>> = {
   },
   cadvisor: {
     family: 'cadvisor',
-    models: 'gcr.io/cadvisor/cadvisor: Alpine, sh and wget; --port (8080) and --listen_ip',
+    models: 'ghcr.io/google/cadvisor: Alpine, sh and wget; --port (8080) and --listen_ip',
     shell: 'busybox',
     coreutils: true,
     programs: ['wget'],
