@@ -167,6 +167,12 @@ describe('CLI manners', () => {
     assert.doesNotMatch(typo.stderr, /too many arguments/);
   });
 
+  test('a command given after options is named, with the command line in the right order', async () => {
+    const r = await deployCli(['--json', '--stack', 'a b.ts', 'status'], { cwd: ROOT });
+    assert.equal(r.exitCode, 2);
+    assert.equal(r.stderr, "error: 'status' is a command: give it first, then its options (aixcl-deploy status --json --stack 'a b.ts')\n");
+  });
+
   test('aixcl-deploy names an unknown command too', async () => {
     const r = await deployCli(['statsu'], { cwd: tmp() });
     assert.equal(r.exitCode, 2);

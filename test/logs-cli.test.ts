@@ -102,7 +102,7 @@ describe('aixcl-logs queries', () => {
     assert.match(metric.stderr, /metric query/);
     const typo = await logsCli(['postgress', '--loki', loki.url]);
     assert.equal(typo.exitCode, 2);
-    assert.match(typo.stderr, /'postgress' is not a service of project aixcl: give one of .*postgres,/);
+    assert.match(typo.stderr, /'postgress' is not a service of project aixcl \(did you mean 'postgres'\?\): give one of .*postgres,/);
     assert.equal(loki.requests.length, 0, 'nothing was sent');
     for (const r of [bad, label, metric, typo]) assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   });
@@ -233,6 +233,27 @@ describe('aixcl-logs labels and stats', () => {
     const vol = loki.requestsTo('/loki/api/v1/index/volume')[0].params;
     assert.equal(vol.targetLabels, 'compose_service');
     assert.equal(loki.requestsTo('/loki/api/v1/query')[0].params.query, 'sum by (compose_service) (count_over_time({compose_project="aixcl"}[600s]))');
+  });
+
+  test('options given before the subcommand count (--loki, --stack, -c), or are refused when only the query has them', async () => {
+    seed();
+    const before = await logsCli(['-c', 'project=shop', '--stack', 'aixcl-cdk/logging-only', '--loki', loki.url, 'labels']);
+    assert.equal(before.exitCode, 0, before.stderr);
+    assert.equal(loki.requestsTo('/loki/api/v1/labels')[0].params.query, '{compose_project="shop"}', 'the built-in stack named by --stack, with its -c');
+    const after = await logsCli(['--loki', 'http://127.0.0.1:1', 'labels', '--loki', loki.url]);
+    assert.equal(after.exitCode, 0, `the subcommand's own --loki wins: ${after.stderr}`);
+    const queryOnly = await logsCli(['--follow', 'labels', '--loki', loki.url]);
+    assert.equal(queryOnly.exitCode, 2);
+    assert.equal(queryOnly.stderr, "error: --follow is an option of the log query, not of 'labels': drop it (aixcl-logs labels --help)\n");
+  });
+
+  test('a mistyped subcommand or level gets the nearest name', async () => {
+    const command = await logsCli(['lables', '--loki', loki.url]);
+    assert.equal(command.exitCode, 2);
+    assert.match(command.stderr, /^error: 'lables' is neither a service of the stack nor a command: did you mean 'aixcl-logs labels'\?/);
+    const level = await logsCli(['--level', 'warning', '--loki', loki.url]);
+    assert.match(level.stderr, /^error: --level 'warning' is not a level \(did you mean 'warn'\?\)/);
+    assert.equal(loki.requests.length, 0, 'nothing was sent');
   });
 });
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
+import { distance } from '../core/did-you-mean.js';
 import { UserError } from '../core/errors.js';
 import { ExitCode } from '../deploy/exit-codes.js';
 import { LogPrinter, useColour, type OutputMode } from '../logs/log-output.js';
@@ -116,6 +117,20 @@ const program = commonOptions(
     await runQuery(services, opts);
   });
 
+// `aixcl-logs --loki URL labels`: an option the subcommand also has counts as given to it (unless
+// given again after it); an option of the query alone (--grep, --follow...) is refused, not ignored.
+program.hook('preAction', (_program, action) => {
+  if (action === program) return;
+  for (const o of program.options) {
+    const key = o.attributeName();
+    if (program.getOptionValueSource(key) !== 'cli') continue;
+    if (!action.options.some((x) => x.attributeName() === key)) {
+      throw new UserError(`${o.long} is an option of the log query, not of '${action.name()}': drop it (aixcl-logs ${action.name()} --help)`);
+    }
+    if (action.getOptionValueSource(key) !== 'cli') action.setOptionValueWithSource(key, program.getOptionValue(key), 'cli');
+  }
+});
+
 commonOptions(program.command('labels'))
   .description('the label names of the stack\'s streams, or the values of one label')
   .argument('[name]', 'a label whose values to list (e.g. compose_service)')
@@ -182,6 +197,7 @@ async function runQuery(services: string[], opts: QueryOptions): Promise<void> {
     throw new UserError('--delay-for is for --follow and Loki takes at most 5 seconds (pkg/loghttp/tail.go): give 0 to 5 with --follow');
   }
   const { target, client, range, L } = await connect(opts);
+  refuseMistypedCommand(services, target.services);
   const query = L.buildLogQuery({ services, grep: opts.grep, level: opts.level, query: opts.query }, target);
   const printer = new LogPrinter({
     mode: opts.output,
@@ -216,6 +232,18 @@ async function runQuery(services: string[], opts: QueryOptions): Promise<void> {
     signal: ac.signal,
     delayFor: opts.delayFor,
   });
+}
+
+/**
+ * `aixcl-logs lables`: a word that is not a service of the stack but nearly a command is a mistyped
+ * command, not a service to query (a service named so is taken as the service).
+ */
+function refuseMistypedCommand(services: readonly string[], known: readonly string[] | undefined): void {
+  const [word] = services;
+  if (word === undefined || known?.includes(word)) return;
+  const commands = program.commands.map((c) => c.name()).concat('help');
+  const near = commands.find((c) => c !== word && distance(c, word) <= Math.max(1, Math.floor(c.length / 3)));
+  if (near) throw new UserError(`'${word}' is neither a service of the stack nor a command: did you mean 'aixcl-logs ${near}'? (aixcl-logs --help)`);
 }
 
 /** LOKI_CLIENT_RETRIES and LOKI_CLIENT_MIN_BACKOFF (seconds, fractions allowed), named as Loki's logcli names them. */

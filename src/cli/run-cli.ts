@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
+import { distance } from '../core/did-you-mean.js';
 import { UserError } from '../core/errors.js';
+import { shellWord } from './shell-word.js';
 import { ExitCode, exitCodeOf } from './exit-codes.js';
 
 /** Options of {@link runProgram}. */
@@ -60,19 +62,15 @@ export function ignoreClosedPipes(): void {
 export function refuseUnknownCommand(program: Command, args: readonly string[]): void {
   if (!args.length) return;
   const names = program.commands.map((c) => c.name()).concat('help');
+  // `aixcl-deploy --json status`: the options went to the default command, and the command came after them.
+  if (program.commands.some((c) => c.name() === args[0])) {
+    const argv = process.argv.slice(2);
+    const at = argv.indexOf(args[0]!);
+    const fixed = [args[0]!, ...argv.slice(0, at), ...argv.slice(at + 1)].map(shellWord);
+    throw new UserError(`'${args[0]}' is a command: give it first, then its options (${program.name()} ${fixed.join(' ')})`);
+  }
   const near = names.find((n) => distance(n, args[0]!) <= Math.max(1, Math.floor(n.length / 3)));
   throw new UserError(
     `unknown command '${args[0]}'${near ? ` (did you mean '${near}'?)` : ''}: the commands are ${names.join(', ')} (${program.name()} --help)`,
   );
-}
-
-/** Levenshtein distance, for did-you-mean. */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
 }

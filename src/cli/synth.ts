@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { exitCodeHelp } from './exit-codes.js';
 import { PACKAGE_ROOT, packageVersion } from './package-root.js';
 import { refuseUnknownCommand, runProgram } from './run-cli.js';
+import { shellWord } from './shell-word.js';
 import { BUILT_IN_PREFIX, locateStack, PACKAGE_JSON_FIELD } from './stack-location.js';
 
 // The library (stack loading, synthesis, output) is imported when a command runs, not at start-up:
@@ -81,7 +82,7 @@ program
   .action(async (dir: string, opts: { projectName?: string }) => {
     const { initProject } = await lib();
     const created = initProject(dir, { projectName: opts.projectName });
-    process.stdout.write(`Created ${dir}:\n${created.map((f) => `  ${f}`).join('\n')}\n\nNext:\n  cd ${dir} && npm install && npm run synth && npm test\n`);
+    process.stdout.write(`Created ${dir}:\n${created.map((f) => `  ${f}`).join('\n')}\n\nNext:\n  cd ${shellWord(dir)} && npm install && npm run synth && npm test\n`);
   });
 
 /**
@@ -95,11 +96,6 @@ function deployCommand(opts: { stack?: string; context?: string[] }, out: string
   if (out !== 'out') args.push('--out', out);
   if (swarm) args.push('--target', 'swarm');
   return args.map(shellWord).join(' ');
-}
-
-/** A word as a POSIX shell reads it back: quoted only when it has to be. */
-function shellWord(w: string): string {
-  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

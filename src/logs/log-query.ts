@@ -1,3 +1,4 @@
+import { closest } from '../core/did-you-mean.js';
 import { UserError } from '../core/errors.js';
 import { checkLogQL, logqlKind, logqlString, streamSelector } from '../grafana/logql.js';
 import { levelFilter, LogLevel } from '../logging/log-level.js';
@@ -56,16 +57,35 @@ export function buildLogQuery(sel: LogSelection, source: LogSource): string {
 /** `--level warn` -> warn and error. */
 export function levelsFrom(level: string): LogLevel[] {
   const i = SEVERITY.indexOf(level.toLowerCase() as LogLevel);
-  if (i < 0) throw new UserError(`--level '${level}' is not a level: give one of ${SEVERITY.join(', ')} (it keeps that level and the more severe ones)`);
+  if (i < 0) {
+    const near = LEVEL_ALIASES[level.toLowerCase()] ?? closest(level.toLowerCase(), SEVERITY);
+    throw new UserError(
+      `--level '${level}' is not a level${near ? ` (did you mean '${near}'?)` : ''}: give one of ${SEVERITY.join(', ')} (it keeps that level and the more severe ones)`,
+    );
+  }
   return SEVERITY.slice(0, i + 1);
 }
+
+/** Level words programs print for the levels --level knows by another name. */
+const LEVEL_ALIASES: Readonly<Record<string, LogLevel>> = {
+  warning: LogLevel.WARN,
+  err: LogLevel.ERROR,
+  fatal: LogLevel.ERROR,
+  critical: LogLevel.ERROR,
+  crit: LogLevel.ERROR,
+  panic: LogLevel.ERROR,
+  information: LogLevel.INFO,
+  notice: LogLevel.INFO,
+  trace: LogLevel.DEBUG,
+};
 
 function checkServices(services: readonly string[], source: LogSource): void {
   if (!source.services) return;
   const unknown = services.filter((s) => !source.services!.includes(s));
   if (unknown.length) {
+    const near = unknown.length === 1 ? closest(unknown[0], source.services) : undefined;
     throw new UserError(
-      `${unknown.map((s) => `'${s}'`).join(', ')} ${unknown.length === 1 ? 'is not a service' : 'are not services'} of project ${source.project}: give one of ${source.services.join(', ')}`,
+      `${unknown.map((s) => `'${s}'`).join(', ')} ${unknown.length === 1 ? 'is not a service' : 'are not services'} of project ${source.project}${near ? ` (did you mean '${near}'?)` : ''}: give one of ${source.services.join(', ')}`,
     );
   }
 }
