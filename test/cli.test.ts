@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
@@ -153,6 +153,24 @@ describe('aixcl-synth', () => {
     assert.match(r.stderr, /the output path .*taken is a file: give a directory with --out/);
     assertNoTrace(r.stderr);
     assert.equal(readFileSync(file, 'utf8'), 'mine');
+  });
+
+  test('an output path that cannot be written is one sentence, exit 2, never a crash: empty, a dangling link, /proc', () => {
+    const dir = tmp();
+    const link = join(dir, 'link');
+    symlinkSync(join(dir, 'gone'), link);
+    const cases: Array<[string, RegExp]> = [
+      ['', /^error: the output path is empty: give a directory with --out \(e\.g\. --out out\)\n$/],
+      [link, /^error: the output path .*link is a symbolic link to .*gone, which does not exist: create that directory, or give another --out\n$/],
+      ['/proc/aixcl-out', /^error: cannot write the output directory \/proc\/aixcl-out \(ENOENT: the file system does not let files be created there\): choose a directory you can write with --out\n$/],
+    ];
+    for (const [out, message] of cases) {
+      const r = synthCli(['--stack', fixture('tiny-stack.ts'), '--out', out], dir);
+      assert.equal(r.code, 2, `--out '${out}': ${r.stderr}`);
+      assert.match(r.stderr, message);
+    }
+    assert.equal(readlinkSync(link), join(dir, 'gone'), 'the link is left as it was');
+    assert.deepEqual(readdirSync(dir), ['link'], 'nothing written beside it');
   });
 });
 

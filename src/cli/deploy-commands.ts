@@ -31,7 +31,8 @@ zodConfig({ jitless: true });
 export interface StackOptions {
   stack?: string;
   context?: string[];
-  out: string;
+  /** Where the files are written; default the App's outdir (`new App({ outdir })`, 'out'), as aixcl-synth. */
+  out?: string;
   target?: string;
 }
 export interface UpCliOptions extends StackOptions {
@@ -48,12 +49,13 @@ function stackLocation(opts: StackOptions): StackLocation {
   return locateStack(PACKAGE_ROOT, opts.stack);
 }
 
-async function synthesize(opts: StackOptions): Promise<{ app: App; stacks: SynthesizedStack[]; targets: DeployTarget[] }> {
+async function synthesize(opts: StackOptions): Promise<{ app: App; stacks: SynthesizedStack[]; targets: DeployTarget[]; outdir: string }> {
   const app = await loadApp(stackLocation(opts).file, parseContext(opts.context ?? []), targetOption(opts.target));
   const swarm = app.stacks.find((s) => s.target === Target.SWARM);
   if (swarm) throw new DeployError(`[${swarm.node.path}] is built for Swarm, and this deploy is for Compose (deploy it with --target swarm)`);
   const stacks = app.synthesize();
-  return { app, stacks, targets: targetsFromSynthesis(stacks, resolve(opts.out)) };
+  const outdir = opts.out ?? app.outdir;
+  return { app, stacks, targets: targetsFromSynthesis(stacks, resolve(outdir)), outdir };
 }
 
 /** SIGINT stops a deploy between Docker calls; a second one quits at once. */
@@ -80,10 +82,10 @@ export async function runUp(opts: UpCliOptions, dryRun: boolean): Promise<number
     if (targetOption(opts.target) === Target.SWARM) return await swarmUpCli(opts, progress, signal, dryRun);
     const location = stackLocation(opts);
     progress.sink({ type: 'stage', stage: 'synthesize', message: `synthesizing ${relative(process.cwd(), location.file) || location.file} (${location.source})` });
-    const { stacks, targets } = await synthesize(opts);
+    const { stacks, targets, outdir } = await synthesize(opts);
     const envFile = resolve(opts.envFile ?? '.env');
     const variables = loadVariables(envFile);
-    const outEnv = join(resolve(opts.out), '.env');
+    const outEnv = join(resolve(outdir), '.env');
     if (outEnv !== envFile && existsSync(outEnv)) {
       // Compose reads only the compose file's directory's .env; this tool reads one place, ./.env.
       progress.sink({
@@ -107,7 +109,7 @@ export async function runUp(opts: UpCliOptions, dryRun: boolean): Promise<number
         ...common,
         waitTimeoutSeconds: opts.waitTimeout,
         writeFiles: () => {
-          writeSynthesis(opts.out, stacks);
+          writeSynthesis(outdir, stacks);
         },
       });
       engine = result.engine;

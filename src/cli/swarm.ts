@@ -17,7 +17,7 @@ import { locateStack } from './stack-location.js';
 export interface SwarmCliOptions {
   stack?: string;
   context?: string[];
-  out: string;
+  out?: string;
   project?: string;
   pull?: PullPolicy;
   waitTimeout?: number;
@@ -29,7 +29,8 @@ export interface SwarmCliOptions {
 async function swarmTargets(opts: SwarmCliOptions) {
   const app = await loadApp(locateStack(PACKAGE_ROOT, opts.stack).file, parseContext(opts.context ?? []), Target.SWARM);
   const stacks = app.synthesize();
-  return { stacks, targets: swarmTargetsFromSynthesis(stacks, resolve(opts.out)) };
+  const outdir = opts.out ?? app.outdir;
+  return { stacks, targets: swarmTargetsFromSynthesis(stacks, resolve(outdir)), outdir };
 }
 
 /** `aixcl-deploy --target swarm` (up): synthesize, deploy with `docker stack deploy`, wait, report. Returns the exit code. */
@@ -40,7 +41,7 @@ export async function swarmUpCli(opts: SwarmCliOptions, progress: Progress, sign
     );
   }
   progress.sink({ type: 'stage', stage: 'synthesize', message: `synthesizing ${opts.stack ?? 'the default stack'} for Swarm` });
-  const { stacks, targets } = await swarmTargets(opts);
+  const { stacks, targets, outdir } = await swarmTargets(opts);
   const variables = loadVariables(resolve(opts.envFile ?? '.env'));
   let worst = 0;
   for (const target of targets) {
@@ -51,7 +52,7 @@ export async function swarmUpCli(opts: SwarmCliOptions, progress: Progress, sign
       signal,
       waitTimeoutSeconds: opts.waitTimeout,
       writeFiles: () => {
-        writeSynthesis(opts.out, stacks);
+        writeSynthesis(outdir, stacks);
       },
     });
     await progress.done();

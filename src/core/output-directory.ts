@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UserError } from './errors.js';
 import { MANIFEST_FILE, type Manifest, type SynthesizedStack } from './synthesizer.js';
@@ -35,7 +35,30 @@ export interface WriteResult {
  * Refuses to write into a directory this tool did not write.
  */
 export function writeSynthesis(outdir: string, stacks: readonly SynthesizedStack[]): WriteResult {
+  if (!outdir.trim()) throw new UserError("the output path is empty: give a directory with --out (e.g. --out out)");
   const target = resolve(outdir);
+  danglingLink(target);
+  try {
+    return writeInto(outdir, target, stacks);
+  } catch (e) {
+    throw outputPathError(e, target);
+  }
+}
+
+/** A symbolic link whose destination does not exist: renaming onto it would replace the link, not fill its destination. */
+function danglingLink(target: string): void {
+  let link: string;
+  try {
+    if (!lstatSync(target).isSymbolicLink() || existsSync(target)) return;
+    link = readlinkSync(target);
+  } catch {
+    return;
+  }
+  const shown = shownPath(target);
+  throw new UserError(`the output path ${shown} is a symbolic link to ${link}, which does not exist: create that directory, or give another --out`);
+}
+
+function writeInto(outdir: string, target: string, stacks: readonly SynthesizedStack[]): WriteResult {
   const files = stacks.flatMap((s) => s.files.map((f) => (s.directory ? `${s.directory}/${f.path}` : f.path)));
   if (!existsSync(target)) {
     writeFresh(target, stacks);
@@ -87,11 +110,7 @@ export function writeSynthesis(outdir: string, stacks: readonly SynthesizedStack
 /** Builds a new output directory beside its final place, then renames it there. */
 function writeFresh(target: string, stacks: readonly SynthesizedStack[]): void {
   const parent = dirname(target);
-  try {
-    mkdirSync(parent, { recursive: true });
-  } catch (e) {
-    throw outputPathError(e, target);
-  }
+  mkdirSync(parent, { recursive: true });
   const tmp = mkdtempSync(join(parent, '.aixcl-tmp-'));
   try {
     for (const s of stacks) {
@@ -108,18 +127,38 @@ function writeFresh(target: string, stacks: readonly SynthesizedStack[]): void {
   }
 }
 
+/** A path as messages show it: relative to the working directory when it is below it, else absolute. */
+function shownPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' ? path : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
+
+/** Why a file system refuses a write, for the errors that come from where --out points (not from a bug). */
+const WRITE_FAILURES = new Map([
+  ['EACCES', 'permission denied'],
+  ['EPERM', 'operation not permitted'],
+  ['EROFS', 'read-only file system'],
+  ['ENOSPC', 'no space left on the device'],
+  ['EDQUOT', 'disk quota exceeded'],
+  // /proc, /sys: directories where nothing can be created.
+  ['ENOENT', 'the file system does not let files be created there'],
+  ['ENAMETOOLONG', 'a name is too long'],
+  ['ELOOP', 'too many symbolic links'],
+  ['EISDIR', 'a directory is where a file must go'],
+]);
+
 /** The user's mistake in an output path (a file where a directory must be, no permission) as a one-line error. */
 function outputPathError(e: unknown, target: string): unknown {
   const code = (e as NodeJS.ErrnoException).code;
-  const shown = relative(process.cwd(), target) || target;
+  const shown = shownPath(target);
   if (code === 'EEXIST' || code === 'ENOTDIR') {
     // Name the part of the path that is a file.
     let file = dirname(target);
     for (let d = file; d !== dirname(d); d = dirname(d)) if (existsSync(d) && !statSync(d).isDirectory()) file = d;
-    return new UserError(`the output path ${shown} is below ${relative(process.cwd(), file) || file}, which is a file: give a directory path with --out`);
+    return new UserError(`the output path ${shown} is below ${shownPath(file)}, which is a file: give a directory path with --out`);
   }
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-    return new UserError(`cannot create the output directory ${shown} (${code}): choose a directory you can write with --out`);
+  if (code !== undefined && WRITE_FAILURES.has(code)) {
+    return new UserError(`cannot write the output directory ${shown} (${code}: ${WRITE_FAILURES.get(code)}): choose a directory you can write with --out`);
   }
   return e;
 }
