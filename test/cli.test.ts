@@ -183,12 +183,21 @@ describe('CLI manners', () => {
     assert.equal(typo.code, 2);
     assert.match(typo.stderr, /^error: unknown command 'ini' \(did you mean 'init'\?\): the commands are init, help/m);
     assert.doesNotMatch(typo.stderr, /too many arguments/);
+    const helpTypo = synthCli(['help', 'innit']);
+    assert.equal(helpTypo.code, 2);
+    assert.equal(helpTypo.stderr, "error: unknown command 'innit' (did you mean 'init'?): the commands are init, help (aixcl-synth --help)\n");
   });
 
   test('a command given after options is named, with the command line in the right order', async () => {
     const r = await deployCli(['--json', '--stack', 'a b.ts', 'status'], { cwd: ROOT });
     assert.equal(r.exitCode, 2);
     assert.equal(r.stderr, "error: 'status' is a command: give it first, then its options (aixcl-deploy status --json --stack 'a b.ts')\n");
+    // Each command's help ends with the exit codes; diff offers no option that does nothing in a plan.
+    for (const c of ['up', 'diff', 'down', 'status']) {
+      const help = await deployCli([c, '--help'], { cwd: ROOT });
+      assert.match(help.stdout, /Exit codes: the same in every aixcl CLI\n/, c);
+      if (c === 'diff') assert.doesNotMatch(help.stdout, /--wait-timeout|--dry-run/);
+    }
   });
 
   test('aixcl-deploy names an unknown command too', async () => {

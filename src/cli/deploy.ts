@@ -22,15 +22,16 @@ function stackOptions(cmd: Command): Command {
     .option('-t, --target <target>', 'compose (this daemon, as Docker Compose does; the default) or swarm (docker stack deploy to the swarm this daemon manages)');
 }
 
-function upOptions(cmd: Command, dryRunFlag: boolean): Command {
-  stackOptions(cmd)
-    .addOption(new Option('--pull <policy>', 'when to pull images').choices(['missing', 'always', 'never']).default('missing'))
-    .option('--wait-timeout <seconds>', 'how long to wait, in all, for services to become healthy', seconds, 180)
+/** The options of up; `diff` (upOnly false) has those that matter to a plan, so not --wait-timeout nor --dry-run. */
+function upOptions(cmd: Command, upOnly: boolean): Command {
+  stackOptions(cmd).addOption(new Option('--pull <policy>', 'when to pull images').choices(['missing', 'always', 'never']).default('missing'));
+  if (upOnly) cmd.option('--wait-timeout <seconds>', 'how long to wait, in all, for services to become healthy', seconds, 180);
+  cmd
     .addOption(new Option('--progress <mode>', 'progress display (auto: live lines on a terminal, plain lines in CI or a pipe)').choices(['auto', 'tty', 'plain', 'json']).default('auto'))
     .option('--json', 'machine-readable output: one JSON event per line, ending with the result (same as --progress json)')
     .option('--env-file <file>', 'file of variables for ${VAR} references (the environment wins over it)', '.env');
-  if (dryRunFlag) cmd.option('--dry-run', 'show what would be created, recreated (and why) or removed; change nothing');
-  return cmd;
+  if (upOnly) cmd.option('--dry-run', 'show what would be created, recreated (and why) or removed; change nothing');
+  return cmd.addHelpText('after', EXIT_CODES);
 }
 
 function seconds(v: string): number {
@@ -48,7 +49,6 @@ const program = new Command()
 
 upOptions(program.command('up', { isDefault: true }), true)
   .description('synthesize the stack and bring it up (the default command)')
-  .addHelpText('after', EXIT_CODES)
   .allowExcessArguments(true)
   .action(async (opts: UpCliOptions, cmd: Command) => {
     refuseUnknownCommand(program, cmd.args);
@@ -66,6 +66,7 @@ stackOptions(program.command('down'))
   .option('-p, --project <name>', 'the Compose project to remove (instead of loading the stack)')
   .option('-v, --volumes', "also remove the stack's named volumes, and the data in them")
   .option('--json', 'print the result as JSON')
+  .addHelpText('after', EXIT_CODES)
   .action(async (opts: StackOptions & { project?: string; volumes?: boolean; json?: boolean }) => {
     await (await commands()).runDown(opts);
   });
@@ -74,6 +75,7 @@ stackOptions(program.command('status'))
   .description('per service: container state, health, uptime and URLs')
   .option('-p, --project <name>', 'the Compose project to show (instead of loading the stack)')
   .option('--json', 'print a JSON array (one object per service) for scripts')
+  .addHelpText('after', EXIT_CODES)
   .action(async (opts: StackOptions & { project?: string; json?: boolean }) => {
     await (await commands()).runStatus(opts);
   });

@@ -20,6 +20,11 @@ export async function runProgram(program: Command, argv: readonly string[], opti
   ignoreClosedPipes();
   try {
     process.exitCode = 0;
+    // `help stauts`: commander prints the general help and fails; name the unknown command instead.
+    const [first, second] = argv.slice(2);
+    if (first === 'help' && second !== undefined && !second.startsWith('-') && !program.commands.some((c) => c.name() === second)) {
+      refuseUnknownCommand(program, [second]);
+    }
     await program.parseAsync([...argv]);
     return Number(process.exitCode ?? 0);
   } catch (e) {
