@@ -49,6 +49,11 @@ describe('aixcl-synth init', () => {
     assert.equal(bare.code, 0, bare.out);
     assert.match(bare.out, /Synthesized \.\.\/stack\.ts \("aixcl\.stack" of \.\.\/package\.json\)/);
     assert.match(readFileSync(join(dir, 'out-bare', 'docker-compose.yml'), 'utf8'), /^name: my-stack$/m);
+    // Without --out, from the subdirectory too, the output is the project's out/ (not test/out/).
+    const fromSub = run('npx', ['aixcl-synth'], join(dir, 'test'));
+    assert.equal(fromSub.code, 0, fromSub.out);
+    assert.match(fromSub.out, /into \.\.\/out\/:\n/);
+    assert.ok(!existsSync(join(dir, 'test', 'out')), 'nothing written under test/');
     // The secrets hint names each secret of the project once, and the one place for them.
     assert.match(bare.out, /set: GRAFANA_ADMIN_PASSWORD\n/);
     assert.match(bare.out, /docker compose --env-file \.env -f \.\.\/out-bare\/docker-compose\.yml up -d/);

@@ -23,7 +23,7 @@ import { deployPlan, deployUp, loadVariables } from '../deploy/up.js';
 import { Target } from '../core/target.js';
 import { loadApp, PACKAGE_ROOT, parseContext, targetOption } from './load-stack.js';
 import { swarmDownCli, swarmStatusCli, swarmUpCli } from './swarm.js';
-import { locateStack, type StackLocation } from './stack-location.js';
+import { locateStack, outputDirectory, type StackLocation } from './stack-location.js';
 
 // One process, one synthesis: each schema parses once, so zod's JIT-compiled parsers cost more than they save.
 zodConfig({ jitless: true });
@@ -50,11 +50,12 @@ function stackLocation(opts: StackOptions): StackLocation {
 }
 
 async function synthesize(opts: StackOptions): Promise<{ app: App; stacks: SynthesizedStack[]; targets: DeployTarget[]; outdir: string }> {
-  const app = await loadApp(stackLocation(opts).file, parseContext(opts.context ?? []), targetOption(opts.target));
+  const location = stackLocation(opts);
+  const app = await loadApp(location.file, parseContext(opts.context ?? []), targetOption(opts.target));
   const swarm = app.stacks.find((s) => s.target === Target.SWARM);
   if (swarm) throw new DeployError(`[${swarm.node.path}] is built for Swarm, and this deploy is for Compose (deploy it with --target swarm)`);
   const stacks = app.synthesize();
-  const outdir = opts.out ?? app.outdir;
+  const outdir = outputDirectory(location, opts.out, app.outdir);
   return { app, stacks, targets: targetsFromSynthesis(stacks, resolve(outdir)), outdir };
 }
 

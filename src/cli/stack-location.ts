@@ -13,6 +13,17 @@ export interface StackLocation {
   readonly file: string;
   /** Where the choice came from, in words (printed by the CLIs). */
   readonly source: string;
+  /**
+   * The project's directory when the stack was found through its package.json: a default output
+   * directory (the App's outdir, `out`) is there, wherever in the project the CLI runs.
+   */
+  readonly projectDir?: string;
+}
+
+/** Where a CLI writes: `--out` as given (from the working directory), else the App's outdir in the project's directory. */
+export function outputDirectory(location: StackLocation, out: string | undefined, appOutdir: string): string {
+  if (out !== undefined) return out;
+  return location.projectDir ? relative(process.cwd(), resolve(location.projectDir, appOutdir)) || '.' : appOutdir;
 }
 
 /**
@@ -33,7 +44,7 @@ export function locateStack(packageRoot: string, stack?: string, cwd = process.c
     const pkgFile = join(dir, 'package.json');
     if (existsSync(pkgFile)) {
       const declared = declaredStack(pkgFile);
-      if (declared !== undefined) return { file: resolve(dir, declared), source: `"${PACKAGE_JSON_FIELD}.stack" of ${shown(pkgFile, cwd)}` };
+      if (declared !== undefined) return { file: resolve(dir, declared), source: `"${PACKAGE_JSON_FIELD}.stack" of ${shown(pkgFile, cwd)}`, projectDir: dir };
     }
     if (dirname(dir) === dir) break;
   }

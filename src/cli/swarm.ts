@@ -11,7 +11,7 @@ import { swarmUp, type SwarmUpResult } from '../deploy/swarm/swarm-up.js';
 import type { PullPolicy } from '../deploy/images.js';
 import { loadVariables } from '../deploy/up.js';
 import { loadApp, PACKAGE_ROOT, parseContext } from './load-stack.js';
-import { locateStack } from './stack-location.js';
+import { locateStack, outputDirectory } from './stack-location.js';
 
 /** The options of `aixcl-deploy` that the Swarm target reads. */
 export interface SwarmCliOptions {
@@ -27,9 +27,10 @@ export interface SwarmCliOptions {
 }
 
 async function swarmTargets(opts: SwarmCliOptions) {
-  const app = await loadApp(locateStack(PACKAGE_ROOT, opts.stack).file, parseContext(opts.context ?? []), Target.SWARM);
+  const location = locateStack(PACKAGE_ROOT, opts.stack);
+  const app = await loadApp(location.file, parseContext(opts.context ?? []), Target.SWARM);
   const stacks = app.synthesize();
-  const outdir = opts.out ?? app.outdir;
+  const outdir = outputDirectory(location, opts.out, app.outdir);
   return { stacks, targets: swarmTargetsFromSynthesis(stacks, resolve(outdir)), outdir };
 }
 

@@ -4,7 +4,7 @@ import { exitCodeHelp } from './exit-codes.js';
 import { PACKAGE_ROOT, packageVersion } from './package-root.js';
 import { refuseUnknownCommand, runProgram } from './run-cli.js';
 import { shellWord } from './shell-word.js';
-import { BUILT_IN_PREFIX, locateStack, PACKAGE_JSON_FIELD } from './stack-location.js';
+import { BUILT_IN_PREFIX, locateStack, outputDirectory, PACKAGE_JSON_FIELD } from './stack-location.js';
 
 // The library (stack loading, synthesis, output) is imported when a command runs, not at start-up:
 // `aixcl-synth --help` loads the option parser only.
@@ -62,7 +62,7 @@ Examples:
     const location = locateStack(PACKAGE_ROOT, opts.stack);
     const app = await loadApp(location.file, parseContext(opts.context ?? []), target);
     const stacks = app.synthesize();
-    const outdir = opts.out ?? app.outdir;
+    const outdir = outputDirectory(location, opts.out, app.outdir);
     const result = writeSynthesis(outdir, stacks);
     if (opts.quiet) return;
     const out = relative(process.cwd(), resolve(outdir)) || '.';
