@@ -90,7 +90,9 @@ export interface CheckedOptions {
 /** Checks the options given to a LogFormat factory (`owner`, e.g. `LogFormat.json()`). */
 export function checkLogFormatOptions(owner: string, raw: unknown): CheckedOptions {
   if (raw === undefined) raw = {};
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+  const proto = typeof raw === 'object' && raw !== null ? Object.getPrototypeOf(raw) : undefined;
+  // A class instance (a Duration, another LogFormat) is not an options object, whatever its keys.
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || (proto !== Object.prototype && proto !== null)) {
     return {
       options: {},
       problems: [`logFormat: the options of ${owner} must be an object ({ level: 'severity', ... }), got ${describeValue(raw)}: leave them out for the defaults`],

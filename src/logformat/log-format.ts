@@ -208,7 +208,8 @@ export class LogFormat {
           );
         }
       }
-      for (const f of fields.filter((x) => !!x)) {
+      // Without an expression there are no groups to look for (reported above, once).
+      for (const f of this.expressions.some((e) => e !== '') ? fields : []) {
         if (!groups.has(f)) {
           errors.push(`logFormat: field '${f}' is not a named group of the regex (groups: ${[...groups].join(', ') || 'none'}); add (?P<${f}>...) or name another field`);
         }
