@@ -416,6 +416,12 @@ describe('LogFormat arguments, checked like props (one message each, at the serv
     ['options that are a class instance (here a Duration), not an options object', () => LogFormat.logfmt(js(Duration.seconds(1))), [
       "[shop/web] logFormat: the options of LogFormat.logfmt() must be an object ({ level: 'severity', ... }), got a Duration object: leave them out for the defaults",
     ]],
+    ["a regex that does not compile: no follow-on about its groups", () => LogFormat.regex('^(?P<lev el>\\w+)'), [
+      "[shop/web] logFormat: regex \"^(?P<lev el>\\\\w+)\" does not compile in Go's RE2 (error parsing regexp: invalid named capture: `(?P<lev el>`)",
+    ]],
+    ["an empty level field of a regex format: one message", () => LogFormat.regex('^(?P<level>\\w+)', { level: '' }), [
+      "[shop/web] logFormat: '' is not a usable field name (letters, digits and '_', not starting with a digit)",
+    ]],
     ['a bad multiline.firstLine and rule pattern', () => LogFormat.json({ multiline: { firstLine: '^(x' }, rules: [{ pattern: 'a(?=b)', reason: 'r' }] }), [
       "[shop/web] logFormat: multiline.firstLine: regex \"^(x\" does not compile in Go's RE2 (error parsing regexp: missing closing ): `^(x`): balance the brackets, or escape a literal one with a backslash",
       "[shop/web] logFormat: rules[0].pattern: regex \"a(?=b)\" does not compile in Go's RE2 (error parsing regexp: invalid or unsupported Perl syntax: `(?=`): RE2 has no lookahead or lookbehind; match the text itself, or filter with a second stage (!= \"...\" or !~ \"...\")",

@@ -186,16 +186,17 @@ export class LogFormat {
     // The level field's default is judged only when the user did not try to set it (a wrong or misspelt `level`).
     const levelField = this.onFallback.has('level') ? undefined : this.levelField;
     const fields = [levelField, this.timestamp?.field, ...this.metadata].filter((x): x is string => x !== undefined);
-    const regexProblem = (what: string, pattern: string) => {
+    const regexProblem = (what: string, pattern: string): boolean => {
       const problem = goRegexProblem(pattern, GoRegexAnchoring.NONE);
       if (problem) errors.push(`logFormat: ${what}${problem}`);
+      return !!problem;
     };
     if (this.parser === LogParser.REGEX && !this.onFallback.has('expressions')) {
       if (this.expressions.length === 0 || this.expressions.some((e) => e === '')) {
         errors.push('logFormat: LogFormat.regex() needs at least one non-empty RE2 expression with named groups such as (?P<level>\\w+)');
       }
       // Promtail compiles each expression with Go's regexp.Compile when it loads (regex.go).
-      for (const e of this.expressions) if (e !== '') regexProblem('', e);
+      const compiles = this.expressions.filter((e) => e !== '').map((e) => !regexProblem('', e));
       const groups = new Set(this.expressions.flatMap((e) => [...e.matchAll(/\(\?P?<([^>]+)>/g)].map((m) => m[1])));
       // Go compiles a name used twice, but Promtail's regex stage sets every named group in order, '' for
       // one that did not take part (regex.go, FindStringSubmatch and SubexpNames): the last one wins, so
@@ -208,8 +209,9 @@ export class LogFormat {
           );
         }
       }
-      // Without an expression there are no groups to look for (reported above, once).
-      for (const f of this.expressions.some((e) => e !== '') ? fields : []) {
+      // Without an expression that compiles there are no groups to look for (reported above, once);
+      // an empty field name is reported below, once.
+      for (const f of compiles.length && compiles.every(Boolean) ? fields.filter((x) => x !== '') : []) {
         if (!groups.has(f)) {
           errors.push(`logFormat: field '${f}' is not a named group of the regex (groups: ${[...groups].join(', ') || 'none'}); add (?P<${f}>...) or name another field`);
         }
