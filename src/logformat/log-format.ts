@@ -22,7 +22,9 @@ export interface TimestampField {
   readonly field: string;
   /**
    * Go reference layout (`2006-01-02 15:04:05.000 MST`) or one of Promtail's
-   * names (`RFC3339`, `RFC3339Nano`, `Unix`, `UnixMs`, ...). A layout without a
+   * names (`RFC3339`, `RFC3339Nano`, `Unix`, `UnixMs`, ...). Anything else
+   * (`YYYY-MM-DD`, `%Y-%m-%d`, Go's `Stamp`) would parse no line in Promtail and is
+   * refused, with the layout to write. A layout without a
    * numeric offset is read only when the service's clock is UTC (no `TZ`, or a UTC
    * one); otherwise the entry keeps Docker's timestamp (see LOGGING.md).
    */
