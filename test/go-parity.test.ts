@@ -17,6 +17,7 @@ import { AixclStack, App, NetworkMode, Testing } from '../src/index.js';
 import { SAMPLES } from './fixtures/log-samples.js';
 import { ROOT } from './support/cli.js';
 import { GoRegexAnchoring, goRegexProblem, goRegexTest } from '../src/core/re2.js';
+import { timeFormatProblem } from '../src/logformat/time-layout.js';
 import { goRegex, goTemplate, groupNames, parseGoTime } from './support/promtail-model.js';
 import { tempDir } from './support/temp.js';
 
@@ -202,6 +203,29 @@ describe('the Promtail model agrees with Go (regexp, time.Parse, text/template),
       if (goNs !== undefined) parsed++;
     });
     assert.ok(parsed >= 20, `only ${parsed} of ${cases.length} cases parsed: the comparison would say little`);
+  });
+
+  it("a time format the library refuses parses no time in Go, and the layout its message suggests parses it", () => {
+    // [format the user wrote, a time written that way]: Promtail hands an unnamed format to time.Parse as a layout.
+    const pairs: Array<[string, string]> = [
+      ['YYYY-MM-DD HH:mm:ss', '2025-11-29 08:00:01'],
+      ['yyyy-MM-dd HH:mm:ss.SSS', '2025-11-29 08:00:01.123'],
+      ['%Y-%m-%dT%H:%M:%S%z', '2025-11-29T08:00:01+0100'],
+      ['dd/MMM/yyyy:HH:mm:ss Z', '29/Nov/2025:08:00:01 +0100'],
+      ['DateTime', '2025-11-29 08:00:01'],
+      ['StampMilli', 'Nov 29 08:00:01.123'],
+    ];
+    const suggested = pairs.map(([f]) => /(?:did you mean|write its layout) '([^']+)'/.exec(timeFormatProblem(f) ?? '')?.[1]);
+    pairs.forEach(([f], i) => assert.ok(suggested[i], `${f}: ${timeFormatProblem(f)}`));
+    const cases: GoCase[] = pairs.flatMap(([f, text], i) => [
+      { kind: 'time', layout: f, text },
+      { kind: 'time', layout: suggested[i]!, text },
+    ]);
+    const answers = askGo(cases);
+    pairs.forEach(([f, text], i) => {
+      assert.ok(answers[2 * i].error, `Go parsed ${JSON.stringify(text)} with ${JSON.stringify(f)}`);
+      assert.equal(answers[2 * i + 1].error, undefined, `Go refused ${JSON.stringify(text)} with the suggested ${JSON.stringify(suggested[i])}: ${answers[2 * i + 1].error}`);
+    });
   });
 
   it("the library's own check of a user's regex (re2js) accepts and refuses what Go's regexp.Compile does, and matches as Go does", () => {

@@ -3,7 +3,11 @@ import { describe, it } from 'node:test';
 import {
   AixclStack,
   App,
+  Duration,
   EnvRef,
+  formatProblem,
+  Logging,
+  ValidationError,
   checkLogQL,
   checkPromtailConfig,
   levelFilter,
@@ -17,6 +21,7 @@ import {
 } from '../src/index.js';
 import { dockerLabelMeta } from '../src/promtail/promtail-config-file.js';
 import { PipelineStageSchema } from '../src/promtail/promtail-stage-schema.js';
+import { goLayoutParts, timeFormatProblem } from '../src/logformat/time-layout.js';
 import { SAMPLES } from './fixtures/log-samples.js';
 import { goTemplate, parseGoTime, relabel, runPipeline, selects, type ModelEntry } from './support/promtail-model.js';
 
@@ -261,7 +266,7 @@ describe('line times and the container clock (TZ)', () => {
     assert.equal(stageOf({ TZ: 'Europe/Berlin' }, local), undefined);
     assert.equal(stageOf({ TZ: 'Europe/Berlin' }, '2006-01-02 15:04:05 MST'), undefined, 'an abbreviation is read as offset 0 by Go');
     assert.equal(stageOf({ TZ: 'Europe/Berlin' }, 'RFC3339Nano')?.format, 'RFC3339Nano');
-    assert.deepEqual(stageOf({ TZ: 'Europe/Berlin' }, local, ['02/Jan/2006:15:04:05 -0700', 'Stamp']), {
+    assert.deepEqual(stageOf({ TZ: 'Europe/Berlin' }, local, ['02/Jan/2006:15:04:05 -0700', 'Jan _2 15:04:05']), {
       source: 'ts', format: '02/Jan/2006:15:04:05 -0700', action_on_failure: 'skip',
     });
   });
@@ -332,6 +337,186 @@ describe('LogFormat validation', () => {
     new Promtail(stack, 'promtail', { loki: stack.node.findChild('loki') as Loki });
     new Service(stack, 'api', { image: 'x:1', logFormat: { json: true } as unknown as LogFormat });
     assert.throws(() => Testing.synth(stack), /\[v\/api\] logFormat must be a LogFormat, got an object \(\{"json":true\}\): write LogFormat\.json\(\), LogFormat\.logfmt\(\) or LogFormat\.regex\(\.\.\.\)/);
+  });
+});
+
+/** Every problem synthesis reports for a stack whose service 'web' uses the format made by `make`, as `[path] message`. */
+function problemsOf(make: () => LogFormat): string[] {
+  const app = new App();
+  const stack = new Stack(app, 'shop');
+  new Service(stack, 'web', { image: 'nginx:1.27', logFormat: make() });
+  new Logging(stack, 'logging');
+  try {
+    Testing.synth(stack);
+  } catch (e) {
+    if (e instanceof ValidationError) return e.problems.map(formatProblem);
+    throw e;
+  }
+  return [];
+}
+
+// What a stack file in plain JavaScript (or one run through tsx) can pass: no type checker stops it.
+const js = <T>(v: unknown) => v as T;
+
+describe('LogFormat arguments, checked like props (one message each, at the service)', () => {
+  const cases: Array<[string, () => LogFormat, string[]]> = [
+    ['unknown keys, with did-you-mean', () => LogFormat.json(js({ levle: 'severity', multline: { firstLine: '^x' } })), [
+      '[shop/web] logFormat: levle is not a prop of LogFormat.json(): did you mean level?',
+      '[shop/web] logFormat: multline is not a prop of LogFormat.json(): did you mean multiline?',
+    ]],
+    ['a key inside timestamp', () => LogFormat.logfmt(js({ timestamp: { field: 'ts', fromat: 'RFC3339' } })), [
+      "[shop/web] logFormat: timestamp.format must be one of Promtail's named formats or a Go layout string (e.g. 'RFC3339Nano' or '2006-01-02 15:04:05.000'), got undefined",
+      '[shop/web] logFormat: timestamp.fromat is not a prop of LogFormat.logfmt() timestamp: did you mean format?',
+    ]],
+    ['metadata as a string (not iterated as characters)', () => LogFormat.json(js({ metadata: 'trace_id' })), [
+      "[shop/web] logFormat: metadata must be a list ([...]), got the string 'trace_id': write ['trace_id']",
+    ]],
+    ['fallbackFormats as a string', () => LogFormat.json(js({ timestamp: { field: 'ts', format: 'RFC3339', fallbackFormats: 'Unix' } })), [
+      "[shop/web] logFormat: timestamp.fallbackFormats must be a list ([...]), got the string 'Unix': write ['Unix']",
+    ]],
+    ["maxWait as '1s'", () => LogFormat.json(js({ multiline: { firstLine: '^x', maxWait: '1s' } })), [
+      "[shop/web] logFormat: multiline.maxWait must be a Duration, got the string '1s': write Duration.seconds(1)",
+    ]],
+    ['maxWait as a number', () => LogFormat.json(js({ multiline: { firstLine: '^x', maxWait: 250 } })), [
+      '[shop/web] logFormat: multiline.maxWait must be a Duration, got the number 250: write Duration.millis(250) (or Duration.seconds(...))',
+    ]],
+    ["a timestamp format that is no Go layout ('YYYY-MM-DD')", () => LogFormat.json({ timestamp: { field: 'ts', format: 'YYYY-MM-DD' } }), [
+      "[shop/web] logFormat: timestamp.format: 'YYYY-MM-DD' is not a Go layout (Promtail would parse no line with it): did you mean '2006-01-02'? (a Go layout writes the reference time Mon Jan 2 15:04:05 -0700 MST 2006 the way the lines do)",
+    ]],
+    ['timestamp as a field name', () => LogFormat.json(js({ timestamp: 'ts' })), [
+      "[shop/web] logFormat: timestamp must be an object ({ field, format }), got the string 'ts': write { field: 'ts', format: 'RFC3339Nano' } (the format the lines write)",
+    ]],
+    ['metadata as a number', () => LogFormat.json(js({ metadata: 42 })), ['[shop/web] logFormat: metadata must be a list ([...]), got the number 42']],
+    ['rules as a string', () => LogFormat.json(js({ rules: 'drop health' })), [
+      "[shop/web] logFormat: rules must be a list of rules, got the string 'drop health': write [{ pattern: 'drop health', reason: 'healthcheck' }]",
+    ]],
+    ['a null rule', () => LogFormat.json(js({ rules: [null] })), ['[shop/web] logFormat: rules[0] must be a rule ({ pattern, reason }), got null']],
+    ['level as a number', () => LogFormat.json(js({ level: 42 })), ["[shop/web] logFormat: level must be a string, got the number 42: write '42'"]],
+    ['regex() with a number', () => LogFormat.regex(js(42)), [
+      "[shop/web] logFormat: LogFormat.regex() takes an RE2 expression with named groups (or a list of them), got the number 42: write e.g. LogFormat.regex('^(?P<time>\\\\S+) (?P<level>[A-Z]+) ')",
+    ]],
+    ['json(null)', () => LogFormat.json(js(null)), [
+      "[shop/web] logFormat: the options of LogFormat.json() must be an object ({ level: 'severity', ... }), got null: leave them out for the defaults",
+    ]],
+    ["keep: '0.5', at the service (not in the Promtail file's words)", () => LogFormat.json(js({ rules: [{ pattern: 'x', reason: 'r', keep: '0.5' }] })), [
+      "[shop/web] logFormat: rules[0].keep must be a number, got the string '0.5': write 0.5, without quotes",
+    ]],
+    ['maxLines 0, once (not again at the Promtail file)', () => LogFormat.json({ multiline: { firstLine: '^x', maxLines: 0 } }), [
+      '[shop/web] logFormat: multiline.maxLines must be a whole number of at least 1 (got 0)',
+    ]],
+    ['an unbalanced regex, at the service', () => LogFormat.regex('^(?P<time>\\S+) (?P<level>[A-Z]+ '), [
+      "[shop/web] logFormat: regex \"^(?P<time>\\\\S+) (?P<level>[A-Z]+ \" does not compile in Go's RE2 (error parsing regexp: missing closing ): `^(?P<time>\\S+) (?P<level>[A-Z]+ `): balance the brackets, or escape a literal one with a backslash",
+    ]],
+    ['a misspelt level of a regex format: no follow-on about the default field', () => LogFormat.regex('^(?P<lvl>[A-Z]+) ', js({ levl: 'lvl' })), [
+      '[shop/web] logFormat: levl is not a prop of LogFormat.regex(): did you mean level?',
+    ]],
+    ['an empty regex: one message, no follow-on about its missing groups', () => LogFormat.regex(''), [
+      '[shop/web] logFormat: LogFormat.regex() needs at least one non-empty RE2 expression with named groups such as (?P<level>\\w+)',
+    ]],
+    ['options that are a class instance (here a Duration), not an options object', () => LogFormat.logfmt(js(Duration.seconds(1))), [
+      "[shop/web] logFormat: the options of LogFormat.logfmt() must be an object ({ level: 'severity', ... }), got a Duration object: leave them out for the defaults",
+    ]],
+    ["a regex that does not compile: no follow-on about its groups", () => LogFormat.regex('^(?P<lev el>\\w+)'), [
+      "[shop/web] logFormat: regex \"^(?P<lev el>\\\\w+)\" does not compile in Go's RE2 (error parsing regexp: invalid named capture: `(?P<lev el>`)",
+    ]],
+    ["an empty level field of a regex format: one message", () => LogFormat.regex('^(?P<level>\\w+)', { level: '' }), [
+      "[shop/web] logFormat: '' is not a usable field name (letters, digits and '_', not starting with a digit)",
+    ]],
+    ['a bad multiline.firstLine and rule pattern', () => LogFormat.json({ multiline: { firstLine: '^(x' }, rules: [{ pattern: 'a(?=b)', reason: 'r' }] }), [
+      "[shop/web] logFormat: multiline.firstLine: regex \"^(x\" does not compile in Go's RE2 (error parsing regexp: missing closing ): `^(x`): balance the brackets, or escape a literal one with a backslash",
+      "[shop/web] logFormat: rules[0].pattern: regex \"a(?=b)\" does not compile in Go's RE2 (error parsing regexp: invalid or unsupported Perl syntax: `(?=`): RE2 has no lookahead or lookbehind; match the text itself, or filter with a second stage (!= \"...\" or !~ \"...\")",
+    ]],
+  ];
+  for (const [name, make, expected] of cases) {
+    it(name, () => assert.deepEqual(problemsOf(make), expected));
+  }
+
+  it('a change to the options object after the format was made does not reach it', () => {
+    const opts: { level: unknown; metadata: unknown[] } = { level: 'severity', metadata: ['trace_id'] };
+    const f = LogFormat.json(js(opts));
+    opts.level = 42;
+    opts.metadata.push(7);
+    assert.equal(f.levelField, 'severity');
+    assert.deepEqual(f.metadata, ['trace_id']);
+    assert.deepEqual(f.validate(), []);
+  });
+
+  it('a format used by two services is reported at each, once', () => {
+    const app = new App();
+    const stack = new Stack(app, 'shop');
+    const f = LogFormat.json({ multiline: { firstLine: '^x', maxLines: 0 } });
+    new Service(stack, 'a', { image: 'nginx:1.27', logFormat: f });
+    new Service(stack, 'b', { image: 'nginx:1.27' }).setLogFormat(f);
+    new Logging(stack, 'logging');
+    const e = (() => { try { Testing.synth(stack); } catch (x) { return x; } })();
+    assert.ok(e instanceof ValidationError);
+    assert.deepEqual(e.problems.map((p) => p.path), ['shop/a', 'shop/b']);
+  });
+
+  it('never crashes: any value in any option is a message at the service (a small fuzz)', () => {
+    const values: unknown[] = [undefined, null, 42, -1, 0.5, NaN, '', 'x', true, [], [null], ['x'], [42], {}, { a: 1 }, () => 1, Duration.seconds(1), [{}]];
+    const shapes: Array<(v: unknown) => LogFormat> = [
+      (v) => LogFormat.json(js(v)),
+      (v) => LogFormat.regex(js(v)),
+      (v) => LogFormat.regex('^(?P<level>\\w+)', js(v)),
+      ...['level', 'levels', 'timestamp', 'metadata', 'multiline', 'rules'].map((k) => (v: unknown) => LogFormat.logfmt(js({ [k]: v }))),
+      ...['field', 'format', 'fallbackFormats'].map((k) => (v: unknown) => LogFormat.json(js({ timestamp: { field: 'ts', format: 'RFC3339', [k]: v } }))),
+      ...['firstLine', 'maxWait', 'maxLines'].map((k) => (v: unknown) => LogFormat.json(js({ multiline: { firstLine: '^x', [k]: v } }))),
+      ...['pattern', 'reason', 'keep'].map((k) => (v: unknown) => LogFormat.json(js({ rules: [{ pattern: 'x', reason: 'r', [k]: v }] }))),
+      (v) => LogFormat.json(js({ levels: { boom: v } })),
+    ];
+    // One stack per shape, a service per value: every problem is at a service, in the format's words.
+    let reported = 0;
+    for (const shape of shapes) {
+      const app = new App();
+      const stack = new Stack(app, 'shop');
+      values.forEach((v, i) => new Service(stack, `web${i}`, { image: 'nginx:1.27', logFormat: shape(v) }));
+      new Logging(stack, 'logging');
+      let problems: readonly { path: string; message: string }[] = [];
+      try {
+        Testing.synth(stack);
+      } catch (e) {
+        assert.ok(e instanceof ValidationError, `${shape}: ${e}`);
+        problems = e.problems;
+      }
+      for (const p of problems) assert.match(`[${p.path}] ${p.message}`, /^\[shop\/web\d+\] logFormat/, `${shape}`);
+      assert.equal(new Set(problems.map(formatProblem)).size, problems.length, `${shape}: a message twice`);
+      reported += new Set(problems.map((p) => p.path)).size;
+    }
+    assert.ok(reported > 150, `${reported} of the inputs reported`);
+  });
+
+  it('the formats of the built-in services have no problem', () => {
+    const stack = new AixclStack(new App(), 'aixcl');
+    for (const s of stack.node.findAll().filter(Service.isService)) assert.deepEqual(s.logFormat?.validate() ?? [], [], s.node.path);
+  });
+});
+
+describe("timestamp formats as Promtail reads them (stages/util.go convertDateLayout, timestamp.md)", () => {
+  it("accepts Promtail's names and Go layouts", () => {
+    for (const f of ['RFC3339', 'RFC3339Nano', 'UnixMs', 'ANSIC', 'Jan _2 15:04:05', '2006-01-02T15:04:05.000Z07:00', '02/Jan/2006:15:04:05 -0700', '2006-01-02 15:04:05,000', '15:04', '3:04PM']) {
+      assert.equal(timeFormatProblem(f), undefined, f);
+    }
+  });
+  it('refuses what would parse no line, with the fix', () => {
+    const expect: Array<[string, RegExp]> = [
+      ['YYYY-MM-DD', /did you mean '2006-01-02'\?/],
+      ['yyyy-MM-dd HH:mm:ss.SSS', /did you mean '2006-01-02 15:04:05\.000'\?/],
+      ['%Y-%m-%dT%H:%M:%S%z', /did you mean '2006-01-02T15:04:05-0700'\?/],
+      ['dd/MMM/yyyy:HH:mm:ss Z', /did you mean '02\/Jan\/2006:15:04:05 -0700'\?/],
+      ['rfc3339nano', /did you mean 'RFC3339Nano'\?/],
+      ['ISO8601', /did you mean 'RFC3339'\?/],
+      ['Stamp', /not one of Promtail's .*write its layout 'Jan _2 15:04:05'/],
+      ['DateTime', /write its layout '2006-01-02 15:04:05'/],
+      ['whenever', /neither one of Promtail's named formats nor a Go layout: .*RFC3339Nano, Unix, UnixMs/],
+      ['', /must not be empty/],
+    ];
+    for (const [f, re] of expect) assert.match(timeFormatProblem(f) ?? 'accepted', re, f);
+  });
+  it("finds the reference time's parts as Go's nextStdChunk does", () => {
+    assert.deepEqual(goLayoutParts('2006-01-02T15:04:05.000Z07:00'), ['year', 'month', 'day', 'hour', 'minute', 'second', 'fraction', 'zone']);
+    assert.deepEqual(goLayoutParts('Mon Jan _2 3:04PM MST'), ['weekday', 'month', 'day', 'hour', 'minute', 'ampm', 'zone']);
+    assert.deepEqual(goLayoutParts('YYYY-MM-DD'), []);
   });
 });
 

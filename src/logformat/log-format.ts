@@ -1,7 +1,8 @@
 import { Duration } from '../core/duration.js';
-import { duplicateGroupNames } from '../core/re2.js';
+import { duplicateGroupNames, GoRegexAnchoring, goRegexProblem } from '../core/re2.js';
 import { LogLevel } from '../logging/log-level.js';
 import { levelWords } from './level-words.js';
+import { checkExpressions, checkLogFormatOptions, type CheckedExpressions, type CheckedOptions } from './log-format-schema.js';
 
 const LOG_FORMAT = Symbol.for('aixcl-cdk.LogFormat');
 
@@ -21,7 +22,9 @@ export interface TimestampField {
   readonly field: string;
   /**
    * Go reference layout (`2006-01-02 15:04:05.000 MST`) or one of Promtail's
-   * names (`RFC3339`, `RFC3339Nano`, `Unix`, `UnixMs`, ...). A layout without a
+   * names (`RFC3339`, `RFC3339Nano`, `Unix`, `UnixMs`, ...). Anything else
+   * (`YYYY-MM-DD`, `%Y-%m-%d`, Go's `Stamp`) would parse no line in Promtail and is
+   * refused, with the layout to write. A layout without a
    * numeric offset is read only when the service's clock is UTC (no `TZ`, or a UTC
    * one); otherwise the entry keeps Docker's timestamp (see LOGGING.md).
    */
@@ -109,12 +112,12 @@ export class LogFormat {
 
   /** One JSON object per line. Field names are JSON keys (dots reach nested objects). */
   public static json(options: LogFormatOptions = {}): LogFormat {
-    return new LogFormat(LogParser.JSON, [], options);
+    return new LogFormat(LogParser.JSON, { expressions: [], problems: [] }, checkLogFormatOptions('LogFormat.json()', options));
   }
 
   /** `key=value` lines (Go's slog text handler, go-kit's logfmt logger, ...). */
   public static logfmt(options: LogFormatOptions = {}): LogFormat {
-    return new LogFormat(LogParser.LOGFMT, [], options);
+    return new LogFormat(LogParser.LOGFMT, { expressions: [], problems: [] }, checkLogFormatOptions('LogFormat.logfmt()', options));
   }
 
   /**
@@ -124,24 +127,35 @@ export class LogFormat {
    * matches.
    */
   public static regex(expressions: string | readonly string[], options: LogFormatOptions = {}): LogFormat {
-    const list = typeof expressions === 'string' ? [expressions] : [...(expressions ?? [])];
-    return new LogFormat(LogParser.REGEX, list, options);
+    return new LogFormat(LogParser.REGEX, checkExpressions(expressions), checkLogFormatOptions('LogFormat.regex()', options));
   }
 
+  /** The RE2 expressions of a regex format. */
+  public readonly expressions: readonly string[];
+  /** The options, as checked and copied when the format was made (a wrong option is left out: its default applies). */
+  public readonly options: LogFormatOptions;
   /** The field holding the level word. */
   public readonly levelField: string;
   /** Lower-case level word -> normalized level (common words and the program's own). */
   public readonly levelWords: ReadonlyMap<string, LogLevel>;
+  /** Problems of the arguments, found when the format was made. */
+  private readonly argumentProblems: readonly string[];
+  /** Options (and `expressions`) given wrong, on their defaults: checks of the defaults skip them. */
+  private readonly onFallback: ReadonlySet<string>;
+  private problems?: readonly string[];
 
   private constructor(
     public readonly parser: LogParser,
-    /** The RE2 expressions of a regex format. */
-    public readonly expressions: readonly string[],
-    public readonly options: LogFormatOptions,
+    expressions: CheckedExpressions,
+    checked: CheckedOptions,
   ) {
     Object.defineProperty(this, LOG_FORMAT, { value: true });
-    this.levelField = options.level ?? 'level';
-    this.levelWords = levelWords(options.levels ?? {});
+    this.expressions = expressions.expressions;
+    this.options = checked.options;
+    this.argumentProblems = [...expressions.problems, ...checked.problems];
+    this.onFallback = new Set([...checked.onFallback, ...(expressions.problems.length ? ['expressions'] : [])]);
+    this.levelField = this.options.level ?? 'level';
+    this.levelWords = levelWords(this.options.levels ?? {});
   }
 
   public get timestamp(): TimestampField | undefined {
@@ -158,35 +172,54 @@ export class LogFormat {
   }
 
   /**
-   * The problems of this format, one message each (with the fix). Regex
-   * syntax is checked where the collector's file is checked.
+   * The problems of this format, one message each (with the fix): its arguments (types, unknown
+   * keys, time formats), then what they mean (field names, ranges, regex syntax as Go compiles it).
+   * The service that uses the format reports them at its path; the collector leaves a format with
+   * problems out of its pipeline, so that none is reported twice.
    */
   public validate(): string[] {
+    this.problems ??= Object.freeze([...this.argumentProblems, ...this.meaningProblems()]);
+    return [...this.problems];
+  }
+
+  private meaningProblems(): string[] {
     const errors: string[] = [];
     const fieldName = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-    if (this.parser === LogParser.REGEX) {
-      if (this.expressions.length === 0 || this.expressions.some((e) => typeof e !== 'string' || e === '')) {
+    // The level field's default is judged only when the user did not try to set it (a wrong or misspelt `level`).
+    const levelField = this.onFallback.has('level') ? undefined : this.levelField;
+    const fields = [levelField, this.timestamp?.field, ...this.metadata].filter((x): x is string => x !== undefined);
+    const regexProblem = (what: string, pattern: string): boolean => {
+      const problem = goRegexProblem(pattern, GoRegexAnchoring.NONE);
+      if (problem) errors.push(`logFormat: ${what}${problem}`);
+      return !!problem;
+    };
+    if (this.parser === LogParser.REGEX && !this.onFallback.has('expressions')) {
+      if (this.expressions.length === 0 || this.expressions.some((e) => e === '')) {
         errors.push('logFormat: LogFormat.regex() needs at least one non-empty RE2 expression with named groups such as (?P<level>\\w+)');
       }
-      const groups = new Set(this.expressions.flatMap((e) => [...String(e).matchAll(/\(\?P?<([^>]+)>/g)].map((m) => m[1])));
+      // Promtail compiles each expression with Go's regexp.Compile when it loads (regex.go).
+      const compiles = this.expressions.filter((e) => e !== '').map((e) => !regexProblem('', e));
+      const groups = new Set(this.expressions.flatMap((e) => [...e.matchAll(/\(\?P?<([^>]+)>/g)].map((m) => m[1])));
       // Go compiles a name used twice, but Promtail's regex stage sets every named group in order, '' for
       // one that did not take part (regex.go, FindStringSubmatch and SubexpNames): the last one wins, so
       // `(?P<level>ERROR)|(?P<level>WARN)` gives '' on an ERROR line.
       for (const e of this.expressions) {
-        for (const name of typeof e === 'string' ? duplicateGroupNames(e) : []) {
+        for (const name of duplicateGroupNames(e)) {
           errors.push(
             `logFormat: the regex names group '${name}' more than once; Promtail keeps the last one's value ('' when that branch did not match): ` +
               `use one group around the alternatives, e.g. (?P<${name}>ERROR|WARN)`,
           );
         }
       }
-      for (const f of [this.levelField, this.timestamp?.field, ...this.metadata].filter((x): x is string => !!x)) {
+      // Without an expression that compiles there are no groups to look for (reported above, once);
+      // an empty field name is reported below, once.
+      for (const f of compiles.length && compiles.every(Boolean) ? fields.filter((x) => x !== '') : []) {
         if (!groups.has(f)) {
           errors.push(`logFormat: field '${f}' is not a named group of the regex (groups: ${[...groups].join(', ') || 'none'}); add (?P<${f}>...) or name another field`);
         }
       }
     }
-    for (const f of [this.levelField, this.timestamp?.field, ...this.metadata].filter((x): x is string => x !== undefined)) {
+    for (const f of fields) {
       const ok = this.parser === LogParser.JSON ? /^[a-zA-Z_@][a-zA-Z0-9_.@-]*$/.test(f) : fieldName.test(f);
       if (!ok) errors.push(`logFormat: '${f}' is not a usable field name (letters, digits and '_', not starting with a digit)`);
     }
@@ -202,15 +235,17 @@ export class LogFormat {
     }
     const ml = this.multiline;
     if (ml) {
-      if (typeof ml.firstLine !== 'string' || ml.firstLine === '') errors.push('logFormat: multiline.firstLine must be an RE2 expression matching the first line of an entry');
+      if (ml.firstLine === '') errors.push('logFormat: multiline.firstLine must be an RE2 expression matching the first line of an entry');
+      else regexProblem('multiline.firstLine: ', ml.firstLine);
       if (ml.maxLines !== undefined && (!Number.isInteger(ml.maxLines) || ml.maxLines < 1)) {
         errors.push(`logFormat: multiline.maxLines must be a whole number of at least 1 (got ${ml.maxLines})`);
       }
-      if (ml.maxWait !== undefined && ml.maxWait.milliseconds <= 0) errors.push('logFormat: multiline.maxWait must be above zero');
+      if (ml.maxWait !== undefined && !(ml.maxWait.milliseconds > 0)) errors.push('logFormat: multiline.maxWait must be above zero');
     }
     this.rules.forEach((r, i) => {
-      if (typeof r.pattern !== 'string' || r.pattern === '') errors.push(`logFormat: rules[${i}].pattern must be an RE2 expression`);
-      if (typeof r.reason !== 'string' || !/^[a-zA-Z0-9_]+$/.test(r.reason)) {
+      if (r.pattern === '') errors.push(`logFormat: rules[${i}].pattern must be an RE2 expression`);
+      else regexProblem(`rules[${i}].pattern: `, r.pattern);
+      if (!/^[a-zA-Z0-9_]+$/.test(r.reason)) {
         errors.push(`logFormat: rules[${i}].reason must be a word of letters, digits and '_' (Promtail counts dropped lines under it)`);
       }
       if (r.keep !== undefined && !(r.keep > 0 && r.keep < 1)) {
