@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Construct } from 'constructs';
-import { ConstructError, Problem, UserError, ValidationError } from './errors.js';
+import { ConstructError, FileProblemsError, Problem, UserError, ValidationError } from './errors.js';
 import { GeneratedFile, renderedContent, withRenderSession } from './generated-file.js';
 import { recordedProblems } from './props.js';
 import { Stack } from './stack.js';
@@ -70,7 +70,7 @@ export function synthesize(root: Construct): SynthesizedStack[] {
 }
 
 function synthesizeInSession(root: Construct): SynthesizedStack[] {
-  const problems = validateTree(root);
+  const problems: Array<Problem & { file?: FileProblemsError }> = validateTree(root);
   const invalid = problems.length > 0;
   const stacks = root.node.findAll().filter(Stack.isStack);
   if (stacks.length === 0) problems.push({ path: root.node.path, message: 'the app has no stack: create a Stack in it' });
@@ -99,7 +99,8 @@ function synthesizeInSession(root: Construct): SynthesizedStack[] {
       try {
         files.push(fileOf(f.filePath, renderedContent(f)));
       } catch (e) {
-        if (ConstructError.isConstructError(e)) problems.push({ path: e.path, message: e.problemMessage });
+        if (FileProblemsError.isFileProblemsError(e)) problems.push({ path: e.path, message: e.problemMessage, file: e });
+        else if (ConstructError.isConstructError(e)) problems.push({ path: e.path, message: e.problemMessage });
         else if (UserError.isUserError(e)) problems.push({ path: f.node.path, message: e.message });
         // In a tree already known to be invalid, a failure to render is a consequence of a reported problem.
         else if (!invalid) throw e;
@@ -113,8 +114,26 @@ function synthesizeInSession(root: Construct): SynthesizedStack[] {
     files.push(fileOf(MANIFEST_FILE, JSON.stringify(manifest, null, 2) + '\n'));
     result.push({ stack, projectName: stack.projectName, directory: stacks.length > 1 ? stack.projectName : '', files });
   }
-  const unique = [...new Map(problems.map((p) => [`${p.path}\0${p.message}`, p])).values()];
+  const unique = [...new Map(withoutFollowOns(problems).map((p) => [`${p.path}\0${p.message}`, p])).values()];
   if (unique.length) throw new ValidationError(unique);
+  return result;
+}
+
+/**
+ * The problems to report: a follow-on (a problem about a value that comes from a construct, see
+ * {@link Problem.after}) is left out when that construct has a problem of its own, which names the
+ * mistake where the user wrote it. A file's check keeps the parts that are not follow-ons.
+ */
+export function withoutFollowOns(problems: ReadonlyArray<Problem & { readonly file?: FileProblemsError }>): Problem[] {
+  const own = new Set(problems.filter((p) => !p.after && !p.file).map((p) => p.path));
+  const kept = (after: readonly string[] | undefined) => !after || !after.some((a) => own.has(a));
+  const result: Problem[] = [];
+  for (const p of problems) {
+    if (p.file) {
+      const parts = p.file.parts.filter((part) => kept(part.after === undefined ? undefined : [part.after]));
+      if (parts.length) result.push({ path: p.path, message: FileProblemsError.messageOf(p.file.prefix, parts) });
+    } else if (kept(p.after)) result.push({ path: p.path, message: p.message });
+  }
   return result;
 }
 

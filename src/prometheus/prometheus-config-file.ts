@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { Service } from '../compose/service.js';
 import { Duration } from '../core/duration.js';
 import { DocumentFile } from '../core/generated-file.js';
@@ -7,7 +7,7 @@ import { Target } from '../core/target.js';
 import { swarmSettingsOf } from '../swarm/swarm-settings.js';
 import { joinHostPort } from '../services/listen-address.js';
 import { isMetricCatalog, TARGET_LABELS } from './metric-catalog.js';
-import { checkPrometheusConfig, SCRAPE_TARGET_PATTERN } from './prometheus-config-schema.js';
+import { prometheusConfigIssues, SCRAPE_TARGET_PATTERN } from './prometheus-config-schema.js';
 import { toPrometheusDuration } from './prometheus-duration.js';
 
 /** A scrape job for targets outside the stack (the stack's own services are scraped through `ServiceProps.metrics`). */
@@ -145,10 +145,15 @@ export class PrometheusConfigFile extends DocumentFile {
   protected override checkDocument(doc: unknown): void {
     // Duplicates among the typed jobs are already reported by validation, naming where each comes from.
     const names = this.scrapeJobs.map((j) => j.jobName);
-    const problems = checkPrometheusConfig(doc, { duplicateJobsReported: new Set(names).size !== names.length });
-    if (problems.length) {
-      this.fail(`prometheus.yml would not load in Prometheus${this.hasOverrides ? ' (check overrides)' : ''}: ${problems.join('; ')}`);
-    }
+    const issues = prometheusConfigIssues(doc, { duplicateJobsReported: new Set(names).size !== names.length });
+    if (issues.length) this.failWithIssues(`prometheus.yml would not load in Prometheus${this.hasOverrides ? ' (check overrides)' : ''}`, issues);
+  }
+
+  /** A scrape job comes from the construct that declared it (a service's metrics, or addScrapeJob here): its checks report a mistake in it there. */
+  protected override sourceOf(path: readonly PropertyKey[]): IConstruct | undefined {
+    if (path[0] !== 'scrape_configs' || typeof path[1] !== 'number') return undefined;
+    const source = this.scrapeJobs[path[1]]?.source;
+    return source === undefined ? undefined : Stack.of(this).node.findAll().find((c) => c.node.path === source);
   }
 
   private validateJobs(): string[] {
