@@ -89,7 +89,8 @@ export class FileProblemsError extends ConstructError {
 
   /** The message with the given parts. */
   public static messageOf(prefix: string, parts: readonly FileProblemPart[]): string {
-    return `${prefix}: ${parts.map((p) => p.message).join('; ')}`;
+    const joined = parts.map((p) => p.message).join('; ');
+    return prefix ? `${prefix}: ${joined}` : joined;
   }
 
   public static isFileProblemsError(e: unknown): e is FileProblemsError {
