@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Construct } from 'constructs';
 import { ConstructError, FileProblemsError, Problem, UserError, ValidationError } from './errors.js';
 import { GeneratedFile, renderedContent, withRenderSession } from './generated-file.js';
-import { recordedProblems } from './props.js';
+import { isOnFallbacks, recordedProblems } from './props.js';
 import { Stack } from './stack.js';
 
 /** Name of the manifest written next to the generated files. */
@@ -76,6 +76,8 @@ function synthesizeInSession(root: Construct): SynthesizedStack[] {
   if (stacks.length === 0) problems.push({ path: root.node.path, message: 'the app has no stack: create a Stack in it' });
   const byProject = new Map<string, Stack>();
   for (const stack of stacks) {
+    // A name that is a fallback for a reported mistake is not the user's: its clash would be a follow-on.
+    if (isOnFallbacks(stack, 'projectName')) continue;
     const first = byProject.get(stack.projectName);
     if (first) {
       problems.push({

@@ -121,6 +121,8 @@ export class Promtail extends Construct {
   /** The Compose project whose logs are collected. */
   public readonly project: string;
   public readonly loki: Loki;
+  /** True when the project was given (else it is the stack's, which the stack checks). */
+  private readonly projectGiven: boolean;
 
   constructor(scope: Construct, id: string, props: PromtailProps) {
     super(scope, id);
@@ -132,6 +134,7 @@ export class Promtail extends Construct {
     this.loki = props.loki;
     this.port = props.port ?? 9080;
     this.project = props.project ?? stack.projectName;
+    this.projectGiven = props.project !== undefined;
     const serviceName = props.serviceName ?? 'promtail';
     const sameStack = !loki || Stack.of(loki) === stack;
 
@@ -207,7 +210,8 @@ export class Promtail extends Construct {
         `pushes to ${this.loki.node.path}, which is in another stack (${Stack.of(this.loki).projectName}): its URL does not resolve from this stack; create the Loki in this stack (${Stack.of(this).projectName}) and pass that one`,
       );
     }
-    if (!isComposeProjectName(this.project)) {
+    // Without a project of its own it collects its stack's, whose name the stack checks (a follow-on otherwise).
+    if (this.projectGiven && !isComposeProjectName(this.project)) {
       errors.push(
         `project '${this.project}' is not a Compose project name (lower case letters, digits, '-' and '_'): give the name of the project to collect logs from`,
       );
