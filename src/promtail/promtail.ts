@@ -18,6 +18,7 @@ import { PromtailConfigFile, type PromtailLogLabel } from './promtail-config-fil
 import { isUtcZone, type ServiceLogFormat } from './promtail-pipeline.js';
 import { ProducedLabels, promtailProducedLabels } from './produced-labels.js';
 import { configureSwarm } from '../swarm/swarm-settings.js';
+import { baseNameOf } from '../core/derived-names.js';
 
 /** Promtail's last release line: it is end-of-life and no 3.7 image exists. */
 export const PROMTAIL_LAST_VERSION = '3.6.15';
@@ -136,11 +137,14 @@ export class Promtail extends Construct {
     this.project = props.project ?? stack.projectName;
     this.projectGiven = props.project !== undefined;
     const serviceName = props.serviceName ?? 'promtail';
+    // Files and volumes are named after the service; after 'promtail' when its name is wrong (reported by the Service).
+    const baseName = baseNameOf(serviceName, 'promtail');
     const sameStack = !loki || Stack.of(loki) === stack;
 
-    this.positionsVolume = new Volume(this, 'Positions', { volumeName: `${serviceName}-positions` });
+    this.positionsVolume = new Volume(this, 'Positions', { volumeName: `${baseName}-positions` });
     this.config = new PromtailConfigFile(this, 'Config', {
       pushUrl: loki?.pushUrl ?? 'http://invalid.invalid/loki/api/v1/push',
+      pushUrlFrom: loki?.service,
       project: this.project,
       port: this.port,
       listenAddress: stack.listenAddress,
