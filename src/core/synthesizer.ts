@@ -33,9 +33,12 @@ export interface Manifest {
   readonly files: ReadonlyArray<{ readonly path: string; readonly sha256: string; readonly bytes: number }>;
 }
 
+/** A problem found by synthesis; one of a generated file's check keeps its parts (see {@link withoutFollowOns}). */
+type FoundProblem = Problem & { readonly file?: FileProblemsError };
+
 /** Collects every validation problem of the tree. */
-export function validateTree(root: Construct): Problem[] {
-  const problems: Problem[] = [];
+export function validateTree(root: Construct): FoundProblem[] {
+  const problems: FoundProblem[] = [];
   const add = (c: Construct, message: string) => {
     // A message may report on another construct by starting with its path.
     const m = /^\[([^\]]+)\] ([\s\S]*)$/.exec(message);
@@ -50,6 +53,11 @@ export function validateTree(root: Construct): Problem[] {
     try {
       messages = c.node.validate();
     } catch (e) {
+      // A validation that renders a file (to hash it, say) meets that file's check: its parts are kept.
+      if (FileProblemsError.isFileProblemsError(e)) {
+        problems.push({ path: e.path, message: e.problemMessage, file: e });
+        continue;
+      }
       if (UserError.isUserError(e)) messages = [ConstructError.isConstructError(e) ? `[${e.path}] ${e.problemMessage}` : e.message];
       // A construct built on fallbacks for a recorded problem may fail to validate: a consequence of that problem.
       else if (recorded) continue;
@@ -70,7 +78,7 @@ export function synthesize(root: Construct): SynthesizedStack[] {
 }
 
 function synthesizeInSession(root: Construct): SynthesizedStack[] {
-  const problems: Array<Problem & { file?: FileProblemsError }> = validateTree(root);
+  const problems: FoundProblem[] = validateTree(root);
   const invalid = problems.length > 0;
   const stacks = root.node.findAll().filter(Stack.isStack);
   if (stacks.length === 0) problems.push({ path: root.node.path, message: 'the app has no stack: create a Stack in it' });
@@ -126,7 +134,7 @@ function synthesizeInSession(root: Construct): SynthesizedStack[] {
  * {@link Problem.after}) is left out when that construct has a problem of its own, which names the
  * mistake where the user wrote it. A file's check keeps the parts that are not follow-ons.
  */
-export function withoutFollowOns(problems: ReadonlyArray<Problem & { readonly file?: FileProblemsError }>): Problem[] {
+export function withoutFollowOns(problems: readonly FoundProblem[]): Problem[] {
   const own = new Set(problems.filter((p) => !p.after && !p.file).map((p) => p.path));
   const kept = (after: readonly string[] | undefined) => !after || !after.some((a) => own.has(a));
   const result: Problem[] = [];
