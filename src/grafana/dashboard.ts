@@ -179,9 +179,13 @@ function kebab(id: string): string {
     .toLowerCase();
 }
 
-/** `a`, `a and b`, `a, b and c`. */
+/** `a`, `a and b`, `a, b and c`; a query of a panel named before is `its query A`. */
 function joinPlaces(places: readonly string[]): string {
-  return places.length === 1 ? places[0] : `${places.slice(0, -1).join(', ')} and ${places[places.length - 1]}`;
+  const named = places.map((p, i) => {
+    const panel = places.slice(0, i).find((q) => p.startsWith(`${q}, `));
+    return panel === undefined ? p : `its ${p.slice(panel.length + 2)}`;
+  });
+  return named.length === 1 ? named[0] : `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}`;
 }
 
 function isObject(x: unknown): x is Json {

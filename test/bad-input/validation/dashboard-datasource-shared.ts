@@ -1,7 +1,7 @@
 // Mistake: a dashboard's panel and its query given one datasource object with a uid Grafana does not provision, another's given a datasource name: each reported once, naming every place, on one line
 // Exit: 2
-// Error: [shop/grafana/d] references datasource uid 'prom', which this Grafana does not provision: panel 'Requests' and panel 'Requests', query A must use one of {type: 'prometheus', uid: 'prometheus'}
-// Error: [shop/grafana/e] panel 'Requests' and panel 'Requests', query A reference datasource 'Prometheus' by name: Grafana resolves names only by chance; write {type, uid} of a datasource this Grafana provisions: {type: 'prometheus', uid: 'prometheus'}
+// Error: [shop/grafana/d] references datasource uid 'prom', which this Grafana does not provision: panel 'Requests' and its query A must use one of {type: 'prometheus', uid: 'prometheus'}
+// Error: [shop/grafana/e] panel 'Requests' and its query A reference datasource 'Prometheus' by name: Grafana resolves names only by chance; write {type, uid} of a datasource this Grafana provisions: {type: 'prometheus', uid: 'prometheus'}
 import { App, Grafana, Prometheus, Stack } from 'aixcl-cdk';
 import { dashboard, prometheus, timeseries } from 'aixcl-cdk/grafana-sdk';
 
