@@ -241,3 +241,22 @@ async function waitFor(check: () => Promise<boolean>, ms: number, why: () => str
   }
   assert.fail(why());
 }
+
+describe('Alertmanager: one report per mistake', () => {
+  it("reports an empty receiver name once, at the Alertmanager; an override's empty name in the file is still reported", async () => {
+    const { App } = await import('../src/index.js');
+    const { problemsOf } = await import('./support/problems.js');
+    const app = new App();
+    new Alertmanager(new Stack(app, 'shop'), 'alertmanager', { defaultReceiver: Receiver.none('') });
+    assert.deepEqual(problemsOf(app), [
+      `[shop/alertmanager] receiver '': the name "" is not usable: use letters, digits, '.', '_' and '-' (e.g. 'ops-webhook')`,
+    ]);
+
+    const app2 = new App();
+    const am = new Alertmanager(new Stack(app2, 'shop'), 'alertmanager', { defaultReceiver: Receiver.none('ops') });
+    am.config.addOverride('receivers', [{ name: '' }]);
+    const lines = problemsOf(app2);
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.match(lines[0], /^\[shop\/alertmanager\/Config\] the Alertmanager configuration would not load \(check addOverride calls\): receivers\[0\]\.name: /);
+  });
+});

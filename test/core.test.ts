@@ -310,3 +310,29 @@ describe('Stack.hostnameOf', () => {
     assert.equal(new Stack(app, 'd', { bindAddress: '192.168.1.5' }).hostnameOf('x'), 'x');
   });
 });
+
+describe('follow-ons: one report per mistake', () => {
+  test("a file check's part about a value of a construct that has its own problem is left out, the rest kept", async () => {
+    const { FileProblemsError } = await import('../src/core/errors.js');
+    const { withoutFollowOns } = await import('../src/core/synthesizer.js');
+    const file = new FileProblemsError('s/File', 'the file would not load', [
+      { message: 'a: wrong', after: 's/a' },
+      { message: 'b: wrong', after: 's/b' },
+      { message: 'c: set by an override' },
+    ]);
+    const found = [
+      { path: 's/a', message: 'a is wrong: fix it' },
+      { path: file.path, message: file.problemMessage, file },
+      { path: 's', message: 'follows from a', after: ['s/a'] },
+      { path: 's', message: 'follows from b', after: ['s/b'] },
+    ];
+    assert.deepEqual(withoutFollowOns(found), [
+      { path: 's/a', message: 'a is wrong: fix it' },
+      { path: 's/File', message: 'the file would not load: b: wrong; c: set by an override' },
+      { path: 's', message: 'follows from b' },
+    ]);
+    // Every part a follow-on: no message at all.
+    const only = new FileProblemsError('s/File', 'the file would not load', [{ message: 'a: wrong', after: 's/a' }]);
+    assert.deepEqual(withoutFollowOns([found[0], { path: only.path, message: only.problemMessage, file: only }]), [found[0]]);
+  });
+});

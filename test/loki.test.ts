@@ -490,3 +490,26 @@ describe('Loki collectors', () => {
     assertProblem(f, '[other/shipper] pushes to demo/loki, which is in another stack');
   });
 });
+
+describe('Loki: one report per mistake', () => {
+  it('reports a wrong service name at its Service only: not again as the file path, the volume name or Promtail push URL', async () => {
+    const { App, Logging } = await import('../src/index.js');
+    const { problemsOf } = await import('./support/problems.js');
+    const app = new App();
+    new Logging(new Stack(app, 'shop'), 'logging', { loki: { serviceName: 'my loki' } });
+    // The compose file's own schema report of the name is the compose checks' concern.
+    const lines = problemsOf(app).filter((l) => !l.startsWith('[shop/ComposeFile]'));
+    assert.deepEqual(lines, ["[shop/logging/loki/Service] service name 'my loki' is invalid: use letters, digits, '.', '_' and '-'"]);
+  });
+
+  it('still reports a Promtail push URL an override made wrong', async () => {
+    const { App, Logging } = await import('../src/index.js');
+    const { problemsOf } = await import('./support/problems.js');
+    const app = new App();
+    const logging = new Logging(new Stack(app, 'shop'), 'logging');
+    logging.promtail.config.addOverride('clients.0.url', 'loki:3100');
+    const lines = problemsOf(app);
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.match(lines[0], /^\[shop\/logging\/promtail\/Config\] the Promtail config would not load \(check overrides\): clients\.0\.url: expected an http\(s\) URL/);
+  });
+});

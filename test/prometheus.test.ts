@@ -245,3 +245,35 @@ describe('Prometheus durations', () => {
     assert.throws(() => parsePrometheusDuration('30m1h'), /not a Prometheus duration/);
   });
 });
+
+describe('Prometheus: one report per mistake', () => {
+  test("a wrong service name is reported by its Service, not again as the scrape job's target nor by prometheus.yml", async () => {
+    const { Alertmanager, Receiver } = await import('../src/index.js');
+    const app = new App();
+    const stack = new Stack(app, 'shop');
+    new Prometheus(stack, 'prometheus');
+    new Alertmanager(stack, 'alertmanager', { serviceName: 'my am', defaultReceiver: Receiver.none('ops') });
+    // The compose file's own schema report of the name is the compose checks' concern.
+    assert.deepEqual(
+      problemsOf(app).filter((l) => !l.startsWith('[shop/ComposeFile]')),
+      ["[shop/alertmanager/Service] service name 'my am' is invalid: use letters, digits, '.', '_' and '-'"],
+    );
+  });
+
+  test('a metrics path without its leading / is reported once, at the service; one set by an override in prometheus.yml still is', async () => {
+    const app = new App();
+    const stack = new Stack(app, 'shop');
+    new Service(stack, 'api', { image: 'nginx:1.27', ports: [{ containerPort: 8080 }], metrics: { port: 8080, path: 'metrics' } });
+    new Prometheus(stack, 'prometheus');
+    assert.deepEqual(problemsOf(app), ["[shop/api] metrics path 'metrics' of job 'api' must start with '/'"]);
+
+    const app2 = new App();
+    const stack2 = new Stack(app2, 'shop');
+    new Service(stack2, 'api', { image: 'nginx:1.27', ports: [{ containerPort: 8080 }], metrics: { port: 8080 } });
+    const prometheus = new Prometheus(stack2, 'prometheus');
+    prometheus.config.addOverride('scrape_configs.0.metrics_path', 'metrics');
+    const lines = problemsOf(app2);
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.match(lines[0], /^\[shop\/prometheus\/Config\] prometheus\.yml would not load in Prometheus \(check overrides\): scrape_configs\.0\.metrics_path: /);
+  });
+});

@@ -3,7 +3,7 @@ import type { Secret } from '../compose/secret.js';
 import { Duration } from '../core/duration.js';
 import { Grafana } from '../grafana/grafana.js';
 import { z } from 'zod';
-import { parseProps, propsSchema } from '../core/props.js';
+import { parseProps, propsSchema, recordFallback } from '../core/props.js';
 import { durationValue, portNumber } from '../core/value-schemas.js';
 import { secretValue } from '../compose/service-props.js';
 import { NetworkMode, Stack, StackProps, isComposeProjectName, stackSchema } from '../core/stack.js';
@@ -64,18 +64,23 @@ export class LoggingOnlyStack extends Stack {
     // Checked before super(): the Stack checks only its own props; the problems are recorded once it exists.
     const checked = parseProps(loggingOnlyStackSchema, props, { owner: 'LoggingOnlyStack' }, { targetProject: 'invalid' });
     props = checked.props;
+    // What derives from the target (its own project name, the collector's project) goes on with a
+    // fallback when the target is wrong: that one mistake is reported once, as targetProject's.
+    const targetOk = isComposeProjectName(props.targetProject);
+    const target = targetOk ? props.targetProject : 'invalid';
     super(scope, id, {
       bindAddress: props.bindAddress,
       imageMirror: props.imageMirror,
       target: props.target,
       networkMode: props.networkMode ?? NetworkMode.BRIDGE,
-      projectName: props.projectName ?? `${props.targetProject}-logging`,
+      projectName: props.projectName ?? `${target}-logging`,
     });
     checked.report(this);
+    if (!targetOk && props.projectName === undefined) recordFallback(this, 'projectName');
     this.targetProject = props.targetProject;
     this.node.addValidation({
       validate: () => {
-        if (!isComposeProjectName(props.targetProject)) {
+        if (!targetOk) {
           return [`targetProject '${props.targetProject}' is not a Compose project name: give the name shown by \`docker compose ls\``];
         }
         // Same name, same Compose project: deploying it would take over (and `down` would remove) the
@@ -96,7 +101,7 @@ export class LoggingOnlyStack extends Stack {
       retention: props.retention,
       grafana,
       loki: props.lokiPort !== undefined ? { port: props.lokiPort } : {},
-      promtail: { project: props.targetProject, ...(props.promtailPort !== undefined ? { port: props.promtailPort } : {}) },
+      promtail: { project: target, ...(props.promtailPort !== undefined ? { port: props.promtailPort } : {}) },
     });
   }
 }

@@ -1,8 +1,8 @@
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { Duration } from '../core/duration.js';
 import { DocumentFile } from '../core/generated-file.js';
 import { toPrometheusDuration } from '../prometheus/prometheus-duration.js';
-import { checkAlertmanagerConfig } from './alertmanager-config-schema.js';
+import { alertmanagerConfigIssues } from './alertmanager-config-schema.js';
 import type { Receiver, SecretPath } from './receiver.js';
 
 /** A route below the top one: alerts whose labels match go to its receiver. */
@@ -88,8 +88,13 @@ export class AlertmanagerConfigFile extends DocumentFile {
     };
   }
 
+  /** The routes and receivers come from the Alertmanager's props (its scope), whose own checks report a mistake in them there. */
+  protected override sourceOf(path: readonly PropertyKey[]): IConstruct | undefined {
+    return path[0] === 'route' || path[0] === 'receivers' ? this.node.scope : undefined;
+  }
+
   protected override checkDocument(doc: unknown): void {
-    const problems = checkAlertmanagerConfig(doc);
-    if (problems.length) this.fail(`the Alertmanager configuration would not load (check addOverride calls): ${problems.join('; ')}`);
+    const issues = alertmanagerConfigIssues(doc);
+    if (issues.length) this.failWithIssues('the Alertmanager configuration would not load (check addOverride calls)', issues);
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatSchemaIssues } from '../core/schema-issues.js';
+import { schemaIssues, type SchemaIssue } from '../core/schema-issues.js';
 import { httpClientFields, tlsConfigSchema } from '../prometheus/prometheus-common-schema.js';
 import { PROMETHEUS_DURATION_PATTERN } from '../prometheus/prometheus-duration.js';
 
@@ -139,7 +139,11 @@ export const alertmanagerConfigSchema = z
  * @returns one message per problem, with its path in the file
  */
 export function checkAlertmanagerConfig(doc: unknown): string[] {
+  return alertmanagerConfigIssues(doc).map((i) => i.text);
+}
+
+/** {@link checkAlertmanagerConfig}, with the path of each issue in the document. */
+export function alertmanagerConfigIssues(doc: unknown): SchemaIssue[] {
   const r = alertmanagerConfigSchema.safeParse(doc);
-  if (r.success) return [];
-  return formatSchemaIssues(r.error);
+  return r.success ? [] : schemaIssues(r.error);
 }

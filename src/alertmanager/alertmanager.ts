@@ -13,6 +13,7 @@ import { Stack } from '../core/stack.js';
 import { joinHostPort, listenHostPort, probeUrl } from '../services/listen-address.js';
 import { AlertmanagerConfigFile, type AlertGrouping, type AlertRoute } from './alertmanager-config-file.js';
 import { Receiver } from './receiver.js';
+import { baseNameOf } from '../core/derived-names.js';
 
 const ALERTMANAGER = Symbol.for('aixcl-cdk.Alertmanager');
 
@@ -92,18 +93,20 @@ export class Alertmanager extends Construct {
     props = checkProps(this, alertmanagerSchema, props, serviceMakerContext('Alertmanager', Object.keys(alertmanagerSchema.shape)));
     const stack = Stack.of(this);
     const serviceName = props.serviceName ?? 'alertmanager';
+    // Files and volumes are named after the service; after 'alertmanager' when its name is wrong (reported by the Service).
+    const baseName = baseNameOf(serviceName, 'alertmanager');
     this.port = props.port ?? 9093;
     this.defaultReceiver = props.defaultReceiver ?? Receiver.none('default');
     this.routeList = [...(props.routes ?? [])];
 
     this.config = new AlertmanagerConfigFile(this, 'Config', {
       ...props,
-      filePath: `${serviceName}/alertmanager.yml`,
+      filePath: `${baseName}/alertmanager.yml`,
       defaultReceiver: this.defaultReceiver,
       routes: () => this.routeList,
       secretPath: (s) => `${ALERTMANAGER_SECRETS_DIR}/${s.variable}`,
     });
-    this.dataVolume = new Volume(this, 'Data', { volumeName: `${serviceName}-data` });
+    this.dataVolume = new Volume(this, 'Data', { volumeName: `${baseName}-data` });
     this.service = new Service(this, 'Service', {
       image: props.image ?? DEFAULT_ALERTMANAGER_IMAGE,
       serviceName,

@@ -100,8 +100,7 @@ export class ComposeFile extends DocumentFile {
     errors.push(...duplicates(this.networks(), (n) => n.networkName, 'network name'));
     errors.push(...this.portConflicts(services));
     if (this.stack.target === Target.SWARM) errors.push(...this.swarmProblems());
-    const cycle = findCycle(services);
-    if (cycle) errors.push(`depends_on has a cycle: ${cycle.join(' -> ')}: remove one of these dependencies`);
+    for (const cycle of findCycles(services)) errors.push(`depends_on has a cycle: ${cycle.join(' -> ')}: remove one of these dependencies`);
     const files = this.otherFiles();
     errors.push(...duplicates([this, ...files], (f) => f.filePath, 'generated file path'));
     for (const s of services) {
@@ -175,25 +174,25 @@ function duplicates<T extends { node: { path: string } }>(items: T[], key: (t: T
     .map(([k, paths]) => `${what} '${k}' is used by ${paths.join(' and ')}: names must be unique in a stack`);
 }
 
-function findCycle(services: Service[]): string[] | undefined {
+function findCycles(services: Service[]): string[][] {
+  // Each cycle once: a back edge closes a cycle; one that shares a service with a cycle already found is
+  // the same tangle (fixing that one may leave another to report), one that shares none is another mistake.
   const state = new Map<Service, 'visiting' | 'done'>();
   const stack: Service[] = [];
-  const visit = (s: Service): string[] | undefined => {
-    if (state.get(s) === 'done') return undefined;
-    if (state.get(s) === 'visiting') return [...stack.slice(stack.indexOf(s)), s].map((x) => x.serviceName);
+  const cycles: Service[][] = [];
+  const visit = (s: Service): void => {
+    if (state.get(s) === 'done') return;
+    if (state.get(s) === 'visiting') {
+      const cycle = [...stack.slice(stack.indexOf(s)), s];
+      if (!cycles.some((c) => c.some((x) => cycle.includes(x)))) cycles.push(cycle);
+      return;
+    }
     state.set(s, 'visiting');
     stack.push(s);
-    for (const d of s.dependsOn) {
-      const c = visit(d.service);
-      if (c) return c;
-    }
+    for (const d of s.dependsOn) visit(d.service);
     stack.pop();
     state.set(s, 'done');
-    return undefined;
   };
-  for (const s of services) {
-    const c = visit(s);
-    if (c) return c;
-  }
-  return undefined;
+  for (const s of services) visit(s);
+  return cycles.map((c) => c.map((x) => x.serviceName));
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { stringify } from 'yaml';
-import { ConstructError } from './errors.js';
+import { ConstructError, FileProblemsError, type FileProblemPart } from './errors.js';
 import { Overrides } from './overrides.js';
 import { recordProblem } from './props.js';
 
@@ -100,6 +100,15 @@ export abstract class GeneratedFile extends Construct {
   protected fail(message: string): never {
     throw new ConstructError(this.node.path, message);
   }
+
+  /**
+   * Stops rendering with the problems of a check of this file, reported as one `prefix: part; part`
+   * message; a part whose value comes from a construct (`after`) is left out when that construct
+   * has a problem of its own (see {@link FileProblemsError}).
+   */
+  protected failWithParts(prefix: string, parts: readonly FileProblemPart[]): never {
+    throw new FileProblemsError(this.node.path, prefix, parts);
+  }
 }
 
 /** Serialization of a {@link DocumentFile}. */
@@ -159,8 +168,36 @@ export abstract class DocumentFile extends GeneratedFile {
   /** Builds the document from the typed API. */
   protected abstract buildDocument(): unknown;
 
-  /** Checks the final document (after overrides); call {@link fail} to reject it. */
+  /** Checks the final document (after overrides); call {@link fail} or {@link failWithIssues} to reject it. */
   protected checkDocument(_doc: unknown): void {}
+
+  /**
+   * The construct the value at `path` of the built document comes from (before overrides), when a
+   * mistake in it is reported there: a problem of this file's check about that value is then a
+   * follow-on, left out when the construct has a problem of its own. Undefined by default.
+   */
+  protected sourceOf(_path: readonly PropertyKey[]): IConstruct | undefined {
+    return undefined;
+  }
+
+  /**
+   * Rejects the final document with the issues of its check, as `prefix: issue; issue`. An issue about a
+   * value the overrides left as built is tied to the construct it comes from ({@link sourceOf}); one
+   * about a value an override set or changed is the file's own, always reported.
+   */
+  protected failWithIssues(prefix: string, issues: ReadonlyArray<{ readonly path?: readonly PropertyKey[]; readonly text: string }>): never {
+    const built = this.overrides.isEmpty ? undefined : this.buildDocument();
+    const final = built === undefined ? undefined : this.overrides.applyTo(this.buildDocument());
+    this.failWithParts(
+      prefix,
+      issues.map((i) => {
+        if (!i.path) return { message: i.text };
+        const unchanged = built === undefined || unchangedAt(built, final, i.path);
+        const source = unchanged ? this.sourceOf(i.path) : undefined;
+        return source ? { message: i.text, after: source.node.path } : { message: i.text };
+      }),
+    );
+  }
 
   /**
    * The final document (after overrides), not checked: for reading what a
@@ -187,4 +224,22 @@ export abstract class DocumentFile extends GeneratedFile {
       .join('\n');
     return `${header}\n${stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false })}`;
   }
+}
+
+function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
+  let v = doc;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
+/** True when the overrides left the value at `path` (or, where the built document has none, its nearest parent) as built. */
+function unchangedAt(built: unknown, final: unknown, path: readonly PropertyKey[]): boolean {
+  for (let k = path.length; k >= 0; k--) {
+    const before = valueAt(built, path.slice(0, k));
+    if (before !== undefined) return JSON.stringify(before) === JSON.stringify(valueAt(final, path.slice(0, k)));
+  }
+  return false;
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Construct } from 'constructs';
-import { ConstructError, Problem, UserError, ValidationError } from './errors.js';
+import { ConstructError, FileProblemsError, Problem, UserError, ValidationError } from './errors.js';
 import { GeneratedFile, renderedContent, withRenderSession } from './generated-file.js';
-import { recordedProblems } from './props.js';
+import { isOnFallbacks, recordedProblems } from './props.js';
 import { Stack } from './stack.js';
 
 /** Name of the manifest written next to the generated files. */
@@ -33,9 +33,12 @@ export interface Manifest {
   readonly files: ReadonlyArray<{ readonly path: string; readonly sha256: string; readonly bytes: number }>;
 }
 
+/** A problem found by synthesis; one of a generated file's check keeps its parts (see {@link withoutFollowOns}). */
+type FoundProblem = Problem & { readonly file?: FileProblemsError };
+
 /** Collects every validation problem of the tree. */
-export function validateTree(root: Construct): Problem[] {
-  const problems: Problem[] = [];
+export function validateTree(root: Construct): FoundProblem[] {
+  const problems: FoundProblem[] = [];
   const add = (c: Construct, message: string) => {
     // A message may report on another construct by starting with its path.
     const m = /^\[([^\]]+)\] ([\s\S]*)$/.exec(message);
@@ -50,6 +53,11 @@ export function validateTree(root: Construct): Problem[] {
     try {
       messages = c.node.validate();
     } catch (e) {
+      // A validation that renders a file (to hash it, say) meets that file's check: its parts are kept.
+      if (FileProblemsError.isFileProblemsError(e)) {
+        problems.push({ path: e.path, message: e.problemMessage, file: e });
+        continue;
+      }
       if (UserError.isUserError(e)) messages = [ConstructError.isConstructError(e) ? `[${e.path}] ${e.problemMessage}` : e.message];
       // A construct built on fallbacks for a recorded problem may fail to validate: a consequence of that problem.
       else if (recorded) continue;
@@ -70,12 +78,14 @@ export function synthesize(root: Construct): SynthesizedStack[] {
 }
 
 function synthesizeInSession(root: Construct): SynthesizedStack[] {
-  const problems = validateTree(root);
+  const problems: FoundProblem[] = validateTree(root);
   const invalid = problems.length > 0;
   const stacks = root.node.findAll().filter(Stack.isStack);
   if (stacks.length === 0) problems.push({ path: root.node.path, message: 'the app has no stack: create a Stack in it' });
   const byProject = new Map<string, Stack>();
   for (const stack of stacks) {
+    // A name that is a fallback for a reported mistake is not the user's: its clash would be a follow-on.
+    if (isOnFallbacks(stack, 'projectName')) continue;
     const first = byProject.get(stack.projectName);
     if (first) {
       problems.push({
@@ -99,7 +109,8 @@ function synthesizeInSession(root: Construct): SynthesizedStack[] {
       try {
         files.push(fileOf(f.filePath, renderedContent(f)));
       } catch (e) {
-        if (ConstructError.isConstructError(e)) problems.push({ path: e.path, message: e.problemMessage });
+        if (FileProblemsError.isFileProblemsError(e)) problems.push({ path: e.path, message: e.problemMessage, file: e });
+        else if (ConstructError.isConstructError(e)) problems.push({ path: e.path, message: e.problemMessage });
         else if (UserError.isUserError(e)) problems.push({ path: f.node.path, message: e.message });
         // In a tree already known to be invalid, a failure to render is a consequence of a reported problem.
         else if (!invalid) throw e;
@@ -113,8 +124,26 @@ function synthesizeInSession(root: Construct): SynthesizedStack[] {
     files.push(fileOf(MANIFEST_FILE, JSON.stringify(manifest, null, 2) + '\n'));
     result.push({ stack, projectName: stack.projectName, directory: stacks.length > 1 ? stack.projectName : '', files });
   }
-  const unique = [...new Map(problems.map((p) => [`${p.path}\0${p.message}`, p])).values()];
+  const unique = [...new Map(withoutFollowOns(problems).map((p) => [`${p.path}\0${p.message}`, p])).values()];
   if (unique.length) throw new ValidationError(unique);
+  return result;
+}
+
+/**
+ * The problems to report: a follow-on (a problem about a value that comes from a construct, see
+ * {@link Problem.after}) is left out when that construct has a problem of its own, which names the
+ * mistake where the user wrote it. A file's check keeps the parts that are not follow-ons.
+ */
+export function withoutFollowOns(problems: readonly FoundProblem[]): Problem[] {
+  const own = new Set(problems.filter((p) => !p.after && !p.file).map((p) => p.path));
+  const kept = (after: readonly string[] | undefined) => !after || !after.some((a) => own.has(a));
+  const result: Problem[] = [];
+  for (const p of problems) {
+    if (p.file) {
+      const parts = p.file.parts.filter((part) => kept(part.after === undefined ? undefined : [part.after]));
+      if (parts.length) result.push({ path: p.path, message: FileProblemsError.messageOf(p.file.prefix, parts) });
+    } else if (kept(p.after)) result.push({ path: p.path, message: p.message });
+  }
   return result;
 }
 

@@ -125,7 +125,9 @@ export class Dashboard extends DocumentFile {
   protected override checkDocument(doc: unknown): void {
     if (!this.checking || this.source === undefined) return;
     const problems = this.checked(doc as Json);
-    if (problems.length) this.fail(problems.join('\n'));
+    // The same problems as validation's (one check of the same document): each a follow-on of the one
+    // validation reported, left out then; reported when the file is rendered without validation.
+    if (problems.length) this.failWithParts('', problems.map((message) => ({ message, after: this.node.path })));
   }
 
   /** The document after overrides, unchecked. */
@@ -177,6 +179,15 @@ function kebab(id: string): string {
     .toLowerCase();
 }
 
+/** `a`, `a and b`, `a, b and c`; a query of a panel named before is `its query A`. */
+function joinPlaces(places: readonly string[]): string {
+  const named = places.map((p, i) => {
+    const panel = places.slice(0, i).find((q) => p.startsWith(`${q}, `));
+    return panel === undefined ? p : `its ${p.slice(panel.length + 2)}`;
+  });
+  return named.length === 1 ? named[0] : `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}`;
+}
+
 function isObject(x: unknown): x is Json {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
@@ -199,11 +210,20 @@ export function dashboardProblems(doc: Json, grafana: GrafanaHost): string[] {
   const names = variables.map((v) => v.name).filter((n): n is string => typeof n === 'string');
   const datasourceVariables = variables.filter((v) => v.type === 'datasource').map((v) => String(v.name));
 
+  // One mistake, one message: a reference given to a panel and its queries (one object, often) is
+  // reported once, naming every place, where it is first met.
+  const grouped = new Map<string, { readonly index: number; readonly places: string[]; readonly message: (places: string) => string }>();
+  const once = (key: string, where: string, message: (places: string) => string): void => {
+    const g = grouped.get(key);
+    if (g) g.places.push(where);
+    else grouped.set(key, { index: problems.push('') - 1, places: [where], message });
+  };
+
   /** Resolves a reference; returns the datasource type, or undefined when it cannot be known. */
   const resolve = (ref: unknown, where: string): string | undefined => {
     if (typeof ref === 'string') {
-      problems.push(
-        `${where} references datasource '${ref}' by name: Grafana resolves names only by chance; write {type, uid} of a datasource this Grafana provisions: ${provisioned(grafana)}`,
+      once(`name\0${ref}`, where, (places) =>
+        `${places} ${places.includes(' and ') ? 'reference' : 'references'} datasource '${ref}' by name: Grafana resolves names only by chance; write {type, uid} of a datasource this Grafana provisions: ${provisioned(grafana)}`,
       );
       return undefined;
     }
@@ -228,7 +248,7 @@ export function dashboardProblems(doc: Json, grafana: GrafanaHost): string[] {
     }
     const ds = datasourceOf(grafana, ref);
     if (!ds) {
-      problems.push(`references datasource uid '${uid}', which this Grafana does not provision: ${where} must use one of ${provisioned(grafana)}`);
+      once(`uid\0${uid}`, where, (places) => `references datasource uid '${uid}', which this Grafana does not provision: ${places} must use one of ${provisioned(grafana)}`);
       return undefined;
     }
     if (ref.type !== ds.type) {
@@ -314,6 +334,7 @@ export function dashboardProblems(doc: Json, grafana: GrafanaHost): string[] {
   for (const a of list(doc.annotations?.list)) {
     if (a.datasource !== undefined && a.datasource !== null) resolve(a.datasource, `annotation '${a.name ?? '?'}'`);
   }
+  for (const g of grouped.values()) problems[g.index] = g.message(joinPlaces(g.places));
   return problems;
 }
 

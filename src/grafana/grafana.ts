@@ -30,6 +30,7 @@ import { LogsDashboard, LogsDashboardProps } from './logs-dashboard.js';
 import { LokiDatasource, LokiDatasourceProps } from './loki-datasource.js';
 import { PrometheusDatasource, PrometheusDatasourceProps } from './prometheus-datasource.js';
 import { configureSwarm } from '../swarm/swarm-settings.js';
+import { baseNameOf } from '../core/derived-names.js';
 
 /** Default image: the Grafana line the provisioning files are written for. */
 export const DEFAULT_GRAFANA_IMAGE = 'grafana/grafana:13.0.0';
@@ -90,9 +91,11 @@ export class Grafana extends Construct implements GrafanaHost {
     props = checkProps(this, grafanaSchema, props, serviceMakerContext('Grafana', Object.keys(grafanaSchema.shape)));
     const stack = Stack.of(this);
     const serviceName = props.serviceName ?? 'grafana';
+    // Files and volumes are named after the service; after 'grafana' when its name is wrong (reported by the Service).
+    const baseName = baseNameOf(serviceName, 'grafana');
     this.port = props.port ?? 3000;
-    this.provisioningDirectory = `${serviceName}/provisioning`;
-    this.dataVolume = new Volume(this, 'Data', { volumeName: `${serviceName}-data` });
+    this.provisioningDirectory = `${baseName}/provisioning`;
+    this.dataVolume = new Volume(this, 'Data', { volumeName: `${baseName}-data` });
     this.service = new Service(this, 'Service', {
       image: props.image ?? DEFAULT_GRAFANA_IMAGE,
       serviceName,

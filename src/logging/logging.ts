@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { checkProps, propsSchema } from '../core/props.js';
+import { checkProps, propsSchema, recordProblem } from '../core/props.js';
+import { Stack } from '../core/stack.js';
 import { constructOf, durationValue } from '../core/value-schemas.js';
 import { Datasource } from '../grafana/datasource-base.js';
 import { Duration } from '../core/duration.js';
@@ -45,6 +46,8 @@ export interface LoggingProps {
   readonly metrics?: PrometheusDatasource;
 }
 
+const LOGGING = Symbol.for('aixcl-cdk.Logging');
+
 /**
  * Centralized logs for a stack: Loki stores them, Promtail collects every
  * container of the project through the Docker socket, and Grafana gets the
@@ -57,9 +60,32 @@ export class Logging extends Construct {
   public readonly datasource: LokiDatasource;
   public readonly dashboard: LogsDashboard;
 
+  /** True for Logging constructs, across copies of this library. */
+  public static isLogging(x: unknown): x is Logging {
+    return typeof x === 'object' && x !== null && LOGGING in x;
+  }
+
   constructor(scope: Construct, id: string, props: LoggingProps = {}) {
     super(scope, id);
+    Object.defineProperty(this, LOGGING, { value: true });
     props = checkProps(this, loggingSchema, props, { owner: 'Logging' });
+    // A second one would make a second Loki, Promtail and Grafana with the same service, volume and
+    // file names and ports: one mistake, reported once. It stands in with the first one's parts.
+    const first = Stack.of(this)
+      .node.findAll()
+      .find((c): c is Logging => Logging.isLogging(c) && c !== this);
+    if (first) {
+      recordProblem(
+        this,
+        `a stack takes one Logging: ${first.node.path} already collects its logs; use that one (its loki, promtail, grafana, datasource and dashboard), or put this one in another stack`,
+      );
+      this.loki = first.loki;
+      this.promtail = first.promtail;
+      this.grafana = first.grafana;
+      this.datasource = first.datasource;
+      this.dashboard = first.dashboard;
+      return;
+    }
     this.loki = new Loki(this, 'loki', { ...props.loki, retention: props.retention });
     this.promtail = new Promtail(this, 'promtail', { ...props.promtail, loki: this.loki });
     this.grafana = props.grafana ?? new Grafana(this, 'grafana');

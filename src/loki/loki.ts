@@ -15,6 +15,7 @@ import { LOKI_DATA_DIR, LOKI_RULES_DIR, LokiConfigFile, type LokiRulerSettings }
 import { LOKI_DEFAULTS } from './loki-config-reference.js';
 import { lokiHealthcheck } from './loki-healthcheck.js';
 import { configureSwarm } from '../swarm/swarm-settings.js';
+import { baseNameOf } from '../core/derived-names.js';
 
 const LOKI = Symbol.for('aixcl-cdk.Loki');
 
@@ -179,6 +180,8 @@ export class Loki extends Construct {
     props = checkProps(this, lokiSchema, props, serviceMakerContext('Loki', Object.keys(lokiSchema.shape)));
     const stack = Stack.of(this);
     const serviceName = props.serviceName ?? 'loki';
+    // Files and volumes are named after the service; after 'loki' when its name is wrong (reported by the Service).
+    const baseName = baseNameOf(serviceName, 'loki');
     this.port = props.port ?? 3100;
     this.retention = props.retention ?? Duration.days(7);
     this.memoryLimit = props.memoryLimit ?? Size.mebibytes(512);
@@ -205,7 +208,7 @@ export class Loki extends Construct {
     });
 
     this.config = new LokiConfigFile(this, 'Config', {
-      filePath: `${serviceName}/loki-config.yml`,
+      filePath: `${baseName}/loki-config.yml`,
       httpPort: this.port,
       grpcPort: LOKI_GRPC_PORT,
       listenAddress: stack.listenAddress,
@@ -215,7 +218,7 @@ export class Loki extends Construct {
     });
     this.service.mountGenerated(this.config, CONFIG_PATH);
 
-    this.dataVolume = new Volume(this, 'Data', { volumeName: `${serviceName}-data` });
+    this.dataVolume = new Volume(this, 'Data', { volumeName: `${baseName}-data` });
     this.service.addVolume(this.dataVolume, LOKI_DATA_DIR);
 
     const choice = lokiHealthcheck(this.service.image, { listenAddress: stack.listenAddress, port: this.port });
@@ -242,7 +245,7 @@ export class Loki extends Construct {
 
   /** Directory (in the output) of the rule files, mounted where the ruler reads the tenant's rules. */
   public get rulesDirectory(): string {
-    return `${this.service.serviceName}/rules`;
+    return `${baseNameOf(this.service.serviceName, 'loki')}/rules`;
   }
 
   /** Records a rule group that this Loki's ruler evaluates (a RuleGroup calls this with itself). */

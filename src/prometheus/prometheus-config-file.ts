@@ -1,13 +1,14 @@
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { Service } from '../compose/service.js';
 import { Duration } from '../core/duration.js';
 import { DocumentFile } from '../core/generated-file.js';
+import { SERVICE_NAME_PATTERN } from '../core/derived-names.js';
 import { Stack } from '../core/stack.js';
 import { Target } from '../core/target.js';
 import { swarmSettingsOf } from '../swarm/swarm-settings.js';
 import { joinHostPort } from '../services/listen-address.js';
 import { isMetricCatalog, TARGET_LABELS } from './metric-catalog.js';
-import { checkPrometheusConfig, SCRAPE_TARGET_PATTERN } from './prometheus-config-schema.js';
+import { prometheusConfigIssues, SCRAPE_TARGET_PATTERN } from './prometheus-config-schema.js';
 import { toPrometheusDuration } from './prometheus-duration.js';
 
 /** A scrape job for targets outside the stack (the stack's own services are scraped through `ServiceProps.metrics`). */
@@ -36,6 +37,11 @@ export interface ResolvedScrapeJob extends ScrapeJob {
    * `tasks.<service>` (one A record per task, whatever the service's endpoint mode).
    */
   readonly everyTask?: { readonly dnsName: string; readonly port: number };
+  /**
+   * True when the targets are built from a service name its Service reports as wrong: a problem of
+   * the targets would be a follow-on of that one.
+   */
+  readonly targetsFromWrongName?: boolean;
 }
 
 /** Props of a {@link PrometheusConfigFile}. */
@@ -90,6 +96,7 @@ export class PrometheusConfigFile extends DocumentFile {
         targets: [joinHostPort(s.hostname, s.metrics!.port)],
         metricsPath: s.metrics!.path ?? '/metrics',
         source: s.node.path,
+        ...(SERVICE_NAME_PATTERN.test(s.serviceName) ? {} : { targetsFromWrongName: true }),
         ...(stack.target === Target.SWARM && swarmSettingsOf(s).global ? { everyTask: { dnsName: `tasks.${s.serviceName}`, port: s.metrics!.port } } : {}),
       }));
     const added = this.extraJobs.map((j) => ({ ...j, metricsPath: j.metricsPath ?? '/metrics', source: this.node.path }));
@@ -145,10 +152,15 @@ export class PrometheusConfigFile extends DocumentFile {
   protected override checkDocument(doc: unknown): void {
     // Duplicates among the typed jobs are already reported by validation, naming where each comes from.
     const names = this.scrapeJobs.map((j) => j.jobName);
-    const problems = checkPrometheusConfig(doc, { duplicateJobsReported: new Set(names).size !== names.length });
-    if (problems.length) {
-      this.fail(`prometheus.yml would not load in Prometheus${this.hasOverrides ? ' (check overrides)' : ''}: ${problems.join('; ')}`);
-    }
+    const issues = prometheusConfigIssues(doc, { duplicateJobsReported: new Set(names).size !== names.length });
+    if (issues.length) this.failWithIssues(`prometheus.yml would not load in Prometheus${this.hasOverrides ? ' (check overrides)' : ''}`, issues);
+  }
+
+  /** A scrape job comes from the construct that declared it (a service's metrics, or addScrapeJob here): its checks report a mistake in it there. */
+  protected override sourceOf(path: readonly PropertyKey[]): IConstruct | undefined {
+    if (path[0] !== 'scrape_configs' || typeof path[1] !== 'number') return undefined;
+    const source = this.scrapeJobs[path[1]]?.source;
+    return source === undefined ? undefined : Stack.of(this).node.findAll().find((c) => c.node.path === source);
   }
 
   private validateJobs(): string[] {
@@ -168,7 +180,7 @@ export class PrometheusConfigFile extends DocumentFile {
       if (j.jobName.length === 0) errors.push(`${at}a scrape job has an empty name: give it a jobName`);
       if (!j.metricsPath.startsWith('/')) errors.push(`${at}metrics path '${j.metricsPath}' of job '${j.jobName}' must start with '/'`);
       if (j.targets.length === 0) errors.push(`${at}scrape job '${j.jobName}' has no targets: give it at least one 'host:port'`);
-      for (const t of j.targets) {
+      for (const t of j.targetsFromWrongName ? [] : j.targets) {
         if (!SCRAPE_TARGET_PATTERN.test(t)) {
           errors.push(`${at}target '${t}' of job '${j.jobName}' must be 'host:port' without a scheme or path: use scheme and metricsPath for those`);
         }

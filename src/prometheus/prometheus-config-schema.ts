@@ -208,9 +208,17 @@ export type PrometheusConfigDocument = z.infer<typeof PrometheusConfigSchema>;
  * interval). Returns one message per problem, each starting with its key path.
  */
 export function checkPrometheusConfig(doc: unknown, options: { readonly duplicateJobsReported?: boolean } = {}): string[] {
+  return prometheusConfigIssues(doc, options).map((i) => i.text);
+}
+
+/** {@link checkPrometheusConfig}, with the path of each schema issue in the document (none for a check of the whole). */
+export function prometheusConfigIssues(
+  doc: unknown,
+  options: { readonly duplicateJobsReported?: boolean } = {},
+): Array<{ readonly path?: readonly PropertyKey[]; readonly text: string }> {
   const parsed = PrometheusConfigSchema.safeParse(doc);
   if (!parsed.success) {
-    return parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '<root>'}: ${i.message}`);
+    return parsed.error.issues.map((i) => ({ path: i.path, text: `${i.path.length ? i.path.join('.') : '<root>'}: ${i.message}` }));
   }
   const cfg = parsed.data;
   const problems: string[] = [];
@@ -231,5 +239,5 @@ export function checkPrometheusConfig(doc: unknown, options: { readonly duplicat
       problems.push(`scrape_configs: job '${job.job_name}' has a scrape_timeout greater than its scrape_interval; Prometheus refuses that`);
     }
   }
-  return problems;
+  return problems.map((text) => ({ text }));
 }

@@ -14,6 +14,7 @@ import { listenHostPort, probeUrl } from '../services/listen-address.js';
 import { PrometheusConfigFile, ScrapeJob } from './prometheus-config-file.js';
 import { toPrometheusDuration } from './prometheus-duration.js';
 import { configureSwarm } from '../swarm/swarm-settings.js';
+import { baseNameOf } from '../core/derived-names.js';
 
 /** Where the config file is mounted; `--config.file` points here. */
 const CONFIG_PATH = '/etc/prometheus/prometheus.yml';
@@ -78,16 +79,18 @@ export class Prometheus extends Construct {
     props = checkProps(this, prometheusSchema, props, serviceMakerContext('Prometheus', Object.keys(prometheusSchema.shape)));
     const stack = Stack.of(this);
     const serviceName = props.serviceName ?? 'prometheus';
+    // Files and volumes are named after the service; after 'prometheus' when its name is wrong (reported by the Service).
+    const baseName = baseNameOf(serviceName, 'prometheus');
     this.port = props.port ?? 9090;
     this.retention = props.retention ?? Duration.days(15);
     this.config = new PrometheusConfigFile(this, 'Config', {
-      filePath: `${serviceName}/prometheus.yml`,
+      filePath: `${baseName}/prometheus.yml`,
       scrapeInterval: props.scrapeInterval,
       evaluationInterval: props.evaluationInterval,
       ruleFiles: () => (this.ruleGroupList.length ? [`${RULES_PATH}/*.yml`] : []),
       alertmanagers: () => this.alertTargets.map((a) => a.hostPort),
     });
-    this.dataVolume = new Volume(this, 'Data', { volumeName: `${serviceName}-data` });
+    this.dataVolume = new Volume(this, 'Data', { volumeName: `${baseName}-data` });
     this.commandLine = [
       `--config.file=${CONFIG_PATH}`,
       `--storage.tsdb.path=${DATA_PATH}`,
@@ -156,7 +159,7 @@ export class Prometheus extends Construct {
 
   /** Directory (in the output) of its rule files, mounted where `rule_files` points. */
   public get rulesDirectory(): string {
-    return `${this.service.serviceName}/rules`;
+    return `${baseNameOf(this.service.serviceName, 'prometheus')}/rules`;
   }
 
   /** Records a rule group it evaluates (a PrometheusRuleGroup calls this with itself). */

@@ -1,10 +1,10 @@
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { IMAGE_LABEL } from '../compose/service.js';
 import { Duration } from '../core/duration.js';
 import { DocumentFile } from '../core/generated-file.js';
 import { Stack } from '../core/stack.js';
 import { unbracket } from '../services/listen-address.js';
-import { checkPromtailConfig } from './promtail-config-schema.js';
+import { promtailConfigIssues } from './promtail-config-schema.js';
 import { pipelineStages, type ServiceLogFormat } from './promtail-pipeline.js';
 
 /** The Docker socket as Promtail sees it inside its container. */
@@ -53,6 +53,8 @@ export type PromtailLogLabel = keyof typeof PROMTAIL_LOG_LABELS;
 export interface PromtailConfigFileProps {
   /** Loki's push endpoint, ending in `/loki/api/v1/push`. */
   readonly pushUrl: string;
+  /** The construct the push URL comes from (the Loki's service), whose checks report a mistake in it there. */
+  readonly pushUrlFrom?: IConstruct;
   /** Compose project whose containers are collected (the discovery filter). */
   readonly project: string;
   /** Port of Promtail's HTTP server. */
@@ -168,9 +170,11 @@ export class PromtailConfigFile extends DocumentFile {
   }
 
   protected override checkDocument(doc: unknown): void {
-    const problems = checkPromtailConfig(doc);
-    if (problems.length) {
-      this.fail(`the Promtail config would not load${this.hasOverrides ? ' (check overrides)' : ''}: ${problems.join('; ')}`);
-    }
+    const issues = promtailConfigIssues(doc);
+    if (issues.length) this.failWithIssues(`the Promtail config would not load${this.hasOverrides ? ' (check overrides)' : ''}`, issues);
+  }
+
+  protected override sourceOf(path: readonly PropertyKey[]): IConstruct | undefined {
+    return path[0] === 'clients' && path[2] === 'url' ? this.props.pushUrlFrom : undefined;
   }
 }

@@ -178,7 +178,12 @@ export type PromtailConfig = z.infer<typeof PromtailConfigSchema>;
 
 /** Checks a document against {@link PromtailConfigSchema}; returns one `path: message` line per problem. */
 export function checkPromtailConfig(doc: unknown): string[] {
+  return promtailConfigIssues(doc).map((i) => i.text);
+}
+
+/** {@link checkPromtailConfig}, with the path of each issue in the document. */
+export function promtailConfigIssues(doc: unknown): Array<{ readonly path: readonly PropertyKey[]; readonly text: string }> {
   const result = PromtailConfigSchema.safeParse(doc);
   if (result.success) return [];
-  return result.error.issues.map((i) => `${i.path.map(String).join('.') || '<root>'}: ${i.message}`);
+  return result.error.issues.map((i) => ({ path: i.path, text: `${i.path.map(String).join('.') || '<root>'}: ${i.message}` }));
 }

@@ -18,6 +18,7 @@ import { PromtailConfigFile, type PromtailLogLabel } from './promtail-config-fil
 import { isUtcZone, type ServiceLogFormat } from './promtail-pipeline.js';
 import { ProducedLabels, promtailProducedLabels } from './produced-labels.js';
 import { configureSwarm } from '../swarm/swarm-settings.js';
+import { baseNameOf } from '../core/derived-names.js';
 
 /** Promtail's last release line: it is end-of-life and no 3.7 image exists. */
 export const PROMTAIL_LAST_VERSION = '3.6.15';
@@ -125,6 +126,8 @@ export class Promtail extends Construct {
   /** The Compose project whose logs are collected. */
   public readonly project: string;
   public readonly loki: Loki;
+  /** True when the project was given (else it is the stack's, which the stack checks). */
+  private readonly projectGiven: boolean;
 
   constructor(scope: Construct, id: string, props: PromtailProps) {
     super(scope, id);
@@ -136,12 +139,16 @@ export class Promtail extends Construct {
     this.loki = props.loki;
     this.port = props.port ?? 9080;
     this.project = props.project ?? stack.projectName;
+    this.projectGiven = props.project !== undefined;
     const serviceName = props.serviceName ?? 'promtail';
+    // Files and volumes are named after the service; after 'promtail' when its name is wrong (reported by the Service).
+    const baseName = baseNameOf(serviceName, 'promtail');
     const sameStack = !loki || Stack.of(loki) === stack;
 
-    this.positionsVolume = new Volume(this, 'Positions', { volumeName: `${serviceName}-positions` });
+    this.positionsVolume = new Volume(this, 'Positions', { volumeName: `${baseName}-positions` });
     this.config = new PromtailConfigFile(this, 'Config', {
       pushUrl: loki?.pushUrl ?? 'http://invalid.invalid/loki/api/v1/push',
+      pushUrlFrom: loki?.service,
       project: this.project,
       port: this.port,
       listenAddress: stack.listenAddress,
@@ -211,7 +218,8 @@ export class Promtail extends Construct {
         `pushes to ${this.loki.node.path}, which is in another stack (${Stack.of(this.loki).projectName}): its URL does not resolve from this stack; create the Loki in this stack (${Stack.of(this).projectName}) and pass that one`,
       );
     }
-    if (!isComposeProjectName(this.project)) {
+    // Without a project of its own it collects its stack's, whose name the stack checks (a follow-on otherwise).
+    if (this.projectGiven && !isComposeProjectName(this.project)) {
       errors.push(
         `project '${this.project}' is not a Compose project name (lower case letters, digits, '-' and '_'): give the name of the project to collect logs from`,
       );

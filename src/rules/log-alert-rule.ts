@@ -152,8 +152,9 @@ export class LogAlertRule extends LokiRule {
     for (const k of [...Object.keys(this.props.labels ?? {}), ...Object.keys(this.props.annotations ?? {})]) {
       if (!LABEL_NAME_PATTERN.test(k)) errors.push(`'${k}' is not a valid label or annotation name (letters, digits and '_', not starting with a digit)`);
     }
-    // A stand-in's metric is missing or wrong (reported): what it selects is unknown.
-    if (!this._standIn && !this.ruleService && !(this.resultNamesService && this.ruleProject !== undefined)) {
+    // A stand-in's metric is missing or wrong, an expression that does not parse is wrong (each reported):
+    // what it selects is unknown.
+    if (!this._standIn && this.checkExpression().analysis && !this.ruleService && !(this.resultNamesService && this.ruleProject !== undefined)) {
       errors.push(
         `the alert cannot name the service it is about, nor link to its logs: select one project and either one service ` +
           `(compose_project="...", compose_service="...") or keep compose_service in the result (sum by (compose_project, compose_service) (...)); ` +

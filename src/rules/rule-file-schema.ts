@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatSchemaIssues } from '../core/schema-issues.js';
+import { schemaIssues, type SchemaIssue } from '../core/schema-issues.js';
 import { PROMETHEUS_DURATION_PATTERN } from '../prometheus/prometheus-duration.js';
 import { analyzeLogQL } from './logql-analysis.js';
 
@@ -79,7 +79,11 @@ export const ruleFileSchema = createRuleFileSchema(logqlRuleExpression);
  * @returns one message per problem, each with its path in the file
  */
 export function checkRuleFile(doc: unknown, schema: z.ZodType = ruleFileSchema): string[] {
+  return ruleFileIssues(doc, schema).map((i) => i.text);
+}
+
+/** {@link checkRuleFile}, with the path of each issue in the document. */
+export function ruleFileIssues(doc: unknown, schema: z.ZodType = ruleFileSchema): SchemaIssue[] {
   const r = schema.safeParse(doc);
-  if (r.success) return [];
-  return formatSchemaIssues(r.error);
+  return r.success ? [] : schemaIssues(r.error);
 }

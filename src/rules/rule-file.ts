@@ -1,16 +1,16 @@
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import type { z } from 'zod';
 import type { Duration } from '../core/duration.js';
 import { DocumentFile } from '../core/generated-file.js';
 import { toPrometheusDuration } from '../prometheus/prometheus-duration.js';
-import { checkRuleFile } from './rule-file-schema.js';
+import { ruleFileIssues } from './rule-file-schema.js';
 
 /** What a rule file is written from: one group of rules. */
 export interface RuleFileGroup {
   readonly groupName: string;
   readonly interval?: Duration;
   /** Its rules; a stand-in (a rule whose required prop was wrong, reported) is left out of the file. */
-  readonly rules: ReadonlyArray<{ _toDocument(): Record<string, unknown>; readonly _standIn?: boolean }>;
+  readonly rules: ReadonlyArray<IConstruct & { _toDocument(): Record<string, unknown>; readonly _standIn?: boolean }>;
 }
 
 /** What is wrong with a group whatever evaluates it: its name (also its file's) and its being empty. */
@@ -54,14 +54,24 @@ export class RuleFile extends DocumentFile {
         {
           name: g.groupName,
           ...(g.interval ? { interval: toPrometheusDuration(g.interval) } : {}),
-          rules: g.rules.filter((r) => !r._standIn).map((r) => r._toDocument()),
+          rules: this.writtenRules().map((r) => r._toDocument()),
         },
       ],
     };
   }
 
+  /** The rules written to the file, in order (a stand-in is left out). */
+  private writtenRules() {
+    return this.props.group.rules.filter((r) => !r._standIn);
+  }
+
+  /** A rule's part of the file comes from the rule: its own checks report a mistake in it there. */
+  protected override sourceOf(path: readonly PropertyKey[]): IConstruct | undefined {
+    return path[0] === 'groups' && path[1] === 0 && path[2] === 'rules' && typeof path[3] === 'number' ? this.writtenRules()[path[3]] : undefined;
+  }
+
   protected override checkDocument(doc: unknown): void {
-    const problems = checkRuleFile(doc, this.props.schema);
-    if (problems.length) this.fail(`the rule file would not load in ${this.props.reader} (check addOverride calls): ${problems.join('; ')}`);
+    const issues = ruleFileIssues(doc, this.props.schema);
+    if (issues.length) this.failWithIssues(`the rule file would not load in ${this.props.reader} (check addOverride calls)`, issues);
   }
 }

@@ -6,7 +6,8 @@
  *   // Args: extra CLI arguments (optional; {tmp} is a temporary directory of the case)
  *   // Out: below-a-file (optional: --out is made a path below a file)
  *   // Exit: 1
- *   // Error: [path] message            (one line per problem, in the order printed)
+ *   // Error: [path] message            (one line per problem, in the order printed; a line starting
+ *                                       with a space continues the one above: a query, its caret)
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,8 +60,10 @@ export function corpusCases(): CorpusCase[] {
 
 /** What the CLI must print on stderr for a case (with `{tmp}` already replaced). */
 export function expectedStderr(errors: readonly string[]): string {
-  if (errors.every((e) => e.startsWith('['))) {
-    return `error: ${errors.length} problem${errors.length === 1 ? '' : 's'} in the stack; nothing was written:\n${errors.map((e) => `  ${e}\n`).join('')}`;
+  // A line starting with a space continues the problem above it (a query and the caret under its mistake).
+  if (errors[0]?.startsWith('[') && errors.every((e) => e.startsWith('[') || e.startsWith(' '))) {
+    const count = errors.filter((e) => e.startsWith('[')).length;
+    return `error: ${count} problem${count === 1 ? '' : 's'} in the stack; nothing was written:\n${errors.map((e) => (e.startsWith('[') ? `  ${e}\n` : `${e}\n`)).join('')}`;
   }
   return errors.map((e) => `error: ${e}\n`).join('');
 }

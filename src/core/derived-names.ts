@@ -1,0 +1,11 @@
+/** The names Compose takes for a service (the Service checks its own against it). */
+export const SERVICE_NAME_PATTERN = /^[a-zA-Z0-9._-]+$/;
+
+/**
+ * The name a construct that makes a service derives its other names from (its directory of generated
+ * files, its volumes): the service name when it is usable, else `fallback`. A wrong service name is
+ * reported once, by the Service; the names derived from it are not reported again as follow-ons.
+ */
+export function baseNameOf(serviceName: string, fallback: string): string {
+  return SERVICE_NAME_PATTERN.test(serviceName) ? serviceName : fallback;
+}
