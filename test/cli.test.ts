@@ -51,6 +51,9 @@ describe('aixcl-synth', () => {
     assert.deepEqual(Object.keys(compose.services).sort(), ['grafana', 'loki', 'promtail']);
     const dashboard = JSON.parse(readFileSync(join(out, 'grafana/provisioning/dashboards/logs-dashboard.json'), 'utf8'));
     assert.match(JSON.stringify(dashboard.panels), /compose_project=\\"shop\\"/, 'the dashboard queries the collected project');
+    // The collector knows no log format of that project's services: the level filters read Loki's own detection.
+    const queries = dashboard.panels.flatMap((p: { targets: Array<{ expr: string }> }) => p.targets.map((t) => t.expr));
+    assert.deepEqual(queries.map((q: string) => q.match(/\| (\w+)=/)?.[1]), ['detected_level', 'detected_level', 'detected_level']);
 
     const missing = synthCli(['--stack', join(ROOT, 'stacks', 'logging-only.ts'), '--out', join(tmp(), 'o')]);
     assert.equal(missing.code, 2);

@@ -27,6 +27,8 @@ export interface HttpBackend extends IConstruct {
 export interface LokiLike extends HttpBackend {
   /** The stream labels its collectors produce (queries are checked against them); undefined when unknown. */
   streamLabels?(): readonly string[] | undefined;
+  /** The structured metadata fields its collectors store with each line (e.g. `level`). */
+  structuredMetadata?(): readonly string[];
   /** The Compose projects it receives logs of, and the label holding the project. */
   collectedProjects?(): { readonly label: string; readonly projects: readonly string[] } | undefined;
   /** The most lines a query may return (`limits_config.max_entries_limit_per_query`). */

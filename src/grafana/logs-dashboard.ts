@@ -62,7 +62,8 @@ export class LogsDashboard extends Dashboard {
     const project = props.project ?? collectedProjects(datasource)[0] ?? Stack.of(scope).projectName;
     const uid = props.uid ?? `${project}-logs`;
     super(scope, id, {
-      dashboard: datasource ? buildLogsDashboard(project, uid, { ...props, datasource }) : STAND_IN_DASHBOARD,
+      // Built when rendered: which level field it filters on depends on the collectors' final pipelines.
+      dashboard: datasource ? { build: () => buildLogsDashboard(project, uid, { ...props, datasource }).build() } : STAND_IN_DASHBOARD,
       fileName: 'logs-dashboard.json',
       grafana: datasource?.grafana ?? grafana,
     });
@@ -106,6 +107,22 @@ function collectedProjects(datasource: LokiDatasource | undefined): string[] {
   return [...new Set((loki?.collectors ?? []).map((c) => c.project).filter((p): p is string => typeof p === 'string'))];
 }
 
+/**
+ * The field the level filters read: the collectors' own `level` when one of them stores it (a
+ * service declared its log format), else `detected_level`, which Loki sets itself when
+ * `discover_log_levels` is on (from a `level` field, or guessed from the text: field_detection.go,
+ * extractLogLevel). A logging-only stack collects another project's services, whose formats it does
+ * not know: filtering on `level` there kept no line at all.
+ */
+function levelField(datasource: LokiDatasource): string {
+  // A Loki the tree does not describe (no structuredMetadata) keeps the collector's field.
+  const fields = datasource.loki?.structuredMetadata?.() ?? [LEVEL_FIELD];
+  return fields.includes(LEVEL_FIELD) ? LEVEL_FIELD : DETECTED_LEVEL_FIELD;
+}
+
+/** The structured metadata field of Loki's own level detection (limits_config.discover_log_levels). */
+const DETECTED_LEVEL_FIELD = 'detected_level';
+
 function buildLogsDashboard(project: string, uid: string, props: LogsDashboardProps): dashboard.DashboardBuilder {
   const ds = props.datasource.ref;
   const projectSelector = streamSelector({ [PROJECT_LABEL]: project });
@@ -114,11 +131,12 @@ function buildLogsDashboard(project: string, uid: string, props: LogsDashboardPr
   const search = `|~ "(?i)$search"`;
   // The level the collector stored (structured metadata); "All" is `.*`, which also keeps lines
   // without a level (a missing field compares as empty).
-  const level = `| ${LEVEL_FIELD}=~"$level"`;
+  const field = levelField(props.datasource);
+  const level = `| ${field}=~"$level"`;
   // Counted by the level the collector parsed from each program's own format, not by a regex over
   // the text: Loki's log line about this very query (which quotes it) is an info line of Loki, and
   // a Postgres `ERROR:` counts although it never says "error" in lower case.
-  const errors = `${selector}${levelFilter(LogLevel.ERROR)}`;
+  const errors = `${selector}${field === LEVEL_FIELD ? levelFilter(LogLevel.ERROR) : ` | ${field}="${LogLevel.ERROR}"`}`;
 
   const legend = new common.VizLegendOptionsBuilder()
     .showLegend(true)
@@ -170,7 +188,11 @@ function buildLogsDashboard(project: string, uid: string, props: LogsDashboardPr
     .withPanel(
       new timeseries.PanelBuilder()
         .title('Error rate by service')
-        .description('Entries per second at level error (as the collector normalized each program\'s own level word).')
+        .description(
+          field === LEVEL_FIELD
+            ? "Entries per second at level error (as the collector normalized each program's own level word)."
+            : "Entries per second at level error (as Loki detected it: the services' log formats are not declared to this stack's collector).",
+        )
         .datasource(ds)
         .withTarget(target(`sum by (${SERVICE_LABEL}) (rate(${errors} [$__auto]))`).legendFormat(`{{${SERVICE_LABEL}}}`))
         .unit('short')

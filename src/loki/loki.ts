@@ -290,6 +290,16 @@ export class Loki extends Construct {
     return [...labels].sort();
   }
 
+  /** The structured metadata fields its collectors store with each line (each collector's `producedLabels`). */
+  public structuredMetadata(): readonly string[] {
+    const fields = new Set<string>();
+    for (const c of this.collectorList) {
+      const produced = (c as { producedLabels?: { structuredMetadata?: readonly string[] } }).producedLabels;
+      for (const f of produced?.structuredMetadata ?? []) fields.add(f);
+    }
+    return [...fields].sort();
+  }
+
   /** The Compose projects whose logs the collectors push here, with the label that holds the project. */
   public collectedProjects(): { readonly label: string; readonly projects: readonly string[] } | undefined {
     const collectors = this.collectorList as Array<{ project?: unknown; projectLabel?: unknown }>;
