@@ -154,6 +154,51 @@ describe('Swarm target: synthesis', () => {
     }
   });
 
+  test("LogCollectorDown fires when a node's collector is not running, which has no up series under DNS discovery (promtool test rules)", () => {
+    const { app } = swarmStack();
+    const dir = mkdtempSync(join(tmpdir(), 'aixcl-swarm-rules-'));
+    try {
+      writeSynthesis(join(dir, 'out'), app.synthesize());
+      // Two nodes (node-exporter answers on both); promtail answers on one, then on none, then on both.
+      const series = (job: string, ip: string, values: string) => ({ series: `up{job="${job}", instance="${ip}"}`, values });
+      const at = (minutes: number, firing: boolean) => ({
+        eval_time: `${minutes}m`,
+        alertname: 'LogCollectorDown',
+        exp_alerts: firing
+          ? [
+              {
+                exp_labels: { severity: 'critical', compose_project: 'aixcl', compose_service: 'promtail' },
+                exp_annotations: {
+                  summary: 'promtail (aixcl): the log collector is down or not answering: no logs are collected',
+                  dashboard: 'http://localhost:3000/d/aixcl-logs?var-service=promtail',
+                },
+              },
+            ]
+          : [],
+      });
+      const cases = [
+        { name: 'one node of two', input: [series('node-exporter', '10.0.0.2:9100', '1x10'), series('node-exporter', '10.0.0.3:9100', '1x10'), series('promtail', '10.0.0.2:9080', '1x10')], alerts: [at(1, false), at(5, true)] },
+        { name: 'no node', input: [series('node-exporter', '10.0.0.2:9100', '1x10')], alerts: [at(5, true)] },
+        { name: 'every node', input: [series('node-exporter', '10.0.0.2:9100', '1x10'), series('promtail', '10.0.0.2:9080', '1x10')], alerts: [at(5, false)] },
+      ];
+      for (const c of cases) {
+        const test = join(dir, `${c.name.replace(/ /g, '-')}.yml`);
+        writeFileSync(
+          test,
+          JSON.stringify({
+            rule_files: [join(dir, 'out', 'prometheus', 'rules', 'log-collector.yml')],
+            evaluation_interval: '1m',
+            tests: [{ interval: '1m', input_series: c.input, alert_rule_test: c.alerts }],
+          }),
+        );
+        const r = spawnSync('promtool', ['test', 'rules', test], { encoding: 'utf8' });
+        assert.equal(r.status, 0, `${c.name}: ${r.stdout}${r.stderr}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('Loki and Grafana (and every one-replica service with a volume) are pinned to the node of their volumes', () => {
     const doc = stackDoc(swarmStack().stack);
     assert.deepEqual(doc.services.loki.deploy.placement, { constraints: ['node.labels.aixcl.loki-data == true'] });

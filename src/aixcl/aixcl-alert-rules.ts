@@ -1,10 +1,12 @@
 import { Construct } from 'constructs';
 import { Duration } from '../core/duration.js';
 import { Stack } from '../core/stack.js';
+import { Target } from '../core/target.js';
 import { LogLevel } from '../logging/log-level.js';
 import type { Loki } from '../loki/loki.js';
 import type { Prometheus } from '../prometheus/prometheus.js';
 import type { Promtail } from '../promtail/promtail.js';
+import type { NodeExporter } from '../services/node-exporter.js';
 import { AlertSeverity } from '../rules/log-alert-rule.js';
 import { LogMetric } from '../rules/log-metric.js';
 import type { LogRecordingRule } from '../rules/log-recording-rule.js';
@@ -20,6 +22,12 @@ export interface AixclAlertRulesProps {
   readonly collector: Promtail;
   /** The Prometheus that scrapes the collector and evaluates the collector's alerts. */
   readonly prometheus: Prometheus;
+  /**
+   * Under Swarm, an exporter that runs on every node: its count is how many collectors should
+   * answer (the collector's targets come from DNS, which lists only running tasks).
+   * @default none: under Swarm, only a collector that answers nowhere is reported
+   */
+  readonly nodeExporter?: NodeExporter;
 }
 
 /**
@@ -91,11 +99,29 @@ export class AixclAlertRules extends Construct {
       description: '{{ $value | humanize }} lines dropped in the last 10m.',
     });
     this.collector.addAlert('LogCollectorDown', {
-      expr: `up{${job}} == 0`,
+      expr: collectorDownExpr(job, Stack.of(this).target === Target.SWARM ? props.nodeExporter : undefined, Stack.of(this).target === Target.SWARM),
       service: props.collector,
       for: Duration.minutes(2),
       severity: AlertSeverity.CRITICAL,
       summary: 'the log collector is down or not answering: no logs are collected',
     });
   }
+}
+
+/**
+ * The collector is down. Under Compose its target is listed statically, so a collector that does not
+ * answer is `up == 0`. Under Swarm the targets come from DNS (`tasks.<service>`, dns_sd_configs), which
+ * lists running tasks only: a task that is not running has no `up` series at all. So there it is also
+ * no collector answering anywhere (absent), or fewer answering than nodes running the node exporter.
+ */
+function collectorDownExpr(job: string, nodeExporter: NodeExporter | undefined, swarm: boolean): string {
+  const down = `up{${job}} == 0`;
+  if (!swarm) return down;
+  const parts = [down, `absent(up{${job}} == 1)`];
+  if (nodeExporter) {
+    const s = nodeExporter.service;
+    const nodes = `job=${JSON.stringify(s.metrics?.jobName ?? s.serviceName)}`;
+    parts.push(`(count(up{${job}} == 1) or vector(0)) < count(up{${nodes}} == 1)`);
+  }
+  return parts.join(' or ');
 }

@@ -106,6 +106,7 @@ export class AixclStack extends Stack {
       loki: this.logging.loki,
       collector: this.logging.promtail,
       prometheus: this.prometheus,
+      nodeExporter: this.nodeExporter,
     });
     this.grafana.addContainerMetricsDashboard({ datasource: metrics, logs: this.logging.dashboard, logLines: this.alertRules.logLines });
   }

@@ -115,6 +115,12 @@ export const aixclAlertRulesSchema = propsSchema<AixclAlertRulesProps>()(
       (v): v is AixclAlertRulesProps['prometheus'] => typeof v === 'object' && v !== null && typeof (v as { acceptRemoteWrite?: unknown }).acceptRemoteWrite === 'function',
       () => 'pass the Prometheus construct itself',
     ),
+    nodeExporter: instanceOf<NonNullable<AixclAlertRulesProps['nodeExporter']>>(
+      'a NodeExporter',
+      (v): v is NonNullable<AixclAlertRulesProps['nodeExporter']> =>
+        typeof v === 'object' && v !== null && 'node' in v && Service.isService((v as { service?: unknown }).service),
+      () => 'pass the NodeExporter construct (e.g. stack.nodeExporter)',
+    ).optional(),
   }),
 );
 
