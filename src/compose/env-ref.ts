@@ -1,5 +1,5 @@
 import { UserError } from '../core/errors.js';
-import { Secret } from './secret.js';
+import { cleanInterpolationText, Secret } from './secret.js';
 
 const ENV_REF = Symbol.for('aixcl-cdk.EnvRef');
 const INTERPOLATION = Symbol.for('aixcl-cdk.Interpolation');
@@ -47,9 +47,12 @@ export class EnvRef {
     Object.defineProperty(this, ENV_REF, { value: true });
   }
 
-  /** The Compose interpolation. Inside the message or default, `$` and `}` cannot be written (Compose would read them), so they are left out. */
+  /**
+   * The Compose interpolation. Inside the message or default, `$` and `}` cannot be written (Compose
+   * would read them), so they are left out; a line break makes Compose refuse the file, so it is a space.
+   */
   public toComposeReference(): string {
-    const clean = (s: string) => s.replace(/[}$]/g, '');
+    const clean = cleanInterpolationText;
     if (this.options.required !== undefined) return `\${${this.variable}:?${clean(this.options.required)}}`;
     if (this.options.default !== undefined) return `\${${this.variable}:-${clean(this.options.default)}}`;
     return `\${${this.variable}}`;
