@@ -267,6 +267,24 @@ describe('Swarm target: synthesis', () => {
     assert.equal((parse(Testing.synth(s2)['docker-stack.yml']) as Doc).services.api.environment.API_TOKEN_FILE, '/run/secrets/api_token');
   });
 
+  test('two secrets whose variables differ only by case would be one swarm secret: an error naming the fix', () => {
+    const app = new App();
+    const stack = new Stack(app, 'shop', { target: Target.SWARM });
+    const api = new Service(stack, 'api', { image: 'acme/api:1.0', environment: { A_PASS: Secret.fromEnv('Db_Pass'), B_PASS: Secret.fromEnv('DB_PASS') } });
+    configureSwarm(api, { secretFiles: { A_PASS: { variable: 'A_PASS_FILE' }, B_PASS: { variable: 'B_PASS_FILE' } } });
+    assertProblem(
+      app,
+      "[shop] the secrets Secret.fromEnv('Db_Pass') and Secret.fromEnv('DB_PASS') (shop/api) are one swarm secret, 'db_pass' (a swarm secret's name here is the variable's, lower case): one value would be lost; give the variables names that differ by more than case, or use one variable",
+    );
+    // One variable used twice is one secret, rightly.
+    const fine = new App();
+    const s2 = new Stack(fine, 'shop', { target: Target.SWARM });
+    const one = Secret.fromEnv('DB_PASS');
+    const api2 = new Service(s2, 'api', { image: 'acme/api:1.0', environment: { A_PASS: one, B_PASS: one } });
+    configureSwarm(api2, { secretFiles: { A_PASS: { variable: 'A_PASS_FILE' }, B_PASS: { variable: 'B_PASS_FILE' } } });
+    assert.deepEqual(Object.keys((parse(Testing.synth(s2)['docker-stack.yml']) as Doc).secrets), ['db_pass']);
+  });
+
   test('a secret inside a command or a composed value is an error under Swarm (the spec would show it); Compose takes it', () => {
     const build = (target: Target) => {
       const app = new App();

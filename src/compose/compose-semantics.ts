@@ -178,7 +178,7 @@ export function checkComposeSemantics(doc: unknown): SemanticProblem[] {
         const beyond = ns === 'invalid duration' && typeof v === 'string' && /^[+-]?(?:(?:\d+\.?\d*|\.\d+)[a-zµμ]+)+$/.test(v);
         add(
           [...base, ...path],
-          `${JSON.stringify(v)} is not a duration Compose reads (Go's time.ParseDuration: ${ns} in duration ${JSON.stringify(String(v))}): ` +
+          `${JSON.stringify(v)} is not a duration Compose reads (Go's time.ParseDuration: ${ns} ${JSON.stringify(String(v))}): ` +
             (beyond
               ? `it is beyond Go's longest duration, ${GO_MAX_DURATION}: give a shorter one`
               : `write a number with a unit, without spaces: ns, us, ms, s, m or h, such as '10s', '1m30s' or '24h' (no days: write 168h for 7d; or use Duration in the typed API)`),
@@ -191,6 +191,25 @@ export function checkComposeSemantics(doc: unknown): SemanticProblem[] {
       if (v === undefined || v === null || typeof v === 'number' || interpolated(v)) continue;
       if (typeof v !== 'string' || !GO_FLOAT.test(v)) {
         add([...base, ...path], `${JSON.stringify(v)} is not a number of CPUs (Compose reads it with Go's strconv.ParseFloat): write a number such as 0.5 or '2'`);
+      }
+    }
+    // compose-go loader/validate.go: "can't set distinct values on 'cpus' and 'deploy.resources.limits.cpus'" (and the others).
+    for (const [short, long, read] of [
+      ['cpus', 'deploy.resources.limits.cpus', (x: unknown) => (typeof x === 'number' ? x : typeof x === 'string' && GO_FLOAT.test(x) ? Math.fround(Number(x)) : undefined)],
+      ['mem_limit', 'deploy.resources.limits.memory', bytesOf],
+      ['mem_reservation', 'deploy.resources.reservations.memory', bytesOf],
+      ['pids_limit', 'deploy.resources.limits.pids', (x: unknown) => (typeof x === 'number' ? x : undefined)],
+      ['scale', 'deploy.replicas', (x: unknown) => (typeof x === 'number' ? x : undefined)],
+    ] as const) {
+      // Compared once the other's block exists: an unset value there is 0 to compose-go (scale: replicas must be set).
+      const a = get(svc, [short]);
+      const longPath = long.split('.');
+      const block = get(svc, longPath.slice(0, -1));
+      const b = get(svc, longPath) ?? (short === 'scale' || !isRecord(block) ? undefined : 0);
+      if (a === undefined || b === undefined || interpolated(a) || interpolated(b)) continue;
+      const [x, y] = [read(a), read(b)];
+      if (x !== undefined && y !== undefined && (x !== 0 || short === 'scale') && x !== y) {
+        add([...base, short], `${JSON.stringify(a)} differs from ${long}, ${JSON.stringify(b)} (Compose refuses the file: can't set distinct values on '${short}' and '${long}'): set one of them, or both to one value`);
       }
     }
     for (const key of MEMORY_KEYS) {
