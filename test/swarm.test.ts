@@ -29,7 +29,7 @@ import {
 } from '../src/index.js';
 import { loadApp } from '../src/cli/load-stack.js';
 import { swarmTargetsFromSynthesis } from '../src/deploy/swarm/swarm-target.js';
-import { assertProblem } from './support/problems.js';
+import { assertProblem, problemsOf } from './support/problems.js';
 import { deployCli, synthCli } from './support/cli.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -265,6 +265,13 @@ describe('Swarm target: synthesis', () => {
       secretFiles: { API_TOKEN: { variable: 'API_TOKEN_FILE' } },
     });
     assert.equal((parse(Testing.synth(s2)['docker-stack.yml']) as Doc).services.api.environment.API_TOKEN_FILE, '/run/secrets/api_token');
+  });
+
+  test('a bad service name is one message under Swarm too (not again from the stack file schema)', () => {
+    const app = new App();
+    const stack = new Stack(app, 'shop', { target: Target.SWARM });
+    new Service(stack, 'web', { image: 'nginx:1.27', serviceName: 'web server' });
+    assert.deepEqual(problemsOf(app), ["[shop/web] service name 'web server' is invalid: use letters, digits, '.', '_' and '-'"]);
   });
 
   test('two secrets whose variables differ only by case would be one swarm secret: an error naming the fix', () => {

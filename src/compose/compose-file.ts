@@ -82,7 +82,7 @@ export class ComposeFile extends DocumentFile {
   protected override checkDocument(doc: unknown): void {
     if (this.stack.target === Target.SWARM) {
       // What docker stack deploy's own schema (format 3.9) accepts, then the compose-spec.
-      const schema = [...checkSwarmSchema(doc), ...checkComposeSchema(doc, this.reportedServiceNames())];
+      const schema = [...checkSwarmSchema(doc, this.reportedServiceNames()), ...checkComposeSchema(doc, this.reportedServiceNames())];
       if (schema.length) this.fail(`the stack file is not what docker stack deploy accepts (check overrides): ${schema.join('; ')}`);
       return;
     }
