@@ -574,8 +574,8 @@ describe("Compose's own checks of the final document (after overrides)", () => {
     new Service(stack, 'small', { image: 'nginx:1.27' }).addOverride('mem_reservation', '4m');
     new Service(stack, 'fine', { image: 'nginx:1.27', memoryLimit: Size.mebibytes(6) });
     assert.deepEqual(problemsOf(app), [
-      `[demo/small] services.small.mem_reservation (set by addOverride('mem_reservation')): "4m" is below Docker's smallest memory reservation, 6 MiB (the Engine refuses to create the container: Minimum memory reservation allowed is 6MB): give at least 6 MiB (memoryLimit: Size.mebibytes(6)), or no limit`,
-      `[demo/tiny] services.tiny.mem_limit: "1b" is below Docker's smallest memory limit, 6 MiB (the Engine refuses to create the container: Minimum memory limit allowed is 6MB): give at least 6 MiB (memoryLimit: Size.mebibytes(6)), or no limit`,
+      `[demo/tiny] memoryLimit: 1 byte is below Docker's smallest memory limit, 6 MiB (the Engine refuses to create the container: Minimum memory limit allowed is 6MB): give at least Size.mebibytes(6), or no memoryLimit`,
+      `[demo/small] services.small.mem_reservation (set by addOverride('mem_reservation')): "4m" is below Docker's smallest memory reservation, 6 MiB (the Engine refuses to create the container: Minimum memory reservation allowed is 6MB): give at least 6 MiB ('6m'), or no limit`,
     ]);
   });
 

@@ -126,13 +126,15 @@ export class ComposeFile extends DocumentFile {
     // A document the schema refuses is reported by its render; judging its values again would report one problem twice.
     if (!doc || checkComposeSchema(doc).length) return [];
     const byName = new Map(this.services().map((s) => [s.serviceName, s]));
-    return checkComposeSemantics(doc).map(({ at, message }) => {
+    return checkComposeSemantics(doc).flatMap(({ at, message, typed }) => {
       const service = at[0] === 'services' ? byName.get(at[1]) : undefined;
       const ofService = service?._model().overrides.touching(at.slice(2));
       const ofFile = ofService === undefined ? this.overrideTouching(at) : undefined;
       const via = ofService ?? ofFile;
+      // A value of the typed API that its own check reports (memoryLimit): one message per problem.
+      if (typed && via === undefined) return [];
       const where = ofService !== undefined || ofFile === undefined ? (service ?? this) : this;
-      return `[${where.node.path}] ${at.join('.')}${via !== undefined ? ` (set by addOverride('${via}'))` : ''}: ${message}`;
+      return [`[${where.node.path}] ${at.join('.')}${via !== undefined ? ` (set by addOverride('${via}'))` : ''}: ${message}`];
     });
   }
 

@@ -17,6 +17,8 @@ export interface SemanticProblem {
   readonly at: readonly string[];
   /** What is wrong and the fix, without the path. */
   readonly message: string;
+  /** The typed API checks this itself (with its own words): a value no override made is reported there. */
+  readonly typed?: true;
 }
 
 /**
@@ -104,7 +106,7 @@ export function checkComposeSemantics(doc: unknown): SemanticProblem[] {
   const volumes = declared('volumes');
   const secrets = declared('secrets');
   const configs = declared('configs');
-  const add = (at: string[], message: string) => problems.push({ at, message });
+  const add = (at: string[], message: string, typed?: true) => problems.push({ at, message, ...(typed ? { typed } : {}) });
 
   for (const [name, svc] of Object.entries(services)) {
     if (!isRecord(svc)) continue;
@@ -219,7 +221,8 @@ export function checkComposeSemantics(doc: unknown): SemanticProblem[] {
       if (bytes !== undefined && bytes > 0 && bytes < DOCKER_MIN_MEMORY) {
         add(
           [...base, ...path],
-          `${JSON.stringify(v)} is below Docker's smallest memory ${key.includes('reserv') ? 'reservation' : 'limit'}, 6 MiB (the Engine refuses to create the container: Minimum memory ${key.includes('reserv') ? 'reservation' : 'limit'} allowed is 6MB): give at least 6 MiB (memoryLimit: Size.mebibytes(6)), or no limit`,
+          `${JSON.stringify(v)} is below Docker's smallest memory ${key.includes('reserv') ? 'reservation' : 'limit'}, 6 MiB (the Engine refuses to create the container: Minimum memory ${key.includes('reserv') ? 'reservation' : 'limit'} allowed is 6MB): give at least 6 MiB ('6m'), or no limit`,
+          true,
         );
       }
     }

@@ -10,6 +10,7 @@ import { Size } from '../core/size.js';
 import { NetworkMode, Stack } from '../core/stack.js';
 import { Target } from '../core/target.js';
 import { ComposeFile } from './compose-file.js';
+import { DOCKER_MIN_MEMORY } from './compose-semantics.js';
 import { LogFormat } from '../logformat/log-format.js';
 import { Healthcheck } from './healthcheck.js';
 import { Network } from './network.js';
@@ -508,6 +509,13 @@ export class Service extends Construct {
     const hc = this.healthcheck?.timing;
     if (hc?.retries !== undefined && (!Number.isInteger(hc.retries) || hc.retries < 1)) {
       errors.push(`healthcheck retries must be a whole number of at least 1`);
+    }
+    // moby daemon/daemon_unix.go linuxMinMemory: the Engine refuses to create the container ("Minimum memory limit allowed is 6MB").
+    const mem = this.props.memoryLimit;
+    if (mem && Size.isSize(mem) && mem.bytes > 0 && mem.bytes < DOCKER_MIN_MEMORY) {
+      errors.push(
+        `memoryLimit: ${mem.bytes === 1 ? '1 byte' : `${mem.bytes} bytes`} is below Docker's smallest memory limit, 6 MiB (the Engine refuses to create the container: Minimum memory limit allowed is 6MB): give at least Size.mebibytes(6), or no memoryLimit`,
+      );
     }
     errors.push(...this.oneShotProblems());
     return errors;
