@@ -654,10 +654,13 @@ describe('host ports taken twice', () => {
         new Service(stack, 'b', { image: 'nginx:1.27' }).addOverride('ports', [{ target: 80, published: '8080', host_ip: '127.0.0.1', protocol: 'tcp' }]);
         new Service(stack, 'c', { image: 'nginx:1.27' }).addOverride('ports', ['9000-9001:80']);
         ComposeFile.of(stack).addOverride('services.a.ports.1', '[::1]:9001:81/tcp');
+        new Service(stack, 'd', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 7000, hostIp: '::1' }] });
+        new Service(stack, 'e', { image: 'nginx:1.27' }).addOverride('ports', [{ target: 80, published: 7000, host_ip: '[0::1]' }]);
       }),
       [
         '[demo] host port 8080/tcp is used by demo/a and demo/b: give each service its own hostPort',
         '[demo] host port 9001/tcp is used by demo/a and demo/c: give each service its own hostPort',
+        '[demo] host port 7000/tcp is used by demo/d and demo/e: give each service its own hostPort',
       ],
     );
   });
