@@ -464,6 +464,58 @@ describe("Compose's own checks of the final document (after overrides)", () => {
       says: /beyond Go's longest duration, 2562047h47m16\.854775807s/,
       compose: /invalid duration/,
     },
+    {
+      what: 'a link to no service',
+      make: (_, web) => web.addOverride('links', ['ghost:db']),
+      at: "[demo/web] services.web.links (set by addOverride('links')): 'ghost' is not a service of this stack",
+      says: /service "web" depends on undefined service "ghost"/,
+      compose: /undefined service "?ghost/,
+    },
+    {
+      what: "network_mode 'service:' naming no service",
+      make: (_, web) => web.addOverride('network_mode', 'service:ghost'),
+      at: "[demo/web] services.web.network_mode (set by addOverride('network_mode')): 'ghost' is not a service of this stack",
+      says: /name a service of the stack/,
+      compose: /undefined service "?ghost/,
+    },
+    {
+      what: 'network_mode with networks',
+      make: (_, web) => {
+        web.addOverride('network_mode', 'host');
+        web.addOverride('networks', ['default']);
+      },
+      at: "[demo/web] services.web.networks (set by addOverride('networks')): the service has both network_mode and networks",
+      says: /keep one/,
+      compose: /mutually exclusive `network_mode` and `networks`/,
+    },
+    {
+      what: 'an undefined named volume',
+      make: (_, web) => web.addOverride('volumes', ['data:/data']),
+      at: "[demo/web] services.web.volumes (set by addOverride('volumes')): 'data' is not a volume of this stack",
+      says: /new Volume\(stack, \.\.\.\)/,
+      compose: /undefined volume data/,
+    },
+    {
+      what: 'an undeclared secret',
+      make: (_, web) => web.addOverride('secrets', [{ source: 'pg', target: 'pg' }]),
+      at: "[demo/web] services.web.secrets (set by addOverride('secrets')): 'pg' is not declared in the file's top-level secrets",
+      says: /declare it there too \(secrets: none\)/,
+      compose: /undefined secret pg/,
+    },
+    {
+      what: 'a secret with neither file nor environment',
+      make: (stack) => ComposeFile.of(stack).addOverride('secrets.pg', {}),
+      at: "[demo/ComposeFile] secrets.pg (set by addOverride('secrets.pg')): the secret has neither file nor environment",
+      says: /give one, or external: true/,
+      compose: /one of file\|environment must be set/,
+    },
+    {
+      what: 'a healthcheck test without CMD',
+      make: (_, web) => web.addOverride('healthcheck.test', ['curl', '-f', 'http://localhost/']),
+      at: `[demo/web] services.web.healthcheck.test (set by addOverride('healthcheck.test')): "curl" starts the healthcheck test`,
+      says: /start the list with 'CMD'/,
+      compose: /must start either by "CMD", "CMD-SHELL" or "NONE"/,
+    },
   ];
   for (const c of cases) {
     test(`${c.what}: reported at the construct that made it, and Compose refuses it too`, () => {
@@ -495,6 +547,16 @@ describe("Compose's own checks of the final document (after overrides)", () => {
       `[demo/web] services.web.cpus (set by addOverride('cpus')): 0.5 differs from deploy.resources.limits.cpus, "1" (Compose refuses the file: can't set distinct values on 'cpus' and 'deploy.resources.limits.cpus'): set one of them, or both to one value`,
     ]);
     assert.equal(composeAccepts(ComposeFile.of(stack).uncheckedDocument()).ok, false);
+  });
+
+  test('two mounts on one path, one of them an override: the Engine refuses it (Duplicate mount point)', () => {
+    const { app, stack } = stackOf();
+    const web = new Service(stack, 'web', { image: 'nginx:1.27' });
+    web.addBind('/srv', '/data');
+    ComposeFile.of(stack).addOverride('services.web.tmpfs', ['/data/:size=1m']);
+    assert.deepEqual(problemsOf(app), [
+      "[demo/ComposeFile] services.web.tmpfs (set by addOverride('services.web.tmpfs')): 2 mounts share the target '/data' (written '/data', '/data/'; the Engine refuses the container: Duplicate mount point): mount each path once",
+    ]);
   });
 
   test("an image reference Docker refuses, an override's or a ComposeFile's", () => {

@@ -8,6 +8,7 @@
  *
  * A value holding a `$` is left alone: Compose interpolates it from the environment first.
  */
+import { posix } from 'node:path';
 import { GO_MAX_DURATION, parseGoDuration } from '../core/duration.js';
 import { imageReferenceProblem } from '../core/image.js';
 
@@ -122,18 +123,40 @@ export function checkComposeSemantics(doc: unknown): SemanticProblem[] {
     for (const link of Array.isArray(svc.links) ? svc.links : []) {
       const target = typeof link === 'string' ? link.split(':')[0] : undefined;
       if (target && !interpolated(target) && !(target in services)) {
-        unknownService('links', target, `undefined service "${target}" in links`, 'name a service of the stack');
+        unknownService('links', target, `service "${name}" depends on undefined service "${target}"`, 'name a service of the stack');
       }
     }
     const ext = typeof svc.extends === 'string' ? { service: svc.extends } : isRecord(svc.extends) ? svc.extends : undefined;
     if (ext && ext.file === undefined && typeof ext.service === 'string' && !interpolated(ext.service) && !(ext.service in services)) {
-      unknownService('extends', ext.service, `cannot extend service "${ext.service}"`, 'extend a service of the stack, or give its file');
+      unknownService('extends', ext.service, `cannot extend service "${name}": service "${ext.service}" not found`, 'extend a service of the stack, or give its file');
     }
     if (typeof svc.network_mode === 'string' && svc.network_mode.startsWith('service:')) {
       const target = svc.network_mode.slice('service:'.length);
-      if (!interpolated(target) && !(target in services)) unknownService('network_mode', target, `service "${target}" not found for network_mode 'service:${target}'`, 'name a service of the stack');
+      if (!interpolated(target) && !(target in services)) unknownService('network_mode', target, `service "${name}" depends on undefined service "${target}"`, 'name a service of the stack');
     }
 
+    if (svc.network_mode !== undefined && svc.networks !== undefined) {
+      add([...base, 'networks'], `the service has both network_mode and networks (Compose refuses the file: service ${name} declares mutually exclusive \`network_mode\` and \`networks\`): keep one; on host networking a service joins no network`);
+    }
+    const test = isRecord(svc.healthcheck) ? svc.healthcheck.test : undefined;
+    if (Array.isArray(test) && test.length > 0 && !['CMD', 'CMD-SHELL', 'NONE'].includes(test[0] as string)) {
+      add([...base, 'healthcheck', 'test'], `${JSON.stringify(test[0])} starts the healthcheck test (Compose refuses the file: healthcheck.test must start either by "CMD", "CMD-SHELL" or "NONE"): start the list with 'CMD' (or use Healthcheck.command() in the typed API)`);
+    }
+    // The Engine refuses two mounts on one container path ("Duplicate mount point"), compared cleaned.
+    // Reported at the key of the last of them (volumes, then tmpfs): the one an override would have added.
+    const targets = new Map<string, { written: string[]; key: string }>();
+    const note = (key: string, t: unknown) => {
+      if (typeof t !== 'string' || interpolated(t) || !t.startsWith('/')) return;
+      const clean = posix.normalize(t).replace(/(.)\/+$/, '$1');
+      targets.set(clean, { written: [...(targets.get(clean)?.written ?? []), t], key });
+    };
+    for (const v of Array.isArray(svc.volumes) ? svc.volumes : []) note('volumes', isRecord(v) ? v.target : typeof v === 'string' ? (v.split(':')[1] ?? v.split(':')[0]) : undefined);
+    for (const t of Array.isArray(svc.tmpfs) ? svc.tmpfs : typeof svc.tmpfs === 'string' ? [svc.tmpfs] : []) note('tmpfs', typeof t === 'string' ? t.split(':')[0] : undefined);
+    for (const [clean, { written, key }] of targets) {
+      if (written.length > 1) {
+        add([...base, key], `${written.length} mounts share the target '${clean}' (written ${written.map((w) => `'${w}'`).join(', ')}; the Engine refuses the container: Duplicate mount point): mount each path once`, true);
+      }
+    }
     for (const net of namesOf(svc.networks)) {
       if (!interpolated(net) && !networks.includes(net)) {
         add([...base, 'networks'], `'${net}' is not a network of this stack (Compose refuses the file: service "${name}" refers to undefined network ${net}): create it with new Network(stack, ...) and pass it in the service's networks (networks: ${list(networks)})`);
@@ -225,6 +248,12 @@ export function checkComposeSemantics(doc: unknown): SemanticProblem[] {
           true,
         );
       }
+    }
+  }
+  // compose-go: a secret that is not external needs a file or an environment variable ("one of file|environment must be set").
+  for (const [name, secret] of Object.entries(isRecord(doc.secrets) ? doc.secrets : {})) {
+    if (isRecord(secret) && !secret.external && secret.file === undefined && secret.environment === undefined) {
+      add(['secrets', name], `the secret has neither file nor environment (Compose refuses the file: secrets.${name}: one of file|environment must be set): give one, or external: true`);
     }
   }
   return problems;
