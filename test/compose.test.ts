@@ -769,6 +769,8 @@ describe('Service arguments and values that break at deploy', () => {
     assert.equal(doc.services.web.environment.B, '${B:?one two}');
     const verdict = composeAccepts(doc);
     assert.doesNotMatch(verdict.stderr, /invalid interpolation format/);
+    // A default is a value: reflowing it would change it, so it is refused.
+    assert.throws(() => EnvRef.of('C', { default: 'a\nb' }), /EnvRef C: the default holds a line break/);
   });
 
   test('a number or boolean under a secret name is a secret in clear; a setting named after one is not', () => {

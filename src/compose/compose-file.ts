@@ -175,8 +175,8 @@ export class ComposeFile extends DocumentFile {
   }
 
   /**
-   * The host ports this stack's services take, as the final document publishes them (overrides
-   * included); with host networking, the ports the services listen on. Once per render session.
+   * @internal The host ports this stack's services take, as the final document publishes them
+   * (overrides included); with host networking, the ports the services listen on. Once per render session.
    */
   public _hostPortBindings(): readonly HostPortBinding[] {
     return memoInRenderSession(this, 'hostPortBindings', () => {
@@ -277,7 +277,7 @@ export interface HostPortBinding {
 }
 
 /** An IP as one form: brackets stripped, IPv6 compressed and lower case (`[0:0:0:0:0:0:0:1]` is `::1`). */
-export function normaliseIp(ip: string): string {
+function normaliseIp(ip: string): string {
   const bare = ip.replace(/^\[(.*)\]$/, '$1');
   if (isIP(bare) !== 6) return bare;
   try {
