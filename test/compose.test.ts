@@ -645,6 +645,10 @@ describe("Compose's own checks of the final document (after overrides)", () => {
     const { app, stack } = stackOf();
     new Service(stack, 'web', { image: 'nginx:1.27', serviceName: 'web server' });
     assert.deepEqual(problemsOf(app), ["[demo/web] service name 'web server' is invalid: use letters, digits, '.', '_' and '-'"]);
+    // The rest of the file is still judged.
+    const named = stackOf();
+    new Service(named.stack, 'web', { image: 'nginx:1.27', serviceName: 'web server' }).addOverride('cpus', 'lots');
+    assert.equal(problemsOf(named.app)[1], `[demo/web] services.web server.cpus (set by addOverride('cpus')): "lots" is not a number of CPUs (Compose reads it with Go's strconv.ParseFloat): write a number such as 0.5 or '2'`);
     const other = stackOf();
     new Service(other.stack, 'web', { image: 'nginx:1.27' });
     ComposeFile.of(other.stack).addOverride('services.api server', { image: 'nginx:1.27' });

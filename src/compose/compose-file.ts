@@ -124,7 +124,7 @@ export class ComposeFile extends DocumentFile {
   private semanticProblems(): string[] {
     const doc = this.finalDocument();
     // A document the schema refuses is reported by its render; judging its values again would report one problem twice.
-    if (!doc || checkComposeSchema(doc).length) return [];
+    if (!doc || checkComposeSchema(doc, this.reportedServiceNames()).length) return [];
     const byName = new Map(this.services().map((s) => [s.serviceName, s]));
     return checkComposeSemantics(doc).flatMap(({ at, message, typed }) => {
       const service = at[0] === 'services' ? byName.get(at[1]) : undefined;
