@@ -204,10 +204,12 @@ describe('compose validation', () => {
     s.addOverride('mem_limit', 'lots');
     s.addOverride('restart', 'sometimes');
     s.addOverride('deploy.resources.limits.memory', '1.5x');
-    assertProblem(
-      app,
-      /^\[demo\/ComposeFile\] the compose file has values Compose or Docker would refuse \(check overrides\): services\.s\.mem_limit: "lots" is not a size Compose reads .*; services\.s\.deploy\.resources\.limits\.memory: "1\.5x" is not a size.*; services\.s\.restart: "sometimes" is not a restart policy Docker knows: use no, always, on-failure/,
-    );
+    // One message per value, at the construct whose override set it.
+    const lines = problemsOf(app);
+    assert.equal(lines.length, 3, lines.join('\n'));
+    assert.match(lines[0], /^\[demo\/s\] services\.s\.mem_limit \(set by addOverride\('mem_limit'\)\): "lots" is not a size Compose reads /);
+    assert.match(lines[1], /^\[demo\/s\] services\.s\.deploy\.resources\.limits\.memory \(set by addOverride\('deploy\.resources\.limits\.memory'\)\): "1\.5x" is not a size/);
+    assert.match(lines[2], /^\[demo\/s\] services\.s\.restart \(set by addOverride\('restart'\)\): "sometimes" is not a restart policy Docker knows: use no, always, on-failure/);
   });
 
   test('override values Compose reads are accepted', () => {

@@ -90,8 +90,7 @@ export class ComposeFile extends DocumentFile {
     if (problems.length) {
       this.fail(`the compose file does not match the compose-spec schema${this.hasOverrides || this.services().some((x) => x.hasOverrides) ? ' (check overrides)' : ''}: ${problems.join('; ')}`);
     }
-    const values = checkComposeValues(doc);
-    if (values.length) this.fail(`the compose file has values Compose or Docker would refuse (check overrides): ${values.join('; ')}`);
+    // Values Compose or Docker would refuse past the schema are reported by validation (semanticProblems), one by one.
   }
 
   /**
@@ -126,7 +125,8 @@ export class ComposeFile extends DocumentFile {
     // A document the schema refuses is reported by its render; judging its values again would report one problem twice.
     if (!doc || checkComposeSchema(doc, this.reportedServiceNames()).length) return [];
     const byName = new Map(this.services().map((s) => [s.serviceName, s]));
-    return checkComposeSemantics(doc).flatMap(({ at, message, typed }) => {
+    const found = [...checkComposeSemantics(doc), ...(this.stack.target === Target.SWARM ? [] : checkComposeValues(doc))];
+    return found.flatMap(({ at, message, typed }: { at: readonly string[]; message: string; typed?: true }) => {
       const service = at[0] === 'services' ? byName.get(at[1]) : undefined;
       const ofService = service?._model().overrides.touching(at.slice(2));
       const ofFile = ofService === undefined ? this.overrideTouching(at) : undefined;
