@@ -6,6 +6,9 @@
  * types/cpus.go: strconv.ParseFloat). The typed API cannot make these mistakes; an override
  * (Service.addOverride, ComposeFile.addOverride) can. Run on the final document, after overrides.
  *
+ * Read from compose-spec/compose-go at e70e961c (2026-07); each rule was also checked against what
+ * `docker compose config -q` (Compose 2.26) says of such a file (test/compose.test.ts).
+ *
  * A value holding a `$` is left alone: Compose interpolates it from the environment first.
  */
 import { posix } from 'node:path';
