@@ -743,6 +743,15 @@ describe('host ports taken twice', () => {
       }),
       ['[demo] host port 8080/tcp is used by demo/a and two/b: give each service its own hostPort (the stacks of an app are deployed to the same Docker engine)'],
     );
+    // A host-network stack listens on its bind address.
+    assert.deepEqual(
+      conflict((app, stack) => {
+        new Service(stack, 'a', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 9090 }] });
+        new Service(new Stack(app, 'host', { networkMode: NetworkMode.HOST }), 'b', { image: 'nginx:1.27', ports: [{ containerPort: 9090 }] });
+        new Service(new Stack(app, 'elsewhere', { networkMode: NetworkMode.HOST, bindAddress: '127.0.0.2' }), 'c', { image: 'nginx:1.27', ports: [{ containerPort: 9090 }] });
+      }),
+      ['[demo] host port 9090/tcp is used by demo/a and host/b: give each service its own hostPort (the stacks of an app are deployed to the same Docker engine)'],
+    );
   });
 });
 

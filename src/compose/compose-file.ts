@@ -185,12 +185,14 @@ export class ComposeFile extends DocumentFile {
       const who = (name: string) => byName.get(name)?.node.path ?? `${this.node.path} services.${name}`;
       if (this.stack.networkMode === NetworkMode.HOST) {
         for (const s of this.services()) {
-          // On the host's network every port the service listens on is taken on the host, published or not.
+          // On the host's network every port the service listens on is taken on the host, published or not, on
+          // the stack's listen address (as aixcl-deploy's preflight reads it, src/deploy/target.ts hostNetworkPorts).
           // A port declared twice is the service's own problem (it reports it): counted once here.
           const seen = new Set<string>();
+          const ip = normaliseIp(this.stack.bindAddress);
           for (const p of s.ports) {
             const key = `${p.containerPort}/${p.protocol ?? 'tcp'}`;
-            if (!seen.has(key)) out.push({ stack: this.stack, service: s.node.path, ip: '*', port: p.containerPort, proto: p.protocol ?? 'tcp' });
+            if (!seen.has(key)) out.push({ stack: this.stack, service: s.node.path, ip, port: p.containerPort, proto: p.protocol ?? 'tcp' });
             seen.add(key);
           }
         }
