@@ -1,18 +1,20 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { Construct } from 'constructs';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import {
   AixclStack,
   App,
   checkComposeSchema,
+  ComposeFile,
   CONFIG_HASH_LABEL,
   DependencyCondition,
   DocumentFile,
+  Duration,
   EnvRef,
   Interpolation,
   secretVariables,
@@ -23,11 +25,13 @@ import {
   Service,
   Size,
   Stack,
+  Target,
   Testing,
   Volume,
   writeSynthesis,
 } from '../src/index.js';
-import { assertProblem } from './support/problems.js';
+import { parseGoDuration } from '../src/core/duration.js';
+import { assertProblem, problemsOf } from './support/problems.js';
 import { tempDir } from './support/temp.js';
 
 type Doc = { services: Record<string, Record<string, any>>; [k: string]: any };
@@ -181,11 +185,12 @@ describe('Service rendering', () => {
   });
 });
 
+const stackOf = (mode = NetworkMode.BRIDGE) => {
+  const app = new App();
+  return { app, stack: new Stack(app, 'demo', { networkMode: mode }) };
+};
+
 describe('compose validation', () => {
-  const stackOf = (mode = NetworkMode.BRIDGE) => {
-    const app = new App();
-    return { app, stack: new Stack(app, 'demo', { networkMode: mode }) };
-  };
 
   test('an override the compose spec rejects fails synthesis', () => {
     const { app, stack } = stackOf();
@@ -199,10 +204,12 @@ describe('compose validation', () => {
     s.addOverride('mem_limit', 'lots');
     s.addOverride('restart', 'sometimes');
     s.addOverride('deploy.resources.limits.memory', '1.5x');
-    assertProblem(
-      app,
-      /^\[demo\/ComposeFile\] the compose file has values Compose or Docker would refuse \(check overrides\): services\.s\.mem_limit: "lots" is not a size Compose reads .*; services\.s\.deploy\.resources\.limits\.memory: "1\.5x" is not a size.*; services\.s\.restart: "sometimes" is not a restart policy Docker knows: use no, always, on-failure/,
-    );
+    // One message per value, at the construct whose override set it.
+    const lines = problemsOf(app);
+    assert.equal(lines.length, 3, lines.join('\n'));
+    assert.match(lines[0], /^\[demo\/s\] services\.s\.mem_limit \(set by addOverride\('mem_limit'\)\): "lots" is not a size Compose reads /);
+    assert.match(lines[1], /^\[demo\/s\] services\.s\.deploy\.resources\.limits\.memory \(set by addOverride\('deploy\.resources\.limits\.memory'\)\): "1\.5x" is not a size/);
+    assert.match(lines[2], /^\[demo\/s\] services\.s\.restart \(set by addOverride\('restart'\)\): "sometimes" is not a restart policy Docker knows: use no, always, on-failure/);
   });
 
   test('override values Compose reads are accepted', () => {
@@ -384,5 +391,421 @@ describe('compose-spec schema', () => {
       rmSync(join(out, '..'), { recursive: true, force: true });
     }
     assert.throws(() => EnvRef.of('NOT-A-NAME'), /'NOT-A-NAME' is not an environment variable name/);
+  });
+});
+
+/** Whether `docker compose config -q` accepts a compose document (it reads the file, and does not touch the daemon). */
+function composeAccepts(doc: unknown): { ok: boolean; stderr: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'aixcl-compose-sem-'));
+  try {
+    const file = join(dir, 'docker-compose.yml');
+    writeFileSync(file, stringify(doc));
+    const r = spawnSync('docker', ['compose', '-f', file, 'config', '-q'], { encoding: 'utf8' });
+    return { ok: r.status === 0, stderr: r.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("Compose's own checks of the final document (after overrides)", () => {
+  // Each passes the compose-spec schema, and Compose refuses it (compose-go loader/validate.go, types/).
+  const cases: Array<{ what: string; make: (stack: Stack, web: Service) => void; at: string; says: RegExp; compose: RegExp }> = [
+    {
+      what: 'depends_on naming no service (list form)',
+      make: (_, web) => web.addOverride('depends_on', ['ghost']),
+      at: "[demo/web] services.web.depends_on (set by addOverride('depends_on')): 'ghost' is not a service of this stack",
+      says: /use addDependency\(\) with the Service \(services: 'db', 'web'\)$/,
+      compose: /depends on undefined service "?ghost/,
+    },
+    {
+      what: 'depends_on naming no service, through the ComposeFile',
+      make: (stack) => ComposeFile.of(stack).addOverride('services.web.depends_on.ghost.condition', 'service_started'),
+      at: "[demo/ComposeFile] services.web.depends_on (set by addOverride('services.web.depends_on.ghost.condition')): 'ghost' is not a service",
+      says: /name a service of the stack/,
+      compose: /depends on undefined service "?ghost/,
+    },
+    {
+      what: 'an undefined network',
+      make: (_, web) => web.addOverride('networks', ['nonexistent']),
+      at: "[demo/web] services.web.networks (set by addOverride('networks')): 'nonexistent' is not a network of this stack",
+      says: /create it with new Network\(stack, \.\.\.\)/,
+      compose: /undefined network nonexistent/,
+    },
+    {
+      what: 'neither image nor build',
+      make: (_, web) => web.addOverride('image', undefined),
+      at: "[demo/web] services.web.image (set by addOverride('image')): the service has neither an image nor a build",
+      says: /give the image in the Service's props$/,
+      compose: /neither an image nor a build context/,
+    },
+    {
+      what: 'cpus that are not a number',
+      make: (_, web) => web.addOverride('cpus', 'lots'),
+      at: `[demo/web] services.web.cpus (set by addOverride('cpus')): "lots" is not a number of CPUs`,
+      says: /write a number such as 0\.5/,
+      compose: /ParseFloat/,
+    },
+    {
+      what: 'a duration in words',
+      make: (_, web) => web.addOverride('stop_grace_period', '1 minute'),
+      at: `[demo/web] services.web.stop_grace_period (set by addOverride('stop_grace_period')): "1 minute" is not a duration Compose reads`,
+      says: /unknown unit " minute" in duration "1 minute".*such as '10s', '1m30s' or '24h'/,
+      compose: /unknown unit " minute"/,
+    },
+    {
+      what: 'a healthcheck interval in words',
+      make: (_, web) => web.addOverride('healthcheck.interval', '10 seconds'),
+      at: `[demo/web] services.web.healthcheck.interval (set by addOverride('healthcheck.interval')): "10 seconds" is not a duration`,
+      says: /unknown unit " seconds"/,
+      compose: /unknown unit " seconds"/,
+    },
+    {
+      what: "a duration beyond Go's",
+      make: (_, web) => web.addOverride('healthcheck.timeout', '24000000h'),
+      at: `[demo/web] services.web.healthcheck.timeout (set by addOverride('healthcheck.timeout')): "24000000h" is not a duration`,
+      says: /beyond Go's longest duration, 2562047h47m16\.854775807s/,
+      compose: /invalid duration/,
+    },
+    {
+      what: 'a link to no service',
+      make: (_, web) => web.addOverride('links', ['ghost:db']),
+      at: "[demo/web] services.web.links (set by addOverride('links')): 'ghost' is not a service of this stack",
+      says: /service "web" depends on undefined service "ghost"/,
+      compose: /undefined service "?ghost/,
+    },
+    {
+      what: "network_mode 'service:' naming no service",
+      make: (_, web) => web.addOverride('network_mode', 'service:ghost'),
+      at: "[demo/web] services.web.network_mode (set by addOverride('network_mode')): 'ghost' is not a service of this stack",
+      says: /name a service of the stack/,
+      compose: /undefined service "?ghost/,
+    },
+    {
+      what: 'network_mode with networks',
+      make: (_, web) => {
+        web.addOverride('network_mode', 'host');
+        web.addOverride('networks', ['default']);
+      },
+      at: "[demo/web] services.web.networks (set by addOverride('networks')): the service has both network_mode and networks",
+      says: /keep one/,
+      compose: /mutually exclusive `network_mode` and `networks`/,
+    },
+    {
+      what: 'an undefined named volume',
+      make: (_, web) => web.addOverride('volumes', ['data:/data']),
+      at: "[demo/web] services.web.volumes (set by addOverride('volumes')): 'data' is not a volume of this stack",
+      says: /new Volume\(stack, \.\.\.\)/,
+      compose: /undefined volume data/,
+    },
+    {
+      what: 'an undeclared secret',
+      make: (_, web) => web.addOverride('secrets', [{ source: 'pg', target: 'pg' }]),
+      at: "[demo/web] services.web.secrets (set by addOverride('secrets')): 'pg' is not declared in the file's top-level secrets",
+      says: /declare it there too \(secrets: none\)/,
+      compose: /undefined secret pg/,
+    },
+    {
+      what: 'a secret with neither file nor environment',
+      make: (stack) => ComposeFile.of(stack).addOverride('secrets.pg', {}),
+      at: "[demo/ComposeFile] secrets.pg (set by addOverride('secrets.pg')): the secret has neither file nor environment",
+      says: /give one, or external: true/,
+      compose: /one of file\|environment must be set/,
+    },
+    {
+      what: 'a healthcheck test without CMD',
+      make: (_, web) => web.addOverride('healthcheck.test', ['curl', '-f', 'http://localhost/']),
+      at: `[demo/web] services.web.healthcheck.test (set by addOverride('healthcheck.test')): "curl" starts the healthcheck test`,
+      says: /start the list with 'CMD'/,
+      compose: /must start either by "CMD", "CMD-SHELL" or "NONE"/,
+    },
+  ];
+  for (const c of cases) {
+    test(`${c.what}: reported at the construct that made it, and Compose refuses it too`, () => {
+      const { app, stack } = stackOf();
+      const db = new Service(stack, 'db', { image: 'postgres:17' });
+      const web = new Service(stack, 'web', { image: 'nginx:1.27', healthcheck: Healthcheck.command(['true']) });
+      web.addDependency(db);
+      c.make(stack, web);
+      const lines = problemsOf(app);
+      assert.equal(lines.length, 1, lines.join('\n'));
+      assert.ok(lines[0].startsWith(c.at), lines[0]);
+      assert.match(lines[0], c.says);
+      const verdict = composeAccepts(ComposeFile.of(stack).uncheckedDocument());
+      assert.equal(verdict.ok, false, `docker compose config accepted what the check refuses (${c.what})`);
+      assert.match(verdict.stderr, c.compose);
+    });
+  }
+
+  test("two values of one setting (cpus and deploy.resources.limits.cpus) that differ; equal ones pass", () => {
+    const { app, stack } = stackOf();
+    const web = new Service(stack, 'web', { image: 'nginx:1.27', memoryLimit: Size.mebibytes(512) });
+    web.addOverride('cpus', 0.5);
+    web.addOverride('deploy.resources.limits.cpus', '1');
+    web.addOverride('deploy.resources.limits.memory', '512m');
+    new Service(stack, 'api', { image: 'nginx:1.27' }).addOverride('mem_reservation', '64m');
+    ComposeFile.of(stack).addOverride('services.api.deploy.resources.reservations.cpus', '0.5');
+    assert.deepEqual(problemsOf(app), [
+      `[demo/api] services.api.mem_reservation (set by addOverride('mem_reservation')): "64m" differs from deploy.resources.reservations.memory, 0 (Compose refuses the file: can't set distinct values on 'mem_reservation' and 'deploy.resources.reservations.memory'): set one of them, or both to one value`,
+      `[demo/web] services.web.cpus (set by addOverride('cpus')): 0.5 differs from deploy.resources.limits.cpus, "1" (Compose refuses the file: can't set distinct values on 'cpus' and 'deploy.resources.limits.cpus'): set one of them, or both to one value`,
+    ]);
+    assert.equal(composeAccepts(ComposeFile.of(stack).uncheckedDocument()).ok, false);
+  });
+
+  test('two mounts on one path, one of them an override: the Engine refuses it (Duplicate mount point)', () => {
+    const { app, stack } = stackOf();
+    const web = new Service(stack, 'web', { image: 'nginx:1.27' });
+    web.addBind('/srv', '/data');
+    ComposeFile.of(stack).addOverride('services.web.tmpfs', ['/data/:size=1m']);
+    assert.deepEqual(problemsOf(app), [
+      "[demo/ComposeFile] services.web.tmpfs (set by addOverride('services.web.tmpfs')): 2 mounts share the target '/data' (written '/data', '/data/'; the Engine refuses the container: Duplicate mount point): mount each path once",
+    ]);
+  });
+
+  test("an image reference Docker refuses, an override's or a ComposeFile's", () => {
+    const { app, stack } = stackOf();
+    new Service(stack, 'web', { image: 'nginx:1.27' }).addOverride('image', 'Nginx:Latest Version');
+    new Service(stack, 'api', { image: 'nginx:1.27' });
+    ComposeFile.of(stack).addOverride('services.api.image', 'Acme/API:1');
+    assert.deepEqual(problemsOf(app), [
+      "[demo/ComposeFile] services.api.image (set by addOverride('services.api.image')): image 'Acme/API:1' has upper-case letters in its repository name, which must be lower case: write 'acme/api:1' (Docker refuses to pull or run it)",
+      "[demo/web] services.web.image (set by addOverride('image')): image 'Nginx:Latest Version' contains white space: write it like grafana/loki:3.7.6 (repository:tag) (Docker refuses to pull or run it)",
+    ]);
+  });
+
+  test('what Compose accepts passes: declared names, Go durations and floats, values it interpolates', () => {
+    const { app, stack } = stackOf();
+    const data = new Volume(stack, 'data');
+    new Service(stack, 'db', { image: 'postgres:17' }).addVolume(data, '/var/lib/postgresql/data');
+    const web = new Service(stack, 'web', { image: 'nginx:1.27', healthcheck: Healthcheck.command(['true']) });
+    for (const [k, v] of [
+      ['depends_on', ['db']],
+      ['links', ['db:database']],
+      ['networks', ['default']],
+      ['volumes', [{ type: 'volume', source: 'data', target: '/data' }, 'data:/more', './here:/here', '/abs:/abs']],
+      ['cpus', '0.5'],
+      ['deploy.resources.reservations.cpus', '0.5e0'],
+      ['stop_grace_period', '1m30s'],
+      ['healthcheck.interval', '.5s'],
+      ['healthcheck.timeout', '2562047h47m16.854775807s'],
+      ['healthcheck.start_period', '${START:-10s}'],
+      ['mem_reservation', '64m'],
+      ['deploy.resources.reservations.memory', '65536k'],
+      ['image', '${WEB_IMAGE:-nginx:1.27}'],
+    ] as const) {
+      web.addOverride(k, v);
+    }
+    const doc = compose(stack);
+    assert.deepEqual(doc.services.web.depends_on, ['db']);
+    const verdict = composeAccepts(doc);
+    assert.ok(verdict.ok, verdict.stderr);
+  });
+
+  test("Go's time.ParseDuration, as Compose reads its durations", () => {
+    const ok: Array<[string, bigint]> = [
+      ['0', 0n],
+      ['1h30m', 5_400_000_000_000n],
+      ['1.5s', 1_500_000_000n],
+      ['.5s', 500_000_000n],
+      ['5.s', 5_000_000_000n],
+      ['+5s', 5_000_000_000n],
+      ['-1s', -1_000_000_000n],
+      ['1µs1us1μs1ns', 3_001n],
+      ['2562047h47m16.854775807s', 9_223_372_036_854_775_807n],
+    ];
+    for (const [text, ns] of ok) assert.equal(parseGoDuration(text), ns, text);
+    const bad: Array<[string, string]> = [
+      ['', 'invalid duration'],
+      ['10', 'missing unit in duration'],
+      ['1d', 'unknown unit "d" in duration'],
+      ['1 minute', 'unknown unit " minute" in duration'],
+      ['1e3s', 'unknown unit "e" in duration'],
+      ['.s', 'invalid duration'],
+      ['2562047h47m16.854775808s', 'invalid duration'],
+      ['24000000h', 'invalid duration'],
+    ];
+    for (const [text, why] of bad) assert.equal(parseGoDuration(text), why, text);
+  });
+
+  test("a Duration beyond Go's is refused where it is made", () => {
+    assert.throws(() => Duration.days(1e6), /^UserError: Duration\.days\(1000000\) is longer than the longest duration Go programs read \(2562047h47m16\.854775807s/);
+    assert.throws(() => Duration.parse('200000000h'), /Duration\.parse\('200000000h'\) is longer/);
+    assert.equal(Duration.days(106_751).toGoString(), '2562024h');
+  });
+
+  test("a memory limit below the Engine's 6 MiB (moby linuxMinMemory), typed or overridden", () => {
+    const { app, stack } = stackOf();
+    new Service(stack, 'tiny', { image: 'nginx:1.27', memoryLimit: Size.bytes(1) });
+    new Service(stack, 'small', { image: 'nginx:1.27' }).addOverride('mem_reservation', '4m');
+    new Service(stack, 'fine', { image: 'nginx:1.27', memoryLimit: Size.mebibytes(6) });
+    assert.deepEqual(problemsOf(app), [
+      `[demo/tiny] memoryLimit: 1 byte is below Docker's smallest memory limit, 6 MiB (the Engine refuses to create the container: Minimum memory limit allowed is 6MB): give at least Size.mebibytes(6), or no memoryLimit`,
+      `[demo/small] services.small.mem_reservation (set by addOverride('mem_reservation')): "4m" is below Docker's smallest memory reservation, 6 MiB (the Engine refuses to create the container: Minimum memory reservation allowed is 6MB): give at least 6 MiB ('6m'), or no limit`,
+    ]);
+  });
+
+  test('a bad service name is one message; one made by an override alone is still reported', () => {
+    const { app, stack } = stackOf();
+    new Service(stack, 'web', { image: 'nginx:1.27', serviceName: 'web server' });
+    assert.deepEqual(problemsOf(app), ["[demo/web] service name 'web server' is invalid: use letters, digits, '.', '_' and '-'"]);
+    // The rest of the file is still judged.
+    const named = stackOf();
+    new Service(named.stack, 'web', { image: 'nginx:1.27', serviceName: 'web server' }).addOverride('cpus', 'lots');
+    assert.equal(problemsOf(named.app)[1], `[demo/web] services.web server.cpus (set by addOverride('cpus')): "lots" is not a number of CPUs (Compose reads it with Go's strconv.ParseFloat): write a number such as 0.5 or '2'`);
+    const other = stackOf();
+    new Service(other.stack, 'web', { image: 'nginx:1.27' });
+    ComposeFile.of(other.stack).addOverride('services.api server', { image: 'nginx:1.27' });
+    assertProblem(other.app, "[demo/ComposeFile] the compose file does not match the compose-spec schema (check overrides): /services must NOT have additional properties 'api server'");
+  });
+});
+
+describe('host ports taken twice', () => {
+  const conflict = (configure: (app: App, stack: Stack) => void) => {
+    const { app, stack } = stackOf();
+    configure(app, stack);
+    try {
+      app.synthesize();
+      return [];
+    } catch {
+      return problemsOf(app).filter((l) => l.includes('host port'));
+    }
+  };
+
+  test('one service publishing two ports on one host port', () => {
+    assert.deepEqual(
+      conflict((_, stack) => new Service(stack, 'web', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 81, hostPort: 8080 }] })),
+      ['[demo] host port 8080/tcp is published twice by demo/web: give each of its ports its own hostPort'],
+    );
+  });
+
+  test('one address written three ways ([::1], ::1, 0:0:0:0:0:0:0:1); brackets are not written', () => {
+    for (const [a, b] of [
+      ['::1', '[::1]'],
+      ['0:0:0:0:0:0:0:1', '::1'],
+      ['0.0.0.0', '127.0.0.1'],
+      ['::', '::1'],
+    ]) {
+      assert.deepEqual(
+        conflict((_, stack) => {
+          new Service(stack, 'a', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 8080, hostIp: a }] });
+          new Service(stack, 'b', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 8080, hostIp: b }] });
+        }),
+        ['[demo] host port 8080/tcp is used by demo/a and demo/b: give each service its own hostPort'],
+        `${a} and ${b}`,
+      );
+    }
+    const { stack } = stackOf();
+    new Service(stack, 'a', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostIp: '[::1]' }] });
+    assert.equal(compose(stack).services.a.ports[0].host_ip, '::1');
+  });
+
+  test('different addresses, or a wildcard of the other family, do not clash', () => {
+    for (const [a, b] of [
+      ['127.0.0.1', '127.0.0.2'],
+      ['::', '127.0.0.1'],
+      ['0.0.0.0', '::1'],
+    ]) {
+      assert.deepEqual(
+        conflict((_, stack) => {
+          new Service(stack, 'a', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 8080, hostIp: a }] });
+          new Service(stack, 'b', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 8080, hostIp: b }] });
+        }),
+        [],
+        `${a} and ${b}`,
+      );
+    }
+  });
+
+  test('ports added through overrides (long and short syntax, no host_ip: every address)', () => {
+    assert.deepEqual(
+      conflict((_, stack) => {
+        new Service(stack, 'a', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 8080 }] });
+        new Service(stack, 'b', { image: 'nginx:1.27' }).addOverride('ports', [{ target: 80, published: '8080', host_ip: '127.0.0.1', protocol: 'tcp' }]);
+        new Service(stack, 'c', { image: 'nginx:1.27' }).addOverride('ports', ['9000-9001:80']);
+        ComposeFile.of(stack).addOverride('services.a.ports.1', '[::1]:9001:81/tcp');
+        new Service(stack, 'd', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 7000, hostIp: '::1' }] });
+        new Service(stack, 'e', { image: 'nginx:1.27' }).addOverride('ports', [{ target: 80, published: 7000, host_ip: '[0::1]' }]);
+      }),
+      [
+        '[demo] host port 8080/tcp is used by demo/a and demo/b: give each service its own hostPort',
+        '[demo] host port 9001/tcp is used by demo/a and demo/c: give each service its own hostPort',
+        '[demo] host port 7000/tcp is used by demo/d and demo/e: give each service its own hostPort',
+      ],
+    );
+  });
+
+  test('two stacks of an app (deployed to one engine) on one address and port; a Swarm stack is not on it', () => {
+    assert.deepEqual(
+      conflict((app, stack) => {
+        new Service(stack, 'a', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 8080 }] });
+        new Service(new Stack(app, 'two'), 'b', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 8080 }] });
+        new Service(new Stack(app, 'three'), 'c', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 8080, hostIp: '127.0.0.2' }] });
+        new Service(new Stack(app, 'four', { target: Target.SWARM }), 'd', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 8080, publish: true }] });
+      }),
+      ['[demo] host port 8080/tcp is used by demo/a and two/b: give each service its own hostPort (the stacks of an app are deployed to the same Docker engine)'],
+    );
+    // A host-network stack listens on its bind address.
+    assert.deepEqual(
+      conflict((app, stack) => {
+        new Service(stack, 'a', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 9090 }] });
+        new Service(new Stack(app, 'host', { networkMode: NetworkMode.HOST }), 'b', { image: 'nginx:1.27', ports: [{ containerPort: 9090 }] });
+        new Service(new Stack(app, 'elsewhere', { networkMode: NetworkMode.HOST, bindAddress: '127.0.0.2' }), 'c', { image: 'nginx:1.27', ports: [{ containerPort: 9090 }] });
+      }),
+      ['[demo] host port 9090/tcp is used by demo/a and host/b: give each service its own hostPort (the stacks of an app are deployed to the same Docker engine)'],
+    );
+  });
+});
+
+describe('Service arguments and values that break at deploy', () => {
+  test('mount targets are compared as Docker cleans them; the container root is refused', () => {
+    const { app, stack } = stackOf();
+    const v = new Volume(stack, 'v');
+    const v2 = new Volume(stack, 'v2');
+    const web = new Service(stack, 'web', { image: 'nginx:1.27' });
+    web.addVolume(v, '/data');
+    web.addVolume(v2, '/data/');
+    web.addBind('/srv', '/data/./');
+    web.addVolume(v, '/');
+    web.addBind('/etc/x', '/data/..');
+    assert.deepEqual(problemsOf(app), [
+      "[demo/web] addVolume(): target: '/' is the container's root, where Docker cannot mount (\"destination can't be '/'\"): mount on a directory such as '/data'",
+      "[demo/web] addBind(): target: '/data/..' is the container's root, where Docker cannot mount (\"destination can't be '/'\"): mount on a directory such as '/data'",
+      "[demo/web] 3 mounts share the target '/data' (written '/data', '/data/', '/data/./'): mount each path once",
+    ]);
+  });
+
+  test('a line break in a Secret or EnvRef message is written as a space (Compose refused the file)', () => {
+    const { stack } = stackOf();
+    new Service(stack, 'web', {
+      image: 'nginx:1.27',
+      environment: { A_TOKEN: Secret.fromEnv('A_TOKEN', 'line1\nline2'), B: EnvRef.of('B', { required: 'one\r\n  two}$' }) },
+    });
+    const doc = compose(stack);
+    assert.equal(doc.services.web.environment.A_TOKEN, '${A_TOKEN:?line1 line2}');
+    assert.equal(doc.services.web.environment.B, '${B:?one two}');
+    const verdict = composeAccepts(doc);
+    assert.doesNotMatch(verdict.stderr, /invalid interpolation format/);
+    // A default is a value: reflowing it would change it, so it is refused.
+    assert.throws(() => EnvRef.of('C', { default: 'a\nb' }), /EnvRef C: the default holds a line break/);
+  });
+
+  test('a number or boolean under a secret name is a secret in clear; a setting named after one is not', () => {
+    const { app, stack } = stackOf();
+    new Service(stack, 'web', { image: 'nginx:1.27', environment: { API_KEY: 123456789, DB_PASSWORD: true, TOKEN_TTL: 3600, PASSWORD_RESET: false } });
+    assert.deepEqual(problemsOf(app), [
+      "[demo/web] environment variable API_KEY looks like a secret but is written in clear: use Secret.fromEnv('API_KEY') so the value stays out of generated files",
+      "[demo/web] environment variable DB_PASSWORD looks like a secret but is written in clear: use Secret.fromEnv('DB_PASSWORD') so the value stays out of generated files",
+    ]);
+  });
+
+  test('addLabel checks its arguments as addEnvironment does (an unset variable crashed the synthesis)', () => {
+    const { app, stack } = stackOf();
+    const web = new Service(stack, 'web', { image: 'nginx:1.27' });
+    web.addLabel('team', process.env.AIXCL_TEST_UNSET_VARIABLE as string);
+    web.addLabel('tier', 3 as unknown as string);
+    web.addLabel('ok', 'yes');
+    assert.deepEqual(problemsOf(app), [
+      "[demo/web] addLabel(): label 'team' is undefined (is it read from an environment variable that is not set?): give it a string value, or leave the label out",
+      "[demo/web] addLabel(): label 'tier' must be a string, got the number 3: write '3'",
+    ]);
   });
 });

@@ -324,7 +324,8 @@ describe('Promtail validation', () => {
   it('rejects a Loki of another stack, with the fix', () => {
     const app = new App();
     const logs = new Stack(app, 'logs');
-    const other = new Stack(app, 'other');
+    // Another address: both Promtails publish 9080, and the stacks of an app share one engine.
+    const other = new Stack(app, 'other', { bindAddress: '127.0.0.2' });
     const loki = new Loki(logs, 'loki');
     new Promtail(logs, 'promtail', { loki });
     new Promtail(other, 'promtail', { loki });

@@ -29,7 +29,7 @@ import {
 } from '../src/index.js';
 import { loadApp } from '../src/cli/load-stack.js';
 import { swarmTargetsFromSynthesis } from '../src/deploy/swarm/swarm-target.js';
-import { assertProblem } from './support/problems.js';
+import { assertProblem, problemsOf } from './support/problems.js';
 import { deployCli, synthCli } from './support/cli.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -310,6 +310,31 @@ describe('Swarm target: synthesis', () => {
       secretFiles: { API_TOKEN: { variable: 'API_TOKEN_FILE' } },
     });
     assert.equal((parse(Testing.synth(s2)['docker-stack.yml']) as Doc).services.api.environment.API_TOKEN_FILE, '/run/secrets/api_token');
+  });
+
+  test('a bad service name is one message under Swarm too (not again from the stack file schema)', () => {
+    const app = new App();
+    const stack = new Stack(app, 'shop', { target: Target.SWARM });
+    new Service(stack, 'web', { image: 'nginx:1.27', serviceName: 'web server' });
+    assert.deepEqual(problemsOf(app), ["[shop/web] service name 'web server' is invalid: use letters, digits, '.', '_' and '-'"]);
+  });
+
+  test('two secrets whose variables differ only by case would be one swarm secret: an error naming the fix', () => {
+    const app = new App();
+    const stack = new Stack(app, 'shop', { target: Target.SWARM });
+    const api = new Service(stack, 'api', { image: 'acme/api:1.0', environment: { A_PASS: Secret.fromEnv('Db_Pass'), B_PASS: Secret.fromEnv('DB_PASS') } });
+    configureSwarm(api, { secretFiles: { A_PASS: { variable: 'A_PASS_FILE' }, B_PASS: { variable: 'B_PASS_FILE' } } });
+    assertProblem(
+      app,
+      "[shop] the secrets Secret.fromEnv('Db_Pass') and Secret.fromEnv('DB_PASS') (shop/api) are one swarm secret, 'db_pass' (a swarm secret's name here is the variable's, lower case): one value would be lost; give the variables names that differ by more than case, or use one variable",
+    );
+    // One variable used twice is one secret, rightly.
+    const fine = new App();
+    const s2 = new Stack(fine, 'shop', { target: Target.SWARM });
+    const one = Secret.fromEnv('DB_PASS');
+    const api2 = new Service(s2, 'api', { image: 'acme/api:1.0', environment: { A_PASS: one, B_PASS: one } });
+    configureSwarm(api2, { secretFiles: { A_PASS: { variable: 'A_PASS_FILE' }, B_PASS: { variable: 'B_PASS_FILE' } } });
+    assert.deepEqual(Object.keys((parse(Testing.synth(s2)['docker-stack.yml']) as Doc).secrets), ['db_pass']);
   });
 
   test('a secret inside a command or a composed value is an error under Swarm (the spec would show it); Compose takes it', () => {

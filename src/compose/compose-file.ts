@@ -1,12 +1,15 @@
+import { isIP } from 'node:net';
+import { UserError } from '../core/errors.js';
 import { DocumentFile, GeneratedFile, memoInRenderSession } from '../core/generated-file.js';
 import { NetworkMode, Stack } from '../core/stack.js';
 import { Target } from '../core/target.js';
 import { checkSwarmSchema } from '../swarm/swarm-schema.js';
 import { checkSwarmStack, renderSwarmStack, SWARM_STACK_FILE, type SwarmStackParts } from '../swarm/swarm-stack.js';
 import { checkComposeSchema } from './compose-schema.js';
+import { checkComposeSemantics } from './compose-semantics.js';
 import { checkComposeValues } from './compose-values.js';
 import { Network } from './network.js';
-import { Service } from './service.js';
+import { Service, SERVICE_NAME } from './service.js';
 import { sortKeys, Volume } from './volume.js';
 
 const COMPOSE_FILE_ID = 'ComposeFile';
@@ -79,16 +82,60 @@ export class ComposeFile extends DocumentFile {
   protected override checkDocument(doc: unknown): void {
     if (this.stack.target === Target.SWARM) {
       // What docker stack deploy's own schema (format 3.9) accepts, then the compose-spec.
-      const schema = [...checkSwarmSchema(doc), ...checkComposeSchema(doc)];
+      const schema = [...checkSwarmSchema(doc, this.reportedServiceNames()), ...checkComposeSchema(doc, this.reportedServiceNames())];
       if (schema.length) this.fail(`the stack file is not what docker stack deploy accepts (check overrides): ${schema.join('; ')}`);
       return;
     }
-    const problems = checkComposeSchema(doc);
+    const problems = checkComposeSchema(doc, this.reportedServiceNames());
     if (problems.length) {
       this.fail(`the compose file does not match the compose-spec schema${this.hasOverrides || this.services().some((x) => x.hasOverrides) ? ' (check overrides)' : ''}: ${problems.join('; ')}`);
     }
-    const values = checkComposeValues(doc);
-    if (values.length) this.fail(`the compose file has values Compose or Docker would refuse (check overrides): ${values.join('; ')}`);
+    // Values Compose or Docker would refuse past the schema are reported by validation (semanticProblems), one by one.
+  }
+
+  /**
+   * Names of typed services that the service's own validation reports as invalid: the schema's
+   * "/services must NOT have additional properties 'web server'" would be the same problem again.
+   * A bad name that only an override makes is still the schema's to report.
+   */
+  private reportedServiceNames(): ReadonlySet<string> {
+    return new Set(this.services().map((s) => s.serviceName).filter((n) => !SERVICE_NAME.test(n)));
+  }
+
+  /** The final document (after overrides), unchecked, once per render session; undefined when it does not build (its render reports why). */
+  private finalDocument(): Record<string, unknown> | undefined {
+    return memoInRenderSession(this, 'finalDocument', () => {
+      try {
+        const doc = this.uncheckedDocument();
+        return typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>) : undefined;
+      } catch (e) {
+        if (UserError.isUserError(e)) return undefined;
+        throw e;
+      }
+    });
+  }
+
+  /**
+   * What Compose refuses in the final document that its schema lets through (compose-semantics.ts),
+   * each reported at the construct that made the value: the service, or the ComposeFile, whose
+   * addOverride set it (named with its path), else the service itself.
+   */
+  private semanticProblems(): string[] {
+    const doc = this.finalDocument();
+    // A document the schema refuses is reported by its render; judging its values again would report one problem twice.
+    if (!doc || checkComposeSchema(doc, this.reportedServiceNames()).length) return [];
+    const byName = new Map(this.services().map((s) => [s.serviceName, s]));
+    const found = [...checkComposeSemantics(doc), ...(this.stack.target === Target.SWARM ? [] : checkComposeValues(doc))];
+    return found.flatMap(({ at, message, typed }: { at: readonly string[]; message: string; typed?: true }) => {
+      const service = at[0] === 'services' ? byName.get(at[1]) : undefined;
+      const ofService = service?._model().overrides.touching(at.slice(2));
+      const ofFile = ofService === undefined ? this.overrideTouching(at) : undefined;
+      const via = ofService ?? ofFile;
+      // A value of the typed API that its own check reports (memoryLimit): one message per problem.
+      if (typed && via === undefined) return [];
+      const where = ofService !== undefined || ofFile === undefined ? (service ?? this) : this;
+      return [`[${where.node.path}] ${at.join('.')}${via !== undefined ? ` (set by addOverride('${via}'))` : ''}: ${message}`];
+    });
   }
 
   private validateStack(): string[] {
@@ -98,7 +145,8 @@ export class ComposeFile extends DocumentFile {
     errors.push(...duplicates(services, (s) => s.serviceName, 'service name'));
     errors.push(...duplicates(this.volumes(), (v) => v.volumeName, 'volume name'));
     errors.push(...duplicates(this.networks(), (n) => n.networkName, 'network name'));
-    errors.push(...this.portConflicts(services));
+    errors.push(...this.portConflicts());
+    errors.push(...this.semanticProblems());
     if (this.stack.target === Target.SWARM) errors.push(...this.swarmProblems());
     for (const cycle of findCycles(services)) errors.push(`depends_on has a cycle: ${cycle.join(' -> ')}: remove one of these dependencies`);
     const files = this.otherFiles();
@@ -125,41 +173,167 @@ export class ComposeFile extends DocumentFile {
     return checkSwarmStack(doc as Record<string, unknown>, this.swarmParts());
   }
 
-  private portConflicts(services: Service[]): string[] {
-    const host = this.stack.networkMode === NetworkMode.HOST;
-    const users = new Map<string, { ip: string; port: number; proto: string; paths: string[] }>();
-    for (const s of services) {
-      for (const p of s.ports) {
-        if (!host && !s.isPublished(p)) continue;
-        const port = host ? p.containerPort : (p.hostPort ?? p.containerPort);
-        // Swarm's ingress takes a published port on every address of every node.
-        const ip = host ? '*' : this.stack.target === Target.SWARM ? '0.0.0.0' : (p.hostIp ?? this.stack.bindAddress);
-        const proto = p.protocol ?? 'tcp';
-        const key = `${ip}|${port}|${proto}`;
-        const e = users.get(key) ?? { ip, port, proto, paths: [] };
-        e.paths.push(s.node.path);
-        users.set(key, e);
+  /**
+   * @internal The host ports this stack's services take, as the final document publishes them
+   * (overrides included); with host networking, the ports the services listen on. Once per render session.
+   */
+  public _hostPortBindings(): readonly HostPortBinding[] {
+    return memoInRenderSession(this, 'hostPortBindings', () => {
+      const out: HostPortBinding[] = [];
+      const byName = new Map(this.services().map((s) => [s.serviceName, s]));
+      const who = (name: string) => byName.get(name)?.node.path ?? `${this.node.path} services.${name}`;
+      if (this.stack.networkMode === NetworkMode.HOST) {
+        for (const s of this.services()) {
+          // On the host's network every port the service listens on is taken on the host, published or not, on
+          // the stack's listen address (as aixcl-deploy's preflight reads it, src/deploy/target.ts hostNetworkPorts).
+          // A port declared twice is the service's own problem (it reports it): counted once here.
+          const seen = new Set<string>();
+          const ip = normaliseIp(this.stack.bindAddress);
+          for (const p of s.ports) {
+            const key = `${p.containerPort}/${p.protocol ?? 'tcp'}`;
+            if (!seen.has(key)) out.push({ stack: this.stack, service: s.node.path, ip, port: p.containerPort, proto: p.protocol ?? 'tcp' });
+            seen.add(key);
+          }
+        }
+        return out;
       }
-    }
+      const doc = this.finalDocument();
+      const services = doc && typeof doc.services === 'object' && doc.services !== null ? (doc.services as Record<string, unknown>) : {};
+      // Swarm publishes a port (mode host or the ingress mesh) on every address of the node.
+      const swarm = this.stack.target === Target.SWARM;
+      for (const [name, svc] of Object.entries(services)) {
+        const ports = typeof svc === 'object' && svc !== null ? (svc as Record<string, unknown>).ports : undefined;
+        if (!Array.isArray(ports)) continue;
+        for (const p of ports) {
+          for (const b of publishedPorts(p)) out.push({ stack: this.stack, service: who(name), ...b, ip: swarm ? '0.0.0.0' : b.ip });
+        }
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Host ports taken twice: by two services, by one service twice, or by services of two stacks of the
+   * app (aixcl-deploy deploys every stack of an app to the same Docker engine, src/deploy/target.ts).
+   * Addresses are compared normalised (`[::1]`, `::1` and `0:0:0:0:0:0:0:1` are one address); a
+   * wildcard (0.0.0.0 for IPv4, :: for IPv6, no host_ip for both) takes the port on every address.
+   * A clash within the stack is reported here; one across stacks by the first stack of it.
+   */
+  private portConflicts(): string[] {
+    const mine = this._hostPortBindings();
+    // Compose stacks share the engine they are deployed to; a Swarm stack's ports are on the nodes its tasks run on.
+    const others =
+      this.stack.target === Target.SWARM
+        ? []
+        : this.node.root.node
+            .findAll()
+            .filter((c): c is Stack => Stack.isStack(c) && c !== this.stack && c.target !== Target.SWARM)
+            .flatMap((st) => {
+              const f = st.node.tryFindChild(COMPOSE_FILE_ID);
+              return f instanceof ComposeFile ? f._hostPortBindings() : [];
+            });
+    const stackOrder = this.node.root.node.findAll().filter((c): c is Stack => Stack.isStack(c));
+    const all = [...mine, ...others];
     const errors: string[] = [];
-    const list = [...users.values()];
-    for (let i = 0; i < list.length; i++) {
-      const a = list[i];
-      const clash = [...a.paths];
-      for (let j = i + 1; j < list.length; j++) {
-        const b = list[j];
-        // 0.0.0.0 takes the port on every address.
-        if (a.port === b.port && a.proto === b.proto && (a.ip === b.ip || a.ip === '0.0.0.0' || b.ip === '0.0.0.0')) clash.push(...b.paths);
+    const groups = new Map<string, HostPortBinding[]>();
+    for (const b of all) groups.set(`${b.port}/${b.proto}`, [...(groups.get(`${b.port}/${b.proto}`) ?? []), b]);
+    for (const [key, bindings] of groups) {
+      // Components of overlapping bindings (union-find over the pairs that overlap).
+      const parent = bindings.map((_, i) => i);
+      const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+      for (let i = 0; i < bindings.length; i++) {
+        for (let j = i + 1; j < bindings.length; j++) if (overlaps(bindings[i].ip, bindings[j].ip)) parent[find(j)] = find(i);
       }
-      // One service declaring a port twice reports that itself.
-      if (new Set(clash).size > 1) {
-        errors.push(
-          `host port ${a.port}/${a.proto} is used by ${[...new Set(clash)].join(' and ')}: give each service its own ${host ? 'port' : 'hostPort'}`,
-        );
+      const components = new Map<number, HostPortBinding[]>();
+      bindings.forEach((b, i) => components.set(find(i), [...(components.get(find(i)) ?? []), b]));
+      for (const group of components.values()) {
+        if (group.length < 2) continue;
+        const stacks = [...new Set(group.map((b) => b.stack))].sort((a, b) => stackOrder.indexOf(a) - stackOrder.indexOf(b));
+        if (stacks[0] !== this.stack) continue;
+        const paths = [...new Set(group.map((b) => b.service))];
+        const fix = this.stack.networkMode === NetworkMode.HOST ? 'port' : 'hostPort';
+        if (paths.length === 1) {
+          errors.push(`host port ${key} is published twice by ${paths[0]}: give each of its ports its own ${fix}`);
+        } else {
+          errors.push(
+            `host port ${key} is used by ${paths.join(' and ')}: give each service its own ${fix}` +
+              (stacks.length > 1 ? ` (the stacks of an app are deployed to the same Docker engine)` : ''),
+          );
+        }
       }
     }
     return errors;
   }
+}
+
+/** @internal A host port a service takes. */
+export interface HostPortBinding {
+  readonly stack: Stack;
+  /** Construct path of the service (or where the compose file names it). */
+  readonly service: string;
+  /** Normalised address: an IPv4 or compressed IPv6 address, 0.0.0.0 or :: (every address of a family), or '*' (every address). */
+  readonly ip: string;
+  readonly port: number;
+  readonly proto: string;
+}
+
+/** An IP as one form: brackets stripped, IPv6 compressed and lower case (`[0:0:0:0:0:0:0:1]` is `::1`). */
+function normaliseIp(ip: string): string {
+  const bare = ip.replace(/^\[(.*)\]$/, '$1');
+  if (isIP(bare) !== 6) return bare;
+  try {
+    return new URL(`http://[${bare}]/`).hostname.slice(1, -1);
+  } catch {
+    return bare.toLowerCase();
+  }
+}
+
+function overlaps(a: string, b: string): boolean {
+  if (a === b || a === '*' || b === '*') return true;
+  const family = (ip: string) => (ip.includes(':') ? 6 : 4);
+  return (a === '0.0.0.0' || a === '::' || b === '0.0.0.0' || b === '::') && family(a) === family(b);
+}
+
+/**
+ * The host ports one entry of a service's `ports` publishes: the long syntax (`{target, published,
+ * host_ip, protocol}`) or the short one (`[IP:][HOST:]CONTAINER[/PROTO]`, docker/go-connections
+ * nat.ParsePortSpec). No published port (an ephemeral one) or a value to interpolate takes nothing known.
+ */
+function publishedPorts(p: unknown): Array<{ ip: string; port: number; proto: string }> {
+  let ip: string | undefined;
+  let published: string | undefined;
+  let proto = 'tcp';
+  if (typeof p === 'object' && p !== null) {
+    const o = p as Record<string, unknown>;
+    if (o.published === undefined || o.published === null) return [];
+    published = String(o.published);
+    ip = typeof o.host_ip === 'string' ? o.host_ip : undefined;
+    if (typeof o.protocol === 'string') proto = o.protocol;
+  } else if (typeof p === 'string' || typeof p === 'number') {
+    let spec = String(p);
+    const slash = spec.lastIndexOf('/');
+    if (slash >= 0) {
+      proto = spec.slice(slash + 1);
+      spec = spec.slice(0, slash);
+    }
+    // The container port after the last ':', the host port before it, the address before that (nat.ParsePortSpec).
+    const last = spec.lastIndexOf(':');
+    if (last < 0) return [];
+    const hostPart = spec.slice(0, last);
+    const colon = hostPart.lastIndexOf(':');
+    published = colon >= 0 ? hostPart.slice(colon + 1) : hostPart;
+    ip = colon >= 0 ? hostPart.slice(0, colon) : undefined;
+    if (published === '') return [];
+  } else return [];
+  if (published.includes('$') || (ip ?? '').includes('$')) return [];
+  const range = /^(\d+)(?:-(\d+))?$/.exec(published);
+  if (!range) return [];
+  const from = Number(range[1]);
+  const to = Math.min(Number(range[2] ?? range[1]), 65535);
+  const addr = ip === undefined || ip === '' ? '*' : normaliseIp(ip);
+  const out: Array<{ ip: string; port: number; proto: string }> = [];
+  for (let port = from; port <= to; port++) out.push({ ip: addr, port, proto });
+  return out;
 }
 
 function cmp(a: string, b: string): number {

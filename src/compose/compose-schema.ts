@@ -10,10 +10,13 @@ let validator: ValidateFunction | undefined;
  * Checks a compose document against the compose-spec JSON schema (the copy
  * that the dclint package keeps current). Returns one message per problem.
  */
-export function checkComposeSchema(doc: unknown): string[] {
+export function checkComposeSchema(doc: unknown, reportedServiceNames: ReadonlySet<string> = new Set()): string[] {
   validator ??= precompiled() ?? compile();
   if (validator(doc)) return [];
-  return (validator.errors ?? []).map(
+  return (validator.errors ?? [])
+    // A service name the Service already reported as invalid (one message per problem).
+    .filter((e) => !(e.instancePath === '/services' && e.params && 'additionalProperty' in e.params && reportedServiceNames.has(String(e.params.additionalProperty))))
+    .map(
     (e) => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` '${String(e.params.additionalProperty)}'` : ''}`,
   );
 }

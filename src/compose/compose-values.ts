@@ -32,9 +32,9 @@ function at(doc: unknown, path: string): unknown {
   return cur;
 }
 
-/** One message per value Compose or Docker would refuse, naming the service key. */
-export function checkComposeValues(doc: unknown): string[] {
-  const problems: string[] = [];
+/** One problem per value Compose or Docker would refuse, at the service key that holds it. */
+export function checkComposeValues(doc: unknown): Array<{ at: string[]; message: string }> {
+  const problems: Array<{ at: string[]; message: string }> = [];
   const services = at(doc, 'services');
   if (typeof services !== 'object' || services === null) return problems;
   for (const [name, svc] of Object.entries(services as Record<string, unknown>)) {
@@ -42,13 +42,17 @@ export function checkComposeValues(doc: unknown): string[] {
       const v = at(svc, key);
       if (v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= -1)) continue;
       if (typeof v === 'string' && (SIZE_RE.test(v) || (key === 'memswap_limit' && v === '-1'))) continue;
-      problems.push(`services.${name}.${key}: ${JSON.stringify(v)} is not a size Compose reads ("invalid size"): write bytes or a number with a unit, such as '512m' or '2g' (or use Size in the typed API)`);
+      problems.push({
+        at: ['services', name, ...key.split('.')],
+        message: `${JSON.stringify(v)} is not a size Compose reads ("invalid size"): write bytes or a number with a unit, such as '512m' or '2g' (or use Size in the typed API)`,
+      });
     }
     const restart = at(svc, 'restart');
     if (restart !== undefined && !(typeof restart === 'string' && RESTART_RE.test(restart))) {
-      problems.push(
-        `services.${name}.restart: ${JSON.stringify(restart)} is not a restart policy Docker knows: use no, always, on-failure (or on-failure:N) or unless-stopped (or RestartPolicy in the typed API)`,
-      );
+      problems.push({
+        at: ['services', name, 'restart'],
+        message: `${JSON.stringify(restart)} is not a restart policy Docker knows: use no, always, on-failure (or on-failure:N) or unless-stopped (or RestartPolicy in the typed API)`,
+      });
     }
   }
   return problems;

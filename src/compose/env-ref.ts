@@ -1,5 +1,5 @@
 import { UserError } from '../core/errors.js';
-import { Secret } from './secret.js';
+import { cleanInterpolationText, Secret } from './secret.js';
 
 const ENV_REF = Symbol.for('aixcl-cdk.EnvRef');
 const INTERPOLATION = Symbol.for('aixcl-cdk.Interpolation');
@@ -34,6 +34,10 @@ export class EnvRef {
     if (!VARIABLE_NAME.test(name)) {
       throw new UserError(`'${name}' is not an environment variable name (letters, digits and '_', not starting with a digit)`);
     }
+    if (options.default !== undefined && /[\r\n]/.test(options.default)) {
+      // Compose refuses the whole file ("invalid interpolation format"); a message may be reflowed, a value not.
+      throw new UserError(`EnvRef ${name}: the default holds a line break, which Compose cannot read in \${${name}:-...} (invalid interpolation format): give a default on one line`);
+    }
     if (options.required !== undefined && options.default !== undefined) {
       throw new UserError(`EnvRef ${name}: give 'required' or 'default', not both (a default makes it never missing)`);
     }
@@ -47,9 +51,13 @@ export class EnvRef {
     Object.defineProperty(this, ENV_REF, { value: true });
   }
 
-  /** The Compose interpolation. Inside the message or default, `$` and `}` cannot be written (Compose would read them), so they are left out. */
+  /**
+   * The Compose interpolation. Inside the message or default, `$` and `}` cannot be written (Compose
+   * would read them), so they are left out; a line break makes Compose refuse the file, so in a message
+   * it is a space (a default with one is refused by {@link EnvRef.of}).
+   */
   public toComposeReference(): string {
-    const clean = (s: string) => s.replace(/[}$]/g, '');
+    const clean = cleanInterpolationText;
     if (this.options.required !== undefined) return `\${${this.variable}:?${clean(this.options.required)}}`;
     if (this.options.default !== undefined) return `\${${this.variable}:-${clean(this.options.default)}}`;
     return `\${${this.variable}}`;

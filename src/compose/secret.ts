@@ -36,9 +36,16 @@ export class Secret {
   /** The Compose interpolation that stands for the value. */
   public toComposeReference(): string {
     // `:?` makes Compose stop with this message when the variable is unset or empty.
-    const why = (this.description ?? `set ${this.variable} in the environment or a .env file`).replace(/[}$]/g, '');
+    // `}` would end the reference and `$` start another; a line break makes Compose refuse the whole file
+    // ("invalid interpolation format"): those are left out, line breaks written as spaces.
+    const why = cleanInterpolationText(this.description ?? `set ${this.variable} in the environment or a .env file`);
     return `\${${this.variable}:?${why}}`;
   }
+}
+
+/** Text that can stand in a Compose interpolation's message or default: no `}` or `$`, no line breaks. */
+export function cleanInterpolationText(s: string): string {
+  return s.replace(/[}$]/g, '').replace(/\s*[\r\n]+\s*/g, ' ');
 }
 
 /**
@@ -49,6 +56,12 @@ export type EnvValue = string | number | boolean | Secret | EnvRef | Interpolati
 
 /** Names of variables that hold secrets by convention: they must be given as {@link Secret}. */
 export const SECRET_NAME_PATTERN = /(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|PRIVATE_KEY|CREDENTIALS)/i;
+
+/**
+ * Names that hold the secret itself, ending with its word (`DB_PASSWORD`, `API_KEY`): a number or a
+ * boolean under such a name is a secret in clear; under another (`TOKEN_TTL`, `PASSWORD_RESET`) a setting.
+ */
+export const SECRET_VALUE_NAME_PATTERN = /(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|PRIVATE_KEY|CREDENTIALS)$/i;
 
 /** The environment variables the secrets of a stack's services come from, sorted. */
 export function secretVariables(stack: IConstruct): string[] {

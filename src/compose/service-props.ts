@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { z } from 'zod';
 import { GeneratedFile } from '../core/generated-file.js';
 import { describeValue, enumOf, instanceOf, objectOr, PropsContext, propsSchema, quote, valueOf } from '../core/props.js';
@@ -184,8 +185,26 @@ export const dependencyOptionsSchema = propsSchema<DependencyOptions>()(
 /** A path inside the container. */
 export const containerPath = valueOf<string>((v, report) => {
   if (typeof v !== 'string') return report(`must be an absolute path in the container (e.g. '/data'), got ${describeValue(v)}`);
-  if (!v.startsWith('/')) report(`${quote(v)} must be an absolute path in the container (e.g. '/${v.replace(/^\.?\/*/, '')}')`);
+  if (!v.startsWith('/')) return report(`${quote(v)} must be an absolute path in the container (e.g. '/${v.replace(/^\.?\/*/, '')}')`);
+  // moby volume/mounts/linux_parser.go: path.Clean(target) == "/" is "invalid specification: destination can't be '/'".
+  if (cleanContainerPath(v) === '/') report(`${quote(v)} is the container's root, where Docker cannot mount ("destination can't be '/'"): mount on a directory such as '/data'`);
 });
+
+/** A container path as Go's path.Clean makes it (what Docker compares): `/data/`, `/data/.` and `//data` are `/data`. */
+export function cleanContainerPath(p: string): string {
+  const n = posix.normalize(p);
+  return n.length > 1 ? n.replace(/\/+$/, '') : n;
+}
+
+/** Why `addLabel(name, value)` cannot be applied, or undefined. */
+export function labelProblem(name: unknown, value: unknown): string | undefined {
+  if (typeof name !== 'string' || name === '') return `a label name must be a non-empty string, got ${describeValue(name)}`;
+  if (value === undefined || value === null) {
+    return `label ${quote(name)} is ${String(value)} (is it read from an environment variable that is not set?): give it a string value, or leave the label out`;
+  }
+  if (typeof value !== 'string') return `label ${quote(name)} must be a string, got ${describeValue(value)}${typeof value === 'number' || typeof value === 'boolean' ? `: write ${quote(String(value))}` : ''}`;
+  return undefined;
+}
 
 export const volumeArg = constructOf('Volume', Volume.isVolume);
 export const hostPathArg = hostPath;

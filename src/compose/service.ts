@@ -10,13 +10,15 @@ import { Size } from '../core/size.js';
 import { NetworkMode, Stack } from '../core/stack.js';
 import { Target } from '../core/target.js';
 import { ComposeFile } from './compose-file.js';
+import { DOCKER_MIN_MEMORY } from './compose-semantics.js';
 import { LogFormat } from '../logformat/log-format.js';
 import { Healthcheck } from './healthcheck.js';
 import { Network } from './network.js';
 import { escapeDollar, renderComposeValue, secretsOf, type EnvRef, type Interpolation } from './env-ref.js';
-import { EnvValue, Secret, SECRET_NAME_PATTERN } from './secret.js';
+import { EnvValue, Secret, SECRET_NAME_PATTERN, SECRET_VALUE_NAME_PATTERN } from './secret.js';
 import {
   _registerServiceEnums,
+  cleanContainerPath,
   containerPath,
   dependencyOptionsSchema,
   envNameArg,
@@ -24,6 +26,7 @@ import {
   generatedArg,
   healthcheckArg,
   hostPathArg,
+  labelProblem,
   mountOptionsSchema,
   serviceSchema,
   volumeArg,
@@ -39,6 +42,9 @@ export const CONFIG_HASH_LABEL = 'dev.aixcl.config-hash';
 export const IMAGE_LABEL = 'dev.aixcl.image';
 /** Label marking a service whose failure degrades the stack instead of failing it (read by aixcl-deploy). */
 export const OPTIONAL_LABEL = 'dev.aixcl.optional';
+
+/** Service names Compose accepts (compose-spec schema: services' `patternProperties` `^[a-zA-Z0-9._-]+$`). */
+export const SERVICE_NAME = /^[a-zA-Z0-9._-]+$/;
 
 /** Restart policy of a service. */
 export enum RestartPolicy {
@@ -256,7 +262,9 @@ export class Service extends Construct {
 
   /** Adds a container label. */
   public addLabel(name: string, value: string): void {
-    this.labels[name] = value;
+    const problem = labelProblem(name, value);
+    if (problem) recordProblem(this, `addLabel(): ${problem}`);
+    else this.labels[name] = value;
   }
 
   /** Mounts a named volume of the same stack. */
@@ -422,12 +430,16 @@ export class Service extends Construct {
 
   private validateService(): string[] {
     const errors: string[] = [];
-    if (!/^[a-zA-Z0-9._-]+$/.test(this.serviceName)) {
+    if (!SERVICE_NAME.test(this.serviceName)) {
       errors.push(`service name '${this.serviceName}' is invalid: use letters, digits, '.', '_' and '-'`);
     }
     for (const [name, value] of this.environment) {
       // `*_FILE` names a file holding the secret (the Docker secrets convention), not the secret itself.
-      if (typeof value === 'string' && value !== '' && SECRET_NAME_PATTERN.test(name) && !name.endsWith('_FILE')) {
+      // A number or a boolean is written in clear as much as a string is (API_KEY: 123456789), when the name
+      // says it is the secret itself (ends with the secret word); TOKEN_TTL: 3600 or PASSWORD_RESET: false are settings.
+      const clear =
+        (typeof value === 'string' && value !== '') || ((typeof value === 'number' || typeof value === 'boolean') && SECRET_VALUE_NAME_PATTERN.test(name));
+      if (clear && SECRET_NAME_PATTERN.test(name) && !name.endsWith('_FILE')) {
         errors.push(
           `environment variable ${name} looks like a secret but is written in clear: use Secret.fromEnv('${name}') so the value stays out of generated files`,
         );
@@ -456,10 +468,17 @@ export class Service extends Construct {
     if (this.metrics && !isOnFallbacks(this, 'ports', 'metrics') && !this.ports.some((p) => p.containerPort === this.metrics!.port)) {
       errors.push(`metrics port ${this.metrics.port} is not one of the service's ports: add it to 'ports'`);
     }
-    const targets = new Set<string>();
+    // Docker compares targets cleaned (path.Clean): '/data', '/data/' and '/data/./' are one path.
+    const byTarget = new Map<string, string[]>();
+    for (const m of this.mounts) byTarget.set(cleanContainerPath(m.target), [...(byTarget.get(cleanContainerPath(m.target)) ?? []), m.target]);
+    for (const [target, written] of byTarget) {
+      if (written.length < 2) continue;
+      const forms = [...new Set(written)];
+      errors.push(
+        `${written.length === 2 ? 'two' : written.length} mounts share the target '${target}'${forms.length > 1 || forms[0] !== target ? ` (written ${forms.map((f) => `'${f}'`).join(', ')})` : ''}: mount each path once`,
+      );
+    }
     for (const m of this.mounts) {
-      if (targets.has(m.target)) errors.push(`two mounts share the target '${m.target}': mount each path once`);
-      targets.add(m.target);
       if (m.kind === 'volume' && Stack.of(m.volume) !== this.stack) {
         errors.push(`volume ${m.volume.node.path} belongs to another stack: create the volume in this service's stack`);
       }
@@ -490,6 +509,13 @@ export class Service extends Construct {
     const hc = this.healthcheck?.timing;
     if (hc?.retries !== undefined && (!Number.isInteger(hc.retries) || hc.retries < 1)) {
       errors.push(`healthcheck retries must be a whole number of at least 1`);
+    }
+    // moby daemon/daemon_unix.go linuxMinMemory: the Engine refuses to create the container ("Minimum memory limit allowed is 6MB").
+    const mem = this.props.memoryLimit;
+    if (mem && Size.isSize(mem) && mem.bytes > 0 && mem.bytes < DOCKER_MIN_MEMORY) {
+      errors.push(
+        `memoryLimit: ${mem.bytes === 1 ? '1 byte' : `${mem.bytes} bytes`} is below Docker's smallest memory limit, 6 MiB (the Engine refuses to create the container: Minimum memory limit allowed is 6MB): give at least Size.mebibytes(6), or no memoryLimit`,
+      );
     }
     errors.push(...this.oneShotProblems());
     return errors;
@@ -536,7 +562,8 @@ export class Service extends Construct {
         out.ports = published.map((x) => ({
           target: x.containerPort,
           published: String(x.hostPort ?? x.containerPort),
-          host_ip: x.hostIp ?? this.stack.bindAddress,
+          // Written without brackets, as bindAddress is: '[::1]' and '::1' are one address.
+          host_ip: (x.hostIp ?? this.stack.bindAddress).replace(/^\[(.*)\]$/, '$1'),
           protocol: x.protocol ?? 'tcp',
         }));
       }

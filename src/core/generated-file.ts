@@ -165,6 +165,11 @@ export abstract class DocumentFile extends GeneratedFile {
     return !this.overrides.isEmpty;
   }
 
+  /** The path of the last {@link addOverride} that made or changed the value at `key` of the document, if one did. */
+  protected overrideTouching(key: readonly string[]): string | undefined {
+    return this.overrides.touching(key);
+  }
+
   /** Builds the document from the typed API. */
   protected abstract buildDocument(): unknown;
 

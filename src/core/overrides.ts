@@ -44,6 +44,18 @@ export class Overrides {
     return this.entries.some(({ path }) => want.every((k, i) => i >= path.length || path[i] === k));
   }
 
+  /**
+   * The path (as given) of the last override that sets or deletes `key`, something inside it, or
+   * something around it: the override that made the value at `key`, or undefined when none did.
+   */
+  public touching(key: readonly string[]): string | undefined {
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const { path } = this.entries[i];
+      if (key.every((k, j) => j >= path.length || path[j] === k)) return path.map((p) => p.replace(/\./g, '\\.')).join('.');
+    }
+    return undefined;
+  }
+
   /** Applies the overrides, in the order they were added, to a deep copy of `doc`. */
   public applyTo<T>(doc: T): T {
     if (this.entries.length === 0) return doc;

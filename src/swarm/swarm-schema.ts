@@ -222,10 +222,15 @@ export const SwarmStackSchema = z.strictObject({
 });
 
 /** Checks a stack file against what `docker stack deploy` (format 3.9) accepts; one message per problem. */
-export function checkSwarmSchema(doc: unknown): string[] {
+export function checkSwarmSchema(doc: unknown, reportedServiceNames: ReadonlySet<string> = new Set()): string[] {
   const r = SwarmStackSchema.safeParse(doc);
   if (r.success) return [...extensionKeys(doc)];
-  return r.error.issues.map((i) => `/${i.path.join('/')} ${i.message}`);
+  return (
+    r.error.issues
+      // A service name the Service already reported as invalid (one message per problem).
+      .filter((i) => !(i.code === 'invalid_key' && i.path.length === 2 && i.path[0] === 'services' && reportedServiceNames.has(String(i.path[1]))))
+      .map((i) => `/${i.path.join('/')} ${i.message}`)
+  );
 }
 
 /** Only `x-` keys may be added to services (patternProperties '^x-'); others are reported. */

@@ -268,6 +268,25 @@ export function checkSwarmStack(doc: Record<string, unknown>, parts: SwarmStackP
       );
     }
   }
+  // Two variables that differ only by case name one swarm secret (swarmSecretKey lower-cases): it would be
+  // listed once, with one value, and every *_FILE of either would point at it.
+  const byKey = new Map<string, Map<string, string[]>>();
+  for (const s of parts.services) {
+    for (const [, value] of s._model().environment) {
+      if (!Secret.isSecret(value)) continue;
+      const vars = byKey.get(swarmSecretKey(value.variable)) ?? new Map<string, string[]>();
+      vars.set(value.variable, [...new Set([...(vars.get(value.variable) ?? []), s.node.path])]);
+      byKey.set(swarmSecretKey(value.variable), vars);
+    }
+  }
+  for (const [key, vars] of byKey) {
+    if (vars.size < 2) continue;
+    const names = [...vars.keys()];
+    errors.push(
+      `[${parts.stack.node.path}] the secrets ${names.map((n) => `Secret.fromEnv('${n}')`).join(' and ')} (${[...new Set([...vars.values()].flat())].join(' and ')}) are one swarm secret, '${key}' ` +
+        `(a swarm secret's name here is the variable's, lower case): one value would be lost; give the variables names that differ by more than case, or use one variable`,
+    );
+  }
   // swarmkit: names of configs, secrets, services and networks are at most 64 of [a-zA-Z0-9-_.].
   const names = [
     ...Object.keys((doc.configs ?? {}) as object).map((k) => ['config', `${project}_${k}`]),

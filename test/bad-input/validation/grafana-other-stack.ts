@@ -4,6 +4,7 @@
 // Error: [shop/grafana] cannot use Prometheus logs/prometheus: it is in another stack, whose services this Grafana cannot reach; create it in this Grafana's stack
 // Error: [shop/Orders] its Grafana logs/grafana is in another stack: create the dashboard in the Grafana's stack
 // Error: [shop/web] restart: the string 'unless_stopped' is not a RestartPolicy: did you mean RestartPolicy.UNLESS_STOPPED ('unless-stopped')?
+// Error: [logs] host port 3000/tcp is used by logs/grafana/Service and shop/grafana/Service: give each service its own hostPort (the stacks of an app are deployed to the same Docker engine)
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { App, Dashboard, Grafana, Loki, Prometheus, Promtail, Service, Stack } from 'aixcl-cdk';
 
