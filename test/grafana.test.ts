@@ -4,7 +4,7 @@ import * as sdkDashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as sdkLogs from '@grafana/grafana-foundation-sdk/logs';
 import * as sdkLoki from '@grafana/grafana-foundation-sdk/loki';
 import { parse } from 'yaml';
-import { formatProblem, NetworkMode, Secret, Stack, Testing, ValidationError, type StackProps } from '../src/index.js';
+import { formatProblem, NetworkMode, Secret, Service, Stack, Testing, ValidationError, type StackProps } from '../src/index.js';
 import {
   checkLogQL,
   ContainerMetricsDashboard,
@@ -392,6 +392,20 @@ describe('Grafana datasources: bad input', () => {
 describe('add methods: a wrong or missing required reference (from JavaScript)', () => {
   // What a JavaScript stack can pass, which the types would refuse.
   const js = (props: unknown) => props as never;
+
+  it('linkToService takes a Service or the name of one of the project\'s services (a typo is reported), and leaves a data-link expression to Grafana', () => {
+    const { stack, logs } = full();
+    const api = new Service(stack, 'api', { image: 'nginx:1.27' });
+    assert.equal(logs.linkToService(api), '/d/aixcl-logs?var-service=api&${__url_time_range}');
+    assert.equal(logs.linkToService('${__field.labels.compose_service}'), '/d/aixcl-logs?var-service=${__field.labels.compose_service}&${__url_time_range}');
+    logs.linkToService('apii');
+    logs.linkToService(42 as never);
+    const err = assertProblem(stack);
+    assert.deepEqual(err.problems.map(formatProblem), [
+      "[aixcl/grafana/LogsDashboard] linkToService(): service must be a Service or a service name, got the number 42: pass the Service (or its serviceName)",
+      "[aixcl/grafana/LogsDashboard] linkToService('apii'): no service of project 'aixcl' is named 'apii', so the link would open an empty filter; did you mean 'api'?",
+    ]);
+  });
 
   it('is recorded on the Grafana with its fix; each returns a stand-in the program goes on with, and nothing follows from it', () => {
     const { stack, grafana } = make();

@@ -4,7 +4,10 @@ import * as logs from '@grafana/grafana-foundation-sdk/logs';
 import * as loki from '@grafana/grafana-foundation-sdk/loki';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { Construct } from 'constructs';
-import { recordProblem } from '../core/props.js';
+import { ComposeFile } from '../compose/compose-file.js';
+import { Service } from '../compose/service.js';
+import { didYouMean } from '../core/did-you-mean.js';
+import { describeValue, recordProblem } from '../core/props.js';
 import { Stack } from '../core/stack.js';
 import { Dashboard, STAND_IN_DASHBOARD } from './dashboard.js';
 import { findGrafana } from './datasource-base.js';
@@ -46,6 +49,7 @@ export class LogsDashboard extends Dashboard {
   public readonly datasource: LokiDatasource;
   /** The variable that selects services. */
   public readonly serviceVariable = 'service';
+  private readonly linkedServices: string[] = [];
   /** The variable holding the search regex. */
   public readonly searchVariable = 'search';
   /** The variable selecting levels. */
@@ -78,6 +82,7 @@ export class LogsDashboard extends Dashboard {
     this.datasource = datasource as LokiDatasource; // undefined in a stand-in
     // A dashboard of a project nothing collects would stay empty (a logging-only stack once
     // queried its own project instead of the one it collects).
+    this.node.addValidation({ validate: () => this.validateLinks() });
     this.node.addValidation({
       validate: () => {
         const collected = collectedProjects(datasource);
@@ -92,11 +97,34 @@ export class LogsDashboard extends Dashboard {
 
   /**
    * A link (relative to Grafana) that opens this dashboard filtered to one
-   * service, keeping the time range. `service` may be a data-link expression
-   * such as `${__field.labels.x}`.
+   * service, keeping the time range. `service` is a Service, the name of one
+   * (checked against the project's services at synthesis, when the dashboard
+   * shows this stack's project), or a data-link expression such as
+   * `${__field.labels.x}`.
    */
-  public linkToService(service: string): string {
-    return `/d/${this.dashboardUid}?var-${this.serviceVariable}=${service}&\${__url_time_range}`;
+  public linkToService(service: string | Service): string {
+    let name: string;
+    if (Service.isService(service)) name = service.serviceName;
+    else if (typeof service === 'string') name = service;
+    else {
+      recordProblem(this, `linkToService(): service must be a Service or a service name, got ${describeValue(service)}: pass the Service (or its serviceName)`);
+      return `/d/${this.dashboardUid}`;
+    }
+    // A data-link expression (`${__field.labels.x}`) is Grafana's to fill in; a name is checked at validation.
+    if (!name.includes('${')) this.linkedServices.push(name);
+    const value = name.includes('${') ? name : encodeURIComponent(name);
+    return `/d/${this.dashboardUid}?var-${this.serviceVariable}=${value}&\${__url_time_range}`;
+  }
+
+  /** Service names given to linkToService: each must be a service of the project the dashboard shows (when that is this stack's). */
+  private validateLinks(): string[] {
+    const stack = Stack.of(this);
+    // A stand-in (its datasource had a problem) links nowhere; another project's services are not known here.
+    if (!this.datasource || this.project !== stack.projectName) return [];
+    const names = ComposeFile.of(stack).services().map((s) => s.serviceName);
+    return [...new Set(this.linkedServices)]
+      .filter((n) => !names.includes(n))
+      .map((n) => `linkToService('${n}'): no service of project '${this.project}' is named '${n}', so the link would open an empty filter${didYouMean(n, names) ?? `: use one of ${names.join(', ')}`}`);
   }
 }
 
