@@ -63,7 +63,11 @@ export interface LokiRulerProps {
    * @default Duration.minutes(1)
    */
   readonly evaluationInterval?: Duration;
-  /** Where alerts are sent. Alert rules need one. @default none */
+  /**
+   * Where alerts are sent. Without one, alert rules are still evaluated (their state shows in
+   * Loki's `/prometheus/api/v1/alerts` and Grafana's alert list), but nobody is notified.
+   * @default none
+   */
   readonly alertmanager?: AlertmanagerTarget;
   /**
    * Where recording rules write their series (by Prometheus remote write;
