@@ -125,8 +125,8 @@ describe('aixcl-synth', () => {
     ['a stack file that does not exist', () => ['--stack', fixture('missing.ts')], /stack file .*missing\.ts not found/],
     ['an invalid stack', () => ['--stack', fixture('invalid.ts')], /1 problem in the stack; nothing was written:\n {2}\[tiny\] host port 8080\/tcp is used by tiny\/a and tiny\/b/],
     ['a context that is not key=value', () => ['--stack', fixture('function-export.ts'), '-c', 'oops'], /context 'oops' is not key=value/],
-    ['a mistyped context value', () => ['-c', 'network=brige'], /context network=brige is not one of host, bridge/],
-    ['an unknown context key', () => ['-c', 'projct=x'], /unknown context 'projct': this stack file takes -c project=\.\.\., -c network=\.\.\./],
+    ['a mistyped context value', () => ['-c', 'network=brige'], /context network=brige is not one of host, bridge \(did you mean -c network=bridge\?\)/],
+    ['an unknown context key', () => ['-c', 'projct=x'], /unknown context 'projct' \(did you mean -c project=x\?\): this stack file takes -c project=\.\.\., -c network=\.\.\./],
     ['context for a stack file that takes none', () => ['--stack', fixture('tiny-stack.ts'), '-c', 'project=x'], /does not take context .* so -c project would be ignored/],
   ];
   for (const [name, args, message] of failures) {

@@ -1,3 +1,4 @@
+import { closest } from './did-you-mean.js';
 import { UserError } from './errors.js';
 import type { Target } from './target.js';
 
@@ -27,11 +28,15 @@ export function readContext<K extends string>(
   const out: Partial<Record<K, string>> = {};
   for (const [key, value] of Object.entries(options.context)) {
     if (!(key in allowed)) {
-      throw new UserError(`unknown context '${key}': this stack file takes ${Object.keys(allowed).map((k) => `-c ${k}=...`).join(', ')}`);
+      const near = closest(key, Object.keys(allowed));
+      throw new UserError(
+        `unknown context '${key}'${near ? ` (did you mean -c ${near}=${value}?)` : ''}: this stack file takes ${Object.keys(allowed).map((k) => `-c ${k}=...`).join(', ')}`,
+      );
     }
     const values = allowed[key as K];
     if (values && !values.includes(value)) {
-      throw new UserError(`context ${key}=${value} is not one of ${values.join(', ')}`);
+      const near = closest(value, values);
+      throw new UserError(`context ${key}=${value} is not one of ${values.join(', ')}${near ? ` (did you mean -c ${key}=${near}?)` : ''}`);
     }
     out[key as K] = value;
   }
