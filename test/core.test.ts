@@ -22,6 +22,22 @@ import {
 } from '../src/index.js';
 import { tempDir } from './support/temp.js';
 
+describe('new Kind(scope, id): the scope and id a JavaScript caller gives are checked before the constructs library sees them', () => {
+  test('a name for a scope, a number or empty id, a "/" in an id: one sentence each, naming the class and the fix', () => {
+    const stack = new Stack(new App(), 'shop');
+    const js = (x: unknown) => x as never;
+    assert.throws(
+      () => new Service(js('shop'), 'web', { image: 'nginx:1.27' }),
+      { name: 'UserError', message: "new Service(scope, id, ...): scope must be a construct (the Stack, or a construct in it), got the string 'shop'" },
+    );
+    assert.throws(() => new Service(stack, js(42), { image: 'nginx:1.27' }), { message: "new Service(scope, id, ...): id must be a name such as 'web', got the number 42" });
+    assert.throws(() => new Service(stack, 'a/b', { image: 'nginx:1.27' }), { message: "new Service(scope, id, ...): id 'a/b' holds '/', which separates the parts of a construct path: write 'a-b'" });
+    assert.throws(() => new Stack(js(undefined), 'shop'), { message: 'new Stack(scope, id, ...): scope must be a construct (the App (new App())), got undefined' });
+    // Nothing half-made is left in the tree.
+    assert.deepEqual(stack.node.children.map((c) => c.node.id), []);
+  });
+});
+
 describe('Duration', () => {
   test('renders Go durations without days', () => {
     assert.equal(Duration.days(7).toGoString(), '168h');

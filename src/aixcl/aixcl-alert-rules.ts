@@ -13,6 +13,7 @@ import type { LogRecordingRule } from '../rules/log-recording-rule.js';
 import { PrometheusRuleGroup } from '../rules/prometheus-rule-group.js';
 import { RuleGroup } from '../rules/rule-group.js';
 import { aixclAlertRulesSchema, checkRuleProps } from '../rules/rule-props.js';
+import { checkedScope } from '../core/construct-args.js';
 
 /** Props of {@link AixclAlertRules}. */
 export interface AixclAlertRulesProps {
@@ -52,7 +53,7 @@ export class AixclAlertRules extends Construct {
   public readonly collector!: PrometheusRuleGroup;
 
   constructor(scope: Construct, id: string, props: AixclAlertRulesProps) {
-    super(scope, id);
+    super(checkedScope('AixclAlertRules', scope, id), id);
     props = checkRuleProps(this, 'AixclAlertRules', aixclAlertRulesSchema, props);
     const project = Stack.of(this);
     // A wrong Loki, collector or Prometheus is recorded: the rules that need it are left out (their

@@ -14,6 +14,7 @@ import { joinHostPort, listenHostPort, probeUrl } from '../services/listen-addre
 import { AlertmanagerConfigFile, type AlertGrouping, type AlertRoute } from './alertmanager-config-file.js';
 import { Receiver } from './receiver.js';
 import { baseNameOf } from '../core/derived-names.js';
+import { checkedScope } from '../core/construct-args.js';
 
 const ALERTMANAGER = Symbol.for('aixcl-cdk.Alertmanager');
 
@@ -88,7 +89,7 @@ export class Alertmanager extends Construct {
   private readonly routeList: AlertRoute[];
 
   constructor(scope: Construct, id: string, props: AlertmanagerProps = {}) {
-    super(scope, id);
+    super(checkedScope('Alertmanager', scope, id), id);
     Object.defineProperty(this, ALERTMANAGER, { value: true });
     props = checkProps(this, alertmanagerSchema, props, serviceMakerContext('Alertmanager', Object.keys(alertmanagerSchema.shape)));
     const stack = Stack.of(this);

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { checkProps, propsSchema } from '../core/props.js';
 import { Stack } from '../core/stack.js';
+import { checkedScope } from '../core/construct-args.js';
 
 const NETWORK = Symbol.for('aixcl-cdk.Network');
 
@@ -32,7 +33,7 @@ export class Network extends Construct {
   public readonly internal: boolean;
 
   constructor(scope: Construct, id: string, props: NetworkProps = {}) {
-    super(scope, id);
+    super(checkedScope('Network', scope, id), id);
     Object.defineProperty(this, NETWORK, { value: true });
     props = checkProps(this, networkSchema, props, { owner: 'Network' });
     this.networkName = props.networkName ?? id;

@@ -32,6 +32,7 @@ import {
   volumeArg,
 } from './service-props.js';
 import { sortKeys, Volume } from './volume.js';
+import { checkedScope } from '../core/construct-args.js';
 
 const SERVICE = Symbol.for('aixcl-cdk.Service');
 const dependencyArg = constructOf<Service>('Service', (x): x is Service => Service.isService(x));
@@ -206,7 +207,7 @@ export class Service extends Construct {
   private readonly props: ServiceProps;
 
   constructor(scope: Construct, id: string, props: ServiceProps) {
-    super(scope, id);
+    super(checkedScope('Service', scope, id), id);
     Object.defineProperty(this, SERVICE, { value: true });
     // A wrong prop is recorded and left out (its default applies); a wrong image falls back to a
     // placeholder that is never written (synthesis stops on the recorded problem).

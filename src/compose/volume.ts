@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { checkProps, propsSchema } from '../core/props.js';
 import { Stack } from '../core/stack.js';
+import { checkedScope } from '../core/construct-args.js';
 
 const VOLUME = Symbol.for('aixcl-cdk.Volume');
 
@@ -29,7 +30,7 @@ export class Volume extends Construct {
   public readonly labels: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: VolumeProps = {}) {
-    super(scope, id);
+    super(checkedScope('Volume', scope, id), id);
     Object.defineProperty(this, VOLUME, { value: true });
     props = checkProps(this, volumeSchema, props, { owner: 'Volume' });
     this.volumeName = props.volumeName ?? id;

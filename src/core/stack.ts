@@ -6,6 +6,7 @@ import { checkProps, enumOf, isOnFallbacks, propsSchema } from './props.js';
 import { z } from 'zod';
 import { ipAddress } from './value-schemas.js';
 import { projectLabelsOf, Target, type ProjectLabels } from './target.js';
+import { checkedScope } from './construct-args.js';
 
 const STACK = Symbol.for('aixcl-cdk.Stack');
 
@@ -98,7 +99,7 @@ export class Stack extends Construct {
   public readonly target: Target;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
-    super(scope, id);
+    super(checkedScope('Stack', scope, id, 'the App (new App())'), id);
     Object.defineProperty(this, STACK, { value: true });
     // A subclass may take props of its own and pass them all on: it checks them itself (strictly), so
     // here only the Stack's props are checked.

@@ -31,6 +31,7 @@ import { LokiDatasource, LokiDatasourceProps } from './loki-datasource.js';
 import { PrometheusDatasource, PrometheusDatasourceProps } from './prometheus-datasource.js';
 import { configureSwarm } from '../swarm/swarm-settings.js';
 import { baseNameOf } from '../core/derived-names.js';
+import { checkedScope } from '../core/construct-args.js';
 
 /** Default image: the Grafana line the provisioning files are written for. */
 export const DEFAULT_GRAFANA_IMAGE = 'grafana/grafana:13.0.0';
@@ -86,7 +87,7 @@ export class Grafana extends Construct implements GrafanaHost {
   public readonly datasourcesFile: DatasourcesFile;
 
   constructor(scope: Construct, id: string, props: GrafanaProps = {}) {
-    super(scope, id);
+    super(checkedScope('Grafana', scope, id), id);
     markGrafana(this);
     props = checkProps(this, grafanaSchema, props, serviceMakerContext('Grafana', Object.keys(grafanaSchema.shape)));
     const stack = Stack.of(this);

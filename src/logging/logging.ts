@@ -10,6 +10,7 @@ import type { LogsDashboard } from '../grafana/logs-dashboard.js';
 import type { LokiDatasource, PrometheusDatasource } from '../grafana/datasource.js';
 import { Loki, LokiProps, lokiSchema } from '../loki/loki.js';
 import { Promtail, PromtailProps, promtailSchema } from '../promtail/promtail.js';
+import { checkedScope } from '../core/construct-args.js';
 
 /** The run-time schema of {@link LoggingProps} (see core/props.ts). */
 export const loggingSchema = propsSchema<LoggingProps>()(
@@ -66,7 +67,7 @@ export class Logging extends Construct {
   }
 
   constructor(scope: Construct, id: string, props: LoggingProps = {}) {
-    super(scope, id);
+    super(checkedScope('Logging', scope, id), id);
     Object.defineProperty(this, LOGGING, { value: true });
     props = checkProps(this, loggingSchema, props, { owner: 'Logging' });
     // A second one would make a second Loki, Promtail and Grafana with the same service, volume and

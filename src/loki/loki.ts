@@ -16,6 +16,7 @@ import { LOKI_DEFAULTS } from './loki-config-reference.js';
 import { lokiHealthcheck } from './loki-healthcheck.js';
 import { configureSwarm } from '../swarm/swarm-settings.js';
 import { baseNameOf } from '../core/derived-names.js';
+import { checkedScope } from '../core/construct-args.js';
 
 const LOKI = Symbol.for('aixcl-cdk.Loki');
 
@@ -179,7 +180,7 @@ export class Loki extends Construct {
   private readonly healthcheckProblem?: string;
 
   constructor(scope: Construct, id: string, props: LokiProps = {}) {
-    super(scope, id);
+    super(checkedScope('Loki', scope, id), id);
     Object.defineProperty(this, LOKI, { value: true });
     props = checkProps(this, lokiSchema, props, serviceMakerContext('Loki', Object.keys(lokiSchema.shape)));
     const stack = Stack.of(this);

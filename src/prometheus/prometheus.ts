@@ -15,6 +15,7 @@ import { PrometheusConfigFile, ScrapeJob } from './prometheus-config-file.js';
 import { toPrometheusDuration } from './prometheus-duration.js';
 import { configureSwarm } from '../swarm/swarm-settings.js';
 import { baseNameOf } from '../core/derived-names.js';
+import { checkedScope } from '../core/construct-args.js';
 
 /** Where the config file is mounted; `--config.file` points here. */
 const CONFIG_PATH = '/etc/prometheus/prometheus.yml';
@@ -75,7 +76,7 @@ export class Prometheus extends Construct {
   private readonly commandLine: string[];
 
   constructor(scope: Construct, id: string, props: PrometheusProps = {}) {
-    super(scope, id);
+    super(checkedScope('Prometheus', scope, id), id);
     props = checkProps(this, prometheusSchema, props, serviceMakerContext('Prometheus', Object.keys(prometheusSchema.shape)));
     const stack = Stack.of(this);
     const serviceName = props.serviceName ?? 'prometheus';

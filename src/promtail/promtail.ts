@@ -19,6 +19,7 @@ import { isUtcZone, type ServiceLogFormat } from './promtail-pipeline.js';
 import { ProducedLabels, promtailProducedLabels } from './produced-labels.js';
 import { configureSwarm } from '../swarm/swarm-settings.js';
 import { baseNameOf } from '../core/derived-names.js';
+import { checkedScope } from '../core/construct-args.js';
 
 /** Promtail's last release line: it is end-of-life and no 3.7 image exists. */
 export const PROMTAIL_LAST_VERSION = '3.6.15';
@@ -130,7 +131,7 @@ export class Promtail extends Construct {
   private readonly projectGiven: boolean;
 
   constructor(scope: Construct, id: string, props: PromtailProps) {
-    super(scope, id);
+    super(checkedScope('Promtail', scope, id), id);
     // The type requires a Loki, but a JavaScript stack (or a cast) can still leave it out: that is
     // recorded (nothing is written), and the construct goes on with a placeholder push URL.
     props = checkProps(this, promtailSchema, props, serviceMakerContext('Promtail', Object.keys(promtailSchema.shape)));

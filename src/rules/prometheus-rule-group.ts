@@ -8,6 +8,7 @@ import { RuleFile, ruleGroupProblems } from './rule-file.js';
 import { createRuleFileSchema } from './rule-file-schema.js';
 import { checkRuleProps, prometheusRuleGroupSchema } from './rule-props.js';
 import { alertmanagerOf } from './rule-group.js';
+import { checkedScope } from '../core/construct-args.js';
 
 /** A Prometheus that evaluates rule files (the `Prometheus` construct). */
 export interface RuleEvaluator extends IConstruct {
@@ -43,7 +44,7 @@ export class PrometheusRuleGroup extends Construct {
   public readonly file: RuleFile;
 
   constructor(scope: Construct, id: string, props: PrometheusRuleGroupProps) {
-    super(scope, id);
+    super(checkedScope('PrometheusRuleGroup', scope, id), id);
     props = checkRuleProps(this, 'PrometheusRuleGroup', prometheusRuleGroupSchema, props);
     // Without its Prometheus (the problem is recorded) the group is a stand-in: its rules are still
     // checked, but no Prometheus reads its file (a path of its own) and nothing that needs it is.

@@ -10,6 +10,7 @@ import { LokiRule } from './loki-rule.js';
 import { RuleFile, ruleGroupProblems } from './rule-file.js';
 import { ruleFileSchema } from './rule-file-schema.js';
 import { checkRuleProps, ruleGroupSchema } from './rule-props.js';
+import { checkedScope } from '../core/construct-args.js';
 
 const RULE_GROUP = Symbol.for('aixcl-cdk.RuleGroup');
 
@@ -44,7 +45,7 @@ export class RuleGroup extends Construct {
   public readonly file: RuleFile;
 
   constructor(scope: Construct, id: string, props: RuleGroupProps) {
-    super(scope, id);
+    super(checkedScope('RuleGroup', scope, id), id);
     Object.defineProperty(this, RULE_GROUP, { value: true });
     props = checkRuleProps(this, 'RuleGroup', ruleGroupSchema, props);
     // Without its Loki (the problem is recorded) the group is a stand-in: its rules are still checked,

@@ -11,6 +11,7 @@ import { Stack } from '../core/stack.js';
 import { CADVISOR_BASE_LABELS, CADVISOR_LABEL_PREFIXES, CADVISOR_METRIC_LABELS } from './cadvisor-metrics.js';
 import { isIPv6, probeUrl, unbracket } from './listen-address.js';
 import { configureSwarm } from '../swarm/swarm-settings.js';
+import { checkedScope } from '../core/construct-args.js';
 
 /**
  * The container labels cAdvisor copies into metric labels (`--whitelisted_container_labels`): the
@@ -50,7 +51,7 @@ export class Cadvisor extends Construct {
   public readonly port: number;
 
   constructor(scope: Construct, id: string, props: CadvisorProps = {}) {
-    super(scope, id);
+    super(checkedScope('Cadvisor', scope, id), id);
     props = checkProps(this, cadvisorSchema, props, serviceMakerContext('Cadvisor', Object.keys(cadvisorSchema.shape)));
     const stack = Stack.of(this);
     this.port = props.port ?? 8081;

@@ -11,6 +11,7 @@ import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
 import { listenHostPort, probeUrl } from './listen-address.js';
 import { configureSwarm } from '../swarm/swarm-settings.js';
+import { checkedScope } from '../core/construct-args.js';
 
 /** The run-time schema of {@link NodeExporterProps} (see core/props.ts). */
 export const nodeExporterSchema = propsSchema<NodeExporterProps>()(z.strictObject({ ...common, hostPid: z.boolean().optional() }));
@@ -39,7 +40,7 @@ export class NodeExporter extends Construct {
   public readonly port: number;
 
   constructor(scope: Construct, id: string, props: NodeExporterProps = {}) {
-    super(scope, id);
+    super(checkedScope('NodeExporter', scope, id), id);
     props = checkProps(this, nodeExporterSchema, props, serviceMakerContext('NodeExporter', Object.keys(nodeExporterSchema.shape)));
     const stack = Stack.of(this);
     this.port = props.port ?? 9100;

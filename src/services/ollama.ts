@@ -12,6 +12,7 @@ import { Size } from '../core/size.js';
 import { Stack } from '../core/stack.js';
 import { listenHostPort } from './listen-address.js';
 import { configureSwarm } from '../swarm/swarm-settings.js';
+import { checkedScope } from '../core/construct-args.js';
 
 /** The run-time schema of {@link OllamaProps} (see core/props.ts). */
 export const ollamaSchema = propsSchema<OllamaProps>()(z.strictObject({ ...common }));
@@ -46,7 +47,7 @@ export class Ollama extends Construct {
   public readonly port: number;
 
   constructor(scope: Construct, id: string, props: OllamaProps = {}) {
-    super(scope, id);
+    super(checkedScope('Ollama', scope, id), id);
     Object.defineProperty(this, OLLAMA, { value: true });
     props = checkProps(this, ollamaSchema, props, serviceMakerContext('Ollama', Object.keys(ollamaSchema.shape)));
     const stack = Stack.of(this);

@@ -14,6 +14,7 @@ import { Stack } from '../core/stack.js';
 import { probeUrl, unbracket } from './listen-address.js';
 import { Ollama } from './ollama.js';
 import { configureSwarm } from '../swarm/swarm-settings.js';
+import { checkedScope } from '../core/construct-args.js';
 
 /** The run-time schema of {@link OpenWebUIProps} (see core/props.ts). */
 export const openWebUISchema = propsSchema<OpenWebUIProps>()(z.strictObject({ ollama: constructOf('Ollama', Ollama.isOllama), ...common, secretKey: secretValue.optional() }));
@@ -42,7 +43,7 @@ export class OpenWebUI extends Construct {
   public readonly ollama: Ollama;
 
   constructor(scope: Construct, id: string, props: OpenWebUIProps) {
-    super(scope, id);
+    super(checkedScope('OpenWebUI', scope, id), id);
     props = checkProps(this, openWebUISchema, props, serviceMakerContext('OpenWebUI', Object.keys(openWebUISchema.shape)));
     const stack = Stack.of(this);
     const serviceName = props.serviceName ?? 'open-webui';

@@ -14,6 +14,7 @@ import { Stack } from '../core/stack.js';
 import { isIPv6, probeUrl, unbracket } from './listen-address.js';
 import { Postgres } from './postgres.js';
 import { configureSwarm } from '../swarm/swarm-settings.js';
+import { checkedScope } from '../core/construct-args.js';
 
 /** The run-time schema of {@link PgAdminProps} (see core/props.ts). */
 export const pgAdminSchema = propsSchema<PgAdminProps>()(z.strictObject({ postgres: constructOf('Postgres', Postgres.isPostgres), ...common, email: z.string().optional(), password: secretValue.optional() }));
@@ -45,7 +46,7 @@ export class PgAdmin extends Construct {
   public readonly postgres: Postgres;
 
   constructor(scope: Construct, id: string, props: PgAdminProps) {
-    super(scope, id);
+    super(checkedScope('PgAdmin', scope, id), id);
     props = checkProps(this, pgAdminSchema, props, serviceMakerContext('PgAdmin', Object.keys(pgAdminSchema.shape)));
     const stack = Stack.of(this);
     const serviceName = props.serviceName ?? 'pgadmin';

@@ -12,6 +12,7 @@ import { Stack } from '../core/stack.js';
 import { listenHostPort, probeUrl } from './listen-address.js';
 import { Postgres } from './postgres.js';
 import { configureSwarm } from '../swarm/swarm-settings.js';
+import { checkedScope } from '../core/construct-args.js';
 
 /** The run-time schema of {@link PostgresExporterProps} (see core/props.ts). */
 export const postgresExporterSchema = propsSchema<PostgresExporterProps>()(z.strictObject({ postgres: constructOf('Postgres', Postgres.isPostgres), ...common }));
@@ -37,7 +38,7 @@ export class PostgresExporter extends Construct {
   public readonly postgres: Postgres;
 
   constructor(scope: Construct, id: string, props: PostgresExporterProps) {
-    super(scope, id);
+    super(checkedScope('PostgresExporter', scope, id), id);
     props = checkProps(this, postgresExporterSchema, props, serviceMakerContext('PostgresExporter', Object.keys(postgresExporterSchema.shape)));
     const stack = Stack.of(this);
     const pg = props.postgres;

@@ -14,6 +14,7 @@ import { Size } from '../core/size.js';
 import { NetworkMode, Stack } from '../core/stack.js';
 import { joinHostPort, probeAddress, unbracket } from './listen-address.js';
 import { configureSwarm } from '../swarm/swarm-settings.js';
+import { checkedScope } from '../core/construct-args.js';
 
 /** The run-time schema of {@link PostgresProps} (see core/props.ts). */
 export const postgresSchema = propsSchema<PostgresProps>()(z.strictObject({ ...common, user: z.string().optional(), database: z.string().optional(), password: secretValue.optional() }));
@@ -55,7 +56,7 @@ export class Postgres extends Construct {
   public readonly dataDirectory: string;
 
   constructor(scope: Construct, id: string, props: PostgresProps = {}) {
-    super(scope, id);
+    super(checkedScope('Postgres', scope, id), id);
     Object.defineProperty(this, POSTGRES, { value: true });
     props = checkProps(this, postgresSchema, props, serviceMakerContext('Postgres', Object.keys(postgresSchema.shape)));
     const stack = Stack.of(this);
