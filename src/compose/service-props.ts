@@ -165,7 +165,13 @@ export const serviceSchema = propsSchema<ServiceProps>()(
     healthcheck: healthcheckSchema.optional(),
     restart: restartPolicy.optional(),
     memoryLimit: sizeValue.optional(),
-    user: z.string().optional(),
+    // Docker's --user: name|uid[:group|gid] (docker run reference, "User"); nothing else runs.
+    user: z
+      .string()
+      .refine((u) => /^[^:\s]+(:[^:\s]+)?$/.test(u), {
+        error: (issue) => `${describeValue(issue.input)} is not a user: write a user name or uid, optionally ':' and a group name or gid (e.g. 'postgres' or '1000:1000')`,
+      })
+      .optional(),
     labels: z.record(z.string(), z.string()).optional(),
     networks: z.array(constructOf('Network', Network.isNetwork)).readonly().optional(),
     metrics: metricsEndpointSchema.optional(),

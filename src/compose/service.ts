@@ -296,11 +296,19 @@ export class Service extends Construct {
   /** Makes this service start after `other`. */
   public addDependency(other: Service, options: DependencyOptions = {}): void {
     if (!checkArgs(this, 'addDependency', { other: [dependencyArg, other], options: [dependencyOptionsSchema, options] })) return;
-    this.dependencies.push({
-      service: other,
-      condition: options.condition ?? DependencyCondition.STARTED,
-      required: options.required ?? true,
-    });
+    const dependency = { service: other, condition: options.condition ?? DependencyCondition.STARTED, required: options.required ?? true };
+    // Compose keeps one depends_on entry per service: a second call would silently replace the first.
+    const earlier = this.dependencies.find((d) => d.service === other);
+    if (earlier) {
+      if (earlier.condition !== dependency.condition || earlier.required !== dependency.required) {
+        recordProblem(
+          this,
+          `addDependency(): ${other.node.path} is already a dependency (condition '${earlier.condition}', required ${earlier.required}), and a service has one entry per dependency: call addDependency once for it, with { condition: DependencyCondition.${conditionName(dependency.condition)}, required: ${dependency.required} } if that is the one meant`,
+        );
+      }
+      return;
+    }
+    this.dependencies.push(dependency);
   }
 
   /** The restart policy. */
@@ -632,4 +640,9 @@ export interface ServiceModel {
 function displayHost(addr: string): string {
   if (addr === '0.0.0.0' || addr === '127.0.0.1') return 'localhost';
   return addr.includes(':') && !addr.startsWith('[') ? `[${addr}]` : addr;
+}
+
+/** The member name of a DependencyCondition value, as a fix writes it. */
+function conditionName(c: DependencyCondition): string {
+  return Object.entries(DependencyCondition).find(([, v]) => v === c)?.[0] ?? String(c);
 }

@@ -43,7 +43,7 @@ const DATA_PATH = '/var/lib/grafana';
 
 /** The run-time schema of {@link GrafanaProps} (see core/props.ts). */
 export const grafanaSchema = propsSchema<GrafanaProps>()(
-  z.strictObject({ ...common, adminUser: z.string().optional(), adminPassword: secretValue.optional() }),
+  z.strictObject({ ...common, adminUser: z.string().refine((u) => u.trim() !== '', { message: "is empty: give the admin's login name (e.g. 'admin'), or leave it out" }).optional(), adminPassword: secretValue.optional() }),
 );
 
 /** Props of a {@link Grafana}. */
