@@ -45,6 +45,8 @@ web(stack);
 export default app;
 `,
   );
+  writeFileSync(join(dir, 'lib', 'timing.ts'), "import { Duration } from 'aixcl-cdk';\nexport const every = (text: string) => Duration.parse(text);\n");
+  writeFileSync(join(dir, 'timed.ts'), "import { App } from 'aixcl-cdk';\nimport { every } from './lib/timing.ts';\nevery('5 minutes');\nexport default new App();\n");
   writeFileSync(join(dir, 'broken.ts'), "import { App } from 'aixcl-cdk';\nconst app = new App(;\nexport default app;\n");
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -62,4 +64,10 @@ test('a syntax error names the file, line and column, without a stack trace', ()
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^error: the stack file .*broken\.ts has a syntax error: .*broken\.ts:2:\d+: /);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
+});
+
+test("the library's own refusal names the line of the user's file that called it, in a file the stack imports too", () => {
+  const r = synthCli(['--stack', 'timed.ts', '--out', join(dir, 'out3')], dir);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, "error: the stack file timed.ts failed to load: '5 minutes' is not a duration; write it like 30s, 15m, 24h or 7d (at lib/timing.ts:2:49)\n");
 });

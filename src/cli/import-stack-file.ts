@@ -13,6 +13,14 @@ const BUNDLE = basename(HERE) === 'bundle' && existsSync(join(HERE, 'aixcl-cdk.j
 /** Package imports a stack file makes that must resolve to the CLI's own copy (same classes, same symbols). */
 const SHARED: Record<string, string> = { 'aixcl-cdk': 'aixcl-cdk.js', 'aixcl-cdk/deploy': 'aixcl-cdk-deploy.js', constructs: 'constructs.js' };
 
+/** The temp directories this process compiled stack files into (gone, but named by the frames of their errors). */
+const compiledDirs = new Set<string>();
+
+/** True for a path in a compiled copy of a stack file: its unmapped lines are esbuild's helpers, not the user's. */
+export function isCompiledCopy(path: string): boolean {
+  return compiledDirs.has(dirname(path));
+}
+
 /** Stack files shipped with the package and precompiled into the bundle. */
 const PRECOMPILED: Record<string, string> = { 'aixcl.ts': 'stacks-aixcl.js', 'logging-only.ts': 'stacks-logging-only.js' };
 
@@ -43,6 +51,7 @@ export async function importStackFile(file: string, packageRoot: string): Promis
   // Stack traces point into the user's .ts files through the inline source map.
   process.setSourceMapsEnabled(true);
   const dir = mkdtempSync(join(tmpdir(), 'aixcl-stack-'));
+  compiledDirs.add(dir);
   const out = join(dir, `${basename(file).replace(/\.[^.]+$/, '')}.mjs`);
   try {
     writeFileSync(out, code);

@@ -59,7 +59,7 @@ export async function loadApp(stackFile?: string, context: Record<string, string
     // missing import: parsing the file alone tells which.
     const syntax = syntaxError(file);
     if (syntax) throw new UserError(`the stack file ${shown} has a syntax error: ${syntax}`);
-    throw new UserError(`the stack file ${shown} failed to load: ${describe(e, file)}`);
+    throw new UserError(`the stack file ${shown} failed to load: ${describe(e)}`);
   }
   let exported = mod.default;
   // A CommonJS-style module puts the default export one level down.
@@ -72,7 +72,7 @@ export async function loadApp(stackFile?: string, context: Record<string, string
     try {
       exported = await (exported as (o: StackFileOptions) => unknown)({ context, target: target ?? Target.COMPOSE });
     } catch (e) {
-      throw new UserError(`the stack file ${shown} threw while building the stack: ${describe(e, file)}`);
+      throw new UserError(`the stack file ${shown} threw while building the stack: ${describe(e)}`);
     }
   }
   const keys = Object.keys(context);

@@ -1,21 +1,42 @@
 // How a stack file's failures are told to its author: one line, at the line of their file.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { UserError } from '../core/errors.js';
+import { isCompiledCopy } from './import-stack-file.js';
+import { PACKAGE_ROOT } from './package-root.js';
 
 /** A user's exception as one line, with the line of their file where it happened (not the whole trace). */
-export function describe(e: unknown, file: string): string {
-  if (UserError.isUserError(e)) return e.message;
+export function describe(e: unknown): string {
   // A stack file may throw anything: show a non-Error as what it is (a string, an object), not '[object Object]'.
-  if (!(e instanceof Error)) return `it threw ${inspect(e, { depth: 2, breakLength: Infinity })}, which is not an Error`;
-  const base = basename(file);
-  const frame = (e.stack ?? '').split('\n').find((l) => /^\s+at /.test(l) && l.includes(base));
-  const location = frame ? /((?:file:\/\/)?\/[^\s()]+?)(?:\?[^:\s()]*)?:(\d+):(\d+)\)?\s*$/.exec(frame) : null;
-  const where = location ? ` (at ${shownPath(location[1])}:${location[2]}:${location[3]})` : '';
-  return `${e.message}${where}`;
+  if (!(e instanceof Error) && !UserError.isUserError(e)) return `it threw ${inspect(e, { depth: 2, breakLength: Infinity })}, which is not an Error`;
+  const error = e as Error;
+  // The library's own messages too (Duration.parse, Secret.fromEnv): the line that called it is the one to fix.
+  return error.message.includes('\n') ? error.message : `${error.message}${userLocation(error)}`;
+}
+
+/** Directories of this package whose code is the CLI's or the library's, not the user's (a built-in stack included). */
+const OURS = ['bin', 'dist', 'src', 'stacks'].map((d) => join(PACKAGE_ROOT, d) + sep);
+
+/**
+ * ` (at file:line:column)` of the first frame of `e` in the user's own files (the stack file and what
+ * it imports relatively, through the compiled copy's source map), or '' when none is.
+ */
+export function userLocation(e: Error): string {
+  for (const line of (e.stack ?? '').split('\n')) {
+    if (!/^\s+at /.test(line)) continue;
+    const m = /(?:\(|at )((?:file:\/\/)?\/[^\s()]+?)(?:\?[^:\s()]*)?:(\d+):(\d+)\)?\s*$/.exec(line);
+    if (m && isUsers(m[1]!)) return ` (at ${shownPath(m[1]!)}:${m[2]}:${m[3]})`;
+  }
+  return '';
+}
+
+/** Not a package's (node_modules), not this package's, not the compiled copy of a stack file (unmapped helper code). */
+function isUsers(path: string): boolean {
+  const abs = path.startsWith('file://') ? fileURLToPath(path) : path;
+  return !abs.split(sep).includes('node_modules') && !OURS.some((d) => abs.startsWith(d)) && !isCompiledCopy(abs);
 }
 
 /**
