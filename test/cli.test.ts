@@ -185,6 +185,21 @@ describe('CLI manners', () => {
     assert.equal((await deployCli(['--bogus'], { cwd: dir })).exitCode, ExitCode.USER_ERROR);
   });
 
+  test('a stack file that calls process.exit() while it loads is the same user error in aixcl-deploy (from sources) and aixcl-logs (bundle)', async () => {
+    const dir = tmp();
+    // No import of aixcl-cdk: run from sources, the CLI would not find it from a temp directory (and it exits first).
+    // An ES module, as `init` makes a project: from sources, tsx runs a CommonJS one from a data: URL, whose frames name no file.
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(join(dir, 'exits.ts'), 'if (!process.env.AIXCL_TEST_UNSET) process.exit(1);\nexport default {};\n');
+    const message = 'error: the stack file exits.ts called process.exit(1) while building the stack (at exits.ts:1:44): throw an Error instead, so the CLI can report it\n';
+    const deploy = await deployCli(['diff', '--stack', 'exits.ts', '--out', join(dir, 'out')], { cwd: dir });
+    assert.equal(deploy.exitCode, ExitCode.USER_ERROR, deploy.stderr);
+    assert.ok(deploy.stderr.endsWith(message), deploy.stderr);
+    const logs = spawnSync(process.execPath, [join(ROOT, 'bin', 'aixcl-logs.js'), '--stack', 'exits.ts'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(logs.status, ExitCode.USER_ERROR, logs.stderr);
+    assert.equal(logs.stderr, message);
+  });
+
   test('the README has the one exit-code table, and each CLI help lists its rows', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     assert.ok(readme.includes(exitCodeTable()), `README.md lacks the table of src/cli/exit-codes.ts (node --import tsx scripts/exit-codes-table.ts):\n${exitCodeTable()}`);

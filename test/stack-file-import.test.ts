@@ -6,11 +6,12 @@
  * that point into the user's .ts file.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { synthCli } from './support/cli.js';
+import { after, before, describe, test } from 'node:test';
+import { ROOT, synthCli } from './support/cli.js';
 
 let dir: string;
 before(() => {
@@ -70,4 +71,72 @@ test("the library's own refusal names the line of the user's file that called it
   const r = synthCli(['--stack', 'timed.ts', '--out', join(dir, 'out3')], dir);
   assert.equal(r.code, 2);
   assert.equal(r.stderr, "error: the stack file timed.ts failed to load: '5 minutes' is not a duration; write it like 30s, 15m, 24h or 7d (at lib/timing.ts:2:49)\n");
+});
+
+describe('a stack file that calls process.exit() or throws in a callback while it loads', () => {
+  /** Writes `name` in the test directory and runs aixcl-synth on it with a temp directory of its own, so what it leaves there shows. */
+  function synthWithOwnTmp(name: string, code: string) {
+    writeFileSync(join(dir, name), code);
+    const tmp = mkdtempSync(join(dir, 'tmp-'));
+    const out = join(dir, `out-${name}`);
+    const r = synthCli(['--stack', name, '--out', out], dir, { TMPDIR: tmp });
+    return { ...r, leftInTmp: readdirSync(tmp), wrote: existsSync(out) };
+  }
+  const head = "import { App, Service, Stack } from 'aixcl-cdk';\n";
+  const cases: Array<[string, string, string, string]> = [
+    [
+      'at the top level',
+      'exit-top.ts',
+      `${head}if (!process.env.AIXCL_TEST_UNSET) { console.error('set SHOP_ENV'); process.exit(1); }\nexport default new App();\n`,
+      'set SHOP_ENV\nerror: the stack file exit-top.ts called process.exit(1) while building the stack (at exit-top.ts:2:77): throw an Error instead, so the CLI can report it\n',
+    ],
+    [
+      'in the exported function, after an await, its throw caught by the stack file',
+      'exit-caught.ts',
+      `${head}export default async function () {\n  await Promise.resolve();\n  try { process.exit(); } catch {}\n  return new App();\n}\n`,
+      'error: the stack file exit-caught.ts called process.exit() while building the stack (at exit-caught.ts:4:17): throw an Error instead, so the CLI can report it\n',
+    ],
+    [
+      'in a timer',
+      'exit-timer.js',
+      `${head}await new Promise(() => setTimeout(() => process.exit(3), 5));\nexport default new App();\n`,
+      'error: the stack file exit-timer.js called process.exit(3) while building the stack (at exit-timer.js:2:50): throw an Error instead, so the CLI can report it\n',
+    ],
+    [
+      'an Error thrown in a timer',
+      'throw-timer.ts',
+      `${head}await new Promise(() => setTimeout(() => { throw new Error('no config'); }, 5));\nexport default new App();\n`,
+      'error: the stack file throw-timer.ts failed to load: no config (at throw-timer.ts:2:50)\n',
+    ],
+  ];
+  for (const [name, file, code, stderr] of cases) {
+    test(`${name}: one message with the line, exit 2, nothing written, no compiled copy left`, () => {
+      const r = synthWithOwnTmp(file, code);
+      assert.equal(r.stderr, stderr);
+      assert.equal(r.code, 2);
+      assert.equal(r.wrote, false);
+      assert.deepEqual(r.leftInTmp, []);
+    });
+  }
+
+  test('process.exit is given back once the stack is built: a later call (a timer of a good stack file) ends the CLI with its code', () => {
+    const r = synthWithOwnTmp('exit-later.ts', `${head}setTimeout(() => process.exit(5), 500);\nconst app = new App();\nnew Service(new Stack(app, 'shop'), 'api', { image: 'nginx:1.27' });\nexport default app;\n`);
+    assert.equal(r.code, 5, r.stderr);
+  });
+
+  test('Ctrl-C while it loads ends the CLI by SIGINT, and its compiled copy is removed', async () => {
+    writeFileSync(join(dir, 'slow.ts'), `${head}console.log('loading');\nawait new Promise((r) => setTimeout(r, 60_000));\nexport default new App();\n`);
+    const tmp = mkdtempSync(join(dir, 'tmp-'));
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'aixcl-synth.js'), '--stack', 'slow.ts', '--out', join(dir, 'out-slow')], {
+      cwd: dir,
+      env: { ...process.env, TMPDIR: tmp },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    await new Promise<void>((res) => child.stdout.on('data', (b: Buffer) => b.toString().includes('loading') && res()));
+    assert.equal(readdirSync(tmp).filter((f) => f.startsWith('aixcl-stack-')).length, 1, 'the compiled copy exists while it loads');
+    child.kill('SIGINT');
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((res) => child.on('close', (c, s) => res([c, s])));
+    assert.deepEqual([code, signal], [null, 'SIGINT']);
+    assert.deepEqual(readdirSync(tmp), []);
+  });
 });

@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
-import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UserError } from '../core/errors.js';
+import { temporaryDirectory } from './temp-dir.js';
 
 /** The directory of the running code: dist/bundle when the CLI runs from its bundle. */
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -50,14 +50,15 @@ export async function importStackFile(file: string, packageRoot: string): Promis
   const code = await compile(file, BUNDLE);
   // Stack traces point into the user's .ts files through the inline source map.
   process.setSourceMapsEnabled(true);
-  const dir = mkdtempSync(join(tmpdir(), 'aixcl-stack-'));
-  compiledDirs.add(dir);
-  const out = join(dir, `${basename(file).replace(/\.[^.]+$/, '')}.mjs`);
+  // Removed on the process's end too: a stack file may call process.exit() or hang until Ctrl-C.
+  const dir = temporaryDirectory('aixcl-stack-');
+  compiledDirs.add(dir.path);
+  const out = join(dir.path, `${basename(file).replace(/\.[^.]+$/, '')}.mjs`);
   try {
     writeFileSync(out, code);
     return (await import(pathToFileURL(out).href)) as Record<string, unknown>;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    dir.remove();
   }
 }
 

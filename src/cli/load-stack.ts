@@ -5,7 +5,8 @@ import { UserError } from '../core/errors.js';
 import { Stack } from '../core/stack.js';
 import type { StackFileOptions } from '../core/stack-file.js';
 import { importStackFile } from './import-stack-file.js';
-import { describe, syntaxError } from './stack-file-errors.js';
+import { refusingExit } from './exit-guard.js';
+import { calledByThisPackage, describe, syntaxError, userLocation } from './stack-file-errors.js';
 import { locateStack } from './stack-location.js';
 import { parseTarget, Target, TARGETS } from '../core/target.js';
 import { PACKAGE_ROOT } from './package-root.js';
@@ -51,6 +52,41 @@ export async function loadApp(stackFile?: string, context: Record<string, string
   if (!existsSync(file) || !statSync(file).isFile()) {
     throw new UserError(`stack file ${shown} not found: give the path of a .ts file with --stack`);
   }
+  const { exported, calledWithContext } = await refusingExit(
+    () => buildStack(file, shown, context, target),
+    {
+      isGuarded: (e) => !calledByThisPackage(e),
+      exit: (e) => new UserError(`the stack file ${shown} called ${e.call} while building the stack${userLocation(e)}: throw an Error instead, so the CLI can report it`),
+      uncaught: (e) => new UserError(`the stack file ${shown} failed to load: ${describe(e)}`),
+    },
+  );
+  const keys = Object.keys(context);
+  if (keys.length && !calledWithContext) {
+    throw new UserError(
+      `the stack file ${shown} does not take context (its default export is not a function), so -c ${keys.join(', -c ')} would be ignored: remove it, or export a function ({ context }) => App`,
+    );
+  }
+  let app: App | undefined;
+  if (App.isApp(exported)) app = exported;
+  else if (Stack.isStack(exported) && App.isApp(exported.node.root)) app = exported.node.root;
+  if (app) {
+    // A stack built for another target than the one asked for would be synthesized for the wrong engine.
+    const wrong = target ? app.stacks.filter((s) => s.target !== target) : [];
+    if (wrong.length) {
+      throw new UserError(
+        `--target ${target} was given, but the stack file ${shown} builds ${wrong.map((s) => `'${s.node.path}' for ${s.target}`).join(', ')}: ` +
+          `pass the target on (export a function ({ context, target }) => App and give each Stack { target }), or leave --target out`,
+      );
+    }
+    return app;
+  }
+  throw new UserError(
+    `the stack file ${shown} does not export a stack: end it with \`export default app\` (an App or a Stack, or a function returning one)`,
+  );
+}
+
+/** Imports the stack file and, if its default export is a function, calls it: what it exports, or what that returned. */
+async function buildStack(file: string, shown: string, context: Record<string, string>, target?: Target): Promise<{ exported: unknown; calledWithContext: boolean }> {
   let mod: Record<string, unknown>;
   try {
     mod = await importStackFile(file, PACKAGE_ROOT);
@@ -75,27 +111,5 @@ export async function loadApp(stackFile?: string, context: Record<string, string
       throw new UserError(`the stack file ${shown} threw while building the stack: ${describe(e)}`);
     }
   }
-  const keys = Object.keys(context);
-  if (keys.length && !calledWithContext) {
-    throw new UserError(
-      `the stack file ${shown} does not take context (its default export is not a function), so -c ${keys.join(', -c ')} would be ignored: remove it, or export a function ({ context }) => App`,
-    );
-  }
-  let app: App | undefined;
-  if (App.isApp(exported)) app = exported;
-  else if (Stack.isStack(exported) && App.isApp(exported.node.root)) app = exported.node.root;
-  if (app) {
-    // A stack built for another target than the one asked for would be synthesized for the wrong engine.
-    const wrong = target ? app.stacks.filter((s) => s.target !== target) : [];
-    if (wrong.length) {
-      throw new UserError(
-        `--target ${target} was given, but the stack file ${shown} builds ${wrong.map((s) => `'${s.node.path}' for ${s.target}`).join(', ')}: ` +
-          `pass the target on (export a function ({ context, target }) => App and give each Stack { target }), or leave --target out`,
-      );
-    }
-    return app;
-  }
-  throw new UserError(
-    `the stack file ${shown} does not export a stack: end it with \`export default app\` (an App or a Stack, or a function returning one)`,
-  );
+  return { exported, calledWithContext };
 }

@@ -25,12 +25,25 @@ const OURS = ['bin', 'dist', 'src', 'stacks'].map((d) => join(PACKAGE_ROOT, d) +
  * it imports relatively, through the compiled copy's source map), or '' when none is.
  */
 export function userLocation(e: Error): string {
-  for (const line of (e.stack ?? '').split('\n')) {
-    if (!/^\s+at /.test(line)) continue;
-    const m = /(?:\(|at )((?:file:\/\/)?\/[^\s()]+?)(?:\?[^:\s()]*)?:(\d+):(\d+)\)?\s*$/.exec(line);
-    if (m && isUsers(m[1]!)) return ` (at ${shownPath(m[1]!)}:${m[2]}:${m[3]})`;
-  }
-  return '';
+  const frame = frames(e).find((f) => f.path !== undefined && isUsers(f.path));
+  return frame ? ` (at ${shownPath(frame.path!)}:${frame.line}:${frame.column})` : '';
+}
+
+/** True when the function that made `e` was called from this package's own code (the CLI's Ctrl-C handler, say). */
+export function calledByThisPackage(e: Error): boolean {
+  const caller = frames(e)[1]?.path;
+  return caller !== undefined && OURS.some((d) => (caller.startsWith('file://') ? fileURLToPath(caller) : caller).startsWith(d));
+}
+
+/** The frames of a stack trace, each with its file's absolute path or URL when it has one (not Node's `node:` modules). */
+function frames(e: Error): Array<{ path?: string; line?: string; column?: string }> {
+  return (e.stack ?? '')
+    .split('\n')
+    .filter((l) => /^\s+at /.test(l))
+    .map((l) => {
+      const m = /(?:\(|at )((?:file:\/\/)?\/[^\s()]+?)(?:\?[^:\s()]*)?:(\d+):(\d+)\)?\s*$/.exec(l);
+      return m ? { path: m[1], line: m[2], column: m[3] } : {};
+    });
 }
 
 /** Not a package's (node_modules), not this package's, not the compiled copy of a stack file (unmapped helper code). */
