@@ -140,3 +140,100 @@ describe('a stack file that calls process.exit() or throws in a callback while i
     assert.deepEqual(readdirSync(tmp), []);
   });
 });
+
+describe('CommonJS stack files (npm\'s default: a package.json without "type", or .cjs, .cts)', () => {
+  let cjs: string;
+  before(() => {
+    cjs = mkdtempSync(join(dir, 'commonjs-'));
+    writeFileSync(join(cjs, 'package.json'), '{ "name": "shop" }\n');
+    mkdirSync(join(cjs, 'lib'));
+    mkdirSync(join(cjs, 'node_modules', 'shop-ports'), { recursive: true });
+    writeFileSync(join(cjs, 'node_modules', 'shop-ports', 'package.json'), '{ "name": "shop-ports", "main": "index.js" }\n');
+    writeFileSync(join(cjs, 'node_modules', 'shop-ports', 'index.js'), 'exports.api = 8080;\n');
+    writeFileSync(join(cjs, 'image.txt'), 'nginx:1.27\n');
+    writeFileSync(
+      join(cjs, 'lib', 'web.js'),
+      `const { readFileSync } = require('fs');
+const path = require('node:path');
+const { Service } = require('aixcl-cdk');
+// __dirname is this file's directory, as Node gives it to a CommonJS module.
+const image = readFileSync(path.join(__dirname, '..', 'image.txt'), 'utf8').trim();
+module.exports = (stack) => new Service(stack, 'api', { image, ports: [{ containerPort: require('shop-ports').api }] });
+`,
+    );
+    writeFileSync(
+      join(cjs, 'stack.js'),
+      `const { App, Stack } = require('aixcl-cdk');
+const { Construct } = require('constructs');
+const web = require('./lib/web');
+const app = new App();
+// One copy of constructs and of aixcl-cdk: the required ones are the CLI's own.
+if (!(app instanceof Construct)) throw new Error('the stack got a second copy of constructs');
+web(new Stack(app, 'shop'));
+module.exports = app;
+`,
+    );
+    writeFileSync(
+      join(cjs, 'by-context.cjs'),
+      `const { App, Service, Stack } = require('aixcl-cdk');
+exports.default = ({ context }) => {
+  const app = new App();
+  new Service(new Stack(app, context.project), 'api', { image: 'nginx:1.27' });
+  return app;
+};
+`,
+    );
+    writeFileSync(
+      join(cjs, 'stack.cts'),
+      `import aixcl = require('aixcl-cdk');
+const app = new aixcl.App();
+new aixcl.Service(new aixcl.Stack(app, 'typed'), 'api', { image: 'nginx:1.27' });
+export = app;
+`,
+    );
+    writeFileSync(join(cjs, 'throws.js'), "const { Duration } = require('aixcl-cdk');\n\nDuration.parse('5 minutes');\n");
+    mkdirSync(join(cjs, 'esm'));
+    writeFileSync(join(cjs, 'esm', 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(join(cjs, 'esm', 'stack.js'), "const { App } = require('aixcl-cdk');\nmodule.exports = new App();\n");
+  });
+
+  const compose = (out: string) => readFileSync(join(out, 'docker-compose.yml'), 'utf8');
+
+  test('require() of aixcl-cdk and constructs gets the CLI\'s copy; relative files, packages, built-ins and __dirname work; module.exports is the export', () => {
+    const out = join(cjs, 'out');
+    const r = synthCli(['--stack', 'stack.js', '--out', out, '--quiet'], cjs);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(compose(out), /^name: shop$/m);
+    assert.match(compose(out), /^ {2}api:\n {4}image: nginx:1\.27$/m);
+    assert.match(compose(out), /published: "8080"/);
+  });
+
+  test('.cjs with exports.default = function, given the -c context', () => {
+    const out = join(cjs, 'out-cjs');
+    const r = synthCli(['--stack', 'by-context.cjs', '--out', out, '--quiet', '-c', 'project=from-cjs'], cjs);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(compose(out), /^name: from-cjs$/m);
+  });
+
+  test('.cts with import = require() and export =', () => {
+    const out = join(cjs, 'out-cts');
+    const r = synthCli(['--stack', 'stack.cts', '--out', out, '--quiet'], cjs);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(compose(out), /^name: typed$/m);
+  });
+
+  test("an error names the CommonJS file's own line", () => {
+    const r = synthCli(['--stack', 'throws.js', '--out', join(cjs, 'out-throws')], cjs);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, "error: the stack file throws.js failed to load: '5 minutes' is not a duration; write it like 30s, 15m, 24h or 7d (at throws.js:3:10)\n");
+  });
+
+  test('module.exports in an ES module ("type": "module") is refused at its line, with both ways out', () => {
+    const r = synthCli(['--stack', 'esm/stack.js', '--out', join(cjs, 'out-esm')], cjs);
+    assert.equal(r.code, 2);
+    assert.equal(
+      r.stderr,
+      'error: the stack file esm/stack.js failed to load: esm/stack.js:2:1: module is not defined in an ES module: write `export default app`, or rename the file to .cjs\n',
+    );
+  });
+});

@@ -89,7 +89,7 @@ export async function loadApp(stackFile?: string, context: Record<string, string
 async function buildStack(file: string, shown: string, context: Record<string, string>, target?: Target): Promise<{ exported: unknown; calledWithContext: boolean }> {
   let mod: Record<string, unknown>;
   try {
-    mod = await importStackFile(file, PACKAGE_ROOT);
+    ({ module: mod } = await importStackFile(file, PACKAGE_ROOT));
   } catch (e) {
     // The compiler's own error (a UserError from import-stack-file.ts) may be a syntax error or a
     // missing import: parsing the file alone tells which.
