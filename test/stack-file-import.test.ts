@@ -237,3 +237,33 @@ export = app;
     );
   });
 });
+
+describe('a name the imported package does not export', () => {
+  const cases: Array<[string, string, string]> = [
+    [
+      'constructs, in an import over several lines',
+      "import { App } from 'aixcl-cdk';\nimport {\n  Construct,\n  Construkt,\n} from 'constructs';\nconsole.log(Construct, Construkt);\nexport default new App();\n",
+      "constructs has no export 'Construkt'; did you mean 'Construct'? (at NAME:4:3)",
+    ],
+    [
+      'aixcl-cdk/deploy',
+      "import { App } from 'aixcl-cdk';\nimport { deployUpp } from 'aixcl-cdk/deploy';\nconsole.log(deployUpp);\nexport default new App();\n",
+      "aixcl-cdk/deploy has no export 'deployUpp'; did you mean 'deployUp'? (at NAME:2:10)",
+    ],
+    [
+      'a default import',
+      "import aixcl from 'aixcl-cdk';\nexport default new aixcl.App();\n",
+      "aixcl-cdk has no default export: import the names you use, e.g. import { App } from 'aixcl-cdk' (at NAME:1:8)",
+    ],
+    ['a name like none of its exports', "import { App, Frobnicate } from 'aixcl-cdk';\nexport default new Frobnicate(new App());\n", "aixcl-cdk has no export 'Frobnicate' (at NAME:1:15)"],
+  ];
+  for (const [name, code, message] of cases) {
+    test(`${name}: the package's name, the line, the nearest name`, () => {
+      const file = `missing-export-${name.replace(/\W+/g, '-')}.ts`;
+      writeFileSync(join(dir, file), code);
+      const r = synthCli(['--stack', file, '--out', join(dir, 'out-missing')], dir);
+      assert.equal(r.code, 2);
+      assert.equal(r.stderr, `error: the stack file ${file} failed to load: ${message.replace('NAME', file)}\n`);
+    });
+  }
+});

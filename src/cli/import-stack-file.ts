@@ -21,6 +21,11 @@ export function isCompiledCopy(path: string): boolean {
   return compiledDirs.has(dirname(path));
 }
 
+/** The package name a stack file imports for the file URL of one of the bundle's shared entries; undefined for any other URL. */
+export function sharedSpecifier(url: string): string | undefined {
+  return BUNDLE ? Object.keys(SHARED).find((name) => pathToFileURL(join(BUNDLE, SHARED[name]!)).href === url) : undefined;
+}
+
 /** Stack files shipped with the package and precompiled into the bundle. */
 const PRECOMPILED: Record<string, string> = { 'aixcl.ts': 'stacks-aixcl.js', 'logging-only.ts': 'stacks-logging-only.js' };
 

@@ -6,7 +6,7 @@ import { Stack } from '../core/stack.js';
 import type { StackFileOptions } from '../core/stack-file.js';
 import { importStackFile } from './import-stack-file.js';
 import { refusingExit } from './exit-guard.js';
-import { calledByThisPackage, describe, syntaxError, userLocation } from './stack-file-errors.js';
+import { calledByThisPackage, describe, missingExport, syntaxError, userLocation } from './stack-file-errors.js';
 import { locateStack } from './stack-location.js';
 import { parseTarget, Target, TARGETS } from '../core/target.js';
 import { PACKAGE_ROOT } from './package-root.js';
@@ -95,7 +95,7 @@ async function buildStack(file: string, shown: string, context: Record<string, s
     // missing import: parsing the file alone tells which.
     const syntax = syntaxError(file);
     if (syntax) throw new UserError(`the stack file ${shown} has a syntax error: ${syntax}`);
-    throw new UserError(`the stack file ${shown} failed to load: ${describe(e)}`);
+    throw new UserError(`the stack file ${shown} failed to load: ${(await missingExport(e)) ?? describe(e)}`);
   }
   let exported = mod.default;
   // A CommonJS-style module puts the default export one level down.

@@ -1,11 +1,12 @@
 // How a stack file's failures are told to its author: one line, at the line of their file.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { UserError } from '../core/errors.js';
-import { isCompiledCopy } from './import-stack-file.js';
+import { didYouMean } from '../core/did-you-mean.js';
+import { isCompiledCopy, sharedSpecifier } from './import-stack-file.js';
 import { PACKAGE_ROOT } from './package-root.js';
 
 /** A user's exception as one line, with the line of their file where it happened (not the whole trace). */
@@ -50,6 +51,42 @@ function frames(e: Error): Array<{ path?: string; line?: string; column?: string
 function isUsers(path: string): boolean {
   const abs = path.startsWith('file://') ? fileURLToPath(path) : path;
   return !abs.split(sep).includes('node_modules') && !OURS.some((d) => abs.startsWith(d)) && !isCompiledCopy(abs);
+}
+
+/**
+ * Node's link error for an imported name the module does not export (`import { Servce } from
+ * 'aixcl-cdk'`), which names the bundle's file URL and no line: told with the package's name, the
+ * line of the import and the nearest name it does export. Undefined for any other error.
+ */
+export async function missingExport(e: unknown): Promise<string | undefined> {
+  const m = /^The requested module '([^']+)' does not provide an export named '([^']+)'/.exec(e instanceof Error && e.name === 'SyntaxError' ? e.message : '');
+  if (!m) return undefined;
+  const [, url, name] = m as unknown as [string, string, string];
+  const module = sharedSpecifier(url) ?? (url.startsWith('file:') ? shownPath(url) : url);
+  let names: string[] = [];
+  try {
+    names = Object.keys((await import(url)) as object);
+  } catch {
+    // Not loadable on its own: no suggestion.
+  }
+  const example = ['App', 'Construct'].find((n) => names.includes(n)) ?? names[0] ?? 'name';
+  const what =
+    name === 'default'
+      ? `${module} has no default export: import the names you use, e.g. import { ${example} } from '${module}'`
+      : `${module} has no export '${name}'${didYouMean(name, names) ?? ''}`;
+  return `${what}${importLocation(e as Error)}`;
+}
+
+/**
+ * ` (at file:line:column)` of a link error, from the source line Node puts above its stack (through
+ * the source map: `file:line`, the line, and a caret under the name); '' when that is not a user's file.
+ */
+function importLocation(e: Error): string {
+  const [first, , caret] = (e.stack ?? '').split('\n');
+  const at = /^(.+):(\d+)$/.exec(first ?? '');
+  if (!at || !isAbsolute(at[1]!.startsWith('file://') ? fileURLToPath(at[1]!) : at[1]!) || !isUsers(at[1]!)) return '';
+  const column = caret?.indexOf('^') ?? -1;
+  return ` (at ${shownPath(at[1]!)}:${at[2]}${column >= 0 ? `:${column + 1}` : ''})`;
 }
 
 /**
