@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
@@ -136,6 +136,30 @@ describe('aixcl-synth', () => {
       assert.equal(existsSync(out), false);
     });
   }
+
+  test('--stack given something that is not a stack file: what it is, and what to give instead', () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'stacks'));
+    mkdirSync(join(dir, 'empty'));
+    for (const f of ['shop.ts', 'notes.md', 'types.d.ts']) writeFileSync(join(dir, 'stacks', f), '');
+    const kinds = '.ts, .mts, .cts, .js, .mjs or .cjs';
+    const cases: Array<[string, string]> = [
+      ['stacks', 'stacks is a directory, not a stack file: give one of the stack files in it with --stack (stacks/shop.ts)'],
+      ['empty', `empty is a directory, not a stack file, and has none in it (${kinds}): give the path of a stack file with --stack`],
+      ['stacks/shop.js', 'stack file stacks/shop.js not found: did you mean --stack stacks/shop.ts?'],
+      ['stacks/shop', 'stack file stacks/shop not found: did you mean --stack stacks/shop.ts?'],
+      ['stacks/shpo.ts', 'stack file stacks/shpo.ts not found: did you mean --stack stacks/shop.ts?'],
+      ['other.ts', `stack file other.ts not found: give the path of a stack file (${kinds}) with --stack`],
+      ['stacks/notes.md', `stacks/notes.md is not a stack file (${kinds}): give the path of one with --stack`],
+      ['stacks/types.d.ts', `stacks/types.d.ts is not a stack file (${kinds}): give the path of one with --stack`],
+    ];
+    for (const [stack, message] of cases) {
+      const r = synthCli(['--stack', stack, '--out', 'out'], dir);
+      assert.equal(r.stderr, `error: ${message}\n`, stack);
+      assert.equal(r.code, 2, stack);
+      assert.equal(existsSync(join(dir, 'out')), false, stack);
+    }
+  });
 
   test('an invalid stack leaves an earlier output untouched', () => {
     const out = join(tmp(), 'out');

@@ -60,6 +60,17 @@ test('relative imports, import.meta.url, packages from the stack directory, one 
   assert.match(compose, /^ {2}api:\n {4}image: nginx:1\.27$/m);
 });
 
+test('.mts and .mjs stack files load', () => {
+  const code = "import { App, Service, Stack } from 'aixcl-cdk';\nconst app = new App();\nnew Service(new Stack(app, 'NAME'), 'api', { image: 'nginx:1.27' });\nexport default app;\n";
+  for (const ext of ['mts', 'mjs']) {
+    writeFileSync(join(dir, `stack-${ext}.${ext}`), code.replace('NAME', ext));
+    const out = join(dir, `out-${ext}`);
+    const r = synthCli(['--stack', `stack-${ext}.${ext}`, '--out', out, '--quiet'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(readFileSync(join(out, 'docker-compose.yml'), 'utf8'), new RegExp(`^name: ${ext}$`, 'm'));
+  }
+});
+
 test('a syntax error names the file, line and column, without a stack trace', () => {
   const r = synthCli(['--stack', join(dir, 'broken.ts'), '--out', join(dir, 'out2')]);
   assert.equal(r.code, 2);

@@ -1,4 +1,3 @@
-import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { App } from '../core/app.js';
 import { UserError } from '../core/errors.js';
@@ -7,6 +6,7 @@ import type { StackFileOptions } from '../core/stack-file.js';
 import { importStackFile } from './import-stack-file.js';
 import { refusingExit } from './exit-guard.js';
 import { calledByThisPackage, describe, missingExport, syntaxError, userLocation } from './stack-file-errors.js';
+import { checkStackFilePath } from './stack-file-path.js';
 import { locateStack } from './stack-location.js';
 import { parseTarget, Target, TARGETS } from '../core/target.js';
 import { PACKAGE_ROOT } from './package-root.js';
@@ -49,9 +49,7 @@ export function targetOption(value: string | undefined): Target | undefined {
 export async function loadApp(stackFile?: string, context: Record<string, string> = {}, target?: Target): Promise<App> {
   const file = resolve(stackFile ?? stackFileFor());
   const shown = relative(process.cwd(), file) || file;
-  if (!existsSync(file) || !statSync(file).isFile()) {
-    throw new UserError(`stack file ${shown} not found: give the path of a .ts file with --stack`);
-  }
+  checkStackFilePath(file);
   const { exported, calledWithContext } = await refusingExit(
     () => buildStack(file, shown, context, target),
     {
