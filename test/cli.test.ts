@@ -118,7 +118,7 @@ describe('aixcl-synth', () => {
 
   const failures: Array<[string, () => string[], RegExp]> = [
     ['a stack file that throws', () => ['--stack', fixture('throws.ts')], /the stack file .*throws\.ts failed to load: database host not configured \(at .*throws\.ts:4/],
-    ['a stack file without a default export', () => ['--stack', fixture('no-export.ts')], /does not export a stack: end it with `export default app`/],
+    ['a stack file without a default export', () => ['--stack', fixture('no-export.ts')], /has no default export \(it exports notDefault\): end it with `export default app`/],
     ['a stack file that does not exist', () => ['--stack', fixture('missing.ts')], /stack file .*missing\.ts not found/],
     ['an invalid stack', () => ['--stack', fixture('invalid.ts')], /1 problem in the stack; nothing was written:\n {2}\[tiny\] host port 8080\/tcp is used by tiny\/a and tiny\/b/],
     ['a context that is not key=value', () => ['--stack', fixture('function-export.ts'), '-c', 'oops'], /context 'oops' is not key=value/],

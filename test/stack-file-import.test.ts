@@ -71,6 +71,27 @@ test('.mts and .mjs stack files load', () => {
   }
 });
 
+test('an export that is not a stack is named: a function that returned a Service, a Promise', () => {
+  const cases: Array<[string, string, string]> = [
+    [
+      'returns-service.ts',
+      "import { App, Service, Stack } from 'aixcl-cdk';\nexport default () => new Service(new Stack(new App(), 'shop'), 'api', { image: 'nginx:1.27' });\n",
+      'does not export a stack; its default export is a function that returned a Service (shop/api): return its App or Stack instead',
+    ],
+    [
+      'promise.ts',
+      "import { App } from 'aixcl-cdk';\nexport default (async () => new App())();\n",
+      'does not export a stack; its default export is a Promise: await it (`export default await ...`), or export the async function itself',
+    ],
+  ];
+  for (const [file, code, message] of cases) {
+    writeFileSync(join(dir, file), code);
+    const r = synthCli(['--stack', file, '--out', join(dir, 'out-export')], dir);
+    assert.equal(r.stderr, `error: the stack file ${file} ${message}\n`);
+    assert.equal(r.code, 2);
+  }
+});
+
 test('a syntax error names the file, line and column, without a stack trace', () => {
   const r = synthCli(['--stack', join(dir, 'broken.ts'), '--out', join(dir, 'out2')]);
   assert.equal(r.code, 2);
@@ -237,6 +258,16 @@ export = app;
     const r = synthCli(['--stack', 'throws.js', '--out', join(cjs, 'out-throws')], cjs);
     assert.equal(r.code, 2);
     assert.equal(r.stderr, "error: the stack file throws.js failed to load: '5 minutes' is not a duration; write it like 30s, 15m, 24h or 7d (at throws.js:3:10)\n");
+  });
+
+  test('a CommonJS file that exports no stack is told to end with module.exports = app, naming what it exports', () => {
+    writeFileSync(join(cjs, 'named.js'), "const { App } = require('aixcl-cdk');\nexports.app = new App();\n");
+    const r = synthCli(['--stack', 'named.js', '--out', join(cjs, 'out-named')], cjs);
+    assert.equal(r.code, 2);
+    assert.equal(
+      r.stderr,
+      'error: the stack file named.js does not export a stack; module.exports is an object with app: end it with `module.exports = app` (an App or a Stack, or a function returning one)\n',
+    );
   });
 
   test('module.exports in an ES module ("type": "module") is refused at its line, with both ways out', () => {

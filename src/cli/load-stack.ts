@@ -3,9 +3,9 @@ import { App } from '../core/app.js';
 import { UserError } from '../core/errors.js';
 import { Stack } from '../core/stack.js';
 import type { StackFileOptions } from '../core/stack-file.js';
-import { importStackFile } from './import-stack-file.js';
+import { importStackFile, type ImportedStackFile } from './import-stack-file.js';
 import { refusingExit } from './exit-guard.js';
-import { calledByThisPackage, describe, missingExport, syntaxError, userLocation } from './stack-file-errors.js';
+import { calledByThisPackage, describe, type Exported, missingExport, notAStack, syntaxError, userLocation } from './stack-file-errors.js';
 import { checkStackFilePath } from './stack-file-path.js';
 import { locateStack } from './stack-location.js';
 import { parseTarget, Target, TARGETS } from '../core/target.js';
@@ -50,7 +50,7 @@ export async function loadApp(stackFile?: string, context: Record<string, string
   const file = resolve(stackFile ?? stackFileFor());
   const shown = relative(process.cwd(), file) || file;
   checkStackFilePath(file);
-  const { exported, calledWithContext } = await refusingExit(
+  const built = await refusingExit(
     () => buildStack(file, shown, context, target),
     {
       isGuarded: (e) => !calledByThisPackage(e),
@@ -58,8 +58,9 @@ export async function loadApp(stackFile?: string, context: Record<string, string
       uncaught: (e) => new UserError(`the stack file ${shown} failed to load: ${describe(e)}`),
     },
   );
+  const { value: exported, called } = built;
   const keys = Object.keys(context);
-  if (keys.length && !calledWithContext) {
+  if (keys.length && !called) {
     throw new UserError(
       `the stack file ${shown} does not take context (its default export is not a function), so -c ${keys.join(', -c ')} would be ignored: remove it, or export a function ({ context }) => App`,
     );
@@ -78,16 +79,14 @@ export async function loadApp(stackFile?: string, context: Record<string, string
     }
     return app;
   }
-  throw new UserError(
-    `the stack file ${shown} does not export a stack: end it with \`export default app\` (an App or a Stack, or a function returning one)`,
-  );
+  throw new UserError(`the stack file ${shown} ${notAStack(built)}`);
 }
 
 /** Imports the stack file and, if its default export is a function, calls it: what it exports, or what that returned. */
-async function buildStack(file: string, shown: string, context: Record<string, string>, target?: Target): Promise<{ exported: unknown; calledWithContext: boolean }> {
-  let mod: Record<string, unknown>;
+async function buildStack(file: string, shown: string, context: Record<string, string>, target?: Target): Promise<Exported> {
+  let imported: ImportedStackFile;
   try {
-    ({ module: mod } = await importStackFile(file, PACKAGE_ROOT));
+    imported = await importStackFile(file, PACKAGE_ROOT);
   } catch (e) {
     // The compiler's own error (a UserError from import-stack-file.ts) may be a syntax error or a
     // missing import: parsing the file alone tells which.
@@ -95,19 +94,19 @@ async function buildStack(file: string, shown: string, context: Record<string, s
     if (syntax) throw new UserError(`the stack file ${shown} has a syntax error: ${syntax}`);
     throw new UserError(`the stack file ${shown} failed to load: ${(await missingExport(e)) ?? describe(e)}`);
   }
-  let exported = mod.default;
+  const { module: mod, commonJs } = imported;
+  let value = mod.default;
   // A CommonJS-style module puts the default export one level down.
-  if (exported && typeof exported === 'object' && 'default' in exported && !App.isApp(exported) && !Stack.isStack(exported)) {
-    exported = (exported as { default: unknown }).default;
+  if (value && typeof value === 'object' && 'default' in value && !App.isApp(value) && !Stack.isStack(value)) {
+    value = (value as { default: unknown }).default;
   }
-  let calledWithContext = false;
-  if (typeof exported === 'function' && !App.isApp(exported) && !Stack.isStack(exported)) {
-    calledWithContext = true;
+  const called = typeof value === 'function' && !App.isApp(value) && !Stack.isStack(value);
+  if (called) {
     try {
-      exported = await (exported as (o: StackFileOptions) => unknown)({ context, target: target ?? Target.COMPOSE });
+      value = await (value as (o: StackFileOptions) => unknown)({ context, target: target ?? Target.COMPOSE });
     } catch (e) {
       throw new UserError(`the stack file ${shown} threw while building the stack: ${describe(e)}`);
     }
   }
-  return { exported, calledWithContext };
+  return { value, called, commonJs, hasDefault: 'default' in mod, otherExports: Object.keys(mod).filter((k) => k !== 'default') };
 }

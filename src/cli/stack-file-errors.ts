@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
+import { Construct } from 'constructs';
 import { UserError } from '../core/errors.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { isCompiledCopy, sharedSpecifier } from './import-stack-file.js';
@@ -87,6 +88,54 @@ function importLocation(e: Error): string {
   if (!at || !isAbsolute(at[1]!.startsWith('file://') ? fileURLToPath(at[1]!) : at[1]!) || !isUsers(at[1]!)) return '';
   const column = caret?.indexOf('^') ?? -1;
   return ` (at ${shownPath(at[1]!)}:${at[2]}${column >= 0 ? `:${column + 1}` : ''})`;
+}
+
+/** What a stack file gave where an App or a Stack was expected. */
+export interface Exported {
+  /** Its default export, or what that returned when it is a function. */
+  readonly value: unknown;
+  /** The default export is a function, and `value` is what it returned. */
+  readonly called: boolean;
+  /** The stack file is CommonJS: its export is `module.exports`. */
+  readonly commonJs: boolean;
+  /** The module has a default export at all. */
+  readonly hasDefault: boolean;
+  /** Its other exports, by name. */
+  readonly otherExports: readonly string[];
+}
+
+/** Why a stack file's export is not a stack, naming what it is, and what to write instead (to follow "the stack file X "). */
+export function notAStack(e: Exported): string {
+  const end = `end it with ${e.commonJs ? '`module.exports = app`' : '`export default app`'} (an App or a Stack, or a function returning one)`;
+  if (!e.hasDefault) return `has no default export${e.otherExports.length ? ` (it exports ${listed(e.otherExports)})` : ''}: ${end}`;
+  const subject = `${e.commonJs ? 'module.exports' : 'its default export'} is ${e.called ? 'a function that returned ' : ''}`;
+  const fix = Construct.isConstruct(e.value)
+    ? `${e.called ? 'return' : 'export'} its App or Stack instead`
+    : e.called
+      ? 'return the App or a Stack from it'
+      : e.value instanceof Promise
+        ? 'await it (`export default await ...`), or export the async function itself'
+        : end;
+  return `does not export a stack; ${subject}${what(e.value)}: ${fix}`;
+}
+
+/** A value as a message names it: `a Service (shop/api)`, `an object with app`, `undefined`. */
+function what(v: unknown): string {
+  if (v === undefined || v === null) return String(v);
+  if (Construct.isConstruct(v)) return `a ${v.constructor.name} (${v.node.path || 'the root'})`;
+  if (typeof v === 'string') return `the string ${inspect(v)}`;
+  if (typeof v !== 'object') return `the ${typeof v} ${String(v)}`;
+  if (v instanceof Promise) return 'a Promise';
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (proto !== Object.prototype && proto !== null) return `a ${(v as object).constructor?.name || 'object'}`;
+  const keys = Object.keys(v);
+  return keys.length ? `an object with ${listed(keys)}` : 'an empty object';
+}
+
+/** Names, the first five of them. */
+function listed(names: readonly string[]): string {
+  return names.length > 5 ? `${names.slice(0, 5).join(', ')}, ...` : names.join(', ');
 }
 
 /**
