@@ -13,27 +13,19 @@ export class Duration {
   }
 
   public static millis(n: number): Duration {
-    return Duration.of(n, 'millis', 1);
+    return new Duration(n);
   }
   public static seconds(n: number): Duration {
-    return Duration.of(n, 'seconds', 1000);
+    return new Duration(n * 1000);
   }
   public static minutes(n: number): Duration {
-    return Duration.of(n, 'minutes', 60_000);
+    return new Duration(n * 60_000);
   }
   public static hours(n: number): Duration {
-    return Duration.of(n, 'hours', 3_600_000);
+    return new Duration(n * 3_600_000);
   }
   public static days(n: number): Duration {
-    return Duration.of(n, 'days', 86_400_000);
-  }
-
-  /** `n` units of `factor` ms; a refusal names the call as written (`Duration.seconds(-5)`), not the milliseconds it makes. */
-  private static of(n: number, unit: string, factor: number): Duration {
-    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
-      throw new UserError(`Duration.${unit}(${typeof n === 'string' ? `'${n}'` : String(n)}) is not a duration: give a number of 0 or more`);
-    }
-    return new Duration(n * factor);
+    return new Duration(n * 86_400_000);
   }
 
   /**
@@ -57,6 +49,9 @@ export class Duration {
   }
 
   private constructor(public readonly milliseconds: number) {
+    if (!Number.isFinite(milliseconds) || milliseconds < 0) {
+      throw new UserError(`a duration must be a finite, non-negative number (got ${milliseconds} ms)`);
+    }
     Object.defineProperty(this, DURATION, { value: true });
   }
 
