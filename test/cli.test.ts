@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
@@ -121,7 +121,7 @@ describe('aixcl-synth', () => {
 
   const failures: Array<[string, () => string[], RegExp]> = [
     ['a stack file that throws', () => ['--stack', fixture('throws.ts')], /the stack file .*throws\.ts failed to load: database host not configured \(at .*throws\.ts:4/],
-    ['a stack file without a default export', () => ['--stack', fixture('no-export.ts')], /does not export a stack: end it with `export default app`/],
+    ['a stack file without a default export', () => ['--stack', fixture('no-export.ts')], /has no default export \(it exports notDefault\): end it with `export default app`/],
     ['a stack file that does not exist', () => ['--stack', fixture('missing.ts')], /stack file .*missing\.ts not found/],
     ['an invalid stack', () => ['--stack', fixture('invalid.ts')], /1 problem in the stack; nothing was written:\n {2}\[tiny\] host port 8080\/tcp is used by tiny\/a and tiny\/b/],
     ['a context that is not key=value', () => ['--stack', fixture('function-export.ts'), '-c', 'oops'], /context 'oops' is not key=value/],
@@ -139,6 +139,30 @@ describe('aixcl-synth', () => {
       assert.equal(existsSync(out), false);
     });
   }
+
+  test('--stack given something that is not a stack file: what it is, and what to give instead', () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'stacks'));
+    mkdirSync(join(dir, 'empty'));
+    for (const f of ['shop.ts', 'notes.md', 'types.d.ts']) writeFileSync(join(dir, 'stacks', f), '');
+    const kinds = '.ts, .mts, .cts, .js, .mjs or .cjs';
+    const cases: Array<[string, string]> = [
+      ['stacks', 'stacks is a directory, not a stack file: give one of the stack files in it with --stack (stacks/shop.ts)'],
+      ['empty', `empty is a directory, not a stack file, and has none in it (${kinds}): give the path of a stack file with --stack`],
+      ['stacks/shop.js', 'stack file stacks/shop.js not found: did you mean --stack stacks/shop.ts?'],
+      ['stacks/shop', 'stack file stacks/shop not found: did you mean --stack stacks/shop.ts?'],
+      ['stacks/shpo.ts', 'stack file stacks/shpo.ts not found: did you mean --stack stacks/shop.ts?'],
+      ['other.ts', `stack file other.ts not found: give the path of a stack file (${kinds}) with --stack`],
+      ['stacks/notes.md', `stacks/notes.md is not a stack file (${kinds}): give the path of one with --stack`],
+      ['stacks/types.d.ts', `stacks/types.d.ts is not a stack file (${kinds}): give the path of one with --stack`],
+    ];
+    for (const [stack, message] of cases) {
+      const r = synthCli(['--stack', stack, '--out', 'out'], dir);
+      assert.equal(r.stderr, `error: ${message}\n`, stack);
+      assert.equal(r.code, 2, stack);
+      assert.equal(existsSync(join(dir, 'out')), false, stack);
+    }
+  });
 
   test('an invalid stack leaves an earlier output untouched', () => {
     const out = join(tmp(), 'out');
@@ -219,6 +243,21 @@ describe('CLI manners', () => {
     // An unknown option too.
     assert.equal(synthCli(['--bogus']).code, ExitCode.USER_ERROR);
     assert.equal((await deployCli(['--bogus'], { cwd: dir })).exitCode, ExitCode.USER_ERROR);
+  });
+
+  test('a stack file that calls process.exit() while it loads is the same user error in aixcl-deploy (from sources) and aixcl-logs (bundle)', async () => {
+    const dir = tmp();
+    // No import of aixcl-cdk: run from sources, the CLI would not find it from a temp directory (and it exits first).
+    // An ES module, as `init` makes a project: from sources, tsx runs a CommonJS one from a data: URL, whose frames name no file.
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(join(dir, 'exits.ts'), 'if (!process.env.AIXCL_TEST_UNSET) process.exit(1);\nexport default {};\n');
+    const message = 'error: the stack file exits.ts called process.exit(1) while building the stack (at exits.ts:1:44): throw an Error instead, so the CLI can report it\n';
+    const deploy = await deployCli(['diff', '--stack', 'exits.ts', '--out', join(dir, 'out')], { cwd: dir });
+    assert.equal(deploy.exitCode, ExitCode.USER_ERROR, deploy.stderr);
+    assert.ok(deploy.stderr.endsWith(message), deploy.stderr);
+    const logs = spawnSync(process.execPath, [join(ROOT, 'bin', 'aixcl-logs.js'), '--stack', 'exits.ts'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(logs.status, ExitCode.USER_ERROR, logs.stderr);
+    assert.equal(logs.stderr, message);
   });
 
   test('the README has the one exit-code table, and each CLI help lists its rows', () => {

@@ -63,8 +63,13 @@ describe('Size', () => {
     assert.equal(Size.bytes(1500).toComposeString(), '1500b');
     assert.equal(Size.mebibytes(410).toGoMemLimit(), '410MiB');
   });
-  test('rejects fractional bytes', () => {
-    assert.throws(() => Size.bytes(1.5), /whole/);
+  test('a refused size is named as written, not in the bytes it makes', () => {
+    assert.throws(() => Size.mebibytes(-1), { message: 'Size.mebibytes(-1) is not a size: give a number of 0 or more' });
+    assert.throws(() => Size.bytes(1.5), { message: 'Size.bytes(1.5) is 1.5 bytes, not a whole number: round it, e.g. Size.bytes(2)' });
+    assert.throws(() => Size.kibibytes(0.3), { message: 'Size.kibibytes(0.3) is 307.2 bytes, not a whole number: round it, e.g. Size.bytes(307)' });
+    // A JavaScript user's string is refused, not multiplied into a number.
+    assert.throws(() => Size.gibibytes('2' as unknown as number), { message: "Size.gibibytes('2') is not a size: give a number of 0 or more" });
+    assert.equal(Size.mebibytes(0.5).bytes, 512 * 1024);
   });
 });
 

@@ -1,13 +1,12 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { inspect } from 'node:util';
-import { basename, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { relative, resolve } from 'node:path';
 import { App } from '../core/app.js';
 import { UserError } from '../core/errors.js';
 import { Stack } from '../core/stack.js';
 import type { StackFileOptions } from '../core/stack-file.js';
-import { importStackFile } from './import-stack-file.js';
+import { importStackFile, type ImportedStackFile } from './import-stack-file.js';
+import { refusingExit } from './exit-guard.js';
+import { calledByThisPackage, describe, type Exported, missingExport, notAStack, syntaxError, userLocation } from './stack-file-errors.js';
+import { checkStackFilePath } from './stack-file-path.js';
 import { locateStack } from './stack-location.js';
 import { parseTarget, Target, TARGETS } from '../core/target.js';
 import { PACKAGE_ROOT } from './package-root.js';
@@ -50,35 +49,18 @@ export function targetOption(value: string | undefined): Target | undefined {
 export async function loadApp(stackFile?: string, context: Record<string, string> = {}, target?: Target): Promise<App> {
   const file = resolve(stackFile ?? stackFileFor());
   const shown = relative(process.cwd(), file) || file;
-  if (!existsSync(file) || !statSync(file).isFile()) {
-    throw new UserError(`stack file ${shown} not found: give the path of a .ts file with --stack`);
-  }
-  let mod: Record<string, unknown>;
-  try {
-    mod = await importStackFile(file, PACKAGE_ROOT);
-  } catch (e) {
-    // The compiler's own error (a UserError from import-stack-file.ts) may be a syntax error or a
-    // missing import: parsing the file alone tells which.
-    const syntax = syntaxError(file);
-    if (syntax) throw new UserError(`the stack file ${shown} has a syntax error: ${syntax}`);
-    throw new UserError(`the stack file ${shown} failed to load: ${describe(e, file)}`);
-  }
-  let exported = mod.default;
-  // A CommonJS-style module puts the default export one level down.
-  if (exported && typeof exported === 'object' && 'default' in exported && !App.isApp(exported) && !Stack.isStack(exported)) {
-    exported = (exported as { default: unknown }).default;
-  }
-  let calledWithContext = false;
-  if (typeof exported === 'function' && !App.isApp(exported) && !Stack.isStack(exported)) {
-    calledWithContext = true;
-    try {
-      exported = await (exported as (o: StackFileOptions) => unknown)({ context, target: target ?? Target.COMPOSE });
-    } catch (e) {
-      throw new UserError(`the stack file ${shown} threw while building the stack: ${describe(e, file)}`);
-    }
-  }
+  checkStackFilePath(file);
+  const built = await refusingExit(
+    () => buildStack(file, shown, context, target),
+    {
+      isGuarded: (e) => !calledByThisPackage(e),
+      exit: (e) => new UserError(`the stack file ${shown} called ${e.call} while building the stack${userLocation(e)}: throw an Error instead, so the CLI can report it`),
+      uncaught: (e) => new UserError(`the stack file ${shown} failed to load: ${describe(e)}`),
+    },
+  );
+  const { value: exported, called } = built;
   const keys = Object.keys(context);
-  if (keys.length && !calledWithContext) {
+  if (keys.length && !called) {
     throw new UserError(
       `the stack file ${shown} does not take context (its default export is not a function), so -c ${keys.join(', -c ')} would be ignored: remove it, or export a function ({ context }) => App`,
     );
@@ -97,50 +79,34 @@ export async function loadApp(stackFile?: string, context: Record<string, string
     }
     return app;
   }
-  throw new UserError(
-    `the stack file ${shown} does not export a stack: end it with \`export default app\` (an App or a Stack, or a function returning one)`,
-  );
+  throw new UserError(`the stack file ${shown} ${notAStack(built)}`);
 }
 
-/** A user's exception as one line, with the line of their file where it happened (not the whole trace). */
-function describe(e: unknown, file: string): string {
-  if (UserError.isUserError(e)) return e.message;
-  // A stack file may throw anything: show a non-Error as what it is (a string, an object), not '[object Object]'.
-  if (!(e instanceof Error)) return `it threw ${inspect(e, { depth: 2, breakLength: Infinity })}, which is not an Error`;
-  const base = basename(file);
-  const frame = (e.stack ?? '').split('\n').find((l) => /^\s+at /.test(l) && l.includes(base));
-  const location = frame ? /((?:file:\/\/)?\/[^\s()]+?)(?:\?[^:\s()]*)?:(\d+):(\d+)\)?\s*$/.exec(frame) : null;
-  const where = location ? ` (at ${shownPath(location[1])}:${location[2]}:${location[3]})` : '';
-  return `${e.message}${where}`;
-}
-
-/**
- * Where a stack file does not parse, as `file:line:column: message`, or undefined when it parses.
- * The loader's own parse errors do not say where (or say 1:1), so the file is parsed again with
- * esbuild, the parser tsx itself uses (a dependency of tsx, resolved from it).
- */
-function syntaxError(file: string): string | undefined {
-  let esbuild: { transformSync(code: string, options: object): unknown };
+/** Imports the stack file and, if its default export is a function, calls it: what it exports, or what that returned. */
+async function buildStack(file: string, shown: string, context: Record<string, string>, target?: Target): Promise<Exported> {
+  let imported: ImportedStackFile;
   try {
-    esbuild = createRequire(createRequire(import.meta.url).resolve('tsx'))('esbuild') as typeof esbuild;
-  } catch {
-    return undefined;
-  }
-  const loader = /\.[cm]?tsx?$/.test(file) ? (file.endsWith('x') ? 'tsx' : 'ts') : file.endsWith('x') ? 'jsx' : 'js';
-  try {
-    esbuild.transformSync(readFileSync(file, 'utf8'), { loader, format: 'esm', sourcefile: file, logLevel: 'silent' });
-    return undefined;
+    imported = await importStackFile(file, PACKAGE_ROOT);
   } catch (e) {
-    const first = (e as { errors?: Array<{ text: string; location?: { line: number; column: number } | null }> }).errors?.[0];
-    if (!first) return undefined;
-    // esbuild's columns count from 0; editors and compilers count from 1.
-    const at = first.location ? `:${first.location.line}:${first.location.column + 1}` : '';
-    return `${shownPath(file)}${at}: ${first.text}`;
+    // The compiler's own error (a UserError from import-stack-file.ts) may be a syntax error or a
+    // missing import: parsing the file alone tells which.
+    const syntax = syntaxError(file);
+    if (syntax) throw new UserError(`the stack file ${shown} has a syntax error: ${syntax}`);
+    throw new UserError(`the stack file ${shown} failed to load: ${(await missingExport(e)) ?? describe(e)}`);
   }
-}
-
-/** A path (or file URL) as the user would type it: relative to the working directory. */
-function shownPath(p: string): string {
-  const abs = p.startsWith('file://') ? fileURLToPath(p) : p;
-  return relative(process.cwd(), abs) || abs;
+  const { module: mod, commonJs } = imported;
+  let value = mod.default;
+  // A CommonJS-style module puts the default export one level down.
+  if (value && typeof value === 'object' && 'default' in value && !App.isApp(value) && !Stack.isStack(value)) {
+    value = (value as { default: unknown }).default;
+  }
+  const called = typeof value === 'function' && !App.isApp(value) && !Stack.isStack(value);
+  if (called) {
+    try {
+      value = await (value as (o: StackFileOptions) => unknown)({ context, target: target ?? Target.COMPOSE });
+    } catch (e) {
+      throw new UserError(`the stack file ${shown} threw while building the stack: ${describe(e)}`);
+    }
+  }
+  return { value, called, commonJs, hasDefault: 'default' in mod, otherExports: Object.keys(mod).filter((k) => k !== 'default') };
 }

@@ -10,22 +10,28 @@ export class Size {
   }
 
   public static bytes(n: number): Size {
-    return new Size(n);
+    return Size.of(n, 'bytes', 1);
   }
   public static kibibytes(n: number): Size {
-    return new Size(n * 1024);
+    return Size.of(n, 'kibibytes', 1024);
   }
   public static mebibytes(n: number): Size {
-    return new Size(n * 1024 ** 2);
+    return Size.of(n, 'mebibytes', 1024 ** 2);
   }
   public static gibibytes(n: number): Size {
-    return new Size(n * 1024 ** 3);
+    return Size.of(n, 'gibibytes', 1024 ** 3);
+  }
+
+  /** `n` units of `factor` bytes; a refusal names the call as written (`Size.mebibytes(-1)`), not the byte count it makes. */
+  private static of(n: number, unit: string, factor: number): Size {
+    const call = `Size.${unit}(${typeof n === 'string' ? `'${n}'` : String(n)})`;
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw new UserError(`${call} is not a size: give a number of 0 or more`);
+    const bytes = n * factor;
+    if (!Number.isInteger(bytes)) throw new UserError(`${call} is ${bytes} bytes, not a whole number: round it, e.g. Size.bytes(${Math.round(bytes)})`);
+    return new Size(bytes);
   }
 
   private constructor(public readonly bytes: number) {
-    if (!Number.isInteger(bytes) || bytes < 0) {
-      throw new UserError(`a size must be a whole, non-negative number of bytes (got ${bytes})`);
-    }
     Object.defineProperty(this, SIZE, { value: true });
   }
 

@@ -86,7 +86,7 @@ export const CLASSES: Readonly<Record<string, { readonly what: string; readonly 
   'host-paths': { what: 'host paths Docker does not expand, unsafe or relative mounts', example: 'variable.js' },
   'one-shot-jobs': { what: 'a one-shot job whose restart policy starts it again', example: 'job-default-restart.js' },
   overrides: { what: 'escape-hatch values that are not plain data, or that the reading program rejects', example: 'sdk-builder-object.ts' },
-  'load-failures': { what: 'stack files that do not load (syntax errors, a thrown non-Error, no export)', example: 'syntax-error.ts' },
+  'load-failures': { what: "stack files that do not load (a syntax error, a misspelled import, a refused value, process.exit(), a thrown non-Error) or export no stack", example: 'syntax-error.ts' },
   'output-path': { what: 'an output directory that cannot be written', example: 'out-below-a-file.ts' },
   validation: { what: 'problems of the tree as a whole (names, ports, cycles, limits), every one at once', example: 'every-problem-at-once.ts' },
 };
