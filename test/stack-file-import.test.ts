@@ -156,6 +156,13 @@ describe('a stack file that calls process.exit() or throws in a callback while i
     assert.equal(r.code, 5, r.stderr);
   });
 
+  test("a path into this package's bundle is the CLI's own copy, not compiled into the stack file again", () => {
+    const bundle = JSON.stringify(join(ROOT, 'dist', 'bundle', 'aixcl-cdk.js'));
+    const r = synthWithOwnTmp('bundle-path.mjs', `import { App, Service, Stack } from ${bundle};\nconst app = new App();\nnew Service(new Stack(app, 'shop'), 'api', { image: 'nginx:1.27' });\nexport default app;\n`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.wrote, true);
+  });
+
   test('Ctrl-C while it loads ends the CLI by SIGINT, and its compiled copy is removed', async () => {
     writeFileSync(join(dir, 'slow.ts'), `${head}console.log('loading');\nawait new Promise((r) => setTimeout(r, 60_000));\nexport default new App();\n`);
     const tmp = mkdtempSync(join(dir, 'tmp-'));

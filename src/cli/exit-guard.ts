@@ -16,6 +16,8 @@ export interface Refusals {
   readonly exit: (e: ExitRefused) => Error;
   /** For an exception no code caught (thrown in a callback, a timer's, or a rejection nobody handled). */
   readonly uncaught: (e: unknown) => Error;
+  /** For work that can never end: nothing is left to run and it has not settled (an await on a promise nothing resolves). */
+  readonly hung: () => Error;
 }
 
 /**
@@ -39,15 +41,26 @@ export async function refusingExit<T>(work: () => Promise<T>, refusals: Refusals
   const onUncaught = (e: unknown) => {
     if (!(e instanceof ExitRefused)) stop(refusals.uncaught(e));
   };
+  // Node ends a process whose event loop is empty with code 0, whatever promise is still pending:
+  // a stack file awaiting what nothing resolves would end the CLI silently, as if it had succeeded.
+  const onEmptyLoop = () => stop(refusals.hung());
   process.on('uncaughtException', onUncaught);
+  process.on('unhandledRejection', onUncaught);
+  process.on('beforeExit', onEmptyLoop);
   let outcome: { value: T } | { error: unknown };
   try {
-    outcome = { value: await Promise.race([work(), stopped]) };
+    const value = await Promise.race([work(), stopped]);
+    // What the stack file scheduled to run at once (a timer of 0 ms, a rejected promise) runs
+    // before anything is written, so that its failure stops the CLI here rather than after.
+    await Promise.race([new Promise((r) => setTimeout(r, 0)).then(() => new Promise((r) => setImmediate(r))), stopped]);
+    outcome = { value };
   } catch (error) {
     outcome = { error };
   } finally {
     process.exit = exit;
     process.off('uncaughtException', onUncaught);
+    process.off('unhandledRejection', onUncaught);
+    process.off('beforeExit', onEmptyLoop);
   }
   if (exited) throw refusals.exit(exited);
   if ('error' in outcome) throw outcome.error;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UserError } from '../core/errors.js';
 import { temporaryDirectory } from './temp-dir.js';
@@ -158,6 +158,12 @@ function stackFilePlugin(bundleDir: string): Plugin {
         if (args.kind === 'require-call') return { path: `${args.path} from ${args.importer}`, namespace: 'aixcl-require', pluginData: args };
         if (!r) return { path: args.path, external: true };
         return { path: r.external ? r.path : pathToFileURL(r.path).href, external: true };
+      });
+      // A path into this package's own bundle (`import ... from '.../dist/bundle/aixcl-cdk.js'`) is the
+      // CLI's copy too: Node's to load, not to be compiled into the stack file a second time.
+      b.onResolve({ filter: /^[./]/ }, (args) => {
+        const abs = resolve(args.resolveDir, args.path);
+        return abs.startsWith(`${bundleDir}${sep}`) ? { path: pathToFileURL(abs).href, external: true } : undefined;
       });
       b.onLoad({ filter: /.*/, namespace: 'aixcl-shared' }, (args) => ({ contents: `export * from ${JSON.stringify(args.pluginData)};`, loader: 'js' }));
       b.onLoad({ filter: /.*/, namespace: 'aixcl-require' }, (args) => {

@@ -56,6 +56,10 @@ export async function loadApp(stackFile?: string, context: Record<string, string
       isGuarded: (e) => !calledByThisPackage(e),
       exit: (e) => new UserError(`the stack file ${shown} called ${e.call} while building the stack${userLocation(e)}: throw an Error instead, so the CLI can report it`),
       uncaught: (e) => new UserError(`the stack file ${shown} failed to load: ${describe(e)}`),
+      hung: () =>
+        new UserError(
+          `the stack file ${shown} never finished loading: it awaits something that nothing will resolve (a promise that is never settled), and nothing else is left to run: resolve it, or drop the await`,
+        ),
     },
   );
   const { value: exported, called } = built;
