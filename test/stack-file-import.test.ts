@@ -163,6 +163,15 @@ describe('a stack file that calls process.exit() or throws in a callback while i
     assert.equal(r.wrote, true);
   });
 
+  test("a stack file's process.chdir() is undone: --out is from where the CLI was run", () => {
+    const elsewhere = mkdtempSync(join(dir, 'elsewhere-'));
+    writeFileSync(join(dir, 'chdir.mjs'), `${head}process.chdir(${JSON.stringify(elsewhere)});\nconst app = new App();\nnew Service(new Stack(app, 'shop'), 'api', { image: 'nginx:1.27' });\nexport default app;\n`);
+    const r = synthCli(['--stack', 'chdir.mjs', '--out', 'out-chdir', '--quiet'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(existsSync(join(dir, 'out-chdir', 'docker-compose.yml')));
+    assert.deepEqual(readdirSync(elsewhere), []);
+  });
+
   test('Ctrl-C while it loads ends the CLI by SIGINT, and its compiled copy is removed', async () => {
     writeFileSync(join(dir, 'slow.ts'), `${head}console.log('loading');\nawait new Promise((r) => setTimeout(r, 60_000));\nexport default new App();\n`);
     const tmp = mkdtempSync(join(dir, 'tmp-'));

@@ -1,10 +1,10 @@
 import { relative, resolve } from 'node:path';
-import { App } from '../core/app.js';
+import { App, trackApps } from '../core/app.js';
 import { UserError } from '../core/errors.js';
 import { Stack } from '../core/stack.js';
 import type { StackFileOptions } from '../core/stack-file.js';
 import { importStackFile, type ImportedStackFile } from './import-stack-file.js';
-import { refusingExit } from './exit-guard.js';
+import { refusingExit, type ExitRefused } from './exit-guard.js';
 import { calledByThisPackage, describe, type Exported, missingExport, notAStack, syntaxError, userLocation } from './stack-file-errors.js';
 import { checkStackFilePath } from './stack-file-path.js';
 import { locateStack } from './stack-location.js';
@@ -50,18 +50,24 @@ export async function loadApp(stackFile?: string, context: Record<string, string
   const file = resolve(stackFile ?? stackFileFor());
   const shown = relative(process.cwd(), file) || file;
   checkStackFilePath(file);
-  const built = await refusingExit(
-    () => buildStack(file, shown, context, target),
-    {
-      isGuarded: (e) => !calledByThisPackage(e),
-      exit: (e) => new UserError(`the stack file ${shown} called ${e.call} while building the stack${userLocation(e)}: throw an Error instead, so the CLI can report it`),
-      uncaught: (e) => new UserError(`the stack file ${shown} failed to load: ${describe(e)}`),
-      hung: () =>
-        new UserError(
-          `the stack file ${shown} never finished loading: it awaits something that nothing will resolve (a promise that is never settled), and nothing else is left to run: resolve it, or drop the await`,
-        ),
-    },
-  );
+  // The CLI's paths (--out, .env) are from where it was run: a stack file's process.chdir() is undone.
+  const cwd = process.cwd();
+  const refusals = {
+    isGuarded: (e: ExitRefused) => !calledByThisPackage(e),
+    exit: (e: ExitRefused) => new UserError(`the stack file ${shown} called ${e.call} while building the stack${userLocation(e)}: throw an Error instead, so the CLI can report it`),
+    uncaught: (e: unknown) => new UserError(`the stack file ${shown} failed to load: ${describe(e)}`),
+    hung: () =>
+      new UserError(
+        `the stack file ${shown} never finished loading: it awaits something that nothing will resolve (a promise that is never settled), and nothing else is left to run: resolve it, or drop the await`,
+      ),
+  };
+  let loaded: { result: Exported; apps: App[] };
+  try {
+    loaded = await trackApps(() => refusingExit(() => buildStack(file, shown, context, target), refusals));
+  } finally {
+    if (process.cwd() !== cwd) process.chdir(cwd);
+  }
+  const { result: built, apps } = loaded;
   const { value: exported, called } = built;
   const keys = Object.keys(context);
   if (keys.length && !called) {
@@ -73,6 +79,14 @@ export async function loadApp(stackFile?: string, context: Record<string, string
   if (App.isApp(exported)) app = exported;
   else if (Stack.isStack(exported) && App.isApp(exported.node.root)) app = exported.node.root;
   if (app) {
+    // Stacks in an App that is not the exported one would be left out without a word.
+    const others = apps.filter((a) => a !== app && a.stacks.length > 0);
+    if (others.length) {
+      const stacks = others.flatMap((a) => a.stacks.map((st) => `'${st.node.path}'`));
+      throw new UserError(
+        `the stack file ${shown} makes ${apps.length} Apps and exports one: ${stacks.join(', ')} ${stacks.length === 1 ? 'is' : 'are'} in another App and would not be synthesized: make one App and create every Stack in it`,
+      );
+    }
     // A stack built for another target than the one asked for would be synthesized for the wrong engine.
     const wrong = target ? app.stacks.filter((s) => s.target !== target) : [];
     if (wrong.length) {

@@ -20,6 +20,24 @@ export interface AppProps {
 /** The run-time schema of {@link AppProps}. */
 export const appSchema = propsSchema<AppProps>()(z.strictObject({ outdir: z.string().min(1).optional() }));
 
+/** The Apps made while {@link trackApps} runs (a CLI loading a stack file), else undefined: nothing is kept. */
+let tracked: App[] | undefined;
+
+/**
+ * @internal Runs `work` and returns, with its result, every App made meanwhile: a CLI loading a stack
+ * file tells an App it was not given (whose stacks would be left out) from the one exported.
+ */
+export async function trackApps<T>(work: () => Promise<T>): Promise<{ result: T; apps: App[] }> {
+  const outer = tracked;
+  const apps: App[] = [];
+  tracked = apps;
+  try {
+    return { result: await work(), apps };
+  } finally {
+    tracked = outer;
+  }
+}
+
 /** The root of a construct tree: holds stacks and synthesizes them. */
 export class App extends Construct {
   public static isApp(x: unknown): x is App {
@@ -34,6 +52,7 @@ export class App extends Construct {
     Object.defineProperty(this, APP, { value: true });
     props = checkProps(this, appSchema, props, { owner: 'App' });
     this.outdir = props.outdir ?? 'out';
+    tracked?.push(this);
   }
 
   /** The stacks of the app, in tree order. */
