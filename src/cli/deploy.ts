@@ -16,7 +16,7 @@ ${exitCodeHelp('deploy')}`;
 
 function stackOptions(cmd: Command): Command {
   return cmd
-    .option('-s, --stack <file>', `stack file (.ts or .js) whose default export is an App or Stack, or ${BUILT_IN_PREFIX}NAME (default: the project's package.json "aixcl.stack", else the AIXCL stack)`)
+    .option('-s, --stack <file>', `stack file (TypeScript or JavaScript: .ts, .mts, .cts, .js, .mjs, .cjs) whose default export is an App or Stack, or ${BUILT_IN_PREFIX}NAME (default: the project's package.json "aixcl.stack", else the AIXCL stack)`)
     .option('-c, --context <key=value...>', 'values passed to a stack file that exports a function (e.g. -c network=bridge -c project=dev)')
     .option('-o, --out <dir>', "where the synthesized files are written (bind mounts point into it; default: the App's outdir, 'out')")
     .option('-t, --target <target>', 'compose (this daemon, as Docker Compose does; the default) or swarm (docker stack deploy to the swarm this daemon manages)');
