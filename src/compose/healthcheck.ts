@@ -43,12 +43,19 @@ export class Healthcheck {
    * answer. Only for images that ship wget.
    */
   public static wget(url: string, timing: HealthcheckTiming = {}): Healthcheck {
-    return Healthcheck.command(['wget', '-q', '--spider', url], timing);
+    return Healthcheck.probe('wget', url, ['wget', '-q', '--spider', url], timing);
   }
 
   /** Probes `url` with the image's `curl`: healthy on a 2xx answer. Only for images that ship curl. */
   public static curl(url: string, timing: HealthcheckTiming = {}): Healthcheck {
-    return Healthcheck.command(['curl', '-fsS', '-o', '/dev/null', url], timing);
+    return Healthcheck.probe('curl', url, ['curl', '-fsS', '-o', '/dev/null', url], timing);
+  }
+
+  /** A URL probe: its own message for a URL that is not one (the argv it builds would name the wrong argument). */
+  private static probe(tool: string, url: unknown, argv: string[], timing: HealthcheckTiming): Healthcheck {
+    if (typeof url === 'string' && /^https?:\/\/[^\s/]+/.test(url)) return Healthcheck.command(argv, timing);
+    const problem = `Healthcheck.${tool}() takes the URL to probe, such as 'http://localhost:8080/health', got ${describeValue(url)}`;
+    return new Healthcheck(['CMD', tool], timing, false, [problem]);
   }
 
   /** Runs `script` with the image's `/bin/sh` (`CMD-SHELL` form). */
