@@ -622,7 +622,7 @@ export class Service extends Construct {
       labels[CONFIG_HASH_LABEL] = h.digest('hex');
     }
     out.labels = sortKeys(Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, escapeDollar(v)])));
-    return this.overrides.applyTo(out);
+    return this.overrides.applyTo(out, this.node.path);
   }
 }
 

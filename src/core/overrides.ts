@@ -56,18 +56,29 @@ export class Overrides {
     return undefined;
   }
 
-  /** Applies the overrides, in the order they were added, to a deep copy of `doc`. */
-  public applyTo<T>(doc: T): T {
+  /**
+   * Applies the overrides, in the order they were added, to a deep copy of `doc`.
+   * @param owner the construct whose overrides they are, when the error is reported elsewhere (a service's, by its compose file)
+   */
+  public applyTo<T>(doc: T, owner?: string): T {
     if (this.entries.length === 0) return doc;
     const out = structuredClone(doc) as Record<string, unknown>;
     for (const { path, value } of this.entries) {
       let cur: Record<string, unknown> | unknown[] = out;
-      for (const key of path.slice(0, -1)) {
+      path.forEach((key, i) => {
+        // An index past the end would leave holes (null items) that the file's reader refuses, one message per hole.
+        if (Array.isArray(cur) && /^\d+$/.test(key) && Number(key) > cur.length) {
+          const change = cur.length === 0 ? '' : cur.length === 1 ? '0 to change it, or ' : `0 to ${cur.length - 1} to change one, or `;
+          throw new UserError(
+            `addOverride('${path.join('.')}')${owner ? ` of ${owner}` : ''}: ${path.slice(0, i).join('.') || 'the list'} has ${cur.length} item${cur.length === 1 ? '' : 's'}, so index ${key} is past its end: use ${change}${cur.length} to add one`,
+          );
+        }
+        if (i === path.length - 1) return;
         const next = (cur as Record<string, unknown>)[key];
         // Inside an array a numeric key is an index (`scrape_configs.0.scrape_interval`).
         if (typeof next !== 'object' || next === null) (cur as Record<string, unknown>)[key] = {};
         cur = (cur as Record<string, unknown>)[key] as Record<string, unknown> | unknown[];
-      }
+      });
       const last = path[path.length - 1];
       if (Array.isArray(cur) && /^\d+$/.test(last)) {
         if (value === undefined) cur.splice(Number(last), 1);
