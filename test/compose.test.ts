@@ -332,6 +332,15 @@ describe('compose-spec schema', () => {
     assert.ok(checkComposeSchema(doc).some((m) => m.includes("'helthcheck'")));
   });
 
+  test('a value that matches none of the forms of a oneOf is one message naming the forms, not one per form', () => {
+    const app = new App();
+    const stack = new Stack(app, 'demo');
+    new Service(stack, 's', { image: 'busybox:1', ports: [{ containerPort: 80 }] });
+    const doc = compose(stack);
+    doc.services.s.ports.push(true);
+    assert.deepEqual(checkComposeSchema(doc), ['/services/s/ports/1 must be a number, a string or an object']);
+  });
+
   test('docker compose config accepts the generated file', (t) => {
     const probe = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' });
     if (probe.status !== 0) {

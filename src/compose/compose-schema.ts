@@ -13,12 +13,39 @@ let validator: ValidateFunction | undefined;
 export function checkComposeSchema(doc: unknown, reportedServiceNames: ReadonlySet<string> = new Set()): string[] {
   validator ??= precompiled() ?? compile();
   if (validator(doc)) return [];
-  return (validator.errors ?? [])
+  const errors = (validator.errors ?? [])
     // A service name the Service already reported as invalid (one message per problem).
-    .filter((e) => !(e.instancePath === '/services' && e.params && 'additionalProperty' in e.params && reportedServiceNames.has(String(e.params.additionalProperty))))
-    .map(
+    .filter((e) => !(e.instancePath === '/services' && e.params && 'additionalProperty' in e.params && reportedServiceNames.has(String(e.params.additionalProperty))));
+  return oneOfAsOne(errors).map(
     (e) => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` '${String(e.params.additionalProperty)}'` : ''}`,
   );
+}
+
+type SchemaError = NonNullable<ValidateFunction['errors']>[number];
+
+/**
+ * A value that matches none of a oneOf's forms: Ajv gives one error per form ("must be number",
+ * "must be string", "must be object") and then "must match exactly one schema in oneOf"; when the
+ * forms differ only by type, that is one problem: "must be a number, a string or an object".
+ */
+function oneOfAsOne(errors: readonly SchemaError[]): SchemaError[] {
+  const out: SchemaError[] = [];
+  for (const e of errors) {
+    if (e.keyword !== 'oneOf') {
+      out.push(e);
+      continue;
+    }
+    const forms = out.filter((x) => x.instancePath === e.instancePath && x.keyword === 'type' && x.schemaPath.startsWith(e.schemaPath.replace(/\/oneOf$/, '/oneOf/')));
+    if (!forms.length) {
+      out.push(e);
+      continue;
+    }
+    const types = forms.map((x) => String((x.params as { type?: unknown }).type));
+    const words = types.map((t) => `${/^[aeiou]/.test(t) ? 'an' : 'a'} ${t}`);
+    for (const f of forms) out.splice(out.indexOf(f), 1);
+    out.push({ ...e, message: `must be ${words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}` : words[0]}` });
+  }
+  return out;
 }
 
 /** The validator the build precompiled (scripts/build-compose-validator.mjs): saves ~100 ms a run. */
