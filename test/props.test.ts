@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { z } from 'zod';
 import { closest, editDistance, parseProps, propsSchema } from '../src/core/props.js';
-import { AixclStack, App, LoggingOnlyStack, NetworkMode, RestartPolicy, Service, Stack, Target, Testing } from '../src/index.js';
+import { AixclStack, App, LoggingOnlyStack, NetworkMode, RestartPolicy, Service, Size, Stack, Target, Testing } from '../src/index.js';
 import { stackSchema } from '../src/core/stack.js';
 import { problemsOf } from './support/problems.js';
 
@@ -55,6 +55,25 @@ describe('props checks', () => {
       'c is not a prop of Thing: remove it (the props are a, b)',
     ]);
     assert.deepEqual(checked.props, {});
+  });
+
+  test("changing the caller's props object after new Service() changes nothing that was checked, and crashes nothing", () => {
+    const app = new App();
+    const stack = new Stack(app, 'shop');
+    const props = { image: 'nginx:1.27', command: ['serve'], memoryLimit: Size.mebibytes(64), ports: [{ containerPort: 80 }], labels: { team: 'web' } };
+    new Service(stack, 'web', props);
+    Object.assign(props, { memoryLimit: '1g', image: 'Not An Image' });
+    (props.command as unknown[]).push(42, null);
+    (props.ports as unknown[]).push('8080:80');
+    props.ports[0].containerPort = 81;
+    props.labels.team = '$oops';
+    const compose = Testing.synth(stack)['docker-compose.yml'];
+    assert.match(compose, /image: nginx:1\.27\n/);
+    assert.match(compose, /command:\n\s+- serve\n\s+ports:/);
+    assert.match(compose, /target: 80\n/);
+    assert.match(compose, /mem_limit: 64m\n/);
+    assert.match(compose, /team: web\n/);
+    assert.doesNotMatch(compose, /8080|target: 81/);
   });
 
   test('did-you-mean uses the edit distance', () => {

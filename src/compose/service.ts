@@ -4,7 +4,7 @@ import { ConstructError, UserError } from '../core/errors.js';
 import { GeneratedFile, renderedContent } from '../core/generated-file.js';
 import { Image } from '../core/image.js';
 import { Overrides } from '../core/overrides.js';
-import { checkArgs, checkProps, isOnFallbacks, recordProblem } from '../core/props.js';
+import { checkArgs, checkProps, copyPlain, isOnFallbacks, recordProblem } from '../core/props.js';
 import { constructOf } from '../core/value-schemas.js';
 import { Size } from '../core/size.js';
 import { NetworkMode, Stack } from '../core/stack.js';
@@ -212,6 +212,9 @@ export class Service extends Construct {
     // A wrong prop is recorded and left out (its default applies); a wrong image falls back to a
     // placeholder that is never written (synthesis stops on the recorded problem).
     props = checkProps(this, serviceSchema, props, { owner: 'Service' }, { image: 'invalid.invalid/unusable-image' });
+    // The caller's object stays the caller's: changing it after this (props.command.push(...),
+    // props.memoryLimit = '1g') must not change what was checked, nor crash the render.
+    props = copyPlain(props);
     this.props = props;
     this.stack = Stack.of(this);
     this.serviceName = props.serviceName ?? id;
@@ -225,6 +228,11 @@ export class Service extends Construct {
     for (const [k, v] of Object.entries(props.environment ?? {})) this.environment.set(k, v);
     this.node.addValidation({ validate: () => this.validateService() });
     ComposeFile.of(this.stack);
+  }
+
+  /** @internal Adds arguments to the command (a construct that made this service turning on one of its flags later). */
+  public _addCommandArgs(...args: string[]): void {
+    (this.props as { command?: ServiceProps['command'] }).command = [...(this.props.command ?? []), ...args];
   }
 
   /** The service's healthcheck, if it has one. */

@@ -140,6 +140,30 @@ export function parseProps<T>(schema: z.ZodType<unknown, T>, raw: unknown, conte
   };
 }
 
+/**
+ * A copy of the plain data in props (objects, lists), so that a change to the caller's object after a
+ * construct was made (`props.command.push(...)`, `props.memoryLimit = '1g'`) changes nothing that was
+ * checked. Constructs and value objects (Size, Duration, Secret...) are kept as they are: immutable,
+ * or meant to be shared.
+ */
+export function copyPlain<T>(v: T, seen = new Map<object, unknown>()): T {
+  if (typeof v !== 'object' || v === null) return v;
+  const known = seen.get(v);
+  if (known !== undefined) return known as T;
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    seen.set(v, out);
+    for (const x of v) out.push(copyPlain(x, seen));
+    return out as T;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return v;
+  const out: Record<string, unknown> = Object.create(proto);
+  seen.set(v, out);
+  for (const [k, x] of Object.entries(v)) out[k] = copyPlain(x, seen);
+  return out as T;
+}
+
 /** Checks the props of construct `c` and records each problem on it; returns the props to build with. */
 export function checkProps<T>(c: IConstruct, schema: z.ZodType<unknown, T>, raw: unknown, context: PropsContext, fallback: Partial<T> = {}): T {
   const checked = parseProps(schema, raw, context, fallback);

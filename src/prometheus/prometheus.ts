@@ -144,7 +144,10 @@ export class Prometheus extends Construct {
    */
   public acceptRemoteWrite(): string {
     const flag = '--web.enable-remote-write-receiver';
-    if (!this.commandLine.includes(flag)) this.commandLine.push(flag);
+    if (!this.commandLine.includes(flag)) {
+      this.commandLine.push(flag);
+      this.service._addCommandArgs(flag);
+    }
     return this.service.url(this.port, '/api/v1/write');
   }
 
