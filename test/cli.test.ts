@@ -145,7 +145,7 @@ describe('aixcl-synth', () => {
     mkdirSync(join(dir, 'stacks'));
     mkdirSync(join(dir, 'empty'));
     for (const f of ['shop.ts', 'notes.md', 'types.d.ts']) writeFileSync(join(dir, 'stacks', f), '');
-    const kinds = '.ts, .mts, .cts, .js, .mjs or .cjs';
+    const kinds = '.ts, .mts, .cts, .tsx, .js, .mjs, .cjs or .jsx';
     const cases: Array<[string, string]> = [
       ['stacks', 'stacks is a directory, not a stack file: give one of the stack files in it with --stack (stacks/shop.ts)'],
       ['empty', `empty is a directory, not a stack file, and has none in it (${kinds}): give the path of a stack file with --stack`],

@@ -557,7 +557,24 @@ describe("Compose's own checks of the final document (after overrides)", () => {
       `[demo/api] services.api.mem_reservation (set by addOverride('mem_reservation')): "64m" differs from deploy.resources.reservations.memory, 0 (Compose refuses the file: can't set distinct values on 'mem_reservation' and 'deploy.resources.reservations.memory'): set one of them, or both to one value`,
       `[demo/web] services.web.cpus (set by addOverride('cpus')): 0.5 differs from deploy.resources.limits.cpus, "1" (Compose refuses the file: can't set distinct values on 'cpus' and 'deploy.resources.limits.cpus'): set one of them, or both to one value`,
     ]);
-    assert.equal(composeAccepts(ComposeFile.of(stack).uncheckedDocument()).ok, false);
+    const refused = composeAccepts(ComposeFile.of(stack).uncheckedDocument());
+    assert.equal(refused.ok, false);
+    assert.match(refused.stderr, /can't set distinct values on '(cpus|mem_reservation)'/);
+    // float32 both sides, as compose-go reads them: 0.1 written as a number and as a string is one value.
+    const same = stackOf();
+    const api = new Service(same.stack, 'api', { image: 'nginx:1.27' });
+    api.addOverride('cpus', 0.1);
+    api.addOverride('deploy.resources.limits.cpus', '0.1');
+    assert.doesNotThrow(() => same.app.synthesize());
+    assert.equal(composeAccepts(ComposeFile.of(same.stack).uncheckedDocument()).ok, true);
+  });
+
+  test('network_mode beside an empty networks list or map is accepted, as compose-go accepts it (len(Networks) > 0)', () => {
+    const { app, stack } = stackOf(NetworkMode.HOST);
+    new Service(stack, 'web', { image: 'nginx:1.27' }).addOverride('networks', []);
+    new Service(stack, 'api', { image: 'nginx:1.27' }).addOverride('networks', {});
+    assert.doesNotThrow(() => app.synthesize());
+    assert.equal(composeAccepts(ComposeFile.of(stack).uncheckedDocument()).ok, true);
   });
 
   test('two mounts on one path, one of them an override: the Engine refuses it (Duplicate mount point)', () => {

@@ -6,7 +6,7 @@
  * that point into the user's .ts file.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -151,9 +151,11 @@ describe('a stack file that calls process.exit() or throws in a callback while i
     });
   }
 
-  test('process.exit is given back once the stack is built: a later call (a timer of a good stack file) ends the CLI with its code', () => {
+  test('a process.exit() a good stack file schedules for later does not decide the result: the CLI ends when its work is done', () => {
     const r = synthWithOwnTmp('exit-later.ts', `${head}setTimeout(() => process.exit(5), 500);\nconst app = new App();\nnew Service(new Stack(app, 'shop'), 'api', { image: 'nginx:1.27' });\nexport default app;\n`);
-    assert.equal(r.code, 5, r.stderr);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.wrote, true);
+    assert.deepEqual(r.leftInTmp, []);
   });
 
   test("a path into this package's bundle is the CLI's own copy, not compiled into the stack file again", () => {
@@ -170,6 +172,26 @@ describe('a stack file that calls process.exit() or throws in a callback while i
     assert.equal(r.code, 0, r.stderr);
     assert.ok(existsSync(join(dir, 'out-chdir', 'docker-compose.yml')));
     assert.deepEqual(readdirSync(elsewhere), []);
+  });
+
+  test('an interval or a later timer a stack file leaves behind neither keeps the CLI alive nor prints a trace after the result', () => {
+    writeFileSync(join(dir, 'left-running.ts'), `${head}setInterval(() => {}, 1000);\nsetTimeout(() => { throw new Error('late'); }, 300);\nconst app = new App();\nnew Service(new Stack(app, 'shop'), 'api', { image: 'nginx:1.27' });\nexport default app;\n`);
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'aixcl-synth.js'), '--stack', 'left-running.ts', '--out', join(dir, 'out-left-running')], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.signal, null, 'ended by itself, not by the timeout');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.match(r.stdout, /Synthesized left-running\.ts/);
+  });
+
+  test('loads that overlap run one after another, and process.exit is given back after both', async () => {
+    const { loadApp } = await import('../src/cli/load-stack.js');
+    const exit = process.exit;
+    // The first one started ends first: each restoring what it saw at its start would leave the second's patch.
+    const src = JSON.stringify(join(ROOT, 'src', 'index.ts'));
+    writeFileSync(join(dir, 'overlap-slow.mts'), `import { App, Service, Stack } from ${src};\nawait new Promise((r) => setTimeout(r, 200));\nconst app = new App();\nnew Service(new Stack(app, 'slow'), 'api', { image: 'nginx:1.27' });\nexport default app;\n`);
+    const results = await Promise.allSettled([loadApp(join(ROOT, 'test', 'fixtures', 'tiny-stack.ts')), loadApp(join(dir, 'overlap-slow.mts')), loadApp(join(ROOT, 'test', 'fixtures', 'throws.ts'))]);
+    assert.deepEqual(results.map((r) => (r.status === 'rejected' ? String(r.reason).split(':')[0] : r.status)), ['fulfilled', 'fulfilled', 'UserError']);
+    assert.equal(process.exit, exit);
   });
 
   test('Ctrl-C while it loads ends the CLI by SIGINT, and its compiled copy is removed', async () => {

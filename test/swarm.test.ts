@@ -11,6 +11,7 @@ import {
   AixclStack,
   App,
   checkComposeSchema,
+  ComposeFile,
   checkPromtailConfig,
   checkSwarmSchema,
   configureSwarm,
@@ -197,6 +198,12 @@ describe('Swarm target: synthesis', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('a swarm secret from a driver is not held to Compose\'s file-or-environment rule (docker stack deploy has no environment secrets)', () => {
+    const { app, stack } = swarmStack();
+    ComposeFile.of(stack).addOverride('secrets.tls', { driver: 'vault' });
+    assert.doesNotThrow(() => app.synthesize());
   });
 
   test('Loki and Grafana (and every one-replica service with a volume) are pinned to the node of their volumes', () => {

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { DeployError, dockerFailure } from '../deploy/errors.js';
 import { exitCodeHelp } from './exit-codes.js';
 import { packageVersion } from './package-root.js';
-import { refuseUnknownCommand, runProgram } from './run-cli.js';
+import { exitWhenFlushed, refuseUnknownCommand, runProgram } from './run-cli.js';
 import { BUILT_IN_PREFIX } from './stack-location.js';
 import type { StackOptions, UpCliOptions } from './deploy-commands.js';
 
@@ -16,7 +16,7 @@ ${exitCodeHelp('deploy')}`;
 
 function stackOptions(cmd: Command): Command {
   return cmd
-    .option('-s, --stack <file>', `stack file (TypeScript or JavaScript: .ts, .mts, .cts, .js, .mjs, .cjs) whose default export is an App or Stack, or ${BUILT_IN_PREFIX}NAME (default: the project's package.json "aixcl.stack", else the AIXCL stack)`)
+    .option('-s, --stack <file>', `stack file (TypeScript or JavaScript: .ts, .mts, .cts, .tsx, .js, .mjs, .cjs, .jsx) whose default export is an App or Stack, or ${BUILT_IN_PREFIX}NAME (default: the project's package.json "aixcl.stack", else the AIXCL stack)`)
     .option('-c, --context <key=value...>', 'values passed to a stack file that exports a function (e.g. -c network=bridge -c project=dev)')
     .option('-o, --out <dir>', "where the synthesized files are written (bind mounts point into it; default: the App's outdir, 'out')")
     .option('-t, --target <target>', 'compose (this daemon, as Docker Compose does; the default) or swarm (docker stack deploy to the swarm this daemon manages)');
@@ -108,4 +108,4 @@ export function main(argv: readonly string[]): Promise<number> {
 }
 
 // Run when executed (bin/aixcl-deploy.js imports this module).
-process.exitCode = await main(process.argv);
+await exitWhenFlushed(await main(process.argv));

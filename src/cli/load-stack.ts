@@ -63,7 +63,7 @@ export async function loadApp(stackFile?: string, context: Record<string, string
   };
   let loaded: { result: Exported; apps: App[] };
   try {
-    loaded = await trackApps(() => refusingExit(() => buildStack(file, shown, context, target), refusals));
+    loaded = await oneAtATime(() => trackApps(() => refusingExit(() => buildStack(file, shown, context, target), refusals)));
   } finally {
     if (process.cwd() !== cwd) process.chdir(cwd);
   }
@@ -98,6 +98,15 @@ export async function loadApp(stackFile?: string, context: Record<string, string
     return app;
   }
   throw new UserError(`the stack file ${shown} ${notAStack(built)}`);
+}
+
+/** The load under way: loads run one after another, as each patches process-wide state (process.exit, the App tracker) and restores it. */
+let loading: Promise<unknown> = Promise.resolve();
+
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const run = loading.then(work, work);
+  loading = run.catch(() => undefined);
+  return run;
 }
 
 /** Imports the stack file and, if its default export is a function, calls it: what it exports, or what that returned. */

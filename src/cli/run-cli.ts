@@ -79,3 +79,13 @@ export function refuseUnknownCommand(program: Command, args: readonly string[]):
     `unknown command '${args[0]}'${near ? ` (did you mean '${near}'?)` : ''}: the commands are ${names.join(', ')} (${program.name()} --help)`,
   );
 }
+
+/**
+ * Ends the process with `code` once what was written to stdout and stderr is out. A stack file may
+ * leave a timer or an interval behind (a client it opened, a poll): the CLI's work is done, and it
+ * must neither wait for it forever nor let a later failure of it print a trace after the result.
+ */
+export async function exitWhenFlushed(code: number): Promise<never> {
+  await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => (s.writableLength === 0 ? resolve() : s.write('', () => resolve())))));
+  process.exit(code);
+}

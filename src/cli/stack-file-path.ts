@@ -4,7 +4,7 @@ import { closest } from '../core/did-you-mean.js';
 import { UserError } from '../core/errors.js';
 
 /** The kinds of file the CLIs load as a stack file (TypeScript or JavaScript, ES module or CommonJS). */
-export const STACK_FILE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'] as const;
+export const STACK_FILE_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx'] as const;
 
 const KINDS = `${STACK_FILE_EXTENSIONS.slice(0, -1).join(', ')} or ${STACK_FILE_EXTENSIONS.at(-1)}`;
 

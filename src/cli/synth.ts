@@ -2,7 +2,7 @@ import { relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import { exitCodeHelp } from './exit-codes.js';
 import { PACKAGE_ROOT, packageVersion } from './package-root.js';
-import { refuseUnknownCommand, runProgram } from './run-cli.js';
+import { exitWhenFlushed, refuseUnknownCommand, runProgram } from './run-cli.js';
 import { shellWord } from './shell-word.js';
 import { BUILT_IN_PREFIX, locateStack, outputDirectory, PACKAGE_JSON_FIELD } from './stack-location.js';
 
@@ -28,7 +28,7 @@ const program = new Command()
   .name('aixcl-synth')
   .description('Synthesize docker-compose.yml, Loki, Promtail, Prometheus and Grafana provisioning files from a TypeScript stack.')
   .version(version)
-  .option('-s, --stack <file>', `stack file (TypeScript or JavaScript: .ts, .mts, .cts, .js, .mjs, .cjs) whose default export is an App or Stack, or ${BUILT_IN_PREFIX}NAME for a built-in stack`, undefined)
+  .option('-s, --stack <file>', `stack file (TypeScript or JavaScript: .ts, .mts, .cts, .tsx, .js, .mjs, .cjs, .jsx) whose default export is an App or Stack, or ${BUILT_IN_PREFIX}NAME for a built-in stack`, undefined)
   .option('-o, --out <dir>', "output directory (default: the App's outdir, 'out')")
   .option('-c, --context <key=value...>', 'values passed to a stack file that exports a function (e.g. -c project=myapp)')
   .option('-t, --target <target>', "what runs the stack: compose (docker-compose.yml) or swarm (docker-stack.yml for docker stack deploy); default: the stack's own, compose")
@@ -123,4 +123,4 @@ function secretsHint(variables: readonly string[], out: string, deploy: string, 
   );
 }
 
-process.exitCode = await runProgram(program, process.argv);
+await exitWhenFlushed(await runProgram(program, process.argv));

@@ -125,7 +125,8 @@ export class ComposeFile extends DocumentFile {
     // A document the schema refuses is reported by its render; judging its values again would report one problem twice.
     if (!doc || checkComposeSchema(doc, this.reportedServiceNames()).length) return [];
     const byName = new Map(this.services().map((s) => [s.serviceName, s]));
-    const found = [...checkComposeSemantics(doc), ...(this.stack.target === Target.SWARM ? [] : checkComposeValues(doc))];
+    const swarm = this.stack.target === Target.SWARM;
+    const found = [...checkComposeSemantics(doc, { swarm }), ...(swarm ? [] : checkComposeValues(doc))];
     return found.flatMap(({ at, message, typed }: { at: readonly string[]; message: string; typed?: true }) => {
       const service = at[0] === 'services' ? byName.get(at[1]) : undefined;
       const ofService = service?._model().overrides.touching(at.slice(2));

@@ -99,7 +99,7 @@ function list(names: readonly string[]): string {
 }
 
 /** Every problem of the document that Compose would refuse and its schema does not see. */
-export function checkComposeSemantics(doc: unknown): SemanticProblem[] {
+export function checkComposeSemantics(doc: unknown, options: { readonly swarm?: boolean } = {}): SemanticProblem[] {
   const problems: SemanticProblem[] = [];
   if (!isRecord(doc) || !isRecord(doc.services)) return problems;
   const services = doc.services;
@@ -138,7 +138,8 @@ export function checkComposeSemantics(doc: unknown): SemanticProblem[] {
       if (!interpolated(target) && !(target in services)) unknownService('network_mode', target, `service "${name}" depends on undefined service "${target}"`, 'name a service of the stack');
     }
 
-    if (svc.network_mode !== undefined && svc.networks !== undefined) {
+    // compose-go loader/validate.go: `s.NetworkMode != "" && len(s.Networks) > 0` (an empty list or map is fine).
+    if (svc.network_mode !== undefined && svc.networks != null && Object.keys(svc.networks as object).length > 0) {
       add([...base, 'networks'], `the service has both network_mode and networks (Compose refuses the file: service ${name} declares mutually exclusive \`network_mode\` and \`networks\`): keep one; on host networking a service joins no network`);
     }
     const test = isRecord(svc.healthcheck) ? svc.healthcheck.test : undefined;
@@ -223,7 +224,8 @@ export function checkComposeSemantics(doc: unknown): SemanticProblem[] {
     }
     // compose-go loader/validate.go: "can't set distinct values on 'cpus' and 'deploy.resources.limits.cpus'" (and the others).
     for (const [short, long, read] of [
-      ['cpus', 'deploy.resources.limits.cpus', (x: unknown) => (typeof x === 'number' ? x : typeof x === 'string' && GO_FLOAT.test(x) ? Math.fround(Number(x)) : undefined)],
+      // Both sides are float32 to compose-go (types/cpus.go), whether written as a number or a string: 0.1 and '0.1' are one value.
+      ['cpus', 'deploy.resources.limits.cpus', (x: unknown) => (typeof x === 'number' ? Math.fround(x) : typeof x === 'string' && GO_FLOAT.test(x) ? Math.fround(Number(x)) : undefined)],
       ['mem_limit', 'deploy.resources.limits.memory', bytesOf],
       ['mem_reservation', 'deploy.resources.reservations.memory', bytesOf],
       ['pids_limit', 'deploy.resources.limits.pids', (x: unknown) => (typeof x === 'number' ? x : undefined)],
@@ -254,7 +256,8 @@ export function checkComposeSemantics(doc: unknown): SemanticProblem[] {
     }
   }
   // compose-go: a secret that is not external needs a file or an environment variable ("one of file|environment must be set").
-  for (const [name, secret] of Object.entries(isRecord(doc.secrets) ? doc.secrets : {})) {
+  // Not under Swarm: docker stack deploy reads secrets its own way (file, external, or a driver; no environment).
+  for (const [name, secret] of Object.entries(isRecord(doc.secrets) && !options.swarm ? doc.secrets : {})) {
     if (isRecord(secret) && !secret.external && secret.file === undefined && secret.environment === undefined) {
       add(['secrets', name], `the secret has neither file nor environment (Compose refuses the file: secrets.${name}: one of file|environment must be set): give one, or external: true`);
     }
