@@ -703,6 +703,13 @@ describe('host ports taken twice', () => {
     );
   });
 
+  /** The problems of two services publishing host port 8080 on addresses `a` and `b`. */
+  const onAddresses = (a: string, b: string) =>
+    conflict((_, stack) => {
+      new Service(stack, 'a', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 8080, hostIp: a }] });
+      new Service(stack, 'b', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 8080, hostIp: b }] });
+    });
+
   test('one address written three ways ([::1], ::1, 0:0:0:0:0:0:0:1); brackets are not written', () => {
     for (const [a, b] of [
       ['::1', '[::1]'],
@@ -711,10 +718,7 @@ describe('host ports taken twice', () => {
       ['::', '::1'],
     ]) {
       assert.deepEqual(
-        conflict((_, stack) => {
-          new Service(stack, 'a', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 8080, hostIp: a }] });
-          new Service(stack, 'b', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 8080, hostIp: b }] });
-        }),
+        onAddresses(a, b),
         ['[demo] host port 8080/tcp is used by demo/a and demo/b: give each service its own hostPort'],
         `${a} and ${b}`,
       );
@@ -731,10 +735,7 @@ describe('host ports taken twice', () => {
       ['0.0.0.0', '::1'],
     ]) {
       assert.deepEqual(
-        conflict((_, stack) => {
-          new Service(stack, 'a', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 8080, hostIp: a }] });
-          new Service(stack, 'b', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 8080, hostIp: b }] });
-        }),
+        onAddresses(a, b),
         [],
         `${a} and ${b}`,
       );

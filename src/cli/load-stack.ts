@@ -1,4 +1,4 @@
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { App, trackApps } from '../core/app.js';
 import { UserError } from '../core/errors.js';
 import { Stack } from '../core/stack.js';
@@ -6,7 +6,7 @@ import type { StackFileOptions } from '../core/stack-file.js';
 import { importStackFile, type ImportedStackFile } from './import-stack-file.js';
 import { refusingExit, type ExitRefused } from './exit-guard.js';
 import { calledByThisPackage, describe, type Exported, missingExport, notAStack, syntaxError, userLocation } from './stack-file-errors.js';
-import { checkStackFilePath } from './stack-file-path.js';
+import { checkStackFilePath, shownPath } from './stack-file-path.js';
 import { locateStack } from './stack-location.js';
 import { parseTarget, Target, TARGETS } from '../core/target.js';
 import { PACKAGE_ROOT } from './package-root.js';
@@ -48,7 +48,7 @@ export function targetOption(value: string | undefined): Target | undefined {
  */
 export async function loadApp(stackFile?: string, context: Record<string, string> = {}, target?: Target): Promise<App> {
   const file = resolve(stackFile ?? stackFileFor());
-  const shown = relative(process.cwd(), file) || file;
+  const shown = shownPath(file);
   checkStackFilePath(file);
   // The CLI's paths (--out, .env) are from where it was run: a stack file's process.chdir() is undone.
   const cwd = process.cwd();

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { distance } from '../core/did-you-mean.js';
+import { nearestCommand } from './run-cli.js';
 import { UserError } from '../core/errors.js';
 import { ExitCode } from '../deploy/exit-codes.js';
 import { LogPrinter, useColour, type OutputMode } from '../logs/log-output.js';
@@ -241,8 +241,7 @@ async function runQuery(services: string[], opts: QueryOptions): Promise<void> {
 function refuseMistypedCommand(services: readonly string[], known: readonly string[] | undefined): void {
   const [word] = services;
   if (word === undefined || known?.includes(word)) return;
-  const commands = program.commands.map((c) => c.name()).concat('help');
-  const near = commands.find((c) => c !== word && distance(c, word) <= Math.max(1, Math.floor(c.length / 3)));
+  const near = nearestCommand(program, word);
   if (near) throw new UserError(`'${word}' is neither a service of the stack nor a command: did you mean 'aixcl-logs ${near}'? (aixcl-logs --help)`);
 }
 

@@ -59,6 +59,12 @@ export function ignoreClosedPipes(): void {
   }
 }
 
+/** The command (or `help`) a mistyped word is most likely meant to be: a few edits away. */
+export function nearestCommand(program: Command, word: string): string | undefined {
+  const names = program.commands.map((c) => c.name()).concat('help');
+  return names.find((n) => n !== word && distance(n, word) <= Math.max(1, Math.floor(n.length / 3)));
+}
+
 /**
  * For a command that takes no arguments: a word given to it is a command name
  * the CLI does not have. Say so, with the nearest command, rather than
@@ -74,7 +80,7 @@ export function refuseUnknownCommand(program: Command, args: readonly string[]):
     const fixed = [args[0]!, ...argv.slice(0, at), ...argv.slice(at + 1)].map(shellWord);
     throw new UserError(`'${args[0]}' is a command: give it first, then its options (${program.name()} ${fixed.join(' ')})`);
   }
-  const near = names.find((n) => distance(n, args[0]!) <= Math.max(1, Math.floor(n.length / 3)));
+  const near = nearestCommand(program, args[0]!);
   throw new UserError(
     `unknown command '${args[0]}'${near ? ` (did you mean '${near}'?)` : ''}: the commands are ${names.join(', ')} (${program.name()} --help)`,
   );

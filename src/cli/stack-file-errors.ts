@@ -1,7 +1,7 @@
 // How a stack file's failures are told to its author: one line, at the line of their file.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { isAbsolute, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { Construct } from 'constructs';
@@ -9,6 +9,7 @@ import { UserError } from '../core/errors.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { isCompiledCopy, sharedSpecifier } from './import-stack-file.js';
 import { PACKAGE_ROOT } from './package-root.js';
+import { listed, shownPath } from './stack-file-path.js';
 
 /** A user's exception as one line, with the line of their file where it happened (not the whole trace). */
 export function describe(e: unknown): string {
@@ -134,10 +135,6 @@ function what(v: unknown): string {
 }
 
 /** Names, the first five of them. */
-function listed(names: readonly string[]): string {
-  return names.length > 5 ? `${names.slice(0, 5).join(', ')}, ...` : names.join(', ');
-}
-
 /**
  * Where a stack file does not parse, as `file:line:column: message`, or undefined when it parses.
  * The loader's own parse errors do not say where (or say 1:1), so the file is parsed again with
@@ -163,8 +160,3 @@ export function syntaxError(file: string): string | undefined {
   }
 }
 
-/** A path (or file URL) as the user would type it: relative to the working directory. */
-export function shownPath(p: string): string {
-  const abs = p.startsWith('file://') ? fileURLToPath(p) : p;
-  return relative(process.cwd(), abs) || abs;
-}

@@ -1,5 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { closest } from '../core/did-you-mean.js';
 import { UserError } from '../core/errors.js';
 
@@ -24,8 +25,7 @@ export function checkStackFilePath(file: string): void {
   if (stat?.isDirectory()) {
     const files = stackFilesIn(file).map((f) => shownPath(join(file, f)));
     if (!files.length) throw new UserError(`${shown} is a directory, not a stack file, and has none in it (${KINDS}): give the path of a stack file with --stack`);
-    const listed = files.length > 5 ? `${files.slice(0, 5).join(', ')}, ...` : files.join(', ');
-    throw new UserError(`${shown} is a directory, not a stack file: give one of the stack files in it with --stack (${listed})`);
+    throw new UserError(`${shown} is a directory, not a stack file: give one of the stack files in it with --stack (${listed(files)})`);
   }
   if (!stat) {
     const near = nearStackFile(file);
@@ -58,7 +58,13 @@ function nearStackFile(file: string): string | undefined {
   return near === undefined ? undefined : join(dirname(file), near);
 }
 
-/** A path as the user would type it: relative to the working directory. */
-function shownPath(p: string): string {
-  return relative(process.cwd(), p) || p;
+/** A path (or file URL) as the user would type it: relative to the working directory. */
+export function shownPath(p: string): string {
+  const abs = p.startsWith('file://') ? fileURLToPath(p) : p;
+  return relative(process.cwd(), abs) || abs;
+}
+
+/** Names in a message: the first five, then '...'. */
+export function listed(names: readonly string[]): string {
+  return names.length > 5 ? `${names.slice(0, 5).join(', ')}, ...` : names.join(', ');
 }

@@ -14,6 +14,7 @@
 import { posix } from 'node:path';
 import { GO_MAX_DURATION, parseGoDuration } from '../core/duration.js';
 import { imageReferenceProblem } from '../core/image.js';
+import { valueAt } from '../core/value-at.js';
 
 /** One problem: where in the document (the path of the offending value), and what to do. */
 export interface SemanticProblem {
@@ -62,15 +63,6 @@ function bytesOf(v: unknown): number | undefined {
   const m = /^(\d+(?:\.\d+)?) ?([kmgtp])?i?b?$/i.exec(v);
   if (!m) return undefined;
   return Number(m[1]) * 1024 ** ' kmgtp'.indexOf((m[2] ?? ' ').toLowerCase());
-}
-
-function get(obj: unknown, path: readonly string[]): unknown {
-  let cur = obj;
-  for (const k of path) {
-    if (typeof cur !== 'object' || cur === null || Array.isArray(cur)) return undefined;
-    cur = (cur as Record<string, unknown>)[k];
-  }
-  return cur;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -200,7 +192,7 @@ export function checkComposeSemantics(doc: unknown, options: { readonly swarm?: 
 
     for (const key of DURATION_KEYS) {
       const path = key.split('.');
-      const v = get(svc, path);
+      const v = valueAt(svc, path);
       if (v === undefined || v === null || interpolated(v)) continue;
       const ns = typeof v === 'string' ? parseGoDuration(v) : 'missing unit in duration';
       if (typeof ns === 'string') {
@@ -216,7 +208,7 @@ export function checkComposeSemantics(doc: unknown, options: { readonly swarm?: 
     }
     for (const key of CPU_KEYS) {
       const path = key.split('.');
-      const v = get(svc, path);
+      const v = valueAt(svc, path);
       if (v === undefined || v === null || typeof v === 'number' || interpolated(v)) continue;
       if (typeof v !== 'string' || !GO_FLOAT.test(v)) {
         add([...base, ...path], `${JSON.stringify(v)} is not a number of CPUs (Compose reads it with Go's strconv.ParseFloat): write a number such as 0.5 or '2'`);
@@ -232,10 +224,10 @@ export function checkComposeSemantics(doc: unknown, options: { readonly swarm?: 
       ['scale', 'deploy.replicas', (x: unknown) => (typeof x === 'number' ? x : undefined)],
     ] as const) {
       // Compared once the other's block exists: an unset value there is 0 to compose-go (scale: replicas must be set).
-      const a = get(svc, [short]);
+      const a = valueAt(svc, [short]);
       const longPath = long.split('.');
-      const block = get(svc, longPath.slice(0, -1));
-      const b = get(svc, longPath) ?? (short === 'scale' || !isRecord(block) ? undefined : 0);
+      const block = valueAt(svc, longPath.slice(0, -1));
+      const b = valueAt(svc, longPath) ?? (short === 'scale' || !isRecord(block) ? undefined : 0);
       if (a === undefined || b === undefined || interpolated(a) || interpolated(b)) continue;
       const [x, y] = [read(a), read(b)];
       if (x !== undefined && y !== undefined && (x !== 0 || short === 'scale') && x !== y) {
@@ -244,7 +236,7 @@ export function checkComposeSemantics(doc: unknown, options: { readonly swarm?: 
     }
     for (const key of MEMORY_KEYS) {
       const path = key.split('.');
-      const v = get(svc, path);
+      const v = valueAt(svc, path);
       const bytes = interpolated(v) ? undefined : bytesOf(v);
       if (bytes !== undefined && bytes > 0 && bytes < DOCKER_MIN_MEMORY) {
         add(

@@ -5,6 +5,7 @@
  * RAMInBytes), a restart policy the Engine does not know ("invalid restart
  * policy"). Typed props cannot produce them; an override can.
  */
+import { valueAt } from '../core/value-at.js';
 
 /** A size as docker/go-units RAMInBytes reads it: `512m`, `1.5g`, `64MiB`, `1024`. */
 const SIZE_RE = /^\d+(?:\.\d+)?\s*(?:[kmgtpe]i?b?|b)?$/i;
@@ -23,14 +24,7 @@ const SIZE_KEYS = [
   'build.shm_size',
 ];
 
-function at(doc: unknown, path: string): unknown {
-  let cur = doc;
-  for (const key of path.split('.')) {
-    if (typeof cur !== 'object' || cur === null) return undefined;
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return cur;
-}
+const at = (doc: unknown, path: string): unknown => valueAt(doc, path.split('.'));
 
 /** One problem per value Compose or Docker would refuse, at the service key that holds it. */
 export function checkComposeValues(doc: unknown): Array<{ at: string[]; message: string }> {

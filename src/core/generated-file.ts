@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { ConstructError, FileProblemsError, type FileProblemPart } from './errors.js';
 import { Overrides } from './overrides.js';
 import { recordProblem } from './props.js';
+import { valueAt } from './value-at.js';
 
 const GENERATED_FILE = Symbol.for('aixcl-cdk.GeneratedFile');
 
@@ -229,15 +230,6 @@ export abstract class DocumentFile extends GeneratedFile {
       .join('\n');
     return `${header}\n${stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false })}`;
   }
-}
-
-function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
-  let v = doc;
-  for (const k of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[k];
-  }
-  return v;
 }
 
 /** True when the overrides left the value at `path` (or, where the built document has none, its nearest parent) as built. */

@@ -12,7 +12,7 @@ import { Stack } from '../core/stack.js';
 import { Dashboard, STAND_IN_DASHBOARD } from './dashboard.js';
 import { findGrafana } from './datasource-base.js';
 import { logqlString, streamSelector } from './logql.js';
-import { LEVEL_FIELD, levelFilter, LogLevel } from '../logging/log-level.js';
+import { DETECTED_LEVEL_FIELD, LEVEL_FIELD, levelFilterOn, LogLevel } from '../logging/log-level.js';
 import type { PromtailLogLabel } from '../promtail/promtail-config-file.js';
 import type { LokiDatasource } from './loki-datasource.js';
 
@@ -148,9 +148,6 @@ function levelField(datasource: LokiDatasource): string {
   return fields.includes(LEVEL_FIELD) ? LEVEL_FIELD : DETECTED_LEVEL_FIELD;
 }
 
-/** The structured metadata field of Loki's own level detection (limits_config.discover_log_levels). */
-const DETECTED_LEVEL_FIELD = 'detected_level';
-
 function buildLogsDashboard(project: string, uid: string, props: LogsDashboardProps): dashboard.DashboardBuilder {
   const ds = props.datasource.ref;
   const projectSelector = streamSelector({ [PROJECT_LABEL]: project });
@@ -164,7 +161,7 @@ function buildLogsDashboard(project: string, uid: string, props: LogsDashboardPr
   // Counted by the level the collector parsed from each program's own format, not by a regex over
   // the text: Loki's log line about this very query (which quotes it) is an info line of Loki, and
   // a Postgres `ERROR:` counts although it never says "error" in lower case.
-  const errors = `${selector}${field === LEVEL_FIELD ? levelFilter(LogLevel.ERROR) : ` | ${field}="${LogLevel.ERROR}"`}`;
+  const errors = `${selector}${levelFilterOn(field, [LogLevel.ERROR])}`;
 
   const legend = new common.VizLegendOptionsBuilder()
     .showLegend(true)

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Duration } from '../core/duration.js';
-import { closest, describeValue, instanceOf, objectOr, parseProps, propsSchema, quote, valueOf } from '../core/props.js';
+import { closest, copyPlain, describeValue, instanceOf, objectOr, parseProps, propsSchema, quote, valueOf } from '../core/props.js';
 import type { LogLevel } from '../logging/log-level.js';
 import type { LineRule, LogFormatOptions, Multiline, TimestampField } from './log-format.js';
 import { timeFormatProblem } from './time-layout.js';
@@ -120,29 +120,7 @@ export function checkLogFormatOptions(owner: string, raw: unknown): CheckedOptio
       if (typo) onFallback.add(typo);
     } else if (!(key in props)) onFallback.add(key);
   }
-  return { options: copyOptions(checked.props), problems, onFallback };
-}
-
-/** A frozen deep copy of valid options (Durations are immutable and shared). */
-function copyOptions(o: LogFormatOptions): LogFormatOptions {
-  const copy: { -readonly [K in keyof LogFormatOptions]: LogFormatOptions[K] } = {};
-  if (o.level !== undefined) copy.level = o.level;
-  if (o.levels !== undefined) copy.levels = Object.freeze({ ...o.levels });
-  if (o.timestamp !== undefined) {
-    const { field, format, fallbackFormats } = o.timestamp;
-    copy.timestamp = Object.freeze({ field, format, ...(fallbackFormats !== undefined ? { fallbackFormats: Object.freeze([...fallbackFormats]) } : {}) });
-  }
-  if (o.metadata !== undefined) copy.metadata = Object.freeze([...o.metadata]);
-  if (o.multiline !== undefined) {
-    const { firstLine, maxWait: wait, maxLines } = o.multiline;
-    copy.multiline = Object.freeze({ firstLine, ...(wait !== undefined ? { maxWait: wait } : {}), ...(maxLines !== undefined ? { maxLines } : {}) });
-  }
-  if (o.rules !== undefined) {
-    copy.rules = Object.freeze(
-      o.rules.map(({ pattern, reason, keep }) => Object.freeze({ pattern, reason, ...(keep !== undefined ? { keep } : {}) })),
-    );
-  }
-  return Object.freeze(copy);
+  return { options: copyPlain(checked.props), problems, onFallback };
 }
 
 /** What {@link checkExpressions} found. */

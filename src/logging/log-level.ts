@@ -21,7 +21,18 @@ export const LEVEL_FIELD = 'level';
  * alike, so it holds whichever way the collector stores the level.
  */
 export function levelFilter(...levels: LogLevel[]): string {
+  return levelFilterOn(LEVEL_FIELD, levels);
+}
+
+/**
+ * The structured metadata field of Loki's own level detection (`limits_config.discover_log_levels`):
+ * for lines whose collector stores no {@link LEVEL_FIELD}.
+ */
+export const DETECTED_LEVEL_FIELD = 'detected_level';
+
+/** {@link levelFilter} on another field, such as {@link DETECTED_LEVEL_FIELD}. */
+export function levelFilterOn(field: string, levels: readonly LogLevel[]): string {
   if (levels.length === 0) return '';
-  if (levels.length === 1) return ` | ${LEVEL_FIELD}="${levels[0]}"`;
-  return ` | ${LEVEL_FIELD}=~"${levels.join('|')}"`;
+  if (levels.length === 1) return ` | ${field}="${levels[0]}"`;
+  return ` | ${field}=~"${levels.join('|')}"`;
 }
