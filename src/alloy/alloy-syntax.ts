@@ -1,0 +1,223 @@
+/*
+ * A typed model of the Grafana Alloy configuration syntax this library writes, and its printer.
+ * The grammar is Alloy's (docs/sources/get-started/syntax.md and expressions/types_and_values.md of
+ * grafana/alloy; syntax/scanner/scanner.go): a file is a list of statements; a statement is an
+ * attribute (`name = value`) or a block (`name "label" { ... }`, the label optional); a component is
+ * a top-level block whose name has a dot (`loki.write "default"`). Values are literals (strings,
+ * numbers, booleans, null, arrays, objects) or expressions; the only expressions written here are
+ * references to another component's export (`loki.write.default.receiver`) and function calls
+ * (`sys.env("X")`), each its own class, so a reference cannot be mistyped as a string.
+ *
+ * The printer writes what `alloy fmt` writes (syntax/printer of grafana/alloy): tabs for indentation,
+ * the `=` of consecutive attributes aligned (its tabwriter), empty blocks as `name { }`, a blank line
+ * between top-level blocks, arrays of plain values on one line and objects one key a line with a
+ * trailing comma. test/alloy.test.ts checks that `alloy fmt` leaves generated files unchanged.
+ */
+
+/** A reference to an export of a component (`discovery.docker.containers.targets`). */
+export class AlloyRef {
+  constructor(
+    /** The component's name, e.g. `discovery.docker`. */
+    public readonly component: string,
+    /** The component's label, e.g. `containers`. */
+    public readonly label: string,
+    /** The export, e.g. `targets`. */
+    public readonly exportName: string,
+  ) {}
+
+  public toString(): string {
+    return `${this.component}.${this.label}.${this.exportName}`;
+  }
+}
+
+/** A call of one of Alloy's standard library functions (`sys.env("HOSTNAME")`). */
+export class AlloyCall {
+  constructor(
+    /** The function, e.g. `sys.env`. */
+    public readonly fn: string,
+    public readonly args: readonly AlloyValue[],
+  ) {}
+}
+
+/** An object literal: `{ key = value, ... }`, keys in the order given. */
+export interface AlloyObject {
+  readonly [key: string]: AlloyValue;
+}
+
+/** A value of an attribute. */
+export type AlloyValue = string | number | boolean | null | readonly AlloyValue[] | AlloyObject | AlloyRef | AlloyCall;
+
+/** `name = value`. */
+export interface AlloyAttribute {
+  readonly kind: 'attribute';
+  readonly name: string;
+  readonly value: AlloyValue;
+}
+
+/** `name "label" { body }` (the label optional). */
+export interface AlloyBlock {
+  readonly kind: 'block';
+  readonly name: string;
+  readonly label?: string;
+  readonly body: readonly AlloyStatement[];
+}
+
+/** A statement of a file or a block body. */
+export type AlloyStatement = AlloyAttribute | AlloyBlock;
+
+/** An attribute statement. */
+export function attr(name: string, value: AlloyValue): AlloyAttribute {
+  return { kind: 'attribute', name, value };
+}
+
+/** Attribute statements from a record, in its order; undefined values are left out. */
+export function attrs(values: Readonly<Record<string, AlloyValue | undefined>>): AlloyAttribute[] {
+  return Object.entries(values)
+    .filter((e): e is [string, AlloyValue] => e[1] !== undefined)
+    .map(([k, v]) => attr(k, v));
+}
+
+/** A block with no label (a nested block, e.g. `endpoint { ... }`). */
+export function block(name: string, body: readonly AlloyStatement[]): AlloyBlock {
+  return { kind: 'block', name, body };
+}
+
+/** A labelled block: a component (`loki.write "default" { ... }`). */
+export function component(name: string, label: string, body: readonly AlloyStatement[]): AlloyBlock {
+  return { kind: 'block', name, label, body };
+}
+
+/** A reference to an export of a component block. */
+export function exportOf(c: AlloyBlock, exportName: string): AlloyRef {
+  if (c.label === undefined) throw new Error(`block ${c.name} has no label: only components (labelled blocks) have exports`);
+  return new AlloyRef(c.name, c.label, exportName);
+}
+
+/** `sys.env(name)`: an environment variable of Alloy's process, read when the file is loaded. */
+export function envVar(name: string): AlloyCall {
+  return new AlloyCall('sys.env', [name]);
+}
+
+const IDENTIFIER = /^[\p{L}_][\p{L}\p{Nd}_]*$/u;
+
+/** Whether a name is an Alloy identifier (letters, digits, `_`; not starting with a digit). */
+export function isAlloyIdentifier(name: string): boolean {
+  return IDENTIFIER.test(name);
+}
+
+/** Whether a block name is valid: identifiers joined by dots (`loki.source.docker`). */
+export function isAlloyBlockName(name: string): boolean {
+  return name.split('.').every(isAlloyIdentifier);
+}
+
+/**
+ * A double-quoted Alloy string. Alloy reads Go's escapes (scanner.go, scanEscape), and JSON's string
+ * escapes are a subset of them (`\"`, `\\`, `\/` is never written, `\b`, `\f`, `\n`, `\r`, `\t`, `\uXXXX`).
+ */
+export function quoteAlloy(s: string): string {
+  return JSON.stringify(s);
+}
+
+function isObject(v: AlloyValue): v is AlloyObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof AlloyRef) && !(v instanceof AlloyCall);
+}
+
+/** A value that is printed on one line: not an object, and not an array holding one. */
+function isFlat(v: AlloyValue): boolean {
+  if (isObject(v)) return false;
+  if (Array.isArray(v)) return v.every(isFlat);
+  return true;
+}
+
+function renderKey(key: string): string {
+  return isAlloyIdentifier(key) ? key : quoteAlloy(key);
+}
+
+/** Lines of `key = value` (or `name = value`) with the `=` aligned as `alloy fmt` aligns them. */
+function alignedLines(entries: readonly (readonly [string, AlloyValue])[], indent: string, separator: string): string[] {
+  const out: string[] = [];
+  // A run of single-line entries aligns; an entry with a multi-line value closes its run (it is
+  // aligned with the entries before it, as tabwriter's column block ends after its first line).
+  let run: Array<{ key: string; lines: string[] }> = [];
+  const flush = () => {
+    const width = Math.max(0, ...run.map((e) => e.key.length));
+    for (const e of run) {
+      const [first, ...rest] = e.lines;
+      out.push(`${indent}${e.key.padEnd(width)} = ${first}${rest.length ? '' : separator}`);
+      rest.forEach((l, i) => out.push(i === rest.length - 1 ? `${l}${separator}` : l));
+    }
+    run = [];
+  };
+  for (const [k, v] of entries) {
+    const lines = renderValue(v, indent).split('\n');
+    run.push({ key: renderKey(k), lines });
+    if (lines.length > 1) flush();
+  }
+  flush();
+  return out;
+}
+
+/** A value as Alloy text; continuation lines of a multi-line value carry their own indentation. */
+function renderValue(v: AlloyValue, indent: string): string {
+  if (v === null) return 'null';
+  if (typeof v === 'string') return quoteAlloy(v);
+  if (typeof v === 'boolean') return String(v);
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Error(`Alloy has no number ${v}`);
+    return String(v);
+  }
+  if (v instanceof AlloyRef) return v.toString();
+  if (v instanceof AlloyCall) return `${v.fn}(${v.args.map((a) => renderValue(a, indent)).join(', ')})`;
+  if (Array.isArray(v)) {
+    if (isFlat(v)) return `[${v.map((x) => renderValue(x, indent)).join(', ')}]`;
+    // An array of objects: `[{`, the object's lines, `}, {`, ..., `}]`, as Alloy's own docs write targets.
+    const inner = `${indent}\t`;
+    const parts = v.map((x) => {
+      if (!isObject(x)) throw new Error('an array that holds objects may hold only objects');
+      return alignedLines(Object.entries(x), inner, ',').join('\n');
+    });
+    return `[{\n${parts.join(`\n${indent}}, {\n`)}\n${indent}}]`;
+  }
+  const entries = Object.entries(v as AlloyObject);
+  if (entries.length === 0) return '{}';
+  return `{\n${alignedLines(entries, `${indent}\t`, ',').join('\n')}\n${indent}}`;
+}
+
+function renderBlock(b: AlloyBlock, indent: string): string[] {
+  const head = `${indent}${b.name}${b.label !== undefined ? ` ${quoteAlloy(b.label)}` : ''}`;
+  if (b.body.length === 0) return [`${head} { }`];
+  return [`${head} {`, ...renderBody(b.body, `${indent}\t`), `${indent}}`];
+}
+
+/** A body: a run of attributes aligned, each block and each run set apart by a blank line. */
+function renderBody(body: readonly AlloyStatement[], indent: string): string[] {
+  const out: string[] = [];
+  let pending: AlloyAttribute[] = [];
+  let previous: 'none' | 'attributes' | 'block' = 'none';
+  const flushAttributes = () => {
+    if (!pending.length) return;
+    if (previous !== 'none') out.push('');
+    out.push(...alignedLines(pending.map((a) => [a.name, a.value] as const), indent, ''));
+    pending = [];
+    previous = 'attributes';
+  };
+  for (const s of body) {
+    if (s.kind === 'attribute') {
+      pending.push(s);
+      continue;
+    }
+    flushAttributes();
+    if (previous !== 'none') out.push('');
+    out.push(...renderBlock(s, indent));
+    previous = 'block';
+  }
+  flushAttributes();
+  return out;
+}
+
+/** The text of an Alloy configuration file. */
+export function renderAlloy(statements: readonly AlloyStatement[], header?: string): string {
+  const lines = renderBody(statements, '');
+  const comment = header ? `${header.split('\n').map((l) => (l ? `// ${l}` : '//')).join('\n')}\n\n` : '';
+  return `${comment}${lines.join('\n')}\n`;
+}
