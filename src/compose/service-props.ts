@@ -5,10 +5,10 @@ import { describeValue, enumOf, instanceOf, objectOr, PropsContext, propsSchema,
 import { constructOf, hostPath, imageReference, ipAddress, portNumber, sizeValue } from '../core/value-schemas.js';
 import { Healthcheck } from './healthcheck.js';
 import { Network } from './network.js';
-import { EnvRef, Interpolation } from './env-ref.js';
-import { EnvValue, Secret } from './secret.js';
+import { EnvRef, Interpolation, type EnvValue } from './env-ref.js';
+import { Secret } from './secret.js';
 import type { CommandArg, DependencyCondition, DependencyOptions, MetricsEndpoint, MountOptions, PortMapping, RestartPolicy, ServiceProps } from './service.js';
-import { LogFormat } from '../logformat/log-format.js';
+import { LogFormat } from '../log-format/log-format.js';
 import { Volume } from './volume.js';
 
 /*

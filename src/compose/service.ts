@@ -11,11 +11,11 @@ import { NetworkMode, Stack } from '../core/stack.js';
 import { Target } from '../core/target.js';
 import { ComposeFile } from './compose-file.js';
 import { DOCKER_MIN_MEMORY } from './compose-semantics.js';
-import { LogFormat } from '../logformat/log-format.js';
+import { LogFormat } from '../log-format/log-format.js';
 import { Healthcheck } from './healthcheck.js';
 import { Network } from './network.js';
-import { escapeDollar, renderComposeValue, secretsOf, type EnvRef, type Interpolation } from './env-ref.js';
-import { EnvValue, Secret, SECRET_NAME_PATTERN, SECRET_VALUE_NAME_PATTERN } from './secret.js';
+import { escapeDollar, renderComposeValue, secretsOf, type EnvRef, type EnvValue, type Interpolation } from './env-ref.js';
+import { Secret, SECRET_NAME_PATTERN, SECRET_VALUE_NAME_PATTERN } from './secret.js';
 import {
   _registerServiceEnums,
   cleanContainerPath,

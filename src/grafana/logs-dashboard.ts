@@ -12,7 +12,7 @@ import { Stack } from '../core/stack.js';
 import { Dashboard, STAND_IN_DASHBOARD } from './dashboard.js';
 import { findGrafana } from './datasource-base.js';
 import { logqlString, streamSelector } from './logql.js';
-import { DETECTED_LEVEL_FIELD, LEVEL_FIELD, levelFilterOn, LogLevel } from '../logging/log-level.js';
+import { DETECTED_LEVEL_FIELD, LEVEL_FIELD, levelFilterOn, LogLevel } from '../log-format/log-level.js';
 import type { PromtailLogLabel } from '../promtail/promtail-config-file.js';
 import type { LokiDatasource } from './loki-datasource.js';
 

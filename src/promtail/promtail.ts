@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { goKitLogFormat } from '../logformat/program-formats.js';
+import { goKitLogFormat } from '../log-format/program-formats.js';
 import { z } from 'zod';
 import { checkProps, propsSchema } from '../core/props.js';
 import { serviceMakerContext } from '../compose/service-props.js';
@@ -13,7 +13,7 @@ import { Size } from '../core/size.js';
 import { Stack, isComposeProjectName } from '../core/stack.js';
 import { Loki } from '../loki/loki.js';
 import { probeAddress, unbracket } from '../services/listen-address.js';
-import { LogFormat } from '../logformat/log-format.js';
+import { LogFormat } from '../log-format/log-format.js';
 import { PromtailConfigFile, type PromtailLogLabel } from './promtail-config-file.js';
 import { isUtcZone, type ServiceLogFormat } from './promtail-pipeline.js';
 import { ProducedLabels, promtailProducedLabels } from './produced-labels.js';

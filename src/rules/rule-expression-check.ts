@@ -1,5 +1,5 @@
 import { GoRegexAnchoring, goRegexTest } from '../core/re2.js';
-import { LEVEL_FIELD } from '../logging/log-level.js';
+import { LEVEL_FIELD } from '../log-format/log-level.js';
 import { PROMTAIL_LOG_LABELS } from '../promtail/promtail-config-file.js';
 import { analyzeLogQL, type LogQLAnalysis, type SelectorMatcher } from './logql-analysis.js';
 
