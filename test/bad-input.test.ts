@@ -8,10 +8,8 @@ import * as logs from '@grafana/grafana-foundation-sdk/logs';
 import * as lokiSdk from '@grafana/grafana-foundation-sdk/loki';
 import {
   App,
-  DependencyCondition,
   Duration,
   Grafana,
-  Healthcheck,
   Logging,
   Loki,
   NetworkMode,

@@ -1,4 +1,3 @@
-import { Duration } from '../core/duration.js';
 import { duplicateGroupNames, GoRegexAnchoring, goRegexProblem } from '../core/re2.js';
 import { LogLevel } from './log-level.js';
 import { levelWords } from './level-words.js';
