@@ -9,7 +9,7 @@ import { checkComposeSchema } from './compose-schema.js';
 import { checkComposeSemantics } from './compose-semantics.js';
 import { checkComposeValues } from './compose-values.js';
 import { Network } from './network.js';
-import { isService, SERVICE_NAME, type ComposeService } from './service-model.js';
+import { isService, SERVICE_NAME, type ComposeService } from './compose-service.js';
 import { sortKeys, Volume } from './volume.js';
 
 const COMPOSE_FILE_ID = 'ComposeFile';

@@ -49,12 +49,12 @@ import {
   type ComposeService,
   type DependencySpec,
   type MountSpec,
-  type ServiceModel,
-} from './service-model.js';
+  type ServiceInternals,
+} from './compose-service.js';
 
-// What the files that render a service read of it (service-model.ts) and its props (service-props.ts) are
+// What the files that render a service read of it (compose-service.ts) and its props (service-props.ts) are
 // declared below this file, so that they need nothing of it; they are the Service's API, exported here.
-export { CONFIG_HASH_LABEL, IMAGE_LABEL, OPTIONAL_LABEL, SERVICE_NAME, type ComposeService, type DependencySpec, type MountSpec, type ServiceModel } from './service-model.js';
+export { CONFIG_HASH_LABEL, IMAGE_LABEL, OPTIONAL_LABEL, SERVICE_NAME, type ComposeService, type DependencySpec, type MountSpec, type ServiceInternals } from './compose-service.js';
 export { DependencyCondition, RestartPolicy, type CommandArg, type DependencyOptions, type MetricsEndpoint, type MountOptions, type PortMapping, type ServiceProps } from './service-props.js';
 
 const dependencyArg = constructOf<Service>('Service', (x): x is Service => Service.isService(x));
@@ -286,7 +286,7 @@ export class Service extends Construct implements ComposeService {
   }
 
   /** @internal What a renderer for another target (src/swarm) reads; Compose's entry is {@link _toCompose}. */
-  public _model(): ServiceModel {
+  public _model(): ServiceInternals {
     return {
       props: this.props,
       environment: this.environment,

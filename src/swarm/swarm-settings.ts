@@ -1,4 +1,4 @@
-import type { ComposeService } from '../compose/service-model.js';
+import type { ComposeService } from '../compose/compose-service.js';
 
 /** How an image reads a secret from a file (under Swarm, secrets are files, not environment variables). */
 export type SecretFile =

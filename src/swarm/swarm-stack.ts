@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Network } from '../compose/network.js';
 import { escapeDollar, Interpolation, renderComposeValue, secretsOf, type ComposeValue } from '../compose/env-ref.js';
 import { Secret } from '../compose/secret.js';
-import { IMAGE_LABEL, OPTIONAL_LABEL, type ComposeService } from '../compose/service-model.js';
+import { IMAGE_LABEL, OPTIONAL_LABEL, type ComposeService } from '../compose/compose-service.js';
 import { RestartPolicy } from '../compose/service-props.js';
 import { sortKeys, type Volume } from '../compose/volume.js';
 import { renderedContent, type GeneratedFile } from '../core/generated-file.js';

@@ -49,7 +49,7 @@ export interface ComposeService extends IConstruct {
   readonly dependsOn: ReadonlyArray<{ service: ComposeService; condition: DependencyCondition; required: boolean }>;
   isPublished(p: PortMapping): boolean;
   /** @internal */
-  _model(): ServiceModel;
+  _model(): ServiceInternals;
   /** @internal */
   _toCompose(files: readonly GeneratedFile[]): Record<string, unknown>;
 }
@@ -68,7 +68,7 @@ export interface DependencySpec {
 }
 
 /** @internal The inside of a Service, for the renderers of the targets. */
-export interface ServiceModel {
+export interface ServiceInternals {
   readonly props: ServiceProps;
   readonly environment: ReadonlyMap<string, EnvValue>;
   readonly labels: Readonly<Record<string, string>>;
