@@ -27,8 +27,7 @@ export * from './swarm/swarm-settings.js';
 export * from './swarm/swarm-stack.js';
 export * from './swarm/swarm-schema.js';
 // Logs
-export * from './logging/log-level.js';
-export * from './logformat/index.js';
+export * from './log-format/index.js';
 export * from './loki/index.js';
 export * from './collector/index.js';
 export * from './promtail/index.js';
@@ -42,7 +41,6 @@ export * from './services/index.js';
 // Grafana
 export * from './grafana/index.js';
 // Compositions
-export * from './logging/log-level.js';
 export * from './logging/logging.js';
 export * from './aixcl/aixcl-stack.js';
 export * from './aixcl/aixcl-alert-rules.js';

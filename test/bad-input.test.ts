@@ -9,10 +9,8 @@ import * as lokiSdk from '@grafana/grafana-foundation-sdk/loki';
 import {
   CollectorKind,
   App,
-  DependencyCondition,
   Duration,
   Grafana,
-  Healthcheck,
   Logging,
   Loki,
   NetworkMode,

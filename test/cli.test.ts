@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { exitCodeHelp, exitCodeTable, ExitCode } from '../src/cli/exit-codes.js';
+import { exitCodeHelp, exitCodeTable, ExitCode } from '../src/core/exit-codes.js';
 import { deployCli, ROOT, synthCli } from './support/cli.js';
 import { tempDir } from './support/temp.js';
 
@@ -262,7 +262,7 @@ describe('CLI manners', () => {
 
   test('the README has the one exit-code table, and each CLI help lists its rows', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    assert.ok(readme.includes(exitCodeTable()), `README.md lacks the table of src/cli/exit-codes.ts (node --import tsx scripts/exit-codes-table.ts):\n${exitCodeTable()}`);
+    assert.ok(readme.includes(exitCodeTable()), `README.md lacks the table of src/core/exit-codes.ts (node --import tsx scripts/exit-codes-table.ts):\n${exitCodeTable()}`);
     const help = synthCli(['--help']).stdout;
     assert.ok(help.includes(exitCodeHelp('synth')), help);
     assert.doesNotMatch(exitCodeHelp('synth'), /degraded/, 'synth never ends degraded');

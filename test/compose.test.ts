@@ -599,7 +599,7 @@ describe("Compose's own checks of the final document (after overrides)", () => {
   });
 
   test('what Compose accepts passes: declared names, Go durations and floats, values it interpolates', () => {
-    const { app, stack } = stackOf();
+    const { stack } = stackOf();
     const data = new Volume(stack, 'data');
     new Service(stack, 'db', { image: 'postgres:17' }).addVolume(data, '/var/lib/postgresql/data');
     const web = new Service(stack, 'web', { image: 'nginx:1.27', healthcheck: Healthcheck.command(['true']) });

@@ -17,7 +17,7 @@ import { AixclStack, App, NetworkMode, Testing } from '../src/index.js';
 import { SAMPLES } from './fixtures/log-samples.js';
 import { ROOT } from './support/cli.js';
 import { GoRegexAnchoring, goRegexProblem, goRegexTest } from '../src/core/re2.js';
-import { timeFormatProblem } from '../src/logformat/time-layout.js';
+import { timeFormatProblem } from '../src/log-format/time-layout.js';
 import { goRegex, goTemplate, groupNames, parseGoTime } from './support/promtail-model.js';
 import { tempDir } from './support/temp.js';
 

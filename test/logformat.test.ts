@@ -22,7 +22,7 @@ import {
 } from '../src/index.js';
 import { dockerLabelMeta } from '../src/collector/collected-labels.js';
 import { PipelineStageSchema } from '../src/promtail/promtail-stage-schema.js';
-import { goLayoutParts, timeFormatProblem } from '../src/logformat/time-layout.js';
+import { goLayoutParts, timeFormatProblem } from '../src/log-format/time-layout.js';
 import { SAMPLES } from './fixtures/log-samples.js';
 import { goTemplate, parseGoTime, relabel, runPipeline, selects, type ModelEntry } from './support/promtail-model.js';
 

@@ -6,11 +6,11 @@ import { describe, test } from 'node:test';
 import { ROOT } from './support/cli.js';
 import { AixclStack } from '../src/index.js';
 import { App } from '../src/core/app.js';
-import { buildLogQuery } from '../src/logs/log-query.js';
-import { LogPrinter, useColour } from '../src/logs/log-output.js';
-import { logTargetOf } from '../src/logs/log-target.js';
-import { TailCursor } from '../src/logs/tail-cursor.js';
-import { parseDuration, parseTime, timeRange } from '../src/logs/time-range.js';
+import { buildLogQuery } from '../src/log-query/log-query.js';
+import { LogPrinter, useColour } from '../src/log-query/log-output.js';
+import { logTargetOf } from '../src/log-query/log-target.js';
+import { TailCursor } from '../src/log-query/tail-cursor.js';
+import { parseDuration, parseTime, timeRange } from '../src/log-query/time-range.js';
 
 // The labels of the default stack's streams, as its Loki knows them (the collector's and service_name).
 const source = { project: 'aixcl', services: ['ollama', 'postgres'], labels: logTargetOf(new AixclStack(new App(), 'aixcl').node.root as App).labels };

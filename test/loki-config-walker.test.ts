@@ -101,6 +101,7 @@ const MUTATIONS: ReadonlyArray<readonly [label: string, broken: (d: Doc) => unkn
   ['block as null', on((d) => (d.compactor = null)), '`compactor` must be a mapping of settings'],
   ['list of blocks as a mapping', on((d) => (d.schema_config.configs = d.schema_config.configs[0])), '`schema_config.configs` must be a list'],
   ['null in a list of blocks', on((d) => d.schema_config.configs.push(null)), '`schema_config.configs[1]` must be a mapping of settings'],
+  // eslint-disable-next-line no-sparse-arrays -- the hole is the input under test
   ['hole in a list of blocks', on((d) => (d.schema_config.configs = [, d.schema_config.configs[0]])), '`schema_config.configs[0]` must be a mapping'],
   ['document is null', () => null, '`<root>` must be a mapping of settings'],
   ['document is a list', (d) => [d], '`<root>` must be a mapping of settings'],

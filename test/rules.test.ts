@@ -20,7 +20,7 @@ import {
   ValidationError,
   type LokiRulerProps,
 } from '../src/index.js';
-import { LogLevel } from '../src/logging/log-level.js';
+import { LogLevel } from '../src/log-format/log-level.js';
 import { GoRegexAnchoring, goRegexTest } from '../src/core/re2.js';
 
 type Doc = Record<string, any>;

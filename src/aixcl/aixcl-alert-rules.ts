@@ -1,8 +1,11 @@
 import { Construct } from 'constructs';
+import { z } from 'zod';
+import { Service } from '../compose/service.js';
+import { instanceOf, propsSchema } from '../core/props.js';
 import { Duration } from '../core/duration.js';
 import { Stack } from '../core/stack.js';
 import { Target } from '../core/target.js';
-import { LogLevel } from '../logging/log-level.js';
+import { LogLevel } from '../log-format/log-level.js';
 import type { Loki } from '../loki/loki.js';
 import type { Prometheus } from '../prometheus/prometheus.js';
 import type { LogCollector } from '../collector/log-collector.js';
@@ -12,7 +15,7 @@ import { LogMetric } from '../rules/log-metric.js';
 import type { LogRecordingRule } from '../rules/log-recording-rule.js';
 import { PrometheusRuleGroup } from '../rules/prometheus-rule-group.js';
 import { RuleGroup } from '../rules/rule-group.js';
-import { aixclAlertRulesSchema, checkRuleProps } from '../rules/rule-props.js';
+import { checkRuleProps, lokiValue } from '../rules/rule-props.js';
 import { checkedScope } from '../core/construct-args.js';
 
 /** Props of {@link AixclAlertRules}. */
@@ -125,3 +128,26 @@ function collectorDownExpr(job: string, nodeExporter: NodeExporter | undefined, 
   }
   return parts.join(' or ');
 }
+
+/** The run-time schema of {@link AixclAlertRulesProps}. */
+const aixclAlertRulesSchema = propsSchema<AixclAlertRulesProps>()(
+  z.strictObject({
+    loki: lokiValue,
+    collector: instanceOf<AixclAlertRulesProps['collector']>(
+      'a log collector',
+      (v): v is AixclAlertRulesProps['collector'] => typeof v === 'object' && v !== null && 'node' in v && Service.isService((v as { service?: unknown }).service),
+      () => 'pass the collector construct (e.g. logging.collector)',
+    ),
+    prometheus: instanceOf<AixclAlertRulesProps['prometheus']>(
+      'a Prometheus',
+      (v): v is AixclAlertRulesProps['prometheus'] => typeof v === 'object' && v !== null && typeof (v as { acceptRemoteWrite?: unknown }).acceptRemoteWrite === 'function',
+      () => 'pass the Prometheus construct itself',
+    ),
+    nodeExporter: instanceOf<NonNullable<AixclAlertRulesProps['nodeExporter']>>(
+      'a NodeExporter',
+      (v): v is NonNullable<AixclAlertRulesProps['nodeExporter']> =>
+        typeof v === 'object' && v !== null && 'node' in v && Service.isService((v as { service?: unknown }).service),
+      () => 'pass the NodeExporter construct (e.g. stack.nodeExporter)',
+    ).optional(),
+  }),
+);

@@ -18,7 +18,7 @@ import { checkProps, propsSchema } from '../core/props.js';
 import { Size } from '../core/size.js';
 import { isComposeProjectName, Stack } from '../core/stack.js';
 import { portNumber } from '../core/value-schemas.js';
-import { goKitLogFormat } from '../logformat/program-formats.js';
+import { goKitLogFormat } from '../log-format/program-formats.js';
 import { Loki } from '../loki/loki.js';
 import { probeAddress } from '../services/listen-address.js';
 import { configureSwarm } from '../swarm/swarm-settings.js';

@@ -10,7 +10,7 @@ import { stackDown } from '../deploy/down.js';
 import { connectEngine, type Engine } from '../deploy/engine.js';
 import { DeployError } from '../deploy/errors.js';
 import { ComposeLabel } from '../deploy/labels.js';
-import { ExitCode } from './exit-codes.js';
+import { ExitCode } from '../core/exit-codes.js';
 import type { PullPolicy } from '../deploy/images.js';
 import { formatPlan, planToJson } from '../deploy/plan.js';
 import { createProgress, type ProgressMode } from '../deploy/progress.js';

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { DeployError, dockerFailure } from '../deploy/errors.js';
-import { exitCodeHelp } from './exit-codes.js';
+import { exitCodeHelp } from '../core/exit-codes.js';
 import { packageVersion } from './package-root.js';
 import { exitWhenFlushed, refuseUnknownCommand, runProgram } from './run-cli.js';
 import { BUILT_IN_PREFIX } from './stack-location.js';

@@ -5,22 +5,22 @@ import { Command, CommanderError, Option } from 'commander';
 import { nearestCommand } from './run-cli.js';
 import { UserError } from '../core/errors.js';
 import { ExitCode } from '../deploy/exit-codes.js';
-import { LogPrinter, useColour, type OutputMode } from '../logs/log-output.js';
-import type { LogTarget } from '../logs/log-target.js';
-import { LokiClient, type LogEntry } from '../logs/loki-client.js';
-import { LokiError, LokiFailure } from '../logs/loki-error.js';
-import { formatDuration, timeRange, type TimeRange } from '../logs/time-range.js';
+import { LogPrinter, useColour, type OutputMode } from '../log-query/log-output.js';
+import type { LogTarget } from '../log-query/log-target.js';
+import { LokiClient, type LogEntry } from '../log-query/loki-client.js';
+import { LokiError, LokiFailure } from '../log-query/loki-error.js';
+import { formatDuration, timeRange, type TimeRange } from '../log-query/time-range.js';
 
 // The library (stack loading, LogQL parser, Loki client) is imported when a
 // command runs, not at start-up: `aixcl-logs --help` loads commander only.
 const lib = async () => {
   const [stack, target, query, logql, follow, cursor] = await Promise.all([
     import('./load-stack.js'),
-    import('../logs/log-target.js'),
-    import('../logs/log-query.js'),
+    import('../log-query/log-target.js'),
+    import('../log-query/log-query.js'),
     import('../grafana/logql.js'),
-    import('../logs/follow.js'),
-    import('../logs/tail-cursor.js'),
+    import('../log-query/follow.js'),
+    import('../log-query/tail-cursor.js'),
   ]);
   return { ...stack, ...target, ...query, ...logql, ...follow, ...cursor };
 };

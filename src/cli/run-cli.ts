@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { distance } from '../core/did-you-mean.js';
 import { UserError } from '../core/errors.js';
 import { shellWord } from './shell-word.js';
-import { ExitCode, exitCodeOf } from './exit-codes.js';
+import { ExitCode, exitCodeOf } from '../core/exit-codes.js';
 
 /** Options of {@link runProgram}. */
 export interface RunProgramOptions {

@@ -1,6 +1,6 @@
 import { relative, resolve } from 'node:path';
 import { Command } from 'commander';
-import { exitCodeHelp } from './exit-codes.js';
+import { exitCodeHelp } from '../core/exit-codes.js';
 import { PACKAGE_ROOT, packageVersion } from './package-root.js';
 import { exitWhenFlushed, refuseUnknownCommand, runProgram } from './run-cli.js';
 import { shellWord } from './shell-word.js';

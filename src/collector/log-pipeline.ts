@@ -1,6 +1,6 @@
-import { logqlString } from '../grafana/logql.js';
-import { LogLevel, LEVEL_FIELD } from '../logging/log-level.js';
-import { LogFormat, LogParser } from '../logformat/log-format.js';
+import { goStringLiteral as logqlString } from '../core/go-string.js';
+import { LogLevel, LEVEL_FIELD } from '../log-format/log-level.js';
+import { LogFormat, LogParser } from '../log-format/log-format.js';
 
 /*
  * Promtail pipeline stages derived from the services' log formats. Stage

@@ -1,6 +1,6 @@
 import { Service } from '../compose/service.js';
 import { Stack } from '../core/stack.js';
-import { LogFormat } from '../logformat/log-format.js';
+import { LogFormat } from '../log-format/log-format.js';
 import { isUtcZone, type ServiceLogFormat } from './log-pipeline.js';
 
 /**

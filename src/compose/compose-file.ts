@@ -9,7 +9,7 @@ import { checkComposeSchema } from './compose-schema.js';
 import { checkComposeSemantics } from './compose-semantics.js';
 import { checkComposeValues } from './compose-values.js';
 import { Network } from './network.js';
-import { Service, SERVICE_NAME } from './service.js';
+import { isService, SERVICE_NAME, type ComposeService } from './compose-service.js';
 import { sortKeys, Volume } from './volume.js';
 
 const COMPOSE_FILE_ID = 'ComposeFile';
@@ -33,11 +33,11 @@ export class ComposeFile extends DocumentFile {
   }
 
   /** The services of the stack, in tree order. */
-  public services(): Service[] {
+  public services(): ComposeService[] {
     // Once per synthesis: each service's validation asks for the others (who waits for it), which walked
     // the whole tree once per service (1,000 services: ~0.15 s of a 0.3 s synthesis).
     const all = memoInRenderSession(this, 'services', () =>
-      this.stack.node.findAll().filter((c): c is Service => Service.isService(c) && c.stack === this.stack),
+      this.stack.node.findAll().filter((c): c is ComposeService => isService(c) && c.stack === this.stack),
     );
     return [...all];
   }
@@ -349,13 +349,13 @@ function duplicates<T extends { node: { path: string } }>(items: T[], key: (t: T
     .map(([k, paths]) => `${what} '${k}' is used by ${paths.join(' and ')}: names must be unique in a stack`);
 }
 
-function findCycles(services: Service[]): string[][] {
+function findCycles(services: ComposeService[]): string[][] {
   // Each cycle once: a back edge closes a cycle; one that shares a service with a cycle already found is
   // the same tangle (fixing that one may leave another to report), one that shares none is another mistake.
-  const state = new Map<Service, 'visiting' | 'done'>();
-  const stack: Service[] = [];
-  const cycles: Service[][] = [];
-  const visit = (s: Service): void => {
+  const state = new Map<ComposeService, 'visiting' | 'done'>();
+  const stack: ComposeService[] = [];
+  const cycles: ComposeService[][] = [];
+  const visit = (s: ComposeService): void => {
     if (state.get(s) === 'done') return;
     if (state.get(s) === 'visiting') {
       const cycle = [...stack.slice(stack.indexOf(s)), s];

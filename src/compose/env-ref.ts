@@ -105,6 +105,12 @@ export class Interpolation {
 export type ComposeValue = string | number | boolean | Secret | EnvRef | Interpolation;
 
 /**
+ * A value of an environment variable of a service: text (its `$` written `$$`, a literal dollar), a
+ * {@link Secret}, or a reference to a variable ({@link EnvRef}, {@link Interpolation}).
+ */
+export type EnvValue = ComposeValue;
+
+/**
  * A value as the compose file holds it: references as Compose interpolations, any other `$`
  * doubled, because Compose reads `$NAME` and `${NAME}` in every value of the file and `$$` is its
  * escape for a literal `$` (compose-spec, "Interpolation").

@@ -1,6 +1,5 @@
 import type { IConstruct } from 'constructs';
 import { UserError } from '../core/errors.js';
-import type { EnvRef, Interpolation } from './env-ref.js';
 
 const SECRET = Symbol.for('aixcl-cdk.Secret');
 
@@ -47,12 +46,6 @@ export class Secret {
 export function cleanInterpolationText(s: string): string {
   return s.replace(/[}$]/g, '').replace(/\s*[\r\n]+\s*/g, ' ');
 }
-
-/**
- * A value of an environment variable of a service: text (its `$` written `$$`, a literal dollar), a
- * {@link Secret}, or a reference to a variable ({@link EnvRef}, {@link Interpolation}).
- */
-export type EnvValue = string | number | boolean | Secret | EnvRef | Interpolation;
 
 /** Names of variables that hold secrets by convention: they must be given as {@link Secret}. */
 export const SECRET_NAME_PATTERN = /(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|PRIVATE_KEY|CREDENTIALS)/i;

@@ -2,25 +2,136 @@ import { posix } from 'node:path';
 import { z } from 'zod';
 import { GeneratedFile } from '../core/generated-file.js';
 import { describeValue, enumOf, instanceOf, objectOr, PropsContext, propsSchema, quote, valueOf } from '../core/props.js';
+import type { Size } from '../core/size.js';
 import { constructOf, hostPath, imageReference, ipAddress, portNumber, sizeValue } from '../core/value-schemas.js';
 import { Healthcheck } from './healthcheck.js';
 import { Network } from './network.js';
-import { EnvRef, Interpolation } from './env-ref.js';
-import { EnvValue, Secret } from './secret.js';
-import type { CommandArg, DependencyCondition, DependencyOptions, MetricsEndpoint, MountOptions, PortMapping, RestartPolicy, ServiceProps } from './service.js';
-import { LogFormat } from '../logformat/log-format.js';
+import { EnvRef, Interpolation, type EnvValue } from './env-ref.js';
+import { Secret } from './secret.js';
+import { LogFormat } from '../log-format/log-format.js';
 import { Volume } from './volume.js';
 
 /*
- * Run-time schemas of the Service's props and method arguments (see core/props.ts). The enums are
- * read lazily: service.ts, which defines them, imports this file.
+ * The props of a Service and their run-time schemas, with those of its methods' arguments (see core/props.ts).
  */
 
-// The values of the enums, read at check time (this module is evaluated before service.ts's body).
-let enums: { restart: Record<string, RestartPolicy>; condition: Record<string, DependencyCondition> } | undefined;
-/** @internal Called by service.ts once its enums exist. */
-export function _registerServiceEnums(e: NonNullable<typeof enums>): void {
-  enums = e;
+/** Restart policy of a service. */
+export enum RestartPolicy {
+  NO = 'no',
+  ALWAYS = 'always',
+  ON_FAILURE = 'on-failure',
+  UNLESS_STOPPED = 'unless-stopped',
+}
+
+/** What a dependent service waits for. */
+export enum DependencyCondition {
+  STARTED = 'service_started',
+  HEALTHY = 'service_healthy',
+  COMPLETED_SUCCESSFULLY = 'service_completed_successfully',
+}
+
+/** A port a service listens on. */
+export interface PortMapping {
+  /** Port the process listens on (inside the container, or on the host with host networking). */
+  readonly containerPort: number;
+  /** Port on the host (bridge networking only). @default containerPort */
+  readonly hostPort?: number;
+  /** Host address to publish on. @default the stack's bindAddress (127.0.0.1) */
+  readonly hostIp?: string;
+  /** @default 'tcp' */
+  readonly protocol?: 'tcp' | 'udp';
+  /**
+   * Publish on the host; false keeps it reachable from the stack only (and
+   * gives it no host URL, also on host networking). Swarm publishes on every
+   * interface of every node, so there a port is published only when this says so.
+   * @default true (Compose), false (Swarm)
+   */
+  readonly publish?: boolean;
+  /**
+   * URL scheme of what listens there (`'http'`, `'https'`, `'postgresql'`...), for the URLs built from
+   * it by {@link Service.url} and {@link Service.hostUrl}. A port without one has no URL, only an
+   * address ({@link Service.address}): nothing claims `http://` for a port that may not speak HTTP.
+   * @default none
+   */
+  readonly scheme?: string;
+}
+
+/** Where a service exposes Prometheus metrics. */
+export interface MetricsEndpoint {
+  /** A declared port of the service. */
+  readonly port: number;
+  /** @default '/metrics' */
+  readonly path?: string;
+  /** Prometheus job name. @default the service name */
+  readonly jobName?: string;
+}
+
+/** Options of a mount. */
+export interface MountOptions {
+  /** @default false for volumes and binds, true for generated files */
+  readonly readOnly?: boolean;
+}
+
+/** Options of a dependency. */
+export interface DependencyOptions {
+  /** @default DependencyCondition.STARTED */
+  readonly condition?: DependencyCondition;
+  /**
+   * When false, the dependent still starts if the dependency is missing or
+   * fails: the way to depend on an optional part without being blocked by it.
+   * @default true
+   */
+  readonly required?: boolean;
+}
+
+/** An argument of a command or entrypoint: text, or a reference filled in when the stack starts. */
+export type CommandArg = string | Secret | EnvRef | Interpolation;
+
+/** Props of a {@link Service}. */
+export interface ServiceProps {
+  /** Image reference, e.g. `grafana/loki:3.7.6`. Pin a version. */
+  readonly image: string;
+  /** Name of the service in the compose file. @default the construct id */
+  readonly serviceName?: string;
+  /**
+   * Overrides the image's command. A `$` in a string is a literal dollar (written `$$`); a
+   * {@link Secret}, an {@link EnvRef} or an {@link Interpolation} is a reference filled in when
+   * the stack starts. @default the image's
+   */
+  readonly command?: readonly CommandArg[];
+  /** Overrides the image's entrypoint (the same kinds of arguments as `command`). @default the image's */
+  readonly entrypoint?: readonly CommandArg[];
+  /** Environment variables. Secrets must be {@link Secret} values. @default none */
+  readonly environment?: Record<string, EnvValue>;
+  /** Ports the service listens on. @default none */
+  readonly ports?: readonly PortMapping[];
+  /** @default none (the image's own, if any) */
+  readonly healthcheck?: Healthcheck;
+  /** @default RestartPolicy.UNLESS_STOPPED */
+  readonly restart?: RestartPolicy;
+  /** Memory limit. @default none */
+  readonly memoryLimit?: Size;
+  /** User (`uid`, `uid:gid` or name) the process runs as. @default the image's */
+  readonly user?: string;
+  /** Container labels. @default none */
+  readonly labels?: Record<string, string>;
+  /** Bridge networks to join (bridge networking only). @default the project's default network */
+  readonly networks?: readonly Network[];
+  /** Prometheus metrics endpoint, scraped by a Prometheus of the same stack. @default none */
+  readonly metrics?: MetricsEndpoint;
+  /**
+   * The stack works without this service: if it fails, aixcl-deploy reports
+   * the stack as degraded instead of failed (a service on which every
+   * dependent depends with `required: false` is optional too).
+   * @default false
+   */
+  readonly optional?: boolean;
+  /**
+   * The format of the service's log lines: the log collector parses them by
+   * it (level, timestamp, multi-line entries, noise rules).
+   * @default none: lines are stored as they are, without a level
+   */
+  readonly logFormat?: LogFormat;
 }
 
 /** Compose's short port syntax (`[ip:]host:container[/proto]`) as the typed form. */
@@ -150,8 +261,8 @@ export const healthcheckSchema = valueOf<Healthcheck>((v, report) => {
   report(`must be a Healthcheck, got ${describeValue(v)}: write Healthcheck.command([...]), Healthcheck.wget(url) or Healthcheck.shell('...')`);
 });
 
-const restartPolicy = enumOf<RestartPolicy>('RestartPolicy', () => enums!.restart);
-const dependencyCondition = enumOf<DependencyCondition>('DependencyCondition', () => enums!.condition);
+const restartPolicy = enumOf<RestartPolicy>('RestartPolicy', () => RestartPolicy);
+const dependencyCondition = enumOf<DependencyCondition>('DependencyCondition', () => DependencyCondition);
 
 /** The props of a Service. */
 export const serviceSchema = propsSchema<ServiceProps>()(

@@ -11,15 +11,15 @@ import { NetworkMode, Stack } from '../core/stack.js';
 import { Target } from '../core/target.js';
 import { ComposeFile } from './compose-file.js';
 import { DOCKER_MIN_MEMORY } from './compose-semantics.js';
-import { LogFormat } from '../logformat/log-format.js';
+import { LogFormat } from '../log-format/log-format.js';
 import { Healthcheck } from './healthcheck.js';
 import { Network } from './network.js';
-import { escapeDollar, renderComposeValue, secretsOf, type EnvRef, type Interpolation } from './env-ref.js';
-import { EnvValue, Secret, SECRET_NAME_PATTERN, SECRET_VALUE_NAME_PATTERN } from './secret.js';
+import { escapeDollar, renderComposeValue, secretsOf, type EnvValue } from './env-ref.js';
+import { Secret, SECRET_NAME_PATTERN, SECRET_VALUE_NAME_PATTERN } from './secret.js';
 import {
-  _registerServiceEnums,
   cleanContainerPath,
   containerPath,
+  DependencyCondition,
   dependencyOptionsSchema,
   envNameArg,
   environmentProblem,
@@ -28,166 +28,44 @@ import {
   hostPathArg,
   labelProblem,
   mountOptionsSchema,
+  RestartPolicy,
   serviceSchema,
   volumeArg,
+  type DependencyOptions,
+  type MetricsEndpoint,
+  type MountOptions,
+  type PortMapping,
+  type ServiceProps,
 } from './service-props.js';
 import { sortKeys, Volume } from './volume.js';
 import { checkedScope } from '../core/construct-args.js';
+import {
+  CONFIG_HASH_LABEL,
+  IMAGE_LABEL,
+  isService,
+  markService,
+  OPTIONAL_LABEL,
+  SERVICE_NAME,
+  type ComposeService,
+  type DependencySpec,
+  type MountSpec,
+  type ServiceInternals,
+} from './compose-service.js';
 
-const SERVICE = Symbol.for('aixcl-cdk.Service');
+// What the files that render a service read of it (compose-service.ts) and its props (service-props.ts) are
+// declared below this file, so that they need nothing of it; they are the Service's API, exported here.
+export { CONFIG_HASH_LABEL, IMAGE_LABEL, OPTIONAL_LABEL, SERVICE_NAME, type ComposeService, type DependencySpec, type MountSpec, type ServiceInternals } from './compose-service.js';
+export { DependencyCondition, RestartPolicy, type CommandArg, type DependencyOptions, type MetricsEndpoint, type MountOptions, type PortMapping, type ServiceProps } from './service-props.js';
+
 const dependencyArg = constructOf<Service>('Service', (x): x is Service => Service.isService(x));
-
-/** Label carrying the hash of the generated files a service mounts (Compose itself does not look at them). */
-export const CONFIG_HASH_LABEL = 'dev.aixcl.config-hash';
-/** Label carrying the service's image, so the log collector can label log lines with it. */
-export const IMAGE_LABEL = 'dev.aixcl.image';
-/** Label marking a service whose failure degrades the stack instead of failing it (read by aixcl-deploy). */
-export const OPTIONAL_LABEL = 'dev.aixcl.optional';
-
-/** Service names Compose accepts (compose-spec schema: services' `patternProperties` `^[a-zA-Z0-9._-]+$`). */
-export const SERVICE_NAME = /^[a-zA-Z0-9._-]+$/;
-
-/** Restart policy of a service. */
-export enum RestartPolicy {
-  NO = 'no',
-  ALWAYS = 'always',
-  ON_FAILURE = 'on-failure',
-  UNLESS_STOPPED = 'unless-stopped',
-}
-
-/** What a dependent service waits for. */
-export enum DependencyCondition {
-  STARTED = 'service_started',
-  HEALTHY = 'service_healthy',
-  COMPLETED_SUCCESSFULLY = 'service_completed_successfully',
-}
-
-_registerServiceEnums({ restart: RestartPolicy, condition: DependencyCondition });
-
-/** A port a service listens on. */
-export interface PortMapping {
-  /** Port the process listens on (inside the container, or on the host with host networking). */
-  readonly containerPort: number;
-  /** Port on the host (bridge networking only). @default containerPort */
-  readonly hostPort?: number;
-  /** Host address to publish on. @default the stack's bindAddress (127.0.0.1) */
-  readonly hostIp?: string;
-  /** @default 'tcp' */
-  readonly protocol?: 'tcp' | 'udp';
-  /**
-   * Publish on the host; false keeps it reachable from the stack only (and
-   * gives it no host URL, also on host networking). Swarm publishes on every
-   * interface of every node, so there a port is published only when this says so.
-   * @default true (Compose), false (Swarm)
-   */
-  readonly publish?: boolean;
-  /**
-   * URL scheme of what listens there (`'http'`, `'https'`, `'postgresql'`...), for the URLs built from
-   * it by {@link Service.url} and {@link Service.hostUrl}. A port without one has no URL, only an
-   * address ({@link Service.address}): nothing claims `http://` for a port that may not speak HTTP.
-   * @default none
-   */
-  readonly scheme?: string;
-}
-
-/** Where a service exposes Prometheus metrics. */
-export interface MetricsEndpoint {
-  /** A declared port of the service. */
-  readonly port: number;
-  /** @default '/metrics' */
-  readonly path?: string;
-  /** Prometheus job name. @default the service name */
-  readonly jobName?: string;
-}
-
-/** Options of a mount. */
-export interface MountOptions {
-  /** @default false for volumes and binds, true for generated files */
-  readonly readOnly?: boolean;
-}
-
-/** Options of a dependency. */
-export interface DependencyOptions {
-  /** @default DependencyCondition.STARTED */
-  readonly condition?: DependencyCondition;
-  /**
-   * When false, the dependent still starts if the dependency is missing or
-   * fails: the way to depend on an optional part without being blocked by it.
-   * @default true
-   */
-  readonly required?: boolean;
-}
-
-/** An argument of a command or entrypoint: text, or a reference filled in when the stack starts. */
-export type CommandArg = string | Secret | EnvRef | Interpolation;
-
-/** Props of a {@link Service}. */
-export interface ServiceProps {
-  /** Image reference, e.g. `grafana/loki:3.7.6`. Pin a version. */
-  readonly image: string;
-  /** Name of the service in the compose file. @default the construct id */
-  readonly serviceName?: string;
-  /**
-   * Overrides the image's command. A `$` in a string is a literal dollar (written `$$`); a
-   * {@link Secret}, an {@link EnvRef} or an {@link Interpolation} is a reference filled in when
-   * the stack starts. @default the image's
-   */
-  readonly command?: readonly CommandArg[];
-  /** Overrides the image's entrypoint (the same kinds of arguments as `command`). @default the image's */
-  readonly entrypoint?: readonly CommandArg[];
-  /** Environment variables. Secrets must be {@link Secret} values. @default none */
-  readonly environment?: Record<string, EnvValue>;
-  /** Ports the service listens on. @default none */
-  readonly ports?: readonly PortMapping[];
-  /** @default none (the image's own, if any) */
-  readonly healthcheck?: Healthcheck;
-  /** @default RestartPolicy.UNLESS_STOPPED */
-  readonly restart?: RestartPolicy;
-  /** Memory limit. @default none */
-  readonly memoryLimit?: Size;
-  /** User (`uid`, `uid:gid` or name) the process runs as. @default the image's */
-  readonly user?: string;
-  /** Container labels. @default none */
-  readonly labels?: Record<string, string>;
-  /** Bridge networks to join (bridge networking only). @default the project's default network */
-  readonly networks?: readonly Network[];
-  /** Prometheus metrics endpoint, scraped by a Prometheus of the same stack. @default none */
-  readonly metrics?: MetricsEndpoint;
-  /**
-   * The stack works without this service: if it fails, aixcl-deploy reports
-   * the stack as degraded instead of failed (a service on which every
-   * dependent depends with `required: false` is optional too).
-   * @default false
-   */
-  readonly optional?: boolean;
-  /**
-   * The format of the service's log lines: the log collector parses them by
-   * it (level, timestamp, multi-line entries, noise rules).
-   * @default none: lines are stored as they are, without a level
-   */
-  readonly logFormat?: LogFormat;
-}
-
-/** @internal A mount, as a renderer for a target reads it. */
-export type MountSpec =
-  | { kind: 'volume'; volume: Volume; target: string; readOnly: boolean }
-  | { kind: 'bind'; source: string; target: string; readOnly: boolean }
-  | { kind: 'generated'; prefix: string; target: string; readOnly: boolean };
-
-/** @internal A dependency, as a renderer for a target reads it. */
-export interface DependencySpec {
-  service: Service;
-  condition: DependencyCondition;
-  required: boolean;
-}
 
 /**
  * A Compose service. Cross-references (dependencies, volumes, URLs) are typed
  * and resolved in the tree, so a renamed service cannot leave a dangling name.
  */
-export class Service extends Construct {
+export class Service extends Construct implements ComposeService {
   public static isService(x: unknown): x is Service {
-    return typeof x === 'object' && x !== null && SERVICE in x;
+    return isService(x);
   }
 
   public readonly serviceName: string;
@@ -198,7 +76,7 @@ export class Service extends Construct {
   private readonly environment = new Map<string, EnvValue>();
   private readonly labels: Record<string, string>;
   private readonly mounts: MountSpec[] = [];
-  private readonly dependencies: DependencySpec[] = [];
+  private readonly dependencies: Array<DependencySpec & { service: Service }> = [];
   private readonly overrides = new Overrides();
   private readonly networks: Network[];
   private healthcheckValue?: Healthcheck;
@@ -208,7 +86,7 @@ export class Service extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceProps) {
     super(checkedScope('Service', scope, id), id);
-    Object.defineProperty(this, SERVICE, { value: true });
+    markService(this);
     // A wrong prop is recorded and left out (its default applies); a wrong image falls back to a
     // placeholder that is never written (synthesis stops on the recorded problem).
     props = checkProps(this, serviceSchema, props, { owner: 'Service' }, { image: 'invalid.invalid/unusable-image' });
@@ -408,7 +286,7 @@ export class Service extends Construct {
   }
 
   /** @internal What a renderer for another target (src/swarm) reads; Compose's entry is {@link _toCompose}. */
-  public _model(): ServiceModel {
+  public _model(): ServiceInternals {
     return {
       props: this.props,
       environment: this.environment,
@@ -632,17 +510,6 @@ export class Service extends Construct {
     out.labels = sortKeys(Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, escapeDollar(v)])));
     return this.overrides.applyTo(out, this.node.path);
   }
-}
-
-/** @internal The inside of a {@link Service}, for the renderers of the targets. */
-export interface ServiceModel {
-  readonly props: ServiceProps;
-  readonly environment: ReadonlyMap<string, EnvValue>;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly mounts: readonly MountSpec[];
-  readonly dependencies: readonly DependencySpec[];
-  readonly networks: readonly Network[];
-  readonly overrides: Overrides;
 }
 
 function displayHost(addr: string): string {

@@ -1,6 +1,6 @@
 import { UserError } from '../core/errors.js';
 import { describeDockerError } from './daemon-message.js';
-import { ExitCode, exitCodeOf } from '../cli/exit-codes.js';
+import { ExitCode, exitCodeOf } from '../core/exit-codes.js';
 
 /**
  * A problem a user can fix, found before anything was changed (unless the

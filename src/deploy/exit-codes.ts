@@ -1,2 +1,2 @@
-// The exit codes are shared by every CLI (src/cli/exit-codes.ts); the deploy API reports the same ones.
-export { ExitCode } from '../cli/exit-codes.js';
+// The exit codes are shared by every CLI (src/core/exit-codes.ts); the deploy API reports the same ones.
+export { ExitCode } from '../core/exit-codes.js';

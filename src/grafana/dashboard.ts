@@ -1,15 +1,14 @@
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import type * as sdk from '@grafana/grafana-foundation-sdk/dashboard';
 import { Construct } from 'constructs';
+import { z } from 'zod';
 import { didYouMean } from '../core/did-you-mean.js';
 import { UserError } from '../core/errors.js';
 import { DocumentFile, memoInRenderSession, standInFilePath } from '../core/generated-file.js';
-import { parseProps, recordProblem } from '../core/props.js';
+import { instanceOf, parseProps, propsSchema, recordProblem } from '../core/props.js';
 import { Stack } from '../core/stack.js';
 import { DashboardProviderFile } from './dashboard-provider-file.js';
-import { findGrafana, GrafanaHost, LokiLike, lokiQueryContext } from './datasource-base.js';
-// A cycle (grafana-props.ts imports this file); both use the other's exports only when a construct is made.
-import { dashboardSchema } from './grafana-props.js';
+import { findGrafana, GrafanaHost, isGrafana, LokiLike, lokiQueryContext } from './datasource-base.js';
 import { checkLogQL } from './logql.js';
 import { checkPromQL } from './promql.js';
 import { unknownVariables } from './template-variables.js';
@@ -50,6 +49,25 @@ export interface DashboardProps {
    */
   readonly grafana?: GrafanaHost;
 }
+
+const dashboardSource = instanceOf<DashboardSource>(
+  'a dashboard of @grafana/grafana-foundation-sdk (a DashboardBuilder, or what it built)',
+  (v): v is DashboardSource =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) && (typeof (v as { build?: unknown }).build === 'function' || 'title' in v || 'panels' in v),
+  (v) =>
+    typeof v === 'string'
+      ? 'a dashboard JSON text is not read: build it with new dashboard.DashboardBuilder(title)'
+      : "build it with new dashboard.DashboardBuilder('Title').uid('...') from @grafana/grafana-foundation-sdk/dashboard",
+);
+
+/** @internal The run-time schema of {@link DashboardProps} (see core/props.ts): here, not in grafana-props.ts, which needs {@link Dashboard}. */
+export const dashboardSchema = propsSchema<DashboardProps>()(
+  z.strictObject({
+    dashboard: dashboardSource,
+    fileName: z.string().optional(),
+    grafana: instanceOf<GrafanaHost>('a Grafana', isGrafana, () => 'pass the Grafana construct').optional(),
+  }),
+);
 
 // Grafana's own pseudo datasources, which need no provisioning.
 const BUILT_IN_UIDS = new Set(['-- Grafana --', 'grafana', '-- Mixed --', '-- Dashboard --']);

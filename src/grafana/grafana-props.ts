@@ -3,8 +3,8 @@ import { instanceOf, parseProps, propsSchema, recordProblem } from '../core/prop
 import type { Construct } from 'constructs';
 import type { AlertmanagerDatasourceProps } from './alertmanager-datasource.js';
 import type { ContainerMetricsDashboardProps, RecordedLogLines } from './container-metrics-dashboard.js';
-import { Dashboard, DashboardProps, DashboardSource } from './dashboard.js';
-import { Datasource, HttpBackend, isGrafana, GrafanaHost } from './datasource-base.js';
+import { Dashboard } from './dashboard.js';
+import { Datasource, HttpBackend } from './datasource-base.js';
 import type { LogsDashboard, LogsDashboardProps } from './logs-dashboard.js';
 import type { LokiDatasource, LokiDatasourceProps } from './loki-datasource.js';
 import type { PrometheusDatasource, PrometheusDatasourceProps } from './prometheus-datasource.js';
@@ -69,24 +69,6 @@ export const containerMetricsDashboardSchema = propsSchema<ContainerMetricsDashb
     ).optional(),
     uid: uid.optional(),
     title: z.string().optional(),
-  }),
-);
-
-const dashboardSource = instanceOf<DashboardSource>(
-  'a dashboard of @grafana/grafana-foundation-sdk (a DashboardBuilder, or what it built)',
-  (v): v is DashboardSource =>
-    typeof v === 'object' && v !== null && !Array.isArray(v) && (typeof (v as { build?: unknown }).build === 'function' || 'title' in v || 'panels' in v),
-  (v) =>
-    typeof v === 'string'
-      ? 'a dashboard JSON text is not read: build it with new dashboard.DashboardBuilder(title)'
-      : "build it with new dashboard.DashboardBuilder('Title').uid('...') from @grafana/grafana-foundation-sdk/dashboard",
-);
-
-export const dashboardSchema = propsSchema<DashboardProps>()(
-  z.strictObject({
-    dashboard: dashboardSource,
-    fileName: z.string().optional(),
-    grafana: instanceOf<GrafanaHost>('a Grafana', isGrafana, () => 'pass the Grafana construct').optional(),
   }),
 );
 

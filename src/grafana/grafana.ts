@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { grafanaLogFormat } from '../logformat/program-formats.js';
+import { grafanaLogFormat } from '../log-format/program-formats.js';
 import { z } from 'zod';
 import { checkProps, propsSchema, recordFallback, recordProblem } from '../core/props.js';
 import { secretValue, serviceMakerContext } from '../compose/service-props.js';
@@ -14,14 +14,13 @@ import { Stack } from '../core/stack.js';
 import { probeUrl, unbracket } from '../services/listen-address.js';
 import { AlertmanagerDatasource, AlertmanagerDatasourceProps } from './alertmanager-datasource.js';
 import { ContainerMetricsDashboard, ContainerMetricsDashboardProps } from './container-metrics-dashboard.js';
-import { Dashboard, DashboardProps, STAND_IN_DASHBOARD } from './dashboard.js';
+import { Dashboard, DashboardProps, dashboardSchema, STAND_IN_DASHBOARD } from './dashboard.js';
 import { Datasource, GrafanaHost, isGrafana, markGrafana, uniqueChildId } from './datasource-base.js';
 import { DatasourcesFile } from './datasources-file.js';
 import {
   checkMethodProps,
   alertmanagerDatasourceSchema,
   containerMetricsDashboardSchema,
-  dashboardSchema,
   logsDashboardSchema,
   lokiDatasourceSchema,
   prometheusDatasourceSchema,

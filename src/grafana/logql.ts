@@ -1,5 +1,6 @@
 import { parser } from '@grafana/lezer-logql';
 import { didYouMean } from '../core/did-you-mean.js';
+import { goStringLiteral } from '../core/go-string.js';
 import { captureNames, duplicateGroupNames, GoRegexAnchoring, goRegexMatchesEmpty, goRegexProblem } from '../core/re2.js';
 import { checkQuery, NodeProblem, nodesNamed, QueryGrammar, Substituted, SyntaxNode, unquoteGo } from './query-template.js';
 
@@ -67,8 +68,7 @@ export function logqlKind(expr: string): 'log' | 'metric' {
  * query it is put into.
  */
 export function logqlString(value: string): string {
-  // JSON's escapes (\" \\ \n \t \uXXXX ...) are all valid Go escapes.
-  return JSON.stringify(value);
+  return goStringLiteral(value);
 }
 
 /** A stream selector such as `{compose_project="aixcl"}` from label/value pairs (values quoted safely). */

@@ -12,8 +12,8 @@ import { Stack } from '../core/stack.js';
 import { Dashboard, STAND_IN_DASHBOARD } from './dashboard.js';
 import { findGrafana } from './datasource-base.js';
 import { logqlString, streamSelector } from './logql.js';
-import { DETECTED_LEVEL_FIELD, LEVEL_FIELD, levelFilterOn, LogLevel } from '../logging/log-level.js';
-import type { PromtailLogLabel } from '../promtail/promtail-config-file.js';
+import { DETECTED_LEVEL_FIELD, LEVEL_FIELD, levelFilterOn, LogLevel } from '../log-format/log-level.js';
+import type { CollectedLogLabel } from '../collector/collected-labels.js';
 import type { LokiDatasource } from './loki-datasource.js';
 
 /** Props of a {@link LogsDashboard}. */
@@ -31,9 +31,9 @@ export interface LogsDashboardProps {
   readonly title?: string;
 }
 
-// Labels Promtail gives every line; typed against Promtail's list so a rename there fails compilation here.
-const PROJECT_LABEL: PromtailLogLabel = 'compose_project';
-const SERVICE_LABEL: PromtailLogLabel = 'compose_service';
+// Labels the collectors give every line; typed against the collectors' list so a rename there fails compilation here.
+const PROJECT_LABEL: CollectedLogLabel = 'compose_project';
+const SERVICE_LABEL: CollectedLogLabel = 'compose_service';
 
 /**
  * A project's logs: volume and error rate per service, and the lines
@@ -128,7 +128,7 @@ export class LogsDashboard extends Dashboard {
   }
 }
 
-/** The projects whose logs the datasource's Loki receives (from its collectors, e.g. Promtail's `project`). */
+/** The projects whose logs the datasource's Loki receives (from its collectors, each collector's `project`). */
 function collectedProjects(datasource: LokiDatasource | undefined): string[] {
   // A stand-in has no datasource, a stand-in datasource no Loki (see checkMethodProps): none then.
   const loki = datasource?.loki as { collectors?: ReadonlyArray<{ project?: unknown }> } | undefined;

@@ -2,11 +2,11 @@ import { DependencyCondition } from '../compose/service.js';
 import { isOnFallbacks, recordFallback, recordProblem } from '../core/props.js';
 import { Datasource, GrafanaHost, LokiLike, requireSameStack } from './datasource-base.js';
 import { checkPromQL } from './promql.js';
-import type { PromtailLogLabel } from '../promtail/promtail-config-file.js';
+import type { CollectedLogLabel } from '../collector/collected-labels.js';
 import type { PrometheusDatasource } from './prometheus-datasource.js';
 
-/** The label Promtail puts the container name in (typed against Promtail's list of labels). */
-const CONTAINER_LABEL: PromtailLogLabel = 'container';
+/** The label the collectors put the container name in (typed against their list of labels). */
+const CONTAINER_LABEL: CollectedLogLabel = 'container';
 
 /**
  * Name of the derived field that copies the container label into each log
@@ -119,7 +119,7 @@ export class LokiDatasource extends Datasource {
       const container: DerivedField = {
         // Grafana creates a frame field of this name holding each line's container: the correlation below reads it.
         name: CONTAINER_FIELD,
-        // Promtail puts the container name in the `container` LABEL (it never appears in the log text).
+        // The collectors put the container name in the `container` LABEL (it never appears in the log text).
         // Grafana tests this regex against label names unanchored: anchor it so `container_id` and the like do not match.
         matcherType: 'label',
         matcherRegex: `^${CONTAINER_LABEL}$`,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ImageVersion } from '../core/image.js';
 import { formatLokiIssues } from './loki-config-issues.js';
-import { LOKI_REFERENCE_VERSION, type LokiKeyTree } from './loki-config-reference.js';
+import type { LokiKeyTree } from './loki-config-reference.js';
 import { crossFieldRules } from './loki-config-rules.js';
 import { blockRef, fieldsOf, namedBlock, rootTree, type LokiKeyKind } from './loki-config-tree.js';
 import { walkLokiConfig } from './loki-config-walker.js';

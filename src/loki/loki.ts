@@ -1,5 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
-import { goKitLogFormat } from '../logformat/program-formats.js';
+import { goKitLogFormat } from '../log-format/program-formats.js';
 import { z } from 'zod';
 import { checkProps, instanceOf, isOnFallbacks, propsSchema } from '../core/props.js';
 import { serviceMakerContext } from '../compose/service-props.js';

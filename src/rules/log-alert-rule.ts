@@ -1,10 +1,13 @@
 import { Construct } from 'constructs';
+import { z } from 'zod';
+import { enumOf, propsSchema } from '../core/props.js';
+import { durationValue } from '../core/value-schemas.js';
 import { Duration } from '../core/duration.js';
 import { toPrometheusDuration } from '../prometheus/prometheus-duration.js';
-import type { LogMetric } from './log-metric.js';
+import { logMetricValue, type LogMetric } from './log-metric.js';
 import { logsDashboardLink } from './logs-dashboard-link.js';
 import { LABEL_NAME_PATTERN, LokiRule, type RuleDocument } from './loki-rule.js';
-import { checkRuleProps, logAlertRuleSchema } from './rule-props.js';
+import { checkRuleProps, labelMap } from './rule-props.js';
 
 /** The alert's own service label, filled in by Loki's ruler (Prometheus's alert templating). */
 const SERVICE_TEMPLATE = '{{ $labels.compose_service }}';
@@ -164,3 +167,19 @@ export class LogAlertRule extends LokiRule {
     return errors;
   }
 }
+
+/** The run-time schema of {@link LogAlertRuleProps}. */
+const logAlertRuleSchema = propsSchema<LogAlertRuleProps>()(
+  z.strictObject({
+    metric: logMetricValue,
+    threshold: z.number().optional(),
+    comparison: enumOf<Comparison>('Comparison', () => Comparison).optional(),
+    for: durationValue.optional(),
+    alertName: z.string().optional(),
+    severity: enumOf<AlertSeverity>('AlertSeverity', () => AlertSeverity).optional(),
+    summary: z.string().optional(),
+    description: z.string().optional(),
+    labels: labelMap.optional(),
+    annotations: labelMap.optional(),
+  }),
+);

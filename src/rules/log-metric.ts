@@ -1,11 +1,12 @@
+import { z } from 'zod';
 import { Service } from '../compose/service.js';
 import { Duration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
-import { parseProps } from '../core/props.js';
-import { logSelectionSchema } from './rule-props.js';
+import { enumOf, instanceOf, parseProps, propsSchema } from '../core/props.js';
+import { durationValue } from '../core/value-schemas.js';
 import { Stack } from '../core/stack.js';
 import { logqlString, streamSelector } from '../grafana/logql.js';
-import { LEVEL_FIELD, LogLevel, levelFilter } from '../logging/log-level.js';
+import { LEVEL_FIELD, LogLevel, levelFilter } from '../log-format/log-level.js';
 import { toPrometheusDuration } from '../prometheus/prometheus-duration.js';
 
 const LOG_METRIC = Symbol.for('aixcl-cdk.LogMetric');
@@ -156,3 +157,28 @@ function describe(x: unknown): string {
   if (x === null || x === undefined) return String(x);
   return typeof x === 'object' ? (x.constructor?.name ?? 'an object') : typeof x;
 }
+
+const isServiceRef = (v: unknown): v is ServiceRef =>
+  Service.isService(v) || (typeof v === 'object' && v !== null && Service.isService((v as { service?: unknown }).service));
+
+/** @internal The run-time check of a {@link ServiceRef}. */
+export const serviceRefValue = instanceOf<ServiceRef>('a Service (or a construct that has one, such as Postgres)', isServiceRef, (v) =>
+  typeof v === 'string' ? 'pass the construct itself (the object that `new Service(...)` or `new Postgres(...)` returned), not its name' : 'pass a Service of the stack',
+);
+
+/** The run-time schema of {@link LogSelection}. */
+const logSelectionSchema = propsSchema<LogSelection>()(
+  z.strictObject({
+    service: serviceRefValue.optional(),
+    project: z.union([instanceOf<Stack>('a Stack', (v): v is Stack => Stack.isStack(v), () => 'pass the Stack, or its project name'), z.string()]).optional(),
+    levels: z.array(enumOf<LogLevel>('LogLevel', () => LogLevel)).readonly().optional(),
+    pattern: z.string().optional(),
+    perLevel: z.boolean().optional(),
+    window: durationValue.optional(),
+  }),
+);
+
+/** @internal The run-time check of a {@link LogMetric} prop. */
+export const logMetricValue = instanceOf<LogMetric>('a LogMetric', (v): v is LogMetric => LogMetric.isLogMetric(v), (v) =>
+  typeof v === 'string' ? `wrap a LogQL string in LogMetric.raw(...), or build it: LogMetric.count({ service, levels: [LogLevel.ERROR] })` : 'write LogMetric.count({ service, ... }), LogMetric.rate(...) or LogMetric.raw(...)',
+);

@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
-import type { LogMetric } from './log-metric.js';
+import { z } from 'zod';
+import { propsSchema } from '../core/props.js';
+import { logMetricValue, type LogMetric } from './log-metric.js';
 import { LABEL_NAME_PATTERN, LokiRule, type RuleDocument } from './loki-rule.js';
-import { checkRuleProps, logRecordingRuleSchema } from './rule-props.js';
+import { checkRuleProps, labelMap } from './rule-props.js';
 
 /** Props of a {@link LogRecordingRule}. */
 export interface LogRecordingRuleProps {
@@ -58,3 +60,8 @@ export class LogRecordingRule extends LokiRule {
     return errors;
   }
 }
+
+/** The run-time schema of {@link LogRecordingRuleProps}. */
+const logRecordingRuleSchema = propsSchema<LogRecordingRuleProps>()(
+  z.strictObject({ metric: logMetricValue, record: z.string().optional(), labels: labelMap.optional() }),
+);

@@ -1,12 +1,15 @@
 import { Construct } from 'constructs';
+import { z } from 'zod';
+import { enumOf, propsSchema } from '../core/props.js';
+import { durationValue } from '../core/value-schemas.js';
 import { Duration } from '../core/duration.js';
 import { checkPromQL } from '../grafana/promql.js';
 import { toPrometheusDuration } from '../prometheus/prometheus-duration.js';
 import { AlertSeverity } from './log-alert-rule.js';
-import { serviceOf, type ServiceRef } from './log-metric.js';
+import { serviceOf, serviceRefValue, type ServiceRef } from './log-metric.js';
 import { logsDashboardLink } from './logs-dashboard-link.js';
 import { LABEL_NAME_PATTERN } from './rule-file-schema.js';
-import { checkRuleProps, metricAlertRuleSchema } from './rule-props.js';
+import { checkRuleProps, labelMap } from './rule-props.js';
 
 const METRIC_ALERT_RULE = Symbol.for('aixcl-cdk.MetricAlertRule');
 
@@ -90,3 +93,17 @@ export class MetricAlertRule extends Construct {
     return errors;
   }
 }
+
+/** The run-time schema of {@link MetricAlertRuleProps}. */
+const metricAlertRuleSchema = propsSchema<MetricAlertRuleProps>()(
+  z.strictObject({
+    expr: z.string(),
+    service: serviceRefValue,
+    for: durationValue.optional(),
+    alertName: z.string().optional(),
+    severity: enumOf<AlertSeverity>('AlertSeverity', () => AlertSeverity).optional(),
+    summary: z.string(),
+    description: z.string().optional(),
+    labels: labelMap.optional(),
+  }),
+);

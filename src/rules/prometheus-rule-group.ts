@@ -1,4 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
+import { z } from 'zod';
+import { instanceOf, propsSchema } from '../core/props.js';
+import { durationValue } from '../core/value-schemas.js';
 import { Duration } from '../core/duration.js';
 import { standInFilePath } from '../core/generated-file.js';
 import { Stack } from '../core/stack.js';
@@ -6,7 +9,7 @@ import { checkPromQL } from '../grafana/promql.js';
 import { MetricAlertRule, type MetricAlertRuleProps } from './metric-alert-rule.js';
 import { RuleFile, ruleGroupProblems } from './rule-file.js';
 import { createRuleFileSchema } from './rule-file-schema.js';
-import { checkRuleProps, prometheusRuleGroupSchema } from './rule-props.js';
+import { checkRuleProps } from './rule-props.js';
 import { alertmanagerOf } from './rule-group.js';
 import { checkedScope } from '../core/construct-args.js';
 
@@ -83,3 +86,14 @@ export class PrometheusRuleGroup extends Construct {
     return this.node.children.filter(MetricAlertRule.isMetricAlertRule);
   }
 }
+
+const ruleEvaluatorValue = instanceOf<RuleEvaluator>(
+  'a Prometheus',
+  (v): v is RuleEvaluator => typeof v === 'object' && v !== null && 'node' in v && typeof (v as { registerRuleGroup?: unknown }).registerRuleGroup === 'function' && typeof (v as { rulesDirectory?: unknown }).rulesDirectory === 'string',
+  () => 'pass the Prometheus construct itself (the object that `new Prometheus(...)` returned)',
+);
+
+/** The run-time schema of {@link PrometheusRuleGroupProps}. */
+const prometheusRuleGroupSchema = propsSchema<PrometheusRuleGroupProps>()(
+  z.strictObject({ prometheus: ruleEvaluatorValue, groupName: z.string().optional(), interval: durationValue.optional() }),
+);

@@ -1,13 +1,13 @@
 import { GoRegexAnchoring, goRegexTest } from '../core/re2.js';
-import { LEVEL_FIELD } from '../logging/log-level.js';
-import { PROMTAIL_LOG_LABELS } from '../promtail/promtail-config-file.js';
+import { LEVEL_FIELD } from '../log-format/log-level.js';
+import { COLLECTED_LOG_LABELS } from '../collector/collected-labels.js';
 import { analyzeLogQL, type LogQLAnalysis, type SelectorMatcher } from './logql-analysis.js';
 
 /**
- * The stream labels a line can have: the ones Promtail sets on every line,
+ * The stream labels a line can have: the ones every collector sets on every line,
  * and `service_name`, which Loki adds from them (its `discover_service_name`).
  */
-export const COLLECTED_STREAM_LABELS: readonly string[] = [...Object.keys(PROMTAIL_LOG_LABELS), 'service_name'];
+export const COLLECTED_STREAM_LABELS: readonly string[] = [...Object.keys(COLLECTED_LOG_LABELS), 'service_name'];
 
 /**
  * A service whose own log lines contain the text of the LogQL queries it

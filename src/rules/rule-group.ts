@@ -1,4 +1,7 @@
 import { Construct } from 'constructs';
+import { z } from 'zod';
+import { propsSchema } from '../core/props.js';
+import { durationValue } from '../core/value-schemas.js';
 import { Duration } from '../core/duration.js';
 import { standInFilePath } from '../core/generated-file.js';
 import { Stack } from '../core/stack.js';
@@ -9,7 +12,7 @@ import { LogRecordingRule, type LogRecordingRuleProps } from './log-recording-ru
 import { LokiRule } from './loki-rule.js';
 import { RuleFile, ruleGroupProblems } from './rule-file.js';
 import { ruleFileSchema } from './rule-file-schema.js';
-import { checkRuleProps, ruleGroupSchema } from './rule-props.js';
+import { checkRuleProps, lokiValue } from './rule-props.js';
 import { checkedScope } from '../core/construct-args.js';
 
 const RULE_GROUP = Symbol.for('aixcl-cdk.RuleGroup');
@@ -122,3 +125,8 @@ export function alertmanagerOf(c: Construct): Construct | undefined {
 function collectedProjects(loki: Loki): string[] {
   return [...new Set(loki.collectors.map((c) => (c as { project?: unknown }).project).filter((p): p is string => typeof p === 'string'))];
 }
+
+/** The run-time schema of {@link RuleGroupProps}. */
+const ruleGroupSchema = propsSchema<RuleGroupProps>()(
+  z.strictObject({ loki: lokiValue, groupName: z.string().optional(), interval: durationValue.optional() }),
+);

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ollamaLogFormat } from '../logformat/program-formats.js';
+import { ollamaLogFormat } from '../log-format/program-formats.js';
 import { z } from 'zod';
 import { checkProps, propsSchema } from '../core/props.js';
 import { common } from '../core/value-schemas.js';

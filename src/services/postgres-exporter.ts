@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { prometheusLogFormat } from '../logformat/program-formats.js';
+import { prometheusLogFormat } from '../log-format/program-formats.js';
 import { z } from 'zod';
 import { checkProps, propsSchema } from '../core/props.js';
 import { common, constructOf } from '../core/value-schemas.js';

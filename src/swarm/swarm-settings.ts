@@ -1,4 +1,4 @@
-import type { Service } from '../compose/service.js';
+import type { ComposeService } from '../compose/compose-service.js';
 
 /** How an image reads a secret from a file (under Swarm, secrets are files, not environment variables). */
 export type SecretFile =
@@ -26,10 +26,10 @@ export interface SwarmServiceSettings {
   readonly unauthenticated?: string;
 }
 
-const settings = new WeakMap<Service, SwarmServiceSettings>();
+const settings = new WeakMap<ComposeService, SwarmServiceSettings>();
 
 /** Adds Swarm settings to a service (merged with earlier ones). */
-export function configureSwarm(service: Service, more: SwarmServiceSettings): void {
+export function configureSwarm(service: ComposeService, more: SwarmServiceSettings): void {
   const old = settings.get(service) ?? {};
   settings.set(service, {
     ...old,
@@ -39,6 +39,6 @@ export function configureSwarm(service: Service, more: SwarmServiceSettings): vo
 }
 
 /** The Swarm settings of a service. */
-export function swarmSettingsOf(service: Service): SwarmServiceSettings {
+export function swarmSettingsOf(service: ComposeService): SwarmServiceSettings {
   return settings.get(service) ?? {};
 }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Network } from '../compose/network.js';
 import { escapeDollar, Interpolation, renderComposeValue, secretsOf, type ComposeValue } from '../compose/env-ref.js';
 import { Secret } from '../compose/secret.js';
-import { IMAGE_LABEL, OPTIONAL_LABEL, RestartPolicy, type Service } from '../compose/service.js';
+import { IMAGE_LABEL, OPTIONAL_LABEL, type ComposeService } from '../compose/compose-service.js';
+import { RestartPolicy } from '../compose/service-props.js';
 import { sortKeys, type Volume } from '../compose/volume.js';
 import { renderedContent, type GeneratedFile } from '../core/generated-file.js';
 import type { Stack } from '../core/stack.js';
@@ -28,7 +29,7 @@ const SECRETS_DIR = '/run/secrets';
 /** What the renderer reads of a stack. */
 export interface SwarmStackParts {
   readonly stack: Stack;
-  readonly services: readonly Service[];
+  readonly services: readonly ComposeService[];
   readonly files: readonly GeneratedFile[];
   readonly volumes: readonly Volume[];
   readonly networks: readonly Network[];
@@ -61,7 +62,7 @@ export function swarmConfigKey(file: GeneratedFile, content: string): string {
 }
 
 /** The generated files a service mounts, each with where it appears in the container. */
-export function mountedFiles(service: Service, files: readonly GeneratedFile[]): Array<{ file: GeneratedFile; target: string }> {
+export function mountedFiles(service: ComposeService, files: readonly GeneratedFile[]): Array<{ file: GeneratedFile; target: string }> {
   const out: Array<{ file: GeneratedFile; target: string }> = [];
   for (const m of service._model().mounts) {
     if (m.kind !== 'generated') continue;
@@ -103,7 +104,7 @@ function overlay(internal: boolean): Record<string, unknown> {
 }
 
 function serviceEntry(
-  s: Service,
+  s: ComposeService,
   parts: SwarmStackParts,
   configs: Map<string, Record<string, unknown>>,
   secrets: Map<string, Record<string, unknown>>,
@@ -184,7 +185,7 @@ function serviceEntry(
 }
 
 /** Swarm's `deploy:` block: mode, restart policy, memory limit, placement. */
-function deployOf(s: Service, global: boolean): Record<string, unknown> {
+function deployOf(s: ComposeService, global: boolean): Record<string, unknown> {
   const m = s._model();
   const p = m.props;
   const deploy: Record<string, unknown> = global ? { mode: 'global' } : { mode: 'replicated', replicas: 1 };

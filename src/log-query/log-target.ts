@@ -2,7 +2,7 @@ import { Service } from '../compose/service.js';
 import type { App } from '../core/app.js';
 import { UserError } from '../core/errors.js';
 import { Loki } from '../loki/loki.js';
-import type { Promtail } from '../promtail/promtail.js';
+import { isLogCollector } from '../collector/log-collector.js';
 import type { LogSource } from './log-query.js';
 
 /** Where a stack's logs are and what they are labelled with. */
@@ -23,8 +23,8 @@ export function logTargetOf(app: App): LogTarget {
   if (stacks.length === 0) throw new UserError('the app has no stack: add a Stack to it');
   const loki = stacks.flatMap((s) => s.node.findAll().filter(Loki.isLoki))[0];
   const stack = loki?.service.stack ?? stacks[0];
-  // Duck-typed, not instanceof: the stack file may hold its own copy of the library.
-  const collector = loki?.collectors.find((c) => typeof (c as Partial<Promtail>).project === 'string') as Promtail | undefined;
+  // A symbol, not instanceof: the stack file may hold its own copy of the library.
+  const collector = loki?.collectors.find(isLogCollector);
   const project = collector?.project ?? stack.projectName;
   const own = project === stack.projectName;
   return {

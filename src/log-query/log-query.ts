@@ -1,7 +1,7 @@
 import { closest } from '../core/did-you-mean.js';
 import { UserError } from '../core/errors.js';
 import { checkLogQL, logqlKind, logqlString, streamSelector } from '../grafana/logql.js';
-import { levelFilter, LogLevel } from '../logging/log-level.js';
+import { levelFilter, LogLevel } from '../log-format/log-level.js';
 
 /** Levels from the most severe down: `--level warn` keeps warn and error. */
 const SEVERITY: readonly LogLevel[] = [LogLevel.ERROR, LogLevel.WARN, LogLevel.INFO, LogLevel.DEBUG];

@@ -22,6 +22,7 @@ export enum ExitCode {
   /** A program the CLI talks to (the Docker daemon, Loki) could not be reached. Nothing was changed. */
   UNREACHABLE = 4,
   /** The same code as {@link ExitCode.UNREACHABLE} (its first name, from aixcl-deploy). */
+  // eslint-disable-next-line @typescript-eslint/no-duplicate-enum-values -- an alias kept for the deploy API's users
   DAEMON_UNREACHABLE = 4,
   /** A bug in this package: the message has a stack trace to report. */
   INTERNAL_ERROR = 70,

@@ -1,4 +1,4 @@
-import { LogLevel } from '../logging/log-level.js';
+import { LogLevel } from './log-level.js';
 import { LogFormat } from './log-format.js';
 
 /*

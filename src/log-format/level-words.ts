@@ -1,4 +1,4 @@
-import { LogLevel } from '../logging/log-level.js';
+import { LogLevel } from './log-level.js';
 
 /**
  * Level words that programs write, lower-cased, and the level each means.

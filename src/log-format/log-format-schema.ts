@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { Duration } from '../core/duration.js';
 import { closest, copyPlain, describeValue, instanceOf, objectOr, parseProps, propsSchema, quote, valueOf } from '../core/props.js';
-import type { LogLevel } from '../logging/log-level.js';
-import type { LineRule, LogFormatOptions, Multiline, TimestampField } from './log-format.js';
+import type { LogLevel } from './log-level.js';
+import type { LineRule, LogFormatOptions, Multiline, TimestampField } from './log-format-options.js';
 import { timeFormatProblem } from './time-layout.js';
 
 /*
