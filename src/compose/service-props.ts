@@ -132,6 +132,16 @@ export interface ServiceProps {
    * @default none: lines are stored as they are, without a level
    */
   readonly logFormat?: LogFormat;
+  /**
+   * The service sends its logs over OpenTelemetry (OTLP) to the stack's collector: it gets the
+   * OpenTelemetry SDK's standard variables (`OTEL_EXPORTER_OTLP_ENDPOINT` of the collector's OTLP/HTTP
+   * receiver, `OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf`, `OTEL_LOGS_EXPORTER=otlp`, and
+   * `OTEL_SERVICE_NAME` of its compose service, which Loki turns into `service_name`). The program
+   * must be instrumented with an OpenTelemetry SDK that reads them. A variable set in `environment`
+   * wins. Logs only: traces and metrics are not collected.
+   * @default false
+   */
+  readonly otlp?: boolean;
 }
 
 /** Compose's short port syntax (`[ip:]host:container[/proto]`) as the typed form. */
@@ -287,6 +297,7 @@ export const serviceSchema = propsSchema<ServiceProps>()(
     networks: z.array(constructOf('Network', Network.isNetwork)).readonly().optional(),
     metrics: metricsEndpointSchema.optional(),
     optional: z.boolean().optional(),
+    otlp: z.boolean().optional(),
     logFormat: instanceOf<LogFormat>('a LogFormat', LogFormat.isLogFormat, () => 'write LogFormat.json(), LogFormat.logfmt() or LogFormat.regex(...)').optional(),
   }),
 );

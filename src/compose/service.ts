@@ -323,8 +323,30 @@ export class Service extends Construct implements ComposeService {
     return p;
   }
 
+  /**
+   * The OpenTelemetry SDK's variables for a service that sends OTLP (`otlp: true`), from the stack's
+   * OTLP intake. Names and values from the OpenTelemetry specification's SDK environment variables and
+   * OTLP exporter configuration (specification/configuration/sdk-environment-variables.md,
+   * protocol/exporter.md: with `http/protobuf`, logs go to ENDPOINT/v1/logs).
+   */
+  private otlpEnvironment(): Map<string, EnvValue> {
+    const intake = this.props.otlp ? this.stack.otlpIntake : undefined;
+    if (!intake) return new Map();
+    return new Map<string, EnvValue>([
+      ['OTEL_EXPORTER_OTLP_ENDPOINT', intake.endpoint],
+      ['OTEL_EXPORTER_OTLP_PROTOCOL', 'http/protobuf'],
+      ['OTEL_LOGS_EXPORTER', 'otlp'],
+      ['OTEL_SERVICE_NAME', this.serviceName],
+    ]);
+  }
+
   private validateService(): string[] {
     const errors: string[] = [];
+    if (this.props.otlp && !this.stack.otlpIntake) {
+      errors.push(
+        'otlp: true, but no collector of this stack receives OTLP: add Logging (its Alloy receives OTLP unless alloy.otlp is false), or remove otlp',
+      );
+    }
     if (!SERVICE_NAME.test(this.serviceName)) {
       errors.push(`service name '${this.serviceName}' is invalid: use letters, digits, '.', '_' and '-'`);
     }
@@ -442,10 +464,11 @@ export class Service extends Construct implements ComposeService {
     if (p.entrypoint) out.entrypoint = p.entrypoint.map(renderComposeValue);
     if (p.command) out.command = p.command.map(renderComposeValue);
     if (p.user) out.user = escapeDollar(p.user);
-    if (this.environment.size) {
+    const environment = new Map([...this.otlpEnvironment(), ...this.environment]);
+    if (environment.size) {
       out.environment = sortKeys(
         Object.fromEntries(
-          [...this.environment].map(([k, v]) => [k, renderComposeValue(v)]),
+          [...environment].map(([k, v]) => [k, renderComposeValue(v)]),
         ),
       );
     }
