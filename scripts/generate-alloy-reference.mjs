@@ -5,8 +5,10 @@
 // and exports, read from the `alloy:"..."` struct tags of the Go types each component registers. Moving to a
 // new Alloy release is one command:
 //
-//   node scripts/generate-alloy-reference.mjs <grafana/alloy git clone> v1.19.0-rc.3
+//   node scripts/generate-alloy-reference.mjs <grafana/alloy git clone> v1.19.0-rc.3 [output file]
 //
+// (The output file defaults to src/alloy/alloy-reference.ts; test/alloy-reference.test.ts writes elsewhere to
+// compare.)
 // Files are read with `git show <tag>:<path>` (scripts/lib/go-packages.mjs). The tag grammar is Alloy's
 // syntax/internal/syntaxtags/syntaxtags.go (Get, parseFlags): `name,attr`, `name,attr,optional`, `name,block`,
 // `name,block,optional`, `name,enum[,optional]`, `,label`, `,squash`; a dotted name (`stage.json`) only for
@@ -20,9 +22,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closing, goPackageReader, stripGoComments, structFields } from './lib/go-packages.mjs';
 
-const [repo, tag] = process.argv.slice(2);
+const [repo, tag, outArg] = process.argv.slice(2);
 if (!repo || !/^v\d+\.\d+\.\d+(-rc\.\d+)?$/.test(tag ?? '')) {
-  console.error('usage: node scripts/generate-alloy-reference.mjs <grafana/alloy git clone> <tag, e.g. v1.19.0-rc.3>');
+  console.error('usage: node scripts/generate-alloy-reference.mjs <grafana/alloy git clone> <tag, e.g. v1.19.0-rc.3> [output file]');
   process.exit(2);
 }
 const git = (...args) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -368,6 +370,6 @@ const lines = [
   '};',
   '',
 ];
-const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'alloy', 'alloy-reference.ts');
+const out = outArg ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'alloy', 'alloy-reference.ts');
 writeFileSync(out, lines.join('\n'));
 console.log(`wrote ${out}: ${components.length} components (${components.filter((c) => c.args).length} in full), ${schemas.size} schemas from Alloy ${tag}`);

@@ -1,7 +1,7 @@
 import { ALLOY_COMPONENTS, ALLOY_CONFIG_BLOCKS, ALLOY_REFERENCE_VERSION, ALLOY_SCHEMAS } from './alloy-reference.js';
 import type { AlloyAttributeSchema, AlloyBlockSchema, AlloySchema } from './alloy-reference-types.js';
 import { AlloyCall, AlloyRef, isAlloyBlockName, isAlloyIdentifier, quoteAlloy, type AlloyBlock, type AlloyStatement, type AlloyValue } from './alloy-syntax.js';
-import { didYouMean } from '../core/did-you-mean.js';
+import { closest, didYouMean } from '../core/did-you-mean.js';
 import { parseGoDuration } from '../core/duration.js';
 import { GoRegexAnchoring, goRegexProblem } from '../core/re2.js';
 
@@ -75,7 +75,7 @@ export function alloyConfigIssues(statements: readonly AlloyStatement[]): AlloyI
     if (component?.args && count === 1) checkBody(s.body, ALLOY_SCHEMAS[component.args], path, issues);
   }
 
-  checkReferences(statements, blocks, issues);
+  checkReferences(statements, blocks, declared, issues);
   return issues;
 }
 
@@ -87,6 +87,8 @@ function asIdentifier(label: string): string {
 function checkBody(body: readonly AlloyStatement[], schema: AlloySchema, path: string, issues: Issue[]): void {
   const counts = new Map<string, number>();
   const names = Object.keys(schema);
+  // A misspelt required name is said once, as the misspelling (with its did-you-mean), not also as missing.
+  const suggested = new Set<string>();
   for (const s of body) {
     const entry = Object.prototype.hasOwnProperty.call(schema, s.name) ? schema[s.name] : undefined;
     const here = within(path, s.kind === 'block' ? head(s) : s.name);
@@ -95,6 +97,8 @@ function checkBody(body: readonly AlloyStatement[], schema: AlloySchema, path: s
     if (!entry) {
       const valid = s.kind === 'attribute' ? isAlloyIdentifier(s.name) : isAlloyBlockName(s.name);
       const what = s.kind === 'attribute' ? 'attribute' : 'block';
+      const near = closest(s.name, names);
+      if (near !== undefined) suggested.add(near);
       const hint = didYouMean(s.name, names) ?? (names.length ? `; it takes ${names.map((x) => `'${x}'`).join(', ')}` : '; it takes nothing');
       issues.push({ path: here, message: valid ? `unknown ${what} '${s.name}' in ${path}${hint}` : `'${s.name}' is not an ${what} name (${IDENTIFIER_RULE})${hint}` });
       continue;
@@ -118,7 +122,7 @@ function checkBody(body: readonly AlloyStatement[], schema: AlloySchema, path: s
     checkBody(s.body, ALLOY_SCHEMAS[entry.block], here, issues);
   }
   for (const [name, entry] of Object.entries(schema)) {
-    if (!entry.required || counts.has(name)) continue;
+    if (!entry.required || counts.has(name) || suggested.has(name)) continue;
     issues.push({
       path: within(path, name),
       message: isBlockSchema(entry) ? `the block '${name}' is required: add ${name} { ... }` : `the attribute '${name}' is required: set ${name} = <${entry.attr}>`,
@@ -216,12 +220,19 @@ function checkValue(v: AlloyValue, type: string, path: string, issues: Issue[], 
 }
 
 /** Every reference names a component (name and label) of the file and, when its exports are known, one of them. */
-function checkReferences(statements: readonly AlloyStatement[], blocks: readonly AlloyBlock[], issues: Issue[]): void {
+function checkReferences(statements: readonly AlloyStatement[], blocks: readonly AlloyBlock[], declared: ReadonlySet<string>, issues: Issue[]): void {
   const labelled = new Map<string, AlloyBlock>();
-  for (const b of blocks) if (b.label !== undefined) labelled.set(`${b.name}.${b.label}`, b);
+  const misnamed = new Set<string>();
+  for (const b of blocks) {
+    if (b.label === undefined) continue;
+    labelled.set(`${b.name}.${b.label}`, b);
+    if (!ALLOY_COMPONENTS[b.name] && !ALLOY_CONFIG_BLOCKS[b.name] && !declared.has(b.name)) misnamed.add(b.label);
+  }
   const visit = (v: AlloyValue, path: string, expectedType?: string): void => {
     if (v instanceof AlloyRef) {
       const target = labelled.get(`${v.component}.${v.label}`);
+      // A component whose name is unknown is reported as such; references to its label follow that report.
+      if (!target && misnamed.has(v.label)) return;
       if (!target) {
         const sameName = blocks.filter((b) => b.name === v.component && b.label !== undefined).map((b) => b.label!);
         const hint = didYouMean(v.label, sameName) ?? (sameName.length ? `; its ${v.component} components are ${sameName.map((l) => quoteAlloy(l)).join(', ')}` : `; add a ${v.component} "${v.label}" { ... } block`);
