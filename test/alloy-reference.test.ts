@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from './support/temp.js';
-import { alloyMistakes, logPipeline, otelPipeline } from './support/alloy-configs.js';
+import { alloyMistakes, logPipeline, otelPipeline, printerShapes } from './support/alloy-configs.js';
 import { alloyConfigIssues } from '../src/alloy/alloy-config-check.js';
 import { ALLOY_COMPONENTS, ALLOY_CONFIG_BLOCKS, ALLOY_REFERENCE_COMMIT, ALLOY_REFERENCE_VERSION, ALLOY_SCHEMAS } from '../src/alloy/alloy-reference.js';
 import { AlloyCall, AlloyRef, attr, block, component } from '../src/alloy/alloy-syntax.js';
@@ -86,6 +86,7 @@ describe('alloyConfigIssues', () => {
   it('finds nothing wrong in the representative files', () => {
     assert.deepEqual(alloyConfigIssues(logPipeline()), []);
     assert.deepEqual(alloyConfigIssues(otelPipeline()), []);
+    assert.deepEqual(alloyConfigIssues(printerShapes()), []);
   });
 
   for (const mistake of alloyMistakes()) {

@@ -4,7 +4,7 @@
  * test/alloy-reference.test.ts runs the checker on them; test/alloy-real-binary.test.ts runs `alloy fmt` and
  * `alloy validate` on the same files.
  */
-import { AlloyRef, attr, block, component, envVar, type AlloyBlock, type AlloyStatement } from '../../src/alloy/alloy-syntax.js';
+import { AlloyCall, AlloyRef, attr, block, component, envVar, type AlloyBlock, type AlloyStatement } from '../../src/alloy/alloy-syntax.js';
 
 const DOCKER = 'unix:///var/run/docker.sock';
 
@@ -86,6 +86,32 @@ export function otelPipeline(): AlloyStatement[] {
       block('rule', [attr('target_label', 'job'), attr('replacement', 'alloy')]),
     ]),
     write,
+  ];
+}
+
+/** The printer's shapes that the pipelines do not have: escapes, quoted keys, lists of objects, nesting, comments. */
+export function printerShapes(): AlloyStatement[] {
+  return [
+    block('logging', [attr('level', 'warn')]),
+    component('discovery.relabel', 'shapes', [
+      attr('targets', [
+        { __address__: 'localhost:12345', 'quoted.key': 'tab\there "quoted" \\ back', unicode: 'é € 😀 \u00a0' },
+        { __address__: 'b:2', job: 'x', controls: '\x01\x07\x7f' },
+      ]),
+      block('rule', [attr('source_labels', ['__address__', 'job']), attr('separator', ';'), attr('regex', '(.+);x'), attr('target_label', 'instance'), attr('replacement', '$1')]),
+      block('rule', [attr('action', 'keep'), attr('source_labels', ['job']), attr('regex', '^\\w+$')]),
+    ]),
+    component('loki.echo', 'sink', []),
+    component('loki.process', 'shapes', [
+      attr('forward_to', [new AlloyRef('loki.echo', 'sink', 'receiver')]),
+      block('stage.static_labels', [attr('values', { a: '1', 'b-c': '2', long_label_name: envVar('HOSTNAME'), formatted: new AlloyCall('string.format', ['%s-%d', 'x', 1]) })]),
+      block('stage.json', [attr('expressions', {}), attr('drop_malformed', true)]),
+      block('stage.match', [attr('selector', '{a="1"}'), block('stage.labels', [attr('values', { level: null })]), block('stage.output', [attr('source', 'msg')])]),
+      block('stage.metrics', [
+        block('metric.counter', [attr('name', 'lines_total'), attr('description', 'lines'), attr('match_all', true), attr('action', 'inc'), attr('max_idle_duration', '10m')]),
+      ]),
+      block('stage.limit', [attr('rate', 10.5), attr('burst', 20), attr('drop', false)]),
+    ]),
   ];
 }
 
