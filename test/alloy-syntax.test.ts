@@ -173,6 +173,11 @@ describe('the Alloy printer (renderAlloy)', () => {
     );
   });
 
+  it('aligns by runes, as Go’s tabwriter counts, not by UTF-16 units', () => {
+    const text = renderAlloy([block('b', [attr('x', { 'k😀😀': 1, kkkk: 2, 'é': 3 })])]);
+    assert.equal(text, ['b {', '\tx = {', '\t\t"k😀😀" = 1,', '\t\tkkkk  = 2,', '\t\té     = 3,', '\t}', '}', ''].join('\n'));
+  });
+
   it('nests objects, each closing brace at its key’s indentation', () => {
     const text = renderAlloy([block('logging', [attr('x', { outer: { inner: 1, longer_key: [1, 2] }, after: true })])]);
     assert.equal(

@@ -156,10 +156,12 @@ function alignedLines(entries: readonly (readonly [string, AlloyValue])[], inden
   // aligned with the entries before it, as tabwriter's column block ends after its first line).
   let run: Array<{ key: string; lines: string[] }> = [];
   const flush = () => {
-    const width = Math.max(0, ...run.map((e) => e.key.length));
+    // Go's tabwriter measures a cell in runes (text/tabwriter: utf8.RuneCount), not UTF-16 units.
+    const runes = (k: string) => [...k].length;
+    const width = Math.max(0, ...run.map((e) => runes(e.key)));
     for (const e of run) {
       const [first, ...rest] = e.lines;
-      out.push(`${indent}${e.key.padEnd(width)} = ${first}${rest.length ? '' : separator}`);
+      out.push(`${indent}${e.key}${' '.repeat(width - runes(e.key))} = ${first}${rest.length ? '' : separator}`);
       rest.forEach((l, i) => out.push(i === rest.length - 1 ? `${l}${separator}` : l));
     }
     run = [];

@@ -96,7 +96,7 @@ export function printerShapes(): AlloyStatement[] {
     component('discovery.relabel', 'shapes', [
       attr('targets', [
         { __address__: 'localhost:12345', 'quoted.key': 'tab\there "quoted" \\ back', unicode: 'é € 😀 \u00a0' },
-        { __address__: 'b:2', job: 'x', controls: '\x01\x07\x7f' },
+        { __address__: 'b:2', job: 'x', controls: '\x01\x07\x7f', 'emoji😀': 'a key of astral runes' },
       ]),
       block('rule', [attr('source_labels', ['__address__', 'job']), attr('separator', ';'), attr('regex', '(.+);x'), attr('target_label', 'instance'), attr('replacement', '$1')]),
       block('rule', [attr('action', 'keep'), attr('source_labels', ['job']), attr('regex', '^\\w+$')]),
