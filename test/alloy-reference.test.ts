@@ -169,6 +169,19 @@ describe('alloyConfigIssues', () => {
     );
   });
 
+  it('refuses a component below the stability level Alloy runs at, and a community component unless enabled', () => {
+    const file = [component('loki.enrich', 'e', [attr('targets', []), attr('target_match_label', 'x'), attr('forward_to', [])]), component('otelcol.exporter.datadog', 'd', [])];
+    assert.deepEqual(
+      alloyConfigIssues(file).map((i) => `${i.path}: ${i.message}`),
+      [
+        "loki.enrich \"e\": loki.enrich is experimental, below Alloy's stability level generally-available: run Alloy with --stability.level=experimental (stabilityLevel: 'experimental')",
+        'otelcol.exporter.datadog "d": otelcol.exporter.datadog is a community component: run Alloy with --feature.community-components.enabled (communityComponents: true)',
+      ],
+    );
+    assert.deepEqual(alloyConfigIssues(file, { stabilityLevel: 'experimental', communityComponents: true }), []);
+    assert.equal(alloyConfigIssues([component('loki.secretfilter', 's', [attr('forward_to', [])])], { stabilityLevel: 'public-preview' }).length, 0);
+  });
+
   it('accepts a custom component that the file declares', () => {
     assert.deepEqual(alloyConfigIssues([{ kind: 'block', name: 'declare', label: 'mine', body: [] }, component('mine', 'x', [])]), []);
   });

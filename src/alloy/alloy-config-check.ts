@@ -1,5 +1,5 @@
 import { ALLOY_COMPONENTS, ALLOY_CONFIG_BLOCKS, ALLOY_REFERENCE_VERSION, ALLOY_SCHEMAS } from './alloy-reference.js';
-import type { AlloyAttributeSchema, AlloyBlockSchema, AlloySchema } from './alloy-reference-types.js';
+import type { AlloyAttributeSchema, AlloyBlockSchema, AlloySchema, AlloyStability } from './alloy-reference-types.js';
 import { AlloyCall, AlloyRef, isAlloyBlockName, isAlloyIdentifier, quoteAlloy, type AlloyBlock, type AlloyStatement, type AlloyValue } from './alloy-syntax.js';
 import { closest, didYouMean } from '../core/did-you-mean.js';
 import { parseGoDuration } from '../core/duration.js';
@@ -25,11 +25,28 @@ const isBlockSchema = (e: AlloyAttributeSchema | AlloyBlockSchema): e is AlloyBl
 const head = (b: AlloyBlock) => (b.label !== undefined ? `${b.name} ${quoteAlloy(b.label)}` : b.name);
 const within = (path: string, name: string) => (path ? `${path} > ${name}` : name);
 
-/** Where a label or attribute name that is not an identifier is said wrong. */
+/** What an identifier is made of (syntax/scanner/identifier.go). */
 const IDENTIFIER_RULE = 'letters, digits and _, not starting with a digit';
 
+/** How Alloy is run: which components it lets a file use. */
+export interface AlloyRunOptions {
+  /**
+   * Alloy's `--stability.level`: components below it are refused (internal/featuregate/featuregate.go).
+   * @default 'generally-available'
+   */
+  readonly stabilityLevel?: Exclude<AlloyStability, 'community'>;
+  /**
+   * Alloy's `--feature.community-components.enabled`: community components are refused without it.
+   * @default false
+   */
+  readonly communityComponents?: boolean;
+}
+
+const STABILITY_ORDER: readonly AlloyStability[] = ['experimental', 'public-preview', 'generally-available'];
+
 /** Every problem in the file; an empty list when `alloy validate` has nothing to refuse that the table knows of. */
-export function alloyConfigIssues(statements: readonly AlloyStatement[]): AlloyIssue[] {
+export function alloyConfigIssues(statements: readonly AlloyStatement[], options: AlloyRunOptions = {}): AlloyIssue[] {
+  const level = options.stabilityLevel ?? 'generally-available';
   const issues: Issue[] = [];
   const blocks = statements.filter((s): s is AlloyBlock => s.kind === 'block');
   // `declare "name" { ... }` defines a custom component `name` (docs/sources/reference/config-blocks/declare.md).
@@ -71,6 +88,11 @@ export function alloyConfigIssues(statements: readonly AlloyStatement[]): AlloyI
       issues.push({ path, message: `the label ${quoteAlloy(s.label)} is not an identifier (${IDENTIFIER_RULE}): rename it, e.g. ${quoteAlloy(asIdentifier(s.label))}` });
     }
     if (count === 2) issues.push({ path, message: `two components are named '${path}': give one of them another label` });
+    if (component?.stability === 'community' && !options.communityComponents) {
+      issues.push({ path, message: `${s.name} is a community component: run Alloy with --feature.community-components.enabled (communityComponents: true)` });
+    } else if (component && component.stability !== 'community' && STABILITY_ORDER.indexOf(component.stability) < STABILITY_ORDER.indexOf(level)) {
+      issues.push({ path, message: `${s.name} is ${component.stability}, below Alloy's stability level ${level}: run Alloy with --stability.level=${component.stability} (stabilityLevel: '${component.stability}')` });
+    }
     // Components without an `args` schema get the name check only (see the comment at the top).
     if (component?.args && count === 1) checkBody(s.body, ALLOY_SCHEMAS[component.args], path, issues);
   }

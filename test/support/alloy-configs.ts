@@ -227,6 +227,19 @@ export function alloyMistakes(): AlloyMistake[] {
       message: /loki\.write has no export 'reciever'; did you mean 'receiver'\?/,
     },
     {
+      name: 'a component below the stability level Alloy runs at',
+      statements: [
+        ...base(),
+        component('loki.enrich', 'hosts', [
+          attr('targets', new AlloyRef('discovery.docker', 'containers', 'targets')),
+          attr('target_match_label', 'container'),
+          attr('forward_to', [new AlloyRef('loki.write', 'default', 'receiver')]),
+        ]),
+      ],
+      path: 'loki.enrich "hosts"',
+      message: /loki\.enrich is experimental, below Alloy's stability level generally-available: run Alloy with --stability\.level=experimental/,
+    },
+    {
       name: 'a regex RE2 refuses',
       statements: editing(base(), 'discovery.relabel', 'containers', (b) => [
         component(b.name, b.label!, [b.body[0], block('rule', [attr('source_labels', ['__meta_docker_container_name']), attr('regex', '/(?=x).*'), attr('target_label', 'container')])]),
