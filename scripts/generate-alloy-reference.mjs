@@ -92,7 +92,7 @@ const dirOfImport = (path) => (path.startsWith(`${MODULE}/`) ? path.slice(MODULE
 
 const NUMBER = /^(u?int(8|16|32|64)?|float(32|64)|byte|rune|uintptr)$/;
 const unknownExternal = new Set();
-/** Struct schemas to write: key -> { dir, expr, imports }. */
+/** Struct schemas to write: key -> { expr (the struct body), ctx (its package dir and imports) }. */
 const structs = new Map();
 
 /** The Alloy type of a Go type expression in a package: a string, or { struct: key } for a tagged struct. */

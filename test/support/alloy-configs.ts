@@ -105,7 +105,7 @@ export function printerShapes(): AlloyStatement[] {
     component('loki.process', 'shapes', [
       attr('forward_to', [new AlloyRef('loki.echo', 'sink', 'receiver')]),
       block('stage.static_labels', [attr('values', { a: '1', 'b-c': '2', long_label_name: envVar('HOSTNAME'), formatted: new AlloyCall('string.format', ['%s-%d', 'x', 1]) })]),
-      block('stage.json', [attr('expressions', {}), attr('drop_malformed', true)]),
+      block('stage.json', [attr('expressions', {}), attr('regex', 'level=(?P<level>\\w+)'), attr('drop_malformed', true)]),
       block('stage.match', [attr('selector', '{a="1"}'), block('stage.labels', [attr('values', { level: null })]), block('stage.output', [attr('source', 'msg')])]),
       block('stage.metrics', [
         block('metric.counter', [attr('name', 'lines_total'), attr('description', 'lines'), attr('match_all', true), attr('action', 'inc'), attr('max_idle_duration', '10m')]),
