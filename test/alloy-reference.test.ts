@@ -182,6 +182,24 @@ describe('alloyConfigIssues', () => {
     assert.equal(alloyConfigIssues([component('loki.secretfilter', 's', [attr('forward_to', [])])], { stabilityLevel: 'public-preview' }).length, 0);
   });
 
+  it('refuses components that refer to each other in a cycle, once per cycle, and argument or export blocks in the main file', () => {
+    const issues = alloyConfigIssues([
+      component('loki.relabel', 'a', [attr('forward_to', [new AlloyRef('loki.relabel', 'b', 'receiver')])]),
+      component('loki.relabel', 'b', [attr('forward_to', [new AlloyRef('loki.relabel', 'a', 'receiver')])]),
+      component('loki.relabel', 'self', [attr('forward_to', [new AlloyRef('loki.relabel', 'self', 'receiver')])]),
+      component('loki.echo', 'fine', []),
+      { kind: 'block', name: 'argument', label: 'x', body: [] },
+    ]);
+    assert.deepEqual(
+      issues.map((i) => `${i.path}: ${i.message}`),
+      [
+        'argument "x": argument blocks belong in a module (a declare block or an imported file), not in the main file: move it there or remove it',
+        'loki.relabel.a: components refer to each other in a cycle (loki.relabel.a -> loki.relabel.b -> loki.relabel.a), which Alloy refuses: break it by removing one of the references',
+        'loki.relabel.self: components refer to each other in a cycle (loki.relabel.self -> loki.relabel.self), which Alloy refuses: break it by removing one of the references',
+      ],
+    );
+  });
+
   it('accepts a custom component that the file declares', () => {
     assert.deepEqual(alloyConfigIssues([{ kind: 'block', name: 'declare', label: 'mine', body: [] }, component('mine', 'x', [])]), []);
   });

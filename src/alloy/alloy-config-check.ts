@@ -69,6 +69,10 @@ export function alloyConfigIssues(statements: readonly AlloyStatement[], options
     const config = ALLOY_CONFIG_BLOCKS[s.name];
     const component = ALLOY_COMPONENTS[s.name];
     if (config) {
+      // internal/validator/validate.go validateConfigs: "argument blocks only allowed inside a module".
+      if (s.name === 'argument' || s.name === 'export') {
+        issues.push({ path, message: `${s.name} blocks belong in a module (a declare block or an imported file), not in the main file: move it there or remove it` });
+      }
       if (count === 2) issues.push({ path, message: `the '${head(s)}' block is written twice: keep one` });
       if (config.args) {
         if (s.label !== undefined) issues.push({ path, message: `the '${s.name}' block takes no label: write ${s.name} { ... }` });
@@ -250,9 +254,12 @@ function checkReferences(statements: readonly AlloyStatement[], blocks: readonly
     labelled.set(`${b.name}.${b.label}`, b);
     if (!ALLOY_COMPONENTS[b.name] && !ALLOY_CONFIG_BLOCKS[b.name] && !declared.has(b.name)) misnamed.add(b.label);
   }
+  const edges = new Map<string, Set<string>>();
+  let from = '';
   const visit = (v: AlloyValue, path: string, expectedType?: string): void => {
     if (v instanceof AlloyRef) {
       const target = labelled.get(`${v.component}.${v.label}`);
+      if (target && from) edges.get(from)!.add(`${v.component}.${v.label}`);
       // A component whose name is unknown is reported as such; references to its label follow that report.
       if (!target && misnamed.has(v.label)) return;
       if (!target) {
@@ -289,8 +296,49 @@ function checkReferences(statements: readonly AlloyStatement[], blocks: readonly
   for (const s of statements) {
     if (s.kind !== 'block') continue;
     const args = ALLOY_COMPONENTS[s.name]?.args ?? ALLOY_CONFIG_BLOCKS[s.name]?.args;
+    from = s.label !== undefined ? `${s.name}.${s.label}` : '';
+    if (from && !edges.has(from)) edges.set(from, new Set());
     walk(s.body, args ? ALLOY_SCHEMAS[args] : undefined, head(s));
   }
+  for (const cycle of cycles(edges)) {
+    const shown = [...cycle, cycle[0]].join(' -> ');
+    issues.push({ path: cycle[0], message: `components refer to each other in a cycle (${shown}), which Alloy refuses: break it by removing one of the references` });
+  }
+}
+
+/**
+ * The reference cycles among components, each once, starting at its first component in file order
+ * (internal/validator/graph.go: "cycle detected"; a component referring to itself is one too).
+ */
+function cycles(edges: ReadonlyMap<string, ReadonlySet<string>>): string[][] {
+  const order = [...edges.keys()];
+  const found: string[][] = [];
+  const inCycle = new Set<string>();
+  for (const start of order) {
+    if (inCycle.has(start)) continue;
+    // Depth-first search for a path back to `start` through components not already in a reported cycle.
+    const stack: Array<{ node: string; next: string[] }> = [{ node: start, next: [...(edges.get(start) ?? [])] }];
+    const onPath = new Set([start]);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const n = top.next.shift();
+      if (n === undefined) {
+        onPath.delete(top.node);
+        stack.pop();
+        continue;
+      }
+      if (n === start) {
+        const cycle = stack.map((f) => f.node);
+        cycle.forEach((c) => inCycle.add(c));
+        found.push(cycle);
+        break;
+      }
+      if (onPath.has(n) || inCycle.has(n) || !edges.has(n)) continue;
+      onPath.add(n);
+      stack.push({ node: n, next: [...(edges.get(n) ?? [])] });
+    }
+  }
+  return found;
 }
 
 /** Whether an export of `type` can be given where `want` is taken: capsules must be the same Go type. */

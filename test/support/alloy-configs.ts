@@ -139,6 +139,10 @@ export interface AlloyMistake {
   readonly statements: AlloyStatement[];
   readonly path: string;
   readonly message: RegExp;
+  /**
+   * Why `alloy validate` lets this one through (`alloy run` refuses it when it evaluates the file), when it does.
+   */
+  readonly validateAccepts?: string;
 }
 
 /** One file per mistake class, each otherwise the valid log pipeline. */
@@ -225,6 +229,15 @@ export function alloyMistakes(): AlloyMistake[] {
       statements: editing(base(), 'loki.process', 'logs', (b) => [{ ...b, body: [attr('forward_to', [new AlloyRef('loki.write', 'default', 'reciever')]), ...b.body.slice(1)] }]),
       path: 'loki.process "logs" > forward_to[0]',
       message: /loki\.write has no export 'reciever'; did you mean 'receiver'\?/,
+      // internal/validator/graph.go and internal/util/ast ResolveTraversal: a reference is resolved to its
+      // component only; the rest of it (the export) is looked up when `alloy run` evaluates the file.
+      validateAccepts: 'alloy validate resolves a reference to its component only, not to the export',
+    },
+    {
+      name: 'components that refer to each other in a cycle',
+      statements: [...base(), component('loki.relabel', 'loop', [attr('forward_to', [new AlloyRef('loki.relabel', 'loop', 'receiver')])])],
+      path: 'loki.relabel.loop',
+      message: /components refer to each other in a cycle \(loki\.relabel\.loop -> loki\.relabel\.loop\)/,
     },
     {
       name: 'a component below the stability level Alloy runs at',
