@@ -200,7 +200,11 @@ describe('alloyConfigIssues', () => {
     );
   });
 
-  it('accepts a custom component that the file declares', () => {
-    assert.deepEqual(alloyConfigIssues([{ kind: 'block', name: 'declare', label: 'mine', body: [] }, component('mine', 'x', [])]), []);
+  it('accepts a custom component that the file declares or imports, and checks the labels of config blocks too', () => {
+    const declare = { kind: 'block', name: 'declare', label: 'mine', body: [] } as const;
+    const imported = { kind: 'block', name: 'import.file', label: 'lib', body: [attr('filename', '/etc/alloy/lib')] } as const;
+    assert.deepEqual(alloyConfigIssues([declare, imported, component('mine', 'x', []), component('lib.anything', 'y', [])]), []);
+    const [issue] = alloyConfigIssues([{ kind: 'block', name: 'declare', label: '2nd', body: [] }]);
+    assert.equal(issue.message, 'the label "2nd" is not an identifier (letters, digits and _, not starting with a digit): rename it, e.g. "_2nd"');
   });
 });

@@ -49,8 +49,11 @@ export function alloyConfigIssues(statements: readonly AlloyStatement[], options
   const level = options.stabilityLevel ?? 'generally-available';
   const issues: Issue[] = [];
   const blocks = statements.filter((s): s is AlloyBlock => s.kind === 'block');
-  // `declare "name" { ... }` defines a custom component `name` (docs/sources/reference/config-blocks/declare.md).
-  const declared = new Set(blocks.filter((b) => b.name === 'declare' && b.label !== undefined).map((b) => b.label!));
+  // `declare "name" { ... }` defines a custom component `name`, and `import.file "ns" { ... }` (import.*) the
+  // components `ns.<name>`, which Alloy cannot know before it imports them: a component whose first name part is
+  // one of these is accepted unchecked (internal/validator/component_registry.go Get).
+  const declared = new Set(blocks.filter((b) => (b.name === 'declare' || b.name.startsWith('import.')) && b.label !== undefined).map((b) => b.label!));
+  const isCustom = (name: string) => declared.has(name.split('.')[0]);
   const known = [...Object.keys(ALLOY_COMPONENTS), ...Object.keys(ALLOY_CONFIG_BLOCKS), ...declared];
   const seen = new Map<string, number>();
 
@@ -66,6 +69,10 @@ export function alloyConfigIssues(statements: readonly AlloyStatement[], options
       issues.push({ path, message: `'${s.name}' is not a block name: write identifiers (${IDENTIFIER_RULE}) joined by dots` });
       continue;
     }
+    if (s.label !== undefined && !isAlloyIdentifier(s.label)) {
+      // syntax/parser/internal.go: "expected block label to be a valid identifier".
+      issues.push({ path, message: `the label ${quoteAlloy(s.label)} is not an identifier (${IDENTIFIER_RULE}): rename it, e.g. ${quoteAlloy(asIdentifier(s.label))}` });
+    }
     const config = ALLOY_CONFIG_BLOCKS[s.name];
     const component = ALLOY_COMPONENTS[s.name];
     if (config) {
@@ -80,16 +87,13 @@ export function alloyConfigIssues(statements: readonly AlloyStatement[], options
       }
       continue;
     }
-    if (!component && !declared.has(s.name)) {
+    if (!component && !isCustom(s.name)) {
       issues.push({ path, message: `Alloy ${ALLOY_REFERENCE_VERSION} has no component '${s.name}'${didYouMean(s.name, known) ?? ''}` });
       continue;
     }
     if (s.label === undefined) {
       issues.push({ path, message: `a component needs a label: write ${s.name} "name" { ... }` });
       continue;
-    }
-    if (!isAlloyIdentifier(s.label)) {
-      issues.push({ path, message: `the label ${quoteAlloy(s.label)} is not an identifier (${IDENTIFIER_RULE}): rename it, e.g. ${quoteAlloy(asIdentifier(s.label))}` });
     }
     if (count === 2) issues.push({ path, message: `two components are named '${path}': give one of them another label` });
     if (component?.stability === 'community' && !options.communityComponents) {
@@ -252,7 +256,7 @@ function checkReferences(statements: readonly AlloyStatement[], blocks: readonly
   for (const b of blocks) {
     if (b.label === undefined) continue;
     labelled.set(`${b.name}.${b.label}`, b);
-    if (!ALLOY_COMPONENTS[b.name] && !ALLOY_CONFIG_BLOCKS[b.name] && !declared.has(b.name)) misnamed.add(b.label);
+    if (!ALLOY_COMPONENTS[b.name] && !ALLOY_CONFIG_BLOCKS[b.name] && !declared.has(b.name.split('.')[0])) misnamed.add(b.label);
   }
   const edges = new Map<string, Set<string>>();
   let from = '';
