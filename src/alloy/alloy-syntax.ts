@@ -11,7 +11,7 @@
  * The printer writes what `alloy fmt` writes (syntax/printer of grafana/alloy): tabs for indentation,
  * the `=` of consecutive attributes aligned (its tabwriter), empty blocks as `name { }`, a blank line
  * between top-level blocks, arrays of plain values on one line and objects one key a line with a
- * trailing comma. test/alloy.test.ts checks that `alloy fmt` leaves generated files unchanged.
+ * trailing comma. test/alloy-real-binary.test.ts checks that `alloy fmt` leaves generated files unchanged.
  */
 
 /** A reference to an export of a component (`discovery.docker.containers.targets`). */
@@ -110,12 +110,28 @@ export function isAlloyBlockName(name: string): boolean {
   return name.split('.').every(isAlloyIdentifier);
 }
 
+const GO_ESCAPES: Readonly<Record<string, string>> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '"': '\\"', '\\': '\\\\' };
+/** Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
+const GO_PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+
 /**
- * A double-quoted Alloy string. Alloy reads Go's escapes (scanner.go, scanEscape), and JSON's string
- * escapes are a subset of them (`\"`, `\\`, `\/` is never written, `\b`, `\f`, `\n`, `\r`, `\t`, `\uXXXX`).
+ * A double-quoted Alloy string, written as Go's strconv.Quote writes it: `alloy fmt` writes block labels and
+ * quoted object keys so (`%q`, syntax/printer/walker.go), and keeps string values as written, so one way of
+ * quoting keeps every string as `alloy fmt` leaves it. Alloy reads Go's escapes (syntax/scanner/scanner.go,
+ * scanEscape). A lone UTF-16 surrogate has no UTF-8 form and is refused.
  */
 export function quoteAlloy(s: string): string {
-  return JSON.stringify(s);
+  let out = '"';
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (cp >= 0xd800 && cp <= 0xdfff) throw new Error(`${JSON.stringify(s)} holds a lone UTF-16 surrogate, which is not text Alloy can read`);
+    if (GO_ESCAPES[ch]) out += GO_ESCAPES[ch];
+    else if (GO_PRINTABLE.test(ch)) out += ch;
+    else if (cp < 0x80) out += `\\x${cp.toString(16).padStart(2, '0')}`;
+    else if (cp < 0x10000) out += `\\u${cp.toString(16).padStart(4, '0')}`;
+    else out += `\\U${cp.toString(16).padStart(8, '0')}`;
+  }
+  return `${out}"`;
 }
 
 function isObject(v: AlloyValue): v is AlloyObject {
@@ -140,10 +156,12 @@ function alignedLines(entries: readonly (readonly [string, AlloyValue])[], inden
   // aligned with the entries before it, as tabwriter's column block ends after its first line).
   let run: Array<{ key: string; lines: string[] }> = [];
   const flush = () => {
-    const width = Math.max(0, ...run.map((e) => e.key.length));
+    // Go's tabwriter measures a cell in runes (text/tabwriter: utf8.RuneCount), not UTF-16 units.
+    const runes = (k: string) => [...k].length;
+    const width = Math.max(0, ...run.map((e) => runes(e.key)));
     for (const e of run) {
       const [first, ...rest] = e.lines;
-      out.push(`${indent}${e.key.padEnd(width)} = ${first}${rest.length ? '' : separator}`);
+      out.push(`${indent}${e.key}${' '.repeat(width - runes(e.key))} = ${first}${rest.length ? '' : separator}`);
       rest.forEach((l, i) => out.push(i === rest.length - 1 ? `${l}${separator}` : l));
     }
     run = [];
