@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Duration } from '../core/duration.js';
-import { closest, copyPlain, describeValue, instanceOf, objectOr, parseProps, propsSchema, quote, valueOf } from '../core/props.js';
+import { closest } from '../core/did-you-mean.js';
+import { copyPlain, describeValue, instanceOf, objectOr, parseProps, propsSchema, quote, valueOf } from '../core/props.js';
 import type { LogLevel } from '../logging/log-level.js';
 import type { LineRule, LogFormatOptions, Multiline, TimestampField } from './log-format.js';
 import { timeFormatProblem } from './time-layout.js';
