@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { closest, didYouMean, distance, typoLimit } from '../src/core/did-you-mean.js';
+import { LOKI_SIZE_PATTERN, parseRamInBytes } from '../src/core/size.js';
 
 describe('did-you-mean (core/did-you-mean.ts): one measure and one limit for every "unknown name" message', () => {
   test('a swap of two neighbouring letters is one edit (optimal string alignment), other edits one each', () => {
@@ -38,5 +39,57 @@ describe('did-you-mean (core/did-you-mean.ts): one measure and one limit for eve
     assert.equal(didYouMean('lables', ['labels']), "; did you mean 'labels'?");
     assert.equal(didYouMean('lables', ['labels'], '`'), '; did you mean `labels`?');
     assert.equal(didYouMean('zzz', ['labels']), undefined);
+  });
+});
+
+describe('sizes (core/size.ts): Compose reads them with docker/go-units RAMInBytes, Loki with its own', () => {
+  const KiB = 1024;
+  const MiB = 1024 ** 2;
+  test("go-units' own cases (size_test.go TestRAMInBytes): units k to p, 1024-based, any case, b or ib optional", () => {
+    const ok: Array<[string, number]> = [
+      ['32', 32],
+      ['32b', 32],
+      ['32B', 32],
+      ['32k', 32 * KiB],
+      ['32Kb', 32 * KiB],
+      ['32Kib', 32 * KiB],
+      ['32KIB', 32 * KiB],
+      ['32Mb', 32 * MiB],
+      ['32Gb', 32 * 1024 ** 3],
+      ['32Tb', 32 * 1024 ** 4],
+      ['32P', 32 * 1024 ** 5],
+      ['32.3', 32],
+      ['32.3 mb', Math.trunc(32.3 * MiB)],
+      ['0.3MB', Math.trunc(0.3 * MiB)],
+      // strconv.ParseFloat reads the number: an exponent, a leading '.', a sign.
+      ['1e3', 1000],
+      ['.5g', 512 * MiB],
+      ['+5m', 5 * MiB],
+      // One trailing space is the separator, with nothing after it.
+      ['5 ', 5],
+      ['1MiB', MiB],
+    ];
+    for (const [text, bytes] of ok) assert.equal(parseRamInBytes(text), bytes, text);
+  });
+  test('what go-units refuses, with its reason', () => {
+    const bad: Array<[string, string]> = [
+      ['', "invalid size: ''"],
+      ['hello', "invalid size: 'hello'"],
+      ['-32', "invalid size: '-32'"],
+      [' 32 ', 'strconv.ParseFloat: parsing " 32": invalid syntax'],
+      ['32m b', 'strconv.ParseFloat: parsing "32m": invalid syntax'],
+      ['32bm', "invalid suffix: 'bm'"],
+      // No exbibytes in RAMInBytes (binaryMap stops at p), unlike Loki's readers.
+      ['1e', "invalid suffix: 'e'"],
+      ['1mbb', "invalid suffix: 'mbb'"],
+      ['1kibb', "invalid suffix: 'kibb'"],
+      ['1.2.3m', 'strconv.ParseFloat: parsing "1.2.3": invalid syntax'],
+      ['1_000', 'strconv.ParseFloat: parsing "1_000": invalid syntax'],
+    ];
+    for (const [text, why] of bad) assert.equal(parseRamInBytes(text), why, text);
+  });
+  test("Loki's pattern takes what its readers take that Compose's does not (1e, several spaces) and refuses words", () => {
+    for (const ok of ['64MB', '256 KiB', '1024', '1e', '2  GB']) assert.match(ok, LOKI_SIZE_PATTERN);
+    for (const bad of ['lots', '-1MB', '64 MB s', '']) assert.doesNotMatch(bad, LOKI_SIZE_PATTERN);
   });
 });

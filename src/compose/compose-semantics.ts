@@ -14,6 +14,7 @@
 import { posix } from 'node:path';
 import { GO_MAX_DURATION, parseGoDuration } from '../core/duration.js';
 import { imageReferenceProblem } from '../core/image.js';
+import { parseRamInBytes } from '../core/size.js';
 import { valueAt } from '../core/value-at.js';
 
 /** One problem: where in the document (the path of the offending value), and what to do. */
@@ -56,13 +57,11 @@ const MEMORY_KEYS = ['mem_limit', 'mem_reservation', 'deploy.resources.limits.me
 /** strconv.ParseFloat's decimal forms (and inf/nan, which it reads too). */
 const GO_FLOAT = /^[+-]?(?:(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)$/i;
 
-/** A size as docker/go-units RAMInBytes reads it (binary units), in bytes; undefined if it is not one. */
+/** A size as Compose reads it (a number of bytes, or text docker/go-units RAMInBytes reads), in bytes; undefined if it is not one. */
 function bytesOf(v: unknown): number | undefined {
   if (typeof v === 'number') return v;
-  if (typeof v !== 'string') return undefined;
-  const m = /^(\d+(?:\.\d+)?) ?([kmgtp])?i?b?$/i.exec(v);
-  if (!m) return undefined;
-  return Number(m[1]) * 1024 ** ' kmgtp'.indexOf((m[2] ?? ' ').toLowerCase());
+  const bytes = typeof v === 'string' ? parseRamInBytes(v) : undefined;
+  return typeof bytes === 'number' ? bytes : undefined;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -1,14 +1,12 @@
 /*
  * Values the compose-spec schema lets through (it types them only as strings
  * or numbers) but that Compose or the Docker Engine refuse when the stack is
- * started: a size Compose cannot parse ("invalid size: 'lots'", docker/go-units
- * RAMInBytes), a restart policy the Engine does not know ("invalid restart
+ * started: a size Compose cannot parse ("invalid size: 'lots'", read with
+ * parseRamInBytes, Compose's docker/go-units RAMInBytes), a restart policy the Engine does not know ("invalid restart
  * policy"). Typed props cannot produce them; an override can.
  */
+import { parseRamInBytes } from '../core/size.js';
 import { valueAt } from '../core/value-at.js';
-
-/** A size as docker/go-units RAMInBytes reads it: `512m`, `1.5g`, `64MiB`, `1024`. */
-const SIZE_RE = /^\d+(?:\.\d+)?\s*(?:[kmgtpe]i?b?|b)?$/i;
 
 /** Docker's restart policies (docker/cli opts, engine's ParseRestartPolicy): `on-failure` may carry a retry count. */
 const RESTART_RE = /^(?:no|always|unless-stopped|on-failure(?::\d+)?)$/;
@@ -35,7 +33,7 @@ export function checkComposeValues(doc: unknown): Array<{ at: string[]; message:
     for (const key of SIZE_KEYS) {
       const v = at(svc, key);
       if (v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= -1)) continue;
-      if (typeof v === 'string' && (SIZE_RE.test(v) || (key === 'memswap_limit' && v === '-1'))) continue;
+      if (typeof v === 'string' && (typeof parseRamInBytes(v) === 'number' || (key === 'memswap_limit' && v === '-1'))) continue;
       problems.push({
         at: ['services', name, ...key.split('.')],
         message: `${JSON.stringify(v)} is not a size Compose reads ("invalid size"): write bytes or a number with a unit, such as '512m' or '2g' (or use Size in the typed API)`,

@@ -3,18 +3,26 @@ import { z } from 'zod';
 import { Duration } from './duration.js';
 import { imageReferenceProblem } from './image.js';
 import { describeValue, instanceOf, quote, valueOf } from './props.js';
-import { Size } from './size.js';
+import { parseRamInBytes, Size } from './size.js';
 
 /** Schemas of the values props are made of, with messages that show the typed form to write. */
 
-/** A {@link Size}; `'512m'` and numbers are errors that show the Size to write. */
-export const sizeValue = instanceOf<Size>('a Size', Size.isSize, (v) => {
-  const m = typeof v === 'string' ? /^\s*(\d+)\s*([bkmg])?(?:i?b)?\s*$/i.exec(v) : null;
-  if (m) {
-    const n = Number(m[1]);
-    const unit = (m[2] ?? 'b').toLowerCase();
-    return `write Size.${{ b: 'bytes', k: 'kibibytes', m: 'mebibytes', g: 'gibibytes' }[unit]}(${n})`;
+/** The Size call that makes `bytes`, in the largest unit that holds it whole (`Size.mebibytes(512)`). */
+function sizeCall(bytes: number): string {
+  for (const [unit, factor] of [
+    ['gibibytes', 1024 ** 3],
+    ['mebibytes', 1024 ** 2],
+    ['kibibytes', 1024],
+  ] as const) {
+    if (bytes >= factor && bytes % factor === 0) return `Size.${unit}(${bytes / factor})`;
   }
+  return `Size.bytes(${bytes})`;
+}
+
+/** A {@link Size}; `'512m'` (read as Compose reads it, {@link parseRamInBytes}) and numbers are errors that show the Size to write. */
+export const sizeValue = instanceOf<Size>('a Size', Size.isSize, (v) => {
+  const bytes = typeof v === 'string' ? parseRamInBytes(v) : undefined;
+  if (typeof bytes === 'number') return `write ${sizeCall(bytes)}`;
   if (typeof v === 'number') return `write Size.mebibytes(${Math.round(v / 1024 ** 2) || 512}) (or Size.bytes(${v}))`;
   return 'write Size.mebibytes(512), Size.gibibytes(1), ...';
 });
