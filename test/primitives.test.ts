@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { closest, didYouMean, distance, typoLimit } from '../src/core/did-you-mean.js';
+import { Duration } from '../src/core/duration.js';
+import { isLokiDuration, lokiDurationMs, MODEL_DURATION_PATTERN, parseGoDuration, parseModelDuration, readGoDuration } from '../src/core/go-duration.js';
 import { LOKI_SIZE_PATTERN, parseRamInBytes } from '../src/core/size.js';
 
 describe('did-you-mean (core/did-you-mean.ts): one measure and one limit for every "unknown name" message', () => {
@@ -91,5 +93,63 @@ describe('sizes (core/size.ts): Compose reads them with docker/go-units RAMInByt
   test("Loki's pattern takes what its readers take that Compose's does not (1e, several spaces) and refuses words", () => {
     for (const ok of ['64MB', '256 KiB', '1024', '1e', '2  GB']) assert.match(ok, LOKI_SIZE_PATTERN);
     for (const bad of ['lots', '-1MB', '64 MB s', '']) assert.doesNotMatch(bad, LOKI_SIZE_PATTERN);
+  });
+});
+
+describe("durations (core/go-duration.ts): Go's time.ParseDuration and Prometheus's model.ParseDuration", () => {
+  const S = 1_000_000_000n;
+  test("Go's rule (its own cases are in compose.test.ts): beyond int64 is 'invalid duration', told apart as beyondRange", () => {
+    assert.equal(parseGoDuration('2562047h47m16.854775807s'), (1n << 63n) - 1n);
+    assert.equal(parseGoDuration('2562047h47m16.854775808s'), 'invalid duration');
+    assert.deepEqual(readGoDuration('2562048h'), { ns: 2562048n * 3600n * S, beyondRange: true });
+    assert.equal(parseGoDuration('-2562047h47m16.854775808s'), -(1n << 63n));
+    assert.equal(parseGoDuration('1d'), 'unknown unit "d" in duration');
+    assert.equal(parseGoDuration('1μs'), 1000n);
+    // After an overflow Go has stopped reading: its reason is the overflow, not what follows.
+    assert.deepEqual(readGoDuration('9999999999h1x'), { error: 'invalid duration' });
+  });
+  test("Prometheus's rule (model/time.go): whole numbers, units y to ms once each from the largest, no sign", () => {
+    const ok: Array<[string, bigint]> = [
+      ['0', 0n],
+      ['1y', 365n * 86_400n * S],
+      ['2w', 14n * 86_400n * S],
+      ['1d12h', 36n * 3_600n * S],
+      ['1h30m', 5_400n * S],
+      ['500ms', 500_000_000n],
+      ['0s', 0n],
+      ['292y', 292n * 365n * 86_400n * S],
+    ];
+    for (const [text, ns] of ok) assert.equal(parseModelDuration(text), ns, text);
+    const bad: Array<[string, string]> = [
+      ['', 'empty duration string'],
+      ['1.5h', 'unknown unit "." in duration "1.5h"'],
+      ['30m1h', 'not a valid duration string: "30m1h"'],
+      ['1h1h', 'not a valid duration string: "1h1h"'],
+      ['-1h', 'not a valid duration string: "-1h"'],
+      ['h', 'not a valid duration string: "h"'],
+      ['10', 'not a valid duration string: "10"'],
+      ['1us', 'unknown unit "us" in duration "1us"'],
+      ['293y', 'duration out of range'],
+    ];
+    for (const [text, why] of bad) assert.equal(parseModelDuration(text), why, text);
+  });
+  test('the schema pattern of model.ParseDuration takes what the parser takes, but for the range', () => {
+    for (const text of ['0', '1y', '2w', '1d12h', '1h30m', '500ms', '0s', '293y', '', '1.5h', '30m1h', '1h1h', '-1h', 'h', '10', '1us', '1m1ms', '1s1m']) {
+      assert.equal(MODEL_DURATION_PATTERN.test(text), typeof parseModelDuration(text) === 'bigint' || text === '293y', text);
+    }
+  });
+  test('Loki reads either, unsigned; not what neither reads (1.5d, 1h1d)', () => {
+    for (const ok of ['1.5h', '7d', '1w', '0', '500ms', '1d12h']) assert.ok(isLokiDuration(ok), ok);
+    for (const bad of ['1.5d', '1h1d', '-1h', '+1h', '', 'soon']) assert.ok(!isLokiDuration(bad), bad);
+    assert.equal(lokiDurationMs('1.5h'), 5_400_000);
+    assert.equal(lokiDurationMs('1w'), 604_800_000);
+    assert.equal(lokiDurationMs('1.5d'), undefined);
+  });
+  test('Duration.parse takes Go and Prometheus forms, unsigned, and says when one is beyond Go', () => {
+    assert.equal(Duration.parse('1.5h').toSeconds(), 5400);
+    assert.equal(Duration.parse('2w').toHours(), 336);
+    assert.equal(Duration.parse('250us').milliseconds, 0.25);
+    for (const bad of ['1.5d', '-5s', '', '7 d']) assert.throws(() => Duration.parse(bad), /is not a duration; write it like 30s/, bad);
+    assert.throws(() => Duration.parse('300y'), /Duration\.parse\('300y'\) is longer than the longest duration Go programs read/);
   });
 });

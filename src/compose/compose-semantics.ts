@@ -12,7 +12,7 @@
  * A value holding a `$` is left alone: Compose interpolates it from the environment first.
  */
 import { posix } from 'node:path';
-import { GO_MAX_DURATION, parseGoDuration } from '../core/duration.js';
+import { GO_MAX_DURATION, readGoDuration } from '../core/go-duration.js';
 import { imageReferenceProblem } from '../core/image.js';
 import { parseRamInBytes } from '../core/size.js';
 import { valueAt } from '../core/value-at.js';
@@ -193,9 +193,10 @@ export function checkComposeSemantics(doc: unknown, options: { readonly swarm?: 
       const path = key.split('.');
       const v = valueAt(svc, path);
       if (v === undefined || v === null || interpolated(v)) continue;
-      const ns = typeof v === 'string' ? parseGoDuration(v) : 'missing unit in duration';
-      if (typeof ns === 'string') {
-        const beyond = ns === 'invalid duration' && typeof v === 'string' && /^[+-]?(?:(?:\d+\.?\d*|\.\d+)[a-zµμ]+)+$/.test(v);
+      const read = typeof v === 'string' ? readGoDuration(v) : { error: 'missing unit in duration' };
+      if ('error' in read || read.beyondRange) {
+        const beyond = !('error' in read);
+        const ns = 'error' in read ? read.error : 'invalid duration';
         add(
           [...base, ...path],
           `${JSON.stringify(v)} is not a duration Compose reads (Go's time.ParseDuration: ${ns} ${JSON.stringify(String(v))}): ` +

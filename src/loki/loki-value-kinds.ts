@@ -1,3 +1,4 @@
+import { isLokiDuration } from '../core/go-duration.js';
 import { LOKI_SIZE_PATTERN } from '../core/size.js';
 import type { LokiValueKind } from './loki-config-reference.js';
 
@@ -10,8 +11,6 @@ import type { LokiValueKind } from './loki-config-reference.js';
 /** A kind checked by its value alone, not key by key. */
 export type LokiLeafKind = Exclude<LokiValueKind, `@${string}`>;
 
-/** Go (`1h30m`, `500ms`) and Prometheus (`7d`, `1w`) durations, the two kinds Loki reads. */
-export const DURATION_RE = /^(?:0|(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h|d|w|y))+)$/;
 
 /** A byte size Loki reads (core/size.ts says which parsers): `64MB`, `256 KiB`, `1024`. */
 export const SIZE_RE = LOKI_SIZE_PATTERN;
@@ -76,7 +75,7 @@ function mapping(message: string): KindCheck {
 }
 
 /** A pattern-checked string, or `other` when it is not a string: a wrong type aborts, a bad spelling does not. */
-function written(pattern: RegExp, message: string, other: (v: unknown, report: ReportProblem) => void): KindCheck {
+function written(pattern: { test(text: string): boolean }, message: string, other: (v: unknown, report: ReportProblem) => void): KindCheck {
   return (v, report) => {
     if (typeof v !== 'string') return other(v, report);
     if (!pattern.test(v)) report(message, false);
@@ -108,7 +107,8 @@ export const KIND_CHECKS: Readonly<Record<LokiLeafKind, KindCheck>> = {
   float: (v, report) => {
     if (!isNumber(v)) report(M.float, true);
   },
-  duration: written(DURATION_RE, M.duration, (v, report) => {
+  // Go (`1h30m`, `500ms`) and Prometheus (`7d`, `1w`) durations, the two kinds Loki reads.
+  duration: written({ test: isLokiDuration }, M.duration, (v, report) => {
     if (v !== 0) report(M.duration, true);
   }),
   'string[]': (v, report) => {

@@ -1,15 +1,13 @@
 import { z } from 'zod';
-import { PROMETHEUS_DURATION_PATTERN } from '../prometheus/prometheus-duration.js';
+import { isGoDuration, isModelDuration } from '../core/go-duration.js';
 
 /** Go's `time.ParseDuration` (server timeouts, batchwait, sync periods). */
-export const goDuration = z
-  .string()
-  .regex(/^(0|(\d+(\.\d+)?(ns|us|µs|μs|ms|s|m|h))+)$/, 'expected a Go duration such as 500ms, 10s or 1h30m (no days)');
+export const goDuration = z.string().refine(isGoDuration, 'expected a Go duration such as 500ms, 10s or 1h30m (no days)');
 
 /** Prometheus' `model.Duration` (discovery refresh intervals). */
 export const promDuration = z
   .string()
-  .regex(PROMETHEUS_DURATION_PATTERN, 'expected a Prometheus duration such as 5s, 1m or 1h30m (whole numbers, largest unit first)');
+  .refine(isModelDuration, 'expected a Prometheus duration such as 5s, 1m or 1h30m (whole numbers, largest unit first)');
 
 export const port = z.int().min(0).max(65535);
 export const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'expected a label name ([a-zA-Z_][a-zA-Z0-9_]*)');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isGoDuration } from '../core/go-duration.js';
 
 /*
  * What `docker stack deploy` accepts: the compose file format 3.9, the newest
@@ -18,7 +19,7 @@ const listOrDict = z.union([
 ]);
 const stringOrList = z.union([z.string(), z.array(z.string())]);
 /** Go durations (`10s`, `1m30s`), as `format: duration` means there. */
-const duration = z.string().regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, 'expected a Go duration such as 10s');
+const duration = z.string().refine(isGoDuration, 'expected a Go duration such as 10s');
 
 const healthcheck = z.strictObject({
   disable: z.boolean().optional(),
