@@ -6,6 +6,9 @@ import { describe, test } from 'node:test';
 import { closest, didYouMean, distance, typoLimit } from '../src/core/did-you-mean.js';
 import { Duration } from '../src/core/duration.js';
 import { isLokiDuration, lokiDurationMs, MODEL_DURATION_PATTERN, parseGoDuration, parseModelDuration, readGoDuration } from '../src/core/go-duration.js';
+import { findCycles } from '../src/core/dependency-cycle.js';
+import { LABEL_NAME_PATTERN, METRIC_NAME_PATTERN, PROJECT_NAME_PATTERN, RESOURCE_NAME_PATTERN, SERVICE_NAME_PATTERN } from '../src/core/name-patterns.js';
+import { isPortNumber, normaliseIp, publishedPorts } from '../src/core/port.js';
 import { LOKI_SIZE_PATTERN, parseRamInBytes } from '../src/core/size.js';
 
 describe('did-you-mean (core/did-you-mean.ts): one measure and one limit for every "unknown name" message', () => {
@@ -151,5 +154,58 @@ describe("durations (core/go-duration.ts): Go's time.ParseDuration and Prometheu
     assert.equal(Duration.parse('250us').milliseconds, 0.25);
     for (const bad of ['1.5d', '-5s', '', '7 d']) assert.throws(() => Duration.parse(bad), /is not a duration; write it like 30s/, bad);
     assert.throws(() => Duration.parse('300y'), /Duration\.parse\('300y'\) is longer than the longest duration Go programs read/);
+  });
+});
+
+describe('ports (core/port.ts): 16-bit numbers, and the host ports a ports entry publishes', () => {
+  test('a port a container listens on or the host publishes is a whole number from 1 to 65535', () => {
+    for (const ok of [1, 80, 65535]) assert.ok(isPortNumber(ok), String(ok));
+    for (const bad of [0, -1, 65536, 80.5, NaN, '80', undefined]) assert.ok(!isPortNumber(bad), String(bad));
+  });
+  test('the short syntax [IP:][HOST:]CONTAINER[/PROTO] (nat.ParsePortSpec) and the long one', () => {
+    assert.deepEqual(publishedPorts('8080:80'), [{ ip: '*', port: 8080, proto: 'tcp' }]);
+    assert.deepEqual(publishedPorts('127.0.0.1:53:53/udp'), [{ ip: '127.0.0.1', port: 53, proto: 'udp' }]);
+    assert.deepEqual(publishedPorts('[::1]:9000:9000'), [{ ip: '::1', port: 9000, proto: 'tcp' }]);
+    assert.deepEqual(publishedPorts('9000-9001:9000-9001').map((p) => p.port), [9000, 9001]);
+    assert.deepEqual(publishedPorts({ target: 80, published: '8080', host_ip: '0:0:0:0:0:0:0:1' }), [{ ip: '::1', port: 8080, proto: 'tcp' }]);
+    // No host port (Docker picks one), a value Compose interpolates, a range past the last port.
+    assert.deepEqual(publishedPorts('80'), []);
+    assert.deepEqual(publishedPorts({ target: 80 }), []);
+    assert.deepEqual(publishedPorts('${PORT}:80'), []);
+    assert.deepEqual(publishedPorts('65535-65537:80').map((p) => p.port), [65535]);
+    assert.equal(normaliseIp('[0:0:0:0:0:0:0:1]'), '::1');
+  });
+});
+
+describe('names (core/name-patterns.ts): one pattern per rule', () => {
+  test("Compose's service names (compose-spec patternProperties), Docker's volume and network names, Compose's project names", () => {
+    for (const ok of ['web', 'web.1', '_x', '-x', 'A']) assert.match(ok, SERVICE_NAME_PATTERN);
+    for (const bad of ['', 'a b', 'a/b', 'é']) assert.doesNotMatch(bad, SERVICE_NAME_PATTERN);
+    for (const ok of ['data', 'a', 'x_1.y-z']) assert.match(ok, RESOURCE_NAME_PATTERN);
+    for (const bad of ['', '_data', '.x', 'a b']) assert.doesNotMatch(bad, RESOURCE_NAME_PATTERN);
+    for (const ok of ['shop', '1shop', 'my_shop-2']) assert.match(ok, PROJECT_NAME_PATTERN);
+    for (const bad of ['Shop', '-shop', '_shop', 'my.shop', '']) assert.doesNotMatch(bad, PROJECT_NAME_PATTERN);
+  });
+  test('Prometheus label and metric names (prometheus/common model)', () => {
+    for (const ok of ['job', '_x', '__name__', 'a1']) assert.match(ok, LABEL_NAME_PATTERN);
+    for (const bad of ['1a', 'a-b', 'a:b', '']) assert.doesNotMatch(bad, LABEL_NAME_PATTERN);
+    assert.match('job:errors:rate5m', METRIC_NAME_PATTERN);
+    assert.doesNotMatch('5m_rate', METRIC_NAME_PATTERN);
+  });
+});
+
+describe('dependency cycles (core/dependency-cycle.ts)', () => {
+  const graph = (edges: Record<string, string[]>) => findCycles(Object.keys(edges), (n) => edges[n] ?? []);
+  test('none in a chain or a diamond', () => {
+    assert.deepEqual(graph({ a: ['b'], b: ['c'], c: [] }), []);
+    assert.deepEqual(graph({ a: ['b', 'c'], b: ['d'], c: ['d'], d: [] }), []);
+  });
+  test('a self-dependency, a loop, each along its path back to where it started', () => {
+    assert.deepEqual(graph({ a: ['a'] }), [['a', 'a']]);
+    assert.deepEqual(graph({ a: ['b'], b: ['c'], c: ['a'] }), [['a', 'b', 'c', 'a']]);
+  });
+  test('two separate cycles are two mistakes; two sharing a node are one tangle, reported once', () => {
+    assert.deepEqual(graph({ a: ['b'], b: ['a'], c: ['d'], d: ['c'] }), [['a', 'b', 'a'], ['c', 'd', 'c']]);
+    assert.deepEqual(graph({ a: ['b', 'c'], b: ['a'], c: ['a'] }), [['a', 'b', 'a']]);
   });
 });

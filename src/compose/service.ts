@@ -1,3 +1,5 @@
+import { isPortNumber, PORT_MAX, PORT_MIN } from '../core/port.js';
+import { SERVICE_NAME_PATTERN } from '../core/name-patterns.js';
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import { ConstructError, UserError } from '../core/errors.js';
@@ -44,8 +46,8 @@ export const IMAGE_LABEL = 'dev.aixcl.image';
 /** Label marking a service whose failure degrades the stack instead of failing it (read by aixcl-deploy). */
 export const OPTIONAL_LABEL = 'dev.aixcl.optional';
 
-/** Service names Compose accepts (compose-spec schema: services' `patternProperties` `^[a-zA-Z0-9._-]+$`). */
-export const SERVICE_NAME = /^[a-zA-Z0-9._-]+$/;
+/** Service names Compose accepts: core/name-patterns.ts's SERVICE_NAME_PATTERN, under its public name. */
+export const SERVICE_NAME = SERVICE_NAME_PATTERN;
 
 /** Restart policy of a service. */
 export enum RestartPolicy {
@@ -447,7 +449,7 @@ export class Service extends Construct {
 
   private validateService(): string[] {
     const errors: string[] = [];
-    if (!SERVICE_NAME.test(this.serviceName)) {
+    if (!SERVICE_NAME_PATTERN.test(this.serviceName)) {
       errors.push(`service name '${this.serviceName}' is invalid: use letters, digits, '.', '_' and '-'`);
     }
     for (const [name, value] of this.environment) {
@@ -470,7 +472,7 @@ export class Service extends Construct {
         ['containerPort', p.containerPort],
         ['hostPort', p.hostPort ?? p.containerPort],
       ] as const) {
-        if (!Number.isInteger(n) || n < 1 || n > 65535) errors.push(`${what} ${n} is not a port number (1-65535)`);
+        if (!isPortNumber(n)) errors.push(`${what} ${n} is not a port number (${PORT_MIN}-${PORT_MAX})`);
       }
       if (this.stack.networkMode === NetworkMode.HOST && ((p.hostPort !== undefined && p.hostPort !== p.containerPort) || p.hostIp !== undefined)) {
         errors.push(

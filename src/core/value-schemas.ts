@@ -1,3 +1,4 @@
+import { PORT_MAX, PORT_MIN } from './port.js';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { Duration } from './duration.js';
@@ -38,8 +39,8 @@ export const durationValue = instanceOf<Duration>('a Duration', Duration.isDurat
   return 'write Duration.seconds(30), Duration.hours(24), Duration.days(7), ...';
 });
 
-/** A TCP/UDP port number. */
-export const portNumber = z.number().int().min(1).max(65535);
+/** A TCP/UDP port number a container listens on or the host publishes (core/port.ts). */
+export const portNumber = z.number().int().min(PORT_MIN).max(PORT_MAX);
 
 /**
  * An IP address (IPv4, or IPv6 with or without brackets). A host name is an error: Docker does not

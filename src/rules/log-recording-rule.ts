@@ -1,3 +1,4 @@
+import { METRIC_NAME_PATTERN } from '../core/name-patterns.js';
 import { Construct } from 'constructs';
 import type { LogMetric } from './log-metric.js';
 import { LABEL_NAME_PATTERN, LokiRule, type RuleDocument } from './loki-rule.js';
@@ -18,7 +19,6 @@ export interface LogRecordingRuleProps {
 }
 
 /** Prometheus's legacy metric-name syntax, which Loki's ruler checks record names against. */
-const METRIC_NAME_PATTERN = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
 /**
  * A recording rule: Loki's ruler evaluates the LogQL metric on every
