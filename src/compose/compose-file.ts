@@ -6,7 +6,6 @@ import { checkSwarmSchema } from '../swarm/swarm-schema.js';
 import { checkSwarmStack, renderSwarmStack, SWARM_STACK_FILE, type SwarmStackParts } from '../swarm/swarm-stack.js';
 import { checkComposeSchema } from './compose-schema.js';
 import { checkComposeSemantics } from './compose-semantics.js';
-import { checkComposeValues } from './compose-values.js';
 import { Network } from './network.js';
 import { findCycles } from '../core/dependency-cycle.js';
 import { SERVICE_NAME_PATTERN } from '../core/name-patterns.js';
@@ -128,7 +127,7 @@ export class ComposeFile extends DocumentFile {
     if (!doc || checkComposeSchema(doc, this.reportedServiceNames()).length) return [];
     const byName = new Map(this.services().map((s) => [s.serviceName, s]));
     const swarm = this.stack.target === Target.SWARM;
-    const found = [...checkComposeSemantics(doc, { swarm }), ...(swarm ? [] : checkComposeValues(doc))];
+    const found = checkComposeSemantics(doc, { swarm });
     return found.flatMap(({ at, message, typed }: { at: readonly string[]; message: string; typed?: true }) => {
       const service = at[0] === 'services' ? byName.get(at[1]) : undefined;
       const ofService = service?._model().overrides.touching(at.slice(2));
