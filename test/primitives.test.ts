@@ -5,11 +5,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { closest, didYouMean, distance, typoLimit } from '../src/core/did-you-mean.js';
 import { Duration } from '../src/core/duration.js';
-import { isLokiDuration, lokiDurationMs, MODEL_DURATION_PATTERN, parseGoDuration, parseModelDuration, readGoDuration } from '../src/core/go-duration.js';
+import { isGoOrModelDuration, goOrModelDurationMs, MODEL_DURATION_PATTERN, parseGoDuration, parseModelDuration, readGoDuration } from '../src/core/go-duration.js';
 import { findCycles } from '../src/core/dependency-cycle.js';
 import { LABEL_NAME_PATTERN, METRIC_NAME_PATTERN, PROJECT_NAME_PATTERN, RESOURCE_NAME_PATTERN, SERVICE_NAME_PATTERN } from '../src/core/name-patterns.js';
 import { isPortNumber, normaliseIp, publishedPorts } from '../src/core/port.js';
 import { LOKI_SIZE_PATTERN, parseRamInBytes } from '../src/core/size.js';
+import { durationCallFor } from '../src/core/value-schemas.js';
 
 describe('did-you-mean (core/did-you-mean.ts): one measure and one limit for every "unknown name" message', () => {
   test('a swap of two neighbouring letters is one edit (optimal string alignment), other edits one each', () => {
@@ -142,11 +143,11 @@ describe("durations (core/go-duration.ts): Go's time.ParseDuration and Prometheu
     }
   });
   test('Loki reads either, unsigned; not what neither reads (1.5d, 1h1d)', () => {
-    for (const ok of ['1.5h', '7d', '1w', '0', '500ms', '1d12h']) assert.ok(isLokiDuration(ok), ok);
-    for (const bad of ['1.5d', '1h1d', '-1h', '+1h', '', 'soon']) assert.ok(!isLokiDuration(bad), bad);
-    assert.equal(lokiDurationMs('1.5h'), 5_400_000);
-    assert.equal(lokiDurationMs('1w'), 604_800_000);
-    assert.equal(lokiDurationMs('1.5d'), undefined);
+    for (const ok of ['1.5h', '7d', '1w', '0', '500ms', '1d12h']) assert.ok(isGoOrModelDuration(ok), ok);
+    for (const bad of ['1.5d', '1h1d', '-1h', '+1h', '', 'soon']) assert.ok(!isGoOrModelDuration(bad), bad);
+    assert.equal(goOrModelDurationMs('1.5h'), 5_400_000);
+    assert.equal(goOrModelDurationMs('1w'), 604_800_000);
+    assert.equal(goOrModelDurationMs('1.5d'), undefined);
   });
   test('Duration.parse takes Go and Prometheus forms, unsigned, and says when one is beyond Go', () => {
     assert.equal(Duration.parse('1.5h').toSeconds(), 5400);
@@ -154,6 +155,10 @@ describe("durations (core/go-duration.ts): Go's time.ParseDuration and Prometheu
     assert.equal(Duration.parse('250us').milliseconds, 0.25);
     for (const bad of ['1.5d', '-5s', '', '7 d']) assert.throws(() => Duration.parse(bad), /is not a duration; write it like 30s/, bad);
     assert.throws(() => Duration.parse('300y'), /Duration\.parse\('300y'\) is longer than the longest duration Go programs read/);
+  });
+  test('the hint for a duration given as text reads it the same way, and names the call in the largest whole unit', () => {
+    const calls = ['7d', '1s', '90s', '24h', '1.5h', '250ms', '250us', '1d12h', '7 d', 'soon', '-1s'].map(durationCallFor);
+    assert.deepEqual(calls, ['Duration.days(7)', 'Duration.seconds(1)', 'Duration.seconds(90)', 'Duration.days(1)', 'Duration.minutes(90)', 'Duration.millis(250)', 'Duration.millis(0.25)', 'Duration.hours(36)', undefined, undefined, undefined]);
   });
 });
 

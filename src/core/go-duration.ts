@@ -5,8 +5,8 @@
  *   docker CLI's stack files, Promtail's and dskit's time.Duration settings;
  * - Prometheus's model.ParseDuration (prometheus/common model/time.go): Prometheus, Alertmanager,
  *   rule files, Promtail's discovery intervals, Loki's model.Duration settings.
- * Loki has settings of both types and its reference does not say which is which: isLokiDuration is
- * what either reads.
+ * Loki has settings of both types and its reference does not say which is which: isGoOrModelDuration is
+ * what either reads (and what Duration.parse and the hints of the typed API read).
  */
 
 /** Go's longest time.Duration (math.MaxInt64 nanoseconds), as time.Duration.String() writes it. */
@@ -130,14 +130,14 @@ export function isModelDuration(text: string): boolean {
 // The lookahead refuses an empty string, which every unit being optional would otherwise let through.
 export const MODEL_DURATION_PATTERN = /^(?:0|(?=\d)(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?)$/;
 
-/** A duration Loki reads: unsigned, as Go or as Prometheus writes it (Loki has settings of both types). */
-export function isLokiDuration(text: string): boolean {
+/** A duration as Go or as Prometheus writes it, unsigned: what Loki reads (it has settings of both types). */
+export function isGoOrModelDuration(text: string): boolean {
   return !/^[+-]/.test(text) && (isGoDuration(text) || isModelDuration(text));
 }
 
-/** Milliseconds of a duration Loki reads, or undefined if it reads none. */
-export function lokiDurationMs(text: string): number | undefined {
-  if (!isLokiDuration(text)) return undefined;
+/** Milliseconds of a duration as Go or Prometheus writes it (unsigned, in range), or undefined if it is none. */
+export function goOrModelDurationMs(text: string): number | undefined {
+  if (!isGoOrModelDuration(text)) return undefined;
   const go = parseGoDuration(text);
   return Number(typeof go === 'bigint' ? go : (parseModelDuration(text) as bigint)) / 1e6;
 }

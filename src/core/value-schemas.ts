@@ -2,6 +2,7 @@ import { PORT_MAX, PORT_MIN } from './port.js';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { Duration } from './duration.js';
+import { goOrModelDurationMs } from './go-duration.js';
 import { imageReferenceProblem } from './image.js';
 import { describeValue, instanceOf, quote, valueOf } from './props.js';
 import { parseRamInBytes, Size } from './size.js';
@@ -28,13 +29,28 @@ export const sizeValue = instanceOf<Size>('a Size', Size.isSize, (v) => {
   return 'write Size.mebibytes(512), Size.gibibytes(1), ...';
 });
 
+/**
+ * The Duration call that makes a duration written as text (as Go or Prometheus write it, {@link goOrModelDurationMs}),
+ * in the largest unit that holds it whole (`'90s'` is `Duration.seconds(90)`, `'24h'` is `Duration.days(1)`).
+ */
+export function durationCallFor(v: unknown): string | undefined {
+  const ms = typeof v === 'string' ? goOrModelDurationMs(v) : undefined;
+  if (ms === undefined) return undefined;
+  for (const [unit, factor] of [
+    ['days', 86_400_000],
+    ['hours', 3_600_000],
+    ['minutes', 60_000],
+    ['seconds', 1000],
+  ] as const) {
+    if (ms >= factor && ms % factor === 0) return `Duration.${unit}(${ms / factor})`;
+  }
+  return `Duration.millis(${ms})`;
+}
+
 /** A {@link Duration}; `'7d'` and numbers are errors that show the Duration to write. */
 export const durationValue = instanceOf<Duration>('a Duration', Duration.isDuration, (v) => {
-  if (typeof v === 'string') {
-    const m = /^\s*(\d+)\s*(ms|s|m|h|d)\s*$/.exec(v);
-    if (m) return `write Duration.${{ ms: 'millis', s: 'seconds', m: 'minutes', h: 'hours', d: 'days' }[m[2]]}(${m[1]})`;
-    return 'write Duration.seconds(30), Duration.hours(24), Duration.days(7), ...';
-  }
+  const call = durationCallFor(v);
+  if (call) return `write ${call}`;
   if (typeof v === 'number') return `write Duration.seconds(${v}) (or Duration.millis, minutes, hours, days)`;
   return 'write Duration.seconds(30), Duration.hours(24), Duration.days(7), ...';
 });

@@ -1,11 +1,11 @@
-import { lokiDurationMs } from '../core/go-duration.js';
+import { goOrModelDurationMs } from '../core/go-duration.js';
 
 const DAY_MS = 86_400_000;
 
 /** Milliseconds of a Loki duration value, or undefined if it is not one. */
 export function parseLokiDuration(value: unknown): number | undefined {
   if (value === 0) return 0;
-  return typeof value === 'string' ? lokiDurationMs(value) : undefined;
+  return typeof value === 'string' ? goOrModelDurationMs(value) : undefined;
 }
 
 /** Reports a problem at the key path to change. */

@@ -5,7 +5,7 @@ import { LOKI_REFERENCE_VERSION, type LokiKeyTree } from './loki-config-referenc
 import { crossFieldRules } from './loki-config-rules.js';
 import { blockRef, fieldsOf, namedBlock, rootTree, type LokiKeyKind } from './loki-config-tree.js';
 import { walkLokiConfig } from './loki-config-walker.js';
-import { isLokiDuration } from '../core/go-duration.js';
+import { isGoOrModelDuration } from '../core/go-duration.js';
 import { KIND_MESSAGES as M, SIZE_RE, type LokiLeafKind } from './loki-value-kinds.js';
 
 export { parseLokiDuration } from './loki-config-rules.js';
@@ -40,7 +40,7 @@ const LEAVES: Readonly<Record<LokiLeafKind, () => z.ZodType>> = {
       error: M.size,
     }),
   float: () => z.number({ error: M.float }),
-  duration: () => z.union([z.literal(0), z.string().refine(isLokiDuration, { error: M.duration })], { error: M.duration }),
+  duration: () => z.union([z.literal(0), z.string().refine(isGoOrModelDuration, { error: M.duration })], { error: M.duration }),
   'string[]': () => z.array(scalar, { error: M['string[]'] }),
   list: () => z.array(z.unknown(), { error: M.list }),
   map: () => z.record(z.string(), z.unknown(), { error: M.map }),

@@ -1,4 +1,4 @@
-import { isLokiDuration } from '../core/go-duration.js';
+import { isGoOrModelDuration } from '../core/go-duration.js';
 import { LOKI_SIZE_PATTERN } from '../core/size.js';
 import type { LokiValueKind } from './loki-config-reference.js';
 
@@ -108,7 +108,7 @@ export const KIND_CHECKS: Readonly<Record<LokiLeafKind, KindCheck>> = {
     if (!isNumber(v)) report(M.float, true);
   },
   // Go (`1h30m`, `500ms`) and Prometheus (`7d`, `1w`) durations, the two kinds Loki reads.
-  duration: written({ test: isLokiDuration }, M.duration, (v, report) => {
+  duration: written({ test: isGoOrModelDuration }, M.duration, (v, report) => {
     if (v !== 0) report(M.duration, true);
   }),
   'string[]': (v, report) => {
