@@ -1,6 +1,7 @@
 // Core
 export * from './core/errors.js';
 export * from './core/duration.js';
+export { GO_MAX_DURATION, parseGoDuration } from './core/go-duration.js';
 export * from './core/size.js';
 export * from './core/image.js';
 export * from './core/overrides.js';

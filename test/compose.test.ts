@@ -30,7 +30,7 @@ import {
   Volume,
   writeSynthesis,
 } from '../src/index.js';
-import { parseGoDuration } from '../src/core/duration.js';
+import { parseGoDuration } from '../src/core/go-duration.js';
 import { assertProblem, problemsOf } from './support/problems.js';
 import { tempDir } from './support/temp.js';
 

@@ -17,6 +17,7 @@ import { AixclStack, App, NetworkMode, Testing } from '../src/index.js';
 import { SAMPLES } from './fixtures/log-samples.js';
 import { ROOT } from './support/cli.js';
 import { GoRegexAnchoring, goRegexProblem, goRegexTest } from '../src/core/re2.js';
+import { parseGoDuration } from '../src/core/go-duration.js';
 import { timeFormatProblem } from '../src/log-format/time-layout.js';
 import { goRegex, goTemplate, groupNames, parseGoTime } from './support/promtail-model.js';
 import { tempDir } from './support/temp.js';
@@ -32,7 +33,8 @@ interface GoAnswer {
 type GoCase =
   | { kind: 'regex'; re: string; text: string }
   | { kind: 'time'; layout: string; text: string }
-  | { kind: 'template'; tpl: string; data: Record<string, string> };
+  | { kind: 'template'; tpl: string; data: Record<string, string> }
+  | { kind: 'duration'; text: string };
 
 /** Debian's Go: `go` on PATH, else the newest /usr/lib/go-1.N (golang-1.N-go installs it there, scripts/ensure-docker.sh). */
 function findGo(): string | undefined {
@@ -307,5 +309,22 @@ describe('the Promtail model agrees with Go (regexp, time.Parse, text/template),
       }
     });
     assert.ok(written >= 20, `only ${written} cases wrote a level: the comparison would say little`);
+  });
+
+  it("core/go-duration.ts reads a duration as Go's time.ParseDuration does: the same nanoseconds, or the same reason", () => {
+    const texts = [
+      '0', '-0', '+0', '1s', '1.5h', '1h30m', '.5s', '5.s', '1.000000001s', '1.0000000001s', '0.3333333333333h',
+      '1ns', '1us', '1µs', '1μs', '1ms', '-1.5h', '+10s', '2562047h47m16.854775807s', '2562047h47m16.854775808s',
+      '-2562047h47m16.854775808s', '-2562047h47m16.854775809s', '9999999999h', '9999999999h1x', '100000000000000000000ns',
+      '', '-', '.', '.s', '1', '10', '1d', '7d', '1 s', ' 1s', '1s ', '1e3s', '1h-1m', '1.2.3s', 'μs', '1x', '1ss', 's1',
+    ];
+    const answers = askGo(texts.map((text) => ({ kind: 'duration' as const, text })));
+    texts.forEach((text, i) => {
+      const ours = parseGoDuration(text);
+      const go = answers[i];
+      // Go writes `time: REASON "TEXT"`, the text quoted its way (\x escapes for non-ASCII): the reason is compared.
+      if (go.error !== undefined) assert.equal(ours, go.error.replace(/^time: /, '').replace(/ "(?:[^"\\]|\\.)*"$/, ''), text);
+      else assert.equal(ours, BigInt(go.unixNano!), text);
+    });
   });
 });

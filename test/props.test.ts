@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { z } from 'zod';
-import { closest, editDistance, parseProps, propsSchema } from '../src/core/props.js';
+import { closest, distance } from '../src/core/did-you-mean.js';
+import { parseProps, propsSchema } from '../src/core/props.js';
 import { AixclStack, App, LoggingOnlyStack, NetworkMode, RestartPolicy, Service, Size, Stack, Target, Testing } from '../src/index.js';
 import { stackSchema } from '../src/core/stack.js';
 import { problemsOf } from './support/problems.js';
@@ -77,7 +78,7 @@ describe('props checks', () => {
   });
 
   test('did-you-mean uses the edit distance', () => {
-    assert.equal(editDistance('retension', 'retention'), 1);
+    assert.equal(distance('retension', 'retention'), 1);
     assert.equal(closest('comand', ['command', 'entrypoint']), 'command');
     assert.equal(closest('replicas', ['command', 'entrypoint']), undefined);
   });

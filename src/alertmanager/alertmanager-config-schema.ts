@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { schemaIssues, type SchemaIssue } from '../core/schema-issues.js';
 import { httpClientFields, tlsConfigSchema } from '../prometheus/prometheus-common-schema.js';
-import { PROMETHEUS_DURATION_PATTERN } from '../prometheus/prometheus-duration.js';
+import { isModelDuration } from '../core/go-duration.js';
 
 /*
  * Alertmanager's configuration file, from docs/configuration.md of
@@ -12,7 +12,7 @@ import { PROMETHEUS_DURATION_PATTERN } from '../prometheus/prometheus-duration.j
  * check-config` is the full check.
  */
 
-const duration = z.string().regex(PROMETHEUS_DURATION_PATTERN, 'must be a duration such as 30s, 5m or 4h');
+const duration = z.string().refine(isModelDuration, 'must be a duration such as 30s, 5m or 4h');
 const httpConfig = z.strictObject(httpClientFields);
 const list = z.array(z.record(z.string(), z.unknown()), { error: 'must be a list of mappings' });
 

@@ -1,3 +1,4 @@
+import { LABEL_NAME_PATTERN } from '../core/name-patterns.js';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { serviceMakerContext } from '../compose/service-props.js';
@@ -31,7 +32,7 @@ export const ALERTMANAGER_SECRETS_DIR = '/run/alertmanager-secrets';
 const receiverValue = instanceOf<Receiver>('a Receiver', Receiver.isReceiver, () => "make one with Receiver.webhook('name', { url }), Receiver.email(...), Receiver.slack(...) or Receiver.none('name')");
 
 /** A label name, as Alertmanager's matchers accept it unquoted. */
-const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "must be a label name: letters, digits and '_', not starting with a digit");
+const labelName = z.string().regex(LABEL_NAME_PATTERN, "must be a label name: letters, digits and '_', not starting with a digit");
 
 /** The run-time schema of {@link AlertRoute} (see core/props.ts). */
 export const alertRouteSchema = propsSchema<AlertRoute>()(
@@ -203,7 +204,7 @@ export class Alertmanager extends Construct {
     for (const [i, route] of this.routeList.entries()) {
       if (Object.keys(route.matchers).length === 0) errors.push(`route ${i + 1} has no matchers, so it takes every alert: give it at least one, or make its receiver the default`);
       for (const k of Object.keys(route.matchers)) {
-        if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(k)) errors.push(`route ${i + 1} matches on '${k}', which is not a label name`);
+        if (!LABEL_NAME_PATTERN.test(k)) errors.push(`route ${i + 1} matches on '${k}', which is not a label name`);
       }
     }
     return errors;

@@ -2,7 +2,7 @@ import { ALLOY_COMPONENTS, ALLOY_CONFIG_BLOCKS, ALLOY_REFERENCE_VERSION, ALLOY_S
 import type { AlloyAttributeSchema, AlloyBlockSchema, AlloySchema, AlloyStability } from './alloy-reference-types.js';
 import { AlloyCall, AlloyRef, isAlloyBlockName, isAlloyIdentifier, quoteAlloy, type AlloyBlock, type AlloyStatement, type AlloyValue } from './alloy-syntax.js';
 import { closest, didYouMean } from '../core/did-you-mean.js';
-import { parseGoDuration } from '../core/duration.js';
+import { parseGoDuration } from '../core/go-duration.js';
 import { GoRegexAnchoring, goRegexProblem } from '../core/re2.js';
 
 /*

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { distance } from '../core/did-you-mean.js';
+import { closest } from '../core/did-you-mean.js';
 import { UserError } from '../core/errors.js';
 import { shellWord } from './shell-word.js';
 import { ExitCode, exitCodeOf } from '../core/exit-codes.js';
@@ -62,7 +62,7 @@ export function ignoreClosedPipes(): void {
 /** The command (or `help`) a mistyped word is most likely meant to be: a few edits away. */
 export function nearestCommand(program: Command, word: string): string | undefined {
   const names = program.commands.map((c) => c.name()).concat('help');
-  return names.find((n) => n !== word && distance(n, word) <= Math.max(1, Math.floor(n.length / 3)));
+  return closest(word, names);
 }
 
 /**

@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import { UserError } from '../core/errors.js';
 import { DocumentFile, GeneratedFile, memoInRenderSession } from '../core/generated-file.js';
 import { NetworkMode, Stack } from '../core/stack.js';
@@ -7,9 +6,11 @@ import { checkSwarmSchema } from '../swarm/swarm-schema.js';
 import { checkSwarmStack, renderSwarmStack, SWARM_STACK_FILE, type SwarmStackParts } from '../swarm/swarm-stack.js';
 import { checkComposeSchema } from './compose-schema.js';
 import { checkComposeSemantics } from './compose-semantics.js';
-import { checkComposeValues } from './compose-values.js';
 import { Network } from './network.js';
-import { isService, SERVICE_NAME, type ComposeService } from './compose-service.js';
+import { isService, type ComposeService } from './compose-service.js';
+import { findCycles } from '../core/dependency-cycle.js';
+import { SERVICE_NAME_PATTERN } from '../core/name-patterns.js';
+import { normaliseIp, publishedPorts } from '../core/port.js';
 import { sortKeys, Volume } from './volume.js';
 
 const COMPOSE_FILE_ID = 'ComposeFile';
@@ -99,7 +100,7 @@ export class ComposeFile extends DocumentFile {
    * A bad name that only an override makes is still the schema's to report.
    */
   private reportedServiceNames(): ReadonlySet<string> {
-    return new Set(this.services().map((s) => s.serviceName).filter((n) => !SERVICE_NAME.test(n)));
+    return new Set(this.services().map((s) => s.serviceName).filter((n) => !SERVICE_NAME_PATTERN.test(n)));
   }
 
   /** The final document (after overrides), unchecked, once per render session; undefined when it does not build (its render reports why). */
@@ -126,7 +127,7 @@ export class ComposeFile extends DocumentFile {
     if (!doc || checkComposeSchema(doc, this.reportedServiceNames()).length) return [];
     const byName = new Map(this.services().map((s) => [s.serviceName, s]));
     const swarm = this.stack.target === Target.SWARM;
-    const found = [...checkComposeSemantics(doc, { swarm }), ...(swarm ? [] : checkComposeValues(doc))];
+    const found = checkComposeSemantics(doc, { swarm });
     return found.flatMap(({ at, message, typed }: { at: readonly string[]; message: string; typed?: true }) => {
       const service = at[0] === 'services' ? byName.get(at[1]) : undefined;
       const ofService = service?._model().overrides.touching(at.slice(2));
@@ -149,7 +150,9 @@ export class ComposeFile extends DocumentFile {
     errors.push(...this.portConflicts());
     errors.push(...this.semanticProblems());
     if (this.stack.target === Target.SWARM) errors.push(...this.swarmProblems());
-    for (const cycle of findCycles(services)) errors.push(`depends_on has a cycle: ${cycle.join(' -> ')}: remove one of these dependencies`);
+    for (const cycle of findCycles(services, (s) => s.dependsOn.map((d) => d.service))) {
+      errors.push(`depends_on has a cycle: ${cycle.map((s) => s.serviceName).join(' -> ')}: remove one of these dependencies`);
+    }
     const files = this.otherFiles();
     errors.push(...duplicates([this, ...files], (f) => f.filePath, 'generated file path'));
     for (const s of services) {
@@ -278,63 +281,10 @@ export interface HostPortBinding {
   readonly proto: string;
 }
 
-/** An IP as one form: brackets stripped, IPv6 compressed and lower case (`[0:0:0:0:0:0:0:1]` is `::1`). */
-function normaliseIp(ip: string): string {
-  const bare = ip.replace(/^\[(.*)\]$/, '$1');
-  if (isIP(bare) !== 6) return bare;
-  try {
-    return new URL(`http://[${bare}]/`).hostname.slice(1, -1);
-  } catch {
-    return bare.toLowerCase();
-  }
-}
-
 function overlaps(a: string, b: string): boolean {
   if (a === b || a === '*' || b === '*') return true;
   const family = (ip: string) => (ip.includes(':') ? 6 : 4);
   return (a === '0.0.0.0' || a === '::' || b === '0.0.0.0' || b === '::') && family(a) === family(b);
-}
-
-/**
- * The host ports one entry of a service's `ports` publishes: the long syntax (`{target, published,
- * host_ip, protocol}`) or the short one (`[IP:][HOST:]CONTAINER[/PROTO]`, docker/go-connections
- * nat.ParsePortSpec). No published port (an ephemeral one) or a value to interpolate takes nothing known.
- */
-function publishedPorts(p: unknown): Array<{ ip: string; port: number; proto: string }> {
-  let ip: string | undefined;
-  let published: string | undefined;
-  let proto = 'tcp';
-  if (typeof p === 'object' && p !== null) {
-    const o = p as Record<string, unknown>;
-    if (o.published === undefined || o.published === null) return [];
-    published = String(o.published);
-    ip = typeof o.host_ip === 'string' ? o.host_ip : undefined;
-    if (typeof o.protocol === 'string') proto = o.protocol;
-  } else if (typeof p === 'string' || typeof p === 'number') {
-    let spec = String(p);
-    const slash = spec.lastIndexOf('/');
-    if (slash >= 0) {
-      proto = spec.slice(slash + 1);
-      spec = spec.slice(0, slash);
-    }
-    // The container port after the last ':', the host port before it, the address before that (nat.ParsePortSpec).
-    const last = spec.lastIndexOf(':');
-    if (last < 0) return [];
-    const hostPart = spec.slice(0, last);
-    const colon = hostPart.lastIndexOf(':');
-    published = colon >= 0 ? hostPart.slice(colon + 1) : hostPart;
-    ip = colon >= 0 ? hostPart.slice(0, colon) : undefined;
-    if (published === '') return [];
-  } else return [];
-  if (published.includes('$') || (ip ?? '').includes('$')) return [];
-  const range = /^(\d+)(?:-(\d+))?$/.exec(published);
-  if (!range) return [];
-  const from = Number(range[1]);
-  const to = Math.min(Number(range[2] ?? range[1]), 65535);
-  const addr = ip === undefined || ip === '' ? '*' : normaliseIp(ip);
-  const out: Array<{ ip: string; port: number; proto: string }> = [];
-  for (let port = from; port <= to; port++) out.push({ ip: addr, port, proto });
-  return out;
 }
 
 function cmp(a: string, b: string): number {
@@ -347,27 +297,4 @@ function duplicates<T extends { node: { path: string } }>(items: T[], key: (t: T
   return [...by]
     .filter(([, paths]) => paths.length > 1)
     .map(([k, paths]) => `${what} '${k}' is used by ${paths.join(' and ')}: names must be unique in a stack`);
-}
-
-function findCycles(services: ComposeService[]): string[][] {
-  // Each cycle once: a back edge closes a cycle; one that shares a service with a cycle already found is
-  // the same tangle (fixing that one may leave another to report), one that shares none is another mistake.
-  const state = new Map<ComposeService, 'visiting' | 'done'>();
-  const stack: ComposeService[] = [];
-  const cycles: ComposeService[][] = [];
-  const visit = (s: ComposeService): void => {
-    if (state.get(s) === 'done') return;
-    if (state.get(s) === 'visiting') {
-      const cycle = [...stack.slice(stack.indexOf(s)), s];
-      if (!cycles.some((c) => c.some((x) => cycle.includes(x)))) cycles.push(cycle);
-      return;
-    }
-    state.set(s, 'visiting');
-    stack.push(s);
-    for (const d of s.dependsOn) visit(d.service);
-    stack.pop();
-    state.set(s, 'done');
-  };
-  for (const s of services) visit(s);
-  return cycles.map((c) => c.map((x) => x.serviceName));
 }

@@ -3,7 +3,9 @@
  * compose-go runs after loading (loader/validate.go, checkConsistency: "service %q depends on
  * undefined service %q", "refers to undefined network/volume/secret/config", "has neither an image
  * nor a build context specified"), and the values it decodes into Go types (types/duration.go,
- * types/cpus.go: strconv.ParseFloat). The typed API cannot make these mistakes; an override
+ * types/cpus.go: strconv.ParseFloat; types.UnitBytes: docker/go-units RAMInBytes), and the values the
+ * Engine refuses when it starts the stack (a restart policy it does not know: "invalid restart
+ * policy"). The typed API cannot make these mistakes; an override
  * (Service.addOverride, ComposeFile.addOverride) can. Run on the final document, after overrides.
  *
  * Read from compose-spec/compose-go at e70e961c (2026-07); each rule was also checked against what
@@ -12,8 +14,9 @@
  * A value holding a `$` is left alone: Compose interpolates it from the environment first.
  */
 import { posix } from 'node:path';
-import { GO_MAX_DURATION, parseGoDuration } from '../core/duration.js';
+import { GO_MAX_DURATION, readGoDuration } from '../core/go-duration.js';
 import { imageReferenceProblem } from '../core/image.js';
+import { parseRamInBytes } from '../core/size.js';
 import { valueAt } from '../core/value-at.js';
 
 /** One problem: where in the document (the path of the offending value), and what to do. */
@@ -53,16 +56,28 @@ const CPU_KEYS = ['cpus', 'deploy.resources.limits.cpus', 'deploy.resources.rese
 /** Service keys that hold a memory limit or reservation, which the Engine refuses below its minimum. */
 const MEMORY_KEYS = ['mem_limit', 'mem_reservation', 'deploy.resources.limits.memory', 'deploy.resources.reservations.memory'];
 
+/** Service keys holding a size Compose reads (types.UnitBytes), as dotted paths (lists are not walked: the schema checks their shape). */
+const SIZE_KEYS = [
+  'mem_limit',
+  'mem_reservation',
+  'memswap_limit',
+  'shm_size',
+  'deploy.resources.limits.memory',
+  'deploy.resources.reservations.memory',
+  'build.shm_size',
+];
+
+/** Docker's restart policies (docker/cli opts, engine's ParseRestartPolicy): `on-failure` may carry a retry count. */
+const RESTART_RE = /^(?:no|always|unless-stopped|on-failure(?::\d+)?)$/;
+
 /** strconv.ParseFloat's decimal forms (and inf/nan, which it reads too). */
 const GO_FLOAT = /^[+-]?(?:(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)$/i;
 
-/** A size as docker/go-units RAMInBytes reads it (binary units), in bytes; undefined if it is not one. */
+/** A size as Compose reads it (a number of bytes, or text docker/go-units RAMInBytes reads), in bytes; undefined if it is not one. */
 function bytesOf(v: unknown): number | undefined {
   if (typeof v === 'number') return v;
-  if (typeof v !== 'string') return undefined;
-  const m = /^(\d+(?:\.\d+)?) ?([kmgtp])?i?b?$/i.exec(v);
-  if (!m) return undefined;
-  return Number(m[1]) * 1024 ** ' kmgtp'.indexOf((m[2] ?? ' ').toLowerCase());
+  const bytes = typeof v === 'string' ? parseRamInBytes(v) : undefined;
+  return typeof bytes === 'number' ? bytes : undefined;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -103,6 +118,8 @@ export function checkComposeSemantics(doc: unknown, options: { readonly swarm?: 
   const secrets = declared('secrets');
   const configs = declared('configs');
   const add = (at: string[], message: string, typed?: true) => problems.push({ at, message, ...(typed ? { typed } : {}) });
+  // What the Engine or Compose's decoding refuses of a value (compose up, not compose config): reported after the rest.
+  const valueProblems: SemanticProblem[] = [];
 
   for (const [name, svc] of Object.entries(services)) {
     if (!isRecord(svc)) continue;
@@ -194,9 +211,10 @@ export function checkComposeSemantics(doc: unknown, options: { readonly swarm?: 
       const path = key.split('.');
       const v = valueAt(svc, path);
       if (v === undefined || v === null || interpolated(v)) continue;
-      const ns = typeof v === 'string' ? parseGoDuration(v) : 'missing unit in duration';
-      if (typeof ns === 'string') {
-        const beyond = ns === 'invalid duration' && typeof v === 'string' && /^[+-]?(?:(?:\d+\.?\d*|\.\d+)[a-zµμ]+)+$/.test(v);
+      const read = typeof v === 'string' ? readGoDuration(v) : { error: 'missing unit in duration' };
+      if ('error' in read || read.beyondRange) {
+        const beyond = !('error' in read);
+        const ns = 'error' in read ? read.error : 'invalid duration';
         add(
           [...base, ...path],
           `${JSON.stringify(v)} is not a duration Compose reads (Go's time.ParseDuration: ${ns} ${JSON.stringify(String(v))}): ` +
@@ -247,6 +265,25 @@ export function checkComposeSemantics(doc: unknown, options: { readonly swarm?: 
       }
     }
   }
+  // docker stack deploy reads these values its own way (src/swarm checks them).
+  for (const [name, svc] of Object.entries(options.swarm ? {} : services)) {
+    for (const key of SIZE_KEYS) {
+      const v = valueAt(svc, key.split('.'));
+      if (v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= -1)) continue;
+      if (typeof v === 'string' && (typeof parseRamInBytes(v) === 'number' || (key === 'memswap_limit' && v === '-1'))) continue;
+      valueProblems.push({
+        at: ['services', name, ...key.split('.')],
+        message: `${JSON.stringify(v)} is not a size Compose reads ("invalid size"): write bytes or a number with a unit, such as '512m' or '2g' (or use Size in the typed API)`,
+      });
+    }
+    const restart = valueAt(svc, ['restart']);
+    if (restart !== undefined && !(typeof restart === 'string' && RESTART_RE.test(restart))) {
+      valueProblems.push({
+        at: ['services', name, 'restart'],
+        message: `${JSON.stringify(restart)} is not a restart policy Docker knows: use no, always, on-failure (or on-failure:N) or unless-stopped (or RestartPolicy in the typed API)`,
+      });
+    }
+  }
   // compose-go: a secret that is not external needs a file or an environment variable ("one of file|environment must be set").
   // Not under Swarm: docker stack deploy reads secrets its own way (file, external, or a driver; no environment).
   for (const [name, secret] of Object.entries(isRecord(doc.secrets) && !options.swarm ? doc.secrets : {})) {
@@ -254,5 +291,5 @@ export function checkComposeSemantics(doc: unknown, options: { readonly swarm?: 
       add(['secrets', name], `the secret has neither file nor environment (Compose refuses the file: secrets.${name}: one of file|environment must be set): give one, or external: true`);
     }
   }
-  return problems;
+  return [...problems, ...valueProblems];
 }

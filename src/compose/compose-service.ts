@@ -1,3 +1,4 @@
+import { SERVICE_NAME_PATTERN } from '../core/name-patterns.js';
 import type { IConstruct } from 'constructs';
 import type { GeneratedFile } from '../core/generated-file.js';
 import type { Image } from '../core/image.js';
@@ -34,8 +35,8 @@ export const IMAGE_LABEL = 'dev.aixcl.image';
 /** Label marking a service whose failure degrades the stack instead of failing it (read by aixcl-deploy). */
 export const OPTIONAL_LABEL = 'dev.aixcl.optional';
 
-/** Service names Compose accepts (compose-spec schema: services' `patternProperties` `^[a-zA-Z0-9._-]+$`). */
-export const SERVICE_NAME = /^[a-zA-Z0-9._-]+$/;
+/** Service names Compose accepts: core/name-patterns.ts's SERVICE_NAME_PATTERN, under its public name. */
+export const SERVICE_NAME = SERVICE_NAME_PATTERN;
 
 /** What the files that render a service read of it; a {@link Service} is one. */
 export interface ComposeService extends IConstruct {

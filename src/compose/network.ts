@@ -1,3 +1,4 @@
+import { RESOURCE_NAME_PATTERN } from '../core/name-patterns.js';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { checkProps, propsSchema } from '../core/props.js';
@@ -41,7 +42,7 @@ export class Network extends Construct {
     this.node.addValidation({
       validate: () => {
         const errors: string[] = [];
-        if (!/^[a-zA-Z0-9][a-zA-Z0-9._-]*$/.test(this.networkName)) {
+        if (!RESOURCE_NAME_PATTERN.test(this.networkName)) {
           errors.push(`network name '${this.networkName}' is invalid: use letters, digits, '.', '_' and '-'`);
         }
         if (Stack.of(this).networkMode === 'host') {

@@ -1,3 +1,5 @@
+import { isPortNumber, PORT_MAX, PORT_MIN } from '../core/port.js';
+import { SERVICE_NAME_PATTERN } from '../core/name-patterns.js';
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import { ConstructError, UserError } from '../core/errors.js';
@@ -347,7 +349,7 @@ export class Service extends Construct implements ComposeService {
         'otlp: true, but no collector of this stack receives OTLP: add Logging (its Alloy receives OTLP unless alloy.otlp is false), or remove otlp',
       );
     }
-    if (!SERVICE_NAME.test(this.serviceName)) {
+    if (!SERVICE_NAME_PATTERN.test(this.serviceName)) {
       errors.push(`service name '${this.serviceName}' is invalid: use letters, digits, '.', '_' and '-'`);
     }
     for (const [name, value] of this.environment) {
@@ -370,7 +372,7 @@ export class Service extends Construct implements ComposeService {
         ['containerPort', p.containerPort],
         ['hostPort', p.hostPort ?? p.containerPort],
       ] as const) {
-        if (!Number.isInteger(n) || n < 1 || n > 65535) errors.push(`${what} ${n} is not a port number (1-65535)`);
+        if (!isPortNumber(n)) errors.push(`${what} ${n} is not a port number (${PORT_MIN}-${PORT_MAX})`);
       }
       if (this.stack.networkMode === NetworkMode.HOST && ((p.hostPort !== undefined && p.hostPort !== p.containerPort) || p.hostIp !== undefined)) {
         errors.push(

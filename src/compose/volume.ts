@@ -1,3 +1,4 @@
+import { RESOURCE_NAME_PATTERN } from '../core/name-patterns.js';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { checkProps, propsSchema } from '../core/props.js';
@@ -37,7 +38,7 @@ export class Volume extends Construct {
     this.labels = props.labels ?? {};
     this.node.addValidation({
       validate: () =>
-        /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/.test(this.volumeName)
+        RESOURCE_NAME_PATTERN.test(this.volumeName)
           ? []
           : [`volume name '${this.volumeName}' is invalid: use letters, digits, '.', '_' and '-'`],
     });

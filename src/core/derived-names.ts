@@ -1,5 +1,4 @@
-/** The names Compose takes for a service (the Service checks its own against it). */
-export const SERVICE_NAME_PATTERN = /^[a-zA-Z0-9._-]+$/;
+import { SERVICE_NAME_PATTERN } from './name-patterns.js';
 
 /**
  * The name a construct that makes a service derives its other names from (its directory of generated

@@ -1,22 +1,38 @@
+/*
+ * The one did-you-mean of this library: every "unknown name" message (props, enum values, stack-file
+ * keys, CLI commands, LogQL and PromQL names, Loki keys, log-format fields) asks `closest` here.
+ *
+ * The measure is the optimal string alignment distance (Damerau-Levenshtein without repeated edits of
+ * one substring: a swap of two neighbouring letters is one edit), compared case-insensitively, as
+ * commander's suggestSimilar (commander lib/suggestSimilar.js) and cobra's SuggestionsFor (which
+ * also lowercases) measure typos. The limit is this library's: a third of the name's length in edits,
+ * at least 1, and fewer edits than the name has letters (so 'ab' does not suggest 'xy'); a name with
+ * one `_word` added or dropped (`container` for `container_name`) counts as within the limit.
+ */
+
 /**
- * `; did you mean 'x'?` for the closest candidate within a few edits of
- * `name`, or undefined when none is close: the hint every "unknown name"
- * message of this library ends with.
+ * `; did you mean 'x'?` for the closest candidate, or undefined when none is close: the hint most
+ * "unknown name" messages of this library end with.
  */
 export function didYouMean(name: string, candidates: Iterable<string>, quote = "'"): string | undefined {
   const best = closest(name, candidates);
   return best === undefined ? undefined : `; did you mean ${quote}${best}${quote}?`;
 }
 
-/** The candidate closest to `name` (at most a quarter of its length in edits, at least 1, or one `_word` more or less), if any. */
+/** The edits `name` may be away from a candidate that is suggested for it. */
+export function typoLimit(name: string): number {
+  return Math.min(Math.max(1, Math.floor(name.length / 3)), Math.max(0, name.length - 1));
+}
+
+/** The candidate closest to `name` within {@link typoLimit} edits (the first of equals), if any; never `name` itself. */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
   let best: { name: string; d: number } | undefined;
-  const limit = Math.max(1, Math.floor(name.length / 4));
+  const limit = typoLimit(name);
+  const a = name.toLowerCase();
   for (const c of candidates) {
     if (c === name) continue;
-    // `container_name` for `container`, `level` for `detected_level`: a name with a word added or dropped.
-    const a = name.toLowerCase();
     const b = c.toLowerCase();
+    // `container_name` for `container`, `level` for `detected_level`: a name with a word added or dropped.
     const affixed = [a, b].some((x, i) => {
       const y = i === 0 ? b : a;
       return x.startsWith(`${y}_`) || x.endsWith(`_${y}`);

@@ -1,60 +1,10 @@
 import { UserError } from './errors.js';
+import { GO_MAX_DURATION, readGoDuration, readModelDuration } from './go-duration.js';
 
 const DURATION = Symbol.for('aixcl-cdk.Duration');
 
-/** Go's longest time.Duration (math.MaxInt64 nanoseconds), as time.Duration.String() writes it. */
-export const GO_MAX_DURATION = '2562047h47m16.854775807s';
 /** The longest Duration that stays within Go's: whole milliseconds, as toGoString writes them. */
 const GO_MAX_DURATION_MS = 9_223_372_036_854;
-
-const GO_UNITS_NS: Readonly<Record<string, bigint>> = {
-  ns: 1n,
-  us: 1_000n,
-  'µs': 1_000n, // U+00B5 micro sign
-  'μs': 1_000n, // U+03BC Greek small letter mu
-  ms: 1_000_000n,
-  s: 1_000_000_000n,
-  m: 60_000_000_000n,
-  h: 3_600_000_000_000n,
-};
-const INT64_MAX = (1n << 63n) - 1n;
-
-/**
- * Reads `text` the way Go's time.ParseDuration does (go/src/time/format.go): an optional sign, then
- * one or more decimal numbers each with a unit (ns, us, µs, ms, s, m, h), or the bare `0`; no days,
- * no spaces, no exponent; beyond ±(2^63-1) ns is "invalid duration". Compose reads its durations so
- * (compose-go types/duration.go: time.ParseDuration in the releases of Compose 2.2x; str2duration,
- * which also takes `d` and `w`, in later ones: what both accept is what this accepts).
- * @returns the nanoseconds, or Go's reason as a string
- */
-export function parseGoDuration(text: string): bigint | string {
-  let s = text;
-  let neg = false;
-  if (s[0] === '-' || s[0] === '+') {
-    neg = s[0] === '-';
-    s = s.slice(1);
-  }
-  if (s === '0') return 0n;
-  if (s === '') return 'invalid duration';
-  let total = 0n;
-  while (s !== '') {
-    const m = /^(\d*)(?:\.(\d*))?/.exec(s)!;
-    const [whole, int = '', frac] = m;
-    if (int === '' && (frac === undefined || frac === '')) return 'invalid duration';
-    s = s.slice(whole.length);
-    const unitMatch = /^[^\d.]*/.exec(s)![0];
-    if (unitMatch === '') return 'missing unit in duration';
-    const unit = GO_UNITS_NS[unitMatch];
-    if (unit === undefined) return `unknown unit "${unitMatch}" in duration`;
-    s = s.slice(unitMatch.length);
-    let v = BigInt(int || '0') * unit;
-    // Go adds the fraction in float64: the result may differ from exact decimal by a nanosecond, never in range.
-    if (frac) v += BigInt(Math.trunc(Number(`0.${frac}`) * Number(unit)));
-    total += v;
-    if (total > (neg ? INT64_MAX + 1n : INT64_MAX)) return 'invalid duration';
-  }
-  return neg ? -total : total;
-}
 
 /**
  * A length of time. Typed so that "7 days" cannot be written as a string that
@@ -83,23 +33,14 @@ export class Duration {
   }
 
   /**
-   * Parses a Go-style duration such as `168h`, `1h30m` or `15s`.
-   * Days (`7d`) are accepted too, as Prometheus and Loki accept them.
+   * Reads a duration as Go writes it (`1h30m`, `1.5h`, `500ms`: time.ParseDuration) or as Prometheus
+   * and Loki also take it (`7d`, `2w`: model.ParseDuration), unsigned (core/go-duration.ts).
    */
   public static parse(text: string): Duration {
-    const re = /(\d+(?:\.\d+)?)(ms|d|h|m|s)/gy;
-    let total = 0;
-    let matched = 0;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(text)) !== null) {
-      const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
-      total += Number(m[1]) * unit;
-      matched = re.lastIndex;
-    }
-    if (text.length === 0 || matched !== text.length) {
-      throw new UserError(`'${text}' is not a duration; write it like 30s, 15m, 24h or 7d`);
-    }
-    return new Duration(total, `Duration.parse('${text}')`);
+    const read = typeof text === 'string' && !/^[+-]/.test(text) ? [readGoDuration(text), readModelDuration(text)].find((r) => !('error' in r)) : undefined;
+    if (!read || 'error' in read) throw new UserError(`'${text}' is not a duration; write it like 30s, 15m, 24h or 7d`);
+    // Beyond Go's range the constructor says so, with the longest there is.
+    return new Duration(Number(read.ns) / 1e6, `Duration.parse('${text}')`);
   }
 
   private constructor(

@@ -1,5 +1,6 @@
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { closest } from './did-you-mean.js';
 
 /*
  * Props are checked at run time, not only by the type checker: stack files run through tsx (which
@@ -222,32 +223,6 @@ function quoteShort(v: unknown): string {
     s = String(v);
   }
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}
-
-/** Levenshtein distance, for did-you-mean. */
-export function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = d[0];
-    d[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = d[j];
-      d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return d[b.length];
-}
-
-/** The closest of `candidates` to `word` (case-insensitive), if it is close enough to be a typo. */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const dist = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (dist < bestD) [best, bestD] = [c, dist];
-  }
-  return best !== undefined && bestD < word.length && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
 /** `ports[0].hostIp` from a zod path. */

@@ -1,3 +1,4 @@
+import { PROJECT_NAME_PATTERN } from './name-patterns.js';
 import { isIP } from 'node:net';
 import { Construct, IConstruct } from 'constructs';
 import { UserError } from './errors.js';
@@ -18,9 +19,9 @@ export interface OtlpIntake {
   readonly endpoint: string;
 }
 
-/** Compose's rule for project names: lower case letters, digits, '-' and '_', starting with a letter or digit. */
+/** Compose's rule for project names (core/name-patterns.ts): lower case letters, digits, '-' and '_', starting with a letter or digit. */
 export function isComposeProjectName(name: string): boolean {
-  return /^[a-z0-9][a-z0-9_-]*$/.test(name);
+  return PROJECT_NAME_PATTERN.test(name);
 }
 
 /** How the services of a stack reach each other. */

@@ -1,37 +1,62 @@
+import { PORT_MAX, PORT_MIN } from './port.js';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { Duration } from './duration.js';
+import { goOrModelDurationMs } from './go-duration.js';
 import { imageReferenceProblem } from './image.js';
 import { describeValue, instanceOf, quote, valueOf } from './props.js';
-import { Size } from './size.js';
+import { parseRamInBytes, Size } from './size.js';
 
 /** Schemas of the values props are made of, with messages that show the typed form to write. */
 
-/** A {@link Size}; `'512m'` and numbers are errors that show the Size to write. */
-export const sizeValue = instanceOf<Size>('a Size', Size.isSize, (v) => {
-  const m = typeof v === 'string' ? /^\s*(\d+)\s*([bkmg])?(?:i?b)?\s*$/i.exec(v) : null;
-  if (m) {
-    const n = Number(m[1]);
-    const unit = (m[2] ?? 'b').toLowerCase();
-    return `write Size.${{ b: 'bytes', k: 'kibibytes', m: 'mebibytes', g: 'gibibytes' }[unit]}(${n})`;
+/** The Size call that makes `bytes`, in the largest unit that holds it whole (`Size.mebibytes(512)`). */
+function sizeCall(bytes: number): string {
+  for (const [unit, factor] of [
+    ['gibibytes', 1024 ** 3],
+    ['mebibytes', 1024 ** 2],
+    ['kibibytes', 1024],
+  ] as const) {
+    if (bytes >= factor && bytes % factor === 0) return `Size.${unit}(${bytes / factor})`;
   }
+  return `Size.bytes(${bytes})`;
+}
+
+/** A {@link Size}; `'512m'` (read as Compose reads it, {@link parseRamInBytes}) and numbers are errors that show the Size to write. */
+export const sizeValue = instanceOf<Size>('a Size', Size.isSize, (v) => {
+  const bytes = typeof v === 'string' ? parseRamInBytes(v) : undefined;
+  if (typeof bytes === 'number') return `write ${sizeCall(bytes)}`;
   if (typeof v === 'number') return `write Size.mebibytes(${Math.round(v / 1024 ** 2) || 512}) (or Size.bytes(${v}))`;
   return 'write Size.mebibytes(512), Size.gibibytes(1), ...';
 });
 
+/**
+ * The Duration call that makes a duration written as text (as Go or Prometheus write it, {@link goOrModelDurationMs}),
+ * in the largest unit that holds it whole (`'90s'` is `Duration.seconds(90)`, `'24h'` is `Duration.days(1)`).
+ */
+export function durationCallFor(v: unknown): string | undefined {
+  const ms = typeof v === 'string' ? goOrModelDurationMs(v) : undefined;
+  if (ms === undefined) return undefined;
+  for (const [unit, factor] of [
+    ['days', 86_400_000],
+    ['hours', 3_600_000],
+    ['minutes', 60_000],
+    ['seconds', 1000],
+  ] as const) {
+    if (ms >= factor && ms % factor === 0) return `Duration.${unit}(${ms / factor})`;
+  }
+  return `Duration.millis(${ms})`;
+}
+
 /** A {@link Duration}; `'7d'` and numbers are errors that show the Duration to write. */
 export const durationValue = instanceOf<Duration>('a Duration', Duration.isDuration, (v) => {
-  if (typeof v === 'string') {
-    const m = /^\s*(\d+)\s*(ms|s|m|h|d)\s*$/.exec(v);
-    if (m) return `write Duration.${{ ms: 'millis', s: 'seconds', m: 'minutes', h: 'hours', d: 'days' }[m[2]]}(${m[1]})`;
-    return 'write Duration.seconds(30), Duration.hours(24), Duration.days(7), ...';
-  }
+  const call = durationCallFor(v);
+  if (call) return `write ${call}`;
   if (typeof v === 'number') return `write Duration.seconds(${v}) (or Duration.millis, minutes, hours, days)`;
   return 'write Duration.seconds(30), Duration.hours(24), Duration.days(7), ...';
 });
 
-/** A TCP/UDP port number. */
-export const portNumber = z.number().int().min(1).max(65535);
+/** A TCP/UDP port number a container listens on or the host publishes (core/port.ts). */
+export const portNumber = z.number().int().min(PORT_MIN).max(PORT_MAX);
 
 /**
  * An IP address (IPv4, or IPv6 with or without brackets). A host name is an error: Docker does not

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { Duration } from '../core/duration.js';
-import { closest, copyPlain, describeValue, instanceOf, objectOr, parseProps, propsSchema, quote, valueOf } from '../core/props.js';
+import { closest } from '../core/did-you-mean.js';
+import { durationCallFor } from '../core/value-schemas.js';
+import { copyPlain, describeValue, instanceOf, objectOr, parseProps, propsSchema, quote, valueOf } from '../core/props.js';
 import type { LogLevel } from './log-level.js';
 import type { LineRule, LogFormatOptions, Multiline, TimestampField } from './log-format-options.js';
 import { timeFormatProblem } from './time-layout.js';
@@ -32,8 +34,8 @@ const timestampSchema = propsSchema<TimestampField>()(
 
 /** A Duration for multiline.maxWait; a number is taken for milliseconds in the hint (the default is 250 ms). */
 const maxWait = instanceOf<Duration>('a Duration', Duration.isDuration, (v) => {
-  const m = typeof v === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/.exec(v) : null;
-  if (m) return `write Duration.${{ ms: 'millis', s: 'seconds', m: 'minutes', h: 'hours' }[m[2]]}(${m[1]})`;
+  const call = durationCallFor(v);
+  if (call) return `write ${call}`;
   if (typeof v === 'number') return `write Duration.millis(${v}) (or Duration.seconds(...))`;
   return 'write Duration.millis(250), Duration.seconds(1), ...';
 });

@@ -1,4 +1,5 @@
-import { closest, quote } from '../core/props.js';
+import { closest } from '../core/did-you-mean.js';
+import { quote } from '../core/props.js';
 
 /*
  * The `format` (and `fallback_formats`) of Promtail's timestamp stage, as Promtail 3.6 reads it:

@@ -1,5 +1,5 @@
 import { UserError } from '../core/errors.js';
-import { parsePrometheusDuration } from '../prometheus/prometheus-duration.js';
+import { parseModelDuration } from '../core/go-duration.js';
 
 /** A time range in nanoseconds since the Unix epoch, as Loki's HTTP API takes it. */
 export interface TimeRange {
@@ -15,12 +15,9 @@ export interface TimeRange {
  * @returns milliseconds
  */
 export function parseDuration(text: string, option: string): number {
-  let ms = 0;
-  try {
-    ms = parsePrometheusDuration(text);
-  } catch {
-    // Reported below with the option's name.
-  }
+  // Prometheus's syntax (model.ParseDuration); a refusal is reported below with the option's name.
+  const ns = parseModelDuration(text);
+  const ms = typeof ns === 'bigint' ? Number(ns / 1_000_000n) : 0;
   if (ms <= 0) throw new UserError(`${option} '${text}' is not a duration: write it like 15m, 2h, 1h30m or 7d`);
   return ms;
 }

@@ -1,27 +1,11 @@
-import { DURATION_RE } from './loki-value-kinds.js';
+import { goOrModelDurationMs } from '../core/go-duration.js';
 
 const DAY_MS = 86_400_000;
-
-const DURATION_UNIT_MS: Readonly<Record<string, number>> = {
-  ns: 1e-6,
-  us: 1e-3,
-  µs: 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: DAY_MS,
-  w: 7 * DAY_MS,
-  y: 365 * DAY_MS,
-};
 
 /** Milliseconds of a Loki duration value, or undefined if it is not one. */
 export function parseLokiDuration(value: unknown): number | undefined {
   if (value === 0) return 0;
-  if (typeof value !== 'string' || !DURATION_RE.test(value)) return undefined;
-  let ms = 0;
-  for (const m of value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d|w|y)/g)) ms += Number(m[1]) * DURATION_UNIT_MS[m[2]];
-  return ms;
+  return typeof value === 'string' ? goOrModelDurationMs(value) : undefined;
 }
 
 /** Reports a problem at the key path to change. */

@@ -5,7 +5,8 @@ import type { LokiKeyTree } from './loki-config-reference.js';
 import { crossFieldRules } from './loki-config-rules.js';
 import { blockRef, fieldsOf, namedBlock, rootTree, type LokiKeyKind } from './loki-config-tree.js';
 import { walkLokiConfig } from './loki-config-walker.js';
-import { DURATION_RE, KIND_MESSAGES as M, SIZE_RE, type LokiLeafKind } from './loki-value-kinds.js';
+import { isGoOrModelDuration } from '../core/go-duration.js';
+import { KIND_MESSAGES as M, SIZE_RE, type LokiLeafKind } from './loki-value-kinds.js';
 
 export { parseLokiDuration } from './loki-config-rules.js';
 
@@ -39,7 +40,7 @@ const LEAVES: Readonly<Record<LokiLeafKind, () => z.ZodType>> = {
       error: M.size,
     }),
   float: () => z.number({ error: M.float }),
-  duration: () => z.union([z.literal(0), z.string().regex(DURATION_RE, { error: M.duration })], { error: M.duration }),
+  duration: () => z.union([z.literal(0), z.string().refine(isGoOrModelDuration, { error: M.duration })], { error: M.duration }),
   'string[]': () => z.array(scalar, { error: M['string[]'] }),
   list: () => z.array(z.unknown(), { error: M.list }),
   map: () => z.record(z.string(), z.unknown(), { error: M.map }),

@@ -1,3 +1,5 @@
+import { isGoOrModelDuration } from '../core/go-duration.js';
+import { LOKI_SIZE_PATTERN } from '../core/size.js';
 import type { LokiValueKind } from './loki-config-reference.js';
 
 // What each kind of value in a Loki configuration must be, and what is said when
@@ -9,11 +11,9 @@ import type { LokiValueKind } from './loki-config-reference.js';
 /** A kind checked by its value alone, not key by key. */
 export type LokiLeafKind = Exclude<LokiValueKind, `@${string}`>;
 
-/** Go (`1h30m`, `500ms`) and Prometheus (`7d`, `1w`) durations, the two kinds Loki reads. */
-export const DURATION_RE = /^(?:0|(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h|d|w|y))+)$/;
 
-/** A byte size as dskit's flagext.ByteSize parses it (go-humanize ParseBytes): `64MB`, `256 KiB`, `1.5GB`, `1024`. */
-export const SIZE_RE = /^\d+(?:\.\d+)?\s*(?:[kmgtpe]i?b?|b)?$/i;
+/** A byte size Loki reads (core/size.ts says which parsers): `64MB`, `256 KiB`, `1024`. */
+export const SIZE_RE = LOKI_SIZE_PATTERN;
 
 /** What is said of a value that is not of its kind (after its key path). */
 export const KIND_MESSAGES = {
@@ -23,7 +23,7 @@ export const KIND_MESSAGES = {
   // yaml.v2 refuses a quoted string for an int field ("cannot unmarshal !!str `1000` into int").
   int: 'must be a whole number, unquoted (Loki refuses a string here, even "1000")',
   wholeNumber: 'must be a whole number',
-  // dskit's flagext.ByteSize: a number of bytes, or a string with a unit that humanize.ParseBytes reads.
+  // Loki's flagext.ByteSize or dskit's flagext.Bytes: a number of bytes, or a string with a unit (core/size.ts).
   size: 'must be a number of bytes or a size with a unit, such as 64MB or 256KiB',
   // Loki reads a byte size into an unsigned integer: a negative one fails its start-up.
   sizeBelowZero: 'must not be negative: write a number of bytes (0 or more) or a size with a unit, such as 64MB',
@@ -75,7 +75,7 @@ function mapping(message: string): KindCheck {
 }
 
 /** A pattern-checked string, or `other` when it is not a string: a wrong type aborts, a bad spelling does not. */
-function written(pattern: RegExp, message: string, other: (v: unknown, report: ReportProblem) => void): KindCheck {
+function written(pattern: { test(text: string): boolean }, message: string, other: (v: unknown, report: ReportProblem) => void): KindCheck {
   return (v, report) => {
     if (typeof v !== 'string') return other(v, report);
     if (!pattern.test(v)) report(message, false);
@@ -107,7 +107,8 @@ export const KIND_CHECKS: Readonly<Record<LokiLeafKind, KindCheck>> = {
   float: (v, report) => {
     if (!isNumber(v)) report(M.float, true);
   },
-  duration: written(DURATION_RE, M.duration, (v, report) => {
+  // Go (`1h30m`, `500ms`) and Prometheus (`7d`, `1w`) durations, the two kinds Loki reads.
+  duration: written({ test: isGoOrModelDuration }, M.duration, (v, report) => {
     if (v !== 0) report(M.duration, true);
   }),
   'string[]': (v, report) => {

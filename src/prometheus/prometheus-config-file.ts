@@ -2,7 +2,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { Service } from '../compose/service.js';
 import { Duration } from '../core/duration.js';
 import { DocumentFile } from '../core/generated-file.js';
-import { SERVICE_NAME_PATTERN } from '../core/derived-names.js';
+import { SERVICE_NAME_PATTERN } from '../core/name-patterns.js';
 import { Stack } from '../core/stack.js';
 import { Target } from '../core/target.js';
 import { swarmSettingsOf } from '../swarm/swarm-settings.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { httpClientFields, relabelConfigSchema, tlsConfigSchema } from './prometheus-common-schema.js';
-import { parsePrometheusDuration, PROMETHEUS_DURATION_PATTERN } from './prometheus-duration.js';
+import { isModelDuration } from '../core/go-duration.js';
+import { parsePrometheusDuration } from './prometheus-duration.js';
 
 /*
  * A strict schema of prometheus.yml (Prometheus 3.x, `config/config.go` and
@@ -11,7 +12,7 @@ import { parsePrometheusDuration, PROMETHEUS_DURATION_PATTERN } from './promethe
  * checked at the level of their key names only.
  */
 
-const duration = z.string().regex(PROMETHEUS_DURATION_PATTERN, 'must be a Prometheus duration such as 15s, 5m or 15d');
+const duration = z.string().refine(isModelDuration, 'must be a Prometheus duration such as 15s, 5m or 15d');
 const size = z.union([z.literal(0), z.string().regex(/^\d+(?:[KMGTPE]i?)?B$/, 'must be a size with a unit, such as 512MB')]);
 const count = z.number().int().nonnegative();
 const labelName = z.string().min(1, 'a label name must not be empty');

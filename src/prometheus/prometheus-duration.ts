@@ -1,9 +1,9 @@
 import { Duration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
+import { MODEL_DURATION_PATTERN, parseModelDuration } from '../core/go-duration.js';
 
-/** Prometheus's duration syntax (`model.Duration`): units from years down to milliseconds, each at most once, in order. */
-// The lookahead refuses an empty string, which every unit being optional would otherwise let through.
-export const PROMETHEUS_DURATION_PATTERN = /^(?:0|(?=\d)(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?)$/;
+/** Prometheus's duration syntax (`model.Duration`), read by core/go-duration.ts: units from years down to milliseconds, each at most once, in order. */
+export const PROMETHEUS_DURATION_PATTERN = MODEL_DURATION_PATTERN;
 
 const UNITS: ReadonlyArray<readonly [string, number]> = [
   ['d', 86_400_000],
@@ -32,11 +32,7 @@ export function toPrometheusDuration(d: Duration): string {
 
 /** Parses a Prometheus duration into milliseconds (for checks of the final document). */
 export function parsePrometheusDuration(text: string): number {
-  if (text === '' || !PROMETHEUS_DURATION_PATTERN.test(text)) {
-    throw new UserError(`'${text}' is not a Prometheus duration; write it like 15s, 5m or 15d`);
-  }
-  const factors: Record<string, number> = { y: 365 * 86_400_000, w: 7 * 86_400_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
-  let total = 0;
-  for (const m of text.matchAll(/(\d+)(ms|y|w|d|h|m|s)/g)) total += Number(m[1]) * factors[m[2]];
-  return total;
+  const ns = parseModelDuration(text);
+  if (typeof ns === 'string') throw new UserError(`'${text}' is not a Prometheus duration (${ns}); write it like 15s, 5m or 15d`);
+  return Number(ns / 1_000_000n);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOKI_SIZE_PATTERN } from '../core/size.js';
 import { LOKI_BLOCKS, type LokiKeyTree } from '../loki/loki-config-reference.js';
 import { anyBlock, goDuration, port } from './promtail-value-schemas.js';
 
@@ -66,8 +67,8 @@ function valueSchema(value: LokiKeyTree[string]): z.ZodType {
     case 'int':
       return z.int();
     case 'size':
-      // dskit's flagext.ByteSize: bytes, or a size with a unit.
-      return z.union([z.int().min(0), z.string().regex(/^\d+(?:\.\d+)?\s*(?:[kmgtpe]i?b?|b)?$/i)]);
+      // dskit's byte sizes: bytes, or a size with a unit (core/size.ts).
+      return z.union([z.int().min(0), z.string().regex(LOKI_SIZE_PATTERN)]);
     case 'float':
       return z.number();
     case 'duration':

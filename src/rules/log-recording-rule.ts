@@ -1,3 +1,4 @@
+import { METRIC_NAME_PATTERN } from '../core/name-patterns.js';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { propsSchema } from '../core/props.js';
@@ -20,7 +21,6 @@ export interface LogRecordingRuleProps {
 }
 
 /** Prometheus's legacy metric-name syntax, which Loki's ruler checks record names against. */
-const METRIC_NAME_PATTERN = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
 /**
  * A recording rule: Loki's ruler evaluates the LogQL metric on every

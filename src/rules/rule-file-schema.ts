@@ -1,12 +1,13 @@
+import { LABEL_NAME_PATTERN } from '../core/name-patterns.js';
 import { z } from 'zod';
 import { schemaIssues, type SchemaIssue } from '../core/schema-issues.js';
-import { PROMETHEUS_DURATION_PATTERN } from '../prometheus/prometheus-duration.js';
+import { isModelDuration } from '../core/go-duration.js';
 import { analyzeLogQL } from './logql-analysis.js';
 
 /** Label names as Prometheus's legacy validation accepts them (Loki's ruler uses it). */
-export const LABEL_NAME_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+export { LABEL_NAME_PATTERN };
 
-const duration = z.string().regex(PROMETHEUS_DURATION_PATTERN, 'must be a Prometheus duration such as 1m or 5m');
+const duration = z.string().refine(isModelDuration, 'must be a Prometheus duration such as 1m or 5m');
 const labelMap = z.record(z.string().regex(LABEL_NAME_PATTERN, 'is not a valid label name'), z.string());
 
 /** Checks a rule's expression: undefined when it is a metric query its evaluator reads, else why not. */

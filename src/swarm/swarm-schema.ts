@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { isGoDuration } from '../core/go-duration.js';
+import { SERVICE_NAME_PATTERN } from '../core/name-patterns.js';
 
 /*
  * What `docker stack deploy` accepts: the compose file format 3.9, the newest
@@ -18,7 +20,7 @@ const listOrDict = z.union([
 ]);
 const stringOrList = z.union([z.string(), z.array(z.string())]);
 /** Go durations (`10s`, `1m30s`), as `format: duration` means there. */
-const duration = z.string().regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, 'expected a Go duration such as 10s');
+const duration = z.string().refine(isGoDuration, 'expected a Go duration such as 10s');
 
 const healthcheck = z.strictObject({
   disable: z.boolean().optional(),
@@ -138,7 +140,7 @@ export const SwarmServiceSchema = z
       .union([
         z.array(z.string()),
         z.record(
-          z.string().regex(/^[a-zA-Z0-9._-]+$/),
+          z.string().regex(SERVICE_NAME_PATTERN),
           z.union([z.strictObject({ aliases: z.array(z.string()).optional(), ipv4_address: z.string().optional(), ipv6_address: z.string().optional() }), z.null()]),
         ),
       ])
@@ -171,7 +173,7 @@ const driverOpts = z.record(z.string(), z.union([z.string(), z.number()]));
 /** The whole stack file (config_schema_v3.9.json's root: version is required; no `name`). */
 export const SwarmStackSchema = z.strictObject({
   version: z.string(),
-  services: z.record(z.string().regex(/^[a-zA-Z0-9._-]+$/), SwarmServiceSchema).optional(),
+  services: z.record(z.string().regex(SERVICE_NAME_PATTERN), SwarmServiceSchema).optional(),
   networks: z
     .record(
       z.string(),

@@ -8,7 +8,7 @@
 // such as ToLower = strings.ToLower (template.go).
 //
 // Input on stdin: a JSON array of cases, {"kind":"regex","re":..,"text":..} or
-// {"kind":"time","layout":..,"text":..} or {"kind":"template","tpl":..,"data":{..}}. Output on stdout: a JSON array of answers, in order.
+// {"kind":"time","layout":..,"text":..} or {"kind":"template","tpl":..,"data":{..}} or {"kind":"duration","text":..}. Output on stdout: a JSON array of answers, in order.
 package main
 
 import (
@@ -56,6 +56,8 @@ func main() {
 			out = append(out, parseTime(r.Layout, r.Text))
 		case "template":
 			out = append(out, runTemplate(r.Tpl, r.Data))
+		case "duration":
+			out = append(out, parseDuration(r.Text))
 		default:
 			out = append(out, answer{Error: "unknown kind " + r.Kind})
 		}
@@ -96,6 +98,16 @@ func parseTime(layout, text string) answer {
 		return answer{Error: err.Error()}
 	}
 	return answer{UnixNano: strconv.FormatInt(t.UnixNano(), 10)}
+}
+
+// time.ParseDuration, which src/core/go-duration.ts reads as (Compose's, Promtail's and dskit's durations).
+// The nanoseconds go in unixNano (an int64 as a decimal string).
+func parseDuration(text string) answer {
+	d, err := time.ParseDuration(text)
+	if err != nil {
+		return answer{Error: err.Error()}
+	}
+	return answer{UnixNano: strconv.FormatInt(int64(d), 10)}
 }
 
 // The functions of Promtail's template stage that the generated templates call, as it maps them.
