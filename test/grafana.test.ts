@@ -626,6 +626,7 @@ describe('custom dashboards', () => {
   it('are written from an SDK builder, built at synthesis (later changes included)', () => {
     const { stack, grafana, loki } = make();
     grafana.addLokiDatasource({ loki });
+    new Service(stack, 'ollama', { image: 'ollama/ollama:0.5.7' }); // the service the query selects
     const builder = lokiDashboard('custom', '{compose_service="ollama"} |~ "(?i)loading|model|inference"');
     const d = grafana.addDashboard('OllamaLogs', { dashboard: builder });
     builder.tags(['late']);
@@ -638,6 +639,7 @@ describe('custom dashboards', () => {
   it('accept a built object, and find their Grafana among their scopes', () => {
     const { stack, grafana, loki } = make();
     grafana.addLokiDatasource({ loki });
+    new Service(stack, 'postgres', { image: 'postgres:17' }); // the service the query selects
     const d = new Dashboard(grafana, 'Pg', { dashboard: lokiDashboard('pg', '{compose_service="postgres"} |~ "SELECT|INSERT|UPDATE|DELETE"').build() });
     assert.equal(d.grafana, grafana);
     assert.ok(Testing.synth(stack)['grafana/provisioning/dashboards/pg.json']);
@@ -654,7 +656,7 @@ describe('custom dashboards', () => {
   it('must have a plain file name (recorded: its queries are still checked, and no file clashes)', () => {
     const { stack, grafana, loki } = make();
     grafana.addLokiDatasource({ loki });
-    grafana.addDashboard('A', { dashboard: lokiDashboard('a', '{compose_service="x"}'), fileName: 'my dash.json' });
+    grafana.addDashboard('A', { dashboard: lokiDashboard('a', '{compose_service="loki"}'), fileName: 'my dash.json' });
     grafana.addDashboard('B', { dashboard: lokiDashboard('b', '{compose_service="x"'), fileName: 'my dash.json' });
     const [a, bName, bQuery, ...rest] = assertProblem(stack).problems.map(formatProblem);
     assert.equal(a, "[aixcl/grafana/A] file name 'my dash.json' must be a plain name ending in .json (letters, digits, '.', '_', '-')");

@@ -12,6 +12,7 @@ import { findGrafana, GrafanaHost, LokiLike, lokiQueryContext } from './datasour
 import { dashboardSchema } from './grafana-props.js';
 import { checkLogQL } from './logql.js';
 import { checkPromQL } from './promql.js';
+import { prometheusQueryContext, type PrometheusValueSource } from '../labels/prometheus-label-values.js';
 import { unknownVariables } from './template-variables.js';
 
 const DASHBOARD = Symbol.for('aixcl-cdk.GrafanaDashboard');
@@ -271,9 +272,8 @@ export function dashboardProblems(doc: Json, grafana: GrafanaHost): string[] {
     } else if (type === 'prometheus') {
       // Label matchers are checked against the series of the Prometheus this datasource queries, where known.
       const ds = datasourceOf(grafana, ref);
-      const prometheus = (ds as { prometheus?: { seriesLabels?(metric: string): readonly string[] | undefined } } | undefined)?.prometheus;
-      const seriesLabels = prometheus?.seriesLabels ? (m: string) => prometheus.seriesLabels!(m) : undefined;
-      const p = checkPromQL(expr, { variables: names, seriesLabels });
+      const prometheus = (ds as { prometheus?: PrometheusValueSource & { seriesLabels?(metric: string): readonly string[] | undefined } } | undefined)?.prometheus;
+      const p = checkPromQL(expr, { variables: names, ...prometheusQueryContext(prometheus) });
       if (p) problems.push(`${where}: ${p}`);
     } else {
       // No parser for this datasource type: at least every variable must exist.

@@ -1,12 +1,24 @@
 import { Construct } from 'constructs';
 import { Duration } from '../core/duration.js';
 import { checkPromQL } from '../grafana/promql.js';
+import { prometheusQueryContext, type PrometheusValueSource } from '../labels/prometheus-label-values.js';
 import { toPrometheusDuration } from '../prometheus/prometheus-duration.js';
 import { AlertSeverity } from './log-alert-rule.js';
 import { serviceOf, type ServiceRef } from './log-metric.js';
 import { logsDashboardLink } from './logs-dashboard-link.js';
 import { LABEL_NAME_PATTERN } from './rule-file-schema.js';
 import { checkRuleProps, metricAlertRuleSchema } from './rule-props.js';
+import { type AppliedInterval, forProblem, promqlRanges, promRangeProblem } from './rule-windows.js';
+
+/** What a rule reads of the Prometheus that evaluates it (structurally: the `Prometheus` construct). */
+interface PrometheusIntervals {
+  readonly node: { readonly path: string };
+  readonly config?: {
+    readonly scrapeInterval?: Duration;
+    readonly evaluationInterval?: Duration;
+    readonly scrapeJobs?: ReadonlyArray<{ readonly jobName: string; readonly scrapeInterval?: Duration }>;
+  };
+}
 
 const METRIC_ALERT_RULE = Symbol.for('aixcl-cdk.MetricAlertRule');
 
@@ -79,10 +91,49 @@ export class MetricAlertRule extends Construct {
     };
   }
 
+  /** The Prometheus evaluating the rule (from its group). */
+  private get prometheus(): PrometheusIntervals | undefined {
+    return (this.node.scope as { prometheus?: PrometheusIntervals } | undefined)?.prometheus;
+  }
+
+  /** A `for` under the evaluation interval, a rate() over less than two scrapes. */
+  private intervalProblems(expr: string): string[] {
+    const errors: string[] = [];
+    const prometheus = this.prometheus;
+    const config = prometheus?.config;
+    const group = (this.node.scope as { interval?: unknown } | undefined)?.interval;
+    const evaluation: AppliedInterval | undefined = Duration.isDuration(group)
+      ? { interval: group, source: "its group's interval" }
+      : config?.evaluationInterval
+        ? { interval: config.evaluationInterval, source: `${prometheus!.node.path}'s evaluationInterval` }
+        : undefined;
+    const late = evaluation && forProblem(this.props.for ?? Duration.minutes(5), evaluation);
+    if (late) errors.push(late);
+    if (!config?.scrapeInterval || !config.scrapeJobs) return errors;
+    const jobs = config.scrapeJobs;
+    for (const r of promqlRanges(expr)) {
+      // The job's own interval when the selector pins one; else the global one, if no job has its own.
+      // A recorded series (a name with ':') is written at its rule's interval, not scraped.
+      if (r.metric?.includes(':')) continue;
+      const job = r.job === undefined ? undefined : jobs.find((j) => j.jobName === r.job);
+      const scrape: AppliedInterval | undefined = job?.scrapeInterval
+        ? { interval: job.scrapeInterval, source: `job '${job.jobName}'` }
+        : job || jobs.every((j) => !j.scrapeInterval)
+          ? { interval: config.scrapeInterval, source: `${prometheus!.node.path}'s scrapeInterval` }
+          : undefined;
+      const p = scrape && promRangeProblem(r, scrape);
+      if (p) errors.push(p);
+    }
+    return errors;
+  }
+
   private validateRule(): string[] {
     const errors: string[] = [];
-    const problem = this.props.expr === undefined ? undefined : checkPromQL(this.props.expr); // none in a stand-in
+    // Checked against what the tree knows its Prometheus holds (jobs, recorded series, labels of known metrics).
+    const context = prometheusQueryContext(this.prometheus as PrometheusValueSource | undefined);
+    const problem = this.props.expr === undefined ? undefined : checkPromQL(this.props.expr, context); // none in a stand-in
     if (problem) errors.push(problem);
+    else if (this.props.expr !== undefined) errors.push(...this.intervalProblems(this.props.expr));
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(this.alertName)) errors.push(`alert name '${this.alertName}' must be letters, digits and '_'`);
     for (const k of Object.keys(this.props.labels ?? {})) {
       if (!LABEL_NAME_PATTERN.test(k)) errors.push(`'${k}' is not a valid label name`);
