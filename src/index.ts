@@ -31,6 +31,8 @@ export * from './logging/log-level.js';
 export * from './logformat/index.js';
 export * from './loki/index.js';
 export * from './promtail/index.js';
+// The values labels can take, where the tree knows them
+export * from './labels/index.js';
 // Log-based rules and alerting
 export * from './rules/index.js';
 export * from './alertmanager/index.js';

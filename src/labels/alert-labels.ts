@@ -59,10 +59,14 @@ function hasStaticLabels(prometheus: PrometheusValueSource): boolean {
   try {
     doc = prometheus.config?.uncheckedDocument?.();
   } catch {
-    return true;
+    return true; // the file reports its own problem; nothing known
   }
   const configs = (doc as { scrape_configs?: unknown[] } | undefined)?.scrape_configs ?? [];
-  return JSON.stringify(configs).includes('"labels"') || JSON.stringify(configs).includes('relabel_configs');
+  // A target label from a static config, a relabel rule or the target itself (honor_labels) is on `up` too.
+  return configs.some((c) => {
+    const sc = (c ?? {}) as { static_configs?: Array<{ labels?: object }>; relabel_configs?: unknown[]; honor_labels?: boolean };
+    return sc.honor_labels === true || (sc.relabel_configs?.length ?? 0) > 0 || (sc.static_configs ?? []).some((s) => s?.labels && Object.keys(s.labels).length > 0) || !sc.static_configs;
+  });
 }
 
 /**
