@@ -749,6 +749,26 @@ describe('dashboards: bad input', () => {
     assertProblem(stack, "[aixcl/grafana/BadProm] panel 'CPU', query A: invalid PromQL at line 1, column 62");
   });
 
+  it('fails synthesis on a fixed rate() range under two scrapes of its job, a job no scrape config has, a recorded series nothing writes', () => {
+    const { stack, grafana } = full();
+    const d = grafana.addDashboard('Ranges', { dashboard: lokiDashboard('ranges', '{compose_service="loki"}') });
+    const panel = (title: string, expr: string) => ({ type: 'timeseries', title, datasource: { type: 'prometheus', uid: 'prometheus' }, targets: [{ refId: 'A', expr }] });
+    d.addOverride('panels', [
+      panel('Short', 'rate(loki_request_duration_seconds_count{job="loki"}[20s])'),
+      panel('Job', 'up{job="lokki"}'),
+      panel('Recorded', 'sum(compose_service:log_lines:rate5m)'),
+      panel('Adaptive', 'rate(loki_request_duration_seconds_count{job="loki"}[$__rate_interval])'),
+    ]);
+    const problems = assertProblem(stack).problems.map(formatProblem);
+    assert.ok(
+      problems.some((p) => p.startsWith("[aixcl/grafana/Ranges] panel 'Short', query A: rate(loki_request_duration_seconds_count[20s]) covers less than two scrapes of its series (scraped every 15s, aixcl/prometheus's scrapeInterval), so it returns nothing")),
+      problems.join('\n'),
+    );
+    assert.ok(problems.some((p) => p.includes(`panel 'Job', query A: invalid PromQL at line 1, column 8: job="lokki" selects nothing: aixcl/prometheus only has job "grafana", "loki", "prometheus", "promtail"; did you mean "loki"?`)), problems.join('\n'));
+    assert.ok(problems.some((p) => p.includes(`panel 'Recorded', query A: invalid PromQL at line 1, column 5: no rule records 'compose_service:log_lines:rate5m'`)), problems.join('\n'));
+    assert.ok(!problems.some((p) => p.includes("'Adaptive'")));
+  });
+
   it('fails synthesis on two dashboards with one uid in a Grafana', () => {
     const { stack, grafana } = full();
     grafana.addDashboard('Copy', { dashboard: lokiDashboard('aixcl-logs', '{a="b"}') });

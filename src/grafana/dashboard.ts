@@ -13,6 +13,7 @@ import { dashboardSchema } from './grafana-props.js';
 import { checkLogQL } from './logql.js';
 import { checkPromQL } from './promql.js';
 import { prometheusQueryContext, type PrometheusValueSource } from '../labels/prometheus-label-values.js';
+import { scrapeRangeProblems } from '../rules/rule-windows.js';
 import { unknownVariables } from './template-variables.js';
 
 const DASHBOARD = Symbol.for('aixcl-cdk.GrafanaDashboard');
@@ -275,6 +276,8 @@ export function dashboardProblems(doc: Json, grafana: GrafanaHost): string[] {
       const prometheus = (ds as { prometheus?: PrometheusValueSource & { seriesLabels?(metric: string): readonly string[] | undefined } } | undefined)?.prometheus;
       const p = checkPromQL(expr, { variables: names, ...prometheusQueryContext(prometheus) });
       if (p) problems.push(`${where}: ${p}`);
+      // A fixed range under two scrapes of the pinned job's series draws nothing ($__rate_interval adapts; not judged).
+      else for (const range of scrapeRangeProblems(expr, prometheus)) problems.push(`${where}: ${range}`);
     } else {
       // No parser for this datasource type: at least every variable must exist.
       for (const p of unknownVariables(expr, names)) problems.push(`${where}: ${p}`);

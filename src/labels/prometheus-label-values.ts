@@ -1,6 +1,8 @@
 import type { IConstruct } from 'constructs';
 import { Stack } from '../core/stack.js';
 import type { KnownValues } from './value-match.js';
+import type { Duration } from '../core/duration.js';
+import type { AppliedInterval } from '../rules/rule-windows.js';
 
 /** What {@link prometheusValues} reads of a Prometheus (structurally: the `Prometheus` construct). */
 export interface PrometheusValueSource extends IConstruct {
@@ -8,7 +10,9 @@ export interface PrometheusValueSource extends IConstruct {
     /** The final prometheus.yml (after overrides), unchecked. */
     uncheckedDocument?(): unknown;
     /** Jobs added with addScrapeJob (targets outside the stack), if any. */
-    readonly scrapeJobs?: ReadonlyArray<{ readonly jobName: string; readonly source: string }>;
+    readonly scrapeJobs?: ReadonlyArray<{ readonly jobName: string; readonly source: string; readonly scrapeInterval?: Duration }>;
+    /** The global scrape interval. */
+    readonly scrapeInterval?: Duration;
     readonly node?: { readonly path: string };
   };
 }
@@ -82,4 +86,19 @@ export function prometheusQueryContext(prometheus: (PrometheusValueSource & { se
     ...(recordedSeries ? { recordedSeries } : {}),
     prometheusName: prometheus.node.path,
   };
+}
+
+/**
+ * How often the series a selector picks are scraped: the pinned job's own interval, else the
+ * global one when no job has its own (then it applies to every series). Undefined when that cannot
+ * be told (no job pinned while some job has its own interval, an unknown job).
+ */
+export function scrapeIntervalOf(prometheus: PrometheusValueSource | undefined, job: string | undefined): AppliedInterval | undefined {
+  const config = prometheus?.config;
+  if (!config?.scrapeInterval || !config.scrapeJobs) return undefined;
+  const jobs = config.scrapeJobs;
+  const pinned = job === undefined ? undefined : jobs.find((j) => j.jobName === job);
+  if (pinned?.scrapeInterval) return { interval: pinned.scrapeInterval, source: `job '${pinned.jobName}'` };
+  if (pinned || jobs.every((j) => !j.scrapeInterval)) return { interval: config.scrapeInterval, source: `${prometheus!.node.path}'s scrapeInterval` };
+  return undefined;
 }

@@ -8,16 +8,12 @@ import { serviceOf, type ServiceRef } from './log-metric.js';
 import { logsDashboardLink } from './logs-dashboard-link.js';
 import { LABEL_NAME_PATTERN } from './rule-file-schema.js';
 import { checkRuleProps, metricAlertRuleSchema } from './rule-props.js';
-import { type AppliedInterval, forProblem, promqlRanges, promRangeProblem } from './rule-windows.js';
+import { type AppliedInterval, forProblem, scrapeRangeProblems } from './rule-windows.js';
 
 /** What a rule reads of the Prometheus that evaluates it (structurally: the `Prometheus` construct). */
 interface PrometheusIntervals {
   readonly node: { readonly path: string };
-  readonly config?: {
-    readonly scrapeInterval?: Duration;
-    readonly evaluationInterval?: Duration;
-    readonly scrapeJobs?: ReadonlyArray<{ readonly jobName: string; readonly scrapeInterval?: Duration }>;
-  };
+  readonly config?: { readonly evaluationInterval?: Duration };
 }
 
 const METRIC_ALERT_RULE = Symbol.for('aixcl-cdk.MetricAlertRule');
@@ -109,21 +105,7 @@ export class MetricAlertRule extends Construct {
         : undefined;
     const late = evaluation && forProblem(this.props.for ?? Duration.minutes(5), evaluation);
     if (late) errors.push(late);
-    if (!config?.scrapeInterval || !config.scrapeJobs) return errors;
-    const jobs = config.scrapeJobs;
-    for (const r of promqlRanges(expr)) {
-      // The job's own interval when the selector pins one; else the global one, if no job has its own.
-      // A recorded series (a name with ':') is written at its rule's interval, not scraped.
-      if (r.metric?.includes(':')) continue;
-      const job = r.job === undefined ? undefined : jobs.find((j) => j.jobName === r.job);
-      const scrape: AppliedInterval | undefined = job?.scrapeInterval
-        ? { interval: job.scrapeInterval, source: `job '${job.jobName}'` }
-        : job || jobs.every((j) => !j.scrapeInterval)
-          ? { interval: config.scrapeInterval, source: `${prometheus!.node.path}'s scrapeInterval` }
-          : undefined;
-      const p = scrape && promRangeProblem(r, scrape);
-      if (p) errors.push(p);
-    }
+    errors.push(...scrapeRangeProblems(expr, prometheus as PrometheusValueSource | undefined));
     return errors;
   }
 

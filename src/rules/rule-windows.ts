@@ -2,6 +2,7 @@ import { parser as logqlParser } from '@grafana/lezer-logql';
 import { parser as promqlParser } from '@prometheus-io/lezer-promql';
 import { Duration } from '../core/duration.js';
 import { parsePrometheusDuration, toPrometheusDuration } from '../prometheus/prometheus-duration.js';
+import { scrapeIntervalOf, type PrometheusValueSource } from '../labels/prometheus-label-values.js';
 
 /*
  * Windows and intervals a rule cannot fill. Loki's ruler and Prometheus
@@ -119,6 +120,21 @@ export function promRangeProblem(r: PromRange, scrape: AppliedInterval): string 
     `${of} covers less than two scrapes of its series (scraped every ${toPrometheusDuration(scrape.interval)}, ${scrape.source}), so it returns nothing: ` +
     `${r.fn}() needs two samples in its range; use a range of at least ${toPrometheusDuration(Duration.millis(least))} (four scrape intervals, ${toPrometheusDuration(Duration.millis(2 * least))}, survive a missed scrape)`
   );
+}
+
+/**
+ * Each rate()/increase()/... of a PromQL expression over less than two scrapes of the series it
+ * selects, where the interval is known (see scrapeIntervalOf). A recorded series (a name with ':')
+ * is written at its rule's interval, not scraped: not judged.
+ */
+export function scrapeRangeProblems(expr: string, prometheus: PrometheusValueSource | undefined): string[] {
+  const problems: string[] = [];
+  for (const r of promqlRanges(expr)) {
+    const scrape = r.metric?.includes(':') ? undefined : scrapeIntervalOf(prometheus, r.job);
+    const p = scrape && promRangeProblem(r, scrape);
+    if (p) problems.push(p);
+  }
+  return problems;
 }
 
 function durationMs(text: string): number | undefined {
