@@ -165,6 +165,17 @@ describe('queries select only label values the stack produces', () => {
     accepted('{compose_project="shop"} | level=~"error|warn"');
   });
 
+  it('checks a dashboard given as JSON the same way', () => {
+    const { stack, grafana } = build();
+    const json = {
+      uid: 'json',
+      title: 'From JSON',
+      panels: [{ type: 'logs', title: 'Lines', datasource: { type: 'loki', uid: 'loki' }, targets: [{ refId: 'A', expr: '{compose_service="promtial"}' }] }],
+    };
+    new Dashboard(grafana, 'Json', { dashboard: json });
+    assert.match(synthErrorOf(stack), /\[shop\/grafana\/Json\] panel 'Lines', query A: .*compose_service="promtial" selects nothing: .*did you mean "promtail"\?/);
+  });
+
   it('does not judge a value from a variable, a label a parser may set, nor a negative label filter', () => {
     assert.equal(checkLogQL('{compose_service="$svc"}', { variables: ['svc'], labelValues: { compose_service: ['api'] } }), undefined);
     assert.equal(checkLogQL('{compose_service="api"} | logfmt | level="eror"', { labelValues: { level: ['error'] } }), undefined);
