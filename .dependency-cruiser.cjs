@@ -14,6 +14,7 @@ const SYNTHESIS = [
   ['services'], // plain services (Postgres, Ollama, ...) and the listen-address helpers every program uses
   ['prometheus', 'loki'], // the stores
   ['collector'], // what every log collector (Promtail, Alloy) offers the rest: its labels, pipeline, props, interface
+  ['labels'], // the values labels can take where the tree knows them (services, scrape jobs, alerts): queries are checked against them
   ['alertmanager'], // routes Prometheus' and Loki's alerts
   ['grafana'], // datasources and dashboards over the stores
   ['promtail', 'alloy'], // the collectors: read the services' logs, push to Loki

@@ -33,6 +33,8 @@ export * from './loki/index.js';
 export * from './collector/index.js';
 export * from './promtail/index.js';
 export * from './alloy/index.js';
+// The values labels can take, where the tree knows them
+export * from './labels/index.js';
 // Log-based rules and alerting
 export * from './rules/index.js';
 export * from './alertmanager/index.js';

@@ -11,6 +11,12 @@ import {
   AixclStack,
   Alertmanager,
   AlertSeverity,
+  Logging,
+  LogMetric,
+  Prometheus,
+  PrometheusRuleGroup,
+  RuleGroup,
+  Service,
   analyzeLogQL,
   Duration,
   Receiver,
@@ -143,6 +149,69 @@ describe('Alertmanager', () => {
     assert.match(message, /\[shop\/other\] receiver 'w': the url holds a password in clear/);
     assert.match(message, /\[shop\/other\] receiver 'm': 'to' must hold e-mail addresses/);
     assert.match(message, /\[shop\/other\] receiver 's': webhookUrl must be a Secret, got the string .*Secret\.fromEnv/);
+  });
+});
+
+describe('routes and inhibit rules no alert of the stack can match', () => {
+  /** A stack whose alerts carry alertname, severity (warning, critical), compose_project, compose_service. */
+  function alerting(routes: ConstructorParameters<typeof Alertmanager>[2] extends infer P ? (P extends { routes?: infer R } ? R : never) : never) {
+    const s = new Stack(Testing.app(), 'shop');
+    const api = new Service(s, 'api', { image: 'ghcr.io/acme/api:1.0.0', ports: [{ containerPort: 8080 }], metrics: { port: 8080 } });
+    const alertmanager = new Alertmanager(s, 'alertmanager', { routes });
+    const prometheus = new Prometheus(s, 'prometheus');
+    prometheus.sendAlertsTo(alertmanager);
+    const logging = new Logging(s, 'logging', { loki: { ruler: { alertmanager } } });
+    new RuleGroup(s, 'logs', { loki: logging.loki }).addAlert('ServiceErrors', { metric: LogMetric.count({ project: s }), severity: AlertSeverity.WARNING });
+    new PrometheusRuleGroup(s, 'metrics', { prometheus }).addAlert('ApiDown', { expr: 'up{job="api"} == 0', service: api, summary: 'down', severity: AlertSeverity.CRITICAL });
+    return { s, alertmanager };
+  }
+  const messageOf = (s: Stack) => {
+    try {
+      Testing.synth(s);
+    } catch (e) {
+      assert.ok(e instanceof ValidationError, String(e));
+      return e.message;
+    }
+    return '';
+  };
+  const none = Receiver.none('quiet');
+
+  it('refuses a label no alert carries, naming the labels they do carry, and a value none has, with did-you-mean', () => {
+    const { s } = alerting([
+      { matchers: { team: 'db' }, receiver: none },
+      { matchers: { severity: 'critcal' }, receiver: none },
+      { matchers: { compose_service: 'apii' }, receiver: none },
+      { matchers: { severity: 'critical', alertname: 'ApiDown' }, receiver: none },
+    ]);
+    const msg = messageOf(s);
+    assert.match(msg, /\[shop\/alertmanager\] route 1 \(team="db"\) never takes an alert: no alert of the stack carries the label 'team' \(the alerts carry alertname, compose_project, compose_service, instance, job, severity\)/);
+    assert.match(msg, /\[shop\/alertmanager\] route 2 \(severity="critcal"\) never takes an alert: no alert of the stack has that value \(the alerts have severity "critical", "warning"; did you mean "critical"\?\)/);
+    assert.match(msg, /\[shop\/alertmanager\] route 3 \(compose_service="apii"\) never takes an alert: .*compose_service .*"api".*; did you mean "api"\?/);
+    assert.doesNotMatch(msg, /route 4/);
+  });
+
+  it("checks an override's inhibit rule too, and accepts the stack's own values and negative matchers", () => {
+    const { s, alertmanager } = alerting([{ matchers: { compose_service: 'api' }, receiver: none }]);
+    alertmanager.config.addOverride('inhibit_rules', [
+      { source_matchers: ['severity="page"'], target_matchers: ['severity!="critical"'], equal: ['compose_service'] },
+      { source_matchers: ['severity="critical"'], target_matchers: ['severity=~"warn.*"'], equal: ['compose_service'] },
+    ]);
+    const msg = messageOf(s);
+    assert.match(msg, /\[shop\/alertmanager\] inhibit rule 1's source \(severity="page"\) never matches an alert, so it never inhibits: no alert of the stack has that value/);
+    assert.doesNotMatch(msg, /route 1|inhibit rule 2/);
+  });
+
+  it('does not judge a label an alert may keep from its expression, nor a stack without alert rules', () => {
+    const { s } = alerting([{ matchers: { handler: '/api', instance: 'api:8080' }, receiver: none }]);
+    new PrometheusRuleGroup(s, 'raw', { prometheus: s.node.findChild('prometheus') as Prometheus }).addAlert('SlowHandler', {
+      expr: 'rate(http_request_duration_seconds_sum{job="api"}[1m]) > 1',
+      service: s.node.findChild('api') as Service,
+      summary: 'down',
+    });
+    assert.equal(messageOf(s), '');
+    const bare = new Stack(Testing.app(), 'bare');
+    new Alertmanager(bare, 'alertmanager', { routes: [{ matchers: { team: 'db' }, receiver: none }] });
+    assert.equal(messageOf(bare), '');
   });
 });
 

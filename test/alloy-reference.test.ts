@@ -27,7 +27,7 @@ describe('the generated Alloy reference', () => {
   });
 
   it('is what the generator writes from that tag', (t) => {
-    let hasTag = false;
+    let hasTag: boolean;
     try {
       hasTag = existsSync(ALLOY_GIT_DIR) && execFileSync('git', ['-C', ALLOY_GIT_DIR, 'rev-parse', `v${ALLOY_REFERENCE_VERSION}^{commit}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() === ALLOY_REFERENCE_COMMIT;
     } catch {

@@ -626,6 +626,7 @@ describe('custom dashboards', () => {
   it('are written from an SDK builder, built at synthesis (later changes included)', () => {
     const { stack, grafana, loki } = make();
     grafana.addLokiDatasource({ loki });
+    new Service(stack, 'ollama', { image: 'ollama/ollama:0.5.7' }); // the service the query selects
     const builder = lokiDashboard('custom', '{compose_service="ollama"} |~ "(?i)loading|model|inference"');
     const d = grafana.addDashboard('OllamaLogs', { dashboard: builder });
     builder.tags(['late']);
@@ -638,6 +639,7 @@ describe('custom dashboards', () => {
   it('accept a built object, and find their Grafana among their scopes', () => {
     const { stack, grafana, loki } = make();
     grafana.addLokiDatasource({ loki });
+    new Service(stack, 'postgres', { image: 'postgres:17' }); // the service the query selects
     const d = new Dashboard(grafana, 'Pg', { dashboard: lokiDashboard('pg', '{compose_service="postgres"} |~ "SELECT|INSERT|UPDATE|DELETE"').build() });
     assert.equal(d.grafana, grafana);
     assert.ok(Testing.synth(stack)['grafana/provisioning/dashboards/pg.json']);
@@ -654,7 +656,7 @@ describe('custom dashboards', () => {
   it('must have a plain file name (recorded: its queries are still checked, and no file clashes)', () => {
     const { stack, grafana, loki } = make();
     grafana.addLokiDatasource({ loki });
-    grafana.addDashboard('A', { dashboard: lokiDashboard('a', '{compose_service="x"}'), fileName: 'my dash.json' });
+    grafana.addDashboard('A', { dashboard: lokiDashboard('a', '{compose_service="loki"}'), fileName: 'my dash.json' });
     grafana.addDashboard('B', { dashboard: lokiDashboard('b', '{compose_service="x"'), fileName: 'my dash.json' });
     const [a, bName, bQuery, ...rest] = assertProblem(stack).problems.map(formatProblem);
     assert.equal(a, "[aixcl/grafana/A] file name 'my dash.json' must be a plain name ending in .json (letters, digits, '.', '_', '-')");
@@ -745,6 +747,26 @@ describe('dashboards: bad input', () => {
       },
     ]);
     assertProblem(stack, "[aixcl/grafana/BadProm] panel 'CPU', query A: invalid PromQL at line 1, column 62");
+  });
+
+  it('fails synthesis on a fixed rate() range under two scrapes of its job, a job no scrape config has, a recorded series nothing writes', () => {
+    const { stack, grafana } = full();
+    const d = grafana.addDashboard('Ranges', { dashboard: lokiDashboard('ranges', '{compose_service="loki"}') });
+    const panel = (title: string, expr: string) => ({ type: 'timeseries', title, datasource: { type: 'prometheus', uid: 'prometheus' }, targets: [{ refId: 'A', expr }] });
+    d.addOverride('panels', [
+      panel('Short', 'rate(loki_request_duration_seconds_count{job="loki"}[20s])'),
+      panel('Job', 'up{job="lokki"}'),
+      panel('Recorded', 'sum(compose_service:log_lines:rate5m)'),
+      panel('Adaptive', 'rate(loki_request_duration_seconds_count{job="loki"}[$__rate_interval])'),
+    ]);
+    const problems = assertProblem(stack).problems.map(formatProblem);
+    assert.ok(
+      problems.some((p) => p.startsWith("[aixcl/grafana/Ranges] panel 'Short', query A: rate(loki_request_duration_seconds_count[20s]) covers less than two scrapes of its series (scraped every 15s, aixcl/prometheus's scrapeInterval), so it returns nothing")),
+      problems.join('\n'),
+    );
+    assert.ok(problems.some((p) => p.includes(`panel 'Job', query A: invalid PromQL at line 1, column 8: job="lokki" selects nothing: aixcl/prometheus only has job "grafana", "loki", "prometheus", "promtail"; did you mean "loki"?`)), problems.join('\n'));
+    assert.ok(problems.some((p) => p.includes(`panel 'Recorded', query A: invalid PromQL at line 1, column 5: no rule records 'compose_service:log_lines:rate5m'`)), problems.join('\n'));
+    assert.ok(!problems.some((p) => p.includes("'Adaptive'")));
   });
 
   it('fails synthesis on two dashboards with one uid in a Grafana', () => {

@@ -96,7 +96,7 @@ describe('queries select only on labels and projects the collectors produce', ()
 
   it('accepts produced labels, service_name, label filters after a parser, and matchers a missing label satisfies', () => {
     const { stack, grafana } = build();
-    panel(grafana, '{container="shop-api-1", service_name=~".+", env=""} | logfmt | duration > 10s');
+    panel(grafana, '{container="shop-grafana-1", service_name=~".+", env=""} | logfmt | duration > 10s');
     assert.doesNotThrow(() => Testing.synth(stack));
   });
 
@@ -128,6 +128,64 @@ describe('queries select only on labels and projects the collectors produce', ()
     assert.ok(checkLogQL('{app="x"}', { streamLabels: ['job'] })?.includes("no stream in its Loki has the label 'app'"));
     assert.equal(checkLogQL('{app="x"}', { streamLabels: ['app'] }), undefined);
     assert.equal(checkLogQL('{compose_project="$project"}', { variables: ['project'], labelValues: { compose_project: ['shop'] } }), undefined);
+  });
+});
+
+describe('queries select only label values the stack produces', () => {
+  const problemOf = (expr: string) => {
+    const { stack, grafana } = build();
+    panel(grafana, expr);
+    return synthErrorOf(stack);
+  };
+  const accepted = (expr: string) => {
+    const { stack, grafana } = build();
+    panel(grafana, expr);
+    assert.doesNotThrow(() => Testing.synth(stack), expr);
+  };
+
+  it('rejects a service no stack service has, with did-you-mean, under compose_service and service_name', () => {
+    assert.match(problemOf('{compose_service="grafanna"}'), /compose_service="grafanna" selects nothing: shop\/loki only receives compose_service "grafana", "loki", "promtail"; did you mean "grafana"\?/);
+    assert.match(problemOf('{service_name="lokki"}'), /service_name="lokki" selects nothing: .*; did you mean "loki"\?/);
+  });
+
+  it('runs =~ and !~ as anchored RE2 over the values', () => {
+    assert.match(problemOf('{compose_service=~"graf"}'), /compose_service=~"graf" selects nothing: shop\/loki only receives compose_service "grafana", "loki", "promtail"$/m);
+    assert.match(problemOf('{compose_project="shop", compose_service!~"grafana|loki|promtail"}'), /compose_service!~"grafana\|loki\|promtail" selects nothing/);
+    accepted('{compose_service=~"graf.*"}');
+    accepted('{compose_project="shop", compose_service!~"grafana|loki"}');
+  });
+
+  it('knows Docker streams, the normalized levels, images and container names', () => {
+    assert.match(problemOf('{compose_project="shop", stream="sdterr"}'), /stream="sdterr" selects nothing: shop\/loki only receives stream "stdout", "stderr"; did you mean "stderr"\?/);
+    assert.match(problemOf('{compose_project="shop"} | level="eror"'), /level="eror" keeps no line: shop\/loki only receives level "error", "warn", "info", "debug"; did you mean "error"\?/);
+    assert.match(problemOf('{image="grafana/lokii:3.7.6"}'), /image="grafana\/lokii:3.7.6" selects nothing: .*did you mean "grafana\/loki:3.7.6"\?/);
+    assert.match(problemOf('{container="shop-api-1"}'), /container="shop-api-1" selects nothing: shop\/loki only receives container such as "shop-grafana-1"/);
+    accepted('{container="shop-loki-2"}');
+    accepted('{container="shop-loki-run-0a1b2c"}');
+    accepted('{compose_project="shop"} | level=~"error|warn"');
+  });
+
+  it('checks a dashboard given as JSON the same way', () => {
+    const { stack, grafana } = build();
+    const json = {
+      uid: 'json',
+      title: 'From JSON',
+      panels: [{ type: 'logs', title: 'Lines', datasource: { type: 'loki', uid: 'loki' }, targets: [{ refId: 'A', expr: '{compose_service="promtial"}' }] }],
+    };
+    new Dashboard(grafana, 'Json', { dashboard: json as any });
+    assert.match(synthErrorOf(stack), /\[shop\/grafana\/Json\] panel 'Lines', query A: .*compose_service="promtial" selects nothing: .*did you mean "promtail"\?/);
+  });
+
+  it('does not judge a value from a variable, a label a parser may set, nor a negative label filter', () => {
+    assert.equal(checkLogQL('{compose_service="$svc"}', { variables: ['svc'], labelValues: { compose_service: ['api'] } }), undefined);
+    assert.equal(checkLogQL('{compose_service="api"} | logfmt | level="eror"', { labelValues: { level: ['error'] } }), undefined);
+    assert.equal(checkLogQL('{compose_service="api"} | level!="eror"', { labelValues: { level: ['error'] } }), undefined);
+  });
+
+  it('does not judge services of a project the stack does not hold (logging-only stack)', () => {
+    const { stack, grafana } = build('watcher', 'shop');
+    panel(grafana, '{compose_project="shop", compose_service="anything"}');
+    assert.doesNotThrow(() => Testing.synth(stack));
   });
 });
 

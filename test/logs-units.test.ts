@@ -35,6 +35,15 @@ describe('queries', () => {
     assert.throws(() => buildLogQuery({ services: ['postgres'], query: '{compose_service="x"}' }, source), /--query takes the whole LogQL query, so SERVICE arguments would be ignored/);
   });
 
+  test('--query selecting a value the stack never produces is refused with did-you-mean (the values come from the stack)', () => {
+    const app = new App();
+    new AixclStack(app, 'aixcl');
+    const target = logTargetOf(app);
+    assert.throws(() => buildLogQuery({ services: [], query: '{compose_project="aixcl", compose_service="ollamma"}' }, target), /--query: invalid LogQL at line 1, column 43: compose_service="ollamma" selects nothing: its Loki only receives compose_service .*"ollama".*; did you mean "ollama"\?/);
+    assert.throws(() => buildLogQuery({ services: [], query: '{compose_project="aixcl", stream="stdrr"}' }, target), /stream="stdrr" selects nothing: .*did you mean "stderr"\?/);
+    assert.equal(buildLogQuery({ services: [], query: '{compose_project="aixcl", compose_service=~"ollama|postgres"} | level="error"' }, target), '{compose_project="aixcl", compose_service=~"ollama|postgres"} | level="error"');
+  });
+
   test('the default stack: Loki URL on the host, project, services, labels of its collector', () => {
     const app = new App();
     new AixclStack(app, 'aixcl');

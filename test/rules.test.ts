@@ -248,6 +248,76 @@ describe('Prometheus rule groups', () => {
   });
 });
 
+describe('PromQL selecting what its Prometheus never holds', () => {
+  function shop() {
+    const s = new Stack(Testing.app(), 'shop');
+    const api = new Service(s, 'api', { image: 'ghcr.io/acme/api:1.0.0', ports: [{ containerPort: 8080 }], metrics: { port: 8080 } });
+    const prometheus = new Prometheus(s, 'prometheus');
+    const logging = new Logging(s, 'logging', { loki: { ruler: { remoteWrite: prometheus } } });
+    const g = new RuleGroup(s, 'volume', { loki: logging.loki });
+    g.addRecording('Lines', { record: 'compose_service:log_lines:rate5m', metric: LogMetric.rate({ service: api }) });
+    return { s, api, prometheus, rules: new PrometheusRuleGroup(s, 'api-metrics', { prometheus }) };
+  }
+
+  it('refuses a job no scrape config has and a recorded series no rule records, with did-you-mean', () => {
+    const { s, api, rules } = shop();
+    rules.addAlert('ApiDown', { expr: 'up{job="apii"} == 0', service: api, summary: 'down' });
+    rules.addAlert('Quiet', { expr: 'sum(compose_service:log_lines:rate1m) == 0', service: api, summary: 'quiet' });
+    rules.addAlert('Fine', { expr: 'up{job=~"api|loki"} == 0 or sum(compose_service:log_lines:rate5m) == 0', service: api, summary: 'x' });
+    const msg = problems(s);
+    assert.match(msg, /\[shop\/api-metrics\/ApiDown\] invalid PromQL at line 1, column 8: job="apii" selects nothing: shop\/prometheus only has job "api", "grafana", "loki", "prometheus", "promtail"; did you mean "api"\?/);
+    assert.match(
+      msg,
+      /\[shop\/api-metrics\/Quiet\] invalid PromQL at line 1, column 5: no rule records 'compose_service:log_lines:rate1m' \(a name with ':' is a recorded series\), so it selects nothing in shop\/prometheus: the rules of the stack record compose_service:log_lines:rate5m; did you mean 'compose_service:log_lines:rate5m'\?/,
+    );
+    assert.doesNotMatch(msg, /Fine/);
+  });
+
+  it('does not judge a job or recorded name when a job scrapes outside the stack, or a relabel rule writes job', () => {
+    const { s, api, prometheus, rules } = shop();
+    prometheus.addScrapeJob({ jobName: 'edge', targets: ['edge.example:9100'] });
+    prometheus.config.addOverride('scrape_configs.0.relabel_configs', [{ target_label: 'job', replacement: 'renamed' }]);
+    rules.addAlert('Renamed', { expr: 'up{job="renamed"} == 0 or federated:thing:sum > 0', service: api, summary: 'x' });
+    assert.doesNotThrow(() => Testing.synth(s));
+  });
+});
+
+describe('windows and intervals a rule cannot fill', () => {
+  it('refuse a log window or a for under the evaluation interval, naming the interval and where it comes from', () => {
+    const { stack: s, logging, api } = stack((st) => ({ ...withAlertmanager(st), evaluationInterval: Duration.minutes(2) }));
+    const g = new RuleGroup(s, 'g', { loki: logging.loki });
+    g.addAlert('Short', { metric: LogMetric.count({ service: api, window: Duration.minutes(1) }), for: Duration.seconds(30) });
+    g.addAlert('Raw', { metric: LogMetric.raw('sum by (compose_project, compose_service) (rate({compose_project="shop", compose_service="api"}[30s])) > 1') });
+    g.addAlert('AtOnce', { metric: LogMetric.count({ service: api, window: Duration.minutes(2) }), for: Duration.seconds(0) });
+    const fast = new RuleGroup(s, 'fast', { loki: logging.loki, interval: Duration.seconds(10) });
+    fast.addAlert('Fine', { metric: LogMetric.count({ service: api, window: Duration.seconds(10) }), for: Duration.seconds(10) });
+    const msg = problems(s);
+    assert.match(msg, /\[shop\/g\/Short\] counts lines over 1m, less than the evaluation interval of 2m \(shop\/logging\/loki's ruler evaluationInterval\): .*use a window of at least 2m/);
+    assert.match(msg, /\[shop\/g\/Short\] for: 30s is less than the evaluation interval of 2m .*write for: 2m or more/);
+    assert.match(msg, /\[shop\/g\/Raw\] counts lines over 30s, less than the evaluation interval of 2m/);
+    assert.doesNotMatch(msg, /AtOnce|Fine/);
+  });
+
+  it('refuse a PromQL rate() over less than two scrapes of its job, and a for under the evaluation interval', () => {
+    const s = new Stack(Testing.app(), 'shop');
+    const api = new Service(s, 'api', { image: 'ghcr.io/acme/api:1.0.0', ports: [{ containerPort: 8080 }], metrics: { port: 8080 } });
+    const prometheus = new Prometheus(s, 'prometheus', { scrapeInterval: Duration.seconds(30), evaluationInterval: Duration.minutes(1) });
+    prometheus.addScrapeJob({ jobName: 'slow', targets: ['slow.example:9100'], scrapeInterval: Duration.minutes(1) });
+    new Logging(s, 'logging');
+    const g = new PrometheusRuleGroup(s, 'api-metrics', { prometheus });
+    g.addAlert('ApiErrors', { expr: 'rate(http_errors_total{job="api"}[45s]) > 0', service: api, summary: 'errors' });
+    g.addAlert('SlowJob', { expr: 'increase(x_total{job="slow"}[90s]) > 0', service: api, summary: 'x', for: Duration.seconds(20) });
+    g.addAlert('Fine', { expr: 'rate(http_errors_total{job="api"}[1m]) > 0 and increase(x_total{job="slow"}[2m]) > 0', service: api, summary: 'x' });
+    // Without a job, the global interval cannot be told to apply (a job has its own): not judged.
+    g.addAlert('NoJob', { expr: 'rate(x_total[10s]) > 0', service: api, summary: 'x' });
+    const msg = problems(s);
+    assert.match(msg, /\[shop\/api-metrics\/ApiErrors\] rate\(http_errors_total\[45s\]\) covers less than two scrapes of its series \(scraped every 30s, shop\/prometheus's scrapeInterval\), so it returns nothing: .*at least 1m/);
+    assert.match(msg, /\[shop\/api-metrics\/SlowJob\] increase\(x_total\[1m30s\]\) covers less than two scrapes of its series \(scraped every 1m, job 'slow'\).*at least 2m/);
+    assert.match(msg, /\[shop\/api-metrics\/SlowJob\] for: 20s is less than the evaluation interval of 1m \(shop\/prometheus's evaluationInterval\)/);
+    assert.doesNotMatch(msg, /Fine|NoJob/);
+  });
+});
+
 describe('a wrong or missing required prop of a rule construct (from JavaScript)', () => {
   // What a JavaScript stack can pass, which the types would refuse.
   const js = (props: unknown) => props as never;
@@ -281,7 +351,7 @@ describe('a wrong or missing required prop of a rule construct (from JavaScript)
 
   it('of a Prometheus rule group or a metric alert rule, likewise', () => {
     const s = new Stack(Testing.app(), 'shop');
-    const api = new Service(s, 'api', { image: 'ghcr.io/acme/api:1.0.0' });
+    const api = new Service(s, 'api', { image: 'ghcr.io/acme/api:1.0.0', ports: [{ containerPort: 8080 }], metrics: { port: 8080 } });
     const prometheus = new Prometheus(s, 'prometheus');
     new Logging(s, 'logging');
     const noPrometheus = new PrometheusRuleGroup(s, 'no-prometheus', js({ prometheus: 'prometheus' }));

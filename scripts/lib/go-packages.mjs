@@ -75,7 +75,7 @@ export function goPackageReader(repo, tag) {
   const cache = new Map();
   return (dir) => {
     if (cache.has(dir)) return cache.get(dir);
-    let names = [];
+    let names;
     try {
       names = git('ls-tree', '--name-only', `${tag}:${dir}`).split('\n');
     } catch {

@@ -16,6 +16,8 @@ import { AlertmanagerConfigFile, type AlertGrouping, type AlertRoute } from './a
 import { Receiver } from './receiver.js';
 import { baseNameOf } from '../core/derived-names.js';
 import { checkedScope } from '../core/construct-args.js';
+import { stackAlertLabels } from '../labels/alert-labels.js';
+import { routeProblems } from '../labels/route-check.js';
 
 const ALERTMANAGER = Symbol.for('aixcl-cdk.Alertmanager');
 
@@ -206,6 +208,17 @@ export class Alertmanager extends Construct {
       for (const k of Object.keys(route.matchers)) {
         if (!LABEL_NAME_PATTERN.test(k)) errors.push(`route ${i + 1} matches on '${k}', which is not a label name`);
       }
+    }
+    // Routes and inhibit rules (typed or overridden) against the labels the stack's alerts carry.
+    const alerts = stackAlertLabels(Stack.of(this));
+    if (alerts) {
+      let doc: unknown;
+      try {
+        doc = this.config.uncheckedDocument();
+      } catch {
+        doc = undefined; // the file reports its own problem
+      }
+      errors.push(...routeProblems(doc, alerts));
     }
     return errors;
   }

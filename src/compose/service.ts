@@ -15,6 +15,7 @@ import { ComposeFile } from './compose-file.js';
 import { DOCKER_MIN_MEMORY } from './compose-semantics.js';
 import { LogFormat } from '../log-format/log-format.js';
 import { Healthcheck } from './healthcheck.js';
+import { imageContents, missingPrograms, programsRun, scriptPrograms } from './image-programs.js';
 import { Network } from './network.js';
 import { escapeDollar, renderComposeValue, secretsOf, type EnvValue } from './env-ref.js';
 import { Secret, SECRET_NAME_PATTERN, SECRET_VALUE_NAME_PATTERN } from './secret.js';
@@ -47,7 +48,6 @@ import {
   isService,
   markService,
   OPTIONAL_LABEL,
-  SERVICE_NAME,
   type ComposeService,
   type DependencySpec,
   type MountSpec,
@@ -437,6 +437,45 @@ export class Service extends Construct implements ComposeService {
       );
     }
     errors.push(...this.oneShotProblems());
+    errors.push(...this.imageProgramProblems());
+    return errors;
+  }
+
+  /**
+   * A healthcheck or entrypoint (after overrides) that runs a program the image lacks (see
+   * image-programs.ts): it never passes, or the container never starts. A command alone is not
+   * judged: those images have an ENTRYPOINT (their binary), which takes the command as arguments.
+   */
+  private imageProgramProblems(): string[] {
+    const contents = imageContents(this.image);
+    if (!contents) return [];
+    let final: { healthcheck?: { test?: unknown }; entrypoint?: unknown; command?: unknown };
+    try {
+      final = this.overrides.applyTo({
+        ...(this.healthcheck ? { healthcheck: this.healthcheck._toCompose() } : {}),
+        ...(this.props.entrypoint ? { entrypoint: this.props.entrypoint.map((a) => (typeof a === 'string' ? a : '')) } : {}),
+        ...(this.props.command ? { command: this.props.command.map((a) => (typeof a === 'string' ? a : '')) } : {}),
+      });
+    } catch {
+      return []; // an override that cannot be applied is reported by the compose file
+    }
+    const strings = (x: unknown): string[] | undefined => (Array.isArray(x) && x.every((w) => typeof w === 'string') ? (x as string[]) : typeof x === 'string' ? x.split(/\s+/).filter(Boolean) : undefined);
+    const errors: string[] = [];
+    const lacks = contents.lacks;
+    const lacking = `image ${this.image.ref} has no ${lacks.length > 1 ? `${lacks.slice(0, -1).join(', ')} or ${lacks[lacks.length - 1]}` : lacks[0]}`;
+    // Compose runs a healthcheck test given as a string with the shell (CMD-SHELL).
+    const rawTest = final.healthcheck?.test;
+    const test = typeof rawTest === 'string' ? ['CMD-SHELL', rawTest] : strings(rawTest);
+    if (test && (test[0] === 'CMD' || test[0] === 'CMD-SHELL')) {
+      const run = test[0] === 'CMD' ? programsRun(test.slice(1)) : ['sh', ...scriptPrograms(test.slice(1).join(' '))];
+      const missing = missingPrograms(contents, run);
+      if (missing.length) errors.push(`healthcheck runs ${missing.join(' and ')}, but ${lacking}: it can never pass; use ${contents.probe}`);
+    }
+    const entrypoint = strings(final.entrypoint);
+    if (entrypoint) {
+      const missing = missingPrograms(contents, programsRun([...entrypoint, ...(strings(final.command) ?? [])]));
+      if (missing.length) errors.push(`entrypoint runs ${missing.join(' and ')}, but ${lacking}: the container can never start; run the image's own program`);
+    }
     return errors;
   }
 

@@ -11,6 +11,8 @@ import { DashboardProviderFile } from './dashboard-provider-file.js';
 import { findGrafana, GrafanaHost, isGrafana, LokiLike, lokiQueryContext } from './datasource-base.js';
 import { checkLogQL } from './logql.js';
 import { checkPromQL } from './promql.js';
+import { prometheusQueryContext, type PrometheusValueSource } from '../labels/prometheus-label-values.js';
+import { scrapeRangeProblems } from '../labels/query-windows.js';
 import { unknownVariables } from './template-variables.js';
 
 const DASHBOARD = Symbol.for('aixcl-cdk.GrafanaDashboard');
@@ -289,10 +291,11 @@ export function dashboardProblems(doc: Json, grafana: GrafanaHost): string[] {
     } else if (type === 'prometheus') {
       // Label matchers are checked against the series of the Prometheus this datasource queries, where known.
       const ds = datasourceOf(grafana, ref);
-      const prometheus = (ds as { prometheus?: { seriesLabels?(metric: string): readonly string[] | undefined } } | undefined)?.prometheus;
-      const seriesLabels = prometheus?.seriesLabels ? (m: string) => prometheus.seriesLabels!(m) : undefined;
-      const p = checkPromQL(expr, { variables: names, seriesLabels });
+      const prometheus = (ds as { prometheus?: PrometheusValueSource & { seriesLabels?(metric: string): readonly string[] | undefined } } | undefined)?.prometheus;
+      const p = checkPromQL(expr, { variables: names, ...prometheusQueryContext(prometheus) });
       if (p) problems.push(`${where}: ${p}`);
+      // A fixed range under two scrapes of the pinned job's series draws nothing ($__rate_interval adapts; not judged).
+      else for (const range of scrapeRangeProblems(expr, prometheus)) problems.push(`${where}: ${range}`);
     } else {
       // No parser for this datasource type: at least every variable must exist.
       for (const p of unknownVariables(expr, names)) problems.push(`${where}: ${p}`);

@@ -3,6 +3,8 @@ import type { Service } from '../compose/service.js';
 import type { Duration } from '../core/duration.js';
 import { recordProblem } from '../core/props.js';
 import { Stack } from '../core/stack.js';
+import { logLabelValues } from '../labels/log-label-values.js';
+import type { KnownValues } from '../labels/value-match.js';
 
 const DATASOURCE = Symbol.for('aixcl-cdk.GrafanaDatasource');
 const GRAFANA = Symbol.for('aixcl-cdk.Grafana');
@@ -38,15 +40,15 @@ export interface LokiLike extends HttpBackend {
 /** What LogQL on a Loki may select on, as {@link checkLogQL} options (empty when the tree does not know). */
 export function lokiQueryContext(loki: LokiLike | undefined): {
   streamLabels?: readonly string[];
-  labelValues?: Record<string, readonly string[]>;
+  labelValues?: Record<string, KnownValues>;
   lokiName?: string;
 } {
   if (!loki) return {};
   const streamLabels = loki.streamLabels?.();
-  const projects = loki.collectedProjects?.();
+  const labelValues = logLabelValues(loki);
   return {
     ...(streamLabels ? { streamLabels } : {}),
-    ...(projects ? { labelValues: { [projects.label]: projects.projects } } : {}),
+    ...(Object.keys(labelValues).length ? { labelValues } : {}),
     lokiName: loki.node.path,
   };
 }

@@ -3,6 +3,7 @@ import { didYouMean } from '../core/did-you-mean.js';
 import { goStringLiteral } from '../core/go-string.js';
 import { captureNames, duplicateGroupNames, GoRegexAnchoring, goRegexMatchesEmpty, goRegexProblem } from '../core/re2.js';
 import { checkQuery, NodeProblem, nodesNamed, QueryGrammar, Substituted, SyntaxNode, unquoteGo } from './query-template.js';
+import { knownValues, type KnownValues, type LabelMatchOp, someValueMatches, valuesHint } from '../labels/value-match.js';
 
 /** Options of {@link checkLogQL}. */
 export interface CheckLogQLOptions {
@@ -20,12 +21,13 @@ export interface CheckLogQLOptions {
    */
   readonly streamLabels?: readonly string[];
   /**
-   * The values a stream label can have, where the tree knows them (the
-   * Compose projects a Loki collects, under `compose_project`): an `=`
-   * matcher with another value selects nothing.
+   * The values a label can have, where the tree knows them (see
+   * src/labels/log-label-values.ts): a matcher of a stream selector, or of a
+   * label filter of a query without parser stages, that no value satisfies
+   * (`=`, `!=`, and `=~` / `!~` run with RE2 over the values) selects nothing.
    * @default values are not checked
    */
-  readonly labelValues?: Readonly<Record<string, readonly string[]>>;
+  readonly labelValues?: Readonly<Record<string, readonly string[] | KnownValues>>;
   /** Names the Loki in messages. @default 'its Loki' */
   readonly lokiName?: string;
 }
@@ -208,43 +210,49 @@ function checkSelectors(sub: Substituted): NodeProblem | undefined {
 
 /**
  * The label names of stream selectors, against the labels the collectors
- * produce, and `=` values against the values the tree knows. Label filters
- * after `|` are not checked: a parser or structured metadata may supply them.
+ * produce, and matcher values against the values the tree knows. Label names
+ * after `|` are not checked (a parser or structured metadata may supply
+ * them); their values are, when the query has no stage that makes labels.
  */
 function checkStreamLabels(sub: Substituted, options: CheckLogQLOptions, expr: string): NodeProblem | undefined {
   const { streamLabels, labelValues } = options;
   if (!streamLabels && !labelValues) return undefined;
   const loki = options.lokiName ?? 'its Loki';
-  for (const sel of nodesNamed(sub.tree, 'Selector')) {
-    for (const m of nodesNamed(sub.tree, 'Matcher')) {
-      if (m.from < sel.from || m.to > sel.to) continue;
-      const id = m.getChild('Identifier');
-      if (!id) continue;
-      const label = sub.text.slice(id.from, id.to);
-      if (streamLabels && !streamLabels.includes(label)) {
-        const str = m.getChild('String');
-        const value = str ? unquoteGo(sub.text.slice(str.from, str.to)).value : undefined;
-        // `label=""` and negative matchers hold for streams without the label: only a matcher needing it selects nothing.
-        if (!(m.getChild('Neq') || m.getChild('Nre') || (m.getChild('Eq') && value === ''))) {
-          return {
-            from: id.from,
-            message: `no stream in ${loki} has the label '${label}' (its collectors set ${streamLabels.join(', ')})${didYouMean(label, streamLabels) ?? ''}`,
-          };
-        }
+  const selectors = nodesNamed(sub.tree, 'Selector');
+  const inSelector = (m: SyntaxNode) => selectors.some((sel) => m.from >= sel.from && m.to <= sel.to);
+  // json, logfmt, regexp, pattern, unpack and label_format may set any label to any value.
+  const makesLabels = ['LabelParser', 'JsonExpressionParser', 'LogfmtParser', 'LogfmtExpressionParser', 'LabelFormatExpr'].some((n) => nodesNamed(sub.tree, n).length > 0);
+  for (const m of nodesNamed(sub.tree, 'Matcher')) {
+    const selector = inSelector(m);
+    if (!selector && makesLabels) continue;
+    const id = m.getChild('Identifier');
+    if (!id) continue;
+    const label = sub.text.slice(id.from, id.to);
+    const str = m.getChild('String');
+    const value = str ? unquoteGo(sub.text.slice(str.from, str.to)).value : undefined;
+    if (selector && streamLabels && !streamLabels.includes(label)) {
+      // `label=""` and negative matchers hold for streams without the label: only a matcher needing it selects nothing.
+      if (!(m.getChild('Neq') || m.getChild('Nre') || (m.getChild('Eq') && value === ''))) {
+        return {
+          from: id.from,
+          message: `no stream in ${loki} has the label '${label}' (its collectors set ${streamLabels.join(', ')})${didYouMean(label, streamLabels) ?? ''}`,
+        };
       }
-      const known = labelValues?.[label];
-      const str = m.getChild('String');
-      if (known && m.getChild('Eq') && str) {
-        const value = unquoteGo(sub.text.slice(str.from, str.to)).value;
-        // A value made of a dashboard variable is known only when the dashboard runs.
-        const templated = /\$|\[\[/.test(expr.slice(sub.toOriginal(str.from), sub.toOriginal(str.to)));
-        if (value !== undefined && !templated && !known.includes(value)) {
-          return {
-            from: str.from,
-            message: `${label}="${value}" selects nothing: ${loki} only receives ${label} ${known.map((k) => `"${k}"`).join(', ')}${didYouMean(value, known, '"') ?? ''}`,
-          };
-        }
-      }
+    }
+    const given = labelValues?.[label];
+    if (!given || !str || value === undefined) continue;
+    // A value made of a dashboard variable is known only when the dashboard runs.
+    if (/\$|\[\[/.test(expr.slice(sub.toOriginal(str.from), sub.toOriginal(str.to)))) continue;
+    const op: LabelMatchOp = m.getChild('Eq') ? '=' : m.getChild('Neq') ? '!=' : m.getChild('Re') ? '=~' : '!~';
+    // In a label filter, a line without the field has it empty, which a negative matcher keeps.
+    if (!selector && (op === '!=' || op === '!~')) continue;
+    const known = knownValues(given);
+    if (someValueMatches(op, value, known) === false) {
+      const shown = op === '=' ? `${label}="${value}"` : `${label}${op}${JSON.stringify(value)}`;
+      return {
+        from: str.from,
+        message: `${shown} ${selector ? 'selects nothing' : 'keeps no line'}: ${loki} only receives ${valuesHint(label, op, value, known)}`,
+      };
     }
   }
   return undefined;

@@ -3,6 +3,7 @@ import { isOnFallbacks, recordFallback, recordProblem } from '../core/props.js';
 import { Datasource, GrafanaHost, LokiLike, requireSameStack } from './datasource-base.js';
 import { checkPromQL } from './promql.js';
 import type { CollectedLogLabel } from '../collector/collected-labels.js';
+import { prometheusQueryContext, type PrometheusValueSource } from '../labels/prometheus-label-values.js';
 import type { PrometheusDatasource } from './prometheus-datasource.js';
 
 /** The label the collectors put the container name in (typed against their list of labels). */
@@ -189,7 +190,7 @@ export class LokiDatasource extends Datasource {
     const check = (expr: string, target: Datasource, variables: readonly string[], where: string) => {
       if (target.type !== 'prometheus') return;
       const prometheus = (target as PrometheusDatasource).prometheus; // none in a stand-in: the syntax is still checked
-      const p = checkPromQL(expr, { variables, seriesLabels: prometheus?.seriesLabels ? (m) => prometheus.seriesLabels!(m) : undefined });
+      const p = checkPromQL(expr, { variables, ...prometheusQueryContext(prometheus as PrometheusValueSource | undefined) });
       if (p) problems.push(`${where}: ${p}`);
     };
     for (const f of this.fields) {

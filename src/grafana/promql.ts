@@ -1,6 +1,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import { GoRegexAnchoring, goRegexMatchesEmpty, goRegexProblem } from '../core/re2.js';
 import { didYouMean } from '../core/did-you-mean.js';
+import { knownValues, type KnownValues, someValueMatches, valuesHint } from '../labels/value-match.js';
 import { checkQuery, NodeProblem, nodesNamed, QueryGrammar, Substituted, SyntaxNode, unquoteGo } from './query-template.js';
 
 /**
@@ -26,6 +27,21 @@ export interface CheckPromQLOptions {
    * @default labels are not checked
    */
   readonly seriesLabels?: SeriesLabels;
+  /**
+   * The values labels of every series can have, where the tree knows them
+   * (`job`: the scrape jobs; see src/labels/prometheus-label-values.ts): a
+   * matcher no value satisfies selects nothing.
+   * @default values are not checked
+   */
+  readonly labelValues?: Readonly<Record<string, readonly string[] | KnownValues>>;
+  /**
+   * The recorded series written into the Prometheus: a metric name with ':'
+   * (the recording-rule naming) that is not one of them is written by nothing.
+   * @default recorded names are not checked
+   */
+  readonly recordedSeries?: readonly string[];
+  /** Names the Prometheus in messages. @default 'its Prometheus' */
+  readonly prometheusName?: string;
 }
 
 /**
@@ -47,6 +63,7 @@ export function checkPromQL(expr: string, options: CheckPromQLOptions = {}): str
     checkSelectors,
     checkRangeArguments,
     (s) => checkLabels(s, options.seriesLabels),
+    (s) => checkValues(s, options, expr),
   ]);
 }
 
@@ -215,6 +232,36 @@ function checkRangeArguments(sub: Substituted): NodeProblem | undefined {
       from: arg.from,
       message: `${fn}() needs a range vector as argument ${index + 1}: add a range after the selector, such as [$__rate_interval] or [5m]`,
     };
+  }
+  return undefined;
+}
+
+/** Matcher values and recorded series names, against what the tree knows the Prometheus holds. */
+function checkValues(sub: Substituted, options: CheckPromQLOptions, expr: string): NodeProblem | undefined {
+  const { labelValues, recordedSeries } = options;
+  if (!labelValues && !recordedSeries) return undefined;
+  const name = options.prometheusName ?? 'its Prometheus';
+  for (const sel of nodesNamed(sub.tree, 'VectorSelector')) {
+    const matchers = matchersOf(sub, sel);
+    const metric = metricOf(sub, sel, matchers);
+    if (recordedSeries && metric?.includes(':') && !recordedSeries.includes(metric) && !sub.hasStandIn(sel.from, sel.to)) {
+      const written = recordedSeries.length ? `the rules of the stack record ${recordedSeries.join(', ')}` : 'no rule of the stack records any series into it';
+      return {
+        from: sel.from,
+        message: `no rule records '${metric}' (a name with ':' is a recorded series), so it selects nothing in ${name}: ${written}${didYouMean(metric, recordedSeries) ?? ''}`,
+      };
+    }
+    for (const m of matchers) {
+      const given = labelValues?.[m.label];
+      if (!given || m.value === undefined || !m.valueNode) continue;
+      // A value made of a dashboard variable is known only when the dashboard runs.
+      if (/\$|\[\[/.test(expr.slice(sub.toOriginal(m.valueNode.from), sub.toOriginal(m.valueNode.to)))) continue;
+      const known = knownValues(given);
+      if (someValueMatches(m.op, m.value, known) === false) {
+        const shown = m.op === '=' ? `${m.label}="${m.value}"` : `${m.label}${m.op}${JSON.stringify(m.value)}`;
+        return { from: m.valueNode.from, message: `${shown} selects nothing: ${name} only has ${valuesHint(m.label, m.op, m.value, known)}` };
+      }
+    }
   }
   return undefined;
 }

@@ -2,6 +2,7 @@ import { closest } from '../core/did-you-mean.js';
 import { UserError } from '../core/errors.js';
 import { checkLogQL, logqlKind, logqlString, streamSelector } from '../grafana/logql.js';
 import { levelFilter, LogLevel } from '../log-format/log-level.js';
+import type { KnownValues } from '../labels/value-match.js';
 
 /** Levels from the most severe down: `--level warn` keeps warn and error. */
 const SEVERITY: readonly LogLevel[] = [LogLevel.ERROR, LogLevel.WARN, LogLevel.INFO, LogLevel.DEBUG];
@@ -26,6 +27,8 @@ export interface LogSource {
   readonly services?: readonly string[];
   /** The stream labels the collector sets; undefined when unknown (no check). */
   readonly labels?: readonly string[];
+  /** The values labels can take, where the stack knows them (src/labels/log-label-values.ts). @default not checked */
+  readonly labelValues?: Readonly<Record<string, KnownValues>>;
 }
 
 /** The LogQL log query for a selection: built from the typed options, or `--query`; parsed and label-checked either way. */
@@ -46,7 +49,7 @@ export function buildLogQuery(sel: LogSelection, source: LogSource): string {
     if (sel.grep !== undefined) query += ` |~ ${logqlString(sel.grep)}`;
     if (sel.level !== undefined) query += levelFilter(...levelsFrom(sel.level));
   }
-  const problem = checkLogQL(query, source.labels ? { streamLabels: source.labels } : {});
+  const problem = checkLogQL(query, { ...(source.labels ? { streamLabels: source.labels } : {}), ...(source.labelValues ? { labelValues: source.labelValues } : {}) });
   if (problem) throw new UserError(sel.query !== undefined ? `--query: ${problem}` : `the query built from the options is not valid: ${problem}\n    (${query})`);
   if (logqlKind(query) !== 'log') {
     throw new UserError('--query is a metric query: aixcl-logs prints log lines, so give a log query such as {compose_service="loki"} |= "error" (use aixcl-logs stats for volumes)');

@@ -3,6 +3,7 @@ import type { App } from '../core/app.js';
 import { UserError } from '../core/errors.js';
 import { Loki } from '../loki/loki.js';
 import { isLogCollector } from '../collector/log-collector.js';
+import { logLabelValues } from '../labels/log-label-values.js';
 import type { LogSource } from './log-query.js';
 
 /** Where a stack's logs are and what they are labelled with. */
@@ -40,5 +41,6 @@ export function logTargetOf(app: App): LogTarget {
       : undefined,
     // The one source of truth for what a query may select on (the collectors' labels and what Loki adds), as the dashboards' checks use.
     labels: collector ? loki?.streamLabels() : undefined,
+    labelValues: collector ? logLabelValues(loki) : undefined,
   };
 }

@@ -8,6 +8,7 @@ import { logMetricValue, type LogMetric } from './log-metric.js';
 import { logsDashboardLink } from './logs-dashboard-link.js';
 import { LABEL_NAME_PATTERN, LokiRule, type RuleDocument } from './loki-rule.js';
 import { checkRuleProps, labelMap } from './rule-props.js';
+import { forProblem } from '../labels/query-windows.js';
 
 /** The alert's own service label, filled in by Loki's ruler (Prometheus's alert templating). */
 const SERVICE_TEMPLATE = '{{ $labels.compose_service }}';
@@ -152,6 +153,9 @@ export class LogAlertRule extends LokiRule {
     }
     const t = this.props.threshold;
     if (t !== undefined && !Number.isFinite(t)) errors.push(`threshold ${t} is not a finite number`);
+    const applied = this.evaluation;
+    const late = applied && forProblem(this.props.for ?? Duration.minutes(5), applied);
+    if (late) errors.push(late);
     for (const k of [...Object.keys(this.props.labels ?? {}), ...Object.keys(this.props.annotations ?? {})]) {
       if (!LABEL_NAME_PATTERN.test(k)) errors.push(`'${k}' is not a valid label or annotation name (letters, digits and '_', not starting with a digit)`);
     }

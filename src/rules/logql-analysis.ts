@@ -1,5 +1,5 @@
 import { parser } from '@grafana/lezer-logql';
-import { checkLogQL } from '../grafana/logql.js';
+import { checkLogQL, type CheckLogQLOptions } from '../grafana/logql.js';
 
 type Tree = ReturnType<typeof parser.parse>;
 type SyntaxNode = Tree['topNode'];
@@ -39,11 +39,12 @@ export interface LogQLAnalysis {
 /**
  * Parses a LogQL query with the grammar Grafana's editor uses and reads what
  * it selects. Syntax is checked first ({@link checkLogQL}, which also applies
- * Loki's own rules on strings and selectors).
+ * Loki's own rules on strings and selectors, and the label values of
+ * `options`).
  * @returns the analysis, or a problem message
  */
-export function analyzeLogQL(expr: string): { analysis?: LogQLAnalysis; problem?: string } {
-  const problem = checkLogQL(expr);
+export function analyzeLogQL(expr: string, options: CheckLogQLOptions = {}): { analysis?: LogQLAnalysis; problem?: string } {
+  const problem = checkLogQL(expr, options);
   if (problem) return { problem };
   const tree = parser.parse(expr);
   const text = (n: SyntaxNode) => expr.slice(n.from, n.to);

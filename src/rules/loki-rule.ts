@@ -4,6 +4,9 @@ import { Grafana } from '../grafana/grafana.js';
 import { Loki } from '../loki/loki.js';
 import type { LogMetric } from './log-metric.js';
 import { checkRuleExpression, type QueryLogger } from './rule-expression-check.js';
+import { logLabelValues } from '../labels/log-label-values.js';
+import { Duration } from '../core/duration.js';
+import { type AppliedInterval, logqlRanges, logWindowProblem } from '../labels/query-windows.js';
 import type { LogQLAnalysis } from './logql-analysis.js';
 
 const LOKI_RULE = Symbol.for('aixcl-cdk.LokiRule');
@@ -40,7 +43,12 @@ export abstract class LokiRule extends Construct {
     // A metric built from wrong parts has no expression to check: its own problems say what to fix.
     // Without a metric (a stand-in) the problem is already recorded.
     this.node.addValidation({
-      validate: () => (!this.metric ? [] : this.metric.problems.length ? [...this.metric.problems] : this.checkExpression().problems),
+      validate: () => {
+        if (!this.metric) return [];
+        if (this.metric.problems.length) return [...this.metric.problems];
+        const problems = this.checkExpression().problems;
+        return problems.length ? problems : this.windowProblems();
+      },
     });
   }
 
@@ -99,6 +107,24 @@ export abstract class LokiRule extends Construct {
     return [...values];
   }
 
+  /** How often the rule is evaluated: its group's interval, else its Loki ruler's (Loki's default, 1m, else). */
+  public get evaluation(): AppliedInterval | undefined {
+    const group = this.node.scope as { interval?: unknown } | undefined;
+    if (Duration.isDuration(group?.interval)) return { interval: group.interval, source: "its group's interval" };
+    const loki = this.loki;
+    if (!loki) return undefined;
+    const own = loki.ruler.evaluationInterval;
+    return own ? { interval: own, source: `${loki.node.path}'s ruler evaluationInterval` } : { interval: Duration.minutes(1), source: "the ruler's default evaluationInterval" };
+  }
+
+  /** Windows shorter than the evaluation interval (each counted once). */
+  private windowProblems(): string[] {
+    const applied = this.evaluation;
+    if (!applied) return [];
+    const windows = [...new Set(this.metric.window ? [this.metric.window.milliseconds] : logqlRanges(this.metric.expr))];
+    return windows.map((w) => logWindowProblem(w, applied)).filter((p): p is string => p !== undefined);
+  }
+
   /** The Loki whose ruler evaluates this rule (from the enclosing rule group). */
   protected get loki(): Loki | undefined {
     const parents = this.node.scopes.slice(0, -1).reverse();
@@ -106,8 +132,16 @@ export abstract class LokiRule extends Construct {
   }
 
   protected checkExpression(): { problems: string[]; analysis?: LogQLAnalysis } {
-    return checkRuleExpression(this.expr, { queryLoggers: queryLoggers(this) });
+    return checkRuleExpression(this.expr, { queryLoggers: queryLoggers(this), labelValues: ruleLabelValues(this.loki), lokiName: this.loki?.node.path });
   }
+}
+
+/** The label values a rule's selectors are checked against; not the project, which its group checks (naming the rule). */
+function ruleLabelValues(loki: Loki | undefined) {
+  const values = logLabelValues(loki);
+  const projectLabel = loki?.collectedProjects()?.label;
+  if (projectLabel) delete values[projectLabel];
+  return values;
 }
 
 /** The services of the construct's stack whose logs hold query texts: every Loki and Grafana. */

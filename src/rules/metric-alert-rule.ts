@@ -4,12 +4,20 @@ import { enumOf, propsSchema } from '../core/props.js';
 import { durationValue } from '../core/value-schemas.js';
 import { Duration } from '../core/duration.js';
 import { checkPromQL } from '../grafana/promql.js';
+import { prometheusQueryContext, type PrometheusValueSource } from '../labels/prometheus-label-values.js';
 import { toPrometheusDuration } from '../prometheus/prometheus-duration.js';
 import { AlertSeverity } from './log-alert-rule.js';
 import { serviceOf, serviceRefValue, type ServiceRef } from './log-metric.js';
 import { logsDashboardLink } from './logs-dashboard-link.js';
 import { LABEL_NAME_PATTERN } from './rule-file-schema.js';
 import { checkRuleProps, labelMap } from './rule-props.js';
+import { type AppliedInterval, forProblem, scrapeRangeProblems } from '../labels/query-windows.js';
+
+/** What a rule reads of the Prometheus that evaluates it (structurally: the `Prometheus` construct). */
+interface PrometheusIntervals {
+  readonly node: { readonly path: string };
+  readonly config?: { readonly evaluationInterval?: Duration };
+}
 
 const METRIC_ALERT_RULE = Symbol.for('aixcl-cdk.MetricAlertRule');
 
@@ -82,10 +90,35 @@ export class MetricAlertRule extends Construct {
     };
   }
 
+  /** The Prometheus evaluating the rule (from its group). */
+  private get prometheus(): PrometheusIntervals | undefined {
+    return (this.node.scope as { prometheus?: PrometheusIntervals } | undefined)?.prometheus;
+  }
+
+  /** A `for` under the evaluation interval, a rate() over less than two scrapes. */
+  private intervalProblems(expr: string): string[] {
+    const errors: string[] = [];
+    const prometheus = this.prometheus;
+    const config = prometheus?.config;
+    const group = (this.node.scope as { interval?: unknown } | undefined)?.interval;
+    const evaluation: AppliedInterval | undefined = Duration.isDuration(group)
+      ? { interval: group, source: "its group's interval" }
+      : config?.evaluationInterval
+        ? { interval: config.evaluationInterval, source: `${prometheus!.node.path}'s evaluationInterval` }
+        : undefined;
+    const late = evaluation && forProblem(this.props.for ?? Duration.minutes(5), evaluation);
+    if (late) errors.push(late);
+    errors.push(...scrapeRangeProblems(expr, prometheus as PrometheusValueSource | undefined));
+    return errors;
+  }
+
   private validateRule(): string[] {
     const errors: string[] = [];
-    const problem = this.props.expr === undefined ? undefined : checkPromQL(this.props.expr); // none in a stand-in
+    // Checked against what the tree knows its Prometheus holds (jobs, recorded series, labels of known metrics).
+    const context = prometheusQueryContext(this.prometheus as PrometheusValueSource | undefined);
+    const problem = this.props.expr === undefined ? undefined : checkPromQL(this.props.expr, context); // none in a stand-in
     if (problem) errors.push(problem);
+    else if (this.props.expr !== undefined) errors.push(...this.intervalProblems(this.props.expr));
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(this.alertName)) errors.push(`alert name '${this.alertName}' must be letters, digits and '_'`);
     for (const k of Object.keys(this.props.labels ?? {})) {
       if (!LABEL_NAME_PATTERN.test(k)) errors.push(`'${k}' is not a valid label name`);

@@ -1,6 +1,7 @@
 import { GoRegexAnchoring, goRegexTest } from '../core/re2.js';
 import { LEVEL_FIELD } from '../log-format/log-level.js';
 import { COLLECTED_LOG_LABELS } from '../collector/collected-labels.js';
+import type { KnownValues } from '../labels/value-match.js';
 import { analyzeLogQL, type LogQLAnalysis, type SelectorMatcher } from './logql-analysis.js';
 
 /**
@@ -25,6 +26,10 @@ export interface RuleExpressionContext {
   readonly queryLoggers: readonly QueryLogger[];
   /** @default {@link COLLECTED_STREAM_LABELS} */
   readonly streamLabels?: readonly string[];
+  /** The values labels can take (src/labels/log-label-values.ts). @default values are not checked */
+  readonly labelValues?: Readonly<Record<string, KnownValues>>;
+  /** Names the Loki in messages. @default 'its Loki' */
+  readonly lokiName?: string;
 }
 
 /**
@@ -39,7 +44,7 @@ export interface RuleExpressionContext {
  * @returns one message per problem
  */
 export function checkRuleExpression(expr: string, ctx: RuleExpressionContext): { problems: string[]; analysis?: LogQLAnalysis } {
-  const { analysis, problem } = analyzeLogQL(expr);
+  const { analysis, problem } = analyzeLogQL(expr, { labelValues: ctx.labelValues, lokiName: ctx.lokiName });
   if (!analysis) return { problems: [problem!] };
   const problems: string[] = [];
   if (!analysis.isMetric) {

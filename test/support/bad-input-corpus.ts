@@ -88,6 +88,10 @@ export const CLASSES: Readonly<Record<string, { readonly what: string; readonly 
   overrides: { what: 'escape-hatch values that are not plain data, or that the reading program rejects', example: 'sdk-builder-object.ts' },
   'load-failures': { what: "stack files that do not load (a syntax error, a misspelled import, a refused value, process.exit(), a thrown non-Error) or export no stack", example: 'syntax-error.ts' },
   'output-path': { what: 'an output directory that cannot be written', example: 'out-below-a-file.ts' },
+  'never-matches': {
+    what: 'a query, rule, route or probe that is well-formed but can never match what the stack produces: a label value, a scrape job, a recorded series, a window under its interval, a program the image lacks',
+    example: 'log-service-typo.ts',
+  },
   validation: { what: 'problems of the tree as a whole (names, ports, cycles, limits), every one at once', example: 'every-problem-at-once.ts' },
 };
 
