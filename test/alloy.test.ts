@@ -1,6 +1,9 @@
 // The Alloy collector: what it generates, that it labels and parses lines as Promtail does (so a stack
 // can move from one to the other), its OTLP intake, and the collector choice of the compositions.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import {
@@ -23,6 +26,7 @@ import { pipelineStages } from '../src/collector/log-pipeline.js';
 import { stackLogFormats } from '../src/collector/stack-log-formats.js';
 import { renderAlloy } from '../src/alloy/alloy-syntax.js';
 import { problemsOf } from './support/problems.js';
+import { tempDir } from './support/temp.js';
 
 const compose = (stack: Stack): any => parse(Testing.synth(stack)['docker-compose.yml']);
 
@@ -184,5 +188,40 @@ describe('the collector choice', () => {
     assert.equal(promtail.logging.collector.port, 9081);
     const port = new LoggingOnlyStack(new App(), 'w', { targetProject: 'shop', collectorPort: 12346 });
     assert.equal(port.logging.collector.port, 12346);
+  });
+});
+
+describe("Alloy's collector alerts, as Prometheus evaluates them (promtool test rules)", () => {
+  it('LogCollectorDown, LogCollectorPushFailing and LogCollectorDroppingLogs fire on the series Alloy exposes', () => {
+    const probe = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
+    assert.equal(probe.status, 0, 'promtool is needed (scripts/ensure-docker.sh installs it)');
+    const dir = tempDir('alloy-alerts');
+    const files = Testing.synth(new AixclStack(new App(), 'aixcl'));
+    const rulesFile = join(dir, 'log-collector.yml');
+    writeFileSync(rulesFile, files['prometheus/rules/log-collector.yml']);
+    const rules: any[] = parse(files['prometheus/rules/log-collector.yml']).groups[0].rules;
+    // The alert as Prometheus sends it: the rule's labels, and its annotations with $value filled in.
+    const fired = (alert: string, value: string) => {
+      const rule = rules.find((r) => r.alert === alert);
+      const annotations = Object.fromEntries(Object.entries<string>(rule.annotations).map(([k, v]) => [k, v.replace('{{ $value | humanize }}', value)]));
+      return { exp_labels: rule.labels, exp_annotations: annotations };
+    };
+    const cases = [
+      // Alloy stops: its target does not answer.
+      { input: [{ series: 'up{job="alloy", instance="localhost:12345"}', values: '1 1 0x10' }], alertname: 'LogCollectorDown', at: '6m', exp: [{ ...fired('LogCollectorDown', ''), exp_labels: { ...fired('LogCollectorDown', '').exp_labels, instance: 'localhost:12345', job: 'alloy' } }] },
+      // Loki answers 500 to every push (60 a minute: one a second).
+      { input: [{ series: 'loki_write_request_duration_seconds_count{job="alloy", status_code="500", host="localhost:3100", tenant=""}', values: '0+60x20' }], alertname: 'LogCollectorPushFailing', at: '15m', exp: [fired('LogCollectorPushFailing', '1')] },
+      // Entries given up on: 60 a minute, 600 in 10 minutes.
+      { input: [{ series: 'loki_write_dropped_entries_total{job="alloy", reason="ingester_error", host="localhost:3100", tenant=""}', values: '0+60x20' }], alertname: 'LogCollectorDroppingLogs', at: '15m', exp: [fired('LogCollectorDroppingLogs', '600')] },
+      // A healthy Alloy: nothing fires.
+      { input: [{ series: 'up{job="alloy", instance="localhost:12345"}', values: '1x20' }, { series: 'loki_write_request_duration_seconds_count{job="alloy", status_code="204", host="localhost:3100", tenant=""}', values: '0+60x20' }], alertname: 'LogCollectorPushFailing', at: '15m', exp: [] },
+    ];
+    for (const c of cases) {
+      const test = join(dir, `${c.alertname}-${c.exp.length}.yml`);
+      writeFileSync(test, JSON.stringify({ rule_files: [rulesFile], evaluation_interval: '1m', tests: [{ interval: '1m', input_series: c.input, alert_rule_test: [{ eval_time: c.at, alertname: c.alertname, exp_alerts: c.exp }] }] }));
+      const r = spawnSync('promtool', ['test', 'rules', test], { encoding: 'utf8' });
+      assert.equal(r.status, 0, `${c.alertname}: ${r.stdout}${r.stderr}`);
+    }
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import {
   AixclStack,
+  CollectorKind,
   App,
   checkComposeSchema,
   ComposeFile,
@@ -41,7 +42,9 @@ type Doc = Record<string, any>;
 
 function swarmStack(project = 'aixcl', props: { logRetention?: Duration } = {}): { app: App; stack: AixclStack } {
   const app = new App();
-  const stack = new AixclStack(app, 'aixcl', { projectName: project, target: Target.SWARM, ...props });
+  // Promtail under Swarm, as these tests pinned it before Alloy (it stays a collector of Swarm stacks);
+  // the default collector, Alloy, under Swarm: test/alloy.test.ts and the CLI test below.
+  const stack = new AixclStack(app, 'aixcl', { projectName: project, target: Target.SWARM, collector: CollectorKind.PROMTAIL, ...props });
   return { app, stack };
 }
 
@@ -373,7 +376,7 @@ describe('Swarm target: synthesis', () => {
   test('one source of truth for the project and service labels: collector filter, relabels, cAdvisor and dashboards follow the target', () => {
     for (const target of [Target.COMPOSE, Target.SWARM]) {
       const app = new App();
-      const stack = new AixclStack(app, 'aixcl', { target, networkMode: NetworkMode.BRIDGE });
+      const stack = new AixclStack(app, 'aixcl', { target, networkMode: NetworkMode.BRIDGE, collector: CollectorKind.PROMTAIL });
       const files = Testing.synth(stack);
       const labels = projectLabelsOf(target);
       const meta = (l: string) => `__meta_docker_container_label_${l.replace(/[^a-zA-Z0-9_]/g, '_')}`;
@@ -444,7 +447,7 @@ describe('Swarm target: CLI', () => {
     try {
       const r = synthCli(['--target', 'swarm', '--out', out, '-q']);
       assert.equal(r.code, 0, r.stderr);
-      assert.ok((parse(files(out)) as Doc).services.promtail.deploy.mode === 'global');
+      assert.ok((parse(files(out)) as Doc).services.alloy.deploy.mode === 'global');
       const bad = synthCli(['--target', 'kubernetes', '--out', out]);
       assert.equal(bad.code, 2, bad.stderr);
       assert.match(bad.stderr, /^error: --target kubernetes is not one of compose, swarm\n$/);
