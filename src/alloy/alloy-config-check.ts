@@ -174,8 +174,8 @@ function isNumericString(s: string): boolean {
 const describe = (v: AlloyValue): string => {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
-  if (v instanceof AlloyRef) return `the reference ${v.toString()}`;
-  if (v instanceof AlloyCall) return `a call of ${v.fn}`;
+  if (AlloyRef.isRef(v)) return `the reference ${v.toString()}`;
+  if (AlloyCall.isCall(v)) return `a call of ${v.fn}`;
   if (typeof v === 'object') return 'an object';
   return `the ${typeof v} ${typeof v === 'string' ? quoteAlloy(v) : String(v)}`;
 };
@@ -203,8 +203,8 @@ function expected(type: string): string {
  * References and calls are taken as fitting here (their targets are checked by checkReferences).
  */
 function checkValue(v: AlloyValue, type: string, path: string, issues: Issue[], regex?: 'none' | 'full'): void {
-  if (type === 'any' || v === null || v instanceof AlloyRef) return;
-  if (v instanceof AlloyCall) {
+  if (type === 'any' || v === null || AlloyRef.isRef(v)) return;
+  if (AlloyCall.isCall(v)) {
     // sys.env gives a string (docs/sources/reference/stdlib/sys.md); other calls are not typed here.
     if (v.fn === 'sys.env' && !['string', 'secret', 'duration', 'number'].includes(type)) issues.push({ path, message: `sys.env gives a string, and this takes ${expected(type)}` });
     return;
@@ -261,7 +261,7 @@ function checkReferences(statements: readonly AlloyStatement[], blocks: readonly
   const edges = new Map<string, Set<string>>();
   let from = '';
   const visit = (v: AlloyValue, path: string, expectedType?: string): void => {
-    if (v instanceof AlloyRef) {
+    if (AlloyRef.isRef(v)) {
       const target = labelled.get(`${v.component}.${v.label}`);
       if (target && from) edges.get(from)!.add(`${v.component}.${v.label}`);
       // A component whose name is unknown is reported as such; references to its label follow that report.
@@ -284,7 +284,7 @@ function checkReferences(statements: readonly AlloyStatement[], blocks: readonly
       }
       return;
     }
-    if (v instanceof AlloyCall) return v.args.forEach((a, i) => visit(a, `${path} > ${v.fn}(#${i + 1})`));
+    if (AlloyCall.isCall(v)) return v.args.forEach((a, i) => visit(a, `${path} > ${v.fn}(#${i + 1})`));
     if (Array.isArray(v)) return v.forEach((x, i) => visit(x, `${path}[${i}]`, expectedType && inner(expectedType, 'list')));
     if (v !== null && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) visit(x, `${path}.${k}`, expectedType && inner(expectedType, 'map'));

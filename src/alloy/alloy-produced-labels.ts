@@ -14,7 +14,7 @@ type Plain = string | number | boolean | null | Plain[] | { [k: string]: Plain }
 
 /** An attribute value as plain data; undefined for an expression. */
 function plain(v: AlloyValue): Plain | undefined {
-  if (v instanceof AlloyRef || v instanceof AlloyCall) return undefined;
+  if (AlloyRef.isRef(v) || AlloyCall.isCall(v)) return undefined;
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) {
     const items = v.map(plain);
@@ -49,7 +49,7 @@ function promtailStage(b: AlloyBlock): Record<string, unknown> {
 
 function refTo(v: AlloyValue | undefined, component: string): AlloyRef[] {
   const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
-  return list.filter((x): x is AlloyRef => x instanceof AlloyRef && x.component === component);
+  return list.filter((x): x is AlloyRef => AlloyRef.isRef(x) && x.component === component);
 }
 
 /** The labels an Alloy configuration produces, over all its loki.source.docker components. */

@@ -14,8 +14,16 @@
  * trailing comma. test/alloy-real-binary.test.ts checks that `alloy fmt` leaves generated files unchanged.
  */
 
+const ALLOY_REF = Symbol.for('aixcl-cdk.AlloyRef');
+const ALLOY_CALL = Symbol.for('aixcl-cdk.AlloyCall');
+
 /** A reference to an export of a component (`discovery.docker.containers.targets`). */
 export class AlloyRef {
+  /** True for references, across copies of this library (a stack file may load another copy). */
+  public static isRef(x: unknown): x is AlloyRef {
+    return typeof x === 'object' && x !== null && ALLOY_REF in x;
+  }
+
   constructor(
     /** The component's name, e.g. `discovery.docker`. */
     public readonly component: string,
@@ -23,7 +31,9 @@ export class AlloyRef {
     public readonly label: string,
     /** The export, e.g. `targets`. */
     public readonly exportName: string,
-  ) {}
+  ) {
+    Object.defineProperty(this, ALLOY_REF, { value: true });
+  }
 
   public toString(): string {
     return `${this.component}.${this.label}.${this.exportName}`;
@@ -32,11 +42,18 @@ export class AlloyRef {
 
 /** A call of one of Alloy's standard library functions (`sys.env("HOSTNAME")`). */
 export class AlloyCall {
+  /** True for calls, across copies of this library. */
+  public static isCall(x: unknown): x is AlloyCall {
+    return typeof x === 'object' && x !== null && ALLOY_CALL in x;
+  }
+
   constructor(
     /** The function, e.g. `sys.env`. */
     public readonly fn: string,
     public readonly args: readonly AlloyValue[],
-  ) {}
+  ) {
+    Object.defineProperty(this, ALLOY_CALL, { value: true });
+  }
 }
 
 /** An object literal: `{ key = value, ... }`, keys in the order given. */
@@ -135,7 +152,7 @@ export function quoteAlloy(s: string): string {
 }
 
 function isObject(v: AlloyValue): v is AlloyObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof AlloyRef) && !(v instanceof AlloyCall);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(AlloyRef.isRef(v)) && !(AlloyCall.isCall(v));
 }
 
 /** A value that is printed on one line: not an object, and not an array holding one. */
@@ -184,8 +201,8 @@ function renderValue(v: AlloyValue, indent: string): string {
     if (!Number.isFinite(v)) throw new Error(`Alloy has no number ${v}`);
     return String(v);
   }
-  if (v instanceof AlloyRef) return v.toString();
-  if (v instanceof AlloyCall) return `${v.fn}(${v.args.map((a) => renderValue(a, indent)).join(', ')})`;
+  if (AlloyRef.isRef(v)) return v.toString();
+  if (AlloyCall.isCall(v)) return `${v.fn}(${v.args.map((a) => renderValue(a, indent)).join(', ')})`;
   if (Array.isArray(v)) {
     if (isFlat(v)) return `[${v.map((x) => renderValue(x, indent)).join(', ')}]`;
     // An array of objects: `[{`, the object's lines, `}, {`, ..., `}]`, as Alloy's own docs write targets.
