@@ -265,7 +265,7 @@ describe('PromQL selecting what its Prometheus never holds', () => {
     rules.addAlert('Quiet', { expr: 'sum(compose_service:log_lines:rate1m) == 0', service: api, summary: 'quiet' });
     rules.addAlert('Fine', { expr: 'up{job=~"api|loki"} == 0 or sum(compose_service:log_lines:rate5m) == 0', service: api, summary: 'x' });
     const msg = problems(s);
-    assert.match(msg, /\[shop\/api-metrics\/ApiDown\] invalid PromQL at line 1, column 8: job="apii" selects nothing: shop\/prometheus only has job "api", "grafana", "loki", "prometheus", "promtail"; did you mean "api"\?/);
+    assert.match(msg, /\[shop\/api-metrics\/ApiDown\] invalid PromQL at line 1, column 8: job="apii" selects nothing: shop\/prometheus only has job "alloy", "api", "grafana", "loki", "prometheus"; did you mean "api"\?/);
     assert.match(
       msg,
       /\[shop\/api-metrics\/Quiet\] invalid PromQL at line 1, column 5: no rule records 'compose_service:log_lines:rate1m' \(a name with ':' is a recorded series\), so it selects nothing in shop\/prometheus: the rules of the stack record compose_service:log_lines:rate5m; did you mean 'compose_service:log_lines:rate5m'\?/,

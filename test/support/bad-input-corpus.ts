@@ -92,6 +92,7 @@ export const CLASSES: Readonly<Record<string, { readonly what: string; readonly 
     what: 'a query, rule, route or probe that is well-formed but can never match what the stack produces: a label value, a scrape job, a recorded series, a window under its interval, a program the image lacks',
     example: 'log-service-typo.ts',
   },
+  collector: { what: 'the log collector: its kind, an image too old for Docker 29, an override Alloy would refuse, OTLP with no receiver', example: 'alloy-override-typo.ts' },
   validation: { what: 'problems of the tree as a whole (names, ports, cycles, limits), every one at once', example: 'every-problem-at-once.ts' },
 };
 

@@ -7,6 +7,6 @@ const app = new App();
 const stack = new Stack(app, 'shop');
 const prometheus = new Prometheus(stack, 'prometheus');
 const logging = new Logging(stack, 'logging', { loki: { ruler: { remoteWrite: prometheus } } });
-new AixclAlertRules(stack, 'rules', { loki: logging.loki, collector: logging.promtail, prometheus, nodeExporter: 'node-exporter' });
+new AixclAlertRules(stack, 'rules', { loki: logging.loki, collector: logging.collector, prometheus, nodeExporter: 'node-exporter' });
 
 export default app;

@@ -20,7 +20,7 @@ const volume = new RuleGroup(stack, 'api-volume', { loki: logging.loki });
 volume.addRecording('ApiLines', { metric: 'rate({compose_service="api"}[5m])' });
 new PrometheusRuleGroup(stack, 'up', { prometheus: 'prometheus' }).addAlert('ApiDown', { expr: 'up{job="api"} == 0', service: api, summary: 'down' });
 new PrometheusRuleGroup(stack, 'down', { prometheus }).addAlert('LokiDown', { expr: 'up{job="loki"} == 0', service: 'loki', summary: 'down' });
-new AixclAlertRules(stack, 'rules', { loki: 'loki', collector: logging.promtail, prometheus });
+new AixclAlertRules(stack, 'rules', { loki: 'loki', collector: logging.collector, prometheus });
 new Service(stack, 'web', { image: 'nginx:1.27', comand: ['nginx', '-g', 'daemon off;'] });
 
 export default app;
