@@ -1,7 +1,6 @@
 import { describeDockerError, connectEngine, isNotFound, type Engine, type EngineOptions } from './engine.js';
 import { NO_EVENTS, type EventSink } from './events.js';
 import { ComposeLabel } from './labels.js';
-import { ANONYMOUS_VOLUME, stopAndRemove } from './reconcile.js';
 import { projectContainers, type ContainerState } from './state.js';
 
 /** Options of {@link stackDown}. */
@@ -126,4 +125,22 @@ function stopLevels(containers: readonly ContainerState[]): ContainerState[][] {
     levels.push(pick);
   }
   return levels;
+}
+
+/** Docker names an anonymous volume with 64 random hex digits. */
+export const ANONYMOUS_VOLUME = /^[0-9a-f]{64}$/;
+
+/** Stops (with the grace period) and removes a container, keeping its volumes; a container already stopped or gone is fine. */
+async function stopAndRemove(docker: Engine['docker'], id: string, graceSeconds: number): Promise<void> {
+  const c = docker.getContainer(id);
+  try {
+    await c.stop({ t: graceSeconds });
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode !== 304 && !isNotFound(e)) throw e;
+  }
+  try {
+    await c.remove({ v: false, force: true });
+  } catch (e) {
+    if (!isNotFound(e) && (e as { statusCode?: number }).statusCode !== 409) throw e;
+  }
 }
