@@ -48,6 +48,8 @@ describe('aixcl-deploy and docker compose up on the same output recreate nothing
     // Compose says what it did per container (pkg/progress plain lines): nothing may be recreated.
     assert.doesNotMatch(r.stderr, /Recreate/, r.stderr);
     assert.deepEqual(await idsOf(e.docker, project), before);
+    // The default stack publishes fixed host ports: the next test needs them.
+    await cleanupProject(project);
   });
 
   it('docker compose up -d --wait, then aixcl-deploy: it plans to keep everything and recreates nothing', async () => {

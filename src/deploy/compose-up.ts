@@ -120,15 +120,16 @@ export async function composeUp(model: ComposeProject, plan: Plan, opts: Compose
         if (/error|failed|denied|invalid/i.test(line)) errors.push(line);
         return;
       }
-      const [, kind, name, text, detail] = m;
+      const [, kind, quoted, text, detail] = m;
+      const name = quoted!.replace(/^"|"$/g, ''); // Compose quotes volume names
       if (kind === 'Container') {
-        const service = byContainer.get(name!);
+        const service = byContainer.get(name);
         if (!service) return;
         if (text === 'Error') serviceEvent(service, 'failed', detail);
         const state = CONTAINER_STATES[text!];
         if (state) serviceEvent(service, state);
       } else if (text === 'Created') {
-        opts.events({ type: 'resource', kind: kind === 'Network' ? 'network' : 'volume', name: name!, action: 'created' });
+        opts.events({ type: 'resource', kind: kind === 'Network' ? 'network' : 'volume', name, action: 'created' });
       }
     },
   });
