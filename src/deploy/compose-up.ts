@@ -175,39 +175,41 @@ export async function composeUp(model: ComposeProject, plan: Plan, opts: Compose
     goals.set(name, p);
     return p;
   };
-  for (const s of model.services) outcomes.set(s.name, await outcomeOf(s.name));
+  await Promise.all(model.services.map(async (s) => outcomes.set(s.name, await outcomeOf(s.name))));
   if (composeError && !interrupted() && [...outcomes.values()].every((o) => o.outcome !== 'failed' && o.outcome !== 'blocked')) {
     // Compose failed, yet every service is where it should be: its error is the one thing to report.
     const first = plan.services.find((s) => s.action !== 'keep') ?? plan.services[0]!;
     outcomes.set(first.service.name, { ...outcomes.get(first.service.name)!, outcome: 'failed', detail: composeError });
   }
 
-  const results: ServiceResult[] = [];
-  for (const sp of plan.services) {
-    const name = sp.service.name;
-    const o = outcomes.get(name)!;
-    // A service that reached its goal is checked once more: one without a healthcheck that crashes at once still looked running.
-    let { outcome, detail } = o;
-    if ((outcome === 'running' || outcome === 'healthy') && o.id) {
-      const now = await inspectContainer(docker, o.id);
-      if (!now || now.status !== 'running') {
-        outcome = 'failed';
-        detail = now ? `stopped after starting: exited with code ${now.exitCode}` : 'its container disappeared';
+  // Read in parallel, reported in the plan's order.
+  const results = await Promise.all(
+    plan.services.map(async (sp): Promise<ServiceResult> => {
+      const name = sp.service.name;
+      const o = outcomes.get(name)!;
+      // A service that reached its goal is checked once more: one without a healthcheck that crashes at once still looked running.
+      let { outcome, detail } = o;
+      if ((outcome === 'running' || outcome === 'healthy') && o.id) {
+        const now = await inspectContainer(docker, o.id);
+        if (!now || now.status !== 'running') {
+          outcome = 'failed';
+          detail = now ? `stopped after starting: exited with code ${now.exitCode}` : 'its container disappeared';
+        }
       }
-    }
-    serviceEvent(name, outcome === 'interrupted' ? 'failed' : outcome, detail ?? (sp.action === 'keep' ? 'unchanged' : undefined));
-    results.push({
-      service: name,
-      container: sp.service.containerName,
-      ...(o.id ? { containerId: o.id } : {}),
-      action: sp.action,
-      reasons: sp.reasons,
-      outcome,
-      ...(detail ? { detail } : {}),
-      optional: optional.has(name),
-      ...(outcome === 'failed' && o.id ? { logs: await tailLogs(docker, o.id, opts.logLines ?? 20) } : {}),
-    });
-  }
+      return {
+        service: name,
+        container: sp.service.containerName,
+        ...(o.id ? { containerId: o.id } : {}),
+        action: sp.action,
+        reasons: sp.reasons,
+        outcome,
+        ...(detail ? { detail } : {}),
+        optional: optional.has(name),
+        ...(outcome === 'failed' && o.id ? { logs: await tailLogs(docker, o.id, opts.logLines ?? 20) } : {}),
+      };
+    }),
+  );
+  for (const r of results) serviceEvent(r.service, r.outcome === 'interrupted' ? 'failed' : r.outcome, r.detail ?? (r.action === 'keep' ? 'unchanged' : undefined));
 
   // Last, once recreated containers have left them: networks this tool deployed that are no longer in the stack.
   for (const n of plan.orphanNetworks) {

@@ -17,7 +17,7 @@ import type { Variables } from './interpolate.js';
 import { checkOutputDirectory, outputWriteError } from './output-check.js';
 import { makePlan, planHasChanges, type Plan, type PlanOptions } from './plan.js';
 import { preflight } from './preflight.js';
-import { readActualState } from './state.js';
+import { projectContainers, readActualState } from './state.js';
 import type { DeployTarget } from './target.js';
 import { missingRequired, variableRefs } from './variable-refs.js';
 
@@ -218,7 +218,7 @@ export async function deployUp(target: DeployTarget, opts: UpOptions = {}): Prom
     throw dockerFailure(e, true) ?? e;
   });
   // What this run deployed, so the next can say what changed, and remove only its own orphans.
-  const actual = await readActualState(engine.docker, model);
+  const actual = await projectContainers(engine.docker, model.name);
   saveDeployRecord(outDir, {
     project: model.name,
     services: Object.fromEntries(
