@@ -114,17 +114,25 @@ async function prepare(target: DeployTarget, opts: PrepareOptions, dryRun: boole
       message: `previewing without ${names.join(', ')} (not set): the values that come from ${names.length === 1 ? 'it' : 'them'} are not compared; up needs ${names.length === 1 ? 'it' : 'them'}`,
     });
   }
-  const composeVersion = await requireCompose(composeEnvironment(variables, undefined));
   const outDir = dirname(target.configFile);
   // The output directory holds the generated files and the deploy record: it must be writable before anything changes.
   if (!dryRun) checkOutputDirectory(outDir);
   const deployKey = loadDeployKey(outDir);
   events({ type: 'stage', stage: 'connect', message: 'connecting to Docker' });
-  const engine = 'docker' in (opts.engine ?? {}) ? (opts.engine as Engine) : await connectEngine(opts.engine as EngineOptions | undefined);
-  const env = composeEnvironment(variables, engine);
+  // Compose's checks and the connection run side by side (`config` does not ask the daemon). A missing
+  // Compose is said first, then a file Compose refuses, then a daemon that cannot be reached.
   // A preview stands placeholders in for the unset variables, so Compose can read the file.
-  const previewEnv = { ...env, ...Object.fromEntries([...unset].map((v) => [v, 'unset'])) };
-  const model = await loadComposeProject(target, previewEnv);
+  const previewEnv = { ...composeEnvironment(variables, undefined), ...Object.fromEntries([...unset].map((v) => [v, 'unset'])) };
+  const [version, loaded, connected] = await Promise.allSettled([
+    requireCompose(composeEnvironment(variables, undefined)),
+    loadComposeProject(target, previewEnv),
+    'docker' in (opts.engine ?? {}) ? Promise.resolve(opts.engine as Engine) : connectEngine(opts.engine as EngineOptions | undefined),
+  ]);
+  if (version.status === 'rejected') throw version.reason;
+  if (loaded.status === 'rejected') throw loaded.reason;
+  if (connected.status === 'rejected') throw connected.reason;
+  const [composeVersion, model, engine] = [version.value, loaded.value, connected.value];
+  const env = composeEnvironment(variables, engine);
   events({ type: 'stage', stage: 'inspect', message: `Docker ${engine.serverVersion} (API ${engine.apiVersion}) at ${engine.endpoint}; reading project ${model.name}` });
   const actual = await readActualState(engine.docker, model);
   const record = loadDeployRecord(outDir, model.name);
