@@ -22,6 +22,8 @@ export interface ComposeCliOptions {
   readonly input?: string;
   /** Receives each line Compose prints, as it comes (progress). */
   readonly onLine?: (line: string) => void;
+  /** Working directory. @default this process's */
+  readonly cwd?: string;
   /** Aborting sends Compose SIGINT: it stops what it is doing and exits (130). */
   readonly signal?: AbortSignal;
 }
@@ -32,7 +34,7 @@ export interface ComposeCliOptions {
  */
 export function composeCli(args: readonly string[], opts: ComposeCliOptions = {}): Promise<DockerCliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('docker', ['compose', ...args], { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('docker', ['compose', ...args], { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], ...(opts.cwd ? { cwd: opts.cwd } : {}) });
     let stdout = '';
     let stderr = '';
     let rest = '';
