@@ -4,6 +4,7 @@ import { connectEngine, isNotFound, type Engine, type EngineOptions } from './en
 import { NO_EVENTS, type EventSink } from './events.js';
 import { ComposeLabel } from './labels.js';
 import { projectContainers } from './state.js';
+import { dockerCli } from './swarm/docker-cli.js';
 
 /** Options of {@link stackDown}. */
 export interface DownOptions {
@@ -61,6 +62,14 @@ export async function stackDown(project: string, opts: DownOptions = {}): Promis
   });
   const warnings: string[] = [];
   if (r.exitCode !== 0) warnings.push(`docker compose down failed: ${oneLine(r.stderr.trim() || `exit ${r.exitCode}`)}`);
+  // Compose leaves a container of the project that it cannot place in a service (one made by hand with
+  // only the project label, never started): `down` removes every container of the project, so those too.
+  const strays = (await projectContainers(docker, project)).containers.map((c) => c.id);
+  if (strays.length) {
+    const env = { ...process.env, DOCKER_HOST: engine.endpoint };
+    await dockerCli(['container', 'stop', ...strays], { env });
+    await dockerCli(['container', 'rm', ...strays], { env });
+  }
   const left = new Set((await projectContainers(docker, project)).containers.map((c) => c.id));
   const removedContainers = containers.filter((c) => !left.has(c.id));
   for (const c of removedContainers) events({ type: 'resource', kind: 'container', name: c.name, action: 'removed' });
