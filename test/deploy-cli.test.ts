@@ -255,7 +255,9 @@ describe('aixcl-deploy CLI', () => {
     assert.equal(result?.outcome, 'interrupted');
     const e = await requireDocker();
     const mid = await idsOf(e.docker, project);
-    assert.deepEqual(Object.keys(mid), ['loki'], 'web was never created');
+    // Compose creates every container before it starts any (convergence.go, then start.go): web may exist, never started.
+    assert.ok(mid.loki, 'loki was created');
+    if (mid.web) assert.equal((await e.docker.getContainer(mid.web).inspect()).State.StartedAt.startsWith('0001'), true, 'web was never started');
 
     const rerun = await deployCli([...args, '--progress', 'plain'], { cwd: dir });
     assert.equal(rerun.exitCode, 0, rerun.stderr + rerun.stdout);

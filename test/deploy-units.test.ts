@@ -1,6 +1,7 @@
-// Deploy logic that needs no Docker daemon: interpolation, .env files, the
-// compose model, config hashes and what they say changed, plans, optional
-// services, DOCKER_HOST parsing, progress output.
+// Deploy logic that needs no Docker daemon (the Compose CLI's `config` reads
+// files without one): interpolation of .env files, the project as Compose
+// reads it, what changed in words, plans, optional services, DOCKER_HOST
+// parsing, progress output.
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
@@ -10,12 +11,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { canonicalJson, describeChanges, INTERPOLATED_MARK, INTERPOLATED_SETTING, serviceConfigHash, settingFingerprints } from '../src/deploy/config-hash.js';
-import { containerSpec } from '../src/deploy/container-spec.js';
+import { canonicalJson, describeChanges, settingFingerprints } from '../src/deploy/deploy-record.js';
+import { parseComposeVersion, requireCompose } from '../src/deploy/compose-cli.js';
+import { loadComposeProject, type ComposeProject } from '../src/deploy/compose-project.js';
+import { missingRequired, variableRefs } from '../src/deploy/variable-refs.js';
 import { connectEngine, dockerOptions } from '../src/deploy/engine.js';
 import { DaemonUnreachableError } from '../src/deploy/errors.js';
 import { checkOutputDirectory } from '../src/deploy/output-check.js';
-import { anonymousVolumes } from '../src/deploy/reconcile.js';
 import { readToolVersion, TOOL_VERSION } from '../src/deploy/version.js';
 import { CONFIG_HASH_LABEL } from '../src/compose/service.js';
 import { parseEnvFile } from '../src/deploy/env-file.js';
@@ -25,7 +27,6 @@ import { interpolateDocument, interpolateString } from '../src/deploy/interpolat
 import { makePlan, formatPlan, planHasChanges } from '../src/deploy/plan.js';
 import { optionalServices } from '../src/deploy/optional.js';
 import { createProgress } from '../src/deploy/progress.js';
-import { parseProject, type ProjectModel } from '../src/deploy/project.js';
 import { formatUptime } from '../src/deploy/report.js';
 import type { ActualState, ContainerState } from '../src/deploy/state.js';
 import { targetsFromSynthesis } from '../src/deploy/target.js';
@@ -159,166 +160,109 @@ function smallStack(opts: { retention?: string; network?: NetworkMode } = {}) {
   return { app, stack };
 }
 
-function modelOf(opts: { retention?: string; network?: NetworkMode; password?: string } = {}): ProjectModel {
+/** The small stack as Compose reads it (`docker compose config`: the CLI, no daemon). */
+async function modelOf(opts: { retention?: string; network?: NetworkMode; password?: string } = {}): Promise<ComposeProject> {
   const { app } = smallStack(opts);
   const [target] = targetsFromSynthesis(app.synthesize(), '/srv/out');
-  const { value, report } = interpolateDocument(target.document, { GF_PW: opts.password ?? 'secret' });
-  return parseProject(value, { configFile: target.configFile, projectName: target.projectName, generatedFiles: target.generatedFiles, interpolated: report.interpolated });
+  return loadComposeProject(target, { PATH: process.env.PATH, HOME: process.env.HOME, GF_PW: opts.password ?? 'secret' });
 }
 
-/** Deploy keys (HMAC keys of the `${VAR}` values) for the tests. */
+/** Deploy keys (HMAC keys of the recorded fingerprints) for the tests. */
 const KEY = Buffer.alloc(32, 1);
 const OTHER_KEY = Buffer.alloc(32, 2);
 const DEPLOY_KEY = { key: KEY, isNew: false };
 
-describe('the compose model', () => {
-  it('resolves generated-file bind mounts under the output directory and knows which files each service sees', () => {
-    const m = modelOf();
+describe('the project as Compose reads it', () => {
+  it("takes each service's config hash from Compose, and knows which generated files each service mounts", async () => {
+    const m = await modelOf();
     const loki = m.services.find((s) => s.name === 'loki')!;
-    assert.deepEqual(
-      loki.mounts.map((x) => (x.type === 'bind' ? [x.type, x.source, x.target, x.readOnly] : [x.type, x.type === 'volume' ? x.dockerName : '', x.target])),
-      [
-        ['bind', '/srv/out/loki/loki-config.yml', '/etc/loki/config.yml', true],
-        ['volume', 'units_loki-data', '/loki'],
-      ],
-    );
+    assert.match(loki.configHash, /^[0-9a-f]{64}$/);
+    assert.deepEqual(loki.binds, [{ source: '/srv/out/loki/loki-config.yml', target: '/etc/loki/config.yml' }]);
     assert.deepEqual(loki.mountedFiles.map((f) => f.path), ['loki/loki-config.yml']);
     assert.deepEqual(m.services.find((s) => s.name === 'grafana')!.mountedFiles.map((f) => f.path), ['grafana/provisioning/dash.json']);
     assert.equal(loki.containerName, 'units-loki-1');
-    assert.deepEqual(loki.networks.map((n) => [n.dockerName, n.aliases]), [['units_default', ['units-loki-1', 'loki']]]);
     assert.deepEqual(m.networks.map((n) => n.dockerName), ['units_default']);
-    assert.equal(m.services.find((s) => s.name === 'grafana')!.environment.GF_SECURITY_ADMIN_PASSWORD, 'secret');
+    assert.deepEqual(m.volumes.map((v) => v.dockerName), ['units_loki-data']);
+    assert.deepEqual(m.services.find((s) => s.name === 'grafana')!.dependsOn, [{ service: 'loki', condition: 'service_healthy', required: false }]);
   });
 
-  it('reads the short syntaxes too', () => {
-    const m = parseProject(
-      {
-        name: 'short',
-        services: {
-          a: {
-            image: 'busybox',
-            ports: ['127.0.0.1:8080:80', '9000:9000/udp', '7000'],
-            volumes: ['./conf:/etc/conf:ro', 'data:/data', '/var/run/docker.sock:/var/run/docker.sock:ro'],
-            environment: ['A=1', 'B=x=y'],
-            command: 'sh -c "echo \'hi there\'"',
-            depends_on: ['b'],
-          },
-          b: { image: 'busybox', network_mode: 'host', healthcheck: { test: 'wget -q http://localhost/', interval: '1m30s' } },
-        },
-        volumes: { data: {} },
-      },
-      { configFile: '/p/docker-compose.yml' },
-    );
-    const a = m.services[0];
-    assert.deepEqual(a.ports, [
-      { containerPort: 80, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 8080 },
-      { containerPort: 9000, protocol: 'udp', hostIp: '', hostPort: 9000 },
-      { containerPort: 7000, protocol: 'tcp', hostIp: '' },
-    ]);
-    assert.deepEqual(a.mounts, [
-      { type: 'bind', source: '/p/conf', target: '/etc/conf', readOnly: true },
-      { type: 'volume', key: 'data', dockerName: 'short_data', target: '/data', readOnly: false },
-      { type: 'bind', source: '/var/run/docker.sock', target: '/var/run/docker.sock', readOnly: true },
-    ]);
-    assert.deepEqual(a.environment, { A: '1', B: 'x=y' });
-    assert.deepEqual(a.command, ['sh', '-c', "echo 'hi there'"]);
-    assert.deepEqual(a.dependsOn, [{ service: 'b', condition: 'service_started', required: true, restart: false }]);
-    assert.deepEqual(m.services[1].healthcheck, { test: ['CMD-SHELL', 'wget -q http://localhost/'], intervalNs: 90e9 });
-    assert.equal(m.services[1].networkMode, 'host');
+  it('a changed generated file changes only the config hash of the service that mounts it (through its label)', async () => {
+    const before = await modelOf({ retention: '168h' });
+    const after = await modelOf({ retention: '336h' });
+    const changed = before.services.filter((s, i) => s.configHash !== after.services[i]!.configHash).map((s) => s.name);
+    assert.deepEqual(changed, ['loki']);
   });
 
-  it('lists every setting it cannot deploy, and nothing is changed', () => {
-    assert.throws(
-      () =>
-        parseProject(
-          {
-            name: 'bad',
-            services: {
-              a: { image: 'x', build: '.', secrets: ['s'] },
-              b: { build: '.' },
-              c: { image: 'x', volumes: ['nope:/data'], depends_on: { ghost: { condition: 'service_started' } } },
-            },
-            secrets: {},
-          },
-          { configFile: '/p/docker-compose.yml' },
-        ),
-      (e: unknown) => {
-        const m = (e as Error).message;
-        assert.match(m, /cannot be deployed; nothing was changed/);
-        assert.match(m, /top-level 'secrets' is not supported/);
-        assert.match(m, /service 'a' uses 'build', which aixcl-deploy does not support/);
-        assert.match(m, /service 'a' uses 'secrets'/);
-        assert.match(m, /service 'b' has no image/);
-        assert.match(m, /service 'c' mounts volume 'nope', which is not declared under 'volumes'/);
-        return true;
-      },
-    );
+  it('a file Compose refuses is one message, from Compose', async () => {
+    const target = { projectName: 'bad', configFile: '/p/docker-compose.yml', document: { name: 'bad', services: { a: { image: 'x', ports: ['not-a-port'] } } }, generatedFiles: [], urls: {}, hostNetworkPorts: {} };
+    await assert.rejects(loadComposeProject(target, { PATH: process.env.PATH }), (e: unknown) => {
+      assert.ok(e instanceof DeployError);
+      assert.match(e.message, /^docker compose refused the stack: .*not-a-port.*\. Nothing was changed\.$/s);
+      assert.doesNotMatch(e.message, /\n/);
+      return true;
+    });
   });
 });
 
-describe('config hash and what changed', () => {
-  it('changes only for the service that mounts a changed generated file, and names the file', () => {
-    const before = modelOf({ retention: '168h' });
-    const after = modelOf({ retention: '336h' });
-    const changed = before.services.filter((s, i) => serviceConfigHash(s, KEY) !== serviceConfigHash(after.services[i], KEY)).map((s) => s.name);
-    assert.deepEqual(changed, ['loki']);
-    const loki = (m: ProjectModel) => m.services.find((s) => s.name === 'loki')!;
-    assert.deepEqual(describeChanges(settingFingerprints(loki(before), KEY), settingFingerprints(loki(after), KEY)), ['generated file loki/loki-config.yml changed']);
+describe('Compose versions', () => {
+  it('reads the versions `docker compose version --short` prints', () => {
+    assert.deepEqual(parseComposeVersion('2.26.1-4\n'), [2, 26, 1]);
+    assert.deepEqual(parseComposeVersion('v2.20.0'), [2, 20, 0]);
+    assert.deepEqual(parseComposeVersion('2.29.7-desktop.1'), [2, 29, 7]);
+    assert.equal(parseComposeVersion('docker: unknown command'), undefined);
   });
 
-  it('names the environment variable or setting that changed, without copying values into labels', () => {
-    const m = modelOf();
-    const g = m.services.find((s) => s.name === 'grafana')!;
-    const fp = settingFingerprints(g, KEY);
-    assert.ok(!JSON.stringify(fp).includes('secret'), 'no secret value in the fingerprints');
-    const next = { ...fp, 'environment.GF_LOG_LEVEL': 'x', 'environment.GF_NEW': 'y', image: 'z' };
-    delete (next as Record<string, string>)['environment.GF_SECURITY_ADMIN_PASSWORD'];
-    assert.deepEqual(describeChanges(fp, next), [
-      'environment GF_LOG_LEVEL changed',
-      'environment GF_NEW added',
-      'environment GF_SECURITY_ADMIN_PASSWORD removed',
-      'image changed',
-    ]);
+  it('a docker CLI without the Compose plugin is one message saying how to install it', async () => {
+    // An empty PATH but for a `docker` that knows no `compose`, as a CLI without the plugin.
+    const dir = tempDir('no-compose');
+    writeFileSync(join(dir, 'docker'), '#!/bin/sh\necho "docker: \'compose\' is not a docker command." >&2\nexit 1\n', { mode: 0o755 });
+    await assert.rejects(requireCompose({ PATH: dir }), (e: unknown) => {
+      assert.ok(e instanceof DeployError);
+      assert.equal(e.exitCode, ExitCode.USER_ERROR);
+      assert.match(e.message, /^Docker Compose is not installed .*install the Docker Compose v2 plugin, 2\.20 or later/);
+      return true;
+    });
+    writeFileSync(join(dir, 'docker'), '#!/bin/sh\necho 2.19.1\n', { mode: 0o755 });
+    await assert.rejects(requireCompose({ PATH: dir }), /^DeployError: Docker Compose 2\.19\.1 is too old \(the stack uses depends_on\.required, from 2\.20\)/);
+  });
+});
+
+describe('what changed, in words', () => {
+  it('names the generated file, environment variable or setting that changed', async () => {
+    const loki = (m: ComposeProject) => m.services.find((s) => s.name === 'loki')!;
+    const before = settingFingerprints(loki(await modelOf({ retention: '168h' })), KEY);
+    assert.deepEqual(describeChanges(before, settingFingerprints(loki(await modelOf({ retention: '336h' })), KEY)), ['generated file loki/loki-config.yml changed']);
+    const next = { ...before, 'environment.GF_NEW': 'y', image: 'z' };
+    assert.deepEqual(describeChanges(before, next), ['environment GF_NEW added', 'image changed']);
   });
 
-  it('never records a plain hash of a ${VAR} value (a secret): only one HMAC of them all, under a key kept out of labels', () => {
-    const weak = modelOf({ password: 'hunter2' });
-    const g = (m: ProjectModel) => m.services.find((s) => s.name === 'grafana')!;
-    const fp = settingFingerprints(g(weak), KEY);
-    // The unsalted hash a dictionary attack would look for is nowhere in what goes into labels.
+  it('records no plain hash of any value: every fingerprint is an HMAC under the key in the output directory', async () => {
+    const g = (m: ComposeProject) => m.services.find((s) => s.name === 'grafana')!;
+    const weak = g(await modelOf({ password: 'hunter2' }));
+    const fp = settingFingerprints(weak, KEY);
     const plain = createHash('sha256').update(canonicalJson('hunter2')).digest('hex');
-    const labelText = JSON.stringify(fp) + serviceConfigHash(g(weak), KEY);
-    assert.ok(!labelText.includes(plain.slice(0, 12)) && !labelText.includes('hunter2'), labelText);
-    assert.equal(fp['environment.GF_SECURITY_ADMIN_PASSWORD'], INTERPOLATED_MARK);
-    assert.match(fp[INTERPOLATED_SETTING], /^[0-9a-f]{12}$/);
-    // The keyed fingerprint and the config hash depend on the key: without it, a guess cannot be checked.
-    assert.notEqual(settingFingerprints(g(weak), OTHER_KEY)[INTERPOLATED_SETTING], fp[INTERPOLATED_SETTING]);
-    assert.notEqual(serviceConfigHash(g(weak), OTHER_KEY), serviceConfigHash(g(weak), KEY));
-    // A service without ${VAR} values does not depend on the key (a lost key recreates only what has secrets).
-    const loki = weak.services.find((s) => s.name === 'loki')!;
-    assert.equal(serviceConfigHash(loki, OTHER_KEY), serviceConfigHash(loki, KEY));
-    // A changed secret is still detected, and reported without naming a hash.
-    const changed = g(modelOf({ password: 'hunter3' }));
-    assert.notEqual(serviceConfigHash(changed, KEY), serviceConfigHash(g(weak), KEY));
-    assert.deepEqual(describeChanges(fp, settingFingerprints(changed, KEY)), ['a value from a ${VAR} reference changed (environment GF_SECURITY_ADMIN_PASSWORD)']);
-    assert.deepEqual(describeChanges(fp, settingFingerprints(changed, OTHER_KEY), { keyIsNew: true }), [
-      'values from ${VAR} references (environment GF_SECURITY_ADMIN_PASSWORD) cannot be compared with the recorded ones: the key in the output directory is new, so they count as changed once',
-    ]);
+    assert.ok(!JSON.stringify(fp).includes(plain.slice(0, 12)) && !JSON.stringify(fp).includes('hunter2'), JSON.stringify(fp));
+    assert.notEqual(settingFingerprints(weak, OTHER_KEY)['environment.GF_SECURITY_ADMIN_PASSWORD'], fp['environment.GF_SECURITY_ADMIN_PASSWORD']);
+    const changed = settingFingerprints(g(await modelOf({ password: 'hunter3' })), KEY);
+    const fromVariables = new Set(variableRefs(targetsFromSynthesis(smallStack().app.synthesize(), '/o')[0]!.document).filter((r) => r.service === 'grafana').map((r) => r.setting));
+    assert.deepEqual(describeChanges(fp, changed, { fromVariables }), ['a value from a ${VAR} reference changed (environment GF_SECURITY_ADMIN_PASSWORD)']);
   });
 
-  it('the interpolation report says where values came from ${VAR} references', () => {
-    const { report } = interpolateDocument({ services: { a: { environment: ['A=${SET}', 'B=$$literal', 'C=plain'], command: ['x', '$SET'] } } }, vars);
-    assert.deepEqual(report.interpolated, ['services.a.command[1]', 'services.a.environment[0]']);
-  });
-
-  it("leaves the generated-files label out of the fingerprints (the files are named one by one) by the label's own constant", () => {
-    const loki = modelOf().services.find((s) => s.name === 'loki')!;
+  it("leaves the generated-files label out of the fingerprints (the files are named one by one) by the label's own constant", async () => {
+    const loki = (await modelOf()).services.find((s) => s.name === 'loki')!;
     assert.ok(loki.labels[CONFIG_HASH_LABEL], 'the service carries the label');
     const fp = settingFingerprints(loki, KEY);
     assert.deepEqual(Object.keys(fp).filter((k) => k.includes(CONFIG_HASH_LABEL)), []);
-    // A container recorded by an earlier version, with the label among its settings: only the file is named.
-    const older = { ...fp, [`labels.${CONFIG_HASH_LABEL}`]: 'aaaaaaaaaaaa', 'file:loki/loki-config.yml': 'bbbbbbbbbbbb' };
-    assert.deepEqual(describeChanges(older, fp), ['generated file loki/loki-config.yml changed']);
+  });
+
+  it('the secrets that must be set are found in the synthesized document, each with the services that use it', () => {
+    const [t] = targetsFromSynthesis(smallStack().app.synthesize(), '/o');
+    const refs = variableRefs(t!.document);
+    assert.deepEqual(refs.map((r) => [r.service, r.setting, r.variable]), [['grafana', 'environment.GF_SECURITY_ADMIN_PASSWORD', 'GF_PW']]);
+    assert.deepEqual(missingRequired(refs, {}).length, 1);
+    assert.match(missingRequired(refs, {})[0]!, /^GF_PW: .* \(used by grafana\)$/);
+    assert.deepEqual(missingRequired(refs, { GF_PW: 'x' }), []);
+    assert.deepEqual(variableRefs({ services: { a: { command: ['$${LITERAL}', '${A:-x}'] } } }).map((r) => r.variable), ['A']);
   });
 
   it("records the version of package.json, read from the file", () => {
@@ -327,96 +271,71 @@ describe('config hash and what changed', () => {
     assert.equal(readToolVersion(join(dir, 'package.json')), '9.8.7');
     assert.equal(TOOL_VERSION, (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version);
   });
-
-  it('puts the labels Compose sets on the container', () => {
-    const m = modelOf();
-    const g = m.services.find((s) => s.name === 'grafana')!;
-    const spec = containerSpec(m, g, { configHash: 'h', settings: { a: 'b' }, imageId: 'sha256:1' });
-    const l = spec.create.Labels!;
-    assert.equal(spec.create.name, 'units-grafana-1');
-    assert.equal(l['com.docker.compose.project'], 'units');
-    assert.equal(l['com.docker.compose.service'], 'grafana');
-    assert.equal(l['com.docker.compose.container-number'], '1');
-    assert.equal(l['com.docker.compose.oneoff'], 'False');
-    assert.equal(l['com.docker.compose.config-hash'], 'h');
-    assert.equal(l['com.docker.compose.project.working_dir'], '/srv/out');
-    assert.equal(l['com.docker.compose.project.config_files'], '/srv/out/docker-compose.yml');
-    assert.equal(l['com.docker.compose.depends_on'], 'loki:service_healthy:false');
-    assert.equal(l['com.docker.compose.image'], 'sha256:1');
-    assert.match(l['com.docker.compose.version'], /^\d+\.\d+\.\d+$/);
-    assert.deepEqual(spec.create.HostConfig!.PortBindings, { '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: '3000' }] });
-    assert.deepEqual(Object.keys(spec.create.NetworkingConfig!.EndpointsConfig!), ['units_default']);
-  });
 });
 
 function fakeContainer(over: Partial<ContainerState> & { labels: Record<string, string>; name: string }): ContainerState {
   return { id: `id-${over.name}`, status: 'running', exitCode: 0, imageId: 'sha256:img', imageRef: 'x', restartCount: 0, publishedPorts: [], networkMode: '', inspect: {} as never, ...over };
 }
 
+const NO_RECORD = { project: 'units', services: {}, networks: [] };
+
 describe('plans', () => {
   const images = new Map<string, { ref: string; id: string; pulled: boolean }>();
 
-  it('refuses a container of the same name that the stack did not create, before any change', () => {
-    const m = modelOf();
+  it('refuses a container of the same name that the stack did not create, before any change', async () => {
+    const m = await modelOf();
     const foreign = fakeContainer({ name: 'units-loki-1', labels: {} });
     const actual: ActualState = { containers: [], byName: new Map([[foreign.name, foreign]]), networks: [], volumes: [] };
     assert.throws(
-      () => makePlan(m, actual, images, DEPLOY_KEY),
+      () => makePlan(m, actual, images, NO_RECORD, DEPLOY_KEY),
       /a container named units-loki-1 already exists and was not created by this stack \(it carries no Compose project label\): remove or rename it yourself/,
     );
   });
 
-  it('keeps what matches, recreates what changed (saying why), starts what stopped, removes its own orphans, keeps orphan volumes', () => {
-    const m = modelOf();
-    const labelsOf = (name: string, hash: string, settings: Record<string, string>) => ({
-      'com.docker.compose.project': 'units',
-      'com.docker.compose.service': name,
-      'com.docker.compose.config-hash': hash,
-      'dev.aixcl.deploy.settings': JSON.stringify(settings),
-      'dev.aixcl.deploy.version': '0.1.0',
-    });
+  it("keeps what matches Compose's config hash, recreates what does not (saying why from the record), starts what stopped, removes only its own orphans, keeps orphan volumes", async () => {
+    const m = await modelOf();
+    const labelsOf = (name: string, hash: string) => ({ 'com.docker.compose.project': 'units', 'com.docker.compose.service': name, 'com.docker.compose.config-hash': hash });
     const svc = (n: string) => m.services.find((s) => s.name === n)!;
-    const lokiSettings = { ...settingFingerprints(svc('loki'), KEY), 'file:loki/loki-config.yml': 'old' };
     const containers = [
-      fakeContainer({ name: 'units-grafana-1', labels: labelsOf('grafana', serviceConfigHash(svc('grafana'), KEY), settingFingerprints(svc('grafana'), KEY)) }),
-      fakeContainer({ name: 'units-loki-1', labels: labelsOf('loki', 'old', lokiSettings) }),
-      fakeContainer({ name: 'units-ollama-1', status: 'exited', exitCode: 137, labels: labelsOf('ollama', serviceConfigHash(svc('ollama'), KEY), {}) }),
-      fakeContainer({ name: 'units-old-1', labels: labelsOf('old', 'x', {}) }),
-      // Left by a recreate that was cut short (renamed aside, not removed).
-      fakeContainer({ name: '0123456789ab_units-grafana-1', status: 'exited', labels: labelsOf('grafana', 'older', {}) }),
-      // Left by the hand-written compose file: same project, no aixcl-deploy label.
+      fakeContainer({ name: 'units-grafana-1', labels: labelsOf('grafana', svc('grafana').configHash) }),
+      fakeContainer({ name: 'units-loki-1', labels: labelsOf('loki', 'old') }),
+      fakeContainer({ name: 'units-ollama-1', status: 'exited', exitCode: 137, labels: labelsOf('ollama', svc('ollama').configHash) }),
+      fakeContainer({ name: 'units-old-1', labels: labelsOf('old', 'x') }),
+      // Left by a hand-written compose file: same project, not in this tool's record.
       fakeContainer({ name: 'aixcl-legacy', labels: { 'com.docker.compose.project': 'units', 'com.docker.compose.service': 'legacy' } }),
     ];
-    const net = (name: string, key: string, own: boolean) =>
-      ({
-        Name: name,
-        Driver: 'bridge',
-        Internal: false,
-        Labels: { 'com.docker.compose.project': 'units', 'com.docker.compose.network': key, ...(own ? { 'dev.aixcl.deploy.version': '0.1.0' } : {}) },
-      }) as never;
+    const record = {
+      project: 'units',
+      services: {
+        loki: { configHash: 'old', settings: { ...settingFingerprints(svc('loki'), KEY), 'file:loki/loki-config.yml': 'old' } },
+        old: { configHash: 'x', containerId: 'id-units-old-1', settings: {} },
+      },
+      networks: ['units_default', 'units_old'],
+    };
+    const net = (name: string, key: string) => ({ Name: name, Driver: 'bridge', Internal: false, Labels: { 'com.docker.compose.project': 'units', 'com.docker.compose.network': key } }) as never;
     const actual: ActualState = {
       containers,
       byName: new Map(containers.map((c) => [c.name, c])),
-      networks: [net('units_default', 'default', true), net('units_old', 'old', true), net('units_legacy', 'legacy', false)],
+      networks: [net('units_default', 'default'), net('units_old', 'old'), net('units_legacy', 'legacy')],
       volumes: [
         { Name: 'units_loki-data', Labels: { 'com.docker.compose.project': 'units' } } as never,
         { Name: 'units_gone', Labels: { 'com.docker.compose.project': 'units' } } as never,
       ],
     };
-    const plan = makePlan(m, actual, images, DEPLOY_KEY);
-    assert.deepEqual(
-      plan.services.map((s) => [s.service.name, s.action, s.reasons]),
-      [
-        ['grafana', 'keep', []],
-        ['loki', 'recreate', ['generated file loki/loki-config.yml changed']],
-        ['ollama', 'start', ['it had exited (code 137)']],
-        ['open-webui', 'create', ['not created yet']],
-        ['promtail', 'create', ['not created yet']],
-      ],
-    );
-    assert.deepEqual(plan.orphanContainers.map((c) => c.name), ['units-old-1', '0123456789ab_units-grafana-1']);
+    const plan = makePlan(m, actual, images, record, DEPLOY_KEY, { composeVersion: [2, 30, 0] });
+    assert.deepEqual(plan.services.map((s) => [s.service.name, s.action, s.reasons]), [
+      ['grafana', 'start', ["its dependency 'loki' is recreated: Compose stops it first and starts it again"]],
+      ['loki', 'recreate', ['generated file loki/loki-config.yml changed']],
+      ['ollama', 'start', ['it had exited (code 137)']],
+      ['open-webui', 'create', ['not created yet']],
+      ['promtail', 'create', ['not created yet']],
+    ]);
+    // Compose up to 2.29.3 recreates the dependents of a recreated service.
+    const older = makePlan(m, actual, images, record, DEPLOY_KEY, { composeVersion: [2, 26, 1] });
+    assert.deepEqual(older.services[0]!.action, 'recreate');
+    assert.deepEqual(plan.orphanContainers.map((c) => c.name), ['units-old-1']);
     assert.deepEqual(plan.orphanNetworks, ['units_old']);
-    // Never removed: what aixcl-deploy did not create is listed and kept.
+    // Never removed: what aixcl-deploy did not deploy is listed and kept.
     assert.deepEqual(plan.keptContainers.map((c) => c.name), ['aixcl-legacy']);
     assert.deepEqual(plan.keptNetworks, ['units_legacy']);
     assert.deepEqual(plan.warnings, [
@@ -429,13 +348,14 @@ describe('plans', () => {
     assert.match(text, /recreate  loki: generated file loki\/loki-config\.yml changed/);
     assert.match(text, /remove    container units-old-1 \(service 'old' is no longer in the stack\)/);
     assert.match(text, /keep      volume units_gone \(no longer in the stack; its data is kept/);
-    assert.match(text, /unchanged grafana/);
     assert.match(text, /keep      container aixcl-legacy: kept \(not created by aixcl-deploy\): remove it yourself or with `docker compose -p units down`/);
     assert.match(text, /remove    network units_old\n/);
-    assert.match(text, /remove    container 0123456789ab_units-grafana-1 \(a leftover of service 'grafana', which has another container\)/);
+    // A container this tool did not deploy (no record): the reason says so.
+    const unrecorded = makePlan(m, actual, images, NO_RECORD, DEPLOY_KEY).services.find((s) => s.service.name === 'loki')!;
+    assert.match(unrecorded.reasons[0]!, /^configuration changed \(the container was deployed by docker compose/);
   });
 
-  it('keeps an exited-0 container as done only for a one-shot job (a dependent waits for it to complete); starts any other', () => {
+  it('starts every container that is not running, a completed one-shot job too (Compose runs it again)', async () => {
     const doc = {
       name: 'jobs',
       services: {
@@ -444,54 +364,31 @@ describe('plans', () => {
         worker: { image: 'busybox', restart: 'on-failure' },
       },
     };
-    const m = parseProject(doc, { configFile: '/p/docker-compose.yml' });
+    const m = await loadComposeProject({ projectName: 'jobs', configFile: '/p/docker-compose.yml', document: doc, generatedFiles: [], urls: {}, hostNetworkPorts: {} }, { PATH: process.env.PATH });
     const containers = m.services.map((s) =>
       fakeContainer({
         name: s.containerName,
         status: 'exited',
         exitCode: 0,
-        labels: { 'com.docker.compose.project': 'jobs', 'com.docker.compose.service': s.name, 'com.docker.compose.config-hash': serviceConfigHash(s, KEY) },
+        labels: { 'com.docker.compose.project': 'jobs', 'com.docker.compose.service': s.name, 'com.docker.compose.config-hash': s.configHash },
       }),
     );
-    const plan = makePlan(m, { containers, byName: new Map(containers.map((c) => [c.name, c])), networks: [], volumes: [] }, images, DEPLOY_KEY);
-    assert.deepEqual(
-      plan.services.map((s) => [s.service.name, s.action, s.reasons]),
-      [
-        ['app', 'start', ['it had exited (code 0)']],
-        ['migrate', 'keep', []],
-        ['worker', 'start', ['it had exited (code 0)']],
-      ],
-    );
-  });
-
-  it('recreates a never-started container whose networks are not the service\'s (a run stopped between create and connect)', () => {
-    const doc = { name: 'nets', services: { app: { image: 'busybox', networks: ['front', 'back'] } }, networks: { front: {}, back: {} } };
-    const m = parseProject(doc, { configFile: '/p/docker-compose.yml' });
-    const s = m.services[0];
-    const c = (status: string, networks: string[]) =>
-      fakeContainer({
-        name: 'nets-app-1',
-        status,
-        labels: { 'com.docker.compose.project': 'nets', 'com.docker.compose.service': 'app', 'com.docker.compose.config-hash': serviceConfigHash(s, KEY) },
-        inspect: { NetworkSettings: { Networks: Object.fromEntries(networks.map((n) => [n, {}])) } } as never,
-      });
-    const planFor = (x: ContainerState) => makePlan(m, { containers: [x], byName: new Map([[x.name, x]]), networks: [], volumes: [] }, images, DEPLOY_KEY).services[0];
-    assert.deepEqual([planFor(c('created', ['nets_front'])).action, planFor(c('created', ['nets_front'])).reasons], [
-      'recreate',
-      ['the container was never started and is not connected to nets_back'],
+    const plan = makePlan(m, { containers, byName: new Map(containers.map((c) => [c.name, c])), networks: [], volumes: [] }, images, { ...NO_RECORD, project: 'jobs' }, DEPLOY_KEY);
+    assert.deepEqual(plan.services.map((s) => [s.service.name, s.action, s.reasons]), [
+      ['app', 'start', ['it had exited (code 0)']],
+      ['migrate', 'start', ['a one-shot job that completed: docker compose up runs it again']],
+      ['worker', 'start', ['it had exited (code 0)']],
     ]);
-    assert.equal(planFor(c('created', ['nets_front', 'nets_back'])).action, 'start');
   });
 });
 
 describe('optional services (degraded, not failed)', () => {
-  it('a service whose every dependent depends on it with required:false is optional; so is one labelled dev.aixcl.optional', () => {
-    const m = modelOf();
-    assert.deepEqual([...optionalServices(m)].sort(), ['loki']);
+  it('a service whose every dependent depends on it with required:false is optional; so is one labelled dev.aixcl.optional', async () => {
+    assert.deepEqual([...optionalServices(await modelOf())].sort(), ['loki']);
     const { app, stack } = smallStack();
     stack.node.findAll().filter(Service.isService).find((s) => s.serviceName === 'promtail')!.addLabel('dev.aixcl.optional', 'true');
     const [t] = targetsFromSynthesis(app.synthesize(), '/o');
-    const m2 = parseProject(interpolateDocument(t.document, { GF_PW: 'x' }).value, { configFile: t.configFile });
+    const m2 = await loadComposeProject(t!, { PATH: process.env.PATH, GF_PW: 'x' });
     assert.deepEqual([...optionalServices(m2)].sort(), ['loki', 'promtail']);
   });
 });
@@ -596,46 +493,6 @@ describe('output directory', () => {
       },
     );
     checkOutputDirectory(join(dir, 'new', 'out'));
-  });
-});
-
-describe('anonymous volumes across a recreate', () => {
-  it("mounts the replaced container's anonymous volumes again by name; named volumes and other mounts are the stack's", () => {
-    const m = parseProject(
-      { name: 'anon', services: { db: { image: 'x', volumes: ['data:/var/lib/db', '/scratch', './conf:/etc/db:ro'] } }, volumes: { data: {} } },
-      { configFile: '/p/docker-compose.yml' },
-    );
-    const s = m.services[0];
-    const hex = (c: string) => c.repeat(64);
-    const old = fakeContainer({
-      name: 'anon-db-1',
-      labels: {},
-      inspect: {
-        Mounts: [
-          { Type: 'volume', Name: 'anon_data', Destination: '/var/lib/db', RW: true },
-          { Type: 'volume', Name: hex('a'), Destination: '/scratch/', RW: true },
-          { Type: 'volume', Name: hex('b'), Destination: '/cache', RW: false },
-          { Type: 'volume', Name: hex('c'), Destination: '/etc/db', RW: true },
-          { Type: 'volume', Name: 'someones-volume', Destination: '/old', RW: true },
-          { Type: 'bind', Source: '/p/conf', Destination: '/etc/db', RW: false },
-        ],
-      } as never,
-    });
-    const inherited = anonymousVolumes(old, m, s);
-    assert.deepEqual(inherited, [
-      { name: hex('a'), target: '/scratch', readOnly: false },
-      { name: hex('b'), target: '/cache', readOnly: true },
-    ]);
-    const mounts = containerSpec(m, s, { configHash: 'h', settings: {}, inheritedVolumes: inherited }).create.HostConfig!.Mounts!;
-    assert.deepEqual(
-      mounts.map((x) => [x.Type, x.Source, x.Target]),
-      [
-        ['volume', 'anon_data', '/var/lib/db'],
-        ['volume', hex('a'), '/scratch'],
-        ['bind', '/p/conf', '/etc/db'],
-        ['volume', hex('b'), '/cache'],
-      ],
-    );
   });
 });
 

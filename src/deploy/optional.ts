@@ -1,5 +1,5 @@
 import { DeployLabel } from './labels.js';
-import type { ProjectModel } from './project.js';
+import type { ComposeProject } from './compose-project.js';
 
 /**
  * The services whose failure leaves the stack degraded rather than down: a
@@ -7,7 +7,7 @@ import type { ProjectModel } from './project.js';
  * when it has dependents and each of them depends on it with
  * `required: false` (or is itself optional).
  */
-export function optionalServices(model: ProjectModel): Set<string> {
+export function optionalServices(model: ComposeProject): Set<string> {
   const dependents = new Map<string, Array<{ from: string; required: boolean }>>();
   for (const s of model.services) {
     for (const d of s.dependsOn) dependents.set(d.service, [...(dependents.get(d.service) ?? []), { from: s.name, required: d.required }]);

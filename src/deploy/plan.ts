@@ -1,24 +1,24 @@
-import { describeChanges, INTERPOLATED_SETTING, serviceConfigHash, settingFingerprints } from './config-hash.js';
+import type { ComposeProject, ComposeResource, ComposeService } from './compose-project.js';
 import type { DeployKey } from './deploy-key.js';
+import { describeChanges, settingFingerprints, type DeployRecord } from './deploy-record.js';
 import { DeployError } from './errors.js';
 import type { ResolvedImage } from './images.js';
 import { normalizeImageRef } from './images.js';
 import { ComposeLabel, DeployLabel } from './labels.js';
 import { oneShotServices } from './one-shot.js';
-import type { NetworkModel, ProjectModel, ServiceModel, VolumeModel } from './project.js';
 import type { ActualState, ContainerState } from './state.js';
 
-/** What to do with a service's container. */
+/** What `docker compose up` will do with a service's container (convergence.go: create, recreate, start, or leave it running). */
 export type ServiceAction = 'create' | 'recreate' | 'start' | 'keep';
 
 /** The plan for one service. */
 export interface ServicePlan {
-  readonly service: ServiceModel;
+  readonly service: ComposeService;
   readonly action: ServiceAction;
   /** Why (for recreate: which settings or generated files changed). */
   readonly reasons: readonly string[];
   readonly existing?: ContainerState;
-  readonly configHash: string;
+  /** Fingerprints of its settings, recorded once it is deployed. */
   readonly settings: Readonly<Record<string, string>>;
 }
 
@@ -26,24 +26,23 @@ export interface ServicePlan {
 export interface Plan {
   readonly project: string;
   readonly services: readonly ServicePlan[];
-  readonly networks: ReadonlyArray<{ readonly network: NetworkModel; readonly action: 'create' | 'keep' }>;
-  readonly volumes: ReadonlyArray<{ readonly volume: VolumeModel; readonly action: 'create' | 'keep' }>;
+  readonly networks: ReadonlyArray<{ readonly network: ComposeResource; readonly action: 'create' | 'keep' }>;
+  readonly volumes: ReadonlyArray<{ readonly volume: ComposeResource; readonly action: 'create' | 'keep' }>;
   /**
-   * Containers aixcl-deploy created for the project whose service is no
-   * longer in the stack (or that are not their service's container any more,
-   * left by a recreate that was cut short): removed.
+   * Containers of the project whose service is no longer in the stack and
+   * that aixcl-deploy deployed (recorded in the output directory, or
+   * labelled by an earlier version of it): removed.
    */
   readonly orphanContainers: readonly ContainerState[];
-  /** Networks aixcl-deploy created for the project that are no longer in the stack: removed. */
+  /** Networks aixcl-deploy deployed for the project that are no longer in the stack: removed. */
   readonly orphanNetworks: readonly string[];
   /**
    * Containers of the project (by its Compose label) whose service is not in
-   * the stack (or that are not their service's container) and that
-   * aixcl-deploy did not create (e.g. left by a hand-written compose file):
-   * KEPT, never removed by `up`.
+   * the stack and that aixcl-deploy did not deploy (e.g. left by a
+   * hand-written compose file): KEPT, never removed by `up`.
    */
   readonly keptContainers: readonly ContainerState[];
-  /** Networks of the project not in the stack that aixcl-deploy did not create: KEPT. */
+  /** Networks of the project not in the stack that aixcl-deploy did not deploy: KEPT. */
   readonly keptNetworks: readonly string[];
   /** Volumes of the project no longer in the stack: KEPT (data is never removed implicitly). */
   readonly orphanVolumes: readonly string[];
@@ -64,22 +63,38 @@ export function planHasChanges(p: Plan): boolean {
   );
 }
 
-/** The recorded keyed fingerprint of a container's `${VAR}` values, if it has one. */
-function pickInterpolated(recorded: Record<string, string>): Record<string, string> {
-  return recorded[INTERPOLATED_SETTING] === undefined ? {} : { [INTERPOLATED_SETTING]: recorded[INTERPOLATED_SETTING] };
+/** Options of {@link makePlan}. */
+export interface PlanOptions {
+  /** Per service, settings whose value came from a `${VAR}` reference (named as such). */
+  readonly fromVariables?: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * The Compose that will apply the plan (`[major, minor, patch]`): before
+   * 2.29.4 it recreates every dependent of a recreated service, later ones
+   * stop and start them. @default [2, 26, 1]
+   */
+  readonly composeVersion?: readonly [number, number, number];
+  /** Per service, settings whose variables are not set (a preview): not compared, with the variables' names. */
+  readonly unknown?: ReadonlyMap<string, { readonly settings: ReadonlySet<string>; readonly variables: readonly string[] }>;
 }
 
 /**
- * Compares the project with what the daemon has.
+ * Compares the project, as Compose reads it, with what the daemon has, the
+ * way `docker compose up` will: a container is recreated when its
+ * `com.docker.compose.config-hash` or `com.docker.compose.image` label
+ * differs from the service's (convergence.go mustRecreate), started when it
+ * is not running (startService starts every container that is not running,
+ * a one-shot job that completed too), left alone otherwise. The reasons
+ * compare the normalized service with the one this tool last deployed.
  * @throws DeployError when a container, network or volume of the same name
  *   exists that this project did not create: it is never touched.
  */
 export function makePlan(
-  model: ProjectModel,
+  model: ComposeProject,
   actual: ActualState,
   images: ReadonlyMap<string, ResolvedImage>,
+  record: DeployRecord,
   deployKey: Pick<DeployKey, 'key' | 'isNew'>,
-  opts: { readonly unknownValues?: ReadonlyMap<string, readonly string[]> } = {},
+  opts: PlanOptions = {},
 ): Plan {
   const project = model.name;
   const conflicts: string[] = [];
@@ -87,7 +102,6 @@ export function makePlan(
   const oneShot = oneShotServices(model);
 
   const services: ServicePlan[] = model.services.map((service) => {
-    const configHash = serviceConfigHash(service, deployKey.key);
     const settings = settingFingerprints(service, deployKey.key);
     const named = actual.byName.get(service.containerName);
     if (named && (named.labels[ComposeLabel.PROJECT] !== project || named.labels[ComposeLabel.SERVICE] !== service.name)) {
@@ -98,47 +112,40 @@ export function makePlan(
         `a container named ${service.containerName} already exists and was not created by this stack (${owner}): remove or rename it yourself (docker rm -f ${service.containerName}), or deploy under another project name`,
       );
     }
-    const existing = actual.containers.find(
-      (c) => c.labels[ComposeLabel.SERVICE] === service.name && (c.name === service.containerName || !named),
-    );
-    const image = images.get(normalizeImageRef(service.image)) ?? images.get(service.image);
-    if (!existing) return { service, action: 'create', reasons: ['not created yet'], configHash, settings };
+    const existing = actual.containers.find((c) => c.labels[ComposeLabel.SERVICE] === service.name && (c.name === service.containerName || !named));
+    if (!existing) return { service, action: 'create', reasons: ['not created yet'], settings };
     const reasons: string[] = [];
-    const unknown = opts.unknownValues?.get(service.name);
-    if (existing.labels[ComposeLabel.CONFIG_HASH] !== configHash) {
-      const before = parseSettings(existing.labels[DeployLabel.SETTINGS]);
-      let described = before ? describeChanges(before, settings, { keyIsNew: deployKey.isNew }) : [];
-      if (unknown && before) {
-        // A preview without some variables: their values (covered by one keyed fingerprint) cannot be
-        // compared, so only the other settings decide; the recorded fingerprint stands in for theirs.
-        described = describeChanges(before, { ...settings, ...pickInterpolated(before) }, { keyIsNew: deployKey.isNew });
-        warnings.push(`${service.name}: values from \${VAR} references not compared (${unknown.join(', ')} not set)`);
-      }
-      if (described.length || !unknown || !before) {
-        reasons.push(...(described.length ? described : ['configuration changed (the container was not created by aixcl-deploy, or by another version of it)']));
+    const unknown = opts.unknown?.get(service.name);
+    if (existing.labels[ComposeLabel.CONFIG_HASH] !== service.configHash) {
+      const last = record.services[service.name];
+      const ours = last && last.configHash === existing.labels[ComposeLabel.CONFIG_HASH] && !deployKey.isNew;
+      const described = ours ? describeChanges(last.settings, settings, { fromVariables: opts.fromVariables?.get(service.name) ?? new Set(), skip: unknown?.settings ?? new Set() }) : [];
+      if (unknown) warnings.push(`${service.name}: values from \${VAR} references not compared (${unknown.variables.join(', ')} not set)`);
+      // In a preview without some variables, only the other settings decide.
+      if (described.length || !unknown || !ours) {
+        const unexplained = ours
+          ? 'configuration changed'
+          : 'configuration changed (the container was deployed by docker compose, another version of aixcl-deploy, or under another deploy key)';
+        reasons.push(...(described.length ? described : [unexplained]));
       }
     }
+    const image = images.get(normalizeImageRef(service.image)) ?? images.get(service.image);
     if (image?.id && existing.imageId !== image.id && normalizeImageRef(existing.imageRef) === normalizeImageRef(service.image)) {
       reasons.push(`image ${service.image} ${image.pulled ? 'was updated by the pull' : 'now points to another image'}`);
     }
-    if (existing.name !== service.containerName) reasons.push(`container name ${existing.name} -> ${service.containerName}`);
-    if (['dead', 'removing'].includes(existing.status)) reasons.push(`the container is ${existing.status}`);
-    if (!reasons.length) {
-      const net = networkMismatch(service, existing);
-      if (net) reasons.push(net);
-    }
-    if (reasons.length) return { service, action: 'recreate', reasons, existing, configHash, settings };
-    if (existing.status === 'running' || existing.status === 'restarting') {
-      return { service, action: 'keep', reasons: [], existing, configHash, settings };
-    }
-    if (existing.status === 'paused') return { service, action: 'keep', reasons: ['paused'], existing, configHash, settings };
-    // A one-shot job that did its job stays done; any other service that exited is started again.
-    if (existing.status === 'exited' && existing.exitCode === 0 && oneShot.has(service.name)) {
-      return { service, action: 'keep', reasons: [], existing, configHash, settings };
-    }
-    const why = existing.status === 'exited' ? `it had exited (code ${existing.exitCode})` : `it was ${existing.status}`;
-    return { service, action: 'start', reasons: [why], existing, configHash, settings };
+    if (reasons.length) return { service, action: 'recreate', reasons, existing, settings };
+    if (existing.status === 'running' || existing.status === 'restarting') return { service, action: 'keep', reasons: [], existing, settings };
+    if (existing.status === 'paused') return { service, action: 'keep', reasons: ['paused'], existing, settings };
+    const why =
+      existing.status === 'exited' && existing.exitCode === 0 && oneShot.has(service.name)
+        ? 'a one-shot job that completed: docker compose up runs it again'
+        : existing.status === 'exited'
+          ? `it had exited (code ${existing.exitCode})`
+          : `it was ${existing.status}`;
+    return { service, action: 'start', reasons: [why], existing, settings };
   });
+
+  followRecreatedDependencies(model, services, opts.composeVersion ?? [2, 26, 1]);
 
   const networks = model.networks.map((network) => {
     const found = actual.networks.find((n) => n.Name === network.dockerName);
@@ -151,10 +158,6 @@ export function makePlan(
     if (labels[ComposeLabel.PROJECT] !== project || labels[ComposeLabel.NETWORK] !== network.key) {
       conflicts.push(
         `a network named ${network.dockerName} already exists and was not created by this stack: remove it (docker network rm ${network.dockerName}) or deploy under another project name`,
-      );
-    } else if (found.Driver !== network.driver || !!found.Internal !== network.internal) {
-      conflicts.push(
-        `network ${network.dockerName} exists with other settings (driver ${found.Driver}, internal ${!!found.Internal}): run 'aixcl-deploy down' first so it can be recreated`,
       );
     }
     return { network, action: 'keep' as const };
@@ -181,14 +184,19 @@ export function makePlan(
   }
   const networkNames = new Set(model.networks.map((n) => n.dockerName));
   const volumeNames = new Set(model.volumes.map((v) => v.dockerName));
-  // Only what aixcl-deploy created (its own label) is removed; the rest of the project is listed and kept.
-  const ours = (labels: Record<string, string> | undefined) => !!labels?.[DeployLabel.TOOL_VERSION];
-  // A container of a service of the stack that is not the service's container is a leftover too (of a recreate that was cut short).
+  // Only what aixcl-deploy deployed is removed: recorded in the output directory, or labelled by an earlier version of it.
+  const recordedIds = new Set(Object.values(record.services).map((s) => s.containerId));
+  const recordedNetworks = new Set(record.networks);
   const current = new Set(services.map((s) => s.existing?.id));
-  const strayContainers = actual.containers.filter((c) => !current.has(c.id));
+  const strayContainers = actual.containers.filter((c) => !current.has(c.id) && !model.services.some((s) => s.name === c.labels[ComposeLabel.SERVICE]));
   const strayNetworks = actual.networks.filter((n) => n.Labels?.[ComposeLabel.PROJECT] === project && !networkNames.has(n.Name));
-  const keptContainers = strayContainers.filter((c) => !ours(c.labels));
-  const keptNetworks = strayNetworks.filter((n) => !ours(n.Labels)).map((n) => n.Name).sort();
+  const ourContainer = (c: ContainerState) => recordedIds.has(c.id) || !!c.labels[DeployLabel.TOOL_VERSION];
+  const ourNetwork = (n: (typeof strayNetworks)[number]) => recordedNetworks.has(n.Name) || !!n.Labels?.[DeployLabel.TOOL_VERSION];
+  const keptContainers = strayContainers.filter((c) => !ourContainer(c));
+  const keptNetworks = strayNetworks
+    .filter((n) => !ourNetwork(n))
+    .map((n) => n.Name)
+    .sort();
   for (const c of keptContainers) warnings.push(`container ${c.name} is ${notOurs(project)}`);
   for (const n of keptNetworks) warnings.push(`network ${n} is ${notOurs(project)}`);
   return {
@@ -196,9 +204,9 @@ export function makePlan(
     services,
     networks,
     volumes,
-    orphanContainers: strayContainers.filter((c) => ours(c.labels)),
+    orphanContainers: strayContainers.filter(ourContainer),
     orphanNetworks: strayNetworks
-      .filter((n) => ours(n.Labels))
+      .filter(ourNetwork)
       .map((n) => n.Name)
       .sort(),
     keptContainers,
@@ -212,33 +220,41 @@ export function makePlan(
   };
 }
 
+/**
+ * What Compose does to the dependents of a recreated service. Up to 2.29.3
+ * it recreates them (convergence.go recreateContainer calls
+ * setDependentLifecycle(project, service, forceRecreate), which
+ * mustRecreate honours); from 2.29.4 it stops them before the recreate and
+ * starts them again (docker/compose 1076f1d9a, stopDependentContainers).
+ * Services are visited dependencies first, so this follows chains.
+ */
+function followRecreatedDependencies(model: ComposeProject, services: ServicePlan[], [a, b, c]: readonly [number, number, number]): void {
+  const recreatesDependents = a < 2 || (a === 2 && (b < 29 || (b === 29 && c < 4)));
+  const index = new Map(services.map((sp, i) => [sp.service.name, i]));
+  const done = new Set<string>();
+  const visit = (name: string): void => {
+    if (done.has(name)) return;
+    done.add(name);
+    const i = index.get(name)!;
+    const sp = services[i]!;
+    for (const d of sp.service.dependsOn) if (index.has(d.service)) visit(d.service);
+    if (sp.action !== 'keep' && sp.action !== 'start') return;
+    if (!sp.existing) return;
+    const recreated = sp.service.dependsOn.map((d) => d.service).filter((d) => services[index.get(d) ?? -1]?.action === 'recreate');
+    if (!recreated.length) return;
+    const which = recreated.map((d) => `'${d}'`).join(', ');
+    services[i] = recreatesDependents
+      ? { ...sp, action: 'recreate', reasons: [`its dependency ${which} is recreated, and Compose before 2.29.4 recreates the dependents of a recreated service`] }
+      : sp.existing.status === 'running'
+        ? { ...sp, action: 'start', reasons: [`its dependency ${which} is recreated: Compose stops it first and starts it again`] }
+        : sp;
+  };
+  for (const s of model.services) visit(s.name);
+}
+
 /** How a project's container or network that aixcl-deploy did not create is reported. */
 function notOurs(project: string): string {
   return `kept (not created by aixcl-deploy): remove it yourself or with \`docker compose -p ${project} down\``;
-}
-
-/**
- * For a container that was never started: why its networks are not the
- * service's (a run that stopped between creating it and connecting it).
- */
-function networkMismatch(service: ServiceModel, c: ContainerState): string | undefined {
-  if (service.networkMode || c.startedAt || c.status !== 'created') return undefined;
-  const has = new Set(Object.keys(c.inspect.NetworkSettings?.Networks ?? {}));
-  const missing = service.networks.map((n) => n.dockerName).filter((n) => !has.has(n));
-  const extra = [...has].filter((n) => !service.networks.some((w) => w.dockerName === n));
-  if (!missing.length && !extra.length) return undefined;
-  const parts = [...(missing.length ? [`not connected to ${missing.join(', ')}`] : []), ...(extra.length ? [`connected to ${extra.join(', ')}`] : [])];
-  return `the container was never started and is ${parts.join(' and ')}`;
-}
-
-function parseSettings(label: string | undefined): Record<string, string> | undefined {
-  if (!label) return undefined;
-  try {
-    const v = JSON.parse(label) as unknown;
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, string>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The plan as plain data (for `--json` and tests). */

@@ -5,12 +5,9 @@ import { relative } from 'node:path';
 import { DeployError } from './errors.js';
 import type { Plan } from './plan.js';
 
-/** A host port a service will need. */
-export interface HostPort {
-  readonly ip: string;
-  readonly port: number;
-  readonly protocol: 'tcp' | 'udp' | 'sctp';
-}
+import type { HostPort } from './host-port.js';
+
+export type { HostPort };
 
 /** Inputs of {@link preflight}. */
 export interface PreflightOptions {
@@ -44,9 +41,7 @@ export async function preflight(plan: Plan, opts: PreflightOptions = {}): Promis
     if (s.service.networkMode === 'host') {
       if (!running) wanted.push(...(opts.hostNetworkPorts?.[s.service.name] ?? []));
     } else {
-      for (const p of s.service.ports) {
-        if (p.hostPort !== undefined) wanted.push({ ip: p.hostIp || '0.0.0.0', port: p.hostPort, protocol: p.protocol });
-      }
+      for (const p of s.service.ports) wanted.push({ ip: p.hostIp || '0.0.0.0', port: p.hostPort, protocol: p.protocol });
     }
     for (const w of wanted) {
       if (released.has(`${w.ip}:${w.port}/${w.protocol}`)) continue;
@@ -60,8 +55,7 @@ export async function preflight(plan: Plan, opts: PreflightOptions = {}): Promis
         }),
       );
     }
-    for (const m of s.service.mounts) {
-      if (m.type !== 'bind') continue;
+    for (const m of s.service.binds) {
       if (opts.skipBindSourcesUnder && !relative(opts.skipBindSourcesUnder, m.source).startsWith('..')) continue;
       if (!existsSync(m.source)) {
         problems.push(`service '${s.service.name}' bind-mounts ${m.source} on ${m.target}, which does not exist on this machine: create it, or change the mount`);

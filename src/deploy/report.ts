@@ -1,5 +1,5 @@
 import type { DownResult } from './down.js';
-import type { ServiceResult } from './reconcile.js';
+import type { ServiceResult } from './compose-up.js';
 import type { ServiceStatus } from './status.js';
 import type { Style } from './style.js';
 import type { UpResult } from './up.js';

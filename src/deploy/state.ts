@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { isNotFound } from './engine.js';
 import { ComposeLabel } from './labels.js';
-import type { ProjectModel } from './project.js';
+import type { ComposeProject } from './compose-project.js';
 
 /** A container as found on the daemon. */
 export interface ContainerState {
@@ -78,7 +78,7 @@ export async function inspectContainer(docker: Docker, id: string): Promise<Cont
 }
 
 /** Reads everything of the project that the daemon has. */
-export async function readActualState(docker: Docker, model: ProjectModel): Promise<ActualState> {
+export async function readActualState(docker: Docker, model: ComposeProject): Promise<ActualState> {
   const project = model.name;
   const [cs, networks, volumes] = await Promise.all([
     projectContainers(docker, project, model.services.map((s) => s.containerName)),

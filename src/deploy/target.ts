@@ -4,7 +4,7 @@ import { Service } from '../compose/service.js';
 import { NetworkMode } from '../core/stack.js';
 import { MANIFEST_FILE, type SynthesizedStack } from '../core/synthesizer.js';
 import { DeployError } from './errors.js';
-import type { HostPort } from './preflight.js';
+import type { HostPort } from './host-port.js';
 
 /** Name of the compose file in a synthesized stack. */
 export const COMPOSE_FILE = 'docker-compose.yml';

@@ -1,20 +1,25 @@
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../core/errors.js';
+import { requireCompose } from './compose-cli.js';
+import { composeInvocation, loadComposeProject, type ComposeProject } from './compose-project.js';
+import { composeUp, type ServiceResult } from './compose-up.js';
 import { loadDeployKey, saveDeployKey, type DeployKey } from './deploy-key.js';
+import { loadDeployRecord, saveDeployRecord, type DeployRecord } from './deploy-record.js';
 import { connectEngine, type Engine, type EngineOptions } from './engine.js';
 import { readEnvFile } from './env-file.js';
 import { DeployError, dockerFailure } from './errors.js';
 import { NO_EVENTS, type EventSink } from './events.js';
 import { ExitCode } from './exit-codes.js';
+import { ComposeLabel } from './labels.js';
 import { normalizeImageRef, resolveImages, type PullPolicy } from './images.js';
-import { interpolateDocument, type MissingVariable, type Variables } from './interpolate.js';
+import type { Variables } from './interpolate.js';
 import { checkOutputDirectory, outputWriteError } from './output-check.js';
-import { makePlan, planHasChanges, type Plan } from './plan.js';
+import { makePlan, planHasChanges, type Plan, type PlanOptions } from './plan.js';
 import { preflight } from './preflight.js';
-import { parseProject, type ProjectModel } from './project.js';
-import { applyPlan, type ServiceResult } from './reconcile.js';
-import { readActualState } from './state.js';
+import { projectContainers, readActualState } from './state.js';
 import type { DeployTarget } from './target.js';
+import { missingRequired, variableRefs } from './variable-refs.js';
 
 /** Options shared by {@link deployUp} and {@link deployPlan}. */
 export interface PrepareOptions {
@@ -60,7 +65,7 @@ export interface UpResult {
   readonly exitCode: ExitCode;
   readonly durationMs: number;
   readonly engine: Engine;
-  readonly model: ProjectModel;
+  readonly model: ComposeProject;
 }
 
 /** The variables of a run: the environment wins over the `.env` file, as in Compose. */
@@ -70,41 +75,67 @@ export function loadVariables(envFile = join(process.cwd(), '.env'), environment
 
 interface Prepared {
   readonly engine: Engine;
-  readonly model: ProjectModel;
+  readonly model: ComposeProject;
   readonly plan: Plan;
-  readonly images: Awaited<ReturnType<typeof resolveImages>>;
   readonly deployKey: DeployKey;
+  readonly record: DeployRecord;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The environment Compose runs with: the variables (its `${VAR}` values),
+ * plus how the docker CLI reaches the daemon this run connected to.
+ */
+function composeEnvironment(variables: Variables, engine: Engine | undefined): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...variables };
+  for (const k of ['PATH', 'HOME', 'DOCKER_CONFIG', 'DOCKER_CONTEXT', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY', 'XDG_RUNTIME_DIR']) {
+    if (env[k] === undefined && process.env[k] !== undefined) env[k] = process.env[k];
+  }
+  if (engine) env.DOCKER_HOST = engine.endpoint;
+  return env;
 }
 
 async function prepare(target: DeployTarget, opts: PrepareOptions, dryRun: boolean, filesPending: boolean): Promise<Prepared> {
   const events = opts.events ?? NO_EVENTS;
   const variables = opts.variables ?? loadVariables(opts.envFile);
-  // Variables and the document are checked before the daemon is asked anything.
-  // A dry run previews without the secrets: only whether their values changed cannot be told.
-  const { value: doc, report } = interpolateDocument(target.document, variables, { allowMissing: dryRun });
-  for (const v of report.unset) events({ type: 'warning', message: `variable ${v} is not set: using an empty string` });
-  const unknown = servicesWithMissingVariables(report.missing);
-  if (report.missing.length) {
-    const names = [...new Set(report.missing.map((m) => m.variable))].sort();
+  // The secrets must be set before the daemon is asked anything; a dry run previews without them.
+  const refs = variableRefs(target.document);
+  const missing = missingRequired(refs, variables);
+  const unset = new Set(refs.filter((r) => r.required !== undefined && !variables[r.variable]).map((r) => r.variable));
+  if (missing.length && !dryRun) {
+    throw new DeployError(
+      `${missing.length} required variable${missing.length === 1 ? ' is' : 's are'} not set; nothing was changed:\n${missing.map((m) => `  ${m}`).join('\n')}`,
+    );
+  }
+  if (unset.size) {
+    const names = [...unset].sort();
     events({
       type: 'warning',
       message: `previewing without ${names.join(', ')} (not set): the values that come from ${names.length === 1 ? 'it' : 'them'} are not compared; up needs ${names.length === 1 ? 'it' : 'them'}`,
     });
   }
-  const model = parseProject(doc, {
-    configFile: target.configFile,
-    projectName: target.projectName,
-    generatedFiles: target.generatedFiles,
-    interpolated: report.interpolated,
-  });
-  // The output directory holds the generated files and the deploy key: it must be writable before anything changes.
-  const outDir = dirname(model.configFile);
+  const outDir = dirname(target.configFile);
+  // The output directory holds the generated files and the deploy record: it must be writable before anything changes.
   if (!dryRun) checkOutputDirectory(outDir);
   const deployKey = loadDeployKey(outDir);
   events({ type: 'stage', stage: 'connect', message: 'connecting to Docker' });
-  const engine = 'docker' in (opts.engine ?? {}) ? (opts.engine as Engine) : await connectEngine(opts.engine as EngineOptions | undefined);
+  // Compose's checks and the connection run side by side (`config` does not ask the daemon). A missing
+  // Compose is said first, then a file Compose refuses, then a daemon that cannot be reached.
+  // A preview stands placeholders in for the unset variables, so Compose can read the file.
+  const previewEnv = { ...composeEnvironment(variables, undefined), ...Object.fromEntries([...unset].map((v) => [v, 'unset'])) };
+  const [version, loaded, connected] = await Promise.allSettled([
+    requireCompose(composeEnvironment(variables, undefined)),
+    loadComposeProject(target, previewEnv),
+    'docker' in (opts.engine ?? {}) ? Promise.resolve(opts.engine as Engine) : connectEngine(opts.engine as EngineOptions | undefined),
+  ]);
+  if (version.status === 'rejected') throw version.reason;
+  if (loaded.status === 'rejected') throw loaded.reason;
+  if (connected.status === 'rejected') throw connected.reason;
+  const [composeVersion, model, engine] = [version.value, loaded.value, connected.value];
+  const env = composeEnvironment(variables, engine);
   events({ type: 'stage', stage: 'inspect', message: `Docker ${engine.serverVersion} (API ${engine.apiVersion}) at ${engine.endpoint}; reading project ${model.name}` });
   const actual = await readActualState(engine.docker, model);
+  const record = loadDeployRecord(outDir, model.name);
   events({ type: 'stage', stage: 'images', message: 'checking images' });
   const interrupted = () => new DeployError('interrupted before anything was changed', ExitCode.INTERRUPTED);
   let images: Awaited<ReturnType<typeof resolveImages>>;
@@ -118,22 +149,29 @@ async function prepare(target: DeployTarget, opts: PrepareOptions, dryRun: boole
     throw opts.signal?.aborted ? interrupted() : e;
   }
   if (opts.signal?.aborted) throw interrupted();
-  const plan = makePlan(model, actual, images, deployKey, { unknownValues: unknown });
+  const planOptions: PlanOptions = {
+    composeVersion,
+    fromVariables: groupBy(refs.map((r) => [r.service, r.setting])),
+    unknown: new Map(
+      [...groupBy(refs.filter((r) => unset.has(r.variable)).map((r) => [r.service, r.setting])).entries()].map(([service, settings]) => [
+        service,
+        { settings, variables: [...new Set(refs.filter((r) => r.service === service && unset.has(r.variable)).map((r) => r.variable))].sort() },
+      ]),
+    ),
+  };
+  const plan = makePlan(model, actual, images, record, deployKey, planOptions);
   if (engine.isLocal) {
     await preflight(plan, { hostNetworkPorts: target.hostNetworkPorts, ...(dryRun || filesPending ? { skipBindSourcesUnder: model.workingDir } : {}) });
   }
   for (const w of plan.warnings) events({ type: 'warning', message: w });
   events({ type: 'stage', stage: 'plan', message: planHasChanges(plan) ? 'changes planned' : 'nothing to change' });
-  return { engine, model, plan, images, deployKey };
+  return { engine, model, plan, deployKey, record, env };
 }
 
-/** Service name -> the required variables it uses that are not set (document paths `services.NAME....`). */
-function servicesWithMissingVariables(missing: readonly MissingVariable[]): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const m of missing) {
-    const service = /^services\.([^.[]+)/.exec(m.path)?.[1];
-    if (service) out.set(service, [...new Set([...(out.get(service) ?? []), m.variable])].sort());
-  }
+/** Pairs -> key: set of values. */
+function groupBy(pairs: ReadonlyArray<[string, string]>): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const [k, v] of pairs) out.set(k, (out.get(k) ?? new Set()).add(v));
   return out;
 }
 
@@ -141,7 +179,7 @@ function servicesWithMissingVariables(missing: readonly MissingVariable[]): Map<
 export interface PlanResult {
   readonly plan: Plan;
   readonly engine: Engine;
-  readonly model: ProjectModel;
+  readonly model: ComposeProject;
 }
 
 /**
@@ -165,23 +203,43 @@ export async function deployPlan(target: DeployTarget, opts: PrepareOptions = {}
 export async function deployUp(target: DeployTarget, opts: UpOptions = {}): Promise<UpResult> {
   const t0 = Date.now();
   const events = opts.events ?? NO_EVENTS;
-  const { engine, model, plan, images, deployKey } = await prepare(target, opts, false, !!opts.writeFiles).catch((e: unknown) => {
+  const { engine, model, plan, deployKey, record, env } = await prepare(target, opts, false, !!opts.writeFiles).catch((e: unknown) => {
     throw dockerFailure(e, false) ?? e;
   });
+  const outDir = dirname(model.configFile);
   try {
     await opts.writeFiles?.();
     saveDeployKey(deployKey);
   } catch (e) {
-    throw UserError.isUserError(e) ? e : outputWriteError(dirname(model.configFile), e);
+    throw UserError.isUserError(e) ? e : outputWriteError(outDir, e);
   }
-  const services = await applyPlan(model, plan, {
+  // Compose reads the file itself (so `docker compose` in the output directory sees the same project).
+  if (!existsSync(model.configFile)) throw new DeployError(`${model.configFile} does not exist: write the synthesized files there first (aixcl-synth), or give writeFiles. Nothing was changed.`);
+  const services = await composeUp(model, plan, {
     engine,
+    invocation: composeInvocation(target, env),
     events,
-    images,
+    pull: opts.pull ?? 'missing',
     waitTimeoutSeconds: opts.waitTimeoutSeconds ?? 180,
     ...(opts.signal ? { signal: opts.signal } : {}),
   }).catch((e: unknown) => {
     throw dockerFailure(e, true) ?? e;
+  });
+  // What this run deployed, so the next can say what changed, and remove only its own orphans.
+  const actual = await projectContainers(engine.docker, model.name);
+  saveDeployRecord(outDir, {
+    project: model.name,
+    services: Object.fromEntries(
+      plan.services.flatMap((sp) => {
+        const c = actual.containers.find((x) => x.name === sp.service.containerName);
+        if (c && c.labels[ComposeLabel.CONFIG_HASH] === sp.service.configHash) return [[sp.service.name, { configHash: sp.service.configHash, containerId: c.id, settings: sp.settings }]];
+        const before = record.services[sp.service.name];
+        return before ? [[sp.service.name, before]] : [];
+      }),
+    ),
+    networks: [...new Set([...record.networks, ...plan.networks.filter((n) => n.action === 'create' || record.networks.includes(n.network.dockerName)).map((n) => n.network.dockerName)])]
+      .filter((n) => !plan.orphanNetworks.includes(n))
+      .sort(),
   });
   const failed = services.filter((s) => s.outcome === 'failed' || s.outcome === 'blocked');
   const interrupted = opts.signal?.aborted || services.some((s) => s.outcome === 'interrupted');

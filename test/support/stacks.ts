@@ -1,5 +1,7 @@
 /** Small stacks built with the core constructs, and a deploy helper, for the deploy tests. */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 import type { App } from '../../src/index.js';
 import type { SynthesizedStack } from '../../src/core/synthesizer.js';
 import type { DeployEvent } from '../../src/deploy/events.js';
@@ -45,12 +47,12 @@ export async function deploy(app: App, outdir: string, opts: Omit<UpOptions, 'ev
 }
 
 /** The plan `up` would carry out (a dry run). */
-export async function dryRun(app: App, outdir: string) {
+export async function dryRun(app: App, outdir: string, opts: { variables?: Record<string, string> } = {}) {
   const engine = await requireDocker();
   const stacks = app.synthesize();
   await ensureStandIns(engine.docker, stacks);
   const [target] = targetsFromSynthesis(stacks, outdir);
-  return (await deployPlan(target, { engine, variables: {} })).plan;
+  return (await deployPlan(target, { engine, variables: opts.variables ?? {} })).plan;
 }
 
 /** The index of the first event matching, for ordering assertions. */
@@ -58,7 +60,12 @@ export function indexOfEvent(events: readonly DeployEvent[], service: string, st
   return events.findIndex((e) => e.type === 'service' && e.service === service && e.state === state);
 }
 
-/** A deploy target for a compose document written by hand (no synthesis, no generated files). */
+/**
+ * A deploy target for a compose document written by hand (no synthesis, no generated files), written
+ * to `outdir/docker-compose.yml`: `deployUp` without `writeFiles` runs Compose on the file that is there.
+ */
 export function documentTarget(document: { name: string }, outdir: string): DeployTarget {
-  return { projectName: document.name, configFile: join(outdir, 'docker-compose.yml'), document, generatedFiles: [], urls: {}, hostNetworkPorts: {} };
+  const configFile = join(outdir, 'docker-compose.yml');
+  writeFileSync(configFile, stringify(document));
+  return { projectName: document.name, configFile, document, generatedFiles: [], urls: {}, hostNetworkPorts: {} };
 }
