@@ -44,11 +44,10 @@ describe('aixcl-synth', () => {
     const out = join(tmp(), 'out');
     const r = synthCli(['--stack', join(ROOT, 'stacks', 'logging-only.ts'), '--out', out, '-c', 'project=shop']);
     assert.equal(r.code, 0, r.stderr);
-    const promtail = parse(readFileSync(join(out, 'promtail', 'promtail-config.yml'), 'utf8'));
-    assert.deepEqual(promtail.scrape_configs[0].docker_sd_configs[0].filters[0].values, ['com.docker.compose.project=shop']);
+    assert.match(readFileSync(join(out, 'alloy', 'config.alloy'), 'utf8'), /values = \["com\.docker\.compose\.project=shop"\]/);
     const compose = parse(readFileSync(join(out, 'docker-compose.yml'), 'utf8'));
     assert.equal(compose.name, 'shop-logging');
-    assert.deepEqual(Object.keys(compose.services).sort(), ['grafana', 'loki', 'promtail']);
+    assert.deepEqual(Object.keys(compose.services).sort(), ['alloy', 'grafana', 'loki']);
     const dashboard = JSON.parse(readFileSync(join(out, 'grafana/provisioning/dashboards/logs-dashboard.json'), 'utf8'));
     assert.match(JSON.stringify(dashboard.panels), /compose_project=\\"shop\\"/, 'the dashboard queries the collected project');
     // The collector knows no log format of that project's services: the level filters read Loki's own detection.
@@ -91,15 +90,15 @@ describe('aixcl-synth', () => {
     const app = new App();
     const stack = new LoggingOnlyStack(app, 'logging', { targetProject: 'shop' });
     const names = stack.node.findAll().filter(Service.isService).map((s) => containerName(stack.projectName, s.serviceName)).sort();
-    assert.deepEqual(names, ['shop-logging-grafana-1', 'shop-logging-loki-1', 'shop-logging-promtail-1']);
+    assert.deepEqual(names, ['shop-logging-alloy-1', 'shop-logging-grafana-1', 'shop-logging-loki-1']);
     const docs = ['README.md', 'LOGGING.md'].map((f) => readFileSync(join(ROOT, f), 'utf8')).join('\n');
     // The docs name them with <project> standing for the watched project.
     for (const m of docs.matchAll(/docker logs\s+(<project>(-logging)?-[a-z]+-1)/g)) {
       const real = m[1]!.replace('<project>', 'shop');
       if (m[2]) assert.ok(names.includes(real), `${m[0]}: no such container in a logging-only stack (${names.join(', ')})`);
-      else assert.match(real, /^shop-(loki|promtail|grafana)-1$/);
+      else assert.match(real, /^shop-(loki|alloy|promtail|grafana)-1$/);
     }
-    assert.match(docs, /docker logs <project>-logging-promtail-1/, 'the docs name the logging-only stack\'s containers');
+    assert.match(docs, /docker logs <project>-logging-alloy-1/, 'the docs name the logging-only stack\'s containers');
   });
 
   test('same stack, same bytes', () => {

@@ -40,7 +40,7 @@ describe('aixcl-synth init', () => {
     assert.equal(install.code, 0, install.out);
     const synth = run('npm', ['run', 'synth'], dir);
     assert.equal(synth.code, 0, synth.out);
-    assert.match(readFileSync(join(dir, 'out', 'promtail', 'promtail-config.yml'), 'utf8'), /com\.docker\.compose\.project=my-stack/);
+    assert.match(readFileSync(join(dir, 'out', 'alloy', 'config.alloy'), 'utf8'), /com\.docker\.compose\.project=my-stack/);
     // Found from package.json, and said so.
     assert.match(synth.out, /Synthesized stack\.ts \("aixcl\.stack" of package\.json\) into out\//);
 
