@@ -7,6 +7,7 @@ import { tempDir } from './support/temp.js';
 import { alloyMistakes, logPipeline, otelPipeline, printerShapes } from './support/alloy-configs.js';
 import { alloyConfigIssues } from '../src/alloy/alloy-config-check.js';
 import { renderAlloy, type AlloyStatement } from '../src/alloy/alloy-syntax.js';
+import { AixclStack, App, LoggingOnlyStack, NetworkMode, Target, Testing } from '../src/index.js';
 
 /*
  * The real Alloy on the files the library's model writes: `alloy fmt` must leave each unchanged (the printer is a
@@ -68,6 +69,25 @@ describe('the real alloy binary', () => {
       assert.equal(fmt.stdout, text);
       const validate = run(['validate', file]);
       assert.equal(validate.status, 0, `${validate.stderr}\n${text}`);
+    });
+  }
+
+  // The files the stacks write, as aixcl-synth writes them.
+  const STACKS: ReadonlyArray<readonly [string, () => string]> = [
+    ['the default stack (host network)', () => Testing.synth(new AixclStack(new App(), 'aixcl'))['alloy/config.alloy']],
+    ['the default stack (bridge)', () => Testing.synth(new AixclStack(new App(), 'aixcl', { networkMode: NetworkMode.BRIDGE }))['alloy/config.alloy']],
+    ['the default stack under Swarm', () => Testing.synth(new AixclStack(new App(), 'aixcl', { target: Target.SWARM }))['alloy/config.alloy']],
+    ['the logging-only stack', () => Testing.synth(new LoggingOnlyStack(new App(), 'w', { targetProject: 'shop' }))['alloy/config.alloy']],
+  ];
+  for (const [name, text] of STACKS) {
+    it(`alloy fmt leaves the config.alloy of ${name} unchanged, and alloy validate accepts it`, (t) => {
+      if (skipWithout(t)) return;
+      const file = fileWith(name, text());
+      const fmt = run(['fmt', file]);
+      assert.equal(fmt.status, 0, fmt.stderr);
+      assert.equal(fmt.stdout, text());
+      const validate = run(['validate', file]);
+      assert.equal(validate.status, 0, `${validate.stderr}\n${text()}`);
     });
   }
 
