@@ -1,14 +1,15 @@
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { bashReadyProbe } from '../collector/bash-ready-probe.js';
-import { COLLECTOR_SOCKET_TARGET, PROJECT_LOG_LABEL } from '../collector/collected-labels.js';
+import { PROJECT_LOG_LABEL } from '../collector/collected-labels.js';
+import { collectorProblems, connectCollector } from '../collector/collector-wiring.js';
 import { logCollectorShape, type LogCollectorProps } from '../collector/collector-props.js';
 import { CollectorKind, markLogCollector, type CollectorMetrics, type LogCollector } from '../collector/log-collector.js';
 import type { ProducedLabels } from '../collector/produced-labels.js';
 import { stackLogFormats } from '../collector/stack-log-formats.js';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { serviceMakerContext } from '../compose/service-props.js';
-import { DependencyCondition, Service } from '../compose/service.js';
+import { Service } from '../compose/service.js';
 import { Volume } from '../compose/volume.js';
 import { checkedScope } from '../core/construct-args.js';
 import { baseNameOf } from '../core/derived-names.js';
@@ -16,7 +17,7 @@ import { Duration } from '../core/duration.js';
 import { goMemLimit } from '../core/go-mem-limit.js';
 import { checkProps, propsSchema } from '../core/props.js';
 import { Size } from '../core/size.js';
-import { isComposeProjectName, Stack } from '../core/stack.js';
+import { Stack } from '../core/stack.js';
 import { portNumber } from '../core/value-schemas.js';
 import { goKitLogFormat } from '../log-format/program-formats.js';
 import { Loki } from '../loki/loki.js';
@@ -203,14 +204,8 @@ export class Alloy extends Construct implements LogCollector {
     });
     this.service.mountGenerated(this.config, CONFIG_TARGET);
     this.service.addVolume(this.dataVolume, DATA_DIR);
-    this.service.addBind(props.dockerSocket ?? '/var/run/docker.sock', COLLECTOR_SOCKET_TARGET, { readOnly: true });
     if (otlp) stack.registerOtlpIntake({ construct: this, endpoint: `http://${this.service.hostname}:${otlp.httpPort}` });
-    // Alloy retries pushes with backoff until Loki answers, so a missing or failing Loki must not keep
-    // Alloy (or the stack) from starting.
-    if (loki && sameStack) {
-      this.service.addDependency(loki.service, { condition: DependencyCondition.STARTED, required: false });
-      loki.registerCollector(this);
-    }
+    connectCollector(this, this.service, loki, sameStack, props.dockerSocket);
     this.node.addValidation({ validate: () => this.validateAlloy(sameStack) });
   }
 
@@ -225,15 +220,7 @@ export class Alloy extends Construct implements LogCollector {
   }
 
   private validateAlloy(sameStack: boolean): string[] {
-    const errors: string[] = [];
-    if (!sameStack) {
-      errors.push(
-        `pushes to ${this.loki.node.path}, which is in another stack (${Stack.of(this.loki).projectName}): its URL does not resolve from this stack; create the Loki in this stack (${Stack.of(this).projectName}) and pass that one`,
-      );
-    }
-    if (this.projectGiven && !isComposeProjectName(this.project)) {
-      errors.push(`project '${this.project}' is not a Compose project name (lower case letters, digits, '-' and '_'): give the name of the project to collect logs from`);
-    }
+    const errors = collectorProblems(this, this.loki, this.project, sameStack, this.projectGiven);
     if (this.otlp && [this.otlp.grpcPort, this.otlp.httpPort].includes(this.port)) {
       errors.push(`port ${this.port} is also an OTLP port: give the HTTP server, the OTLP/gRPC and the OTLP/HTTP receivers three different ports`);
     } else if (this.otlp && this.otlp.grpcPort === this.otlp.httpPort) {

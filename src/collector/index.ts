@@ -5,3 +5,4 @@ export * from './produced-labels.js';
 export * from './bash-ready-probe.js';
 export * from './collector-props.js';
 export * from './stack-log-formats.js';
+export * from './collector-wiring.js';

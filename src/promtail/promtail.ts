@@ -4,19 +4,20 @@ import { z } from 'zod';
 import { checkProps, propsSchema } from '../core/props.js';
 import { serviceMakerContext } from '../compose/service-props.js';
 import { Healthcheck } from '../compose/healthcheck.js';
-import { DependencyCondition, Service } from '../compose/service.js';
+import { Service } from '../compose/service.js';
 import { Volume } from '../compose/volume.js';
 import { Duration } from '../core/duration.js';
 import { goMemLimit } from '../core/go-mem-limit.js';
 import { Size } from '../core/size.js';
-import { Stack, isComposeProjectName } from '../core/stack.js';
+import { Stack } from '../core/stack.js';
 import { Loki } from '../loki/loki.js';
 import { probeAddress } from '../services/listen-address.js';
 import { bashReadyProbe } from '../collector/bash-ready-probe.js';
 import { PromtailConfigFile } from './promtail-config-file.js';
 import { promtailProducedLabels } from './promtail-produced-labels.js';
 import type { ProducedLabels } from '../collector/produced-labels.js';
-import { COLLECTOR_SOCKET_TARGET, PROJECT_LOG_LABEL } from '../collector/collected-labels.js';
+import { PROJECT_LOG_LABEL } from '../collector/collected-labels.js';
+import { collectorProblems, connectCollector } from '../collector/collector-wiring.js';
 import { CollectorKind, markLogCollector, type CollectorMetrics, type LogCollector } from '../collector/log-collector.js';
 import { logCollectorShape, type LogCollectorProps } from '../collector/collector-props.js';
 import { stackLogFormats } from '../collector/stack-log-formats.js';
@@ -150,15 +151,7 @@ export class Promtail extends Construct implements LogCollector {
     });
     this.service.mountGenerated(this.config, CONFIG_TARGET);
     this.service.addVolume(this.positionsVolume, POSITIONS_DIR);
-    this.service.addBind(props.dockerSocket ?? '/var/run/docker.sock', COLLECTOR_SOCKET_TARGET, { readOnly: true });
-    // Promtail retries pushes with backoff until Loki answers, so a missing or
-    // failing Loki must not keep Promtail (or the stack) from starting.
-    // A Loki of another stack is reported once, below, with the fix; linking
-    // it anyway would only add the same problem from the dependency and Loki.
-    if (loki && sameStack) {
-      this.service.addDependency(loki.service, { condition: DependencyCondition.STARTED, required: false });
-      loki.registerCollector(this);
-    }
+    connectCollector(this, this.service, loki, sameStack, props.dockerSocket);
 
     this.node.addValidation({ validate: () => this.validatePromtail(sameStack) });
   }
@@ -179,18 +172,7 @@ export class Promtail extends Construct implements LogCollector {
   }
 
   private validatePromtail(sameStack: boolean): string[] {
-    const errors: string[] = [];
-    if (!sameStack) {
-      errors.push(
-        `pushes to ${this.loki.node.path}, which is in another stack (${Stack.of(this.loki).projectName}): its URL does not resolve from this stack; create the Loki in this stack (${Stack.of(this).projectName}) and pass that one`,
-      );
-    }
-    // Without a project of its own it collects its stack's, whose name the stack checks (a follow-on otherwise).
-    if (this.projectGiven && !isComposeProjectName(this.project)) {
-      errors.push(
-        `project '${this.project}' is not a Compose project name (lower case letters, digits, '-' and '_'): give the name of the project to collect logs from`,
-      );
-    }
+    const errors = collectorProblems(this, this.loki, this.project, sameStack, this.projectGiven);
     errors.push(...this.validateImage());
     return errors;
   }
