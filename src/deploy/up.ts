@@ -104,7 +104,7 @@ async function prepare(target: DeployTarget, opts: PrepareOptions, dryRun: boole
   const unset = new Set(refs.filter((r) => r.required !== undefined && !variables[r.variable]).map((r) => r.variable));
   if (missing.length && !dryRun) {
     throw new DeployError(
-      `${missing.length} required variable${missing.length === 1 ? ' is' : 's are'} not set; nothing was changed:\n${missing.map((m) => `  ${m}`).join('\n')}`,
+      `${missing.length === 1 ? 'a required variable is' : `${missing.length} required variables are`} not set; nothing was changed:\n${missing.map((m) => `  ${m}`).join('\n')}`,
     );
   }
   if (unset.size) {
