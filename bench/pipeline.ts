@@ -44,7 +44,7 @@ import { deployUp } from '../src/deploy/up.js';
 import { App, DEFAULT_LOKI_IMAGE, Loki, NetworkMode, Promtail, PROMTAIL_LAST_VERSION, Stack } from '../src/index.js';
 import { uniqueProject } from '../test/support/docker.js';
 import { dockerLogTail, LokiQueries, memoryOf, percentile, Scrape, sleep, type Memory } from './pipeline-probes.js';
-import { BURST_LINE, BURST_MARK, firstLineScript, STEADY_LINE, waitThenPrintScript, WARMUP_MARK } from './pipeline-writers.js';
+import { BURST_MARK, burstScript, firstLineScript, steadyScript, WARMUP_MARK } from './pipeline-writers.js';
 
 const LINES = Number(process.env.BENCH_LINES ?? 5000);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
@@ -252,7 +252,7 @@ try {
   });
 
   // 1. Steady: lines of an already collected container.
-  const steadyId = await startWriter('bench-steady', waitThenPrintScript({ lines: LINES, rate: RATE, every: 25, line: STEADY_LINE }));
+  const steadyId = await startWriter('bench-steady', steadyScript(LINES, RATE));
   await waitCollected('bench-steady');
   const seen = new Map<number, number>(); // seq -> latency ms
   await docker.getContainer(steadyId).kill({ signal: 'SIGUSR1' });
@@ -284,7 +284,7 @@ try {
   await docker.getContainer(steadyId).remove({ force: true });
 
   // 4. The burst, from an already collected container.
-  const burstId = await startWriter('bench-burst', waitThenPrintScript({ lines: BURST_LINES, rate: BURST_RATE, every: 1000, line: BURST_LINE }));
+  const burstId = await startWriter('bench-burst', burstScript(BURST_LINES, BURST_RATE, 100));
   await waitCollected('bench-burst');
   const [colBefore, lokiBefore] = await Promise.all([Scrape.of(collectorMetrics), Scrape.of(lokiMetrics)]);
   const signalledAt = Date.now();
