@@ -30,7 +30,9 @@ export * from './swarm/swarm-schema.js';
 export * from './logging/log-level.js';
 export * from './logformat/index.js';
 export * from './loki/index.js';
+export * from './collector/index.js';
 export * from './promtail/index.js';
+export * from './alloy/index.js';
 // Log-based rules and alerting
 export * from './rules/index.js';
 export * from './alertmanager/index.js';

@@ -1,14 +1,17 @@
-// Loki, Promtail and Grafana for any existing Compose project, as a project of its own named
-// <project>-logging (containers <project>-logging-loki-1, -promtail-1, -grafana-1):
+// Loki, a collector (Grafana Alloy) and Grafana for any existing Compose project, as a project of its
+// own named <project>-logging (containers <project>-logging-loki-1, -alloy-1, -grafana-1):
 //   npx aixcl-synth --stack aixcl-cdk/logging-only -c project=<name shown by `docker compose ls`>
 // Ports and the Grafana admin secret, when the project already uses them:
-//   -c grafanaPort=3001 -c lokiPort=3101 -c promtailPort=9081 -c grafanaAdminSecret=SHOP_GRAFANA_PASSWORD
-import { App, LoggingOnlyStack, readContext, Secret, UserError, type StackFileOptions } from 'aixcl-cdk';
+//   -c grafanaPort=3001 -c lokiPort=3101 -c collectorPort=12346 -c grafanaAdminSecret=SHOP_GRAFANA_PASSWORD
+// Promtail (end-of-life) instead of Alloy: -c collector=promtail (-c promtailPort=9081 alone also keeps it).
+import { App, CollectorKind, LoggingOnlyStack, readContext, Secret, UserError, type StackFileOptions } from 'aixcl-cdk';
 
 export default function (options: StackFileOptions): App {
   const context = readContext(options, {
     project: undefined,
     lokiPort: undefined,
+    collector: ['alloy', 'promtail'],
+    collectorPort: undefined,
     promtailPort: undefined,
     grafanaPort: undefined,
     grafanaAdminSecret: undefined,
@@ -21,6 +24,8 @@ export default function (options: StackFileOptions): App {
     targetProject: context.project,
     target: options.target,
     lokiPort: port(context, 'lokiPort'),
+    collector: context.collector === 'promtail' ? CollectorKind.PROMTAIL : context.collector === 'alloy' ? CollectorKind.ALLOY : undefined,
+    collectorPort: port(context, 'collectorPort'),
     promtailPort: port(context, 'promtailPort'),
     grafanaPort: port(context, 'grafanaPort'),
     grafanaAdminPassword: context.grafanaAdminSecret

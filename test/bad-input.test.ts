@@ -7,6 +7,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as logs from '@grafana/grafana-foundation-sdk/logs';
 import * as lokiSdk from '@grafana/grafana-foundation-sdk/loki';
 import {
+  CollectorKind,
   App,
   DependencyCondition,
   Duration,
@@ -137,7 +138,7 @@ const CASES: Case[] = [
   },
   {
     name: 'an unknown key in the Promtail config',
-    build: (s) => logging(s).promtail.config.addOverride('server.http_port', 9080),
+    build: (s) => logging(s, { collector: CollectorKind.PROMTAIL }).promtail!.config.addOverride('server.http_port', 9080),
     expect: '[s/logging/promtail/Config] the Promtail config would not load (check overrides): server: Unrecognized key: "http_port"',
   },
   {

@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { AixclStack, App, checkLogQL, Image, checkLokiConfig, checkPromtailConfig, NetworkMode, Receiver, Testing, writeSynthesis } from '../src/index.js';
+import { alloyConfigIssues } from '../src/alloy/alloy-config-check.js';
 import { loadApp } from '../src/cli/load-stack.js';
 import { tempDir } from './support/temp.js';
 
@@ -18,7 +19,7 @@ async function filesOf(context: Record<string, string> = {}): Promise<{ app: App
   return { app, files: Testing.synth(app.stacks[0]) };
 }
 const docsOf = (files: Record<string, string>): Record<string, any> =>
-  Object.fromEntries(Object.entries(files).map(([p, c]) => [p, p.endsWith('.json') ? JSON.parse(c) : parse(c)]));
+  Object.fromEntries(Object.entries(files).map(([p, c]) => [p, p.endsWith('.json') ? JSON.parse(c) : p.endsWith('.alloy') ? c : parse(c)]));
 
 const VARIANTS: Array<Record<string, string>> = [{}, { network: 'bridge' }];
 
@@ -33,10 +34,9 @@ const EXPECTED_FILES = [
   'loki/rules/service-errors.yml',
   'prometheus/prometheus.yml',
   'prometheus/rules/log-collector.yml',
-  'promtail/promtail-config.yml',
 ];
 const SERVICES = [
-  'cadvisor', 'grafana', 'loki', 'node-exporter', 'ollama', 'open-webui', 'pgadmin', 'postgres', 'postgres-exporter', 'prometheus', 'promtail',
+  'alloy', 'cadvisor', 'grafana', 'loki', 'node-exporter', 'ollama', 'open-webui', 'pgadmin', 'postgres', 'postgres-exporter', 'prometheus',
 ];
 
 describe('the default stack (stacks/aixcl.ts)', () => {
@@ -45,11 +45,18 @@ describe('the default stack (stacks/aixcl.ts)', () => {
       const { files } = await filesOf(context);
       Testing.matchSnapshot(files, join(SNAPSHOTS, `aixcl-${name}.snap`));
     });
+    // The snapshots of the stack as it was before Alloy (Promtail was its collector), unchanged: a
+    // deployment that keeps Promtail gets the same files, byte for byte.
+    test(`${name} networking with -c collector=promtail synthesizes as before Alloy`, async () => {
+      const { files } = await filesOf({ ...context, collector: 'promtail' });
+      Testing.matchSnapshot(files, join(SNAPSHOTS, `aixcl-${name}-promtail.snap`));
+      assert.deepEqual(checkPromtailConfig(parse(files['promtail/promtail-config.yml'])), []);
+    });
   }
 
   test('generates every file the feature asks for, and all eleven services', async () => {
     const { files } = await filesOf();
-    assert.deepEqual(Object.keys(files).sort(), EXPECTED_FILES);
+    assert.deepEqual(Object.keys(files).sort(), [...EXPECTED_FILES, 'alloy/config.alloy'].sort());
     const compose = docsOf(files)['docker-compose.yml'];
     assert.deepEqual(Object.keys(compose.services).sort(), SERVICES);
   });
@@ -59,16 +66,17 @@ describe('the default stack (stacks/aixcl.ts)', () => {
     for (const [name, svc] of Object.entries<any>(compose.services)) {
       assert.ok(svc.healthcheck, `${name} has no healthcheck`);
     }
-    // Shell-less images (facts): Loki 3.6+ has no shell, Promtail has bash but no wget/curl.
+    // Shell-less images (facts): Loki 3.6+ has no shell, Alloy has bash but no wget/curl.
     assert.deepEqual(compose.services.loki.healthcheck.test.slice(0, 3), ['CMD', '/usr/bin/loki', '-health']);
-    assert.equal(compose.services.promtail.healthcheck.test[1], 'bash');
-    assert.doesNotMatch(JSON.stringify(compose.services.promtail.healthcheck), /wget|curl/);
+    assert.equal(compose.services.alloy.healthcheck.test[1], 'bash');
+    assert.doesNotMatch(JSON.stringify(compose.services.alloy.healthcheck), /wget|curl/);
   });
 
-  test('the configs pass the strict Loki and Promtail schemas', async () => {
+  test('the configs pass the strict Loki schema and the Alloy reference', async () => {
     const d = docsOf((await filesOf()).files);
     assert.deepEqual(checkLokiConfig(d['loki/loki-config.yml'], { version: Image.of('grafana/loki:3.7.6').version! }), []);
-    assert.deepEqual(checkPromtailConfig(d['promtail/promtail-config.yml']), []);
+    const alloy = (await filesOf()).app.stacks[0].node.findAll().find((c) => c.node.id === 'Config' && c.node.scopes.some((s) => s.node.id === 'alloy'));
+    assert.deepEqual(alloyConfigIssues((alloy as any).statements()), []);
   });
 
   test('7-day retention with everything retention needs', async () => {
@@ -107,10 +115,10 @@ describe('the default stack (stacks/aixcl.ts)', () => {
     assert.deepEqual(grafana.depends_on.loki, { condition: 'service_started', required: false });
   });
 
-  test('Prometheus scrapes every service that exposes metrics, Loki and Promtail included', async () => {
+  test('Prometheus scrapes every service that exposes metrics, Loki and the collector included', async () => {
     const prom = docsOf((await filesOf()).files)['prometheus/prometheus.yml'];
     const jobs = prom.scrape_configs.map((j: any) => j.job_name).sort();
-    assert.deepEqual(jobs, ['cadvisor', 'grafana', 'loki', 'node-exporter', 'postgres-exporter', 'prometheus', 'promtail']);
+    assert.deepEqual(jobs, ['alloy', 'cadvisor', 'grafana', 'loki', 'node-exporter', 'postgres-exporter', 'prometheus']);
   });
 
   test('renaming the project changes every derived name, and no old name is left behind', async () => {
@@ -129,9 +137,7 @@ describe('the default stack (stacks/aixcl.ts)', () => {
     );
     assert.deepEqual(leftovers, []);
     const d = docsOf(files);
-    assert.deepEqual(d['promtail/promtail-config.yml'].scrape_configs[0].docker_sd_configs[0].filters[0].values, [
-      'com.docker.compose.project=zeta',
-    ]);
+    assert.match(d['alloy/config.alloy'], /values = \["com\.docker\.compose\.project=zeta"\]/);
     assert.equal(d['docker-compose.yml'].name, 'zeta');
     assert.equal(d['grafana/provisioning/dashboards/logs-dashboard.json'].uid, 'zeta-logs');
   });
@@ -155,7 +161,8 @@ describe('the default stack (stacks/aixcl.ts)', () => {
 
   test('bridge networking: URLs use service names', async () => {
     const d = docsOf((await filesOf({ network: 'bridge' })).files);
-    assert.equal(d['promtail/promtail-config.yml'].clients[0].url, 'http://loki:3100/loki/api/v1/push');
+    assert.match(d['alloy/config.alloy'], /url *= "http:\/\/loki:3100\/loki\/api\/v1\/push"/);
+    assert.match(d['alloy/config.alloy'], /endpoint = "http:\/\/loki:3100\/otlp"/);
     const ds = d['grafana/provisioning/datasources/loki-datasource.yml'].datasources;
     assert.deepEqual(ds.map((x: any) => x.url).sort(), ['http://loki:3100', 'http://prometheus:9090']);
     // No Alertmanager by default (LOGGING.md, "Alertmanager is opt-in"): the ruler evaluates, and sends nowhere.

@@ -1,4 +1,4 @@
-// The default AIXCL stack (Loki, Promtail, Grafana, Prometheus and the AIXCL
+// The default AIXCL stack (Loki, Alloy, Grafana, Prometheus and the AIXCL
 // services), deployed on a real Docker Engine with stand-in images, on host
 // networking and on a bridge network.
 import assert from 'node:assert/strict';
@@ -22,7 +22,7 @@ const variables = { GRAFANA_ADMIN_PASSWORD: 'test-admin', WEBUI_SECRET_KEY: 'tes
  * runs the first probe only after a full interval, and the stack's 10-15 s
  * intervals would make every test wait for them. Commands are unchanged.
  */
-function aixcl(project: string, network: NetworkMode, opts: { retention?: Duration; lokiUnhealthy?: boolean; promtailUnhealthy?: boolean } = {}) {
+function aixcl(project: string, network: NetworkMode, opts: { retention?: Duration; lokiUnhealthy?: boolean; collectorUnhealthy?: boolean } = {}) {
   const app = new App();
   const stack = new AixclStack(app, 'aixcl', {
     projectName: project,
@@ -36,15 +36,15 @@ function aixcl(project: string, network: NetworkMode, opts: { retention?: Durati
     stack.logging.loki.service.addOverride('healthcheck.retries', 2);
     stack.logging.loki.service.addOverride('healthcheck.start_period', '0s');
   }
-  if (opts.promtailUnhealthy) {
-    stack.logging.promtail.service.addEnvironment('STANDIN_UNHEALTHY', '1');
-    stack.logging.promtail.service.addOverride('healthcheck.retries', 2);
-    stack.logging.promtail.service.addOverride('healthcheck.start_period', '0s');
+  if (opts.collectorUnhealthy) {
+    stack.logging.collector.service.addEnvironment('STANDIN_UNHEALTHY', '1');
+    stack.logging.collector.service.addOverride('healthcheck.retries', 2);
+    stack.logging.collector.service.addOverride('healthcheck.start_period', '0s');
   }
   return { app, stack };
 }
 
-const SERVICES = ['cadvisor', 'grafana', 'loki', 'node-exporter', 'ollama', 'open-webui', 'pgadmin', 'postgres', 'postgres-exporter', 'prometheus', 'promtail'];
+const SERVICES = ['alloy', 'cadvisor', 'grafana', 'loki', 'node-exporter', 'ollama', 'open-webui', 'pgadmin', 'postgres', 'postgres-exporter', 'prometheus'];
 
 for (const network of [NetworkMode.HOST, NetworkMode.BRIDGE]) {
   describe(`default stack, ${network} networking`, () => {
@@ -73,13 +73,11 @@ for (const network of [NetworkMode.HOST, NetworkMode.BRIDGE]) {
         assert.equal(c.Config.Labels[ComposeLabel.SERVICE], svc);
         assert.equal(c.HostConfig.NetworkMode, network === NetworkMode.HOST ? 'host' : `${project}_default`);
       }
-      // Promtail's discovery filter (from its generated config) finds every container of the stack, as under Compose.
-      const promtail = parse(stacks[0].files.find((f) => f.path === 'promtail/promtail-config.yml')!.content) as {
-        scrape_configs: Array<{ docker_sd_configs?: Array<{ filters: Array<{ name: string; values: string[] }> }> }>;
-      };
-      const filter = promtail.scrape_configs.flatMap((s) => s.docker_sd_configs ?? [])[0].filters[0];
-      assert.equal(filter.name, 'label');
-      const found = await e.docker.listContainers({ filters: { label: filter.values } });
+      // Alloy's discovery filter (from its generated config) finds every container of the stack, as under Compose.
+      const alloy = stacks[0].files.find((f) => f.path === 'alloy/config.alloy')!.content;
+      const filter = /filter \{\s*name\s*= "label"\s*values = \["([^"]+)"\]/.exec(alloy);
+      assert.ok(filter, alloy);
+      const found = await e.docker.listContainers({ filters: { label: [filter[1]] } });
       assert.deepEqual(found.map((c) => c.Labels[ComposeLabel.SERVICE]).sort(), SERVICES);
 
       const ps = await compose(['-p', project, 'ps', '--format', '{{.Service}} {{.Health}}']);
@@ -145,22 +143,22 @@ for (const network of [NetworkMode.HOST, NetworkMode.BRIDGE]) {
       });
     }
 
-    it('Promtail failing its health (it is labelled optional) leaves the stack degraded (exit 3): the other services keep running', async () => {
-      const { result, stacks } = await deploy(aixcl(project, network, { retention: Duration.days(14), promtailUnhealthy: true }).app, out, { variables, waitTimeoutSeconds: 60 });
+    it('the collector failing its health (it is labelled optional) leaves the stack degraded (exit 3): the other services keep running', async () => {
+      const { result, stacks } = await deploy(aixcl(project, network, { retention: Duration.days(14), collectorUnhealthy: true }).app, out, { variables, waitTimeoutSeconds: 60 });
       const composeFile = parse(stacks[0].files.find((f) => f.path === 'docker-compose.yml')!.content) as { services: Record<string, { labels: Record<string, string> }> };
-      assert.equal(composeFile.services.promtail.labels['dev.aixcl.optional'], 'true');
+      assert.equal(composeFile.services.alloy.labels['dev.aixcl.optional'], 'true');
       assert.equal(result.outcome, 'degraded', JSON.stringify(result.services.filter((s) => s.outcome !== 'healthy'), null, 2));
       assert.equal(result.exitCode, 3);
-      assert.deepEqual(result.services.filter((s) => s.outcome !== 'healthy').map((s) => s.service), ['promtail']);
-      const promtail = result.services.find((s) => s.service === 'promtail')!;
-      assert.equal(promtail.optional, true);
-      assert.match(promtail.detail!, /^unhealthy: exit 1/);
-      assert.ok(promtail.logs!.some((l) => l.includes('readiness endpoints disabled')), promtail.logs!.join('\n'));
+      assert.deepEqual(result.services.filter((s) => s.outcome !== 'healthy').map((s) => s.service), ['alloy']);
+      const collector = result.services.find((s) => s.service === 'alloy')!;
+      assert.equal(collector.optional, true);
+      assert.match(collector.detail!, /^unhealthy: exit 1/);
+      assert.ok(collector.logs!.some((l) => l.includes('readiness endpoints disabled')), collector.logs!.join('\n'));
       const cs = await containersOf((await requireDocker()).docker, project);
       assert.deepEqual([...cs.keys()].sort(), SERVICES);
       for (const [svc, c] of cs) {
         assert.equal(c.State.Status, 'running', svc);
-        assert.equal(c.State.Health?.Status, svc === 'promtail' ? 'unhealthy' : 'healthy', svc);
+        assert.equal(c.State.Health?.Status, svc === 'alloy' ? 'unhealthy' : 'healthy', svc);
       }
     });
   });

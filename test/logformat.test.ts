@@ -10,6 +10,7 @@ import {
   ValidationError,
   checkLogQL,
   checkPromtailConfig,
+  CollectorKind,
   levelFilter,
   LogFormat,
   LogLevel,
@@ -19,7 +20,7 @@ import {
   Stack,
   Testing,
 } from '../src/index.js';
-import { dockerLabelMeta } from '../src/promtail/promtail-config-file.js';
+import { dockerLabelMeta } from '../src/collector/collected-labels.js';
 import { PipelineStageSchema } from '../src/promtail/promtail-stage-schema.js';
 import { goLayoutParts, timeFormatProblem } from '../src/logformat/time-layout.js';
 import { SAMPLES } from './fixtures/log-samples.js';
@@ -29,7 +30,8 @@ type Doc = Record<string, any>;
 
 function defaultStack() {
   const app = new App();
-  const stack = new AixclStack(app, 'aixcl');
+  // The pipeline as Promtail runs it: the model below is Promtail's (Alloy's stages are the same, test/alloy-pipeline.test.ts).
+  const stack = new AixclStack(app, 'aixcl', { collector: CollectorKind.PROMTAIL });
   const config = Testing.synthDocuments(stack)['promtail/promtail-config.yml'] as Doc;
   return { stack, config, job: config.scrape_configs[0] as Doc };
 }
@@ -277,7 +279,7 @@ describe('line times and the container clock (TZ)', () => {
   });
   it("open-webui with TZ set: a line's local time never moves the entry off Docker's time", () => {
     const app = new App();
-    const stack = new AixclStack(app, 'aixcl');
+    const stack = new AixclStack(app, 'aixcl', { collector: CollectorKind.PROMTAIL });
     stack.openWebUI.service.addEnvironment('TZ', 'Europe/Berlin');
     const job = (Testing.synthDocuments(stack)['promtail/promtail-config.yml'] as Doc).scrape_configs[0] as Doc;
     const out = runPipeline(job.pipeline_stages, lines(labelsOf(job, 'open-webui', 'stdout'), ['2025-10-01 14:00:03.004 | ERROR    | open_webui.main:process_chat:1320 - Error processing chat payload']));

@@ -503,11 +503,11 @@ describe('Loki: one report per mistake', () => {
   });
 
   it('still reports a Promtail push URL an override made wrong', async () => {
-    const { App, Logging } = await import('../src/index.js');
+    const { App, CollectorKind, Logging } = await import('../src/index.js');
     const { problemsOf } = await import('./support/problems.js');
     const app = new App();
-    const logging = new Logging(new Stack(app, 'shop'), 'logging');
-    logging.promtail.config.addOverride('clients.0.url', 'loki:3100');
+    const logging = new Logging(new Stack(app, 'shop'), 'logging', { collector: CollectorKind.PROMTAIL });
+    logging.promtail!.config.addOverride('clients.0.url', 'loki:3100');
     const lines = problemsOf(app);
     assert.equal(lines.length, 1, lines.join('\n'));
     assert.match(lines[0], /^\[shop\/logging\/promtail\/Config\] the Promtail config would not load \(check overrides\): clients\.0\.url: expected an http\(s\) URL/);

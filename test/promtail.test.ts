@@ -12,9 +12,9 @@ import { NetworkMode, Stack, StackProps } from '../src/core/stack.js';
 import { Testing } from '../src/core/testing.js';
 import { LOKI_BLOCKS, LOKI_REFERENCE_VERSION, type LokiKeyTree } from '../src/loki/loki-config-reference.js';
 import { Loki } from '../src/loki/index.js';
+import { dockerLabelMeta } from '../src/collector/collected-labels.js';
 import {
   checkPromtailConfig,
-  dockerLabelMeta,
   Promtail,
   PROMTAIL_SERVER_CHECKED_AGAINST_LOKI,
   PROMTAIL_SERVER_UNREAD_KEYS,

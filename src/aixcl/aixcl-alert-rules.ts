@@ -5,7 +5,7 @@ import { Target } from '../core/target.js';
 import { LogLevel } from '../logging/log-level.js';
 import type { Loki } from '../loki/loki.js';
 import type { Prometheus } from '../prometheus/prometheus.js';
-import type { Promtail } from '../promtail/promtail.js';
+import type { LogCollector } from '../collector/log-collector.js';
 import type { NodeExporter } from '../services/node-exporter.js';
 import { AlertSeverity } from '../rules/log-alert-rule.js';
 import { LogMetric } from '../rules/log-metric.js';
@@ -20,7 +20,7 @@ export interface AixclAlertRulesProps {
   /** The Loki whose ruler evaluates the log rules. */
   readonly loki: Loki;
   /** The log collector whose pushes are watched. */
-  readonly collector: Promtail;
+  readonly collector: LogCollector;
   /** The Prometheus that scrapes the collector and evaluates the collector's alerts. */
   readonly prometheus: Prometheus;
   /**
@@ -40,8 +40,8 @@ export interface AixclAlertRulesProps {
  *   without a list to update; both select by the normalized level, never by
  *   text, so Loki's and Grafana's query logs (which hold the rules' own text)
  *   cannot match.
- * - Prometheus: the collector failing to push, from Promtail's own metrics.
- *   Not from logs: when Promtail cannot push, its log lines saying so do not
+ * - Prometheus: the collector failing to push, from its own metrics (Alloy's or Promtail's).
+ *   Not from logs: when the collector cannot push, its log lines saying so do not
  *   reach Loki either, while Prometheus still scrapes its counters.
  */
 export class AixclAlertRules extends Construct {
@@ -77,14 +77,13 @@ export class AixclAlertRules extends Construct {
     }
     if (!props.collector || !props.prometheus) return;
 
-    // Promtail's client metrics (clients/pkg/promtail/client of grafana/loki 3.6): every push
-    // attempt is counted in promtail_request_duration_seconds by status code (-1 when Loki cannot
-    // be reached); entries given up on after the retries go to promtail_dropped_entries_total.
+    // The collector's own push metrics (each collector's `metrics` cites its source).
+    const metrics = props.collector.metrics;
     const service = props.collector.service;
     const job = `job=${JSON.stringify(service.metrics?.jobName ?? service.serviceName)}`;
     this.collector = new PrometheusRuleGroup(this, 'log-collector', { prometheus: props.prometheus });
     this.collector.addAlert('LogCollectorPushFailing', {
-      expr: `sum(rate(promtail_request_duration_seconds_count{${job}, status_code!~"2.."}[5m])) > 0`,
+      expr: `${metrics.pushFailuresRate(job)} > 0`,
       service: props.collector,
       for: Duration.minutes(5),
       severity: AlertSeverity.WARNING,
@@ -92,7 +91,7 @@ export class AixclAlertRules extends Construct {
       description: '{{ $value | humanize }} failed pushes per second over the last 5m.',
     });
     this.collector.addAlert('LogCollectorDroppingLogs', {
-      expr: `sum(increase(promtail_dropped_entries_total{${job}}[10m])) > 0`,
+      expr: `${metrics.droppedEntriesIncrease(job)} > 0`,
       service: props.collector,
       for: Duration.seconds(0),
       severity: AlertSeverity.CRITICAL,

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { parseProps, propsSchema } from '../core/props.js';
+import { enumOf, parseProps, propsSchema } from '../core/props.js';
+import { CollectorKind } from '../collector/log-collector.js';
 import { durationValue } from '../core/value-schemas.js';
 import { Alertmanager, AlertmanagerProps, alertmanagerSchema } from '../alertmanager/alertmanager.js';
 import { AixclAlertRules } from './aixcl-alert-rules.js';
@@ -19,7 +20,11 @@ import { PostgresExporter } from '../services/postgres-exporter.js';
 
 /** The run-time schema of {@link AixclStackProps} (see core/props.ts). */
 export const aixclStackSchema = propsSchema<AixclStackProps>()(
-  stackSchema.extend({ logRetention: durationValue.optional(), alerting: alertmanagerSchema.optional() }),
+  stackSchema.extend({
+    logRetention: durationValue.optional(),
+    alerting: alertmanagerSchema.optional(),
+    collector: enumOf<CollectorKind>('CollectorKind', () => CollectorKind).optional(),
+  }),
 );
 
 /** Props of {@link AixclStack}. */
@@ -29,6 +34,12 @@ export interface AixclStackProps extends StackProps {
    * @default Duration.days(7)
    */
   readonly logRetention?: Duration;
+  /**
+   * The log collector: Grafana Alloy (with OTLP intake), or Promtail, end-of-life, for the
+   * deployments that have it (moving to Alloy loses and doubles no line: see {@link Alloy}).
+   * @default CollectorKind.ALLOY
+   */
+  readonly collector?: CollectorKind;
   /**
    * Adds an Alertmanager, with these receivers and routes, that the stack's
    * alerts go to (from Loki's ruler and from Prometheus), and its Grafana
@@ -44,7 +55,7 @@ export interface AixclStackProps extends StackProps {
 /**
  * The whole AIXCL stack: the AI services (ollama, open-webui), the database
  * (postgres, pgadmin), monitoring (prometheus, grafana, cadvisor,
- * node-exporter, postgres-exporter), centralized logs (loki, promtail) and
+ * node-exporter, postgres-exporter), centralized logs (loki, alloy) and
  * alert and recording rules (evaluated by Loki's ruler and Prometheus; sent to
  * an Alertmanager when `alerting` gives one its receivers).
  * Host networking by default, as in AIXCL; a bridge (an encrypted overlay
@@ -99,12 +110,13 @@ export class AixclStack extends Stack {
       grafana: this.grafana,
       metrics,
       retention: props.logRetention,
+      collector: props.collector,
       // Loki's ruler: alerts to the Alertmanager (if any), recorded series into Prometheus.
       loki: { ruler: { ...(this.alertmanager ? { alertmanager: this.alertmanager } : {}), remoteWrite: this.prometheus } },
     });
     this.alertRules = new AixclAlertRules(this, 'alert-rules', {
       loki: this.logging.loki,
-      collector: this.logging.promtail,
+      collector: this.logging.collector,
       prometheus: this.prometheus,
       nodeExporter: this.nodeExporter,
     });

@@ -3,7 +3,8 @@ import type { Secret } from '../compose/secret.js';
 import { Duration } from '../core/duration.js';
 import { Grafana } from '../grafana/grafana.js';
 import { z } from 'zod';
-import { parseProps, propsSchema, recordFallback } from '../core/props.js';
+import { enumOf, parseProps, propsSchema, recordFallback } from '../core/props.js';
+import { CollectorKind } from '../collector/log-collector.js';
 import { durationValue, portNumber } from '../core/value-schemas.js';
 import { secretValue } from '../compose/service-props.js';
 import { NetworkMode, Stack, StackProps, isComposeProjectName, stackSchema } from '../core/stack.js';
@@ -15,6 +16,8 @@ export const loggingOnlyStackSchema = propsSchema<LoggingOnlyStackProps>()(
     targetProject: z.string(),
     retention: durationValue.optional(),
     lokiPort: portNumber.optional(),
+    collector: enumOf<CollectorKind>('CollectorKind', () => CollectorKind).optional(),
+    collectorPort: portNumber.optional(),
     promtailPort: portNumber.optional(),
     grafanaPort: portNumber.optional(),
     grafanaAdminPassword: secretValue.optional(),
@@ -36,7 +39,14 @@ export interface LoggingOnlyStackProps extends StackProps {
    * @default 3100
    */
   readonly lokiPort?: number;
-  /** Promtail's HTTP port (`/ready`, `/metrics`, the targets page). @default 9080 */
+  /**
+   * The log collector. @default CollectorKind.PROMTAIL when `promtailPort` is given (the stacks
+   * that had it), else CollectorKind.ALLOY
+   */
+  readonly collector?: CollectorKind;
+  /** The collector's HTTP port (readiness, `/metrics`). @default 12345 (Alloy), 9080 (Promtail) */
+  readonly collectorPort?: number;
+  /** @deprecated Promtail's HTTP port: use `collectorPort` (given alone, it keeps Promtail as the collector). */
   readonly promtailPort?: number;
   /** Grafana's HTTP port: projects often use 3000 themselves. @default 3000 */
   readonly grafanaPort?: number;
@@ -101,7 +111,15 @@ export class LoggingOnlyStack extends Stack {
       retention: props.retention,
       grafana,
       loki: props.lokiPort !== undefined ? { port: props.lokiPort } : {},
-      promtail: { project: target, ...(props.promtailPort !== undefined ? { port: props.promtailPort } : {}) },
+      ...collectorSettings(props, target),
     });
   }
+}
+
+/** The Logging settings of the collector: its kind and port (see the props' defaults). */
+function collectorSettings(props: LoggingOnlyStackProps, project: string) {
+  const kind = props.collector ?? (props.promtailPort !== undefined ? CollectorKind.PROMTAIL : CollectorKind.ALLOY);
+  const port = props.collectorPort ?? props.promtailPort;
+  const settings = { project, ...(port !== undefined ? { port } : {}) };
+  return kind === CollectorKind.PROMTAIL ? { collector: kind, promtail: settings } : { collector: kind, alloy: settings };
 }

@@ -10,6 +10,14 @@ import { checkedScope } from './construct-args.js';
 
 const STACK = Symbol.for('aixcl-cdk.Stack');
 
+/** Where the services of a stack send OpenTelemetry logs (see {@link Stack.registerOtlpIntake}). */
+export interface OtlpIntake {
+  /** The collector that receives them. */
+  readonly construct: IConstruct;
+  /** Its OTLP/HTTP base URL from inside the stack (`http://alloy:4318`): the SDKs' `OTEL_EXPORTER_OTLP_ENDPOINT`. */
+  readonly endpoint: string;
+}
+
 /** Compose's rule for project names: lower case letters, digits, '-' and '_', starting with a letter or digit. */
 export function isComposeProjectName(name: string): boolean {
   return /^[a-z0-9][a-z0-9_-]*$/.test(name);
@@ -92,6 +100,7 @@ export class Stack extends Construct {
   }
 
   public readonly projectName: string;
+  private readonly otlpIntakes: OtlpIntake[] = [];
   public readonly networkMode: NetworkMode;
   public readonly bindAddress: string;
   /** The registry the stack's images are pulled from instead of their own, if any (see {@link StackProps.imageMirror}). */
@@ -141,6 +150,19 @@ export class Stack extends Construct {
   /** The container labels that carry this stack's project and service names under its target. */
   public get projectLabels(): ProjectLabels {
     return projectLabelsOf(this.target);
+  }
+
+  /**
+   * Records the stack's OTLP intake (a collector that receives OpenTelemetry logs calls this with
+   * itself): services that opt in with `otlp: true` send there. The first one registered is used.
+   */
+  public registerOtlpIntake(intake: OtlpIntake): void {
+    if (!this.otlpIntakes.some((i) => i.construct === intake.construct)) this.otlpIntakes.push(intake);
+  }
+
+  /** The OTLP intake of the stack, if a collector receives OTLP (see {@link registerOtlpIntake}). */
+  public get otlpIntake(): OtlpIntake | undefined {
+    return this.otlpIntakes[0];
   }
 
   /** The host name by which one service of this stack reaches another. */

@@ -28,10 +28,10 @@ export class Testing {
     return Object.fromEntries(found.files.filter((f) => f.path !== MANIFEST_FILE).map((f) => [f.path, f.content]));
   }
 
-  /** Like {@link synth}, with YAML and JSON files parsed into objects. */
+  /** Like {@link synth}, with YAML and JSON files parsed into objects (other files, such as Alloy's `.alloy`, as text). */
   public static synthDocuments(stack: Stack): Record<string, unknown> {
     return Object.fromEntries(
-      Object.entries(Testing.synth(stack)).map(([p, c]) => [p, p.endsWith('.json') ? JSON.parse(c) : parse(c)]),
+      Object.entries(Testing.synth(stack)).map(([p, c]) => [p, p.endsWith('.json') ? JSON.parse(c) : /\.ya?ml$/.test(p) ? parse(c) : c]),
     );
   }
 

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { checkProps, propsSchema, recordProblem } from '../core/props.js';
+import { checkProps, enumOf, propsSchema, recordProblem } from '../core/props.js';
 import { Stack } from '../core/stack.js';
 import { constructOf, durationValue } from '../core/value-schemas.js';
 import { Datasource } from '../grafana/datasource-base.js';
@@ -10,6 +10,8 @@ import type { LogsDashboard } from '../grafana/logs-dashboard.js';
 import type { LokiDatasource, PrometheusDatasource } from '../grafana/datasource.js';
 import { Loki, LokiProps, lokiSchema } from '../loki/loki.js';
 import { Promtail, PromtailProps, promtailSchema } from '../promtail/promtail.js';
+import { Alloy, AlloyProps, alloySchema } from '../alloy/alloy.js';
+import { CollectorKind, type LogCollector } from '../collector/log-collector.js';
 import { checkedScope } from '../core/construct-args.js';
 
 /** The run-time schema of {@link LoggingProps} (see core/props.ts). */
@@ -17,6 +19,8 @@ export const loggingSchema = propsSchema<LoggingProps>()(
   z.strictObject({
     retention: durationValue.optional(),
     loki: lokiSchema.omit({ retention: true }).optional(),
+    collector: enumOf<CollectorKind>('CollectorKind', () => CollectorKind).optional(),
+    alloy: alloySchema.omit({ loki: true }).optional(),
     promtail: promtailSchema.omit({ loki: true }).optional(),
     grafana: constructOf('Grafana', Grafana.isGrafana).optional(),
     metrics: constructOf(
@@ -35,7 +39,15 @@ export interface LoggingProps {
   readonly retention?: Duration;
   /** Settings of the Loki service. @default LokiProps defaults */
   readonly loki?: Omit<LokiProps, 'retention'>;
-  /** Settings of the Promtail service. @default PromtailProps defaults (collects this stack's project) */
+  /**
+   * The program that collects the logs. Grafana Alloy is Promtail's successor and the default;
+   * Promtail is end-of-life (3.6.x is its last line) and stays for the stacks that have it.
+   * @default CollectorKind.PROMTAIL when `promtail` settings are given, else CollectorKind.ALLOY
+   */
+  readonly collector?: CollectorKind;
+  /** Settings of the Alloy service. @default AlloyProps defaults (collects this stack's project, OTLP on) */
+  readonly alloy?: Omit<AlloyProps, 'loki'>;
+  /** Settings of the Promtail service, when it is the collector. @default PromtailProps defaults */
   readonly promtail?: Omit<PromtailProps, 'loki'>;
   /** The Grafana to provision with the Loki datasource and the logs dashboard. @default a new Grafana */
   readonly grafana?: Grafana;
@@ -50,13 +62,19 @@ export interface LoggingProps {
 const LOGGING = Symbol.for('aixcl-cdk.Logging');
 
 /**
- * Centralized logs for a stack: Loki stores them, Promtail collects every
- * container of the project through the Docker socket, and Grafana gets the
- * Loki datasource and the logs dashboard. All wired by typed references.
+ * Centralized logs for a stack: Loki stores them, a collector (Grafana Alloy,
+ * or Promtail for the stacks that have it) collects every container of the
+ * project through the Docker socket, and Grafana gets the Loki datasource and
+ * the logs dashboard. All wired by typed references.
  */
 export class Logging extends Construct {
   public readonly loki: Loki;
-  public readonly promtail: Promtail;
+  /** The collector, whichever program it is. */
+  public readonly collector: LogCollector;
+  /** The collector when it is Alloy. */
+  public readonly alloy?: Alloy;
+  /** The collector when it is Promtail. */
+  public readonly promtail?: Promtail;
   public readonly grafana: Grafana;
   public readonly datasource: LokiDatasource;
   public readonly dashboard: LogsDashboard;
@@ -78,9 +96,11 @@ export class Logging extends Construct {
     if (first) {
       recordProblem(
         this,
-        `a stack takes one Logging: ${first.node.path} already collects its logs; use that one (its loki, promtail, grafana, datasource and dashboard), or put this one in another stack`,
+        `a stack takes one Logging: ${first.node.path} already collects its logs; use that one (its loki, collector, grafana, datasource and dashboard), or put this one in another stack`,
       );
       this.loki = first.loki;
+      this.collector = first.collector;
+      this.alloy = first.alloy;
       this.promtail = first.promtail;
       this.grafana = first.grafana;
       this.datasource = first.datasource;
@@ -88,9 +108,18 @@ export class Logging extends Construct {
       return;
     }
     this.loki = new Loki(this, 'loki', { ...props.loki, retention: props.retention });
-    this.promtail = new Promtail(this, 'promtail', { ...props.promtail, loki: this.loki });
+    const kind = props.collector ?? (props.promtail && !props.alloy ? CollectorKind.PROMTAIL : CollectorKind.ALLOY);
+    const other = kind === CollectorKind.ALLOY ? 'promtail' : 'alloy';
+    if (props[other]) {
+      recordProblem(
+        this,
+        `${other} settings are given, but the collector is ${kind === CollectorKind.ALLOY ? 'Alloy' : 'Promtail'}: give the settings of the collector you use (${kind}: {...}), or collector: CollectorKind.${other.toUpperCase()}`,
+      );
+    }
+    if (kind === CollectorKind.PROMTAIL) this.collector = this.promtail = new Promtail(this, 'promtail', { ...props.promtail, loki: this.loki });
+    else this.collector = this.alloy = new Alloy(this, 'alloy', { ...props.alloy, loki: this.loki });
     this.grafana = props.grafana ?? new Grafana(this, 'grafana');
     this.datasource = this.grafana.addLokiDatasource({ loki: this.loki, metrics: props.metrics });
-    this.dashboard = this.grafana.addLogsDashboard({ datasource: this.datasource, project: this.promtail.project });
+    this.dashboard = this.grafana.addLogsDashboard({ datasource: this.datasource, project: this.collector.project });
   }
 }

@@ -1,53 +1,26 @@
 import { Construct, type IConstruct } from 'constructs';
-import { IMAGE_LABEL } from '../compose/service.js';
 import { Duration } from '../core/duration.js';
 import { DocumentFile } from '../core/generated-file.js';
 import { Stack } from '../core/stack.js';
 import { unbracket } from '../services/listen-address.js';
 import { promtailConfigIssues } from './promtail-config-schema.js';
-import { pipelineStages, type ServiceLogFormat } from './promtail-pipeline.js';
-
-/** The Docker socket as Promtail sees it inside its container. */
-export const PROMTAIL_DOCKER_HOST = 'unix:///var/run/docker.sock';
+import { pipelineStages, type ServiceLogFormat } from '../collector/log-pipeline.js';
+import {
+  COLLECTED_LOG_LABELS,
+  COLLECTOR_DOCKER_HOST,
+  collectedLabelRules,
+  type CollectedLogLabel,
+} from '../collector/collected-labels.js';
 
 /** Name of the scrape job that discovers the project's containers. */
 export const PROMTAIL_DOCKER_JOB = 'docker';
 
-/**
- * The meta label under which Docker discovery exposes a container label:
- * Prometheus replaces every character that is not valid in a label name with `_`.
- */
-export function dockerLabelMeta(containerLabel: string): string {
-  return `__meta_docker_container_label_${containerLabel.replace(/[^a-zA-Z0-9_]/g, '_')}`;
-}
-
-/**
- * The labels every log line gets, and where each comes from under Compose
- * (under Swarm the project and service come from the stack's
- * {@link Stack.projectLabels}, and a `node` label is added). Dashboards and
- * datasources can refer to these names instead of repeating strings.
- */
-export const PROMTAIL_LOG_LABELS = {
-  /** Container name without Docker's leading `/`. */
-  container: '__meta_docker_container_name',
-  /** Compose service name. */
-  compose_service: dockerLabelMeta('com.docker.compose.service'),
-  /**
-   * The compose service again, under the name Grafana's Logs Drilldown groups
-   * by. Set here, Loki does not derive it (its `discover_service_name` only
-   * fills a missing `service_name`, and would take the container name).
-   */
-  service_name: dockerLabelMeta('com.docker.compose.service'),
-  /** Compose project name. */
-  compose_project: dockerLabelMeta('com.docker.compose.project'),
-  /** `stdout` or `stderr`. */
-  stream: '__meta_docker_container_log_stream',
-  /** Image reference, from the label every {@link Service} carries. */
-  image: dockerLabelMeta(IMAGE_LABEL),
-} as const;
-
-/** A label Promtail puts on every log line. */
-export type PromtailLogLabel = keyof typeof PROMTAIL_LOG_LABELS;
+/** @deprecated the labels are the collectors' (src/collector/collected-labels.ts): use COLLECTED_LOG_LABELS. */
+export const PROMTAIL_LOG_LABELS = COLLECTED_LOG_LABELS;
+/** @deprecated use CollectedLogLabel. */
+export type PromtailLogLabel = CollectedLogLabel;
+/** @deprecated use COLLECTOR_DOCKER_HOST. */
+export const PROMTAIL_DOCKER_HOST = COLLECTOR_DOCKER_HOST;
 
 /** Props of a {@link PromtailConfigFile}. */
 export interface PromtailConfigFileProps {
@@ -99,16 +72,8 @@ export class PromtailConfigFile extends DocumentFile {
 
   protected buildDocument(): unknown {
     const p = this.props;
-    const relabel = (source: string, target: PromtailLogLabel, regex?: string) => ({
-      source_labels: [source],
-      ...(regex ? { regex } : {}),
-      target_label: target,
-      ...(regex ? { replacement: '$1' } : {}),
-    });
-    const L = PROMTAIL_LOG_LABELS;
     // Which container labels carry the project, the service and the node follows from the target (src/core/target.ts).
     const engine = Stack.of(this).projectLabels;
-    const serviceRegex = engine.serviceNameRegex(p.project);
     // dskit joins address and port itself (net.JoinHostPort), so an IPv6
     // literal must be bare: '[::1]' would become '[[::1]]:9080'.
     const listenAddress = unbracket(p.listenAddress);
@@ -148,21 +113,12 @@ export class PromtailConfigFile extends DocumentFile {
           // stage (that one parses json-file log files) is needed.
           docker_sd_configs: [
             {
-              host: PROMTAIL_DOCKER_HOST,
+              host: COLLECTOR_DOCKER_HOST,
               refresh_interval: p.refreshInterval.toGoString(),
               filters: [{ name: 'label', values: [`${engine.project}=${p.project}`] }],
             },
           ],
-          relabel_configs: [
-            relabel(L.container, 'container', '/?(.*)'),
-            relabel(dockerLabelMeta(engine.service), 'compose_service', serviceRegex),
-            relabel(dockerLabelMeta(engine.project), 'compose_project'),
-            relabel(L.stream, 'stream'),
-            relabel(L.image, 'image'),
-            relabel(dockerLabelMeta(engine.service), 'service_name', serviceRegex),
-            // Under Swarm each node's collector adds the node its containers run on.
-            ...(engine.node ? [{ source_labels: [dockerLabelMeta(engine.node)], target_label: 'node' }] : []),
-          ],
+          relabel_configs: collectedLabelRules(engine, p.project),
           ...(stages.length ? { pipeline_stages: stages } : {}),
         },
       ],

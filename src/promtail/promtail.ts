@@ -3,7 +3,6 @@ import { goKitLogFormat } from '../logformat/program-formats.js';
 import { z } from 'zod';
 import { checkProps, propsSchema } from '../core/props.js';
 import { serviceMakerContext } from '../compose/service-props.js';
-import { common, constructOf, durationValue, hostPath, sizeValue } from '../core/value-schemas.js';
 import { Healthcheck } from '../compose/healthcheck.js';
 import { DependencyCondition, Service } from '../compose/service.js';
 import { Volume } from '../compose/volume.js';
@@ -12,11 +11,15 @@ import { goMemLimit } from '../core/go-mem-limit.js';
 import { Size } from '../core/size.js';
 import { Stack, isComposeProjectName } from '../core/stack.js';
 import { Loki } from '../loki/loki.js';
-import { probeAddress, unbracket } from '../services/listen-address.js';
-import { LogFormat } from '../logformat/log-format.js';
-import { PromtailConfigFile, type PromtailLogLabel } from './promtail-config-file.js';
-import { isUtcZone, type ServiceLogFormat } from './promtail-pipeline.js';
-import { ProducedLabels, promtailProducedLabels } from './produced-labels.js';
+import { probeAddress } from '../services/listen-address.js';
+import { bashReadyProbe } from '../collector/bash-ready-probe.js';
+import { PromtailConfigFile } from './promtail-config-file.js';
+import { promtailProducedLabels } from './promtail-produced-labels.js';
+import type { ProducedLabels } from '../collector/produced-labels.js';
+import { COLLECTOR_SOCKET_TARGET, PROJECT_LOG_LABEL } from '../collector/collected-labels.js';
+import { CollectorKind, markLogCollector, type CollectorMetrics, type LogCollector } from '../collector/log-collector.js';
+import { logCollectorShape, type LogCollectorProps } from '../collector/collector-props.js';
+import { stackLogFormats } from '../collector/stack-log-formats.js';
 import { configureSwarm } from '../swarm/swarm-settings.js';
 import { baseNameOf } from '../core/derived-names.js';
 import { checkedScope } from '../core/construct-args.js';
@@ -28,24 +31,14 @@ export const PROMTAIL_MIN_VERSION = '2.9.0';
 
 const CONFIG_TARGET = '/etc/promtail/config.yml';
 const POSITIONS_DIR = '/var/lib/promtail';
-const SOCKET_TARGET = '/var/run/docker.sock';
 
 /** The run-time schema of {@link PromtailProps} (see core/props.ts). */
 export const promtailSchema = propsSchema<PromtailProps>()(
-  z.strictObject({
-    loki: constructOf('Loki', Loki.isLoki),
-    ...common,
-    project: z.string().optional(),
-    dockerSocket: hostPath.optional(),
-    refreshInterval: durationValue.optional(),
-    memoryTarget: sizeValue.optional(),
-  }),
+  z.strictObject(logCollectorShape),
 );
 
 /** Props of a {@link Promtail}. */
-export interface PromtailProps {
-  /** Where the logs go: a Loki of the same stack (a typed reference, never a URL string). */
-  readonly loki: Loki;
+export interface PromtailProps extends LogCollectorProps {
   /**
    * Image. Promtail's last line is 3.6.x; for newer features use Grafana Alloy.
    * @default 'grafana/promtail:3.6.15'
@@ -55,27 +48,6 @@ export interface PromtailProps {
   readonly serviceName?: string;
   /** Port of Promtail's HTTP server (`/ready`, `/metrics`, targets UI). @default 9080 */
   readonly port?: number;
-  /**
-   * Compose project whose containers are collected. Set it only for a
-   * logging-only stack that collects another project's logs.
-   * @default Stack.of(this).projectName
-   */
-  readonly project?: string;
-  /**
-   * Host path of the Docker socket (mounted read-only). Rootless Podman users
-   * give `$XDG_RUNTIME_DIR/podman/podman.sock` expanded.
-   * @default '/var/run/docker.sock'
-   */
-  readonly dockerSocket?: string;
-  /**
-   * How often Docker discovery looks for new containers. A new container's
-   * lines wait for the next refresh (Promtail then reads its log from the
-   * start, so nothing is lost): this bounds the delay of a new container's
-   * first lines. Each refresh is one list call to the Docker API, filtered by
-   * the project label.
-   * @default Duration.seconds(1)
-   */
-  readonly refreshInterval?: Duration;
   /** @default Size.mebibytes(256) */
   readonly memoryLimit?: Size;
   /**
@@ -87,27 +59,18 @@ export interface PromtailProps {
 }
 
 /**
- * The services of a stack that declare a log format. A format with problems is left out: the service
- * reports them at its path (Service validation), and its stages would only report them again here, at
- * the collector's file, in the words of Promtail's schema (one message per problem).
+ * Promtail's client metrics (clients/pkg/promtail/client/metrics.go of grafana/loki 3.6): every push
+ * attempt is counted in promtail_request_duration_seconds by status code (-1 when Loki cannot be
+ * reached); entries given up on after the retries go to promtail_dropped_entries_total.
  */
-function stackLogFormats(stack: Stack): ServiceLogFormat[] {
-  return stack.node
-    .findAll()
-    .filter(Service.isService)
-    .filter((s) => Stack.of(s) === stack && LogFormat.isLogFormat(s.logFormat) && s.logFormat.validate().length === 0)
-    .map((s) => ({ serviceName: s.serviceName, format: s.logFormat!, utcClock: isUtcZone(s.timeZone) }));
-}
+const PROMTAIL_METRICS: CollectorMetrics = {
+  pushFailuresRate: (job) => `sum(rate(promtail_request_duration_seconds_count{${job}, status_code!~"2.."}[5m]))`,
+  droppedEntriesIncrease: (job) => `sum(increase(promtail_dropped_entries_total{${job}}[10m]))`,
+};
 
-/**
- * The bash script that probes Promtail's `/ready` without curl or wget (the
- * Promtail image has neither): it opens a TCP connection with bash's
- * `/dev/tcp`, sends a bare HTTP/1.0 request and succeeds only on `200 OK`.
- * @param address the address to dial, normally `probeAddress(stack)`; an IPv6
- * literal may come bracketed (bash's `/dev/tcp` takes it bare)
- */
+/** The probe of Promtail's `/ready` (see {@link bashReadyProbe}). */
 export function promtailReadyProbe(address: string, port: number): string {
-  return `exec 3<>/dev/tcp/${unbracket(address)}/${port} && printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '200 OK' <&3`;
+  return bashReadyProbe(address, port, '/ready');
 }
 
 /**
@@ -118,7 +81,9 @@ export function promtailReadyProbe(address: string, port: number): string {
  *
  * Promtail is end-of-life (3.6.x is its last line); Grafana Alloy is its successor.
  */
-export class Promtail extends Construct {
+export class Promtail extends Construct implements LogCollector {
+  public readonly kind = CollectorKind.PROMTAIL;
+  public readonly metrics = PROMTAIL_METRICS;
   public readonly service: Service;
   public readonly config: PromtailConfigFile;
   /** Named volume holding the positions file, so a restart does not resend logs. */
@@ -132,6 +97,7 @@ export class Promtail extends Construct {
 
   constructor(scope: Construct, id: string, props: PromtailProps) {
     super(checkedScope('Promtail', scope, id), id);
+    markLogCollector(this);
     // The type requires a Loki, but a JavaScript stack (or a cast) can still leave it out: that is
     // recorded (nothing is written), and the construct goes on with a placeholder push URL.
     props = checkProps(this, promtailSchema, props, serviceMakerContext('Promtail', Object.keys(promtailSchema.shape)));
@@ -184,7 +150,7 @@ export class Promtail extends Construct {
     });
     this.service.mountGenerated(this.config, CONFIG_TARGET);
     this.service.addVolume(this.positionsVolume, POSITIONS_DIR);
-    this.service.addBind(props.dockerSocket ?? '/var/run/docker.sock', SOCKET_TARGET, { readOnly: true });
+    this.service.addBind(props.dockerSocket ?? '/var/run/docker.sock', COLLECTOR_SOCKET_TARGET, { readOnly: true });
     // Promtail retries pushes with backoff until Loki answers, so a missing or
     // failing Loki must not keep Promtail (or the stack) from starting.
     // A Loki of another stack is reported once, below, with the fix; linking
@@ -208,8 +174,8 @@ export class Promtail extends Construct {
   }
 
   /** The stream label holding the Compose project (`compose_project`). */
-  public get projectLabel(): PromtailLogLabel {
-    return 'compose_project';
+  public get projectLabel(): string {
+    return PROJECT_LOG_LABEL;
   }
 
   private validatePromtail(sameStack: boolean): string[] {

@@ -106,9 +106,9 @@ export const aixclAlertRulesSchema = propsSchema<AixclAlertRulesProps>()(
   z.strictObject({
     loki: lokiValue,
     collector: instanceOf<AixclAlertRulesProps['collector']>(
-      'a Promtail',
+      'a log collector',
       (v): v is AixclAlertRulesProps['collector'] => typeof v === 'object' && v !== null && 'node' in v && Service.isService((v as { service?: unknown }).service),
-      () => 'pass the Promtail construct (e.g. logging.promtail)',
+      () => 'pass the collector construct (e.g. logging.collector)',
     ),
     prometheus: instanceOf<AixclAlertRulesProps['prometheus']>(
       'a Prometheus',

@@ -1,16 +1,16 @@
 import { GoRegexAnchoring, goRegexTest } from '../core/re2.js';
 
 /*
- * The labels a Promtail configuration puts on the streams it pushes, read from
- * the configuration itself (after overrides), so every query can be checked
- * against them. Relabel rules run first (prometheus model/relabel: `replace`,
- * `lowercase`, `uppercase` and `hashmod` write `target_label`; `labeldrop` and
- * `labelkeep` remove by regex; labels starting with `__` are dropped after
- * relabelling); then the pipeline stages (`labels` and `static_labels` add,
- * `labeldrop` and `labelallow` remove, `structured_metadata` adds fields that
- * are not stream labels; a `match` stage's stages may apply). A `labelmap`
- * rule creates names from a regex, which cannot be listed: the set is then
- * unknown. Client `external_labels` are added to every stream.
+ * The labels a collector's configuration puts on the streams it pushes, read from the configuration
+ * itself (after overrides), so every query can be checked against them. Promtail and Alloy share the
+ * semantics (Alloy's discovery.relabel and loki.process stages are Promtail's, renamed: see
+ * src/alloy/alloy-produced-labels.ts), so both read their files into the shapes below:
+ * relabel rules run first (prometheus model/relabel: `replace`, `lowercase`, `uppercase` and
+ * `hashmod` write `target_label`; `labeldrop` and `labelkeep` remove by regex; labels starting with
+ * `__` are dropped after relabelling); then the pipeline stages (`labels` and `static_labels` add,
+ * `labeldrop` and `labelallow` remove, `structured_metadata` adds fields that are not stream labels;
+ * a `match` stage's stages may apply). A `labelmap` rule creates names from a regex, which cannot be
+ * listed: the set is then unknown.
  */
 
 /** What one collector's configuration produces. */
@@ -25,19 +25,22 @@ type Obj = Record<string, unknown>;
 const isObject = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
 const list = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
 
-/** The labels a Promtail configuration document produces, over all its scrape configs. */
-export function promtailProducedLabels(doc: unknown): ProducedLabels {
-  const labels = new Set<string>();
+/** A collector's configuration, read into Promtail's vocabulary. */
+export interface CollectorLabelSources {
+  /** Labels every stream gets (Promtail's client `external_labels`). */
+  readonly external: readonly string[];
+  /** Each job: its relabel rules (`action`, `regex`, `target_label`) and its pipeline stages (`{ stage: options }`). */
+  readonly jobs: ReadonlyArray<{ readonly relabel: readonly unknown[]; readonly stages: readonly unknown[] }>;
+}
+
+/** The labels a collector's configuration produces, over all its jobs. */
+export function producedLabelsOf(sources: CollectorLabelSources): ProducedLabels {
+  const labels = new Set<string>(sources.external);
   const metadata = new Set<string>();
   let open = false;
-  const d = isObject(doc) ? doc : {};
-  for (const client of [...list(d.clients), ...(isObject(d.client) ? [d.client] : [])]) {
-    if (isObject(client) && isObject(client.external_labels)) for (const k of Object.keys(client.external_labels)) labels.add(k);
-  }
-  for (const sc of list(d.scrape_configs)) {
-    if (!isObject(sc)) continue;
+  for (const { relabel, stages } of sources.jobs) {
     const job = new Set<string>();
-    for (const rule of list(sc.relabel_configs)) {
+    for (const rule of relabel) {
       if (!isObject(rule)) continue;
       const action = typeof rule.action === 'string' ? rule.action : 'replace';
       const regex = rule.regex === undefined || rule.regex === null ? '(.*)' : String(rule.regex);
@@ -55,7 +58,7 @@ export function promtailProducedLabels(doc: unknown): ProducedLabels {
       }
     }
     for (const l of job) if (!l.startsWith('__')) labels.add(l);
-    applyStages(sc.pipeline_stages, labels, metadata, false);
+    applyStages(stages, labels, metadata, false);
   }
   return { labels: open ? undefined : [...labels].sort(), structuredMetadata: [...metadata].sort() };
 }

@@ -1,0 +1,245 @@
+import type { Construct } from 'constructs';
+import { collectedLabelRules, COLLECTOR_DOCKER_HOST } from '../collector/collected-labels.js';
+import { pipelineStages, type ServiceLogFormat } from '../collector/log-pipeline.js';
+import type { Duration } from '../core/duration.js';
+import { GeneratedFile } from '../core/generated-file.js';
+import { recordProblem } from '../core/props.js';
+import { Stack } from '../core/stack.js';
+import { alloyStage } from './alloy-pipeline.js';
+import {
+  attr,
+  attrs,
+  block,
+  component,
+  exportOf,
+  isAlloyBlockName,
+  isAlloyIdentifier,
+  renderAlloy,
+  type AlloyBlock,
+  type AlloyStatement,
+  type AlloyValue,
+} from './alloy-syntax.js';
+
+/** OTLP intake: where the receiver listens and where it sends. */
+export interface AlloyOtlpSettings {
+  /** Address the receivers listen on (the container's every interface, or the stack's bind address on the host network). */
+  readonly listenAddress: string;
+  /** @default 4317 */
+  readonly grpcPort: number;
+  /** @default 4318 */
+  readonly httpPort: number;
+  /** Loki's native OTLP endpoint, without `/v1/logs` (the exporter adds it): `http://loki:3100/otlp`. */
+  readonly lokiOtlpUrl: string;
+}
+
+/** Props of an {@link AlloyConfigFile}. */
+export interface AlloyConfigFileProps {
+  /** Loki's push endpoint, ending in `/loki/api/v1/push`. */
+  readonly pushUrl: string;
+  /** Compose project whose containers are collected (the discovery filter). */
+  readonly project: string;
+  /** How often Docker discovery lists the project's containers. */
+  readonly refreshInterval: Duration;
+  /**
+   * The log formats of the collected services, read when the file is
+   * written (services may be added after the collector).
+   * @default no formats: every line is stored as it is
+   */
+  readonly logFormats?: () => readonly ServiceLogFormat[];
+  /** OTLP intake. @default none */
+  readonly otlp?: AlloyOtlpSettings;
+  /** @default 'alloy/config.alloy' */
+  readonly filePath?: string;
+}
+
+/** The labels of the components this file writes (referred to by the escape hatch and by tests). */
+export const ALLOY_LABELS = {
+  discovery: 'containers',
+  relabel: 'containers',
+  source: 'containers',
+  process: 'formats',
+  write: 'loki',
+  otlp: 'otlp',
+} as const;
+
+/**
+ * Alloy's configuration (`config.alloy`): the Docker containers of one Compose project discovered
+ * through the socket, labelled as Promtail labels them, read through the Docker API, the services'
+ * log formats applied, and pushed to Loki; and, when asked, OTLP logs received and sent to Loki's
+ * native OTLP endpoint. Built as a typed model (alloy-syntax.ts) and checked as Alloy would load it.
+ *
+ * Escape hatch: {@link addComponent} adds a component; {@link addOverride} sets or deletes an
+ * attribute of a generated component.
+ */
+export class AlloyConfigFile extends GeneratedFile {
+  public readonly pushUrl: string;
+  public readonly project: string;
+  private readonly added: AlloyBlock[] = [];
+  private readonly overrides: Array<{ component: string; path: string[]; value: AlloyValue | undefined }> = [];
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: AlloyConfigFileProps,
+  ) {
+    super(scope, id, props.filePath ?? 'alloy/config.alloy');
+    this.pushUrl = props.pushUrl;
+    this.project = props.project;
+  }
+
+  /** Escape hatch: a component (or top-level block) of your own, written after the generated ones. */
+  public addComponent(c: AlloyBlock): void {
+    if (!isAlloyBlockName(c.name)) recordProblem(this, `addComponent(): '${c.name}' is not an Alloy block name (identifiers joined by dots, e.g. 'loki.echo')`);
+    else if (c.label !== undefined && !isAlloyIdentifier(c.label)) recordProblem(this, `addComponent(): label '${c.label}' is not an Alloy identifier (letters, digits and '_')`);
+    else this.added.push(c);
+  }
+
+  /**
+   * Escape hatch: sets (or, with `undefined`, deletes) an attribute of a generated component.
+   * @param componentId the component as written in the file: `loki.write "loki"`
+   * @param path nested blocks and the attribute, dotted: `endpoint.batch_size`
+   */
+  public addOverride(componentId: string, path: string, value: AlloyValue | undefined): void {
+    const parts = path.split('.');
+    if (!/^[A-Za-z_][\w.]* "[^"]+"$/.test(componentId) && !isAlloyBlockName(componentId)) {
+      recordProblem(this, `addOverride(): '${componentId}' is not a component as the file writes it, e.g. 'loki.write "${ALLOY_LABELS.write}"'`);
+    } else if (parts.some((p) => !isAlloyIdentifier(p))) {
+      recordProblem(this, `addOverride('${componentId}', '${path}'): the path must be block and attribute names joined by dots, e.g. 'endpoint.batch_size'`);
+    } else {
+      this.overrides.push({ component: componentId, path: parts, value });
+    }
+  }
+
+  /** The statements of the file, after the escape hatch. */
+  public statements(): AlloyStatement[] {
+    const built = [...this.build(), ...this.added];
+    for (const o of this.overrides) {
+      const i = built.findIndex((s) => s.kind === 'block' && idOf(s) === o.component);
+      if (i < 0) throw new Error(`addOverride(): the file has no component ${o.component}; it has ${built.filter((s) => s.kind === 'block').map((s) => idOf(s as AlloyBlock)).join(', ')}`);
+      built[i] = override(built[i] as AlloyBlock, o.path, o.value);
+    }
+    return built;
+  }
+
+  public render(): string {
+    let statements: AlloyStatement[];
+    try {
+      statements = this.statements();
+    } catch (e) {
+      this.fail(e instanceof Error ? e.message : String(e));
+    }
+    const problems = this.check(statements);
+    if (problems.length) {
+      this.failWithParts(`the Alloy config would not load${this.overrides.length || this.added.length ? ' (check addOverride/addComponent)' : ''}`, problems.map((message) => ({ message })));
+    }
+    return renderAlloy(statements, 'Generated by aixcl-cdk. Do not edit: change the stack and synthesize again.');
+  }
+
+  /** The checks of the final statements (see alloy-config-check.ts for the component reference). */
+  protected check(statements: readonly AlloyStatement[]): string[] {
+    return syntaxProblems(statements, []);
+  }
+
+  private build(): AlloyStatement[] {
+    const p = this.props;
+    const L = ALLOY_LABELS;
+    // Which container labels carry the project, the service and the node follows from the target (src/core/target.ts).
+    const engine = Stack.of(this).projectLabels;
+    const write = component('loki.write', L.write, [
+      block('endpoint', [
+        attr('url', p.pushUrl),
+        // A batch goes when it is this old or this big (internal/component/common/loki/client/batch.go).
+        // Alloy's 1s wait would be most of a line's print-to-queryable time; 200ms keeps it well under
+        // half a second, at most five pushes a second of a few lines each, which a local Loki takes.
+        attr('batch_wait', '200ms'),
+        // Alloy's default (1MiB): a burst's catch-up then goes in few, large pushes.
+        attr('batch_size', '1MiB'),
+      ]),
+    ]);
+    const stages = pipelineStages(p.logFormats?.() ?? []);
+    const process = stages.length ? component('loki.process', L.process, [attr('forward_to', [exportOf(write, 'receiver')]), ...stages.map(alloyStage)]) : undefined;
+    const discovery = component('discovery.docker', L.discovery, [
+      ...attrs({ host: COLLECTOR_DOCKER_HOST, refresh_interval: p.refreshInterval.toGoString() }),
+      block('filter', attrs({ name: 'label', values: [`${engine.project}=${p.project}`] })),
+    ]);
+    // The rules run in loki.source.docker (relabel_rules), not on discovery's output: the stream
+    // (`__meta_docker_container_log_stream`) is only known there (loki/source/docker/tailer.go), as in
+    // what `alloy convert` makes of Promtail's docker_sd_configs. discovery.relabel only holds them.
+    const relabel = component('discovery.relabel', L.relabel, [
+      attr('targets', []),
+      ...collectedLabelRules(engine, p.project).map((r) =>
+        block('rule', attrs({ source_labels: [...r.source_labels], regex: r.regex, target_label: r.target_label, replacement: r.replacement })),
+      ),
+    ]);
+    const source = component('loki.source.docker', L.source, [
+      ...attrs({
+        host: COLLECTOR_DOCKER_HOST,
+        targets: exportOf(discovery, 'targets'),
+        forward_to: [exportOf(process ?? write, 'receiver')],
+        relabel_rules: exportOf(relabel, 'rules'),
+      }),
+    ]);
+    const otlp = p.otlp ? otlpComponents(p.otlp) : [];
+    return [
+      // Alloy's own log: logfmt, as Loki's and Promtail's, so the stack's go-kit log format parses it.
+      block('logging', attrs({ level: 'info', format: 'logfmt' })),
+      discovery,
+      relabel,
+      source,
+      ...(process ? [process] : []),
+      write,
+      ...otlp,
+    ];
+  }
+}
+
+/**
+ * OTLP logs in, Loki's native OTLP endpoint out: Loki maps `service.name` to the `service_name` label
+ * and keeps the other resource attributes of its default list as labels and the rest as structured
+ * metadata (docs/sources/send-data/otel/_index.md of grafana/loki 3.7). otlphttp adds `/v1/logs`
+ * to the endpoint (otlphttpexporter: the logs URL is the endpoint plus `/v1/logs`).
+ */
+function otlpComponents(o: AlloyOtlpSettings): AlloyBlock[] {
+  const L = ALLOY_LABELS;
+  const exporter = component('otelcol.exporter.otlphttp', L.otlp, [block('client', [attr('endpoint', o.lokiOtlpUrl)])]);
+  const batch = component('otelcol.processor.batch', L.otlp, [block('output', [attr('logs', [exportOf(exporter, 'input')])])]);
+  const receiver = component('otelcol.receiver.otlp', L.otlp, [
+    block('grpc', [attr('endpoint', `${o.listenAddress}:${o.grpcPort}`)]),
+    block('http', [attr('endpoint', `${o.listenAddress}:${o.httpPort}`)]),
+    // Logs only: traces and metrics over OTLP are not collected by this stack.
+    block('output', [attr('logs', [exportOf(batch, 'input')])]),
+  ]);
+  return [receiver, batch, exporter];
+}
+
+/** `name "label"`, as a component is written (and named in messages). */
+function idOf(b: AlloyBlock): string {
+  return b.label === undefined ? b.name : `${b.name} "${b.label}"`;
+}
+
+function override(b: AlloyBlock, path: readonly string[], value: AlloyValue | undefined): AlloyBlock {
+  const [head, ...rest] = path;
+  if (rest.length === 0) {
+    const body = b.body.filter((s) => !(s.kind === 'attribute' && s.name === head));
+    return { ...b, body: value === undefined ? body : [...body, attr(head, value)] };
+  }
+  const i = b.body.findIndex((s) => s.kind === 'block' && s.name === head);
+  if (i < 0) return { ...b, body: [...b.body, override(block(head, []), rest, value)] };
+  const body = [...b.body];
+  body[i] = override(body[i] as AlloyBlock, rest, value);
+  return { ...b, body };
+}
+
+/** Names that Alloy's parser refuses (syntax/scanner): the reference check needs them well-formed. */
+function syntaxProblems(statements: readonly AlloyStatement[], at: readonly string[]): string[] {
+  const problems: string[] = [];
+  for (const s of statements) {
+    const where = [...at, s.kind === 'block' ? idOf(s) : s.name].join(' > ');
+    if (s.kind === 'attribute' && !isAlloyIdentifier(s.name)) problems.push(`${where}: '${s.name}' is not an identifier (letters, digits and '_')`);
+    if (s.kind === 'block') {
+      if (!isAlloyBlockName(s.name)) problems.push(`${where}: '${s.name}' is not a block name`);
+      problems.push(...syntaxProblems(s.body, [...at, idOf(s)]));
+    }
+  }
+  return problems;
+}
