@@ -101,8 +101,8 @@ export async function memoryOf(docker: Docker, id: string): Promise<Memory> {
  * log lines, with the lines: when the engine read each line from the container, as
  * `docker logs --timestamps` shows them. The stream is multiplexed (no TTY): 8-byte frame headers.
  */
-export async function dockerLogTail(docker: Docker, id: string, tail: number): Promise<Array<{ ms: number; line: string }>> {
-  const raw = (await docker.getContainer(id).logs({ stdout: true, stderr: true, timestamps: true, tail, follow: false })) as unknown as Buffer;
+export async function dockerLogTail(docker: Docker, id: string, tail: number, opts: { readonly stderr?: boolean } = {}): Promise<Array<{ ms: number; line: string }>> {
+  const raw = (await docker.getContainer(id).logs({ stdout: true, stderr: opts.stderr ?? true, timestamps: true, tail, follow: false })) as unknown as Buffer;
   const out: Array<{ ms: number; line: string }> = [];
   let text = '';
   for (let i = 0; i + 8 <= raw.length; ) {

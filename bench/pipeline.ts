@@ -31,7 +31,7 @@
 //   BENCH_BURST_LINES=300000 BENCH_BURST_RATE=30000   the burst
 //   BENCH_NEW_CONTAINERS=3             new containers whose first line is timed
 //   BENCH_NETWORK=host                 host networking (default: bridge)
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +41,7 @@ import { connectEngine, type Engine } from '../src/deploy/engine.js';
 import { ComposeLabel } from '../src/deploy/labels.js';
 import { targetsFromSynthesis } from '../src/deploy/target.js';
 import { deployUp } from '../src/deploy/up.js';
-import { App, DEFAULT_LOKI_IMAGE, Loki, NetworkMode, Promtail, PROMTAIL_LAST_VERSION, Stack } from '../src/index.js';
+import { Alloy, ALLOY_VERSION, App, DEFAULT_LOKI_IMAGE, Loki, NetworkMode, Promtail, PROMTAIL_LAST_VERSION, Service, Stack } from '../src/index.js';
 import { uniqueProject } from '../test/support/docker.js';
 import { dockerLogTail, LokiQueries, memoryOf, percentile, Scrape, sleep, type Memory } from './pipeline-probes.js';
 import { BURST_MARK, burstScript, firstLineScript, steadyScript, WARMUP_MARK } from './pipeline-writers.js';
@@ -64,8 +64,8 @@ interface CollectorKind {
   readonly defaultPort: number;
   readonly readyPath: string;
   readonly memoryTargetMiB: number;
-  /** Adds the collector to the stack; returns its compose service name. */
-  add(stack: Stack, loki: Loki, image: string, port: number): string;
+  /** Adds the collector to the stack; returns its service. */
+  add(stack: Stack, loki: Loki, image: string, port: number): Service;
   /** Metric names: entries sent, entries dropped (by reason), push requests by status_code. */
   readonly metrics: { readonly sent: string; readonly dropped: string; readonly requests: string };
 }
@@ -76,13 +76,25 @@ const PROMTAIL: CollectorKind = {
   defaultPort: 9080,
   readyPath: '/ready',
   memoryTargetMiB: 30,
-  add: (stack, loki, image, port) => new Promtail(stack, 'promtail', { loki, image, port }).service.serviceName,
+  add: (stack, loki, image, port) => new Promtail(stack, 'promtail', { loki, image, port }).service,
   // grafana/loki v3.6.15 clients/pkg/promtail/client/client.go (newMetrics): namespace "promtail";
   // request_duration_seconds is observed per attempt with the HTTP status (sendBatch).
   metrics: { sent: 'promtail_sent_entries_total', dropped: 'promtail_dropped_entries_total', requests: 'promtail_request_duration_seconds_count' },
 };
 
-const collectorKinds: Record<string, CollectorKind> = { promtail: PROMTAIL };
+const ALLOY: CollectorKind = {
+  name: 'Alloy',
+  defaultImage: `grafana/alloy:${ALLOY_VERSION}`,
+  defaultPort: 12345,
+  readyPath: '/-/ready',
+  memoryTargetMiB: 80,
+  add: (stack, loki, image, port) => new Alloy(stack, 'alloy', { loki, image, port }).service,
+  // grafana/alloy v1.19.0-rc.3 internal/component/common/loki/client/metrics.go (newMetrics), used by
+  // loki.write: request_duration_seconds is observed per attempt with the HTTP status (shards.go).
+  metrics: { sent: 'loki_write_sent_entries_total', dropped: 'loki_write_dropped_entries_total', requests: 'loki_write_request_duration_seconds_count' },
+};
+
+const collectorKinds: Record<string, CollectorKind> = { alloy: ALLOY, promtail: PROMTAIL };
 const collectorChoice = process.env.BENCH_COLLECTOR ?? 'alloy';
 
 /** Stops with a sentence, before anything was changed. */
@@ -94,6 +106,11 @@ function refuse(why: string): never {
 const kind = collectorKinds[collectorChoice] ?? refuse(`BENCH_COLLECTOR must be one of ${Object.keys(collectorKinds).join(', ')}, got '${collectorChoice}'`);
 const lokiImage = process.env.BENCH_LOKI_IMAGE ?? DEFAULT_LOKI_IMAGE;
 const collectorImage = process.env.BENCH_COLLECTOR_IMAGE ?? kind.defaultImage;
+// The baseline of issue 17: Alloy running what `alloy convert --source-format=promtail` makes of the
+// generated Promtail configuration, without GOMEMLIMIT (everything else as generated).
+const converted = process.env.BENCH_ALLOY_CONFIG === 'converted';
+if (converted && kind !== ALLOY) refuse('BENCH_ALLOY_CONFIG=converted is a configuration of Alloy: set BENCH_COLLECTOR=alloy');
+if (process.env.BENCH_ALLOY_CONFIG !== undefined && !converted) refuse(`BENCH_ALLOY_CONFIG must be 'converted' or unset, got '${process.env.BENCH_ALLOY_CONFIG}'`);
 
 let engine: Engine;
 try {
@@ -141,15 +158,48 @@ const project = uniqueProject('aixcl-bench-pipeline');
 const app = new App();
 const stack = new Stack(app, 'bench', { projectName: project, networkMode: network });
 const loki = new Loki(stack, 'loki', { image: lokiImage, port: lokiPort });
-const collectorService = kind.add(stack, loki, collectorImage, collectorPort);
+const collector = kind.add(stack, loki, collectorImage, collectorPort);
+const collectorService = collector.serviceName;
+if (converted) collector.addOverride('environment.GOMEMLIMIT', undefined);
 const work = mkdtempSync(join(tmpdir(), 'aixcl-bench-pipeline-'));
 const out = join(work, 'out');
 const stacks = app.synthesize();
+const convertedConfig = converted ? await convertPromtailConfig() : undefined;
 const [target] = targetsFromSynthesis(stacks, out);
 const lokiQ = new LokiQueries(`http://127.0.0.1:${lokiPort}`);
 const collectorMetrics = `http://127.0.0.1:${collectorPort}/metrics`;
 const lokiMetrics = `http://127.0.0.1:${lokiPort}/metrics`;
 const selector = (service: string) => `{compose_project="${project}", compose_service="${service}"}`;
+
+/**
+ * The Promtail configuration the library generates for the same stack (same project, same Loki),
+ * converted by the real Alloy in the collector's image (`alloy convert`: its own reading of every
+ * Promtail key; diagnostics on stderr, the configuration on stdout).
+ */
+async function convertPromtailConfig(): Promise<string> {
+  const twin = new App();
+  const twinStack = new Stack(twin, 'bench', { projectName: project, networkMode: network });
+  new Promtail(twinStack, 'promtail', { loki: new Loki(twinStack, 'loki', { image: lokiImage, port: lokiPort }), port: collectorPort });
+  const file = twin.synthesize()[0].files.find((f) => f.path.endsWith('promtail-config.yml'))!;
+  const dir = join(work, 'convert');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'promtail.yml'), file.content);
+  const c = await docker.createContainer({
+    Image: collectorImage,
+    Entrypoint: ['/bin/alloy'],
+    Cmd: ['convert', '--source-format=promtail', '/in/promtail.yml'],
+    HostConfig: { NetworkMode: 'none', Binds: [`${dir}:/in:ro`] },
+  });
+  try {
+    await c.start();
+    const { StatusCode } = (await c.wait()) as { StatusCode: number };
+    const logs = await dockerLogTail(docker, c.id, 100_000, { stderr: false });
+    if (StatusCode !== 0) throw new Error(`alloy convert exited ${StatusCode}`);
+    return logs.map((l) => l.line).join('\n') + '\n';
+  } finally {
+    await c.remove({ force: true });
+  }
+}
 
 async function waitReady(url: string, seconds: number): Promise<void> {
   const deadline = Date.now() + seconds * 1000;
@@ -214,7 +264,12 @@ const s2 = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mib = (m: number | undefined) => (m === undefined ? 'n/a' : `${m.toFixed(1)} MiB`);
 
 try {
-  const up = await deployUp(target, { engine, writeFiles: () => void writeSynthesis(out, stacks) });
+  const writeFiles = () => {
+    writeSynthesis(out, stacks);
+    // The generated file replaced, as a user would: the compose file mounts it by path.
+    if (convertedConfig !== undefined) writeFileSync(join(out, 'alloy', 'config.alloy'), convertedConfig);
+  };
+  const up = await deployUp(target, { engine, writeFiles });
   if (up.outcome !== 'ok') throw new Error(`deploy ended ${up.outcome}`);
   await waitReady(`http://127.0.0.1:${lokiPort}/ready`, 120);
   await waitReady(`http://127.0.0.1:${collectorPort}${kind.readyPath}`, 60);
@@ -222,7 +277,8 @@ try {
   const idOf = (svc: string) => containers.find((c) => c.Labels[ComposeLabel.SERVICE] === svc)!.Id;
   const envOf = async (svc: string) => (await docker.getContainer(idOf(svc)).inspect()).Config.Env.find((e) => e.startsWith('GOMEMLIMIT=')) ?? 'no GOMEMLIMIT';
 
-  console.log(`Loki ${lokiImage} (${await envOf('loki')}), ${kind.name} ${collectorImage} (${await envOf(collectorService)}), ${network} networking; Loki polled every ${POLL_MS} ms`);
+  const configNote = converted ? ', config by alloy convert from the generated Promtail config' : ', generated config';
+  console.log(`Loki ${lokiImage} (${await envOf('loki')}), ${kind.name} ${collectorImage} (${await envOf(collectorService)}${configNote}), ${network} networking; Loki polled every ${POLL_MS} ms`);
 
   // 2. A NEW container's first line, a few containers one after another (each removed once seen).
   const firsts: number[] = [];
