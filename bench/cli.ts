@@ -49,7 +49,11 @@ const bin = (b: string) => join(root, 'bin', b);
 const cases: Case[] = [
   { name: 'node -e 0 (baseline)', argv: [process.execPath, '-e', '0'] },
   { name: 'aixcl-synth (default stack)', argv: [process.execPath, bin('aixcl-synth.js'), '--quiet', '--out', join(tmp, 'out-default')], target: 1.5 },
-  { name: 'aixcl-synth --stack user.ts', argv: [process.execPath, bin('aixcl-synth.js'), '--quiet', '--stack', join(userDir, 'user.ts'), '--out', join(tmp, 'out-user')], target: 2 },
+  {
+    name: 'aixcl-synth --stack user.ts',
+    argv: [process.execPath, bin('aixcl-synth.js'), '--quiet', '--stack', join(userDir, 'user.ts'), '--out', join(tmp, 'out-user')],
+    target: 2,
+  },
   { name: 'aixcl-logs --help', argv: [process.execPath, bin('aixcl-logs.js'), '--help'], target: 1.5 },
   { name: 'aixcl-synth --help', argv: [process.execPath, bin('aixcl-synth.js'), '--help'] },
   { name: 'aixcl-deploy --help', argv: [process.execPath, bin('aixcl-deploy.js'), '--help'] },
@@ -74,7 +78,13 @@ const base = median(times[0]);
 const rows = cases.map((c, k) => {
   const m = median(times[k]);
   const ratio = m / base;
-  return [c.name, m.toFixed(0), Math.min(...times[k]).toFixed(0), `${ratio.toFixed(2)}x`, c.target ? `<= ${c.target}x ${ratio <= c.target ? 'met' : 'NOT met'}` : ''];
+  return [
+    c.name,
+    m.toFixed(0),
+    Math.min(...times[k]).toFixed(0),
+    `${ratio.toFixed(2)}x`,
+    c.target ? `<= ${c.target}x ${ratio <= c.target ? 'met' : 'NOT met'}` : '',
+  ];
 });
 const header = ['case', 'median ms', 'min ms', 'ratio', 'target'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

@@ -166,7 +166,8 @@ try {
     for (let i = 0; i < RUNS; i++) {
       await clean();
       writeSynthesis(out, stacks);
-      for (const kind of ['cold', 'noop'] as const) row[kind].push(timed(['docker', 'compose', '-p', project, '-f', join(out, 'docker-compose.yml'), 'up', '-d', '--wait']));
+      for (const kind of ['cold', 'noop'] as const)
+        row[kind].push(timed(['docker', 'compose', '-p', project, '-f', join(out, 'docker-compose.yml'), 'up', '-d', '--wait']));
     }
     results.push(row);
   }

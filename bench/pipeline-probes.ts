@@ -56,9 +56,7 @@ export class Scrape {
 
   /** Sum of a metric's samples whose labels include `match`. */
   public sum(name: string, match: Record<string, string> = {}): number {
-    return this.samples
-      .filter((s) => s.name === name && Object.entries(match).every(([k, v]) => s.labels[k] === v))
-      .reduce((a, s) => a + s.value, 0);
+    return this.samples.filter((s) => s.name === name && Object.entries(match).every(([k, v]) => s.labels[k] === v)).reduce((a, s) => a + s.value, 0);
   }
 
   /** Sums of a metric by the value of one label (e.g. requests by status_code). */
@@ -85,7 +83,12 @@ export async function memoryOf(docker: Docker, id: string): Promise<Memory> {
   const s = (await c.stats({ stream: false })) as { memory_stats: { usage: number; stats?: Record<string, number> } };
   const st = s.memory_stats.stats ?? {};
   const usage = s.memory_stats.usage;
-  const inactive = st.total_inactive_file !== undefined && st.total_inactive_file < usage ? st.total_inactive_file : st.inactive_file !== undefined && st.inactive_file < usage ? st.inactive_file : 0;
+  const inactive =
+    st.total_inactive_file !== undefined && st.total_inactive_file < usage
+      ? st.total_inactive_file
+      : st.inactive_file !== undefined && st.inactive_file < usage
+        ? st.inactive_file
+        : 0;
   let rssMiB: number | undefined;
   try {
     const pid = (await c.inspect()).State.Pid;
@@ -101,11 +104,16 @@ export async function memoryOf(docker: Docker, id: string): Promise<Memory> {
  * log lines, with the lines: when the engine read each line from the container, as
  * `docker logs --timestamps` shows them. The stream is multiplexed (no TTY): 8-byte frame headers.
  */
-export async function dockerLogTail(docker: Docker, id: string, tail: number, opts: { readonly stderr?: boolean } = {}): Promise<Array<{ ms: number; line: string }>> {
+export async function dockerLogTail(
+  docker: Docker,
+  id: string,
+  tail: number,
+  opts: { readonly stderr?: boolean } = {},
+): Promise<Array<{ ms: number; line: string }>> {
   const raw = (await docker.getContainer(id).logs({ stdout: true, stderr: opts.stderr ?? true, timestamps: true, tail, follow: false })) as unknown as Buffer;
   const out: Array<{ ms: number; line: string }> = [];
   let text = '';
-  for (let i = 0; i + 8 <= raw.length; ) {
+  for (let i = 0; i + 8 <= raw.length;) {
     const size = raw.readUInt32BE(i + 4);
     text += raw.subarray(i + 8, i + 8 + size).toString('utf8');
     i += 8 + size;

@@ -11,7 +11,12 @@ export function firstLineScript(): string {
 }
 
 /** The head of both scripts: the warm-up line, then wait for SIGUSR1 (bash runs the trap when the current `sleep` ends: at most 50 ms). */
-const WAIT_FOR_SIGNAL = ["trap 'go=1' USR1", 'go=0', `printf "${WARMUP_MARK} printed_us=%s\\n" "\${EPOCHREALTIME/./}"`, 'while (( ! go )); do sleep 0.05; done'];
+const WAIT_FOR_SIGNAL = [
+  "trap 'go=1' USR1",
+  'go=0',
+  `printf "${WARMUP_MARK} printed_us=%s\\n" "\${EPOCHREALTIME/./}"`,
+  'while (( ! go )); do sleep 0.05; done',
+];
 
 /** Sleeps until line `n` is due at `rate` lines/s from `$start` (µs); never hurries, so a slow machine prints slower than `rate`. */
 const pace = (n: string, rate: number) => [

@@ -110,7 +110,8 @@ const collectorImage = process.env.BENCH_COLLECTOR_IMAGE ?? kind.defaultImage;
 // generated Promtail configuration, without GOMEMLIMIT (everything else as generated).
 const converted = process.env.BENCH_ALLOY_CONFIG === 'converted';
 if (converted && kind !== ALLOY) refuse('BENCH_ALLOY_CONFIG=converted is a configuration of Alloy: set BENCH_COLLECTOR=alloy');
-if (process.env.BENCH_ALLOY_CONFIG !== undefined && !converted) refuse(`BENCH_ALLOY_CONFIG must be 'converted' or unset, got '${process.env.BENCH_ALLOY_CONFIG}'`);
+if (process.env.BENCH_ALLOY_CONFIG !== undefined && !converted)
+  refuse(`BENCH_ALLOY_CONFIG must be 'converted' or unset, got '${process.env.BENCH_ALLOY_CONFIG}'`);
 
 let engine: Engine;
 try {
@@ -134,7 +135,9 @@ for (const image of [lokiImage, collectorImage]) {
     );
   }
   if (info.Config?.Labels?.[STANDIN_LABEL] !== undefined) {
-    refuse(`${image} here is the test suite's stand-in (label ${STANDIN_LABEL}), not the real program: measuring it would be meaningless. No numbers were measured.`);
+    refuse(
+      `${image} here is the test suite's stand-in (label ${STANDIN_LABEL}), not the real program: measuring it would be meaningless. No numbers were measured.`,
+    );
   }
 }
 
@@ -204,7 +207,13 @@ async function convertPromtailConfig(): Promise<string> {
 async function waitReady(url: string, seconds: number): Promise<void> {
   const deadline = Date.now() + seconds * 1000;
   while (Date.now() < deadline) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await sleep(250);
   }
   throw new Error(`${url} did not become ready in ${seconds} s`);
@@ -223,7 +232,8 @@ async function startWriter(service: string, script: string): Promise<string> {
   created.push(c.id);
   await c.start();
   await sleep(200);
-  if (!(await c.inspect()).State.Running) throw new Error(`the writer ${service} stopped at once: ${collectorImage} needs bash >= 5 (the official images have it)`);
+  if (!(await c.inspect()).State.Running)
+    throw new Error(`the writer ${service} stopped at once: ${collectorImage} needs bash >= 5 (the official images have it)`);
   return c.id;
 }
 
@@ -249,7 +259,12 @@ async function follow(query: string, onLine: (line: string, polledAt: number) =>
 /** Waits until Loki returns the writer's warm-up line: the collector then tails the container. */
 async function waitCollected(service: string): Promise<void> {
   let seen = false;
-  await follow(`${selector(service)} |= "${WARMUP_MARK}"`, () => (seen = true), () => seen, 60_000);
+  await follow(
+    `${selector(service)} |= "${WARMUP_MARK}"`,
+    () => (seen = true),
+    () => seen,
+    60_000,
+  );
   if (!seen) throw new Error(`the warm-up line of ${service} never reached Loki within a minute`);
 }
 
@@ -279,7 +294,9 @@ try {
   const envOf = async (svc: string) => (await docker.getContainer(idOf(svc)).inspect()).Config.Env.find((e) => e.startsWith('GOMEMLIMIT=')) ?? 'no GOMEMLIMIT';
 
   const configNote = converted ? ', config by alloy convert from the generated Promtail config' : ', generated config';
-  console.log(`Loki ${lokiImage} (${await envOf('loki')}), ${kind.name} ${collectorImage} (${await envOf(collectorService)}${configNote}), ${network} networking; Loki polled every ${POLL_MS} ms`);
+  console.log(
+    `Loki ${lokiImage} (${await envOf('loki')}), ${kind.name} ${collectorImage} (${await envOf(collectorService)}${configNote}), ${network} networking; Loki polled every ${POLL_MS} ms`,
+  );
 
   // 2. A NEW container's first line, a few containers one after another (each removed once seen).
   const firsts: number[] = [];
@@ -304,7 +321,7 @@ try {
   rows.push({
     name: `new container, first line`,
     value: `${firsts.map((f) => (Number.isFinite(f) ? (f / 1000).toFixed(2) : 'never')).join(' / ')} s`,
-    target: kind.name === 'Alloy' ? 'max <= 2 s' : '- (<= 2 s is Alloy\'s)',
+    target: kind.name === 'Alloy' ? 'max <= 2 s' : "- (<= 2 s is Alloy's)",
     met: kind.name === 'Alloy' ? firstMax <= 2000 : undefined,
   });
 
@@ -376,7 +393,12 @@ try {
   const discarded = lokiAfter.sum('loki_discarded_samples_total') - lokiBefore.sum('loki_discarded_samples_total');
   rows.push({ name: `burst: printed in (${BURST_LINES} at ${BURST_RATE}/s asked)`, value: last ? s2(last.ms - signalledAt) : 'n/a', target: '-' });
   const lost = BURST_LINES - Math.min(count, BURST_LINES);
-  rows.push({ name: 'burst lost', value: count > BURST_LINES ? `${lost} (${count - BURST_LINES} twice)` : String(lost), target: '0', met: count === BURST_LINES && printedAll });
+  rows.push({
+    name: 'burst lost',
+    value: count > BURST_LINES ? `${lost} (${count - BURST_LINES} twice)` : String(lost),
+    target: '0',
+    met: count === BURST_LINES && printedAll,
+  });
   rows.push({ name: 'burst refused (429 answers)', value: String(refused), target: '0', met: refused === 0 });
   rows.push({ name: '  other failed pushes', value: failedRequests.length ? failedRequests.map(([c, n]) => `${n}x${c}`).join(' ') : 'none', target: '-' });
   rows.push({ name: '  Loki discarded samples', value: String(discarded), target: '0', met: discarded === 0 });
@@ -391,9 +413,14 @@ try {
   rows.push({ name: 'after the burst: Loki memory', value: mib(lokiMem2.dockerStatsMiB), target: '-' });
   rows.push({ name: `after the burst: ${kind.name} memory`, value: mib(colMem2.dockerStatsMiB), target: '-' });
 
-  for (const r of rows) console.log(`${r.name.padEnd(42)}${r.value.padStart(22)}   target ${r.target.padEnd(22)}${r.met === undefined ? '' : r.met ? 'met' : 'MISSED'}`);
+  for (const r of rows)
+    console.log(`${r.name.padEnd(42)}${r.value.padStart(22)}   target ${r.target.padEnd(22)}${r.met === undefined ? '' : r.met ? 'met' : 'MISSED'}`);
 } finally {
-  for (const id of created) await docker.getContainer(id).remove({ force: true }).catch(() => undefined);
+  for (const id of created)
+    await docker
+      .getContainer(id)
+      .remove({ force: true })
+      .catch(() => undefined);
   await stackDown(project, { engine, volumes: true }).catch((e: unknown) => console.error(`bench/pipeline: cleanup of ${project} failed: ${String(e)}`));
   rmSync(work, { recursive: true, force: true });
 }

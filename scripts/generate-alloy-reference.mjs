@@ -150,7 +150,8 @@ function namedType(dir, name) {
   if (methods.has('MarshalText')) return 'string';
   const ctx = { dir, imports: decl.imports, where: `${dir}.${name}` };
   // A struct with no alloy tags is a capsule as a value, and an empty body as a block or arguments.
-  if (/^struct\s*\{/.test(decl.expr)) return { struct: `${shortDir(dir)}.${name}`, dir, name, tagless: hasAlloyTags(decl.expr) ? undefined : `capsule(${pkg.name}.${name})` };
+  if (/^struct\s*\{/.test(decl.expr))
+    return { struct: `${shortDir(dir)}.${name}`, dir, name, tagless: hasAlloyTags(decl.expr) ? undefined : `capsule(${pkg.name}.${name})` };
   if (/^interface\s*\{/.test(decl.expr)) return /^interface\s*\{\s*\}$/.test(decl.expr) ? 'any' : `capsule(${pkg.name}.${name})`;
   return typeOf(decl.expr, ctx);
 }
@@ -316,7 +317,7 @@ for (const name of configBlocks) {
 
 // Schemas: walk from the roots; blocks found on the way are added to `structs` as they are read.
 const schemas = new Map();
-for (let added = true; added; ) {
+for (let added = true; added;) {
   added = false;
   for (const [key, s] of [...structs]) {
     if (schemas.has(key)) continue;
@@ -354,7 +355,13 @@ const lines = [
   'export const ALLOY_COMPONENTS: Readonly<Record<string, AlloyComponentInfo>> = {',
   ...components.map((c) => {
     const parts = [`stability: ${q(c.stability)}`];
-    if (c.args) parts.push(`args: ${q(c.args)}`, `exports: { ${Object.entries(c.exports).map(([n, t]) => `${key(n)}: ${q(t)}`).join(', ')} }`);
+    if (c.args)
+      parts.push(
+        `args: ${q(c.args)}`,
+        `exports: { ${Object.entries(c.exports)
+          .map(([n, t]) => `${key(n)}: ${q(t)}`)
+          .join(', ')} }`,
+      );
     return `  ${q(c.name)}: { ${parts.join(', ')} },`;
   }),
   '};',

@@ -234,7 +234,7 @@ const lines = [
   ...render(rootTree, 1),
   '};',
   '',
-  '/** Loki\'s defaults for the settings the library reads, by path. */',
+  "/** Loki's defaults for the settings the library reads, by path. */",
   'export const LOKI_DEFAULTS = {',
   ...DEFAULTS_WANTED.map((path) => {
     if (!defaults.has(path)) throw new Error(`${input}: no default for ${path}`);

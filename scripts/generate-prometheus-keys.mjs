@@ -22,8 +22,21 @@ if (!repo || !/^v\d+\.\d+\.\d+$/.test(tag ?? '')) {
 
 const CONFIG = 'config/config.go';
 const TYPES = [
-  'Config', 'GlobalConfig', 'RuntimeConfig', 'ScrapeConfig', 'AlertingConfig', 'AlertmanagerConfig', 'RemoteWriteConfig',
-  'QueueConfig', 'MetadataConfig', 'RemoteReadConfig', 'StorageConfig', 'TSDBConfig', 'ExemplarsConfig', 'TracingConfig', 'OTLPConfig',
+  'Config',
+  'GlobalConfig',
+  'RuntimeConfig',
+  'ScrapeConfig',
+  'AlertingConfig',
+  'AlertmanagerConfig',
+  'RemoteWriteConfig',
+  'QueueConfig',
+  'MetadataConfig',
+  'RemoteReadConfig',
+  'StorageConfig',
+  'TSDBConfig',
+  'ExemplarsConfig',
+  'TracingConfig',
+  'OTLPConfig',
 ];
 const keysOf = structKeyReader(repo, tag, Object.fromEntries(TYPES.map((t) => [t, [CONFIG, t]])));
 
@@ -49,7 +62,8 @@ const BLOCKS = {
 // Every discovery mechanism compiled in: `func (*SDConfig) Name() string { return "<name>" }` outside tests.
 const grep = execFileSync('git', ['-C', repo, 'grep', '-h', '-A2', ') Name() string', tag, '--', 'discovery', ':!*_test.go'], { encoding: 'utf8' });
 const discoveries = [...new Set([...grep.matchAll(/return "([a-z0-9_]+)"/g)].map((m) => m[1]))].sort();
-if (!discoveries.includes('static') || discoveries.length < 10) throw new Error(`only ${discoveries.length} discovery mechanisms found: has the source changed shape?`);
+if (!discoveries.includes('static') || discoveries.length < 10)
+  throw new Error(`only ${discoveries.length} discovery mechanisms found: has the source changed shape?`);
 // discovery/discovery.go: static targets are read under `static_configs`, every other one under `<name>_sd_configs`.
 const sdKeys = discoveries.map((d) => (d === 'static' ? 'static_configs' : `${d}_sd_configs`));
 

@@ -54,14 +54,17 @@ function receiversStack(): Stack {
     }),
     routes: [
       { matchers: { severity: 'critical' }, receiver: Receiver.slack('chat', { webhookUrl: Secret.fromEnv('SLACK_WEBHOOK_URL'), channel: '#alerts' }) },
-      { matchers: { compose_service: 'postgres' }, receiver: Receiver.webhook('hook', { url: 'http://hooks.internal:8080/alerts', bearerToken: Secret.fromEnv('HOOK_TOKEN') }) },
+      {
+        matchers: { compose_service: 'postgres' },
+        receiver: Receiver.webhook('hook', { url: 'http://hooks.internal:8080/alerts', bearerToken: Secret.fromEnv('HOOK_TOKEN') }),
+      },
     ],
   });
   return s;
 }
 
 describe('Alertmanager', () => {
-  it("the default stack with alerting (no receiver given) passes amtool check-config", () => {
+  it('the default stack with alerting (no receiver given) passes amtool check-config', () => {
     const files = Testing.synth(new AixclStack(Testing.app(), 'aixcl', { alerting: {} }));
     const r = amtoolCheck(files['alertmanager/alertmanager.yml']);
     assert.ok(r.ok, r.output);
@@ -81,17 +84,23 @@ describe('Alertmanager', () => {
     assert.equal(by['ops-mail'].email_configs[0].to, 'ops@example.com, dev@example.com');
     assert.equal(by.chat.slack_configs[0].api_url_file, '/run/alertmanager-secrets/SLACK_WEBHOOK_URL');
     assert.equal(by.hook.webhook_configs[0].http_config.authorization.credentials_file, '/run/alertmanager-secrets/HOOK_TOKEN');
-    assert.deepEqual(doc.route.routes.map((x: Doc) => [x.receiver, x.matchers]), [
-      ['chat', ['severity="critical"']],
-      ['hook', ['compose_service="postgres"']],
-    ]);
+    assert.deepEqual(
+      doc.route.routes.map((x: Doc) => [x.receiver, x.matchers]),
+      [
+        ['chat', ['severity="critical"']],
+        ['hook', ['compose_service="postgres"']],
+      ],
+    );
     // The container gets each secret from the environment (Compose refuses to start without it),
     // and its entrypoint writes it to the tmpfs before exec'ing Alertmanager.
     const svc = (parse(files['docker-compose.yml']) as Doc).services.alertmanager;
     assert.deepEqual(svc.tmpfs, ['/run/alertmanager-secrets']);
     assert.match(svc.environment.SMTP_PASSWORD, /^\$\{SMTP_PASSWORD:\?/);
     assert.equal(svc.entrypoint[0], '/bin/sh');
-    assert.match(svc.entrypoint[2], /^umask 077 && printf '%s' "\$\$HOOK_TOKEN" > \/run\/alertmanager-secrets\/HOOK_TOKEN && .* && exec \/bin\/alertmanager "\$\$@"$/);
+    assert.match(
+      svc.entrypoint[2],
+      /^umask 077 && printf '%s' "\$\$HOOK_TOKEN" > \/run\/alertmanager-secrets\/HOOK_TOKEN && .* && exec \/bin\/alertmanager "\$\$@"$/,
+    );
     assert.deepEqual(svc.command.slice(0, 2), ['--config.file=/etc/alertmanager/alertmanager.yml', '--storage.path=/alertmanager']);
   });
 
@@ -101,7 +110,10 @@ describe('Alertmanager', () => {
     const dir = mkdtempSync(join(tmpdir(), 'aixcl-am-secrets-'));
     try {
       // Compose turns `$$` into `$`; the script then runs with the secrets directory moved into the temp dir.
-      const script = (svc.entrypoint[2] as string).replace(/\$\$/g, '$').replaceAll('/run/alertmanager-secrets', dir).replace('exec /bin/alertmanager', 'echo started');
+      const script = (svc.entrypoint[2] as string)
+        .replace(/\$\$/g, '$')
+        .replaceAll('/run/alertmanager-secrets', dir)
+        .replace('exec /bin/alertmanager', 'echo started');
       const r = spawnSync('/bin/sh', ['-c', script, 'alertmanager', '--flag'], {
         encoding: 'utf8',
         env: { PATH: process.env.PATH, SMTP_PASSWORD: 'p w', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/x', HOOK_TOKEN: 't' },
@@ -162,7 +174,12 @@ describe('routes and inhibit rules no alert of the stack can match', () => {
     prometheus.sendAlertsTo(alertmanager);
     const logging = new Logging(s, 'logging', { loki: { ruler: { alertmanager } } });
     new RuleGroup(s, 'logs', { loki: logging.loki }).addAlert('ServiceErrors', { metric: LogMetric.count({ project: s }), severity: AlertSeverity.WARNING });
-    new PrometheusRuleGroup(s, 'metrics', { prometheus }).addAlert('ApiDown', { expr: 'up{job="api"} == 0', service: api, summary: 'down', severity: AlertSeverity.CRITICAL });
+    new PrometheusRuleGroup(s, 'metrics', { prometheus }).addAlert('ApiDown', {
+      expr: 'up{job="api"} == 0',
+      service: api,
+      summary: 'down',
+      severity: AlertSeverity.CRITICAL,
+    });
     return { s, alertmanager };
   }
   const messageOf = (s: Stack) => {
@@ -184,8 +201,14 @@ describe('routes and inhibit rules no alert of the stack can match', () => {
       { matchers: { severity: 'critical', alertname: 'ApiDown' }, receiver: none },
     ]);
     const msg = messageOf(s);
-    assert.match(msg, /\[shop\/alertmanager\] route 1 \(team="db"\) never takes an alert: no alert of the stack carries the label 'team' \(the alerts carry alertname, compose_project, compose_service, instance, job, severity\)/);
-    assert.match(msg, /\[shop\/alertmanager\] route 2 \(severity="critcal"\) never takes an alert: no alert of the stack has that value \(the alerts have severity "critical", "warning"; did you mean "critical"\?\)/);
+    assert.match(
+      msg,
+      /\[shop\/alertmanager\] route 1 \(team="db"\) never takes an alert: no alert of the stack carries the label 'team' \(the alerts carry alertname, compose_project, compose_service, instance, job, severity\)/,
+    );
+    assert.match(
+      msg,
+      /\[shop\/alertmanager\] route 2 \(severity="critcal"\) never takes an alert: no alert of the stack has that value \(the alerts have severity "critical", "warning"; did you mean "critical"\?\)/,
+    );
     assert.match(msg, /\[shop\/alertmanager\] route 3 \(compose_service="apii"\) never takes an alert: .*compose_service .*"api".*; did you mean "api"\?/);
     assert.doesNotMatch(msg, /route 4/);
   });
@@ -197,7 +220,10 @@ describe('routes and inhibit rules no alert of the stack can match', () => {
       { source_matchers: ['severity="critical"'], target_matchers: ['severity=~"warn.*"'], equal: ['compose_service'] },
     ]);
     const msg = messageOf(s);
-    assert.match(msg, /\[shop\/alertmanager\] inhibit rule 1's source \(severity="page"\) never matches an alert, so it never inhibits: no alert of the stack has that value/);
+    assert.match(
+      msg,
+      /\[shop\/alertmanager\] inhibit rule 1's source \(severity="page"\) never matches an alert, so it never inhibits: no alert of the stack has that value/,
+    );
     assert.doesNotMatch(msg, /route 1|inhibit rule 2/);
   });
 
@@ -262,14 +288,23 @@ describe('a real Alertmanager (Debian prometheus-alertmanager) routes the defaul
     const amPort = await freePort();
     const am = spawn(
       'prometheus-alertmanager',
-      [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address='],
+      [
+        `--config.file=${join(dir, 'alertmanager.yml')}`,
+        `--storage.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${amPort}`,
+        '--cluster.listen-address=',
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let log = '';
     am.stderr.on('data', (c) => (log += c));
     cleanups.push(() => new Promise<void>((r) => (am.exitCode !== null ? r() : (am.once('exit', () => r()), am.kill('SIGTERM')))));
     const base = `http://127.0.0.1:${amPort}`;
-    await waitFor(async () => (await fetch(`${base}/-/ready`).catch(() => undefined))?.ok === true, 15_000, () => `Alertmanager did not get ready:\n${log}`);
+    await waitFor(
+      async () => (await fetch(`${base}/-/ready`).catch(() => undefined))?.ok === true,
+      15_000,
+      () => `Alertmanager did not get ready:\n${log}`,
+    );
 
     const post = (l: Record<string, string>) =>
       fetch(`${base}/api/v2/alerts`, {
@@ -280,13 +315,20 @@ describe('a real Alertmanager (Debian prometheus-alertmanager) routes the defaul
     assert.equal((await post(labels)).status, 200);
     assert.equal((await post({ ...labels, severity: 'critical', compose_service: 'ollama' })).status, 200);
 
-    await waitFor(async () => received.length >= 2, 20_000, () => `the receivers got ${JSON.stringify(received)}\n${log}`);
+    await waitFor(
+      async () => received.length >= 2,
+      20_000,
+      () => `the receivers got ${JSON.stringify(received)}\n${log}`,
+    );
     const ops = received.find((r) => r.path === '/ops');
     const pager = received.find((r) => r.path === '/pager');
     assert.ok(ops && pager, JSON.stringify(received));
     assert.equal(ops.body.receiver, 'ops');
     assert.equal(ops.body.status, 'firing');
-    assert.deepEqual(ops.body.alerts.map((a: Doc) => a.labels), [labels]);
+    assert.deepEqual(
+      ops.body.alerts.map((a: Doc) => a.labels),
+      [labels],
+    );
     assert.equal(ops.body.alerts[0].annotations.dashboard, rule.annotations.dashboard);
     assert.deepEqual(ops.body.groupLabels, { alertname: rule.alert, compose_project: 'aixcl', compose_service: 'postgres' });
     assert.equal(pager.body.receiver, 'pager');

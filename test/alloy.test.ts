@@ -42,10 +42,19 @@ describe('Alloy', () => {
     assert.match(config, /values = \["com\.docker\.compose\.project=shop"\]/);
     assert.match(config, /url *= "http:\/\/loki:3100\/loki\/api\/v1\/push"/);
     const svc = parse(files['docker-compose.yml']).services.alloy;
-    assert.deepEqual(svc.command, ['run', '--server.http.listen-addr=0.0.0.0:12345', '--storage.path=/var/lib/alloy/data', '--disable-reporting', '/etc/alloy/config.alloy']);
+    assert.deepEqual(svc.command, [
+      'run',
+      '--server.http.listen-addr=0.0.0.0:12345',
+      '--storage.path=/var/lib/alloy/data',
+      '--disable-reporting',
+      '/etc/alloy/config.alloy',
+    ]);
     const socket = svc.volumes.find((v: any) => v.target === '/var/run/docker.sock');
     assert.equal(socket.read_only, true);
-    assert.ok(svc.volumes.some((v: any) => v.target === '/var/lib/alloy/data' && v.type === 'volume'), 'positions survive a restart');
+    assert.ok(
+      svc.volumes.some((v: any) => v.target === '/var/lib/alloy/data' && v.type === 'volume'),
+      'positions survive a restart',
+    );
     // Only the HTTP server is published, on loopback; the OTLP receivers stay on the stack's network.
     assert.deepEqual(
       svc.ports.map((p: any) => `${p.host_ip}:${p.published}:${p.target}`),
@@ -79,13 +88,17 @@ describe('Alloy', () => {
     assert.ok(alloy.structuredMetadata.includes('level'));
   });
 
-  it('runs the same stages as Promtail, with Promtail\'s newlines in multi-line entries', () => {
+  it("runs the same stages as Promtail, with Promtail's newlines in multi-line entries", () => {
     const alloyStack = new AixclStack(new App(), 'aixcl');
     const config = Testing.synth(alloyStack)['alloy/config.alloy'];
     // The stages Promtail's file would get for these services (the same function writes both), in the
     // same order, are the blocks of the generated loki.process.
     const expected = renderAlloy(pipelineStages(stackLogFormats(alloyStack)).map(alloyStage));
-    const body = expected.trim().split('\n').map((l) => `\t${l}`.replace(/^\t$/, '')).join('\n');
+    const body = expected
+      .trim()
+      .split('\n')
+      .map((l) => `\t${l}`.replace(/^\t$/, ''))
+      .join('\n');
     assert.ok(config.includes(body), 'the loki.process stages are the Promtail stages');
     // Postgres writes multi-line statements; Alloy would trim each line's newline where Promtail does not.
     assert.match(config, /stage\.multiline \{\n(\t+[a-z_]+ += [^\n]*\n)*\t+trim_newlines = false\n/);
@@ -116,9 +129,18 @@ describe('Alloy', () => {
     new Loki(stack, 'loki2');
     new Alloy(stack, 'a', { loki: other, image: 'grafana/alloy:v1.13.1', port: 4318 });
     const problems = problemsOf(app).filter((l) => l.startsWith('[shop/a]'));
-    assert.ok(problems.some((l) => /older than Alloy 1\.14\.0: its Docker discovery asks for an API version Docker Engine 29 refuses/.test(l)), problems.join('\n'));
-    assert.ok(problems.some((l) => /port 4318 is also an OTLP port/.test(l)), problems.join('\n'));
-    assert.ok(problems.some((l) => /pushes to other\/loki, which is in another stack/.test(l)), problems.join('\n'));
+    assert.ok(
+      problems.some((l) => /older than Alloy 1\.14\.0: its Docker discovery asks for an API version Docker Engine 29 refuses/.test(l)),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((l) => /port 4318 is also an OTLP port/.test(l)),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((l) => /pushes to other\/loki, which is in another stack/.test(l)),
+      problems.join('\n'),
+    );
   });
 
   it('the escape hatch: an override is checked as Alloy reads the file', () => {
@@ -208,17 +230,47 @@ describe("Alloy's collector alerts, as Prometheus evaluates them (promtool test 
     };
     const cases = [
       // Alloy stops: its target does not answer.
-      { input: [{ series: 'up{job="alloy", instance="localhost:12345"}', values: '1 1 0x10' }], alertname: 'LogCollectorDown', at: '6m', exp: [{ ...fired('LogCollectorDown', ''), exp_labels: { ...fired('LogCollectorDown', '').exp_labels, instance: 'localhost:12345', job: 'alloy' } }] },
+      {
+        input: [{ series: 'up{job="alloy", instance="localhost:12345"}', values: '1 1 0x10' }],
+        alertname: 'LogCollectorDown',
+        at: '6m',
+        exp: [{ ...fired('LogCollectorDown', ''), exp_labels: { ...fired('LogCollectorDown', '').exp_labels, instance: 'localhost:12345', job: 'alloy' } }],
+      },
       // Loki answers 500 to every push (60 a minute: one a second).
-      { input: [{ series: 'loki_write_request_duration_seconds_count{job="alloy", status_code="500", host="localhost:3100", tenant=""}', values: '0+60x20' }], alertname: 'LogCollectorPushFailing', at: '15m', exp: [fired('LogCollectorPushFailing', '1')] },
+      {
+        input: [{ series: 'loki_write_request_duration_seconds_count{job="alloy", status_code="500", host="localhost:3100", tenant=""}', values: '0+60x20' }],
+        alertname: 'LogCollectorPushFailing',
+        at: '15m',
+        exp: [fired('LogCollectorPushFailing', '1')],
+      },
       // Entries given up on: 60 a minute, 600 in 10 minutes.
-      { input: [{ series: 'loki_write_dropped_entries_total{job="alloy", reason="ingester_error", host="localhost:3100", tenant=""}', values: '0+60x20' }], alertname: 'LogCollectorDroppingLogs', at: '15m', exp: [fired('LogCollectorDroppingLogs', '600')] },
+      {
+        input: [{ series: 'loki_write_dropped_entries_total{job="alloy", reason="ingester_error", host="localhost:3100", tenant=""}', values: '0+60x20' }],
+        alertname: 'LogCollectorDroppingLogs',
+        at: '15m',
+        exp: [fired('LogCollectorDroppingLogs', '600')],
+      },
       // A healthy Alloy: nothing fires.
-      { input: [{ series: 'up{job="alloy", instance="localhost:12345"}', values: '1x20' }, { series: 'loki_write_request_duration_seconds_count{job="alloy", status_code="204", host="localhost:3100", tenant=""}', values: '0+60x20' }], alertname: 'LogCollectorPushFailing', at: '15m', exp: [] },
+      {
+        input: [
+          { series: 'up{job="alloy", instance="localhost:12345"}', values: '1x20' },
+          { series: 'loki_write_request_duration_seconds_count{job="alloy", status_code="204", host="localhost:3100", tenant=""}', values: '0+60x20' },
+        ],
+        alertname: 'LogCollectorPushFailing',
+        at: '15m',
+        exp: [],
+      },
     ];
     for (const c of cases) {
       const test = join(dir, `${c.alertname}-${c.exp.length}.yml`);
-      writeFileSync(test, JSON.stringify({ rule_files: [rulesFile], evaluation_interval: '1m', tests: [{ interval: '1m', input_series: c.input, alert_rule_test: [{ eval_time: c.at, alertname: c.alertname, exp_alerts: c.exp }] }] }));
+      writeFileSync(
+        test,
+        JSON.stringify({
+          rule_files: [rulesFile],
+          evaluation_interval: '1m',
+          tests: [{ interval: '1m', input_series: c.input, alert_rule_test: [{ eval_time: c.at, alertname: c.alertname, exp_alerts: c.exp }] }],
+        }),
+      );
       const r = spawnSync('promtool', ['test', 'rules', test], { encoding: 'utf8' });
       assert.equal(r.status, 0, `${c.alertname}: ${r.stdout}${r.stderr}`);
     }

@@ -57,7 +57,7 @@ describe('the corpus of mistakes', () => {
     assert.deepEqual([...new Set(CASES.map((c) => c.klass))].sort(), Object.keys(CLASSES).sort());
   });
 
-  test("the README's \"Mistakes it catches\" is the corpus (node --import tsx scripts/mistakes-section.ts prints it)", () => {
+  test('the README\'s "Mistakes it catches" is the corpus (node --import tsx scripts/mistakes-section.ts prints it)', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const heading = '### Mistakes it catches\n\n';
     assert.ok(readme.includes(heading), 'README has no "Mistakes it catches" section');

@@ -49,7 +49,9 @@ const CASES: Case[] = [
     name: 'a dashboard query that is not valid LogQL',
     build: (s) => {
       const l = logging(s);
-      l.grafana.addDashboard('mine', { dashboard: new dashboard.DashboardBuilder('Mine').uid('mine').withPanel(panel('{compose_service="postgres" |~ "error"')) });
+      l.grafana.addDashboard('mine', {
+        dashboard: new dashboard.DashboardBuilder('Mine').uid('mine').withPanel(panel('{compose_service="postgres" |~ "error"')),
+      });
     },
     expect: "[s/logging/grafana/mine] panel 'Mine', query A: invalid LogQL at line 1, column 29: unexpected '|'",
   },
@@ -67,12 +69,13 @@ const CASES: Case[] = [
       const l = logging(s);
       l.grafana.addDashboard('mine', { dashboard: new dashboard.DashboardBuilder('Mine').uid('mine').withPanel(panel('{compose_service=~"$svc"}')) });
     },
-    expect: "[s/logging/grafana/mine] panel 'Mine', query A: invalid LogQL at line 1, column 20: the query references the variable '$svc', which the dashboard does not declare",
+    expect:
+      "[s/logging/grafana/mine] panel 'Mine', query A: invalid LogQL at line 1, column 20: the query references the variable '$svc', which the dashboard does not declare",
   },
   {
     name: 'Promtail with no Loki to push to',
     build: (s) => void new Promtail(s, 'promtail', {} as never),
-    expect: "[s/promtail] loki must be a Loki, got undefined (it is required): pass a Loki of this stack (the object that `new Loki(...)` returned)",
+    expect: '[s/promtail] loki must be a Loki, got undefined (it is required): pass a Loki of this stack (the object that `new Loki(...)` returned)',
   },
   {
     name: 'Loki with nothing shipping logs to it',
@@ -122,17 +125,20 @@ const CASES: Case[] = [
   {
     name: 'an unknown key in the Loki config (through the escape hatch)',
     build: (s) => logging(s).loki.config.addOverride('limits_config.retention_periode', '24h'),
-    expect: '[s/logging/loki/Config] the Loki configuration would not load in Loki 3.7 (check addOverride calls): `limits_config.retention_periode` is not a setting of Loki 3.7 (Loki refuses to start on an unknown key): did you mean `retention_period`?',
+    expect:
+      '[s/logging/loki/Config] the Loki configuration would not load in Loki 3.7 (check addOverride calls): `limits_config.retention_periode` is not a setting of Loki 3.7 (Loki refuses to start on an unknown key): did you mean `retention_period`?',
   },
   {
-    name: "a key Loki 3 removed (storage_config.boltdb_shipper.shared_store)",
+    name: 'a key Loki 3 removed (storage_config.boltdb_shipper.shared_store)',
     build: (s) => logging(s).loki.config.addOverride('storage_config.boltdb_shipper.shared_store', 'filesystem'),
-    expect: '[s/logging/loki/Config] the Loki configuration would not load in Loki 3.7 (check addOverride calls): `storage_config.boltdb_shipper.shared_store` is not a setting of Loki 3.7 (Loki refuses to start on an unknown key): removed in Loki 3.0',
+    expect:
+      '[s/logging/loki/Config] the Loki configuration would not load in Loki 3.7 (check addOverride calls): `storage_config.boltdb_shipper.shared_store` is not a setting of Loki 3.7 (Loki refuses to start on an unknown key): removed in Loki 3.0',
   },
   {
     name: 'retention without the delete request store',
     build: (s) => logging(s).loki.config.addOverride('compactor.delete_request_store', undefined),
-    expect: '[s/logging/loki/Config] the Loki configuration would not load in Loki 3.7 (check addOverride calls): `compactor.delete_request_store` is required when compactor.retention_enabled is true',
+    expect:
+      '[s/logging/loki/Config] the Loki configuration would not load in Loki 3.7 (check addOverride calls): `compactor.delete_request_store` is required when compactor.retention_enabled is true',
   },
   {
     name: 'an unknown key in the Promtail config',
@@ -159,7 +165,8 @@ const CASES: Case[] = [
       const other = new Grafana(s, 'g2', { serviceName: 'grafana2', port: 3001 });
       other.addLogsDashboard({ datasource: other.addLokiDatasource({ loki: l.loki }), project: 'wrong' });
     },
-    expect: "[s/g2/LogsDashboard] shows the logs of project 'wrong', but s/logging/loki only receives logs of 'shop': set { project: 'shop' } or collect 'wrong'",
+    expect:
+      "[s/g2/LogsDashboard] shows the logs of project 'wrong', but s/logging/loki only receives logs of 'shop': set { project: 'shop' } or collect 'wrong'",
   },
 ];
 
@@ -184,7 +191,9 @@ describe('every problem at once', () => {
     const app = new App();
     new Service(new Stack(app, 'one', { projectName: 'same' }), 'web', { image: 'busybox:1' });
     new Service(new Stack(app, 'two', { projectName: 'same' }), 'db', { image: 'busybox:1' });
-    assert.ok(problemsOf(app).includes("[two] project name 'same' is also used by one: give each stack its own projectName (they would share containers and output)"));
+    assert.ok(
+      problemsOf(app).includes("[two] project name 'same' is also used by one: give each stack its own projectName (they would share containers and output)"),
+    );
   });
 });
 

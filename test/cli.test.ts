@@ -52,7 +52,10 @@ describe('aixcl-synth', () => {
     assert.match(JSON.stringify(dashboard.panels), /compose_project=\\"shop\\"/, 'the dashboard queries the collected project');
     // The collector knows no log format of that project's services: the level filters read Loki's own detection.
     const queries = dashboard.panels.flatMap((p: { targets: Array<{ expr: string }> }) => p.targets.map((t) => t.expr));
-    assert.deepEqual(queries.map((q: string) => q.match(/\| (\w+)=/)?.[1]), ['detected_level', 'detected_level', 'detected_level']);
+    assert.deepEqual(
+      queries.map((q: string) => q.match(/\| (\w+)=/)?.[1]),
+      ['detected_level', 'detected_level', 'detected_level'],
+    );
 
     const missing = synthCli(['--stack', join(ROOT, 'stacks', 'logging-only.ts'), '--out', join(tmp(), 'o')]);
     assert.equal(missing.code, 2);
@@ -61,7 +64,20 @@ describe('aixcl-synth', () => {
 
   test('the logging-only stack takes its ports and Grafana admin secret as context, beside a project that uses 3000', () => {
     const out = join(tmp(), 'out');
-    const args = ['--stack', 'aixcl-cdk/logging-only', '--out', out, '-c', 'project=shop', '-c', 'grafanaPort=3001', '-c', 'lokiPort=3101', '-c', 'promtailPort=9081'];
+    const args = [
+      '--stack',
+      'aixcl-cdk/logging-only',
+      '--out',
+      out,
+      '-c',
+      'project=shop',
+      '-c',
+      'grafanaPort=3001',
+      '-c',
+      'lokiPort=3101',
+      '-c',
+      'promtailPort=9081',
+    ];
     const r = synthCli([...args, '-c', 'grafanaAdminSecret=SHOP_GRAFANA_PASSWORD']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /\(the built-in stack aixcl-cdk\/logging-only\)/);
@@ -89,7 +105,11 @@ describe('aixcl-synth', () => {
     const { containerName } = await import('../src/deploy/labels.js');
     const app = new App();
     const stack = new LoggingOnlyStack(app, 'logging', { targetProject: 'shop' });
-    const names = stack.node.findAll().filter(Service.isService).map((s) => containerName(stack.projectName, s.serviceName)).sort();
+    const names = stack.node
+      .findAll()
+      .filter(Service.isService)
+      .map((s) => containerName(stack.projectName, s.serviceName))
+      .sort();
     assert.deepEqual(names, ['shop-logging-alloy-1', 'shop-logging-grafana-1', 'shop-logging-loki-1']);
     const docs = ['README.md', 'LOGGING.md'].map((f) => readFileSync(join(ROOT, f), 'utf8')).join('\n');
     // The docs name them with <project> standing for the watched project.
@@ -98,7 +118,7 @@ describe('aixcl-synth', () => {
       if (m[2]) assert.ok(names.includes(real), `${m[0]}: no such container in a logging-only stack (${names.join(', ')})`);
       else assert.match(real, /^shop-(loki|alloy|promtail|grafana)-1$/);
     }
-    assert.match(docs, /docker logs <project>-logging-alloy-1/, 'the docs name the logging-only stack\'s containers');
+    assert.match(docs, /docker logs <project>-logging-alloy-1/, "the docs name the logging-only stack's containers");
   });
 
   test('same stack, same bytes', () => {
@@ -119,14 +139,34 @@ describe('aixcl-synth', () => {
   });
 
   const failures: Array<[string, () => string[], RegExp]> = [
-    ['a stack file that throws', () => ['--stack', fixture('throws.ts')], /the stack file .*throws\.ts failed to load: database host not configured \(at .*throws\.ts:4/],
-    ['a stack file without a default export', () => ['--stack', fixture('no-export.ts')], /has no default export \(it exports notDefault\): end it with `export default app`/],
+    [
+      'a stack file that throws',
+      () => ['--stack', fixture('throws.ts')],
+      /the stack file .*throws\.ts failed to load: database host not configured \(at .*throws\.ts:4/,
+    ],
+    [
+      'a stack file without a default export',
+      () => ['--stack', fixture('no-export.ts')],
+      /has no default export \(it exports notDefault\): end it with `export default app`/,
+    ],
     ['a stack file that does not exist', () => ['--stack', fixture('missing.ts')], /stack file .*missing\.ts not found/],
-    ['an invalid stack', () => ['--stack', fixture('invalid.ts')], /1 problem in the stack; nothing was written:\n {2}\[tiny\] host port 8080\/tcp is used by tiny\/a and tiny\/b/],
+    [
+      'an invalid stack',
+      () => ['--stack', fixture('invalid.ts')],
+      /1 problem in the stack; nothing was written:\n {2}\[tiny\] host port 8080\/tcp is used by tiny\/a and tiny\/b/,
+    ],
     ['a context that is not key=value', () => ['--stack', fixture('function-export.ts'), '-c', 'oops'], /context 'oops' is not key=value/],
     ['a mistyped context value', () => ['-c', 'network=brige'], /context network=brige is not one of host, bridge \(did you mean -c network=bridge\?\)/],
-    ['an unknown context key', () => ['-c', 'projct=x'], /unknown context 'projct' \(did you mean -c project=x\?\): this stack file takes -c project=\.\.\., -c network=\.\.\./],
-    ['context for a stack file that takes none', () => ['--stack', fixture('tiny-stack.ts'), '-c', 'project=x'], /does not take context .* so -c project would be ignored/],
+    [
+      'an unknown context key',
+      () => ['-c', 'projct=x'],
+      /unknown context 'projct' \(did you mean -c project=x\?\): this stack file takes -c project=\.\.\., -c network=\.\.\./,
+    ],
+    [
+      'context for a stack file that takes none',
+      () => ['--stack', fixture('tiny-stack.ts'), '-c', 'project=x'],
+      /does not take context .* so -c project would be ignored/,
+    ],
   ];
   for (const [name, args, message] of failures) {
     test(`${name}: one clear message, exit 2, nothing written`, () => {
@@ -188,7 +228,10 @@ describe('aixcl-synth', () => {
     const cases: Array<[string, RegExp]> = [
       ['', /^error: the output path is empty: give a directory with --out \(e\.g\. --out out\)\n$/],
       [link, /^error: the output path .*link is a symbolic link to .*gone, which does not exist: create that directory, or give another --out\n$/],
-      ['/proc/aixcl-out', /^error: cannot write the output directory \/proc\/aixcl-out \(ENOENT: the file system does not let files be created there\): choose a directory you can write with --out\n$/],
+      [
+        '/proc/aixcl-out',
+        /^error: cannot write the output directory \/proc\/aixcl-out \(ENOENT: the file system does not let files be created there\): choose a directory you can write with --out\n$/,
+      ],
     ];
     for (const [out, message] of cases) {
       const r = synthCli(['--stack', fixture('tiny-stack.ts'), '--out', out], dir);
@@ -250,7 +293,8 @@ describe('CLI manners', () => {
     // An ES module, as `init` makes a project: from sources, tsx runs a CommonJS one from a data: URL, whose frames name no file.
     writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
     writeFileSync(join(dir, 'exits.ts'), 'if (!process.env.AIXCL_TEST_UNSET) process.exit(1);\nexport default {};\n');
-    const message = 'error: the stack file exits.ts called process.exit(1) while building the stack (at exits.ts:1:44): throw an Error instead, so the CLI can report it\n';
+    const message =
+      'error: the stack file exits.ts called process.exit(1) while building the stack (at exits.ts:1:44): throw an Error instead, so the CLI can report it\n';
     const deploy = await deployCli(['diff', '--stack', 'exits.ts', '--out', join(dir, 'out')], { cwd: dir });
     assert.equal(deploy.exitCode, ExitCode.USER_ERROR, deploy.stderr);
     assert.ok(deploy.stderr.endsWith(message), deploy.stderr);
@@ -261,7 +305,10 @@ describe('CLI manners', () => {
 
   test('the README has the one exit-code table, and each CLI help lists its rows', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    assert.ok(readme.includes(exitCodeTable()), `README.md lacks the table of src/core/exit-codes.ts (node --import tsx scripts/exit-codes-table.ts):\n${exitCodeTable()}`);
+    assert.ok(
+      readme.includes(exitCodeTable()),
+      `README.md lacks the table of src/core/exit-codes.ts (node --import tsx scripts/exit-codes-table.ts):\n${exitCodeTable()}`,
+    );
     const help = synthCli(['--help']).stdout;
     assert.ok(help.includes(exitCodeHelp('synth')), help);
     assert.doesNotMatch(exitCodeHelp('synth'), /degraded/, 'synth never ends degraded');
@@ -284,7 +331,11 @@ describe('CLI manners', () => {
     const r = synthCli(['--stack', fixture('two-stacks.ts'), '--out', join(dir, 'out')], dir);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /set: ONE_DB, SHARED_TOKEN, TWO_DB\n/);
-    assert.match(r.stdout, new RegExp(`^  npx aixcl-deploy --stack ${fixture('two-stacks.ts').replace(/[.]/g, '\\.')}\n`, 'm'), 'the default --out (out) is not repeated');
+    assert.match(
+      r.stdout,
+      new RegExp(`^  npx aixcl-deploy --stack ${fixture('two-stacks.ts').replace(/[.]/g, '\\.')}\n`, 'm'),
+      'the default --out (out) is not repeated',
+    );
     assert.match(r.stdout, /docker compose --env-file \.env -f out\/docker-compose\.yml up -d/);
   });
 });

@@ -38,7 +38,11 @@ type Doc = { services: Record<string, Record<string, any>>; [k: string]: any };
 const compose = (stack: Stack): Doc => parse(Testing.synth(stack)['docker-compose.yml']);
 
 class Conf extends DocumentFile {
-  constructor(scope: Construct, id: string, public value: number) {
+  constructor(
+    scope: Construct,
+    id: string,
+    public value: number,
+  ) {
     super(scope, id, { filePath: `conf/${id}.yml` });
   }
   protected buildDocument(): unknown {
@@ -70,12 +74,15 @@ describe('Service rendering', () => {
     assert.equal(stack.listenAddress, '127.0.0.1');
   });
 
-  test('host URLs: only for published ports, with the port\'s scheme', () => {
+  test("host URLs: only for published ports, with the port's scheme", () => {
     const app = new App();
     const stack = new Stack(app, 'demo', { networkMode: NetworkMode.HOST });
     const db = new Service(stack, 'db', {
       image: 'postgres:17.6',
-      ports: [{ containerPort: 5432, scheme: 'postgresql' }, { containerPort: 9096, publish: false }],
+      ports: [
+        { containerPort: 5432, scheme: 'postgresql' },
+        { containerPort: 9096, publish: false },
+      ],
     });
     assert.equal(db.hostUrl(5432), 'postgresql://localhost:5432');
     assert.equal(db.url(5432, '/x'), 'postgresql://localhost:5432/x');
@@ -95,8 +102,14 @@ describe('Service rendering', () => {
     );
     // Every built-in HTTP service declares it.
     const aixcl = new AixclStack(new App(), 'aixcl', { projectName: 'aixcl' });
-    const urls = aixcl.node.findAll().filter(Service.isService).flatMap((s) => s.ports.filter((p) => p.publish !== false).map((p) => s.hostUrl(p.containerPort)!));
-    assert.ok(urls.every((u) => /^(http|postgresql):\/\//.test(u)), urls.join(' '));
+    const urls = aixcl.node
+      .findAll()
+      .filter(Service.isService)
+      .flatMap((s) => s.ports.filter((p) => p.publish !== false).map((p) => s.hostUrl(p.containerPort)!));
+    assert.ok(
+      urls.every((u) => /^(http|postgresql):\/\//.test(u)),
+      urls.join(' '),
+    );
   });
 
   test('exposing a stack on the network is explicit', () => {
@@ -191,7 +204,6 @@ const stackOf = (mode = NetworkMode.BRIDGE) => {
 };
 
 describe('compose validation', () => {
-
   test('an override the compose spec rejects fails synthesis', () => {
     const { app, stack } = stackOf();
     new Service(stack, 's', { image: 'busybox:1' }).addOverride('restart_policy', 'always');
@@ -208,8 +220,14 @@ describe('compose validation', () => {
     const lines = problemsOf(app);
     assert.equal(lines.length, 3, lines.join('\n'));
     assert.match(lines[0], /^\[demo\/s\] services\.s\.mem_limit \(set by addOverride\('mem_limit'\)\): "lots" is not a size Compose reads /);
-    assert.match(lines[1], /^\[demo\/s\] services\.s\.deploy\.resources\.limits\.memory \(set by addOverride\('deploy\.resources\.limits\.memory'\)\): "1\.5x" is not a size/);
-    assert.match(lines[2], /^\[demo\/s\] services\.s\.restart \(set by addOverride\('restart'\)\): "sometimes" is not a restart policy Docker knows: use no, always, on-failure/);
+    assert.match(
+      lines[1],
+      /^\[demo\/s\] services\.s\.deploy\.resources\.limits\.memory \(set by addOverride\('deploy\.resources\.limits\.memory'\)\): "1\.5x" is not a size/,
+    );
+    assert.match(
+      lines[2],
+      /^\[demo\/s\] services\.s\.restart \(set by addOverride\('restart'\)\): "sometimes" is not a restart policy Docker knows: use no, always, on-failure/,
+    );
   });
 
   test('override values Compose reads are accepted', () => {
@@ -272,7 +290,10 @@ describe('compose validation', () => {
     new Service(stack, 'a', { image: 'busybox:1' }).addBind('/run/user/1000/podman/podman.sock', '/var/run/docker.sock');
     new Service(stack, 'b', { image: 'busybox:1' }).addBind('/var/run', '/var/run');
     const lines = assertProblem(app, '[demo/a] the Docker socket is mounted writable (/run/user/1000/podman/podman.sock)');
-    assert.ok(lines.some((l) => l.startsWith('[demo/b] the Docker socket is mounted writable (/var/run)')), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => l.startsWith('[demo/b] the Docker socket is mounted writable (/var/run)')),
+      lines.join('\n'),
+    );
   });
 
   test('bind addresses must be IP addresses; brackets are dropped', () => {
@@ -379,8 +400,18 @@ describe('compose-spec schema', () => {
       environment: { GREETING: Interpolation.of`hello ${EnvRef.of('WHO')}, that is $1` },
     });
     const svc = compose(stack).services.redis;
-    assert.deepEqual(svc.command, ['redis-server', '--requirepass', '${REDIS_PASSWORD:?set REDIS_PASSWORD in the environment or a .env file}', '--loglevel', '${REDIS_LOGLEVEL:-notice}', 'costs $$5']);
-    assert.deepEqual(svc.entrypoint, ['docker-entrypoint.sh', '--user=${REDIS_USER:?set REDIS_USER}:${REDIS_PASSWORD:?set REDIS_PASSWORD in the environment or a .env file}']);
+    assert.deepEqual(svc.command, [
+      'redis-server',
+      '--requirepass',
+      '${REDIS_PASSWORD:?set REDIS_PASSWORD in the environment or a .env file}',
+      '--loglevel',
+      '${REDIS_LOGLEVEL:-notice}',
+      'costs $$5',
+    ]);
+    assert.deepEqual(svc.entrypoint, [
+      'docker-entrypoint.sh',
+      '--user=${REDIS_USER:?set REDIS_USER}:${REDIS_PASSWORD:?set REDIS_PASSWORD in the environment or a .env file}',
+    ]);
     assert.equal(svc.environment.GREETING, 'hello ${WHO}, that is $$1');
     // The secret in the command is listed with the stack's secrets (synth's hint), once.
     assert.deepEqual(secretVariables(stack), ['REDIS_PASSWORD']);
@@ -545,7 +576,7 @@ describe("Compose's own checks of the final document (after overrides)", () => {
     });
   }
 
-  test("two values of one setting (cpus and deploy.resources.limits.cpus) that differ; equal ones pass", () => {
+  test('two values of one setting (cpus and deploy.resources.limits.cpus) that differ; equal ones pass', () => {
     const { app, stack } = stackOf();
     const web = new Service(stack, 'web', { image: 'nginx:1.27', memoryLimit: Size.mebibytes(512) });
     web.addOverride('cpus', 0.5);
@@ -653,7 +684,10 @@ describe("Compose's own checks of the final document (after overrides)", () => {
   });
 
   test("a Duration beyond Go's is refused where it is made", () => {
-    assert.throws(() => Duration.days(1e6), /^UserError: Duration\.days\(1000000\) is longer than the longest duration Go programs read \(2562047h47m16\.854775807s/);
+    assert.throws(
+      () => Duration.days(1e6),
+      /^UserError: Duration\.days\(1000000\) is longer than the longest duration Go programs read \(2562047h47m16\.854775807s/,
+    );
     assert.throws(() => Duration.parse('200000000h'), /Duration\.parse\('200000000h'\) is longer/);
     assert.equal(Duration.days(106_751).toGoString(), '2562024h');
   });
@@ -676,11 +710,17 @@ describe("Compose's own checks of the final document (after overrides)", () => {
     // The rest of the file is still judged.
     const named = stackOf();
     new Service(named.stack, 'web', { image: 'nginx:1.27', serviceName: 'web server' }).addOverride('cpus', 'lots');
-    assert.equal(problemsOf(named.app)[1], `[demo/web] services.web server.cpus (set by addOverride('cpus')): "lots" is not a number of CPUs (Compose reads it with Go's strconv.ParseFloat): write a number such as 0.5 or '2'`);
+    assert.equal(
+      problemsOf(named.app)[1],
+      `[demo/web] services.web server.cpus (set by addOverride('cpus')): "lots" is not a number of CPUs (Compose reads it with Go's strconv.ParseFloat): write a number such as 0.5 or '2'`,
+    );
     const other = stackOf();
     new Service(other.stack, 'web', { image: 'nginx:1.27' });
     ComposeFile.of(other.stack).addOverride('services.api server', { image: 'nginx:1.27' });
-    assertProblem(other.app, "[demo/ComposeFile] the compose file does not match the compose-spec schema (check overrides): /services must NOT have additional properties 'api server'");
+    assertProblem(
+      other.app,
+      "[demo/ComposeFile] the compose file does not match the compose-spec schema (check overrides): /services must NOT have additional properties 'api server'",
+    );
   });
 });
 
@@ -698,7 +738,16 @@ describe('host ports taken twice', () => {
 
   test('one service publishing two ports on one host port', () => {
     assert.deepEqual(
-      conflict((_, stack) => new Service(stack, 'web', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 81, hostPort: 8080 }] })),
+      conflict(
+        (_, stack) =>
+          new Service(stack, 'web', {
+            image: 'nginx:1.27',
+            ports: [
+              { containerPort: 80, hostPort: 8080 },
+              { containerPort: 81, hostPort: 8080 },
+            ],
+          }),
+      ),
       ['[demo] host port 8080/tcp is published twice by demo/web: give each of its ports its own hostPort'],
     );
   });
@@ -717,11 +766,7 @@ describe('host ports taken twice', () => {
       ['0.0.0.0', '127.0.0.1'],
       ['::', '::1'],
     ]) {
-      assert.deepEqual(
-        onAddresses(a, b),
-        ['[demo] host port 8080/tcp is used by demo/a and demo/b: give each service its own hostPort'],
-        `${a} and ${b}`,
-      );
+      assert.deepEqual(onAddresses(a, b), ['[demo] host port 8080/tcp is used by demo/a and demo/b: give each service its own hostPort'], `${a} and ${b}`);
     }
     const { stack } = stackOf();
     new Service(stack, 'a', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostIp: '[::1]' }] });
@@ -734,11 +779,7 @@ describe('host ports taken twice', () => {
       ['::', '127.0.0.1'],
       ['0.0.0.0', '::1'],
     ]) {
-      assert.deepEqual(
-        onAddresses(a, b),
-        [],
-        `${a} and ${b}`,
-      );
+      assert.deepEqual(onAddresses(a, b), [], `${a} and ${b}`);
     }
   });
 
@@ -766,18 +807,28 @@ describe('host ports taken twice', () => {
         new Service(stack, 'a', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 8080 }] });
         new Service(new Stack(app, 'two'), 'b', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 8080 }] });
         new Service(new Stack(app, 'three'), 'c', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 8080, hostIp: '127.0.0.2' }] });
-        new Service(new Stack(app, 'four', { target: Target.SWARM }), 'd', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 8080, publish: true }] });
+        new Service(new Stack(app, 'four', { target: Target.SWARM }), 'd', {
+          image: 'nginx:1.27',
+          ports: [{ containerPort: 80, hostPort: 8080, publish: true }],
+        });
       }),
-      ['[demo] host port 8080/tcp is used by demo/a and two/b: give each service its own hostPort (the stacks of an app are deployed to the same Docker engine)'],
+      [
+        '[demo] host port 8080/tcp is used by demo/a and two/b: give each service its own hostPort (the stacks of an app are deployed to the same Docker engine)',
+      ],
     );
     // A host-network stack listens on its bind address.
     assert.deepEqual(
       conflict((app, stack) => {
         new Service(stack, 'a', { image: 'nginx:1.27', ports: [{ containerPort: 80, hostPort: 9090 }] });
         new Service(new Stack(app, 'host', { networkMode: NetworkMode.HOST }), 'b', { image: 'nginx:1.27', ports: [{ containerPort: 9090 }] });
-        new Service(new Stack(app, 'elsewhere', { networkMode: NetworkMode.HOST, bindAddress: '127.0.0.2' }), 'c', { image: 'nginx:1.27', ports: [{ containerPort: 9090 }] });
+        new Service(new Stack(app, 'elsewhere', { networkMode: NetworkMode.HOST, bindAddress: '127.0.0.2' }), 'c', {
+          image: 'nginx:1.27',
+          ports: [{ containerPort: 9090 }],
+        });
       }),
-      ['[demo] host port 9090/tcp is used by demo/a and host/b: give each service its own hostPort (the stacks of an app are deployed to the same Docker engine)'],
+      [
+        '[demo] host port 9090/tcp is used by demo/a and host/b: give each service its own hostPort (the stacks of an app are deployed to the same Docker engine)',
+      ],
     );
   });
 });

@@ -26,15 +26,24 @@ describe('new Kind(scope, id): the scope and id a JavaScript caller gives are ch
   test('a name for a scope, a number or empty id, a "/" in an id: one sentence each, naming the class and the fix', () => {
     const stack = new Stack(new App(), 'shop');
     const js = (x: unknown) => x as never;
-    assert.throws(
-      () => new Service(js('shop'), 'web', { image: 'nginx:1.27' }),
-      { name: 'UserError', message: "new Service(scope, id, ...): scope must be a construct (the Stack, or a construct in it), got the string 'shop'" },
-    );
-    assert.throws(() => new Service(stack, js(42), { image: 'nginx:1.27' }), { message: "new Service(scope, id, ...): id must be a name such as 'web', got the number 42" });
-    assert.throws(() => new Service(stack, 'a/b', { image: 'nginx:1.27' }), { message: "new Service(scope, id, ...): id 'a/b' holds '/', which separates the parts of a construct path: write 'a-b'" });
-    assert.throws(() => new Stack(js(undefined), 'shop'), { message: 'new Stack(scope, id, ...): scope must be a construct (the App (new App())), got undefined' });
+    assert.throws(() => new Service(js('shop'), 'web', { image: 'nginx:1.27' }), {
+      name: 'UserError',
+      message: "new Service(scope, id, ...): scope must be a construct (the Stack, or a construct in it), got the string 'shop'",
+    });
+    assert.throws(() => new Service(stack, js(42), { image: 'nginx:1.27' }), {
+      message: "new Service(scope, id, ...): id must be a name such as 'web', got the number 42",
+    });
+    assert.throws(() => new Service(stack, 'a/b', { image: 'nginx:1.27' }), {
+      message: "new Service(scope, id, ...): id 'a/b' holds '/', which separates the parts of a construct path: write 'a-b'",
+    });
+    assert.throws(() => new Stack(js(undefined), 'shop'), {
+      message: 'new Stack(scope, id, ...): scope must be a construct (the App (new App())), got undefined',
+    });
     // Nothing half-made is left in the tree.
-    assert.deepEqual(stack.node.children.map((c) => c.node.id), []);
+    assert.deepEqual(
+      stack.node.children.map((c) => c.node.id),
+      [],
+    );
   });
 });
 
@@ -122,7 +131,11 @@ describe('Overrides', () => {
 });
 
 class NoteFile extends DocumentFile {
-  constructor(scope: Construct, id: string, private readonly body: Record<string, unknown>) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly body: Record<string, unknown>,
+  ) {
     super(scope, id, { filePath: `notes/${id}.yml` });
   }
   protected buildDocument(): unknown {
@@ -161,9 +174,18 @@ describe('synthesis', () => {
     }
     assert.ok(e instanceof ValidationError);
     const lines = e.problems.map((p) => `[${p.path}] ${p.message}`);
-    assert.ok(lines.some((l) => l.startsWith("[Bad] project name 'Bad' is not a valid Compose project name")), lines.join('\n'));
-    assert.ok(lines.some((l) => l.startsWith("[Bad/b] environment variable DB_PASSWORD looks like a secret")), lines.join('\n'));
-    assert.ok(lines.some((l) => l.startsWith("[Bad] service name 'same' is used by Bad/a and Bad/b")), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => l.startsWith("[Bad] project name 'Bad' is not a valid Compose project name")),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith('[Bad/b] environment variable DB_PASSWORD looks like a secret')),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith("[Bad] service name 'same' is used by Bad/a and Bad/b")),
+      lines.join('\n'),
+    );
     assert.match(e.message, /^3 problems in the stack; nothing was written:/);
   });
 

@@ -35,12 +35,13 @@ const EXPECTED_FILES = [
   'prometheus/prometheus.yml',
   'prometheus/rules/log-collector.yml',
 ];
-const SERVICES = [
-  'alloy', 'cadvisor', 'grafana', 'loki', 'node-exporter', 'ollama', 'open-webui', 'pgadmin', 'postgres', 'postgres-exporter', 'prometheus',
-];
+const SERVICES = ['alloy', 'cadvisor', 'grafana', 'loki', 'node-exporter', 'ollama', 'open-webui', 'pgadmin', 'postgres', 'postgres-exporter', 'prometheus'];
 
 describe('the default stack (stacks/aixcl.ts)', () => {
-  for (const [name, context] of [['host', {}], ['bridge', { network: 'bridge' }]] as const) {
+  for (const [name, context] of [
+    ['host', {}],
+    ['bridge', { network: 'bridge' }],
+  ] as const) {
     test(`${name} networking matches the reviewed snapshot`, async () => {
       const { files } = await filesOf(context);
       Testing.matchSnapshot(files, join(SNAPSHOTS, `aixcl-${name}.snap`));
@@ -193,7 +194,10 @@ describe('the default stack (stacks/aixcl.ts)', () => {
     const probe = spawnSync('amtool', ['--version'], { encoding: 'utf8' });
     assert.equal(probe.status, 0, 'amtool is needed (scripts/ensure-docker.sh installs it)');
     for (const networkMode of [NetworkMode.HOST, NetworkMode.BRIDGE]) {
-      const stack = new AixclStack(new App(), 'aixcl', { networkMode, alerting: { defaultReceiver: Receiver.webhook('ops', { url: 'http://hooks.example.com/alerts' }) } });
+      const stack = new AixclStack(new App(), 'aixcl', {
+        networkMode,
+        alerting: { defaultReceiver: Receiver.webhook('ops', { url: 'http://hooks.example.com/alerts' }) },
+      });
       const d = docsOf(Testing.synth(stack));
       const am = networkMode === NetworkMode.BRIDGE ? 'alertmanager:9093' : 'localhost:9093';
       assert.ok(d['docker-compose.yml'].services.alertmanager);

@@ -74,7 +74,10 @@ describe('Alertmanager on a real Docker Engine', () => {
     // The server was started with the generated configuration, after the secrets were written (exec: it is PID 1).
     const cmdline = await dockerExec(container, ['sh', '-c', "tr '\\0' ' ' < /proc/1/cmdline"]);
     // (The stand-in's /bin/alertmanager is a script that runs its server; the arguments are what the real one gets.)
-    assert.match(cmdline, / --config\.file=\/etc\/alertmanager\/alertmanager\.yml --storage\.path=\/alertmanager --web\.listen-address=0\.0\.0\.0:\d+ --cluster\.listen-address= $/);
+    assert.match(
+      cmdline,
+      / --config\.file=\/etc\/alertmanager\/alertmanager\.yml --storage\.path=\/alertmanager --web\.listen-address=0\.0\.0\.0:\d+ --cluster\.listen-address= $/,
+    );
     assert.doesNotMatch(cmdline, /umask|printf/, 'the entrypoint script execs the server, which is PID 1');
     assert.equal(alertmanager.url, `http://alertmanager:${port}`);
   });

@@ -59,7 +59,18 @@ after(async () => {
 async function ctx(prefix: string, extra: string[] = [], file = stackFile): Promise<{ project: string; args: string[] }> {
   const project = uniqueProject(prefix);
   projects.push(project);
-  const args = ['--stack', file, '--out', join(dir, project), '-c', `project=${project}`, '-c', `lokiPort=${await freePort()}`, '-c', `webPort=${await freePort()}`];
+  const args = [
+    '--stack',
+    file,
+    '--out',
+    join(dir, project),
+    '-c',
+    `project=${project}`,
+    '-c',
+    `lokiPort=${await freePort()}`,
+    '-c',
+    `webPort=${await freePort()}`,
+  ];
   for (const e of extra) args.push('-c', e);
   return { project, args };
 }
@@ -76,7 +87,17 @@ describe('aixcl-deploy CLI', () => {
   it('--help documents the commands and the exit codes', async () => {
     const r = await deployCli(['--help'], { cwd: dir });
     assert.equal(r.exitCode, 0);
-    for (const s of ['up', 'diff', 'down', 'status', '--dry-run', 'Exit codes:', '3    degraded', '4    the Docker daemon could not be reached', '130  interrupted']) {
+    for (const s of [
+      'up',
+      'diff',
+      'down',
+      'status',
+      '--dry-run',
+      'Exit codes:',
+      '3    degraded',
+      '4    the Docker daemon could not be reached',
+      '130  interrupted',
+    ]) {
       assert.ok(r.stdout.includes(s), `--help lacks '${s}':\n${r.stdout}`);
     }
   });
@@ -91,7 +112,10 @@ describe('aixcl-deploy CLI', () => {
   it('status -p of a project that does not exist says so, exit 2', async () => {
     const r = await deployCli(['status', '-p', 'aixcl-no-such-project'], { cwd: dir });
     assert.equal(r.exitCode, 2, r.stdout + r.stderr);
-    assert.match(r.stderr, /^error: there is no project 'aixcl-no-such-project' on this Docker daemon \(no container carries com\.docker\.compose\.project=aixcl-no-such-project\): /m);
+    assert.match(
+      r.stderr,
+      /^error: there is no project 'aixcl-no-such-project' on this Docker daemon \(no container carries com\.docker\.compose\.project=aixcl-no-such-project\): /m,
+    );
     assert.equal(r.stdout, '');
   });
 
@@ -99,7 +123,10 @@ describe('aixcl-deploy CLI', () => {
     const { args } = await ctx('c-dead');
     const r = await deployCli(args, { cwd: dir, env: { DOCKER_HOST: 'unix:///tmp/aixcl-cli-no-docker.sock' } });
     assert.equal(r.exitCode, 4);
-    assert.match(r.stderr, /^error: cannot reach the Docker daemon at unix:\/\/\/tmp\/aixcl-cli-no-docker\.sock \(there is no socket there\): is Docker running\?/m);
+    assert.match(
+      r.stderr,
+      /^error: cannot reach the Docker daemon at unix:\/\/\/tmp\/aixcl-cli-no-docker\.sock \(there is no socket there\): is Docker running\?/m,
+    );
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 
@@ -159,16 +186,32 @@ describe('aixcl-deploy CLI', () => {
     const status = await deployCli(['status', '--project', project, '--json'], { cwd: dir });
     assert.equal(status.exitCode, 0);
     const rows = JSON.parse(status.stdout) as Array<{ service: string; state: string; health: string; uptimeSeconds: number; urls: string[] }>;
-    assert.deepEqual(rows.map((r) => [r.service, r.state, r.health]), [['loki', 'running', 'healthy'], ['web', 'running', 'healthy']]);
+    assert.deepEqual(
+      rows.map((r) => [r.service, r.state, r.health]),
+      [
+        ['loki', 'running', 'healthy'],
+        ['web', 'running', 'healthy'],
+      ],
+    );
     assert.ok(rows.every((r) => typeof r.uptimeSeconds === 'number' && r.urls.length === 1));
     // Without the stack, a published port is an address (what speaks there is not known); with it, its URL.
-    assert.ok(rows.every((r) => /^localhost:\d+$/.test(r.urls[0]!)), JSON.stringify(rows));
+    assert.ok(
+      rows.every((r) => /^localhost:\d+$/.test(r.urls[0]!)),
+      JSON.stringify(rows),
+    );
     const withStack = await deployCli(['status', ...args, '--json'], { cwd: dir });
     assert.equal(withStack.exitCode, 0, withStack.stderr);
     const urls = (JSON.parse(withStack.stdout) as Array<{ urls: string[] }>).map((r) => r.urls);
-    assert.ok(urls.every((u) => u.length === 1 && /^http:\/\/localhost:\d+$/.test(u[0]!)), JSON.stringify(urls));
+    assert.ok(
+      urls.every((u) => u.length === 1 && /^http:\/\/localhost:\d+$/.test(u[0]!)),
+      JSON.stringify(urls),
+    );
     const named = await deployCli(['status', '-p', project, ...args.slice(0, 2), ...args.slice(4), '--json'], { cwd: dir });
-    assert.deepEqual((JSON.parse(named.stdout) as Array<{ urls: string[] }>).map((r) => r.urls), urls, '-p with the stack file: its URLs');
+    assert.deepEqual(
+      (JSON.parse(named.stdout) as Array<{ urls: string[] }>).map((r) => r.urls),
+      urls,
+      '-p with the stack file: its URLs',
+    );
 
     const down = await deployCli(['down', ...args], { cwd: dir });
     assert.equal(down.exitCode, 0, down.stderr);
@@ -214,16 +257,29 @@ describe('aixcl-deploy CLI', () => {
     assert.equal(r.exitCode, 0, r.stderr);
     const evs = events(r.stdout);
     assert.ok(evs.some((e) => e.event === 'service' && e.service === 'loki' && e.state === 'healthy'));
-    const result = evs[evs.length - 1] as { event: string; project: string; outcome: string; services: Array<{ service: string; action: string; health: string }> };
+    const result = evs[evs.length - 1] as {
+      event: string;
+      project: string;
+      outcome: string;
+      services: Array<{ service: string; action: string; health: string }>;
+    };
     assert.equal(result.event, 'result');
     assert.equal(result.project, project);
     assert.equal(result.outcome, 'ok');
-    assert.deepEqual(result.services.map((s) => [s.service, s.action, s.health]), [['loki', 'create', 'healthy'], ['web', 'create', 'healthy']]);
+    assert.deepEqual(
+      result.services.map((s) => [s.service, s.action, s.health]),
+      [
+        ['loki', 'create', 'healthy'],
+        ['web', 'create', 'healthy'],
+      ],
+    );
   });
 
   it('a live line per service on a terminal (listr2)', async () => {
     const { args } = await ctx('c-tty');
-    const cmd = [process.execPath, '--import', import.meta.resolve('tsx'), join(import.meta.dirname, '../src/cli/deploy.ts'), ...args].map((a) => `'${a}'`).join(' ');
+    const cmd = [process.execPath, '--import', import.meta.resolve('tsx'), join(import.meta.dirname, '../src/cli/deploy.ts'), ...args]
+      .map((a) => `'${a}'`)
+      .join(' ');
     const { run } = await import('./support/run.js');
     // A pseudo-terminal of 120 columns, as a person's terminal would be.
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };

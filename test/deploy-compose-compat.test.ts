@@ -40,7 +40,15 @@ describe('aixcl-deploy and docker compose up on the same output recreate nothing
     projects.push(project);
     const out = tempOut();
     const { result } = await deploy(aixcl(project), out, { variables });
-    assert.equal(result.outcome, 'ok', JSON.stringify(result.services.filter((s) => s.outcome !== 'healthy'), null, 2));
+    assert.equal(
+      result.outcome,
+      'ok',
+      JSON.stringify(
+        result.services.filter((s) => s.outcome !== 'healthy'),
+        null,
+        2,
+      ),
+    );
     const e = await requireDocker();
     const before = await idsOf(e.docker, project);
     assert.equal(Object.keys(before).length, result.services.length);
@@ -69,7 +77,15 @@ describe('aixcl-deploy and docker compose up on the same output recreate nothing
       [],
     );
     const { result } = await deploy(aixcl(project), out, { variables });
-    assert.equal(result.outcome, 'ok', JSON.stringify(result.services.filter((s) => s.outcome !== 'healthy'), null, 2));
+    assert.equal(
+      result.outcome,
+      'ok',
+      JSON.stringify(
+        result.services.filter((s) => s.outcome !== 'healthy'),
+        null,
+        2,
+      ),
+    );
     assert.equal(result.changed, false);
     assert.deepEqual(await idsOf(e.docker, project), before);
   });

@@ -20,7 +20,7 @@ describe('daemon messages', () => {
     assert.equal(oneLine('  a:\r\n\r\n  b.  '), 'a: b.');
   });
 
-  it('without a JSON body, dockerode\'s prefix is dropped; a plain error keeps its message', () => {
+  it("without a JSON body, dockerode's prefix is dropped; a plain error keeps its message", () => {
     assert.equal(describeDockerError(new Error('(HTTP code 500) server error - something\nbroke')), 'something; broke');
     assert.equal(describeDockerError(new Error('connect ENOENT /var/run/docker.sock')), 'connect ENOENT /var/run/docker.sock');
   });
@@ -33,14 +33,23 @@ describe('daemon messages', () => {
     }
   });
 
-  it('a port taken is recognised in each engine\'s wording, with the host address and port', () => {
+  it("a port taken is recognised in each engine's wording, with the host address and port", () => {
     const cases: Array<[string, { ip: string; port: number }]> = [
       // 20.10 and 26.1, the userland proxy's listen failing (the OS's EADDRINUSE text)
-      ['driver failed programming external connectivity on endpoint p-grafana-1 (3f2a): Error starting userland proxy: listen tcp4 127.0.0.1:3000: bind: address already in use', { ip: '127.0.0.1', port: 3000 }],
+      [
+        'driver failed programming external connectivity on endpoint p-grafana-1 (3f2a): Error starting userland proxy: listen tcp4 127.0.0.1:3000: bind: address already in use',
+        { ip: '127.0.0.1', port: 3000 },
+      ],
       // the daemon's own port allocator
-      ['driver failed programming external connectivity on endpoint p-web-1 (9c1d): Bind for 0.0.0.0:8080 failed: port is already allocated', { ip: '0.0.0.0', port: 8080 }],
+      [
+        'driver failed programming external connectivity on endpoint p-web-1 (9c1d): Bind for 0.0.0.0:8080 failed: port is already allocated',
+        { ip: '0.0.0.0', port: 8080 },
+      ],
       // 28+: host side first, then the container side
-      ['failed to set up container networking: driver failed programming external connectivity on endpoint p-db-1 (77cf): failed to bind host port for 127.0.0.1:5432:172.18.0.2:5432/tcp: address already in use', { ip: '127.0.0.1', port: 5432 }],
+      [
+        'failed to set up container networking: driver failed programming external connectivity on endpoint p-db-1 (77cf): failed to bind host port for 127.0.0.1:5432:172.18.0.2:5432/tcp: address already in use',
+        { ip: '127.0.0.1', port: 5432 },
+      ],
       ['Error starting userland proxy: listen tcp6 [::1]:9090: bind: address already in use', { ip: '[::1]', port: 9090 }],
     ];
     for (const [message, want] of cases) assert.deepEqual(portInUse(oneLine(message)), want, message);

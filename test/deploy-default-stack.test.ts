@@ -55,8 +55,19 @@ for (const network of [NetworkMode.HOST, NetworkMode.BRIDGE]) {
     it('comes up with every service healthy, Compose labels and the URLs of the stack', async () => {
       const { app, stack } = aixcl(project, network);
       const { result, target, stacks } = await deploy(app, out, { variables });
-      assert.equal(result.outcome, 'ok', JSON.stringify(result.services.filter((s) => s.outcome !== 'healthy'), null, 2));
-      assert.deepEqual(result.services.map((s) => s.service), SERVICES);
+      assert.equal(
+        result.outcome,
+        'ok',
+        JSON.stringify(
+          result.services.filter((s) => s.outcome !== 'healthy'),
+          null,
+          2,
+        ),
+      );
+      assert.deepEqual(
+        result.services.map((s) => s.service),
+        SERVICES,
+      );
       assert.ok(result.services.every((s) => s.outcome === 'healthy'));
       // URLs are the constructs' own hostUrl of each declared port.
       assert.deepEqual(target.urls.grafana, [stack.grafana.service.hostUrl(3000)]);
@@ -81,7 +92,10 @@ for (const network of [NetworkMode.HOST, NetworkMode.BRIDGE]) {
       assert.deepEqual(found.map((c) => c.Labels[ComposeLabel.SERVICE]).sort(), SERVICES);
 
       const ps = await compose(['-p', project, 'ps', '--format', '{{.Service}} {{.Health}}']);
-      assert.deepEqual(ps.stdout.trim().split('\n').sort(), SERVICES.map((s) => `${s} healthy`));
+      assert.deepEqual(
+        ps.stdout.trim().split('\n').sort(),
+        SERVICES.map((s) => `${s} healthy`),
+      );
     });
 
     it('a redeploy with nothing changed recreates nothing', async () => {
@@ -106,7 +120,10 @@ for (const network of [NetworkMode.HOST, NetworkMode.BRIDGE]) {
       // Loki's dependents (and theirs): Compose before 2.29.4 recreates them, later ones stop and start them (plan.ts).
       const dependents = touched.filter((s) => s.service !== 'loki');
       for (const d of dependents) assert.match(d.reasons.join(), /^its dependency '[a-z-]+' is recreated/, d.service);
-      assert.ok(dependents.some((d) => d.service === 'grafana'), 'grafana depends on loki');
+      assert.ok(
+        dependents.some((d) => d.service === 'grafana'),
+        'grafana depends on loki',
+      );
       const now = await idsOf(e.docker, project);
       for (const s of SERVICES) {
         if (touched.some((t) => t.service === s && t.action === 'recreate')) assert.notEqual(now[s], before[s], s);
@@ -132,8 +149,19 @@ for (const network of [NetworkMode.HOST, NetworkMode.BRIDGE]) {
 
     if (network === NetworkMode.BRIDGE) {
       it('Loki failing its health leaves the stack degraded (exit 3): the other services keep running', async () => {
-        const { result } = await deploy(aixcl(project, network, { retention: Duration.days(14), lokiUnhealthy: true }).app, out, { variables, waitTimeoutSeconds: 60 });
-        assert.equal(result.outcome, 'degraded', JSON.stringify(result.services.filter((s) => s.outcome !== 'healthy'), null, 2));
+        const { result } = await deploy(aixcl(project, network, { retention: Duration.days(14), lokiUnhealthy: true }).app, out, {
+          variables,
+          waitTimeoutSeconds: 60,
+        });
+        assert.equal(
+          result.outcome,
+          'degraded',
+          JSON.stringify(
+            result.services.filter((s) => s.outcome !== 'healthy'),
+            null,
+            2,
+          ),
+        );
         assert.equal(result.exitCode, 3);
         const loki = result.services.find((s) => s.service === 'loki')!;
         assert.equal(loki.optional, true);
@@ -148,16 +176,35 @@ for (const network of [NetworkMode.HOST, NetworkMode.BRIDGE]) {
     }
 
     it('the collector failing its health (it is labelled optional) leaves the stack degraded (exit 3): the other services keep running', async () => {
-      const { result, stacks } = await deploy(aixcl(project, network, { retention: Duration.days(14), collectorUnhealthy: true }).app, out, { variables, waitTimeoutSeconds: 60 });
-      const composeFile = parse(stacks[0].files.find((f) => f.path === 'docker-compose.yml')!.content) as { services: Record<string, { labels: Record<string, string> }> };
+      const { result, stacks } = await deploy(aixcl(project, network, { retention: Duration.days(14), collectorUnhealthy: true }).app, out, {
+        variables,
+        waitTimeoutSeconds: 60,
+      });
+      const composeFile = parse(stacks[0].files.find((f) => f.path === 'docker-compose.yml')!.content) as {
+        services: Record<string, { labels: Record<string, string> }>;
+      };
       assert.equal(composeFile.services.alloy.labels['dev.aixcl.optional'], 'true');
-      assert.equal(result.outcome, 'degraded', JSON.stringify(result.services.filter((s) => s.outcome !== 'healthy'), null, 2));
+      assert.equal(
+        result.outcome,
+        'degraded',
+        JSON.stringify(
+          result.services.filter((s) => s.outcome !== 'healthy'),
+          null,
+          2,
+        ),
+      );
       assert.equal(result.exitCode, 3);
-      assert.deepEqual(result.services.filter((s) => s.outcome !== 'healthy').map((s) => s.service), ['alloy']);
+      assert.deepEqual(
+        result.services.filter((s) => s.outcome !== 'healthy').map((s) => s.service),
+        ['alloy'],
+      );
       const collector = result.services.find((s) => s.service === 'alloy')!;
       assert.equal(collector.optional, true);
       assert.match(collector.detail!, /^unhealthy: exit 1/);
-      assert.ok(collector.logs!.some((l) => l.includes('readiness endpoints disabled')), collector.logs!.join('\n'));
+      assert.ok(
+        collector.logs!.some((l) => l.includes('readiness endpoints disabled')),
+        collector.logs!.join('\n'),
+      );
       const cs = await containersOf((await requireDocker()).docker, project);
       assert.deepEqual([...cs.keys()].sort(), SERVICES);
       for (const [svc, c] of cs) {
@@ -237,7 +284,11 @@ describe('stand-in images are as strict as the real ones', () => {
     assert.deepEqual(
       Object.keys(outcome).filter((k) => outcome[k] === 'healthy'),
       healthy,
-      JSON.stringify(result.services.map((s) => [s.service, s.outcome, s.detail]), null, 2),
+      JSON.stringify(
+        result.services.map((s) => [s.service, s.outcome, s.detail]),
+        null,
+        2,
+      ),
     );
     assert.equal(result.exitCode, 1);
     for (const name of Object.keys(outcome).filter((k) => !healthy.includes(k))) {
@@ -247,7 +298,8 @@ describe('stand-in images are as strict as the real ones', () => {
     // Why each one failed, as Docker reports the last probe.
     assert.match(detail('loki-shell-wget'), /\/bin\/sh.*no such file or directory/);
     for (const name of ['loki-wget', 'promtail-wget', 'postgres-wget']) assert.match(detail(name), /exec: "wget": executable file not found in \$PATH/, name);
-    for (const name of ['loki-curl', 'promtail-curl', 'prometheus-curl', 'ollama-curl']) assert.match(detail(name), /exec: "curl": executable file not found in \$PATH/, name);
+    for (const name of ['loki-curl', 'promtail-curl', 'prometheus-curl', 'ollama-curl'])
+      assert.match(detail(name), /exec: "curl": executable file not found in \$PATH/, name);
     assert.match(detail('promtail-shell-wget'), /wget: not found/);
     assert.match(detail('loki-wrong-port'), /^unhealthy: exit 1: health check failed: http:\/\/localhost:3100\/ready is not ready/);
     for (const name of ['grafana-wrong-path', 'prometheus-wrong-path']) assert.match(detail(name), /404 Not Found/, name);

@@ -16,7 +16,18 @@ import { stackStatus } from '../src/deploy/status.js';
 import { targetsFromSynthesis } from '../src/deploy/target.js';
 import { deployUp } from '../src/deploy/up.js';
 import { deployCli, writeTestStackFile } from './support/cli.js';
-import { cleanupProject, compose, containersOf, dockerExec, freePort, holdPort, idsOf, imageWithVolume, requireDocker, uniqueProject } from './support/docker.js';
+import {
+  cleanupProject,
+  compose,
+  containersOf,
+  dockerExec,
+  freePort,
+  holdPort,
+  idsOf,
+  imageWithVolume,
+  requireDocker,
+  uniqueProject,
+} from './support/docker.js';
 import { deploy, documentTarget, dryRun, indexOfEvent, logsLikeStack, tempOut } from './support/stacks.js';
 import { buildStandIns, STANDIN_MIRROR, standInName, TEST_IMAGES } from './support/standins.js';
 
@@ -57,11 +68,14 @@ describe('up, redeploy, config change, down and up again (bridge network)', () =
     const { result, events, target } = await deploy(app, out);
     assert.equal(result.outcome, 'ok', JSON.stringify(result.services, null, 2));
     assert.equal(result.exitCode, ExitCode.OK);
-    assert.deepEqual(result.services.map((s) => [s.service, s.action, s.outcome]), [
-      ['init', 'create', 'completed'],
-      ['loki', 'create', 'healthy'],
-      ['web', 'create', 'healthy'],
-    ]);
+    assert.deepEqual(
+      result.services.map((s) => [s.service, s.action, s.outcome]),
+      [
+        ['init', 'create', 'completed'],
+        ['loki', 'create', 'healthy'],
+        ['web', 'create', 'healthy'],
+      ],
+    );
     // Compose creates every container, then starts web once loki is healthy and init completed (start.go startService waits first).
     assert.ok(indexOfEvent(events, 'loki', 'healthy') < indexOfEvent(events, 'web', 'starting'), JSON.stringify(events));
     assert.ok(indexOfEvent(events, 'init', 'completed') < indexOfEvent(events, 'web', 'starting'), JSON.stringify(events));
@@ -85,7 +99,10 @@ describe('up, redeploy, config change, down and up again (bridge network)', () =
     assert.match(l['com.docker.compose.config-hash'], /^[0-9a-f]{64}$/);
     assert.equal(l['com.docker.compose.image'], loki.Image);
     // Compose writes the entries in its map's order (pkg/compose/create.go): compared as a set.
-    assert.deepEqual(cs.get('web')!.Config.Labels['com.docker.compose.depends_on'].split(',').sort(), ['init:service_completed_successfully:false', 'loki:service_healthy:false']);
+    assert.deepEqual(cs.get('web')!.Config.Labels['com.docker.compose.depends_on'].split(',').sort(), [
+      'init:service_completed_successfully:false',
+      'loki:service_healthy:false',
+    ]);
     const net = await e.docker.getNetwork(`${name}_default`).inspect();
     assert.equal(net.Labels?.['com.docker.compose.network'], 'default');
     assert.equal(net.Labels?.['com.docker.compose.project'], name);
@@ -105,14 +122,24 @@ describe('up, redeploy, config change, down and up again (bridge network)', () =
     const before = await idsOf(e.docker, name);
     const { app } = logsLikeStack({ project: name, ports });
     const ONE_SHOT_AGAIN = ['a one-shot job that completed: docker compose up runs it again'];
-    assert.deepEqual((await dryRun(app, out)).services.map((s) => [s.service.name, s.action, s.reasons]), [
-      ['init', 'start', ONE_SHOT_AGAIN],
-      ['loki', 'keep', []],
-      ['web', 'keep', []],
-    ]);
+    assert.deepEqual(
+      (await dryRun(app, out)).services.map((s) => [s.service.name, s.action, s.reasons]),
+      [
+        ['init', 'start', ONE_SHOT_AGAIN],
+        ['loki', 'keep', []],
+        ['web', 'keep', []],
+      ],
+    );
     const { result } = await deploy(logsLikeStack({ project: name, ports }).app, out);
     assert.equal(result.outcome, 'ok');
-    assert.deepEqual(result.services.map((s) => [s.action, s.outcome]), [['start', 'completed'], ['keep', 'healthy'], ['keep', 'healthy']]);
+    assert.deepEqual(
+      result.services.map((s) => [s.action, s.outcome]),
+      [
+        ['start', 'completed'],
+        ['keep', 'healthy'],
+        ['keep', 'healthy'],
+      ],
+    );
     assert.deepEqual(await idsOf(e.docker, name), before);
   });
 
@@ -123,13 +150,16 @@ describe('up, redeploy, config change, down and up again (bridge network)', () =
     const changed = logsLikeStack({ project: name, ports, lokiConfig: 'retention_period: 336h\n' }).app;
     const plan = await dryRun(changed, out);
     const recreatesDependents = await composeRecreatesDependents();
-    assert.deepEqual(plan.services.map((s) => [s.service.name, s.action, s.reasons]), [
-      ['init', 'start', ['a one-shot job that completed: docker compose up runs it again']],
-      ['loki', 'recreate', ['generated file loki/loki-config.yml changed']],
-      recreatesDependents
-        ? ['web', 'recreate', ["its dependency 'loki' is recreated, and Compose before 2.29.4 recreates the dependents of a recreated service"]]
-        : ['web', 'start', ["its dependency 'loki' is recreated: Compose stops it first and starts it again"]],
-    ]);
+    assert.deepEqual(
+      plan.services.map((s) => [s.service.name, s.action, s.reasons]),
+      [
+        ['init', 'start', ['a one-shot job that completed: docker compose up runs it again']],
+        ['loki', 'recreate', ['generated file loki/loki-config.yml changed']],
+        recreatesDependents
+          ? ['web', 'recreate', ["its dependency 'loki' is recreated, and Compose before 2.29.4 recreates the dependents of a recreated service"]]
+          : ['web', 'start', ["its dependency 'loki' is recreated: Compose stops it first and starts it again"]],
+      ],
+    );
     const { result } = await deploy(changed, out);
     assert.equal(result.outcome, 'ok');
     const now = await idsOf(e.docker, name);
@@ -149,7 +179,13 @@ describe('up, redeploy, config change, down and up again (bridge network)', () =
     assert.deepEqual(down.keptVolumes, [`${name}_loki-data`]);
     assert.equal((await containersOf(e.docker, name)).size, 0);
     const status = await stackStatus(name, { engine: e, services: ['loki', 'web'] });
-    assert.deepEqual(status.map((s) => [s.service, s.state]), [['loki', 'missing'], ['web', 'missing']]);
+    assert.deepEqual(
+      status.map((s) => [s.service, s.state]),
+      [
+        ['loki', 'missing'],
+        ['web', 'missing'],
+      ],
+    );
     const { result } = await deploy(logsLikeStack({ project: name, ports, lokiConfig: 'retention_period: 336h\n' }).app, out);
     assert.equal(result.outcome, 'ok');
     assert.equal(await dockerExec(`${name}-loki-1`, ['cat', '/loki/data.txt']), 'kept-across-recreate');
@@ -160,7 +196,10 @@ describe('up, redeploy, config change, down and up again (bridge network)', () =
     const { result } = await deploy(logsLikeStack({ project: name, ports, withoutVolume: true, withInit: false }).app, out);
     assert.equal(result.outcome, 'ok');
     assert.deepEqual(result.plan.orphanVolumes, [`${name}_loki-data`]);
-    assert.deepEqual(result.plan.orphanContainers.map((c) => c.name), [`${name}-init-1`]);
+    assert.deepEqual(
+      result.plan.orphanContainers.map((c) => c.name),
+      [`${name}-init-1`],
+    );
     const vol = await e.docker.getVolume(`${name}_loki-data`).inspect();
     assert.equal(vol.Name, `${name}_loki-data`);
     const check = await run('docker', ['run', '--rm', '-v', `${name}_loki-data:/d`, '--entrypoint', 'cat', WEB, '/d/data.txt']);
@@ -226,7 +265,11 @@ describe('faults', () => {
   it('a missing ${VAR:?} is reported, naming the variable, before the daemon is even asked', async () => {
     const { app, stack } = logsLikeStack({ project: 'novar', ports: { loki: 1, web: 2 } });
     const { Secret, Service } = await import('../src/index.js');
-    stack.node.findAll().filter(Service.isService).find((s) => s.serviceName === 'web')!.addEnvironment('WEB_PASSWORD', Secret.fromEnv('WEB_PASSWORD'));
+    stack.node
+      .findAll()
+      .filter(Service.isService)
+      .find((s) => s.serviceName === 'web')!
+      .addEnvironment('WEB_PASSWORD', Secret.fromEnv('WEB_PASSWORD'));
     const [target] = targetsFromSynthesis(app.synthesize(), tempOut());
     await assert.rejects(deployUp(target, { variables: {}, engine: { dockerHost: 'unix:///tmp/aixcl-no-such-docker.sock' } }), (e: unknown) => {
       assert.ok(e instanceof DeployError && !(e instanceof DaemonUnreachableError));
@@ -240,7 +283,10 @@ describe('faults', () => {
     const ports = { loki: await freePort(), web: await freePort() };
     const server = await holdPort(ports.loki);
     try {
-      await assert.rejects(deploy(logsLikeStack({ project: name, ports }).app, tempOut()), new RegExp(`port 127\\.0\\.0\\.1:${ports.loki}/tcp, needed by service 'loki', is already in use`));
+      await assert.rejects(
+        deploy(logsLikeStack({ project: name, ports }).app, tempOut()),
+        new RegExp(`port 127\\.0\\.0\\.1:${ports.loki}/tcp, needed by service 'loki', is already in use`),
+      );
     } finally {
       server.close();
     }
@@ -272,9 +318,15 @@ describe('faults', () => {
     const { Service } = await import('../src/index.js');
     new Service(stack, 'ghost', { image: 'aixcl-test/never-built:9' });
     await assert.rejects(deploy(app, tempOut()), /image aixcl-standin\.invalid\/aixcl-test\/never-built:9 is not present locally and could not be pulled: /);
-    await assert.rejects(deploy(app, tempOut(), { pull: 'never' }), /image aixcl-standin\.invalid\/aixcl-test\/never-built:9 is not present locally and --pull never forbids pulling it/);
+    await assert.rejects(
+      deploy(app, tempOut(), { pull: 'never' }),
+      /image aixcl-standin\.invalid\/aixcl-test\/never-built:9 is not present locally and --pull never forbids pulling it/,
+    );
     // --pull always pulls even what is present: here that fails too, before anything changes.
-    await assert.rejects(deploy(logsLikeStack({ project: name, ports: { loki: 1, web: 2 } }).app, tempOut(), { pull: 'always' }), /image aixcl-standin\.invalid\/aixcl-test\/loki:1 could not be pulled \(--pull always\): /);
+    await assert.rejects(
+      deploy(logsLikeStack({ project: name, ports: { loki: 1, web: 2 } }).app, tempOut(), { pull: 'always' }),
+      /image aixcl-standin\.invalid\/aixcl-test\/loki:1 could not be pulled \(--pull always\): /,
+    );
     assert.equal((await containersOf((await requireDocker()).docker, name)).size, 0);
   });
 
@@ -290,14 +342,24 @@ describe('faults', () => {
     const web = result.services.find((s) => s.service === 'web')!;
     assert.equal(web.outcome, 'failed');
     assert.match(web.detail!, /exited with code 3/);
-    assert.ok(web.logs!.some((l) => l.includes('exiting on purpose with code 3')), web.logs!.join('\n'));
+    assert.ok(
+      web.logs!.some((l) => l.includes('exiting on purpose with code 3')),
+      web.logs!.join('\n'),
+    );
     assert.equal(result.services.find((s) => s.service === 'loki')!.outcome, 'healthy');
   });
 
   it('a container that never becomes healthy fails at --wait-timeout, with its last healthcheck output', async () => {
     const name = project('t-timeout');
     const { result } = await deploy(
-      logsLikeStack({ project: name, ports: { loki: await freePort(), web: await freePort() }, lokiEnv: { STANDIN_UNHEALTHY: '1' }, lokiRetries: 1000, webRequiresLoki: true, withInit: false }).app,
+      logsLikeStack({
+        project: name,
+        ports: { loki: await freePort(), web: await freePort() },
+        lokiEnv: { STANDIN_UNHEALTHY: '1' },
+        lokiRetries: 1000,
+        webRequiresLoki: true,
+        withInit: false,
+      }).app,
       tempOut(),
       // Long enough for a first probe to finish on a busy machine (a probe is an exec in the container).
       { waitTimeoutSeconds: 10 },
@@ -313,7 +375,13 @@ describe('faults', () => {
   it('an optional service (every dependent has required: false) that is unhealthy leaves the stack degraded, exit 3', async () => {
     const name = project('t-degraded');
     const { result } = await deploy(
-      logsLikeStack({ project: name, ports: { loki: await freePort(), web: await freePort() }, lokiEnv: { STANDIN_UNHEALTHY: '1' }, lokiRetries: 1, withInit: false }).app,
+      logsLikeStack({
+        project: name,
+        ports: { loki: await freePort(), web: await freePort() },
+        lokiEnv: { STANDIN_UNHEALTHY: '1' },
+        lokiRetries: 1,
+        withInit: false,
+      }).app,
       tempOut(),
       { waitTimeoutSeconds: 30 },
     );
@@ -336,17 +404,29 @@ describe('what aixcl-deploy did not create is never removed', () => {
       Labels: { 'com.docker.compose.project': name, 'com.docker.compose.service': 'legacy', 'com.docker.compose.oneoff': 'False' },
     });
     await e.docker.createNetwork({ Name: `${name}_legacy`, Labels: { 'com.docker.compose.project': name, 'com.docker.compose.network': 'legacy' } });
-    const { result, events } = await deploy(logsLikeStack({ project: name, ports: { loki: await freePort(), web: await freePort() }, withInit: false }).app, tempOut());
+    const { result, events } = await deploy(
+      logsLikeStack({ project: name, ports: { loki: await freePort(), web: await freePort() }, withInit: false }).app,
+      tempOut(),
+    );
     assert.equal(result.outcome, 'ok', JSON.stringify(result.services, null, 2));
     assert.deepEqual(result.plan.orphanContainers, []);
     assert.deepEqual(result.plan.orphanNetworks, []);
-    assert.deepEqual(result.plan.keptContainers.map((c) => c.name), [`${name}-legacy-1`]);
+    assert.deepEqual(
+      result.plan.keptContainers.map((c) => c.name),
+      [`${name}-legacy-1`],
+    );
     assert.deepEqual(result.plan.keptNetworks, [`${name}_legacy`]);
     assert.equal((await legacy.inspect()).Id, legacy.id);
     assert.equal((await e.docker.getNetwork(`${name}_legacy`).inspect()).Name, `${name}_legacy`);
     const warnings = events.flatMap((ev) => (ev.type === 'warning' ? [ev.message] : []));
-    assert.ok(warnings.includes(`container ${name}-legacy-1 is kept (not created by aixcl-deploy): remove it yourself or with \`docker compose -p ${name} down\``), warnings.join('\n'));
-    assert.ok(warnings.includes(`network ${name}_legacy is kept (not created by aixcl-deploy): remove it yourself or with \`docker compose -p ${name} down\``), warnings.join('\n'));
+    assert.ok(
+      warnings.includes(`container ${name}-legacy-1 is kept (not created by aixcl-deploy): remove it yourself or with \`docker compose -p ${name} down\``),
+      warnings.join('\n'),
+    );
+    assert.ok(
+      warnings.includes(`network ${name}_legacy is kept (not created by aixcl-deploy): remove it yourself or with \`docker compose -p ${name} down\``),
+      warnings.join('\n'),
+    );
     // What it creates carries its own label: only that is ever removed when it leaves the stack.
   });
 });
@@ -371,7 +451,10 @@ describe('anonymous volumes', () => {
 
     const { result } = await deploy(app('2'), out);
     assert.equal(result.outcome, 'ok', JSON.stringify(result.services, null, 2));
-    assert.deepEqual(result.services.map((s) => [s.service, s.action, s.reasons]), [['keeper', 'recreate', ['environment LEVEL changed']]]);
+    assert.deepEqual(
+      result.services.map((s) => [s.service, s.action, s.reasons]),
+      [['keeper', 'recreate', ['environment LEVEL changed']]],
+    );
     assert.notEqual((await idsOf(e.docker, name)).keeper, before.keeper);
     assert.equal(await cacheOf(), volume);
     assert.equal(await dockerExec(`${name}-keeper-1`, ['cat', '/cache/data.txt']), 'cached-before-recreate');
@@ -399,25 +482,35 @@ describe('stopped services and one-shot jobs', () => {
     const ports = { loki: await freePort(), web: await freePort() };
     const app = () => {
       const built = logsLikeStack({ project: name, ports });
-      built.stack.node.findAll().filter(Service.isService).find((s) => s.serviceName === 'web')!.addOverride('restart', RestartPolicy.NO);
+      built.stack.node
+        .findAll()
+        .filter(Service.isService)
+        .find((s) => s.serviceName === 'web')!
+        .addOverride('restart', RestartPolicy.NO);
       return built.app;
     };
     assert.equal((await deploy(app(), out)).result.outcome, 'ok');
     await e.docker.getContainer(`${name}-web-1`).stop();
     assert.equal((await e.docker.getContainer(`${name}-web-1`).inspect()).State.ExitCode, 0);
     const plan = await dryRun(app(), out);
-    assert.deepEqual(plan.services.map((s) => [s.service.name, s.action, s.reasons]), [
-      ['init', 'start', ['a one-shot job that completed: docker compose up runs it again']],
-      ['loki', 'keep', []],
-      ['web', 'start', ['it had exited (code 0)']],
-    ]);
+    assert.deepEqual(
+      plan.services.map((s) => [s.service.name, s.action, s.reasons]),
+      [
+        ['init', 'start', ['a one-shot job that completed: docker compose up runs it again']],
+        ['loki', 'keep', []],
+        ['web', 'start', ['it had exited (code 0)']],
+      ],
+    );
     const { result } = await deploy(app(), out);
     assert.equal(result.outcome, 'ok');
-    assert.deepEqual(result.services.map((s) => [s.service, s.action, s.outcome]), [
-      ['init', 'start', 'completed'],
-      ['loki', 'keep', 'healthy'],
-      ['web', 'start', 'healthy'],
-    ]);
+    assert.deepEqual(
+      result.services.map((s) => [s.service, s.action, s.outcome]),
+      [
+        ['init', 'start', 'completed'],
+        ['loki', 'keep', 'healthy'],
+        ['web', 'start', 'healthy'],
+      ],
+    );
     assert.equal((await e.docker.getContainer(`${name}-web-1`).inspect()).State.Running, true);
   });
 });
@@ -463,12 +556,25 @@ describe('output directory errors', () => {
     writeFileSync(join(dir, 'afile'), 'not a directory');
     const stackFile = writeTestStackFile(dir);
     const r = await deployCli(
-      ['--stack', stackFile, '--out', join(dir, 'afile', 'out'), '-c', `project=${name}`, '-c', `lokiPort=${await freePort()}`, '-c', `webPort=${await freePort()}`],
+      [
+        '--stack',
+        stackFile,
+        '--out',
+        join(dir, 'afile', 'out'),
+        '-c',
+        `project=${name}`,
+        '-c',
+        `lokiPort=${await freePort()}`,
+        '-c',
+        `webPort=${await freePort()}`,
+      ],
       { cwd: dir },
     );
     assert.equal(r.exitCode, ExitCode.USER_ERROR, r.stderr);
     assert.ok(
-      r.stderr.includes(`error: cannot write the output directory ${dir}/afile/out: ${dir}/afile is a file, not a directory; choose another --out (nothing was changed)\n`),
+      r.stderr.includes(
+        `error: cannot write the output directory ${dir}/afile/out: ${dir}/afile is a file, not a directory; choose another --out (nothing was changed)\n`,
+      ),
       r.stderr,
     );
     assert.doesNotMatch(r.stderr, /\n\s+at /);
@@ -481,7 +587,11 @@ describe('output directory errors', () => {
     const { app } = logsLikeStack({ project: name, ports: { loki: await freePort(), web: await freePort() } });
     const [target] = targetsFromSynthesis(app.synthesize(), out);
     const e = await requireDocker();
-    const denied = Object.assign(new Error(`EACCES: permission denied, open '${out}/docker-compose.yml'`), { code: 'EACCES', syscall: 'open', path: `${out}/docker-compose.yml` });
+    const denied = Object.assign(new Error(`EACCES: permission denied, open '${out}/docker-compose.yml'`), {
+      code: 'EACCES',
+      syscall: 'open',
+      path: `${out}/docker-compose.yml`,
+    });
     await assert.rejects(
       deployUp(target, {
         engine: e,
@@ -512,7 +622,11 @@ describe('secrets', () => {
     const ports = { loki: await freePort(), web: await freePort() };
     const app = () => {
       const built = logsLikeStack({ project: name, ports, withInit: false });
-      built.stack.node.findAll().filter(Service.isService).find((s) => s.serviceName === 'web')!.addEnvironment('WEB_PASSWORD', Secret.fromEnv('WEB_PASSWORD'));
+      built.stack.node
+        .findAll()
+        .filter(Service.isService)
+        .find((s) => s.serviceName === 'web')!
+        .addEnvironment('WEB_PASSWORD', Secret.fromEnv('WEB_PASSWORD'));
       return built.app;
     };
     const up = (password: string) => deploy(app(), out, { variables: { WEB_PASSWORD: password } });
@@ -530,15 +644,24 @@ describe('secrets', () => {
     assert.ok(!record.includes(readFileSync(keyFile, 'utf8').trim()), 'the key is not in the record');
 
     const same = await up('hunter2');
-    assert.deepEqual(same.result.services.map((s) => s.action), ['keep', 'keep']);
+    assert.deepEqual(
+      same.result.services.map((s) => s.action),
+      ['keep', 'keep'],
+    );
     const changed = await up('hunter3');
-    assert.deepEqual(changed.result.services.map((s) => [s.service, s.action, s.reasons]), [
-      ['loki', 'keep', []],
-      ['web', 'recreate', ['a value from a ${VAR} reference changed (environment WEB_PASSWORD)']],
-    ]);
+    assert.deepEqual(
+      changed.result.services.map((s) => [s.service, s.action, s.reasons]),
+      [
+        ['loki', 'keep', []],
+        ['web', 'recreate', ['a value from a ${VAR} reference changed (environment WEB_PASSWORD)']],
+      ],
+    );
     // A lost key only loses the words: whether to recreate is Compose's config hash, which did not change.
     unlinkSync(keyFile);
-    assert.deepEqual((await up('hunter3')).result.services.map((s) => s.action), ['keep', 'keep']);
+    assert.deepEqual(
+      (await up('hunter3')).result.services.map((s) => s.action),
+      ['keep', 'keep'],
+    );
     assert.ok(existsSync(keyFile), 'a new key was written');
   });
 });

@@ -35,7 +35,7 @@ describe('a newcomer, from aixcl-synth init to a stack deployed and taken down',
     const stackFile = join(dir, 'stack.ts');
     const scaffold = readFileSync(stackFile, 'utf8');
     const edited = scaffold
-      .replace("import { App, Logging,", 'import { App, Grafana, Logging,')
+      .replace('import { App, Logging,', 'import { App, Grafana, Logging,')
       .replace('hostPort: 8088', `hostPort: ${ports.web}`)
       .replace(
         "new Logging(stack, 'logging');",
@@ -66,7 +66,15 @@ new Logging(stack, 'logging', { grafana, loki: { port: ${ports.loki} }, promtail
     const status = await npx(dir, ['aixcl-deploy', 'status', '--json']);
     assert.equal(status.exitCode, 0, status.stderr);
     const rows = JSON.parse(status.stdout) as Array<{ service: string; state: string; urls: string[] }>;
-    assert.deepEqual(rows.map((r) => [r.service, r.state]), [['grafana', 'running'], ['loki', 'running'], ['promtail', 'running'], ['web', 'running']]);
+    assert.deepEqual(
+      rows.map((r) => [r.service, r.state]),
+      [
+        ['grafana', 'running'],
+        ['loki', 'running'],
+        ['promtail', 'running'],
+        ['web', 'running'],
+      ],
+    );
     // The URLs status gives answer: the example service and Grafana, on the ports the newcomer chose.
     const url = (service: string) => rows.find((r) => r.service === service)!.urls[0]!;
     assert.equal(url('web'), `http://localhost:${ports.web}`);

@@ -78,17 +78,27 @@ describe('default stack on a one-node Docker Swarm', () => {
     try {
       await swarmDown(project, { engine: await requireDocker() }).catch(() => undefined);
       for (const v of (await docker.listVolumes({ filters: { label: [`${STACK_NAMESPACE_LABEL}=${project}`] } })).Volumes ?? []) {
-        await docker.getVolume(v.Name).remove().catch(() => undefined);
+        await docker
+          .getVolume(v.Name)
+          .remove()
+          .catch(() => undefined);
       }
-      for (const s of (await docker.listSecrets({ filters: { label: [`${STACK_NAMESPACE_LABEL}=${project}`] } } as never)) as unknown as Array<{ ID: string }>) {
-        await docker.getSecret(s.ID).remove().catch(() => undefined);
+      for (const s of (await docker.listSecrets({ filters: { label: [`${STACK_NAMESPACE_LABEL}=${project}`] } } as never)) as unknown as Array<{
+        ID: string;
+      }>) {
+        await docker
+          .getSecret(s.ID)
+          .remove()
+          .catch(() => undefined);
       }
     } finally {
       rmSync(out, { recursive: true, force: true });
       if (!createdSwarm) {
         // A swarm that was there before keeps its nodes: take off the labels this stack's deploy added.
         const self = ((await docker.info()) as { Swarm: { NodeID: string } }).Swarm.NodeID;
-        const labels = Object.keys(((await docker.getNode(self).inspect()) as { Spec: { Labels?: Record<string, string> } }).Spec.Labels ?? {}).filter((l) => l.startsWith(`${project}.`));
+        const labels = Object.keys(((await docker.getNode(self).inspect()) as { Spec: { Labels?: Record<string, string> } }).Spec.Labels ?? {}).filter((l) =>
+          l.startsWith(`${project}.`),
+        );
         if (labels.length) await run('docker', ['node', 'update', ...labels.flatMap((l) => ['--label-rm', l]), self], { reject: false });
       }
       if (createdSwarm) {
@@ -125,7 +135,8 @@ describe('default stack on a one-node Docker Swarm', () => {
   it('only Grafana is published, on its node (the URL the deploy printed answers); the others only on the overlay', async () => {
     const published: Record<string, Array<{ PublishMode?: string; PublishedPort?: number }>> = {};
     for (const s of await readSwarmStack(docker, project)) {
-      const ports = ((await docker.getService(s.id).inspect()) as { Endpoint?: { Ports?: Array<{ PublishMode?: string; PublishedPort?: number }> } }).Endpoint?.Ports ?? [];
+      const ports =
+        ((await docker.getService(s.id).inspect()) as { Endpoint?: { Ports?: Array<{ PublishMode?: string; PublishedPort?: number }> } }).Endpoint?.Ports ?? [];
       if (ports.length) published[s.service] = ports.map((p) => ({ PublishMode: p.PublishMode, PublishedPort: p.PublishedPort }));
     }
     assert.deepEqual(published, { grafana: [{ PublishMode: 'host', PublishedPort: 3000 }] });
@@ -159,7 +170,12 @@ describe('default stack on a one-node Docker Swarm', () => {
     const { app } = aixcl(project);
     const stacks = app.synthesize();
     const [target] = swarmTargetsFromSynthesis(stacks, out);
-    const result: SwarmUpResult = await swarmUp(target, { engine: await requireDocker(), variables, pull: 'never', writeFiles: () => void writeSynthesis(out, stacks) });
+    const result: SwarmUpResult = await swarmUp(target, {
+      engine: await requireDocker(),
+      variables,
+      pull: 'never',
+      writeFiles: () => void writeSynthesis(out, stacks),
+    });
     assert.equal(result.outcome, 'ok');
     assert.deepEqual(result.changes, []);
     assert.equal(result.changed, false);
@@ -178,14 +194,20 @@ describe('default stack on a one-node Docker Swarm', () => {
     assert.deepEqual(rolled, ['loki']);
     assert.ok(result.changes.includes('service loki updated'), result.changes.join('\n'));
     // The old config is removed once no task uses it.
-    assert.ok(result.changes.some((c) => /^config \S+_loki-config\.yml-[0-9a-f]{12} removed$/.test(c)), result.changes.join('\n'));
+    assert.ok(
+      result.changes.some((c) => /^config \S+_loki-config\.yml-[0-9a-f]{12} removed$/.test(c)),
+      result.changes.join('\n'),
+    );
   });
 
   it('status shows every service converged; down removes the stack and keeps its volumes', async () => {
     const status = await deployCli(['status', '--target', 'swarm', '-c', `project=${project}`, '--out', out, '--json'], { cwd: out, env: variables });
     assert.equal(status.exitCode, 0, status.stderr);
     const rows = JSON.parse(status.stdout) as Array<{ service: string; state: string; mode: string }>;
-    assert.deepEqual(rows.map((r) => `${r.service} ${r.state}`), SERVICES.map((s) => `${s} converged`));
+    assert.deepEqual(
+      rows.map((r) => `${r.service} ${r.state}`),
+      SERVICES.map((s) => `${s} converged`),
+    );
     assert.equal(rows.find((r) => r.service === 'promtail')?.mode, 'global');
 
     const down = await deployCli(['down', '--target', 'swarm', '-p', project], { cwd: out });
@@ -193,7 +215,8 @@ describe('default stack on a one-node Docker Swarm', () => {
     assert.match(down.stdout, new RegExp(`Stack ${project}: removed 11 service\\(s\\)`));
     assert.deepEqual(await readSwarmStack(docker, project), []);
     const volumes = ((await docker.listVolumes({ filters: { label: [`${STACK_NAMESPACE_LABEL}=${project}`] } })).Volumes ?? []).map((v) => v.Name).sort();
-    for (const v of ['grafana-data', 'loki-data', 'postgres-data', 'promtail-positions']) assert.ok(volumes.includes(`${project}_${v}`), `${v} kept: ${volumes.join(', ')}`);
+    for (const v of ['grafana-data', 'loki-data', 'postgres-data', 'promtail-positions'])
+      assert.ok(volumes.includes(`${project}_${v}`), `${v} kept: ${volumes.join(', ')}`);
     for (const v of ['loki-data', 'grafana-data']) assert.match(down.stdout, new RegExp(`kept volume ${project}_${v}`));
   });
 });

@@ -85,7 +85,10 @@ describe('interpolation (Compose rules)', () => {
   });
 
   it('rejects a malformed reference with the place it is in', () => {
-    assert.throws(() => interpolateDocument({ services: { a: { command: ['echo ${oops'] } } }, vars), /invalid interpolation in services\.a\.command\[0\]: 'echo \$\{oops'/);
+    assert.throws(
+      () => interpolateDocument({ services: { a: { command: ['echo ${oops'] } } }, vars),
+      /invalid interpolation in services\.a\.command\[0\]: 'echo \$\{oops'/,
+    );
     assert.throws(() => interpolateString('cost: $5', vars), /write a literal \$ as \$\$/);
   });
 });
@@ -122,7 +125,12 @@ describe('.env files', () => {
 
 /** A generated file whose content a test sets. */
 class TextFile extends GeneratedFile {
-  constructor(scope: Stack, id: string, path: string, public text: string) {
+  constructor(
+    scope: Stack,
+    id: string,
+    path: string,
+    public text: string,
+  ) {
     super(scope, id, path);
   }
   public render(): string {
@@ -178,11 +186,23 @@ describe('the project as Compose reads it', () => {
     const loki = m.services.find((s) => s.name === 'loki')!;
     assert.match(loki.configHash, /^[0-9a-f]{64}$/);
     assert.deepEqual(loki.binds, [{ source: '/srv/out/loki/loki-config.yml', target: '/etc/loki/config.yml' }]);
-    assert.deepEqual(loki.mountedFiles.map((f) => f.path), ['loki/loki-config.yml']);
-    assert.deepEqual(m.services.find((s) => s.name === 'grafana')!.mountedFiles.map((f) => f.path), ['grafana/provisioning/dash.json']);
+    assert.deepEqual(
+      loki.mountedFiles.map((f) => f.path),
+      ['loki/loki-config.yml'],
+    );
+    assert.deepEqual(
+      m.services.find((s) => s.name === 'grafana')!.mountedFiles.map((f) => f.path),
+      ['grafana/provisioning/dash.json'],
+    );
     assert.equal(loki.containerName, 'units-loki-1');
-    assert.deepEqual(m.networks.map((n) => n.dockerName), ['units_default']);
-    assert.deepEqual(m.volumes.map((v) => v.dockerName), ['units_loki-data']);
+    assert.deepEqual(
+      m.networks.map((n) => n.dockerName),
+      ['units_default'],
+    );
+    assert.deepEqual(
+      m.volumes.map((v) => v.dockerName),
+      ['units_loki-data'],
+    );
     assert.deepEqual(m.services.find((s) => s.name === 'grafana')!.dependsOn, [{ service: 'loki', condition: 'service_healthy', required: false }]);
   });
 
@@ -194,7 +214,14 @@ describe('the project as Compose reads it', () => {
   });
 
   it('a file Compose refuses is one message, from Compose', async () => {
-    const target = { projectName: 'bad', configFile: '/p/docker-compose.yml', document: { name: 'bad', services: { a: { image: 'x', ports: ['not-a-port'] } } }, generatedFiles: [], urls: {}, hostNetworkPorts: {} };
+    const target = {
+      projectName: 'bad',
+      configFile: '/p/docker-compose.yml',
+      document: { name: 'bad', services: { a: { image: 'x', ports: ['not-a-port'] } } },
+      generatedFiles: [],
+      urls: {},
+      hostNetworkPorts: {},
+    };
     await assert.rejects(loadComposeProject(target, { PATH: process.env.PATH }), (e: unknown) => {
       assert.ok(e instanceof DeployError);
       assert.match(e.message, /^docker compose refused the stack: .*not-a-port.*\. Nothing was changed\.$/s);
@@ -231,7 +258,9 @@ describe('what changed, in words', () => {
   it('names the generated file, environment variable or setting that changed', async () => {
     const loki = (m: ComposeProject) => m.services.find((s) => s.name === 'loki')!;
     const before = settingFingerprints(loki(await modelOf({ retention: '168h' })), KEY);
-    assert.deepEqual(describeChanges(before, settingFingerprints(loki(await modelOf({ retention: '336h' })), KEY)), ['generated file loki/loki-config.yml changed']);
+    assert.deepEqual(describeChanges(before, settingFingerprints(loki(await modelOf({ retention: '336h' })), KEY)), [
+      'generated file loki/loki-config.yml changed',
+    ]);
     const next = { ...before, 'environment.GF_NEW': 'y', image: 'z' };
     assert.deepEqual(describeChanges(before, next), ['environment GF_NEW added', 'image changed']);
   });
@@ -244,7 +273,11 @@ describe('what changed, in words', () => {
     assert.ok(!JSON.stringify(fp).includes(plain.slice(0, 12)) && !JSON.stringify(fp).includes('hunter2'), JSON.stringify(fp));
     assert.notEqual(settingFingerprints(weak, OTHER_KEY)['environment.GF_SECURITY_ADMIN_PASSWORD'], fp['environment.GF_SECURITY_ADMIN_PASSWORD']);
     const changed = settingFingerprints(g(await modelOf({ password: 'hunter3' })), KEY);
-    const fromVariables = new Set(variableRefs(targetsFromSynthesis(smallStack().app.synthesize(), '/o')[0]!.document).filter((r) => r.service === 'grafana').map((r) => r.setting));
+    const fromVariables = new Set(
+      variableRefs(targetsFromSynthesis(smallStack().app.synthesize(), '/o')[0]!.document)
+        .filter((r) => r.service === 'grafana')
+        .map((r) => r.setting),
+    );
     assert.deepEqual(describeChanges(fp, changed, { fromVariables }), ['a value from a ${VAR} reference changed (environment GF_SECURITY_ADMIN_PASSWORD)']);
   });
 
@@ -252,20 +285,29 @@ describe('what changed, in words', () => {
     const loki = (await modelOf()).services.find((s) => s.name === 'loki')!;
     assert.ok(loki.labels[CONFIG_HASH_LABEL], 'the service carries the label');
     const fp = settingFingerprints(loki, KEY);
-    assert.deepEqual(Object.keys(fp).filter((k) => k.includes(CONFIG_HASH_LABEL)), []);
+    assert.deepEqual(
+      Object.keys(fp).filter((k) => k.includes(CONFIG_HASH_LABEL)),
+      [],
+    );
   });
 
   it('the secrets that must be set are found in the synthesized document, each with the services that use it', () => {
     const [t] = targetsFromSynthesis(smallStack().app.synthesize(), '/o');
     const refs = variableRefs(t!.document);
-    assert.deepEqual(refs.map((r) => [r.service, r.setting, r.variable]), [['grafana', 'environment.GF_SECURITY_ADMIN_PASSWORD', 'GF_PW']]);
+    assert.deepEqual(
+      refs.map((r) => [r.service, r.setting, r.variable]),
+      [['grafana', 'environment.GF_SECURITY_ADMIN_PASSWORD', 'GF_PW']],
+    );
     assert.deepEqual(missingRequired(refs, {}).length, 1);
     assert.match(missingRequired(refs, {})[0]!, /^GF_PW: .* \(used by grafana\)$/);
     assert.deepEqual(missingRequired(refs, { GF_PW: 'x' }), []);
-    assert.deepEqual(variableRefs({ services: { a: { command: ['$${LITERAL}', '${A:-x}'] } } }).map((r) => r.variable), ['A']);
+    assert.deepEqual(
+      variableRefs({ services: { a: { command: ['$${LITERAL}', '${A:-x}'] } } }).map((r) => r.variable),
+      ['A'],
+    );
   });
 
-  it("records the version of package.json, read from the file", () => {
+  it('records the version of package.json, read from the file', () => {
     const dir = tempDir('version');
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'x', version: '9.8.7' }));
     assert.equal(readToolVersion(join(dir, 'package.json')), '9.8.7');
@@ -274,7 +316,18 @@ describe('what changed, in words', () => {
 });
 
 function fakeContainer(over: Partial<ContainerState> & { labels: Record<string, string>; name: string }): ContainerState {
-  return { id: `id-${over.name}`, status: 'running', exitCode: 0, imageId: 'sha256:img', imageRef: 'x', restartCount: 0, publishedPorts: [], networkMode: '', inspect: {} as never, ...over };
+  return {
+    id: `id-${over.name}`,
+    status: 'running',
+    exitCode: 0,
+    imageId: 'sha256:img',
+    imageRef: 'x',
+    restartCount: 0,
+    publishedPorts: [],
+    networkMode: '',
+    inspect: {} as never,
+    ...over,
+  };
 }
 
 const NO_RECORD = { project: 'units', services: {}, networks: [] };
@@ -294,7 +347,11 @@ describe('plans', () => {
 
   it("keeps what matches Compose's config hash, recreates what does not (saying why from the record), starts what stopped, removes only its own orphans, keeps orphan volumes", async () => {
     const m = await modelOf();
-    const labelsOf = (name: string, hash: string) => ({ 'com.docker.compose.project': 'units', 'com.docker.compose.service': name, 'com.docker.compose.config-hash': hash });
+    const labelsOf = (name: string, hash: string) => ({
+      'com.docker.compose.project': 'units',
+      'com.docker.compose.service': name,
+      'com.docker.compose.config-hash': hash,
+    });
     const svc = (n: string) => m.services.find((s) => s.name === n)!;
     const containers = [
       fakeContainer({ name: 'units-grafana-1', labels: labelsOf('grafana', svc('grafana').configHash) }),
@@ -312,7 +369,8 @@ describe('plans', () => {
       },
       networks: ['units_default', 'units_old'],
     };
-    const net = (name: string, key: string) => ({ Name: name, Driver: 'bridge', Internal: false, Labels: { 'com.docker.compose.project': 'units', 'com.docker.compose.network': key } }) as never;
+    const net = (name: string, key: string) =>
+      ({ Name: name, Driver: 'bridge', Internal: false, Labels: { 'com.docker.compose.project': 'units', 'com.docker.compose.network': key } }) as never;
     const actual: ActualState = {
       containers,
       byName: new Map(containers.map((c) => [c.name, c])),
@@ -323,20 +381,29 @@ describe('plans', () => {
       ],
     };
     const plan = makePlan(m, actual, images, record, DEPLOY_KEY, { composeVersion: [2, 30, 0] });
-    assert.deepEqual(plan.services.map((s) => [s.service.name, s.action, s.reasons]), [
-      ['grafana', 'start', ["its dependency 'loki' is recreated: Compose stops it first and starts it again"]],
-      ['loki', 'recreate', ['generated file loki/loki-config.yml changed']],
-      ['ollama', 'start', ['it had exited (code 137)']],
-      ['open-webui', 'create', ['not created yet']],
-      ['promtail', 'create', ['not created yet']],
-    ]);
+    assert.deepEqual(
+      plan.services.map((s) => [s.service.name, s.action, s.reasons]),
+      [
+        ['grafana', 'start', ["its dependency 'loki' is recreated: Compose stops it first and starts it again"]],
+        ['loki', 'recreate', ['generated file loki/loki-config.yml changed']],
+        ['ollama', 'start', ['it had exited (code 137)']],
+        ['open-webui', 'create', ['not created yet']],
+        ['promtail', 'create', ['not created yet']],
+      ],
+    );
     // Compose up to 2.29.3 recreates the dependents of a recreated service.
     const older = makePlan(m, actual, images, record, DEPLOY_KEY, { composeVersion: [2, 26, 1] });
     assert.deepEqual(older.services[0]!.action, 'recreate');
-    assert.deepEqual(plan.orphanContainers.map((c) => c.name), ['units-old-1']);
+    assert.deepEqual(
+      plan.orphanContainers.map((c) => c.name),
+      ['units-old-1'],
+    );
     assert.deepEqual(plan.orphanNetworks, ['units_old']);
     // Never removed: what aixcl-deploy did not deploy is listed and kept.
-    assert.deepEqual(plan.keptContainers.map((c) => c.name), ['aixcl-legacy']);
+    assert.deepEqual(
+      plan.keptContainers.map((c) => c.name),
+      ['aixcl-legacy'],
+    );
     assert.deepEqual(plan.keptNetworks, ['units_legacy']);
     assert.deepEqual(plan.warnings, [
       'container aixcl-legacy is kept (not created by aixcl-deploy): remove it yourself or with `docker compose -p units down`',
@@ -364,7 +431,10 @@ describe('plans', () => {
         worker: { image: 'busybox', restart: 'on-failure' },
       },
     };
-    const m = await loadComposeProject({ projectName: 'jobs', configFile: '/p/docker-compose.yml', document: doc, generatedFiles: [], urls: {}, hostNetworkPorts: {} }, { PATH: process.env.PATH });
+    const m = await loadComposeProject(
+      { projectName: 'jobs', configFile: '/p/docker-compose.yml', document: doc, generatedFiles: [], urls: {}, hostNetworkPorts: {} },
+      { PATH: process.env.PATH },
+    );
     const containers = m.services.map((s) =>
       fakeContainer({
         name: s.containerName,
@@ -373,12 +443,21 @@ describe('plans', () => {
         labels: { 'com.docker.compose.project': 'jobs', 'com.docker.compose.service': s.name, 'com.docker.compose.config-hash': s.configHash },
       }),
     );
-    const plan = makePlan(m, { containers, byName: new Map(containers.map((c) => [c.name, c])), networks: [], volumes: [] }, images, { ...NO_RECORD, project: 'jobs' }, DEPLOY_KEY);
-    assert.deepEqual(plan.services.map((s) => [s.service.name, s.action, s.reasons]), [
-      ['app', 'start', ['it had exited (code 0)']],
-      ['migrate', 'start', ['a one-shot job that completed: docker compose up runs it again']],
-      ['worker', 'start', ['it had exited (code 0)']],
-    ]);
+    const plan = makePlan(
+      m,
+      { containers, byName: new Map(containers.map((c) => [c.name, c])), networks: [], volumes: [] },
+      images,
+      { ...NO_RECORD, project: 'jobs' },
+      DEPLOY_KEY,
+    );
+    assert.deepEqual(
+      plan.services.map((s) => [s.service.name, s.action, s.reasons]),
+      [
+        ['app', 'start', ['it had exited (code 0)']],
+        ['migrate', 'start', ['a one-shot job that completed: docker compose up runs it again']],
+        ['worker', 'start', ['it had exited (code 0)']],
+      ],
+    );
   });
 });
 
@@ -386,7 +465,11 @@ describe('optional services (degraded, not failed)', () => {
   it('a service whose every dependent depends on it with required:false is optional; so is one labelled dev.aixcl.optional', async () => {
     assert.deepEqual([...optionalServices(await modelOf())].sort(), ['loki']);
     const { app, stack } = smallStack();
-    stack.node.findAll().filter(Service.isService).find((s) => s.serviceName === 'promtail')!.addLabel('dev.aixcl.optional', 'true');
+    stack.node
+      .findAll()
+      .filter(Service.isService)
+      .find((s) => s.serviceName === 'promtail')!
+      .addLabel('dev.aixcl.optional', 'true');
     const [t] = targetsFromSynthesis(app.synthesize(), '/o');
     const m2 = await loadComposeProject(t!, { PATH: process.env.PATH, GF_PW: 'x' });
     assert.deepEqual([...optionalServices(m2)].sort(), ['loki', 'promtail']);
@@ -395,7 +478,11 @@ describe('optional services (degraded, not failed)', () => {
 
 describe('Docker API failures', () => {
   it('become one message saying whether anything was changed, exit 1', () => {
-    const daemon = { statusCode: 500, json: { message: 'write /var/lib/docker/x: no space left on device' }, message: '(HTTP code 500) server error - write ...' };
+    const daemon = {
+      statusCode: 500,
+      json: { message: 'write /var/lib/docker/x: no space left on device' },
+      message: '(HTTP code 500) server error - write ...',
+    };
     assert.equal(
       dockerFailure(daemon, false)!.message,
       'the Docker daemon failed a request: write /var/lib/docker/x: no space left on device. Nothing was changed.',
@@ -406,10 +493,17 @@ describe('Docker API failures', () => {
   });
 
   it('a missing local file is not a daemon failure; a socket that went away is', () => {
-    const local = Object.assign(new Error("ENOENT: no such file or directory, open '/srv/out/loki/loki-config.yml'"), { code: 'ENOENT', syscall: 'open', path: '/srv/out/loki/loki-config.yml' });
+    const local = Object.assign(new Error("ENOENT: no such file or directory, open '/srv/out/loki/loki-config.yml'"), {
+      code: 'ENOENT',
+      syscall: 'open',
+      path: '/srv/out/loki/loki-config.yml',
+    });
     assert.equal(dockerFailure(local, true), undefined);
     const socket = Object.assign(new Error('connect ENOENT /var/run/docker.sock'), { code: 'ENOENT', syscall: 'connect', address: '/var/run/docker.sock' });
-    assert.match(dockerFailure(socket, true)!.message, /^the Docker daemon failed a request: connect ENOENT \/var\/run\/docker\.sock\. The stack is partly deployed/);
+    assert.match(
+      dockerFailure(socket, true)!.message,
+      /^the Docker daemon failed a request: connect ENOENT \/var\/run\/docker\.sock\. The stack is partly deployed/,
+    );
   });
 });
 
@@ -447,7 +541,10 @@ describe('DOCKER_HOST', () => {
         return true;
       });
     } finally {
-      for (const [k, v] of [['DOCKER_TLS_VERIFY', saved.v], ['DOCKER_CERT_PATH', saved.p]] as const) {
+      for (const [k, v] of [
+        ['DOCKER_TLS_VERIFY', saved.v],
+        ['DOCKER_CERT_PATH', saved.p],
+      ] as const) {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
       }
@@ -488,7 +585,10 @@ describe('output directory', () => {
       (e: unknown) => {
         assert.ok(e instanceof DeployError, String(e));
         assert.equal(e.exitCode, ExitCode.USER_ERROR);
-        assert.equal(e.message, `cannot write the output directory ${dir}/file/out: ${dir}/file is a file, not a directory; choose another --out (nothing was changed)`);
+        assert.equal(
+          e.message,
+          `cannot write the output directory ${dir}/file/out: ${dir}/file is a file, not a directory; choose another --out (nothing was changed)`,
+        );
         return true;
       },
     );
@@ -508,11 +608,18 @@ describe('progress output', () => {
     const p = createProgress('json', { stdout: out.stream as never, stderr: out.stream as never });
     p.sink({ type: 'service', service: 'loki', state: 'creating' });
     p.sink({ type: 'service', service: 'loki', state: 'failed', message: 'exited with code 1' });
-    const lines = out.text().trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(lines.map(({ t: _t, ...rest }) => rest), [
-      { event: 'service', service: 'loki', state: 'creating' },
-      { event: 'service', service: 'loki', state: 'failed', message: 'exited with code 1' },
-    ]);
+    const lines = out
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      lines.map(({ t: _t, ...rest }) => rest),
+      [
+        { event: 'service', service: 'loki', state: 'creating' },
+        { event: 'service', service: 'loki', state: 'failed', message: 'exited with code 1' },
+      ],
+    );
   });
 
   it('plain lines in CI, without colour when NO_COLOR is set even on a terminal', () => {

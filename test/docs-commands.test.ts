@@ -40,7 +40,16 @@ function blocksOf(doc: string): Block[] {
     let j = i + 1;
     while (j < lines.length && !/^\s*```\s*$/.test(lines[j]!)) j++;
     const marker = /<!-- docs-test: (.*?) -->/.exec(lines[i - 1] ?? '')?.[1];
-    out.push({ doc, line: i + 1, lang: open[1]!, body: lines.slice(i + 1, j).map((l) => l.slice(indent)).join('\n'), ...(marker ? { marker } : {}) });
+    out.push({
+      doc,
+      line: i + 1,
+      lang: open[1]!,
+      body: lines
+        .slice(i + 1, j)
+        .map((l) => l.slice(indent))
+        .join('\n'),
+      ...(marker ? { marker } : {}),
+    });
     i = j;
   }
   return out;
@@ -98,7 +107,11 @@ describe('the command blocks of the docs', () => {
     const unmarked = all.filter((b) => isCommandBlock(b) && !b.marker).map((b) => `${b.doc}:${b.line}: ${b.body.split('\n')[0]}`);
     assert.deepEqual(unmarked, [], 'add <!-- docs-test: ... --> before each (see test/docs-commands.test.ts)');
     const reasonless = all.filter((b) => b.marker && /^skip\b/.test(b.marker) && !/^skip, \S/.test(b.marker));
-    assert.deepEqual(reasonless.map((b) => `${b.doc}:${b.line}`), [], 'a skipped block says why: <!-- docs-test: skip, WHY -->');
+    assert.deepEqual(
+      reasonless.map((b) => `${b.doc}:${b.line}`),
+      [],
+      'a skipped block says why: <!-- docs-test: skip, WHY -->',
+    );
     assert.ok(all.filter((b) => b.marker && !b.marker.startsWith('skip')).length >= 4, 'the docs have blocks that run');
   });
 
@@ -117,7 +130,10 @@ describe('the command blocks of the docs', () => {
       });
     } else if (b.marker === 'run') {
       test(`${where}: every command runs`, () => {
-        for (const line of b.body.replace(/\\\n\s*/g, ' ').split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'))) {
+        for (const line of b.body
+          .replace(/\\\n\s*/g, ' ')
+          .split('\n')
+          .filter((l) => l.trim() && !l.trim().startsWith('#'))) {
           const r = sh(line);
           assert.equal(r.code, 0, `${where}: \`${line}\` exited ${r.code}:\n${r.out}`);
         }

@@ -32,7 +32,10 @@ function promqlOf(markdown: string): string[] {
       column = -1;
       continue;
     }
-    const row = line.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+    const row = line
+      .split(/(?<!\\)\|/)
+      .slice(1, -1)
+      .map((c) => c.trim());
     if (column < 0) column = row.indexOf('PromQL');
     else if (row[column] && !/^-+$/.test(row[column])) cells.push(...[...row[column].matchAll(/`([^`]+)`/g)].map((m) => m[1].replace(/\\\|/g, '|')));
   }
@@ -61,8 +64,7 @@ describe('docs', () => {
     const app = await loadApp(join(ROOT, 'stacks', 'aixcl.ts'));
     // The stack file imports the built package: find its Loki by shape, not by class.
     const loki = app.stacks[0].node.findAll().find((c) => typeof (c as { streamLabels?: unknown }).streamLabels === 'function') as
-      | { streamLabels(): readonly string[] | undefined; collectedProjects(): { label: string; projects: readonly string[] } | undefined }
-      | undefined;
+      { streamLabels(): readonly string[] | undefined; collectedProjects(): { label: string; projects: readonly string[] } | undefined } | undefined;
     assert.ok(loki, 'the default stack has a Loki');
     const streamLabels = loki.streamLabels();
     const projects = loki.collectedProjects();
@@ -136,9 +138,7 @@ describe('docs', () => {
     assert.ok(prometheus, 'the default stack has a Prometheus');
     const queries = DOCS.flatMap((d) => promqlOf(read(d)));
     assert.ok(queries.length >= 5, `only ${queries.length} PromQL examples: ${queries.join(', ')}`);
-    const bad = queries
-      .map((q) => [q, checkPromQL(q, { seriesLabels: (m) => prometheus.seriesLabels(m) })] as const)
-      .filter(([, e]) => e !== undefined);
+    const bad = queries.map((q) => [q, checkPromQL(q, { seriesLabels: (m) => prometheus.seriesLabels(m) })] as const).filter(([, e]) => e !== undefined);
     assert.deepEqual(bad, [], bad.map(([q, e]) => `${q}\n  ${e}`).join('\n'));
     // Guards against a checker that accepts anything: a label no cAdvisor series has.
     assert.notEqual(checkPromQL('container_start_time_seconds{container_name="x"}', { seriesLabels: (m) => prometheus.seriesLabels(m) }), undefined);
@@ -152,8 +152,16 @@ describe('docs', () => {
   test("the README's table of the default stack's services matches the generated compose file", async () => {
     const app = await loadApp(join(ROOT, 'stacks', 'aixcl.ts'));
     const compose = parse(Testing.synth(app.stacks[0])['docker-compose.yml']);
-    const table = read('README.md').split('## The default stack')[1].split('\n').filter((l) => /^\| [a-z-]+ \| \d+ \|/.test(l));
-    const rows = table.map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+    const table = read('README.md')
+      .split('## The default stack')[1]
+      .split('\n')
+      .filter((l) => /^\| [a-z-]+ \| \d+ \|/.test(l));
+    const rows = table.map((l) =>
+      l
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
     assert.deepEqual(rows.map((r) => r[0]).sort(), Object.keys(compose.services).sort());
     for (const [name, port, image, health] of rows) {
       const svc = compose.services[name];
@@ -169,7 +177,8 @@ describe('docs', () => {
   test("LOGGING.md's error-panel query and MONITORING.md's dashboard titles are the generated ones", async () => {
     const app = await loadApp(join(ROOT, 'stacks', 'aixcl.ts'));
     const files = Testing.synth(app.stacks[0]);
-    const board = (f: string) => JSON.parse(files[`grafana/provisioning/dashboards/${f}`]!) as { title: string; panels: Array<{ title: string; targets?: Array<{ expr: string }> }> };
+    const board = (f: string) =>
+      JSON.parse(files[`grafana/provisioning/dashboards/${f}`]!) as { title: string; panels: Array<{ title: string; targets?: Array<{ expr: string }> }> };
     const errorPanel = board('logs-dashboard.json').panels.find((p) => p.title === 'Error rate by service')!;
     const shown = /error-rate panel does exactly this:[\s\S]*?```logql\n(.*)\n```/.exec(read('LOGGING.md'))?.[1];
     assert.equal(shown, errorPanel.targets![0]!.expr);
@@ -192,7 +201,10 @@ describe('docs', () => {
     assert.equal(sourceOf(`${runtimeDir}/podman/podman.sock`), '/run/user/1000/podman/podman.sock');
     assert.throws(
       () => sourceOf('$XDG_RUNTIME_DIR/podman/podman.sock'),
-      (e: Error) => e.message.includes("[demo/promtail] dockerSocket: '$XDG_RUNTIME_DIR/podman/podman.sock' holds $XDG_RUNTIME_DIR, which Docker does not expand: write the path with its value (in a stack file: `${process.env.XDG_RUNTIME_DIR}/...`)"),
+      (e: Error) =>
+        e.message.includes(
+          "[demo/promtail] dockerSocket: '$XDG_RUNTIME_DIR/podman/podman.sock' holds $XDG_RUNTIME_DIR, which Docker does not expand: write the path with its value (in a stack file: `${process.env.XDG_RUNTIME_DIR}/...`)",
+        ),
     );
   });
 

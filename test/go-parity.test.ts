@@ -64,7 +64,8 @@ function pipelineExpressions(stages: Doc[], into: { regexes: Set<string>; anchor
       // `|~ "re"` and `!~ "re"` (after them) are not.
       const [, matchers, filters] = /^\{([^}]*)\}(.*)$/s.exec(String(s.match.selector).trim()) ?? [];
       const str = String.raw`("(?:[^"\\]|\\.)*")`;
-      for (const [, raw] of (matchers ?? '').matchAll(new RegExp(String.raw`[a-zA-Z_]\w*\s*(?:=~|!~)\s*${str}`, 'g'))) into.anchored.add(JSON.parse(raw) as string);
+      for (const [, raw] of (matchers ?? '').matchAll(new RegExp(String.raw`[a-zA-Z_]\w*\s*(?:=~|!~)\s*${str}`, 'g')))
+        into.anchored.add(JSON.parse(raw) as string);
       for (const [, raw] of (filters ?? '').matchAll(new RegExp(String.raw`(?:\|~|!~)\s*${str}`, 'g'))) into.regexes.add(JSON.parse(raw) as string);
       pipelineExpressions(s.match.stages ?? [], into);
     }
@@ -192,7 +193,9 @@ describe('the Promtail model agrees with Go (regexp, time.Parse, text/template),
 
   it('every timestamp layout of the pipeline (and the named layouts the model knows): same instant as Go, or both refuse', () => {
     // Promtail's Unix* names are its own code (strconv and time.Unix), not time.Parse: left out.
-    const layouts = [...expressions.layouts, 'RFC3339', 'RFC3339Nano', '2006-01-02 15:04:05.000 MST', '2006-01-02T15:04:05.999999999Z07:00'].filter((l) => !/^Unix/.test(l));
+    const layouts = [...expressions.layouts, 'RFC3339', 'RFC3339Nano', '2006-01-02 15:04:05.000 MST', '2006-01-02T15:04:05.999999999Z07:00'].filter(
+      (l) => !/^Unix/.test(l),
+    );
     const cases: GoCase[] = [];
     for (const layout of new Set(layouts)) for (const text of TIMES) cases.push({ kind: 'time', layout, text });
     const answers = askGo(cases);
@@ -208,7 +211,7 @@ describe('the Promtail model agrees with Go (regexp, time.Parse, text/template),
     assert.ok(parsed >= 20, `only ${parsed} of ${cases.length} cases parsed: the comparison would say little`);
   });
 
-  it("a time format the library refuses parses no time in Go, and the layout its message suggests parses it", () => {
+  it('a time format the library refuses parses no time in Go, and the layout its message suggests parses it', () => {
     // [format the user wrote, a time written that way]: Promtail hands an unnamed format to time.Parse as a layout.
     const pairs: Array<[string, string]> = [
       ['YYYY-MM-DD HH:mm:ss', '2025-11-29 08:00:01'],
@@ -227,7 +230,11 @@ describe('the Promtail model agrees with Go (regexp, time.Parse, text/template),
     const answers = askGo(cases);
     pairs.forEach(([f, text], i) => {
       assert.ok(answers[2 * i].error, `Go parsed ${JSON.stringify(text)} with ${JSON.stringify(f)}`);
-      assert.equal(answers[2 * i + 1].error, undefined, `Go refused ${JSON.stringify(text)} with the suggested ${JSON.stringify(suggested[i])}: ${answers[2 * i + 1].error}`);
+      assert.equal(
+        answers[2 * i + 1].error,
+        undefined,
+        `Go refused ${JSON.stringify(text)} with the suggested ${JSON.stringify(suggested[i])}: ${answers[2 * i + 1].error}`,
+      );
     });
   });
 
@@ -235,13 +242,60 @@ describe('the Promtail model agrees with Go (regexp, time.Parse, text/template),
     // Patterns users write: RE2 syntax Go accepts, and Perl/PCRE/JavaScript syntax it refuses. `(?<name>x)`
     // is left out: Go reads it since 1.22 (Promtail's and Loki's Go), Debian's 1.19 does not.
     const patterns = [
-      'error', '(?i)error|warn', '^\\d+$', '[[:alpha:]]+', '\\pL+', '\\p{Greek}', '\\x{41}', '(?P<name>\\w+)', '\\Q.*\\E',
-      '\\z', '\\A', '(?U)a+', '(?m)^a$', '(?s).', '\\bword\\b', 'a{,3}', 'a{2,5}', '[^\\x00-\\x{10FFFF}]', 'x*?', '(?:a|b)+',
-      '(?=x)', '(?!x)', '(?<=x)', '(?<!x)', '(a)\\1', 'a**', 'a++', 'a{2}{3}', '\\Z', '\\C', '[z-a]', '(', ')', 'a{1001}',
-      'x{2,1}', '\\8', '[[:foo:]]', '\\p{Foo}', '(?P<n>a)(?P<n>b)', '(?i', '*a', '\\e', '(?P=name)', '(?#comment)', '(?x) a b',
-      '[a', 'a]', '\\', '(?i)(?-i)a', '\\d{2}-\\d{2}',
+      'error',
+      '(?i)error|warn',
+      '^\\d+$',
+      '[[:alpha:]]+',
+      '\\pL+',
+      '\\p{Greek}',
+      '\\x{41}',
+      '(?P<name>\\w+)',
+      '\\Q.*\\E',
+      '\\z',
+      '\\A',
+      '(?U)a+',
+      '(?m)^a$',
+      '(?s).',
+      '\\bword\\b',
+      'a{,3}',
+      'a{2,5}',
+      '[^\\x00-\\x{10FFFF}]',
+      'x*?',
+      '(?:a|b)+',
+      '(?=x)',
+      '(?!x)',
+      '(?<=x)',
+      '(?<!x)',
+      '(a)\\1',
+      'a**',
+      'a++',
+      'a{2}{3}',
+      '\\Z',
+      '\\C',
+      '[z-a]',
+      '(',
+      ')',
+      'a{1001}',
+      'x{2,1}',
+      '\\8',
+      '[[:foo:]]',
+      '\\p{Foo}',
+      '(?P<n>a)(?P<n>b)',
+      '(?i',
+      '*a',
+      '\\e',
+      '(?P=name)',
+      '(?#comment)',
+      '(?x) a b',
+      '[a',
+      'a]',
+      '\\',
+      '(?i)(?-i)a',
+      '\\d{2}-\\d{2}',
       // A capture name used twice: Go compiles it (RE2/J alone would not), also beside another mistake.
-      '(?P<n>a)|(?P<n>b)', '(?P<n>a)(?P<n>b', '\\(?P<n>a)(?P<n>b)',
+      '(?P<n>a)|(?P<n>b)',
+      '(?P<n>a)(?P<n>b',
+      '\\(?P<n>a)(?P<n>b)',
     ];
     const texts = ['error', 'ERROR here', 'warn', '12', 'abc', 'word', 'ααα', 'A', '.*', 'a', 'aa', 'x', 'ab', '', '12-34'];
     const cases: GoCase[] = [];
@@ -253,9 +307,16 @@ describe('the Promtail model agrees with Go (regexp, time.Parse, text/template),
     const compiled = askGo(cases);
     let refused = 0;
     patterns.forEach((re, i) => {
-      for (const [anchoring, go] of [[GoRegexAnchoring.NONE, compiled[2 * i]], [GoRegexAnchoring.FULL, compiled[2 * i + 1]]] as const) {
+      for (const [anchoring, go] of [
+        [GoRegexAnchoring.NONE, compiled[2 * i]],
+        [GoRegexAnchoring.FULL, compiled[2 * i + 1]],
+      ] as const) {
         const ours = goRegexProblem(re, anchoring);
-        assert.equal(ours === undefined, go.error === undefined, `${JSON.stringify(re)} (${anchoring}): ours ${ours ?? 'compiles'}; Go ${go.error ?? 'compiles'}`);
+        assert.equal(
+          ours === undefined,
+          go.error === undefined,
+          `${JSON.stringify(re)} (${anchoring}): ours ${ours ?? 'compiles'}; Go ${go.error ?? 'compiles'}`,
+        );
         // re2js keeps Go's own error texts ("invalid nested repetition operator: `**`"), those of current Go:
         // for `(?<` Go 1.22+ says "invalid named capture" where Debian's 1.19 says "unsupported Perl syntax".
         // (Go ends "trailing backslash at end of expression" with ": ``", the empty rest; RE2/J does not.)
@@ -267,10 +328,12 @@ describe('the Promtail model agrees with Go (regexp, time.Parse, text/template),
     assert.ok(refused >= 15 && refused < patterns.length - 10, `${refused} of ${patterns.length} refused: the corpus must hold both kinds`);
     // Matching, for the patterns that compile.
     const valid = patterns.filter((re, i) => compiled[2 * i].error === undefined);
-    const matchCases: GoCase[] = valid.flatMap((re) => texts.flatMap((text) => [
-      { kind: 'regex' as const, re, text },
-      { kind: 'regex' as const, re: `^(?s:${re})$`, text },
-    ]));
+    const matchCases: GoCase[] = valid.flatMap((re) =>
+      texts.flatMap((text) => [
+        { kind: 'regex' as const, re, text },
+        { kind: 'regex' as const, re: `^(?s:${re})$`, text },
+      ]),
+    );
     const matched = askGo(matchCases);
     let i = 0;
     for (const re of valid) {
@@ -286,7 +349,17 @@ describe('the Promtail model agrees with Go (regexp, time.Parse, text/template),
     for (const tpl of expressions.templates) {
       // The words the template names, as programs write them (upper case, capitalized), and words it does not know.
       const words = [...tpl.matchAll(/"([^"]*)"/g)].map((m) => m[1]);
-      const values = new Set([...words, ...words.map((w) => w.toUpperCase()), ...words.map((w) => w[0]?.toUpperCase() + w.slice(1)), '', 'chatty', 'LOG', 'DEBUG1', 'Warning', 'ÉRROR']);
+      const values = new Set([
+        ...words,
+        ...words.map((w) => w.toUpperCase()),
+        ...words.map((w) => w[0]?.toUpperCase() + w.slice(1)),
+        '',
+        'chatty',
+        'LOG',
+        'DEBUG1',
+        'Warning',
+        'ÉRROR',
+      ]);
       for (const Value of values) cases.push({ kind: 'template', tpl, data: { Value } });
       // No source value: .Value is missing, and ToLower of nothing fails in Go.
       cases.push({ kind: 'template', tpl, data: {} });
@@ -314,10 +387,49 @@ describe('the Promtail model agrees with Go (regexp, time.Parse, text/template),
 
   it("core/go-duration.ts reads a duration as Go's time.ParseDuration does: the same nanoseconds, or the same reason", () => {
     const texts = [
-      '0', '-0', '+0', '1s', '1.5h', '1h30m', '.5s', '5.s', '1.000000001s', '1.0000000001s', '0.3333333333333h',
-      '1ns', '1us', '1µs', '1μs', '1ms', '-1.5h', '+10s', '2562047h47m16.854775807s', '2562047h47m16.854775808s',
-      '-2562047h47m16.854775808s', '-2562047h47m16.854775809s', '9999999999h', '9999999999h1x', '100000000000000000000ns',
-      '', '-', '.', '.s', '1', '10', '1d', '7d', '1 s', ' 1s', '1s ', '1e3s', '1h-1m', '1.2.3s', 'μs', '1x', '1ss', 's1',
+      '0',
+      '-0',
+      '+0',
+      '1s',
+      '1.5h',
+      '1h30m',
+      '.5s',
+      '5.s',
+      '1.000000001s',
+      '1.0000000001s',
+      '0.3333333333333h',
+      '1ns',
+      '1us',
+      '1µs',
+      '1μs',
+      '1ms',
+      '-1.5h',
+      '+10s',
+      '2562047h47m16.854775807s',
+      '2562047h47m16.854775808s',
+      '-2562047h47m16.854775808s',
+      '-2562047h47m16.854775809s',
+      '9999999999h',
+      '9999999999h1x',
+      '100000000000000000000ns',
+      '',
+      '-',
+      '.',
+      '.s',
+      '1',
+      '10',
+      '1d',
+      '7d',
+      '1 s',
+      ' 1s',
+      '1s ',
+      '1e3s',
+      '1h-1m',
+      '1.2.3s',
+      'μs',
+      '1x',
+      '1ss',
+      's1',
     ];
     const answers = askGo(texts.map((text) => ({ kind: 'duration' as const, text })));
     texts.forEach((text, i) => {

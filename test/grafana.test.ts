@@ -83,12 +83,7 @@ function assertProblem(stack: Stack, ...fragments: string[]): ValidationError {
 function lokiDashboard(uid: string, expr: string, datasource: { type: string; uid: string } = { type: 'loki', uid: 'loki' }) {
   return new sdkDashboard.DashboardBuilder('Custom')
     .uid(uid)
-    .withPanel(
-      new sdkLogs.PanelBuilder()
-        .title('Broken')
-        .datasource(datasource)
-        .withTarget(new sdkLoki.DataqueryBuilder().refId('A').expr(expr)),
-    );
+    .withPanel(new sdkLogs.PanelBuilder().title('Broken').datasource(datasource).withTarget(new sdkLoki.DataqueryBuilder().refId('A').expr(expr)));
 }
 
 describe('Grafana service', () => {
@@ -100,8 +95,7 @@ describe('Grafana service', () => {
       GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES: 'false',
       GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
       GF_ANALYTICS_REPORTING_ENABLED: 'false',
-      GF_SECURITY_ADMIN_PASSWORD:
-        '${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD (the Grafana admin password) in the environment or a .env file}',
+      GF_SECURITY_ADMIN_PASSWORD: '${GRAFANA_ADMIN_PASSWORD:?set GRAFANA_ADMIN_PASSWORD (the Grafana admin password) in the environment or a .env file}',
       GF_SECURITY_ADMIN_USER: 'admin',
       GF_SERVER_HTTP_ADDR: '0.0.0.0',
       GF_SERVER_HTTP_PORT: '3000',
@@ -188,7 +182,17 @@ describe('Grafana datasources', () => {
     const loki = file.datasources[1];
     assert.deepEqual(
       { ...loki, jsonData: undefined, correlations: undefined },
-      { name: 'Loki', type: 'loki', uid: 'loki', access: 'proxy', url: 'http://loki:3100', isDefault: false, editable: false, jsonData: undefined, correlations: undefined },
+      {
+        name: 'Loki',
+        type: 'loki',
+        uid: 'loki',
+        access: 'proxy',
+        url: 'http://loki:3100',
+        isDefault: false,
+        editable: false,
+        jsonData: undefined,
+        correlations: undefined,
+      },
     );
     assert.equal(loki.correlations[0].targetUID, 'prometheus');
     assert.equal(loki.jsonData.maxLines, 1000);
@@ -393,7 +397,7 @@ describe('add methods: a wrong or missing required reference (from JavaScript)',
   // What a JavaScript stack can pass, which the types would refuse.
   const js = (props: unknown) => props as never;
 
-  it('linkToService takes a Service or the name of one of the project\'s services (a typo is reported), and leaves a data-link expression to Grafana', () => {
+  it("linkToService takes a Service or the name of one of the project's services (a typo is reported), and leaves a data-link expression to Grafana", () => {
     const { stack, logs } = full();
     const api = new Service(stack, 'api', { image: 'nginx:1.27' });
     assert.equal(logs.linkToService(api), '/d/aixcl-logs?var-service=api&${__url_time_range}');
@@ -402,7 +406,7 @@ describe('add methods: a wrong or missing required reference (from JavaScript)',
     logs.linkToService(42 as never);
     const err = assertProblem(stack);
     assert.deepEqual(err.problems.map(formatProblem), [
-      "[aixcl/grafana/LogsDashboard] linkToService(): service must be a Service or a service name, got the number 42: pass the Service (or its serviceName)",
+      '[aixcl/grafana/LogsDashboard] linkToService(): service must be a Service or a service name, got the number 42: pass the Service (or its serviceName)',
       "[aixcl/grafana/LogsDashboard] linkToService('apii'): no service of project 'aixcl' is named 'apii', so the link would open an empty filter; did you mean 'api'?",
     ]);
   });
@@ -752,7 +756,12 @@ describe('dashboards: bad input', () => {
   it('fails synthesis on a fixed rate() range under two scrapes of its job, a job no scrape config has, a recorded series nothing writes', () => {
     const { stack, grafana } = full();
     const d = grafana.addDashboard('Ranges', { dashboard: lokiDashboard('ranges', '{compose_service="loki"}') });
-    const panel = (title: string, expr: string) => ({ type: 'timeseries', title, datasource: { type: 'prometheus', uid: 'prometheus' }, targets: [{ refId: 'A', expr }] });
+    const panel = (title: string, expr: string) => ({
+      type: 'timeseries',
+      title,
+      datasource: { type: 'prometheus', uid: 'prometheus' },
+      targets: [{ refId: 'A', expr }],
+    });
     d.addOverride('panels', [
       panel('Short', 'rate(loki_request_duration_seconds_count{job="loki"}[20s])'),
       panel('Job', 'up{job="lokki"}'),
@@ -761,11 +770,25 @@ describe('dashboards: bad input', () => {
     ]);
     const problems = assertProblem(stack).problems.map(formatProblem);
     assert.ok(
-      problems.some((p) => p.startsWith("[aixcl/grafana/Ranges] panel 'Short', query A: rate(loki_request_duration_seconds_count[20s]) covers less than two scrapes of its series (scraped every 15s, aixcl/prometheus's scrapeInterval), so it returns nothing")),
+      problems.some((p) =>
+        p.startsWith(
+          "[aixcl/grafana/Ranges] panel 'Short', query A: rate(loki_request_duration_seconds_count[20s]) covers less than two scrapes of its series (scraped every 15s, aixcl/prometheus's scrapeInterval), so it returns nothing",
+        ),
+      ),
       problems.join('\n'),
     );
-    assert.ok(problems.some((p) => p.includes(`panel 'Job', query A: invalid PromQL at line 1, column 8: job="lokki" selects nothing: aixcl/prometheus only has job "grafana", "loki", "prometheus", "promtail"; did you mean "loki"?`)), problems.join('\n'));
-    assert.ok(problems.some((p) => p.includes(`panel 'Recorded', query A: invalid PromQL at line 1, column 5: no rule records 'compose_service:log_lines:rate5m'`)), problems.join('\n'));
+    assert.ok(
+      problems.some((p) =>
+        p.includes(
+          `panel 'Job', query A: invalid PromQL at line 1, column 8: job="lokki" selects nothing: aixcl/prometheus only has job "grafana", "loki", "prometheus", "promtail"; did you mean "loki"?`,
+        ),
+      ),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((p) => p.includes(`panel 'Recorded', query A: invalid PromQL at line 1, column 5: no rule records 'compose_service:log_lines:rate5m'`)),
+      problems.join('\n'),
+    );
     assert.ok(!problems.some((p) => p.includes("'Adaptive'")));
   });
 

@@ -15,7 +15,7 @@ function composeImages(stack: Stack): Record<string, { image: string; labels: Re
 }
 
 describe('Image.inMirror', () => {
-  it('keeps Docker Hub paths (official images under library/), and puts other registries\' host first', () => {
+  it("keeps Docker Hub paths (official images under library/), and puts other registries' host first", () => {
     const m = 'registry.example.com:5000/hub';
     const cases: Array<[string, string]> = [
       ['grafana/loki:3.7.6', `${m}/grafana/loki:3.7.6`],
@@ -77,7 +77,10 @@ describe('Stack imageMirror', () => {
       process.env.AIXCL_IMAGE_MIRROR = 'no-host';
       const app = new App();
       new Service(new Stack(app, 's'), 'web', { image: 'nginx:1.27' });
-      assertProblem(app, "[s] imageMirror 'no-host' does not start with a registry host (a name with a '.' or a ':port', or localhost): Docker would read 'no-host' as a Docker Hub account (from AIXCL_IMAGE_MIRROR)");
+      assertProblem(
+        app,
+        "[s] imageMirror 'no-host' does not start with a registry host (a name with a '.' or a ':port', or localhost): Docker would read 'no-host' as a Docker Hub account (from AIXCL_IMAGE_MIRROR)",
+      );
       process.env.AIXCL_IMAGE_MIRROR = '';
       assert.equal(new Stack(new App(), 's').imageMirror, undefined);
     } finally {
@@ -88,7 +91,7 @@ describe('Stack imageMirror', () => {
 });
 
 describe('aixcl-synth with AIXCL_IMAGE_MIRROR', () => {
-  it('writes the default stack with mirrored images; an invalid one is exit 2 with the stack\'s path', () => {
+  it("writes the default stack with mirrored images; an invalid one is exit 2 with the stack's path", () => {
     const out = join(tempDir('mirror'), 'out');
     const r = synthCli(['--out', out, '--quiet'], undefined, { AIXCL_IMAGE_MIRROR: 'mirror.example.com/hub' });
     assert.equal(r.code, 0, r.stderr);
@@ -102,8 +105,8 @@ describe('aixcl-synth with AIXCL_IMAGE_MIRROR', () => {
   });
 });
 
-describe('the deploy tests\' stand-ins', () => {
-  it('are named under aixcl-standin.invalid/ through the stack\'s imageMirror, keeping each real image\'s family; a real name is refused', () => {
+describe("the deploy tests' stand-ins", () => {
+  it("are named under aixcl-standin.invalid/ through the stack's imageMirror, keeping each real image's family; a real name is refused", () => {
     const app = new App();
     new AixclStack(app, 'aixcl', { imageMirror: STANDIN_MIRROR });
     const specs = standInSpecs(app.synthesize());
@@ -118,6 +121,9 @@ describe('the deploy tests\' stand-ins', () => {
 
     const unmirrored = new App();
     new AixclStack(unmirrored, 'aixcl');
-    assert.throws(() => standInSpecs(unmirrored.synthesize()), /not under aixcl-standin\.invalid\/, so their stand-ins would take real names: .*grafana\/loki:3\.7\.6/);
+    assert.throws(
+      () => standInSpecs(unmirrored.synthesize()),
+      /not under aixcl-standin\.invalid\/, so their stand-ins would take real names: .*grafana\/loki:3\.7\.6/,
+    );
   });
 });

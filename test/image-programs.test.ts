@@ -23,7 +23,14 @@ function logging(lokiImage?: string) {
 
 describe('programs in images', () => {
   it('reads the programs of an argv and of a shell script', () => {
-    assert.deepEqual(programsRun(['/bin/sh', '-c', 'A=1 wget -q -O- http://x && exec /bin/loki || curl x; nc -z x 1 | grep y']), ['sh', 'wget', 'loki', 'curl', 'nc', 'grep']);
+    assert.deepEqual(programsRun(['/bin/sh', '-c', 'A=1 wget -q -O- http://x && exec /bin/loki || curl x; nc -z x 1 | grep y']), [
+      'sh',
+      'wget',
+      'loki',
+      'curl',
+      'nc',
+      'grep',
+    ]);
     assert.deepEqual(scriptPrograms("exec 3<>/dev/tcp/127.0.0.1/9080 && printf 'GET /ready' >&3"), ['printf']);
   });
 
@@ -47,8 +54,14 @@ describe('programs in images', () => {
     promtail.service.addOverride('healthcheck.test', ['CMD-SHELL', 'curl -fsS http://localhost:9080/ready']);
     loki.service.addOverride('entrypoint', ['/bin/sh', '-c', 'exec /usr/bin/loki "$$@"']);
     const msg = problems(stack);
-    assert.match(msg, /\[shop\/promtail\/Service\] healthcheck runs curl, but image grafana\/promtail:[^ ]+ has no wget or curl: it can never pass; use a bash probe through \/dev\/tcp/);
-    assert.match(msg, /\[shop\/loki\/Service\] entrypoint runs sh, but image grafana\/loki:3\.7\.6 has no sh, bash, wget or curl: the container can never start/);
+    assert.match(
+      msg,
+      /\[shop\/promtail\/Service\] healthcheck runs curl, but image grafana\/promtail:[^ ]+ has no wget or curl: it can never pass; use a bash probe through \/dev\/tcp/,
+    );
+    assert.match(
+      msg,
+      /\[shop\/loki\/Service\] entrypoint runs sh, but image grafana\/loki:3\.7\.6 has no sh, bash, wget or curl: the container can never start/,
+    );
   });
 
   it('refuses curl on Prometheus and bash on Alertmanager (busybox), accepts their defaults and Grafana with curl', () => {
@@ -61,7 +74,10 @@ describe('programs in images', () => {
     prometheus.service.setHealthcheck(Healthcheck.curl('http://localhost:9090/-/ready'));
     const am = new Alertmanager(new Stack(Testing.app(), 'other'), 'alertmanager');
     am.service.setHealthcheck(Healthcheck.command(['bash', '-c', 'true']));
-    assert.match(problems(stack), /\[shop\/prometheus\/Service\] healthcheck runs curl, but image prom\/prometheus:[^ ]+ has no bash or curl: .*use busybox's wget: Healthcheck\.wget/);
+    assert.match(
+      problems(stack),
+      /\[shop\/prometheus\/Service\] healthcheck runs curl, but image prom\/prometheus:[^ ]+ has no bash or curl: .*use busybox's wget: Healthcheck\.wget/,
+    );
     assert.match(problems(Stack.of(am)), /\[other\/alertmanager\/Service\] healthcheck runs bash/);
   });
 

@@ -58,7 +58,11 @@ describe('aixcl-synth init', () => {
     assert.match(bare.out, /set: GRAFANA_ADMIN_PASSWORD\n/);
     assert.match(bare.out, /docker compose --env-file \.env -f \.\.\/out-bare\/docker-compose\.yml up -d/);
     // So does aixcl-deploy: `up` stops at the project's only secret, before connecting to any daemon.
-    const deploy = run('npx', ['aixcl-deploy', '--out', join(dir, 'out-bare')], dir, { ...process.env, GRAFANA_ADMIN_PASSWORD: '', DOCKER_HOST: 'unix:///nonexistent.sock' });
+    const deploy = run('npx', ['aixcl-deploy', '--out', join(dir, 'out-bare')], dir, {
+      ...process.env,
+      GRAFANA_ADMIN_PASSWORD: '',
+      DOCKER_HOST: 'unix:///nonexistent.sock',
+    });
     assert.equal(deploy.code, 2, deploy.out);
     assert.match(deploy.out, /a required variable is not set; nothing was changed/);
     assert.match(deploy.out, /synthesizing stack\.ts \("aixcl\.stack" of package\.json\)/);
@@ -74,7 +78,12 @@ describe('aixcl-synth init', () => {
     const stackFile = join(dir, 'stack.ts');
     const good = readFileSync(stackFile, 'utf8');
     const before = readFileSync(join(dir, 'out', 'docker-compose.yml'), 'utf8');
-    writeFileSync(stackFile, good.replace("import { App,", "import { App, Duration,").replace("new Logging(stack, 'logging');", "new Logging(stack, 'logging', { retension: Duration.days(3) });"));
+    writeFileSync(
+      stackFile,
+      good
+        .replace('import { App,', 'import { App, Duration,')
+        .replace("new Logging(stack, 'logging');", "new Logging(stack, 'logging', { retension: Duration.days(3) });"),
+    );
     const typo = run('npm', ['run', 'synth'], dir);
     assert.notEqual(typo.code, 0, typo.out);
     assert.match(typo.out, /stack\.ts\(\d+,\d+\): error TS2561: .*'retension'.*Did you mean to write 'retention'\?/);

@@ -26,14 +26,10 @@ function panel(grafana: Grafana, expr: string): Dashboard {
   const dash = new sdkDashboard.DashboardBuilder('Mine')
     .uid('mine')
     .withPanel(
-      new sdkLogs.PanelBuilder()
-        .title('Lines')
-        .datasource({ type: 'loki', uid: 'loki' })
-        .withTarget(new sdkLoki.DataqueryBuilder().refId('A').expr(expr)),
+      new sdkLogs.PanelBuilder().title('Lines').datasource({ type: 'loki', uid: 'loki' }).withTarget(new sdkLoki.DataqueryBuilder().refId('A').expr(expr)),
     );
   return new Dashboard(grafana, 'Mine', { dashboard: dash });
 }
-
 
 describe('the labels a collector produces', () => {
   it('are read from Promtail’s own config: its relabel rules set service_name to the compose service, its pipeline keeps level, caller and logger as structured metadata', () => {
@@ -63,7 +59,10 @@ describe('the labels a collector produces', () => {
   });
 
   it('are unknown after a labelmap rule (its names come from a regex), and relabel removals apply', () => {
-    assert.equal(promtailProducedLabels({ scrape_configs: [{ relabel_configs: [{ action: 'labelmap', regex: '__meta_docker_container_label_(.+)' }] }] }).labels, undefined);
+    assert.equal(
+      promtailProducedLabels({ scrape_configs: [{ relabel_configs: [{ action: 'labelmap', regex: '__meta_docker_container_label_(.+)' }] }] }).labels,
+      undefined,
+    );
     const doc = {
       scrape_configs: [
         {
@@ -103,7 +102,10 @@ describe('queries select only on labels and projects the collectors produce', ()
   it('rejects a query naming a compose project its Loki does not collect', () => {
     const { stack, grafana } = build();
     panel(grafana, 'sum(count_over_time({compose_project="shpo"}[5m]))');
-    assert.match(synthErrorOf(stack), /column 38: compose_project="shpo" selects nothing: shop\/loki only receives compose_project "shop"; did you mean "shop"\?/);
+    assert.match(
+      synthErrorOf(stack),
+      /column 38: compose_project="shpo" selects nothing: shop\/loki only receives compose_project "shop"; did you mean "shop"\?/,
+    );
   });
 
   it('accepts the collected project, also in a logging-only stack that collects another one', () => {
@@ -117,9 +119,13 @@ describe('queries select only on labels and projects the collectors produce', ()
 
   it('rejects a label-values variable of a label no stream has', () => {
     const { stack, grafana } = build();
-    const dash = new sdkDashboard.DashboardBuilder('Vars').uid('vars').withVariable(
-      new sdkDashboard.QueryVariableBuilder('svc').datasource({ type: 'loki', uid: 'loki' }).query({ type: 1, label: 'service', stream: '{compose_project="shop"}' }),
-    );
+    const dash = new sdkDashboard.DashboardBuilder('Vars')
+      .uid('vars')
+      .withVariable(
+        new sdkDashboard.QueryVariableBuilder('svc')
+          .datasource({ type: 'loki', uid: 'loki' })
+          .query({ type: 1, label: 'service', stream: '{compose_project="shop"}' }),
+      );
     new Dashboard(grafana, 'Vars', { dashboard: dash });
     assert.match(synthErrorOf(stack), /\[shop\/grafana\/Vars\] variable '\$svc' lists the values of label 'service', which no stream in shop\/loki has/);
   });
@@ -144,20 +150,32 @@ describe('queries select only label values the stack produces', () => {
   };
 
   it('rejects a service no stack service has, with did-you-mean, under compose_service and service_name', () => {
-    assert.match(problemOf('{compose_service="grafanna"}'), /compose_service="grafanna" selects nothing: shop\/loki only receives compose_service "grafana", "loki", "promtail"; did you mean "grafana"\?/);
+    assert.match(
+      problemOf('{compose_service="grafanna"}'),
+      /compose_service="grafanna" selects nothing: shop\/loki only receives compose_service "grafana", "loki", "promtail"; did you mean "grafana"\?/,
+    );
     assert.match(problemOf('{service_name="lokki"}'), /service_name="lokki" selects nothing: .*; did you mean "loki"\?/);
   });
 
   it('runs =~ and !~ as anchored RE2 over the values', () => {
-    assert.match(problemOf('{compose_service=~"graf"}'), /compose_service=~"graf" selects nothing: shop\/loki only receives compose_service "grafana", "loki", "promtail"$/m);
+    assert.match(
+      problemOf('{compose_service=~"graf"}'),
+      /compose_service=~"graf" selects nothing: shop\/loki only receives compose_service "grafana", "loki", "promtail"$/m,
+    );
     assert.match(problemOf('{compose_project="shop", compose_service!~"grafana|loki|promtail"}'), /compose_service!~"grafana\|loki\|promtail" selects nothing/);
     accepted('{compose_service=~"graf.*"}');
     accepted('{compose_project="shop", compose_service!~"grafana|loki"}');
   });
 
   it('knows Docker streams, the normalized levels, images and container names', () => {
-    assert.match(problemOf('{compose_project="shop", stream="sdterr"}'), /stream="sdterr" selects nothing: shop\/loki only receives stream "stdout", "stderr"; did you mean "stderr"\?/);
-    assert.match(problemOf('{compose_project="shop"} | level="eror"'), /level="eror" keeps no line: shop\/loki only receives level "error", "warn", "info", "debug"; did you mean "error"\?/);
+    assert.match(
+      problemOf('{compose_project="shop", stream="sdterr"}'),
+      /stream="sdterr" selects nothing: shop\/loki only receives stream "stdout", "stderr"; did you mean "stderr"\?/,
+    );
+    assert.match(
+      problemOf('{compose_project="shop"} | level="eror"'),
+      /level="eror" keeps no line: shop\/loki only receives level "error", "warn", "info", "debug"; did you mean "error"\?/,
+    );
     assert.match(problemOf('{image="grafana/lokii:3.7.6"}'), /image="grafana\/lokii:3.7.6" selects nothing: .*did you mean "grafana\/loki:3.7.6"\?/);
     assert.match(problemOf('{container="shop-api-1"}'), /container="shop-api-1" selects nothing: shop\/loki only receives container such as "shop-grafana-1"/);
     accepted('{container="shop-loki-2"}');
@@ -173,7 +191,10 @@ describe('queries select only label values the stack produces', () => {
       panels: [{ type: 'logs', title: 'Lines', datasource: { type: 'loki', uid: 'loki' }, targets: [{ refId: 'A', expr: '{compose_service="promtial"}' }] }],
     };
     new Dashboard(grafana, 'Json', { dashboard: json as any });
-    assert.match(synthErrorOf(stack), /\[shop\/grafana\/Json\] panel 'Lines', query A: .*compose_service="promtial" selects nothing: .*did you mean "promtail"\?/);
+    assert.match(
+      synthErrorOf(stack),
+      /\[shop\/grafana\/Json\] panel 'Lines', query A: .*compose_service="promtial" selects nothing: .*did you mean "promtail"\?/,
+    );
   });
 
   it('does not judge a value from a variable, a label a parser may set, nor a negative label filter', () => {
@@ -215,7 +236,10 @@ describe('a Grafana line limit above what Loki returns', () => {
 describe('a logging-only stack', () => {
   it('may not be the project it watches', () => {
     const stack = new LoggingOnlyStack(new App(), 'logs', { targetProject: 'shop', projectName: 'shop' });
-    assert.match(synthErrorOf(stack), /\[logs\] its own project name is 'shop', the project it is asked to watch: give it another name \(the default is 'shop-logging'\)/);
+    assert.match(
+      synthErrorOf(stack),
+      /\[logs\] its own project name is 'shop', the project it is asked to watch: give it another name \(the default is 'shop-logging'\)/,
+    );
   });
 
   it('is valid under its default name', () => {

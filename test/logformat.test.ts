@@ -88,7 +88,14 @@ describe('log formats through the collector pipeline (Promtail model)', () => {
     it(`${group.service}: level and timestamp of real sample lines (${group.source})`, () => {
       const labels = labelsOf(job, group.service, group.stream);
       // Far apart in time, so a multiline stage flushes each one on its own.
-      const out = runPipeline(job.pipeline_stages, lines(labels, group.samples.map((s) => s.line), 5000));
+      const out = runPipeline(
+        job.pipeline_stages,
+        lines(
+          labels,
+          group.samples.map((s) => s.line),
+          5000,
+        ),
+      );
       assert.equal(out.length, group.samples.length, 'one entry per sample line');
       for (const s of group.samples) {
         const e = out.find((x) => x.line === s.line);
@@ -100,7 +107,7 @@ describe('log formats through the collector pipeline (Promtail model)', () => {
     });
   }
 
-  it("postgres: an ERROR with its STATEMENT over several tab-continued lines is ONE entry at level error", () => {
+  it('postgres: an ERROR with its STATEMENT over several tab-continued lines is ONE entry at level error', () => {
     // Shape of github.com/lorenzocesconetto/fastapi-postgresql/issues/4 (Compose showed the tabs as spaces):
     // elog.c writes the statement's newlines as "\n\t".
     const labels = labelsOf(job, 'postgres');
@@ -110,7 +117,7 @@ describe('log formats through the collector pipeline (Promtail model)', () => {
         '2022-06-29 20:09:39.436 UTC [97] ERROR:  relation "user" does not exist at character 225',
         '2022-06-29 20:09:39.436 UTC [97] STATEMENT:  SELECT "user".id AS user_id, "user".email AS user_email ',
         '\tFROM "user" ',
-        "\tWHERE \"user\".email = 'admin@sample.com' ",
+        '\tWHERE "user".email = \'admin@sample.com\' ',
         '\t LIMIT 1',
         '2022-06-29 20:09:40.002 UTC [98] LOG:  checkpoint starting: time',
       ]),
@@ -126,7 +133,10 @@ describe('log formats through the collector pipeline (Promtail model)', () => {
   });
 
   it("postgres: the entrypoint's own lines before the server starts pass through without a level", () => {
-    const out = runPipeline(job.pipeline_stages, lines(labelsOf(job, 'postgres', 'stdout'), ['fixing permissions on existing directory /var/lib/postgresql/data ... ok']));
+    const out = runPipeline(
+      job.pipeline_stages,
+      lines(labelsOf(job, 'postgres', 'stdout'), ['fixing permissions on existing directory /var/lib/postgresql/data ... ok']),
+    );
     assert.equal(out.length, 1);
     assert.equal(out[0].metadata.level, undefined);
   });
@@ -139,10 +149,16 @@ describe('log formats through the collector pipeline (Promtail model)', () => {
         '2024-03-01 10:00:00.001 UTC [71] DEBUG:  autovacuum: processing database "aixcl"',
       ]),
     );
-    assert.deepEqual(out.map((e) => [e.line.split('\n').length, e.metadata.level]), [[1, 'error'], [1, 'debug']]);
+    assert.deepEqual(
+      out.map((e) => [e.line.split('\n').length, e.metadata.level]),
+      [
+        [1, 'error'],
+        [1, 'debug'],
+      ],
+    );
   });
 
-  it('postgres in another log_timezone: the level is still read; the time is Docker\'s, never shifted by a zone Go reads as UTC', () => {
+  it("postgres in another log_timezone: the level is still read; the time is Docker's, never shifted by a zone Go reads as UTC", () => {
     // What Promtail's time.Parse would do with such a zone (the model follows Go): CET read as offset 0, an hour off.
     assert.equal(iso(parseGoTime('2024-03-01 11:00:00.000 CET', '2006-01-02 15:04:05.000 MST')!), '2024-03-01T11:00:00.000Z');
     assert.equal(iso(parseGoTime('2024-03-01 11:00:00.000 -03', '2006-01-02 15:04:05.000 MST')!), '2024-03-01T11:00:00.000Z');
@@ -153,7 +169,13 @@ describe('log formats through the collector pipeline (Promtail model)', () => {
         '2024-03-01 07:00:00.000 -03 [71] FATAL:  password authentication failed for user "aixcl"',
       ]),
     );
-    assert.deepEqual(out.map((e) => [e.metadata.level, e.metadata.pid, e.time]), [['error', '70', T0], ['error', '71', T0 + 1_000_000n]]);
+    assert.deepEqual(
+      out.map((e) => [e.metadata.level, e.metadata.pid, e.time]),
+      [
+        ['error', '70', T0],
+        ['error', '71', T0 + 1_000_000n],
+      ],
+    );
   });
 
   it('open-webui: a traceback stays one entry with its message; the healthcheck access line is dropped', () => {
@@ -165,7 +187,7 @@ describe('log formats through the collector pipeline (Promtail model)', () => {
         'Traceback (most recent call last):',
         '  File "/app/backend/open_webui/main.py", line 1318, in process_chat',
         '    form_data = await process_chat_payload(request, form_data, user, metadata, model)',
-        'KeyError: \'model\'',
+        "KeyError: 'model'",
         '2025-10-01 12:00:04.000 | INFO     | uvicorn.protocols.http.httptools_impl:send:476 - 127.0.0.1:51234 - "GET /health HTTP/1.1" 200',
         '2025-10-01 12:00:05.000 | INFO     | uvicorn.protocols.http.httptools_impl:send:476 - 127.0.0.1:51236 - "GET /api/models HTTP/1.1" 200',
       ]),
@@ -181,23 +203,31 @@ describe('log formats through the collector pipeline (Promtail model)', () => {
     const labels = labelsOf(job, 'pgadmin', 'stdout');
     const out = runPipeline(
       job.pipeline_stages,
-      lines(labels, [
-        '127.0.0.1 - - [15/Sep/2025:08:06:00 +0000] "GET /misc/ping HTTP/1.1" 200 4 "-" "Wget"',
-        '172.18.0.1 - - [15/Sep/2025:08:06:01 +0000] "GET /browser/ HTTP/1.1" 200 5127 "-" "Mozilla/5.0"',
-      ], 5000),
+      lines(
+        labels,
+        [
+          '127.0.0.1 - - [15/Sep/2025:08:06:00 +0000] "GET /misc/ping HTTP/1.1" 200 4 "-" "Wget"',
+          '172.18.0.1 - - [15/Sep/2025:08:06:01 +0000] "GET /browser/ HTTP/1.1" 200 5127 "-" "Mozilla/5.0"',
+        ],
+        5000,
+      ),
     );
     assert.equal(out.length, 1);
     assert.equal(out[0].metadata.path, '/browser/');
   });
 
-  it("ollama: successful model listings are sampled (kept at the configured rate), others untouched", () => {
+  it('ollama: successful model listings are sampled (kept at the configured rate), others untouched', () => {
     const labels = labelsOf(job, 'ollama', 'stdout');
     const polls = Array.from({ length: 100 }, () => '[GIN] 2024/07/21 - 15:52:40 | 200 |      6.2826ms |       127.0.0.1 | GET      "/api/tags"');
     let n = 0;
     // Deterministic draws spread over [0, 1): the share kept is the stage's rate.
-    const out = runPipeline(job.pipeline_stages, lines(labels, [...polls, '[GIN] 2024/07/21 - 15:52:51 | 403 |            0s |       127.0.0.1 | POST     "/api/generate"']), {
-      random: () => ((n++ * 0.37) % 1),
-    });
+    const out = runPipeline(
+      job.pipeline_stages,
+      lines(labels, [...polls, '[GIN] 2024/07/21 - 15:52:51 | 403 |            0s |       127.0.0.1 | POST     "/api/generate"']),
+      {
+        random: () => (n++ * 0.37) % 1,
+      },
+    );
     const kept = out.filter((e) => e.line.includes('/api/tags')).length;
     assert.ok(kept >= 5 && kept <= 15, `kept ${kept} of 100`);
     assert.ok(out.some((e) => e.line.includes('/api/generate')));
@@ -206,7 +236,13 @@ describe('log formats through the collector pipeline (Promtail model)', () => {
   it('a line the logfmt decoder would reject never reaches the logfmt stage (Promtail would log an error for it)', () => {
     const logfmtMatches = (job.pipeline_stages as Doc[]).flatMap((m) => (m.match.stages as Doc[]).filter((s) => s.match?.stages?.[0]?.logfmt));
     assert.ok(logfmtMatches.length >= 5);
-    const gin: ModelEntry = { labels: labelsOf(job, 'ollama'), line: '[GIN] 2024/07/21 - 15:52:51 | 403 | 0s | 127.0.0.1 | POST "/api/generate"', time: T0, extracted: {}, metadata: {} };
+    const gin: ModelEntry = {
+      labels: labelsOf(job, 'ollama'),
+      line: '[GIN] 2024/07/21 - 15:52:51 | 403 | 0s | 127.0.0.1 | POST "/api/generate"',
+      time: T0,
+      extracted: {},
+      metadata: {},
+    };
     for (const m of logfmtMatches) assert.equal(selects(m.match.selector.replace(/compose_service="[^"]+"/, 'compose_service="ollama"'), gin), false);
   });
 
@@ -227,11 +263,14 @@ describe('log formats through the collector pipeline (Promtail model)', () => {
     const j = (Testing.synthDocuments(stack)['promtail/promtail-config.yml'] as Doc).scrape_configs[0];
     assert.deepEqual(checkPromtailConfig({ clients: [{ url: 'http://loki:3100/loki/api/v1/push' }], scrape_configs: [j] }), []);
     const labels = labelsOf(j, 'api', 'stdout', 'shop');
-    const out = runPipeline(j.pipeline_stages, lines(labels, [
-      '{"severity":"WARNING","ts":"2025-11-29T08:00:01.5Z","msg":"slow","req":{"id":"r-1"}}',
-      '{"severity":50,"ts":"2025-11-29T08:00:02Z","msg":"boom"}',
-      'not json at all',
-    ]));
+    const out = runPipeline(
+      j.pipeline_stages,
+      lines(labels, [
+        '{"severity":"WARNING","ts":"2025-11-29T08:00:01.5Z","msg":"slow","req":{"id":"r-1"}}',
+        '{"severity":50,"ts":"2025-11-29T08:00:02Z","msg":"boom"}',
+        'not json at all',
+      ]),
+    );
     assert.equal(out.length, 3);
     const warn = out.find((e) => e.line.includes('slow'))!;
     assert.equal(warn.metadata.level, 'warn');
@@ -264,12 +303,14 @@ describe('line times and the container clock (TZ)', () => {
     assert.equal(stageOf(undefined, local)?.format, local);
     assert.equal(stageOf({ TZ: 'Etc/UTC' }, local)?.format, local);
   });
-  it('TZ Europe/Berlin: only layouts with a numeric offset are read; with none left, Docker\'s time is kept', () => {
+  it("TZ Europe/Berlin: only layouts with a numeric offset are read; with none left, Docker's time is kept", () => {
     assert.equal(stageOf({ TZ: 'Europe/Berlin' }, local), undefined);
     assert.equal(stageOf({ TZ: 'Europe/Berlin' }, '2006-01-02 15:04:05 MST'), undefined, 'an abbreviation is read as offset 0 by Go');
     assert.equal(stageOf({ TZ: 'Europe/Berlin' }, 'RFC3339Nano')?.format, 'RFC3339Nano');
     assert.deepEqual(stageOf({ TZ: 'Europe/Berlin' }, local, ['02/Jan/2006:15:04:05 -0700', 'Jan _2 15:04:05']), {
-      source: 'ts', format: '02/Jan/2006:15:04:05 -0700', action_on_failure: 'skip',
+      source: 'ts',
+      format: '02/Jan/2006:15:04:05 -0700',
+      action_on_failure: 'skip',
     });
   });
   it('a TZ not known at synth time (a variable, an override of the environment) counts as not UTC', () => {
@@ -282,7 +323,10 @@ describe('line times and the container clock (TZ)', () => {
     const stack = new AixclStack(app, 'aixcl', { collector: CollectorKind.PROMTAIL });
     stack.openWebUI.service.addEnvironment('TZ', 'Europe/Berlin');
     const job = (Testing.synthDocuments(stack)['promtail/promtail-config.yml'] as Doc).scrape_configs[0] as Doc;
-    const out = runPipeline(job.pipeline_stages, lines(labelsOf(job, 'open-webui', 'stdout'), ['2025-10-01 14:00:03.004 | ERROR    | open_webui.main:process_chat:1320 - Error processing chat payload']));
+    const out = runPipeline(
+      job.pipeline_stages,
+      lines(labelsOf(job, 'open-webui', 'stdout'), ['2025-10-01 14:00:03.004 | ERROR    | open_webui.main:process_chat:1320 - Error processing chat payload']),
+    );
     assert.deepEqual([out[0].metadata.level, out[0].time], ['error', T0]);
   });
 });
@@ -318,12 +362,18 @@ describe('LogFormat validation', () => {
   it('reports a regex without the named fields, bad rules and bad level words, one message each', () => {
     const f = LogFormat.regex('^(?P<when>\\S+) (?P<msg>.*)$', {
       timestamp: { field: 'time', format: 'RFC3339' },
-      rules: [{ pattern: '', reason: 'health check' }, { pattern: 'x', reason: 'ok', keep: 1.5 }],
+      rules: [
+        { pattern: '', reason: 'health check' },
+        { pattern: 'x', reason: 'ok', keep: 1.5 },
+      ],
       levels: { boom: 'fatal' as LogLevel },
       multiline: { firstLine: '^\\d', maxLines: 0 },
     });
     const p = f.validate();
-    assert.ok(p.some((m) => /field 'level' is not a named group/.test(m)), p.join('\n'));
+    assert.ok(
+      p.some((m) => /field 'level' is not a named group/.test(m)),
+      p.join('\n'),
+    );
     assert.ok(p.some((m) => /field 'time' is not a named group/.test(m)));
     assert.ok(p.some((m) => /rules\[0\]\.pattern/.test(m)));
     assert.ok(p.some((m) => /rules\[0\]\.reason/.test(m)));
@@ -338,7 +388,10 @@ describe('LogFormat validation', () => {
     new Loki(stack, 'loki');
     new Promtail(stack, 'promtail', { loki: stack.node.findChild('loki') as Loki });
     new Service(stack, 'api', { image: 'x:1', logFormat: { json: true } as unknown as LogFormat });
-    assert.throws(() => Testing.synth(stack), /\[v\/api\] logFormat must be a LogFormat, got an object \(\{"json":true\}\): write LogFormat\.json\(\), LogFormat\.logfmt\(\) or LogFormat\.regex\(\.\.\.\)/);
+    assert.throws(
+      () => Testing.synth(stack),
+      /\[v\/api\] logFormat must be a LogFormat, got an object \(\{"json":true\}\): write LogFormat\.json\(\), LogFormat\.logfmt\(\) or LogFormat\.regex\(\.\.\.\)/,
+    );
   });
 });
 
@@ -362,72 +415,128 @@ const js = <T>(v: unknown) => v as T;
 
 describe('LogFormat arguments, checked like props (one message each, at the service)', () => {
   const cases: Array<[string, () => LogFormat, string[]]> = [
-    ['unknown keys, with did-you-mean', () => LogFormat.json(js({ levle: 'severity', multline: { firstLine: '^x' } })), [
-      '[shop/web] logFormat: levle is not a prop of LogFormat.json(): did you mean level?',
-      '[shop/web] logFormat: multline is not a prop of LogFormat.json(): did you mean multiline?',
-    ]],
-    ['a key inside timestamp', () => LogFormat.logfmt(js({ timestamp: { field: 'ts', fromat: 'RFC3339' } })), [
-      "[shop/web] logFormat: timestamp.format must be one of Promtail's named formats or a Go layout string (e.g. 'RFC3339Nano' or '2006-01-02 15:04:05.000'), got undefined",
-      '[shop/web] logFormat: timestamp.fromat is not a prop of LogFormat.logfmt() timestamp: did you mean format?',
-    ]],
-    ['metadata as a string (not iterated as characters)', () => LogFormat.json(js({ metadata: 'trace_id' })), [
-      "[shop/web] logFormat: metadata must be a list ([...]), got the string 'trace_id': write ['trace_id']",
-    ]],
-    ['fallbackFormats as a string', () => LogFormat.json(js({ timestamp: { field: 'ts', format: 'RFC3339', fallbackFormats: 'Unix' } })), [
-      "[shop/web] logFormat: timestamp.fallbackFormats must be a list ([...]), got the string 'Unix': write ['Unix']",
-    ]],
-    ["maxWait as '1s'", () => LogFormat.json(js({ multiline: { firstLine: '^x', maxWait: '1s' } })), [
-      "[shop/web] logFormat: multiline.maxWait must be a Duration, got the string '1s': write Duration.seconds(1)",
-    ]],
-    ['maxWait as a number', () => LogFormat.json(js({ multiline: { firstLine: '^x', maxWait: 250 } })), [
-      '[shop/web] logFormat: multiline.maxWait must be a Duration, got the number 250: write Duration.millis(250) (or Duration.seconds(...))',
-    ]],
-    ["a timestamp format that is no Go layout ('YYYY-MM-DD')", () => LogFormat.json({ timestamp: { field: 'ts', format: 'YYYY-MM-DD' } }), [
-      "[shop/web] logFormat: timestamp.format: 'YYYY-MM-DD' is not a Go layout (Promtail would parse no line with it): did you mean '2006-01-02'? (a Go layout writes the reference time Mon Jan 2 15:04:05 -0700 MST 2006 the way the lines do)",
-    ]],
-    ['timestamp as a field name', () => LogFormat.json(js({ timestamp: 'ts' })), [
-      "[shop/web] logFormat: timestamp must be an object ({ field, format }), got the string 'ts': write { field: 'ts', format: 'RFC3339Nano' } (the format the lines write)",
-    ]],
+    [
+      'unknown keys, with did-you-mean',
+      () => LogFormat.json(js({ levle: 'severity', multline: { firstLine: '^x' } })),
+      [
+        '[shop/web] logFormat: levle is not a prop of LogFormat.json(): did you mean level?',
+        '[shop/web] logFormat: multline is not a prop of LogFormat.json(): did you mean multiline?',
+      ],
+    ],
+    [
+      'a key inside timestamp',
+      () => LogFormat.logfmt(js({ timestamp: { field: 'ts', fromat: 'RFC3339' } })),
+      [
+        "[shop/web] logFormat: timestamp.format must be one of Promtail's named formats or a Go layout string (e.g. 'RFC3339Nano' or '2006-01-02 15:04:05.000'), got undefined",
+        '[shop/web] logFormat: timestamp.fromat is not a prop of LogFormat.logfmt() timestamp: did you mean format?',
+      ],
+    ],
+    [
+      'metadata as a string (not iterated as characters)',
+      () => LogFormat.json(js({ metadata: 'trace_id' })),
+      ["[shop/web] logFormat: metadata must be a list ([...]), got the string 'trace_id': write ['trace_id']"],
+    ],
+    [
+      'fallbackFormats as a string',
+      () => LogFormat.json(js({ timestamp: { field: 'ts', format: 'RFC3339', fallbackFormats: 'Unix' } })),
+      ["[shop/web] logFormat: timestamp.fallbackFormats must be a list ([...]), got the string 'Unix': write ['Unix']"],
+    ],
+    [
+      "maxWait as '1s'",
+      () => LogFormat.json(js({ multiline: { firstLine: '^x', maxWait: '1s' } })),
+      ["[shop/web] logFormat: multiline.maxWait must be a Duration, got the string '1s': write Duration.seconds(1)"],
+    ],
+    [
+      'maxWait as a number',
+      () => LogFormat.json(js({ multiline: { firstLine: '^x', maxWait: 250 } })),
+      ['[shop/web] logFormat: multiline.maxWait must be a Duration, got the number 250: write Duration.millis(250) (or Duration.seconds(...))'],
+    ],
+    [
+      "a timestamp format that is no Go layout ('YYYY-MM-DD')",
+      () => LogFormat.json({ timestamp: { field: 'ts', format: 'YYYY-MM-DD' } }),
+      [
+        "[shop/web] logFormat: timestamp.format: 'YYYY-MM-DD' is not a Go layout (Promtail would parse no line with it): did you mean '2006-01-02'? (a Go layout writes the reference time Mon Jan 2 15:04:05 -0700 MST 2006 the way the lines do)",
+      ],
+    ],
+    [
+      'timestamp as a field name',
+      () => LogFormat.json(js({ timestamp: 'ts' })),
+      [
+        "[shop/web] logFormat: timestamp must be an object ({ field, format }), got the string 'ts': write { field: 'ts', format: 'RFC3339Nano' } (the format the lines write)",
+      ],
+    ],
     ['metadata as a number', () => LogFormat.json(js({ metadata: 42 })), ['[shop/web] logFormat: metadata must be a list ([...]), got the number 42']],
-    ['rules as a string', () => LogFormat.json(js({ rules: 'drop health' })), [
-      "[shop/web] logFormat: rules must be a list of rules, got the string 'drop health': write [{ pattern: 'drop health', reason: 'healthcheck' }]",
-    ]],
+    [
+      'rules as a string',
+      () => LogFormat.json(js({ rules: 'drop health' })),
+      ["[shop/web] logFormat: rules must be a list of rules, got the string 'drop health': write [{ pattern: 'drop health', reason: 'healthcheck' }]"],
+    ],
     ['a null rule', () => LogFormat.json(js({ rules: [null] })), ['[shop/web] logFormat: rules[0] must be a rule ({ pattern, reason }), got null']],
     ['level as a number', () => LogFormat.json(js({ level: 42 })), ["[shop/web] logFormat: level must be a string, got the number 42: write '42'"]],
-    ['regex() with a number', () => LogFormat.regex(js(42)), [
-      "[shop/web] logFormat: LogFormat.regex() takes an RE2 expression with named groups (or a list of them), got the number 42: write e.g. LogFormat.regex('^(?P<time>\\\\S+) (?P<level>[A-Z]+) ')",
-    ]],
-    ['json(null)', () => LogFormat.json(js(null)), [
-      "[shop/web] logFormat: the options of LogFormat.json() must be an object ({ level: 'severity', ... }), got null: leave them out for the defaults",
-    ]],
-    ["keep: '0.5', at the service (not in the Promtail file's words)", () => LogFormat.json(js({ rules: [{ pattern: 'x', reason: 'r', keep: '0.5' }] })), [
-      "[shop/web] logFormat: rules[0].keep must be a number, got the string '0.5': write 0.5, without quotes",
-    ]],
-    ['maxLines 0, once (not again at the Promtail file)', () => LogFormat.json({ multiline: { firstLine: '^x', maxLines: 0 } }), [
-      '[shop/web] logFormat: multiline.maxLines must be a whole number of at least 1 (got 0)',
-    ]],
-    ['an unbalanced regex, at the service', () => LogFormat.regex('^(?P<time>\\S+) (?P<level>[A-Z]+ '), [
-      "[shop/web] logFormat: regex \"^(?P<time>\\\\S+) (?P<level>[A-Z]+ \" does not compile in Go's RE2 (error parsing regexp: missing closing ): `^(?P<time>\\S+) (?P<level>[A-Z]+ `): balance the brackets, or escape a literal one with a backslash",
-    ]],
-    ['a misspelt level of a regex format: no follow-on about the default field', () => LogFormat.regex('^(?P<lvl>[A-Z]+) ', js({ levl: 'lvl' })), [
-      '[shop/web] logFormat: levl is not a prop of LogFormat.regex(): did you mean level?',
-    ]],
-    ['an empty regex: one message, no follow-on about its missing groups', () => LogFormat.regex(''), [
-      '[shop/web] logFormat: LogFormat.regex() needs at least one non-empty RE2 expression with named groups such as (?P<level>\\w+)',
-    ]],
-    ['options that are a class instance (here a Duration), not an options object', () => LogFormat.logfmt(js(Duration.seconds(1))), [
-      "[shop/web] logFormat: the options of LogFormat.logfmt() must be an object ({ level: 'severity', ... }), got a Duration object: leave them out for the defaults",
-    ]],
-    ["a regex that does not compile: no follow-on about its groups", () => LogFormat.regex('^(?P<lev el>\\w+)'), [
-      "[shop/web] logFormat: regex \"^(?P<lev el>\\\\w+)\" does not compile in Go's RE2 (error parsing regexp: invalid named capture: `(?P<lev el>`)",
-    ]],
-    ["an empty level field of a regex format: one message", () => LogFormat.regex('^(?P<level>\\w+)', { level: '' }), [
-      "[shop/web] logFormat: '' is not a usable field name (letters, digits and '_', not starting with a digit)",
-    ]],
-    ['a bad multiline.firstLine and rule pattern', () => LogFormat.json({ multiline: { firstLine: '^(x' }, rules: [{ pattern: 'a(?=b)', reason: 'r' }] }), [
-      "[shop/web] logFormat: multiline.firstLine: regex \"^(x\" does not compile in Go's RE2 (error parsing regexp: missing closing ): `^(x`): balance the brackets, or escape a literal one with a backslash",
-      "[shop/web] logFormat: rules[0].pattern: regex \"a(?=b)\" does not compile in Go's RE2 (error parsing regexp: invalid or unsupported Perl syntax: `(?=`): RE2 has no lookahead or lookbehind; match the text itself, or filter with a second stage (!= \"...\" or !~ \"...\")",
-    ]],
+    [
+      'regex() with a number',
+      () => LogFormat.regex(js(42)),
+      [
+        "[shop/web] logFormat: LogFormat.regex() takes an RE2 expression with named groups (or a list of them), got the number 42: write e.g. LogFormat.regex('^(?P<time>\\\\S+) (?P<level>[A-Z]+) ')",
+      ],
+    ],
+    [
+      'json(null)',
+      () => LogFormat.json(js(null)),
+      ["[shop/web] logFormat: the options of LogFormat.json() must be an object ({ level: 'severity', ... }), got null: leave them out for the defaults"],
+    ],
+    [
+      "keep: '0.5', at the service (not in the Promtail file's words)",
+      () => LogFormat.json(js({ rules: [{ pattern: 'x', reason: 'r', keep: '0.5' }] })),
+      ["[shop/web] logFormat: rules[0].keep must be a number, got the string '0.5': write 0.5, without quotes"],
+    ],
+    [
+      'maxLines 0, once (not again at the Promtail file)',
+      () => LogFormat.json({ multiline: { firstLine: '^x', maxLines: 0 } }),
+      ['[shop/web] logFormat: multiline.maxLines must be a whole number of at least 1 (got 0)'],
+    ],
+    [
+      'an unbalanced regex, at the service',
+      () => LogFormat.regex('^(?P<time>\\S+) (?P<level>[A-Z]+ '),
+      [
+        '[shop/web] logFormat: regex "^(?P<time>\\\\S+) (?P<level>[A-Z]+ " does not compile in Go\'s RE2 (error parsing regexp: missing closing ): `^(?P<time>\\S+) (?P<level>[A-Z]+ `): balance the brackets, or escape a literal one with a backslash',
+      ],
+    ],
+    [
+      'a misspelt level of a regex format: no follow-on about the default field',
+      () => LogFormat.regex('^(?P<lvl>[A-Z]+) ', js({ levl: 'lvl' })),
+      ['[shop/web] logFormat: levl is not a prop of LogFormat.regex(): did you mean level?'],
+    ],
+    [
+      'an empty regex: one message, no follow-on about its missing groups',
+      () => LogFormat.regex(''),
+      ['[shop/web] logFormat: LogFormat.regex() needs at least one non-empty RE2 expression with named groups such as (?P<level>\\w+)'],
+    ],
+    [
+      'options that are a class instance (here a Duration), not an options object',
+      () => LogFormat.logfmt(js(Duration.seconds(1))),
+      [
+        "[shop/web] logFormat: the options of LogFormat.logfmt() must be an object ({ level: 'severity', ... }), got a Duration object: leave them out for the defaults",
+      ],
+    ],
+    [
+      'a regex that does not compile: no follow-on about its groups',
+      () => LogFormat.regex('^(?P<lev el>\\w+)'),
+      ['[shop/web] logFormat: regex "^(?P<lev el>\\\\w+)" does not compile in Go\'s RE2 (error parsing regexp: invalid named capture: `(?P<lev el>`)'],
+    ],
+    [
+      'an empty level field of a regex format: one message',
+      () => LogFormat.regex('^(?P<level>\\w+)', { level: '' }),
+      ["[shop/web] logFormat: '' is not a usable field name (letters, digits and '_', not starting with a digit)"],
+    ],
+    [
+      'a bad multiline.firstLine and rule pattern',
+      () => LogFormat.json({ multiline: { firstLine: '^(x' }, rules: [{ pattern: 'a(?=b)', reason: 'r' }] }),
+      [
+        '[shop/web] logFormat: multiline.firstLine: regex "^(x" does not compile in Go\'s RE2 (error parsing regexp: missing closing ): `^(x`): balance the brackets, or escape a literal one with a backslash',
+        '[shop/web] logFormat: rules[0].pattern: regex "a(?=b)" does not compile in Go\'s RE2 (error parsing regexp: invalid or unsupported Perl syntax: `(?=`): RE2 has no lookahead or lookbehind; match the text itself, or filter with a second stage (!= "..." or !~ "...")',
+      ],
+    ],
   ];
   for (const [name, make, expected] of cases) {
     it(name, () => assert.deepEqual(problemsOf(make), expected));
@@ -450,9 +559,18 @@ describe('LogFormat arguments, checked like props (one message each, at the serv
     new Service(stack, 'a', { image: 'nginx:1.27', logFormat: f });
     new Service(stack, 'b', { image: 'nginx:1.27' }).setLogFormat(f);
     new Logging(stack, 'logging');
-    const e = (() => { try { Testing.synth(stack); } catch (x) { return x; } })();
+    const e = (() => {
+      try {
+        Testing.synth(stack);
+      } catch (x) {
+        return x;
+      }
+    })();
     assert.ok(e instanceof ValidationError);
-    assert.deepEqual(e.problems.map((p) => p.path), ['shop/a', 'shop/b']);
+    assert.deepEqual(
+      e.problems.map((p) => p.path),
+      ['shop/a', 'shop/b'],
+    );
   });
 
   it('never crashes: any value in any option is a message at the service (a small fuzz)', () => {
@@ -494,9 +612,20 @@ describe('LogFormat arguments, checked like props (one message each, at the serv
   });
 });
 
-describe("timestamp formats as Promtail reads them (stages/util.go convertDateLayout, timestamp.md)", () => {
+describe('timestamp formats as Promtail reads them (stages/util.go convertDateLayout, timestamp.md)', () => {
   it("accepts Promtail's names and Go layouts", () => {
-    for (const f of ['RFC3339', 'RFC3339Nano', 'UnixMs', 'ANSIC', 'Jan _2 15:04:05', '2006-01-02T15:04:05.000Z07:00', '02/Jan/2006:15:04:05 -0700', '2006-01-02 15:04:05,000', '15:04', '3:04PM']) {
+    for (const f of [
+      'RFC3339',
+      'RFC3339Nano',
+      'UnixMs',
+      'ANSIC',
+      'Jan _2 15:04:05',
+      '2006-01-02T15:04:05.000Z07:00',
+      '02/Jan/2006:15:04:05 -0700',
+      '2006-01-02 15:04:05,000',
+      '15:04',
+      '3:04PM',
+    ]) {
       assert.equal(timeFormatProblem(f), undefined, f);
     }
   });
@@ -585,4 +714,3 @@ describe('the Promtail model itself', () => {
     assert.throws(() => runPipeline([{ pack: { labels: ['a'] } }], []), /not modeled/);
   });
 });
-

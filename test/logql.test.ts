@@ -134,7 +134,7 @@ describe('checkLogQL: invalid queries', () => {
     assert.equal(caretColumn(msg), 6);
   });
 
-  it("reports a regexp parser Loki refuses although Go compiles it: no named capture, a name twice (NewRegexpParser)", () => {
+  it('reports a regexp parser Loki refuses although Go compiles it: no named capture, a name twice (NewRegexpParser)', () => {
     invalid('{compose_service="web"} | regexp `(\\d{3}) (\\S+)`', ['at least one named capture must be supplied', '(?P<status>']);
     invalid('{compose_service="web"} | regexp `(?P<code>4\\d\\d)|(?P<code>5\\d\\d)`', ["duplicate extracted label name 'code'", '(?P<code>a|b)']);
     valid('{compose_service="web"} | regexp `(?P<code>[45]\\d\\d) (?P<path>\\S+)`');

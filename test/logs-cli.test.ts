@@ -81,7 +81,10 @@ describe('aixcl-logs queries', () => {
     seed();
     const r = await logsCli(['--output', 'jsonl', '--loki', loki.url]);
     assert.equal(r.exitCode, 0, r.stderr);
-    const objs = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { timestamp: string; labels: Record<string, string>; line: string });
+    const objs = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { timestamp: string; labels: Record<string, string>; line: string });
     assert.equal(objs.length, 4);
     assert.deepEqual(objs[1].labels, pg);
     assert.match(objs[1].timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
@@ -135,16 +138,25 @@ describe('aixcl-logs errors', () => {
     });
     const r = await logsCli(['--loki', `http://127.0.0.1:${port}`]);
     assert.equal(r.exitCode, 4);
-    assert.equal(r.stderr, `error: cannot reach Loki at http://127.0.0.1:${port} (ECONNREFUSED): is the stack up? \`aixcl-deploy status\` shows it (or give the right --loki URL)\n`);
+    assert.equal(
+      r.stderr,
+      `error: cannot reach Loki at http://127.0.0.1:${port} (ECONNREFUSED): is the stack up? \`aixcl-deploy status\` shows it (or give the right --loki URL)\n`,
+    );
   });
 
   test("Loki's limits are translated: too many entries, too long a range (exit 2)", async () => {
     const many = await logsCli(['--limit', '10000', '--loki', loki.url]);
     assert.equal(many.exitCode, 2);
-    assert.equal(many.stderr, 'error: Loki returns at most 5000 lines per query (limits_config.max_entries_limit_per_query) and --limit asked for 10000: use --limit 5000 or less and narrow the range\n');
+    assert.equal(
+      many.stderr,
+      'error: Loki returns at most 5000 lines per query (limits_config.max_entries_limit_per_query) and --limit asked for 10000: use --limit 5000 or less and narrow the range\n',
+    );
     const long = await logsCli(['--since', '800h', '--loki', loki.url]);
     assert.equal(long.exitCode, 2);
-    assert.match(long.stderr, /^error: the time range \(800h0m0s\) is longer than Loki allows \(30d1h, limits_config.max_query_length\): use a shorter --since, or --from\/--to\n$/);
+    assert.match(
+      long.stderr,
+      /^error: the time range \(800h0m0s\) is longer than Loki allows \(30d1h, limits_config.max_query_length\): use a shorter --since, or --from\/--to\n$/,
+    );
   });
 
   test('429 is retried with backoff, then answered; still busy after the retries is exit 1', async () => {
@@ -185,7 +197,10 @@ describe('aixcl-logs errors', () => {
     const before = loki.requestsTo('/loki/api/v1/query_range').length;
     const r = await logsCli(['--grep', '(a', '--loki', loki.url]);
     assert.equal(r.exitCode, 2);
-    assert.match(r.stderr, /^error: the query built from the options is not valid: invalid LogQL at line 1, column 30: regex "\(a" does not compile in Go's RE2 \(error parsing regexp: missing closing \): `\(a`\)/);
+    assert.match(
+      r.stderr,
+      /^error: the query built from the options is not valid: invalid LogQL at line 1, column 30: regex "\(a" does not compile in Go's RE2 \(error parsing regexp: missing closing \): `\(a`\)/,
+    );
     assert.match(r.stderr, /\n {4}\{compose_project="aixcl"\} \|~ "\(a"\n {33}\^\n/);
     assert.equal(loki.requestsTo('/loki/api/v1/query_range').length, before, 'nothing was sent to Loki');
   });
@@ -200,10 +215,14 @@ describe('aixcl-logs errors', () => {
   test('piping into head does not crash (EPIPE)', async () => {
     for (let i = 0; i < 3000; i++) loki.push(pg, `line ${i} ${'x'.repeat(200)}`, { ts: now() - BigInt(3000 - i) * NS * 10n });
     // The CLI's stdout goes straight into head, which exits after one line.
-    const r = await run('bash', ['-c', `"$0" bin/aixcl-logs.js --limit 5000 --loki ${loki.url} | head -n 1; echo "exit=\${PIPESTATUS[0]}" >&2`, process.execPath], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
+    const r = await run(
+      'bash',
+      ['-c', `"$0" bin/aixcl-logs.js --limit 5000 --loki ${loki.url} | head -n 1; echo "exit=\${PIPESTATUS[0]}" >&2`, process.execPath],
+      {
+        cwd: ROOT,
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
     assert.match(r.stdout, /^postgres +\| line 0 x+\n$/);
     assert.equal(r.stderr, 'exit=0\n', 'no EPIPE trace, exit 0');
   });
@@ -220,7 +239,11 @@ describe('aixcl-logs labels and stats', () => {
     assert.equal(values.stdout, '{"label":"compose_service","value":"ollama"}\n{"label":"compose_service","value":"postgres"}\n');
     const stats = await logsCli(['stats', '--since', '10m', '--loki', loki.url]);
     assert.equal(stats.exitCode, 0, stats.stderr);
-    const bytesOf = (svc: string) => loki.entries.slice(0, 4).filter((e) => e.labels.compose_service === svc).reduce((a, e) => a + Buffer.byteLength(e.line), 0);
+    const bytesOf = (svc: string) =>
+      loki.entries
+        .slice(0, 4)
+        .filter((e) => e.labels.compose_service === svc)
+        .reduce((a, e) => a + Buffer.byteLength(e.line), 0);
     const [p, o] = [bytesOf('postgres'), bytesOf('ollama')];
     assert.equal(
       stats.stdout,

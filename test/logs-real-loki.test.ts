@@ -59,7 +59,9 @@ async function findRealLoki(): Promise<RealLoki | undefined> {
     if (label.exitCode !== 0 || label.stdout.trim() !== '<no value>') continue; // a stand-in, not Loki
     const port = await freePort();
     const name = `aixcl-logs-real-loki-${randomBytes(3).toString('hex')}`;
-    const started = await run('docker', ['run', '-d', '--name', name, '-p', `127.0.0.1:${port}:3100`, image, '-config.file=/etc/loki/local-config.yaml'], { reject: false });
+    const started = await run('docker', ['run', '-d', '--name', name, '-p', `127.0.0.1:${port}:3100`, image, '-config.file=/etc/loki/local-config.yaml'], {
+      reject: false,
+    });
     if (started.exitCode !== 0) continue;
     const stop = async () => {
       await run('docker', ['rm', '-f', '-v', name], { reject: false });
@@ -73,8 +75,15 @@ async function findRealLoki(): Promise<RealLoki | undefined> {
 }
 
 const project = `logs-real-${randomBytes(3).toString('hex')}`;
-const labels = (service: string) => ({ compose_project: project, compose_service: service, container: `${project}-${service}-1`, stream: 'stderr', image: 'postgres:17.6' });
-const passEnv = () => Object.fromEntries(['LOKI_ORG_ID', 'LOKI_USERNAME', 'LOKI_PASSWORD', 'LOKI_BEARER_TOKEN'].filter((k) => process.env[k]).map((k) => [k, process.env[k]]));
+const labels = (service: string) => ({
+  compose_project: project,
+  compose_service: service,
+  container: `${project}-${service}-1`,
+  stream: 'stderr',
+  image: 'postgres:17.6',
+});
+const passEnv = () =>
+  Object.fromEntries(['LOKI_ORG_ID', 'LOKI_USERNAME', 'LOKI_PASSWORD', 'LOKI_BEARER_TOKEN'].filter((k) => process.env[k]).map((k) => [k, process.env[k]]));
 
 async function push(service: string, lines: string[]): Promise<void> {
   const t = BigInt(Date.now()) * 1_000_000n;
@@ -113,8 +122,15 @@ test('aixcl-logs against a real Loki: query, jsonl, labels, stats, follow', asyn
 
   const jsonl = await logsCli(['--output', 'jsonl', '--since', '10m', ...common], passEnv());
   assert.equal(jsonl.exitCode, 0, jsonl.stderr);
-  const objs = jsonl.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { labels: Record<string, string>; line: string });
-  assert.deepEqual(objs.map((o) => o.line).sort(), ['ERROR:  relation "users" does not exist', 'LOG:  database system is ready to accept connections', 'time=2026-11-29T08:00:02Z level=INFO msg="loading model"']);
+  const objs = jsonl.stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { labels: Record<string, string>; line: string });
+  assert.deepEqual(objs.map((o) => o.line).sort(), [
+    'ERROR:  relation "users" does not exist',
+    'LOG:  database system is ready to accept connections',
+    'time=2026-11-29T08:00:02Z level=INFO msg="loading model"',
+  ]);
   assert.equal(objs[0].labels.compose_project, project);
 
   const values = await logsCli(['labels', 'compose_service', '--since', '10m', ...common], passEnv());

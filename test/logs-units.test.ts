@@ -18,11 +18,20 @@ const source = { project: 'aixcl', services: ['ollama', 'postgres'], labels: log
 describe('queries', () => {
   test("the seed's four use cases, typed on the command line, select what its LogQL selects (within the stack's project)", () => {
     // Seed: {compose_service="postgres"} |~ "(?i)error|exception"
-    assert.equal(buildLogQuery({ services: ['postgres'], grep: '(?i)error|exception' }, source), '{compose_project="aixcl", compose_service="postgres"} |~ "(?i)error|exception"');
+    assert.equal(
+      buildLogQuery({ services: ['postgres'], grep: '(?i)error|exception' }, source),
+      '{compose_project="aixcl", compose_service="postgres"} |~ "(?i)error|exception"',
+    );
     // Seed: {compose_service="postgres"} |~ "SELECT|INSERT|UPDATE|DELETE"
-    assert.equal(buildLogQuery({ services: ['postgres'], grep: 'SELECT|INSERT|UPDATE|DELETE' }, source), '{compose_project="aixcl", compose_service="postgres"} |~ "SELECT|INSERT|UPDATE|DELETE"');
+    assert.equal(
+      buildLogQuery({ services: ['postgres'], grep: 'SELECT|INSERT|UPDATE|DELETE' }, source),
+      '{compose_project="aixcl", compose_service="postgres"} |~ "SELECT|INSERT|UPDATE|DELETE"',
+    );
     // Seed: {compose_service="ollama"} |~ "(?i)loading|model|inference"
-    assert.equal(buildLogQuery({ services: ['ollama'], grep: '(?i)loading|model|inference' }, source), '{compose_project="aixcl", compose_service="ollama"} |~ "(?i)loading|model|inference"');
+    assert.equal(
+      buildLogQuery({ services: ['ollama'], grep: '(?i)loading|model|inference' }, source),
+      '{compose_project="aixcl", compose_service="ollama"} |~ "(?i)loading|model|inference"',
+    );
     // Seed: {compose_project="aixcl"} |~ "(?i)starting|started|ready"
     assert.equal(buildLogQuery({ services: [], grep: '(?i)starting|started|ready' }, source), '{compose_project="aixcl"} |~ "(?i)starting|started|ready"');
   });
@@ -32,16 +41,28 @@ describe('queries', () => {
   });
 
   test('--query mixed with typed options is refused rather than silently ignoring them', () => {
-    assert.throws(() => buildLogQuery({ services: ['postgres'], query: '{compose_service="x"}' }, source), /--query takes the whole LogQL query, so SERVICE arguments would be ignored/);
+    assert.throws(
+      () => buildLogQuery({ services: ['postgres'], query: '{compose_service="x"}' }, source),
+      /--query takes the whole LogQL query, so SERVICE arguments would be ignored/,
+    );
   });
 
   test('--query selecting a value the stack never produces is refused with did-you-mean (the values come from the stack)', () => {
     const app = new App();
     new AixclStack(app, 'aixcl');
     const target = logTargetOf(app);
-    assert.throws(() => buildLogQuery({ services: [], query: '{compose_project="aixcl", compose_service="ollamma"}' }, target), /--query: invalid LogQL at line 1, column 43: compose_service="ollamma" selects nothing: its Loki only receives compose_service .*"ollama".*; did you mean "ollama"\?/);
-    assert.throws(() => buildLogQuery({ services: [], query: '{compose_project="aixcl", stream="stdrr"}' }, target), /stream="stdrr" selects nothing: .*did you mean "stderr"\?/);
-    assert.equal(buildLogQuery({ services: [], query: '{compose_project="aixcl", compose_service=~"ollama|postgres"} | level="error"' }, target), '{compose_project="aixcl", compose_service=~"ollama|postgres"} | level="error"');
+    assert.throws(
+      () => buildLogQuery({ services: [], query: '{compose_project="aixcl", compose_service="ollamma"}' }, target),
+      /--query: invalid LogQL at line 1, column 43: compose_service="ollamma" selects nothing: its Loki only receives compose_service .*"ollama".*; did you mean "ollama"\?/,
+    );
+    assert.throws(
+      () => buildLogQuery({ services: [], query: '{compose_project="aixcl", stream="stdrr"}' }, target),
+      /stream="stdrr" selects nothing: .*did you mean "stderr"\?/,
+    );
+    assert.equal(
+      buildLogQuery({ services: [], query: '{compose_project="aixcl", compose_service=~"ollama|postgres"} | level="error"' }, target),
+      '{compose_project="aixcl", compose_service=~"ollama|postgres"} | level="error"',
+    );
   });
 
   test('the default stack: Loki URL on the host, project, services, labels of its collector', () => {
@@ -67,7 +88,12 @@ describe('docs', () => {
       for (const m of text.matchAll(/(?<!\$ )npx aixcl-logs((?: (?:'[^']*'|[^\s'#`|]+))*)/g)) {
         const words = [...m[1].matchAll(/'([^']*)'|(\S+)/g)].map((w) => w[1] ?? w[2]);
         if (['labels', 'stats'].includes(words[0])) continue;
-        const sel = { services: [] as string[], grep: undefined as string | undefined, level: undefined as string | undefined, query: undefined as string | undefined };
+        const sel = {
+          services: [] as string[],
+          grep: undefined as string | undefined,
+          level: undefined as string | undefined,
+          query: undefined as string | undefined,
+        };
         for (let i = 0; i < words.length; i++) {
           const w = words[i];
           if (w === '--grep' || w === '-g') sel.grep = words[++i];

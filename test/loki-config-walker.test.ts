@@ -50,7 +50,9 @@ before(async () => {
 const clone = (): Doc => structuredClone(base);
 
 /** A mutation in place, returning the document it changed. */
-const on = (change: (d: Doc) => unknown) => (d: Doc): Doc => (change(d), d);
+const on =
+  (change: (d: Doc) => unknown) =>
+  (d: Doc): Doc => (change(d), d);
 
 /** Whether the problems found are the ones a mutation is meant to cause. */
 type Expected = string | RegExp | ((text: string) => boolean);
@@ -89,7 +91,11 @@ const MUTATIONS: ReadonlyArray<readonly [label: string, broken: (d: Doc) => unkn
   ['string as a mapping', on((d) => (d.common.path_prefix = { a: 1 })), '`common.path_prefix` must be a single value'],
   ['string as a list', on((d) => (d.target = ['all'])), '`target` must be a single value'],
   ['string[] as a string', on((d) => (d.common.instance_interface_names = 'eth0')), 'must be a list of strings'],
-  ['string[] with a mapping in it', on((d) => (d.common.instance_interface_names = ['eth0', { a: 1 }, null])), '`common.instance_interface_names[2]` must be a single value'],
+  [
+    'string[] with a mapping in it',
+    on((d) => (d.common.instance_interface_names = ['eth0', { a: 1 }, null])),
+    '`common.instance_interface_names[2]` must be a single value',
+  ],
   ['list as a string', on((d) => (d.limits_config.retention_stream = 'x')), '`limits_config.retention_stream` must be a list'],
   ['map as a list', on((d) => (d.schema_config.configs[0].index.tags = ['a'])), '`schema_config.configs[0].index.tags` must be a mapping'],
   ['map as a Date', on((d) => (d.schema_config.configs[0].index.tags = new Date(0))), '`schema_config.configs[0].index.tags` must be a mapping'],
@@ -109,12 +115,31 @@ const MUTATIONS: ReadonlyArray<readonly [label: string, broken: (d: Doc) => unkn
   ['no schema period', on((d) => (d.schema_config.configs = [])), '`schema_config.configs` must hold at least one period'],
   ['retention without a delete store', on((d) => delete d.compactor.delete_request_store), '`compactor.delete_request_store` is required'],
   ['retention below a day', on((d) => (d.limits_config.retention_period = '1h')), "below Loki's minimum retention of 24h"],
-  ['periods out of order', on((d) => d.schema_config.configs.push({ ...d.schema_config.configs[0], from: '2023-01-01' })), 'must come after the previous period'],
+  [
+    'periods out of order',
+    on((d) => d.schema_config.configs.push({ ...d.schema_config.configs[0], from: '2023-01-01' })),
+    'must come after the previous period',
+  ],
   ['unknown key and a rule across keys (both found)', on((d) => ((d.bogus = 1), (d.schema_config.configs = []))), /`bogus`[^]*must hold at least one period/],
-  ['bad duration and a rule across keys (both found)', on((d) => ((d.limits_config.retention_period = '1x'), (d.schema_config.configs[0].schema = 'v99'))), /must be a duration[^]*'v99' is not a schema version/],
-  ['int beyond 2^53 and a rule across keys (both found)', on((d) => ((d.server.http_listen_port = 2 ** 60), (d.limits_config.retention_period = '1h'))), /whole number[^]*minimum retention/],
-  ['negative size and a rule across keys (both found)', on((d) => ((d.limits_config.max_line_size = -1), (d.schema_config.configs = []))), /must not be negative[^]*at least one period/],
-  ['wrong type stops the rules across keys', on((d) => ((d.auth_enabled = 1), (d.schema_config.configs = []))), (text) => text.includes('`auth_enabled` must be true or false') && !text.includes('must hold at least one period'),
+  [
+    'bad duration and a rule across keys (both found)',
+    on((d) => ((d.limits_config.retention_period = '1x'), (d.schema_config.configs[0].schema = 'v99'))),
+    /must be a duration[^]*'v99' is not a schema version/,
+  ],
+  [
+    'int beyond 2^53 and a rule across keys (both found)',
+    on((d) => ((d.server.http_listen_port = 2 ** 60), (d.limits_config.retention_period = '1h'))),
+    /whole number[^]*minimum retention/,
+  ],
+  [
+    'negative size and a rule across keys (both found)',
+    on((d) => ((d.limits_config.max_line_size = -1), (d.schema_config.configs = []))),
+    /must not be negative[^]*at least one period/,
+  ],
+  [
+    'wrong type stops the rules across keys',
+    on((d) => ((d.auth_enabled = 1), (d.schema_config.configs = []))),
+    (text) => text.includes('`auth_enabled` must be true or false') && !text.includes('must hold at least one period'),
   ],
 ];
 
@@ -147,7 +172,8 @@ describe('checkLokiConfig walks the document as the zod schema parses it', () =>
     for (const [key, value, known, unknown] of cases) {
       const doc = { ...clone(), [key]: value };
       for (const version of known) assert.deepEqual(assertSame(doc, version, `${key} known`), []);
-      for (const version of unknown) assert.match(assertSame(doc, version, `${key} unknown`).join('\n'), new RegExp(`\`${key}\` is not a setting of Loki 3\\.${version.minor}`));
+      for (const version of unknown)
+        assert.match(assertSame(doc, version, `${key} unknown`).join('\n'), new RegExp(`\`${key}\` is not a setting of Loki 3\\.${version.minor}`));
     }
     // A versioned key of the wrong kind, where it is known.
     const bad = { ...clone(), tenant_limits_allow_publish: 'a' };
@@ -168,7 +194,28 @@ describe('checkLokiConfig walks the document as the zod schema parses it', () =>
     // A small seeded generator: the same documents every run.
     let seed = 7;
     const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
-    const values: unknown[] = [null, true, 0, -3, 1.5, 2 ** 60, -(2 ** 60), '', '1h', '24h', '64MB', 'v99', 'x', [], ['a'], [{}], {}, { a: 1 }, { enabled: 'no' }, new Date(0)];
+    const values: unknown[] = [
+      null,
+      true,
+      0,
+      -3,
+      1.5,
+      2 ** 60,
+      -(2 ** 60),
+      '',
+      '1h',
+      '24h',
+      '64MB',
+      'v99',
+      'x',
+      [],
+      ['a'],
+      [{}],
+      {},
+      { a: 1 },
+      { enabled: 'no' },
+      new Date(0),
+    ];
     const pick = <T>(xs: readonly T[]): T => xs[rand(xs.length)];
     let broken = 0;
     for (let n = 0; n < 300; n++) {

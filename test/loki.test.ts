@@ -3,14 +3,7 @@ import { describe, it } from 'node:test';
 import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { Duration, NetworkMode, Service, Size, Stack, Testing, ValidationError, type StackProps } from '../src/index.js';
-import {
-  checkLokiConfig,
-  createLokiConfigSchema,
-  Loki,
-  LOKI_GRPC_PORT,
-  lokiConfigSchema,
-  type LokiProps,
-} from '../src/loki/index.js';
+import { checkLokiConfig, createLokiConfigSchema, Loki, LOKI_GRPC_PORT, lokiConfigSchema, type LokiProps } from '../src/loki/index.js';
 
 /** Stands in for Promtail: a log shipper that pushes into a Loki. */
 class FakeCollector extends Construct {
@@ -76,9 +69,7 @@ describe('Loki defaults', () => {
       ring: { kvstore: { store: 'inmemory' } },
     });
     assert.deepEqual(doc.schema_config, {
-      configs: [
-        { from: '2024-01-01', store: 'tsdb', object_store: 'filesystem', schema: 'v13', index: { prefix: 'index_', period: '24h' } },
-      ],
+      configs: [{ from: '2024-01-01', store: 'tsdb', object_store: 'filesystem', schema: 'v13', index: { prefix: 'index_', period: '24h' } }],
     });
     assert.equal(doc.compactor.working_directory, '/loki/compactor');
     assert.equal(doc.compactor.retention_enabled, true);
@@ -228,16 +219,8 @@ describe('Loki healthcheck by image version', () => {
 
   it('points the probe at the bind address on host networking', () => {
     const host = { networkMode: NetworkMode.HOST };
-    assert.deepEqual(healthcheckOf('grafana/loki:3.7.6', host).test, [
-      'CMD',
-      '/usr/bin/loki',
-      '-health',
-      '-health.url=http://127.0.0.1:3100/ready',
-    ]);
-    assert.deepEqual(healthcheckOf('grafana/loki:3.5.7', host).test, [
-      'CMD-SHELL',
-      'wget -q --spider http://127.0.0.1:3100/ready || exit 1',
-    ]);
+    assert.deepEqual(healthcheckOf('grafana/loki:3.7.6', host).test, ['CMD', '/usr/bin/loki', '-health', '-health.url=http://127.0.0.1:3100/ready']);
+    assert.deepEqual(healthcheckOf('grafana/loki:3.5.7', host).test, ['CMD-SHELL', 'wget -q --spider http://127.0.0.1:3100/ready || exit 1']);
     // Listening on every address: the default localhost URL reaches it.
     assert.deepEqual(healthcheckOf('grafana/loki:3.7.6', { ...host, bindAddress: '0.0.0.0' }).test, ['CMD', '/usr/bin/loki', '-health']);
   });
@@ -359,7 +342,10 @@ describe('Loki configuration schema', () => {
     delete doc.compactor.delete_request_store;
     const r = lokiConfigSchema.safeParse(doc);
     assert.equal(r.success, false);
-    assert.deepEqual(r.error!.issues.map((i) => i.path), [['compactor', 'delete_request_store']]);
+    assert.deepEqual(
+      r.error!.issues.map((i) => i.path),
+      [['compactor', 'delete_request_store']],
+    );
   });
 
   it('requires a 24h index period for tsdb and for retention', () => {
@@ -510,6 +496,9 @@ describe('Loki: one report per mistake', () => {
     logging.promtail!.config.addOverride('clients.0.url', 'loki:3100');
     const lines = problemsOf(app);
     assert.equal(lines.length, 1, lines.join('\n'));
-    assert.match(lines[0], /^\[shop\/logging\/promtail\/Config\] the Promtail config would not load \(check overrides\): clients\.0\.url: expected an http\(s\) URL/);
+    assert.match(
+      lines[0],
+      /^\[shop\/logging\/promtail\/Config\] the Promtail config would not load \(check overrides\): clients\.0\.url: expected an http\(s\) URL/,
+    );
   });
 });

@@ -5,7 +5,14 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { closest, didYouMean, distance, typoLimit } from '../src/core/did-you-mean.js';
 import { Duration } from '../src/core/duration.js';
-import { isGoOrModelDuration, goOrModelDurationMs, MODEL_DURATION_PATTERN, parseGoDuration, parseModelDuration, readGoDuration } from '../src/core/go-duration.js';
+import {
+  isGoOrModelDuration,
+  goOrModelDurationMs,
+  MODEL_DURATION_PATTERN,
+  parseGoDuration,
+  parseModelDuration,
+  readGoDuration,
+} from '../src/core/go-duration.js';
 import { findCycles } from '../src/core/dependency-cycle.js';
 import { LABEL_NAME_PATTERN, METRIC_NAME_PATTERN, PROJECT_NAME_PATTERN, RESOURCE_NAME_PATTERN, SERVICE_NAME_PATTERN } from '../src/core/name-patterns.js';
 import { isPortNumber, normaliseIp, publishedPorts } from '../src/core/port.js';
@@ -158,7 +165,19 @@ describe("durations (core/go-duration.ts): Go's time.ParseDuration and Prometheu
   });
   test('the hint for a duration given as text reads it the same way, and names the call in the largest whole unit', () => {
     const calls = ['7d', '1s', '90s', '24h', '1.5h', '250ms', '250us', '1d12h', '7 d', 'soon', '-1s'].map(durationCallFor);
-    assert.deepEqual(calls, ['Duration.days(7)', 'Duration.seconds(1)', 'Duration.seconds(90)', 'Duration.days(1)', 'Duration.minutes(90)', 'Duration.millis(250)', 'Duration.millis(0.25)', 'Duration.hours(36)', undefined, undefined, undefined]);
+    assert.deepEqual(calls, [
+      'Duration.days(7)',
+      'Duration.seconds(1)',
+      'Duration.seconds(90)',
+      'Duration.days(1)',
+      'Duration.minutes(90)',
+      'Duration.millis(250)',
+      'Duration.millis(0.25)',
+      'Duration.hours(36)',
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });
 
@@ -171,13 +190,19 @@ describe('ports (core/port.ts): 16-bit numbers, and the host ports a ports entry
     assert.deepEqual(publishedPorts('8080:80'), [{ ip: '*', port: 8080, proto: 'tcp' }]);
     assert.deepEqual(publishedPorts('127.0.0.1:53:53/udp'), [{ ip: '127.0.0.1', port: 53, proto: 'udp' }]);
     assert.deepEqual(publishedPorts('[::1]:9000:9000'), [{ ip: '::1', port: 9000, proto: 'tcp' }]);
-    assert.deepEqual(publishedPorts('9000-9001:9000-9001').map((p) => p.port), [9000, 9001]);
+    assert.deepEqual(
+      publishedPorts('9000-9001:9000-9001').map((p) => p.port),
+      [9000, 9001],
+    );
     assert.deepEqual(publishedPorts({ target: 80, published: '8080', host_ip: '0:0:0:0:0:0:0:1' }), [{ ip: '::1', port: 8080, proto: 'tcp' }]);
     // No host port (Docker picks one), a value Compose interpolates, a range past the last port.
     assert.deepEqual(publishedPorts('80'), []);
     assert.deepEqual(publishedPorts({ target: 80 }), []);
     assert.deepEqual(publishedPorts('${PORT}:80'), []);
-    assert.deepEqual(publishedPorts('65535-65537:80').map((p) => p.port), [65535]);
+    assert.deepEqual(
+      publishedPorts('65535-65537:80').map((p) => p.port),
+      [65535],
+    );
     assert.equal(normaliseIp('[0:0:0:0:0:0:0:1]'), '::1');
   });
 });
@@ -210,7 +235,10 @@ describe('dependency cycles (core/dependency-cycle.ts)', () => {
     assert.deepEqual(graph({ a: ['b'], b: ['c'], c: ['a'] }), [['a', 'b', 'c', 'a']]);
   });
   test('two separate cycles are two mistakes; two sharing a node are one tangle, reported once', () => {
-    assert.deepEqual(graph({ a: ['b'], b: ['a'], c: ['d'], d: ['c'] }), [['a', 'b', 'a'], ['c', 'd', 'c']]);
+    assert.deepEqual(graph({ a: ['b'], b: ['a'], c: ['d'], d: ['c'] }), [
+      ['a', 'b', 'a'],
+      ['c', 'd', 'c'],
+    ]);
     assert.deepEqual(graph({ a: ['b', 'c'], b: ['a'], c: ['a'] }), [['a', 'b', 'a']]);
   });
 });

@@ -13,7 +13,6 @@ import { PROMTAIL_CONFIG_KEYS } from '../src/promtail/index.js';
  * test holds it to the generated key lists, block by block.
  */
 
-
 /**
  * Keys Prometheus's decoder reads that the schema refuses on purpose, with why.
  * storage.tsdb.outofordertimewindow: an untagged int64 that yaml reads under its lower-cased name, but that
@@ -31,8 +30,22 @@ describe('the prometheus.yml schema against the keys Prometheus reads (generated
 
   it("the HTTP client settings are prometheus/common's (the same struct Promtail's table reads)", () => {
     // Promtail's client block inlines the same HTTPClientConfig: its keys minus Promtail's own.
-    const promtailOwn = ['backoff_config', 'batchsize', 'batchwait', 'drop_rate_limited_batches', 'external_labels', 'headers', 'name', 'tenant_id', 'timeout', 'url'];
-    assert.deepEqual([...HTTP_CLIENT_KEYS].sort(), PROMTAIL_CONFIG_KEYS.clients.filter((k) => !promtailOwn.includes(k)));
+    const promtailOwn = [
+      'backoff_config',
+      'batchsize',
+      'batchwait',
+      'drop_rate_limited_batches',
+      'external_labels',
+      'headers',
+      'name',
+      'tenant_id',
+      'timeout',
+      'url',
+    ];
+    assert.deepEqual(
+      [...HTTP_CLIENT_KEYS].sort(),
+      PROMTAIL_CONFIG_KEYS.clients.filter((k) => !promtailOwn.includes(k)),
+    );
   });
 
   for (const [block, keys] of Object.entries(PROMETHEUS_CONFIG_KEYS)) {

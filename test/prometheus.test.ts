@@ -2,13 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { App, CONFIG_HASH_LABEL, Duration, NetworkMode, Service, Stack, StackProps, Testing } from '../src/index.js';
-import {
-  checkPrometheusConfig,
-  parsePrometheusDuration,
-  Prometheus,
-  PrometheusProps,
-  toPrometheusDuration,
-} from '../src/prometheus/index.js';
+import { checkPrometheusConfig, parsePrometheusDuration, Prometheus, PrometheusProps, toPrometheusDuration } from '../src/prometheus/index.js';
 import { assertProblem, problemsOf } from './support/problems.js';
 
 type Doc = Record<string, any>;
@@ -86,7 +80,10 @@ describe('Prometheus scrape jobs', () => {
 
   test('a service added later with metrics becomes a job, sorted by name, with its own path and job name', () => {
     const { stack } = build();
-    assert.deepEqual(jobs(docs(stack).config).map((j) => j[0]), ['prometheus']);
+    assert.deepEqual(
+      jobs(docs(stack).config).map((j) => j[0]),
+      ['prometheus'],
+    );
     // Added after Prometheus, by someone who never touches its config.
     new Service(stack, 'loki', { image: 'grafana/loki:3.7.6', ports: [{ containerPort: 3100 }], metrics: { port: 3100 } });
     new Service(stack, 'app', {
@@ -120,7 +117,10 @@ describe('Prometheus scrape jobs', () => {
     const b = new Stack(app, 'b');
     new Prometheus(a, 'prometheus');
     new Service(b, 'exporter', { image: 'busybox:1', ports: [{ containerPort: 9100 }], metrics: { port: 9100 } });
-    assert.deepEqual(jobs(docs(a).config).map((j) => j[0]), ['prometheus']);
+    assert.deepEqual(
+      jobs(docs(a).config).map((j) => j[0]),
+      ['prometheus'],
+    );
   });
 
   test('two jobs with one name are refused, naming both', () => {
@@ -167,7 +167,10 @@ describe('Prometheus scrape jobs', () => {
     prometheus.addScrapeJob({ jobName: 'ext', targets: ['http://host:9100/metrics'] });
     prometheus.addScrapeJob({ jobName: 'none', targets: [] });
     const lines = assertProblem(app, "[demo/prometheus/Config] target 'http://host:9100/metrics' of job 'ext' must be 'host:port'");
-    assert.ok(lines.some((l) => l.startsWith("[demo/prometheus/Config] scrape job 'none' has no targets")), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => l.startsWith("[demo/prometheus/Config] scrape job 'none' has no targets")),
+      lines.join('\n'),
+    );
   });
 });
 
@@ -187,7 +190,10 @@ describe('prometheus.yml overrides and schema', () => {
     // The compose file renders the config too (for its hash), so the same problem may be reported twice.
     const lines = [...new Set(problemsOf(app))];
     assert.equal(lines.length, 1);
-    assert.match(lines[0], /^\[demo\/prometheus\/Config\] prometheus\.yml would not load in Prometheus \(check overrides\): global: Unrecognized key: "scrape_intervall"/);
+    assert.match(
+      lines[0],
+      /^\[demo\/prometheus\/Config\] prometheus\.yml would not load in Prometheus \(check overrides\): global: Unrecognized key: "scrape_intervall"/,
+    );
   });
 
   test('an override with a bad duration or a timeout above the interval fails', () => {
@@ -219,10 +225,9 @@ describe('prometheus.yml overrides and schema', () => {
       ],
     };
     assert.deepEqual(checkPrometheusConfig(good), []);
-    assert.deepEqual(
-      checkPrometheusConfig({ scrape_configs: [{ job_name: 'a', static_configs: [{ targets: ['h:1'] }] }, { job_name: 'a' }] }),
-      ["scrape_configs: job name 'a' is used twice; Prometheus refuses duplicate job names"],
-    );
+    assert.deepEqual(checkPrometheusConfig({ scrape_configs: [{ job_name: 'a', static_configs: [{ targets: ['h:1'] }] }, { job_name: 'a' }] }), [
+      "scrape_configs: job name 'a' is used twice; Prometheus refuses duplicate job names",
+    ]);
     assert.deepEqual(checkPrometheusConfig({ scrape_configs: [{ job_name: 'a', relabel_configs: [{ action: 'rename' }] }] }).length, 1);
     assert.deepEqual(checkPrometheusConfig({ remote_write: [{ url: 'http://x/', queue_config: { shards: 1 } }] }), [
       'remote_write.0.queue_config: Unrecognized key: "shards"',

@@ -34,7 +34,6 @@ function stackWithCadvisor() {
   return { stack, prometheus, grafana, prometheusDs, lokiDs, containers };
 }
 
-
 describe('checkPromQL: syntax, with Grafana’s macros and variables', () => {
   it('accepts what Prometheus accepts', () => {
     valid('sum by (job) (rate(http_requests_total{code=~"5.."}[$__rate_interval]))');
@@ -90,7 +89,9 @@ describe('checkPromQL: label names against the series the tree knows', () => {
   const seriesLabels = (m: string) => (m === 'container_memory_working_set_bytes' ? ['id', 'name', 'image', 'job', 'instance'] : undefined);
 
   it('rejects a label the metric’s series do not carry, with did-you-mean', () => {
-    invalid('container_memory_working_set_bytes{nmae="x"}', ["no series of container_memory_working_set_bytes has the label 'nmae'", "did you mean 'name'?"], { seriesLabels });
+    invalid('container_memory_working_set_bytes{nmae="x"}', ["no series of container_memory_working_set_bytes has the label 'nmae'", "did you mean 'name'?"], {
+      seriesLabels,
+    });
     invalid('sum by (imgae) (container_memory_working_set_bytes)', ["label 'imgae'", "did you mean 'image'?"], { seriesLabels });
   });
 
@@ -101,7 +102,9 @@ describe('checkPromQL: label names against the series the tree knows', () => {
     // label_replace and label_join add their destination label to the series they return (promql/functions.go).
     valid('sum by (svc) (label_replace(container_memory_working_set_bytes, "svc", "$1", "name", "p_(.+)"))', { seriesLabels });
     valid('sum by (svc) (label_join(container_memory_working_set_bytes, "svc", "-", "name", "image"))', { seriesLabels });
-    invalid('sum by (svcc) (label_replace(container_memory_working_set_bytes, "svc", "$1", "name", "p_(.+)"))', ["label 'svcc'", "did you mean 'svc'?"], { seriesLabels });
+    invalid('sum by (svcc) (label_replace(container_memory_working_set_bytes, "svc", "$1", "name", "p_(.+)"))', ["label 'svcc'", "did you mean 'svc'?"], {
+      seriesLabels,
+    });
   });
 });
 
@@ -110,10 +113,16 @@ describe('PromQL the stack writes is checked at synthesis', () => {
     const { prometheus } = stackWithCadvisor();
     assert.equal(CADVISOR_METRICS_VERSION, 'v0.56.2');
     assert.deepEqual(CADVISOR_METRIC_LABELS.container_network_receive_bytes_total, ['interface']);
-    assert.deepEqual(
-      [...(prometheus.seriesLabels('container_cpu_usage_seconds_total') ?? [])].sort(),
-      ['container_label_com_docker_compose_project', 'container_label_com_docker_compose_service', 'cpu', 'id', 'image', 'instance', 'job', 'name'],
-    );
+    assert.deepEqual([...(prometheus.seriesLabels('container_cpu_usage_seconds_total') ?? [])].sort(), [
+      'container_label_com_docker_compose_project',
+      'container_label_com_docker_compose_service',
+      'cpu',
+      'id',
+      'image',
+      'instance',
+      'job',
+      'name',
+    ]);
     assert.equal(prometheus.seriesLabels('http_requests_total'), undefined);
   });
 
@@ -125,7 +134,12 @@ describe('PromQL the stack writes is checked at synthesis', () => {
       for (const l of labels) assert.match(l, /^[a-z_][a-z0-9_]*$/, `${metric}: ${l}`);
     }
     // The metrics the stack's own queries use are there.
-    for (const m of ['container_cpu_usage_seconds_total', 'container_memory_working_set_bytes', 'container_network_transmit_bytes_total', 'container_start_time_seconds']) {
+    for (const m of [
+      'container_cpu_usage_seconds_total',
+      'container_memory_working_set_bytes',
+      'container_network_transmit_bytes_total',
+      'container_start_time_seconds',
+    ]) {
       assert.ok(names.includes(m), m);
     }
   });
@@ -136,7 +150,10 @@ describe('PromQL the stack writes is checked at synthesis', () => {
 
   it('rejects a dashboard query naming a label cAdvisor does not export (container_name)', () => {
     const { stack, containers } = stackWithCadvisor();
-    containers.addOverride('panels.0.targets.0.expr', 'sum by (container_label_com_docker_compose_service) (rate(container_cpu_usage_seconds_total{container_name="shop-api-1"}[$__rate_interval]))');
+    containers.addOverride(
+      'panels.0.targets.0.expr',
+      'sum by (container_label_com_docker_compose_service) (rate(container_cpu_usage_seconds_total{container_name="shop-api-1"}[$__rate_interval]))',
+    );
     const msg = synthErrorOf(stack);
     assert.ok(
       msg.includes(
@@ -154,13 +171,25 @@ describe('PromQL the stack writes is checked at synthesis', () => {
 
   it('rejects a derived field whose Prometheus query is not PromQL', () => {
     const { stack, lokiDs, prometheusDs } = stackWithCadvisor();
-    lokiDs.addDerivedField({ name: 'mem', matcherType: 'label', matcherRegex: '^container$', datasource: prometheusDs, url: 'container_memory_working_set_bytes{name="${__value.raw}"' });
+    lokiDs.addDerivedField({
+      name: 'mem',
+      matcherType: 'label',
+      matcherRegex: '^container$',
+      datasource: prometheusDs,
+      url: 'container_memory_working_set_bytes{name="${__value.raw}"',
+    });
     assert.match(synthErrorOf(stack), /\[shop\/grafana\/Datasource-loki\] derived field 'mem': invalid PromQL at line 1, column 57: the query ends too early/);
   });
 
   it('rejects a derived field query with an unknown data-link variable', () => {
     const { stack, lokiDs, prometheusDs } = stackWithCadvisor();
-    lokiDs.addDerivedField({ name: 'mem', matcherType: 'label', matcherRegex: '^container$', datasource: prometheusDs, url: 'container_memory_working_set_bytes{name="${__value.row}"}' });
+    lokiDs.addDerivedField({
+      name: 'mem',
+      matcherType: 'label',
+      matcherRegex: '^container$',
+      datasource: prometheusDs,
+      url: 'container_memory_working_set_bytes{name="${__value.row}"}',
+    });
     assert.match(synthErrorOf(stack), /derived field 'mem': invalid PromQL .*'\$__value\.row' is not a Grafana macro/);
   });
 });

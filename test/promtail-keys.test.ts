@@ -11,7 +11,6 @@ import { PROMTAIL_CONFIG_KEYS, PROMTAIL_KEYS_VERSION, PromtailConfigSchema } fro
  * a key it refuses be accepted.
  */
 
-
 describe('the Promtail schemas against the keys Promtail reads (generated from its source)', () => {
   it('is the table of the Promtail line the construct uses', () => {
     assert.equal(PROMTAIL_KEYS_VERSION, PROMTAIL_LAST_VERSION);

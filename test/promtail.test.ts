@@ -280,10 +280,7 @@ describe('Promtail validation', () => {
   it('rejects a tag that is not a version', () => {
     for (const image of ['grafana/promtail:latest', 'grafana/promtail']) {
       const msg = synthError(build({}, { image }).stack);
-      assert.ok(
-        msg.includes(`[demo/promtail] unknown image version format in '${image}'`),
-        msg,
-      );
+      assert.ok(msg.includes(`[demo/promtail] unknown image version format in '${image}'`), msg);
       assert.match(msg, /use grafana\/promtail:3\.6\.15/);
     }
   });
@@ -433,7 +430,11 @@ describe('Promtail server schema', () => {
 
   it('takes every dskit key from Loki’s reference, less those Promtail 3.6’s older dskit lacks', () => {
     // The exclusions were checked against one Loki reference: a new one needs a new comparison.
-    assert.equal(LOKI_REFERENCE_VERSION, PROMTAIL_SERVER_CHECKED_AGAINST_LOKI, 'compare the dskit server config of the new Loki with Promtail 3.6.15’s and update PROMTAIL_SERVER_UNREAD_KEYS');
+    assert.equal(
+      LOKI_REFERENCE_VERSION,
+      PROMTAIL_SERVER_CHECKED_AGAINST_LOKI,
+      'compare the dskit server config of the new Loki with Promtail 3.6.15’s and update PROMTAIL_SERVER_UNREAD_KEYS',
+    );
     const server = LOKI_BLOCKS.server;
     assert.ok(server);
     const full = sample(server);

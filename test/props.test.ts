@@ -52,7 +52,7 @@ describe('props checks', () => {
     const checked = parseProps(z.strictObject({ a: z.string().optional(), b: z.number().optional() }), { a: 1, b: 'x', c: true }, { owner: 'Thing' });
     assert.deepEqual(checked.problems, [
       "a must be a string, got the number 1: write '1'",
-      'b must be a number, got the string \'x\'',
+      "b must be a number, got the string 'x'",
       'c is not a prop of Thing: remove it (the props are a, b)',
     ]);
     assert.deepEqual(checked.props, {});
@@ -86,7 +86,13 @@ describe('props checks', () => {
 
 describe('the stacks made of a Stack pass every Stack prop on', () => {
   // A subclass that lists the props it hands to super() can drop one silently (imageMirror was).
-  const given = { projectName: 'given', bindAddress: '127.0.0.2', networkMode: NetworkMode.BRIDGE, imageMirror: 'mirror.example.com/hub', target: Target.SWARM };
+  const given = {
+    projectName: 'given',
+    bindAddress: '127.0.0.2',
+    networkMode: NetworkMode.BRIDGE,
+    imageMirror: 'mirror.example.com/hub',
+    target: Target.SWARM,
+  };
   test('the test gives every Stack prop', () => assert.deepEqual(Object.keys(given).sort(), Object.keys(stackSchema.shape).sort()));
   for (const [name, make] of [
     ['AixclStack', (app: App) => new AixclStack(app, 's', { ...given })],
@@ -95,7 +101,13 @@ describe('the stacks made of a Stack pass every Stack prop on', () => {
     test(name, () => {
       const stack = make(new App());
       assert.deepEqual(
-        { projectName: stack.projectName, bindAddress: stack.bindAddress, networkMode: stack.networkMode, imageMirror: stack.imageMirror, target: stack.target },
+        {
+          projectName: stack.projectName,
+          bindAddress: stack.bindAddress,
+          networkMode: stack.networkMode,
+          imageMirror: stack.imageMirror,
+          target: stack.target,
+        },
         given,
       );
     });

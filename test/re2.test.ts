@@ -14,7 +14,6 @@ import * as sdkDashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as sdkLogs from '@grafana/grafana-foundation-sdk/logs';
 import * as sdkLoki from '@grafana/grafana-foundation-sdk/loki';
 
-
 function build() {
   const stack = new Stack(new App(), 'demo');
   const loki = new Loki(stack, 'loki');
@@ -43,7 +42,18 @@ describe('Go RE2 (src/core/re2.ts)', () => {
   });
 
   it('accepts Go syntax that JavaScript’s RegExp does not know', () => {
-    for (const pattern of ['(?i)error', 'a(?i:b)c', '\\z', '[[:alpha:]]+', '\\pL\\p{Greek}', '(?P<level>\\w+)', '(?<level>\\w+)', '\\x{1F600}', '(?U)a+', '\\Qa.b\\E']) {
+    for (const pattern of [
+      '(?i)error',
+      'a(?i:b)c',
+      '\\z',
+      '[[:alpha:]]+',
+      '\\pL\\p{Greek}',
+      '(?P<level>\\w+)',
+      '(?<level>\\w+)',
+      '\\x{1F600}',
+      '(?U)a+',
+      '\\Qa.b\\E',
+    ]) {
       assert.equal(goRegexProblem(pattern), undefined, pattern);
     }
   });
@@ -108,7 +118,9 @@ describe('relabel and pipeline regexes are compiled as Promtail and Prometheus d
   });
 
   it('accepts the relabel regexes it writes', () => {
-    const doc = Testing.synthDocuments(build().stack)['promtail/promtail-config.yml'] as { scrape_configs: Array<{ relabel_configs: Array<{ regex?: string }> }> };
+    const doc = Testing.synthDocuments(build().stack)['promtail/promtail-config.yml'] as {
+      scrape_configs: Array<{ relabel_configs: Array<{ regex?: string }> }>;
+    };
     const regexes = doc.scrape_configs[0].relabel_configs.map((r) => r.regex).filter((r) => r !== undefined);
     assert.deepEqual(regexes, ['/?(.*)']);
     assert.deepEqual(checkPromtailConfig(doc), []);
@@ -116,10 +128,19 @@ describe('relabel and pipeline regexes are compiled as Promtail and Prometheus d
 
   it('rejects a Prometheus relabel regex Go refuses', () => {
     const doc = {
-      scrape_configs: [{ job_name: 'x', static_configs: [{ targets: ['a:1'] }], metric_relabel_configs: [{ source_labels: ['__name__'], regex: 'go_(?!gc).*', action: 'drop' }] }],
+      scrape_configs: [
+        {
+          job_name: 'x',
+          static_configs: [{ targets: ['a:1'] }],
+          metric_relabel_configs: [{ source_labels: ['__name__'], regex: 'go_(?!gc).*', action: 'drop' }],
+        },
+      ],
     };
     const problems = checkPrometheusConfig(doc);
-    assert.ok(problems.some((p) => p.includes('metric_relabel_configs') && p.includes('invalid or unsupported Perl syntax: `(?!`')), problems.join('\n'));
+    assert.ok(
+      problems.some((p) => p.includes('metric_relabel_configs') && p.includes('invalid or unsupported Perl syntax: `(?!`')),
+      problems.join('\n'),
+    );
     doc.scrape_configs[0].metric_relabel_configs[0].regex = 'go_gc.*';
     assert.deepEqual(checkPrometheusConfig(doc), []);
   });

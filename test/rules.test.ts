@@ -104,10 +104,7 @@ describe('LogMetric', () => {
 
   it('selects a whole project, per service, and needs exactly one of service or project', () => {
     const { stack: s, api, logging } = stack();
-    assert.equal(
-      LogMetric.rate({ project: s, perLevel: true }).expr,
-      'sum by (compose_project, compose_service, level) (rate({compose_project="shop"} [5m]))',
-    );
+    assert.equal(LogMetric.rate({ project: s, perLevel: true }).expr, 'sum by (compose_project, compose_service, level) (rate({compose_project="shop"} [5m]))');
     // Wrong parts are recorded on the metric, and reported with the path of the rule that uses it.
     assert.match(LogMetric.count({}).problems.join('\n'), /either 'service' \(e\.g\. postgres\) or 'project'/);
     assert.match(LogMetric.count({ service: api, project: 'shop' }).problems.join('\n'), /either 'service'/);
@@ -119,7 +116,12 @@ describe('LogMetric', () => {
 });
 
 describe('rule expressions', () => {
-  const ctx = { queryLoggers: [{ project: 'aixcl', serviceName: 'loki' }, { project: 'aixcl', serviceName: 'grafana' }] };
+  const ctx = {
+    queryLoggers: [
+      { project: 'aixcl', serviceName: 'loki' },
+      { project: 'aixcl', serviceName: 'grafana' },
+    ],
+  };
 
   it('must be metric queries over labels the collector sets', () => {
     assert.match(checkRuleExpression('{compose_project="aixcl", compose_service="api"}', ctx).problems.join(), /is a log query/);
@@ -265,7 +267,10 @@ describe('PromQL selecting what its Prometheus never holds', () => {
     rules.addAlert('Quiet', { expr: 'sum(compose_service:log_lines:rate1m) == 0', service: api, summary: 'quiet' });
     rules.addAlert('Fine', { expr: 'up{job=~"api|loki"} == 0 or sum(compose_service:log_lines:rate5m) == 0', service: api, summary: 'x' });
     const msg = problems(s);
-    assert.match(msg, /\[shop\/api-metrics\/ApiDown\] invalid PromQL at line 1, column 8: job="apii" selects nothing: shop\/prometheus only has job "alloy", "api", "grafana", "loki", "prometheus"; did you mean "api"\?/);
+    assert.match(
+      msg,
+      /\[shop\/api-metrics\/ApiDown\] invalid PromQL at line 1, column 8: job="apii" selects nothing: shop\/prometheus only has job "alloy", "api", "grafana", "loki", "prometheus"; did you mean "api"\?/,
+    );
     assert.match(
       msg,
       /\[shop\/api-metrics\/Quiet\] invalid PromQL at line 1, column 5: no rule records 'compose_service:log_lines:rate1m' \(a name with ':' is a recorded series\), so it selects nothing in shop\/prometheus: the rules of the stack record compose_service:log_lines:rate5m; did you mean 'compose_service:log_lines:rate5m'\?/,
@@ -292,7 +297,10 @@ describe('windows and intervals a rule cannot fill', () => {
     const fast = new RuleGroup(s, 'fast', { loki: logging.loki, interval: Duration.seconds(10) });
     fast.addAlert('Fine', { metric: LogMetric.count({ service: api, window: Duration.seconds(10) }), for: Duration.seconds(10) });
     const msg = problems(s);
-    assert.match(msg, /\[shop\/g\/Short\] counts lines over 1m, less than the evaluation interval of 2m \(shop\/logging\/loki's ruler evaluationInterval\): .*use a window of at least 2m/);
+    assert.match(
+      msg,
+      /\[shop\/g\/Short\] counts lines over 1m, less than the evaluation interval of 2m \(shop\/logging\/loki's ruler evaluationInterval\): .*use a window of at least 2m/,
+    );
     assert.match(msg, /\[shop\/g\/Short\] for: 30s is less than the evaluation interval of 2m .*write for: 2m or more/);
     assert.match(msg, /\[shop\/g\/Raw\] counts lines over 30s, less than the evaluation interval of 2m/);
     assert.doesNotMatch(msg, /AtOnce|Fine/);
@@ -311,8 +319,14 @@ describe('windows and intervals a rule cannot fill', () => {
     // Without a job, the global interval cannot be told to apply (a job has its own): not judged.
     g.addAlert('NoJob', { expr: 'rate(x_total[10s]) > 0', service: api, summary: 'x' });
     const msg = problems(s);
-    assert.match(msg, /\[shop\/api-metrics\/ApiErrors\] rate\(http_errors_total\[45s\]\) covers less than two scrapes of its series \(scraped every 30s, shop\/prometheus's scrapeInterval\), so it returns nothing: .*at least 1m/);
-    assert.match(msg, /\[shop\/api-metrics\/SlowJob\] increase\(x_total\[1m30s\]\) covers less than two scrapes of its series \(scraped every 1m, job 'slow'\).*at least 2m/);
+    assert.match(
+      msg,
+      /\[shop\/api-metrics\/ApiErrors\] rate\(http_errors_total\[45s\]\) covers less than two scrapes of its series \(scraped every 30s, shop\/prometheus's scrapeInterval\), so it returns nothing: .*at least 1m/,
+    );
+    assert.match(
+      msg,
+      /\[shop\/api-metrics\/SlowJob\] increase\(x_total\[1m30s\]\) covers less than two scrapes of its series \(scraped every 1m, job 'slow'\).*at least 2m/,
+    );
     assert.match(msg, /\[shop\/api-metrics\/SlowJob\] for: 20s is less than the evaluation interval of 1m \(shop\/prometheus's evaluationInterval\)/);
     assert.doesNotMatch(msg, /Fine|NoJob/);
   });

@@ -5,15 +5,7 @@ import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { App, checkComposeSchema, Duration, NetworkMode, Secret, Size, Stack, StackProps, Testing, writeSynthesis } from '../src/index.js';
 import { Prometheus } from '../src/prometheus/index.js';
-import {
-  Cadvisor,
-  NodeExporter,
-  Ollama,
-  OpenWebUI,
-  PgAdmin,
-  Postgres,
-  PostgresExporter,
-} from '../src/services/index.js';
+import { Cadvisor, NodeExporter, Ollama, OpenWebUI, PgAdmin, Postgres, PostgresExporter } from '../src/services/index.js';
 import { assertProblem } from './support/problems.js';
 import { tempDir } from './support/temp.js';
 

@@ -47,7 +47,10 @@ export default app;
 `,
   );
   writeFileSync(join(dir, 'lib', 'timing.ts'), "import { Duration } from 'aixcl-cdk';\nexport const every = (text: string) => Duration.parse(text);\n");
-  writeFileSync(join(dir, 'timed.ts'), "import { App } from 'aixcl-cdk';\nimport { every } from './lib/timing.ts';\nevery('5 minutes');\nexport default new App();\n");
+  writeFileSync(
+    join(dir, 'timed.ts'),
+    "import { App } from 'aixcl-cdk';\nimport { every } from './lib/timing.ts';\nevery('5 minutes');\nexport default new App();\n",
+  );
   writeFileSync(join(dir, 'broken.ts'), "import { App } from 'aixcl-cdk';\nconst app = new App(;\nexport default app;\n");
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -61,7 +64,8 @@ test('relative imports, import.meta.url, packages from the stack directory, one 
 });
 
 test('.mts and .mjs stack files load', () => {
-  const code = "import { App, Service, Stack } from 'aixcl-cdk';\nconst app = new App();\nnew Service(new Stack(app, 'NAME'), 'api', { image: 'nginx:1.27' });\nexport default app;\n";
+  const code =
+    "import { App, Service, Stack } from 'aixcl-cdk';\nconst app = new App();\nnew Service(new Stack(app, 'NAME'), 'api', { image: 'nginx:1.27' });\nexport default app;\n";
   for (const ext of ['mts', 'mjs']) {
     writeFileSync(join(dir, `stack-${ext}.${ext}`), code.replace('NAME', ext));
     const out = join(dir, `out-${ext}`);
@@ -102,7 +106,10 @@ test('a syntax error names the file, line and column, without a stack trace', ()
 test("the library's own refusal names the line of the user's file that called it, in a file the stack imports too", () => {
   const r = synthCli(['--stack', 'timed.ts', '--out', join(dir, 'out3')], dir);
   assert.equal(r.code, 2);
-  assert.equal(r.stderr, "error: the stack file timed.ts failed to load: '5 minutes' is not a duration; write it like 30s, 15m, 24h or 7d (at lib/timing.ts:2:49)\n");
+  assert.equal(
+    r.stderr,
+    "error: the stack file timed.ts failed to load: '5 minutes' is not a duration; write it like 30s, 15m, 24h or 7d (at lib/timing.ts:2:49)\n",
+  );
 });
 
 describe('a stack file that calls process.exit() or throws in a callback while it loads', () => {
@@ -152,7 +159,10 @@ describe('a stack file that calls process.exit() or throws in a callback while i
   }
 
   test('a process.exit() a good stack file schedules for later does not decide the result: the CLI ends when its work is done', () => {
-    const r = synthWithOwnTmp('exit-later.ts', `${head}setTimeout(() => process.exit(5), 500);\nconst app = new App();\nnew Service(new Stack(app, 'shop'), 'api', { image: 'nginx:1.27' });\nexport default app;\n`);
+    const r = synthWithOwnTmp(
+      'exit-later.ts',
+      `${head}setTimeout(() => process.exit(5), 500);\nconst app = new App();\nnew Service(new Stack(app, 'shop'), 'api', { image: 'nginx:1.27' });\nexport default app;\n`,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.wrote, true);
     assert.deepEqual(r.leftInTmp, []);
@@ -160,14 +170,20 @@ describe('a stack file that calls process.exit() or throws in a callback while i
 
   test("a path into this package's bundle is the CLI's own copy, not compiled into the stack file again", () => {
     const bundle = JSON.stringify(join(ROOT, 'dist', 'bundle', 'aixcl-cdk.js'));
-    const r = synthWithOwnTmp('bundle-path.mjs', `import { App, Service, Stack } from ${bundle};\nconst app = new App();\nnew Service(new Stack(app, 'shop'), 'api', { image: 'nginx:1.27' });\nexport default app;\n`);
+    const r = synthWithOwnTmp(
+      'bundle-path.mjs',
+      `import { App, Service, Stack } from ${bundle};\nconst app = new App();\nnew Service(new Stack(app, 'shop'), 'api', { image: 'nginx:1.27' });\nexport default app;\n`,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.wrote, true);
   });
 
   test("a stack file's process.chdir() is undone: --out is from where the CLI was run", () => {
     const elsewhere = mkdtempSync(join(dir, 'elsewhere-'));
-    writeFileSync(join(dir, 'chdir.mjs'), `${head}process.chdir(${JSON.stringify(elsewhere)});\nconst app = new App();\nnew Service(new Stack(app, 'shop'), 'api', { image: 'nginx:1.27' });\nexport default app;\n`);
+    writeFileSync(
+      join(dir, 'chdir.mjs'),
+      `${head}process.chdir(${JSON.stringify(elsewhere)});\nconst app = new App();\nnew Service(new Stack(app, 'shop'), 'api', { image: 'nginx:1.27' });\nexport default app;\n`,
+    );
     const r = synthCli(['--stack', 'chdir.mjs', '--out', 'out-chdir', '--quiet'], dir);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(existsSync(join(dir, 'out-chdir', 'docker-compose.yml')));
@@ -175,8 +191,15 @@ describe('a stack file that calls process.exit() or throws in a callback while i
   });
 
   test('an interval or a later timer a stack file leaves behind neither keeps the CLI alive nor prints a trace after the result', () => {
-    writeFileSync(join(dir, 'left-running.ts'), `${head}setInterval(() => {}, 1000);\nsetTimeout(() => { throw new Error('late'); }, 300);\nconst app = new App();\nnew Service(new Stack(app, 'shop'), 'api', { image: 'nginx:1.27' });\nexport default app;\n`);
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'aixcl-synth.js'), '--stack', 'left-running.ts', '--out', join(dir, 'out-left-running')], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    writeFileSync(
+      join(dir, 'left-running.ts'),
+      `${head}setInterval(() => {}, 1000);\nsetTimeout(() => { throw new Error('late'); }, 300);\nconst app = new App();\nnew Service(new Stack(app, 'shop'), 'api', { image: 'nginx:1.27' });\nexport default app;\n`,
+    );
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'aixcl-synth.js'), '--stack', 'left-running.ts', '--out', join(dir, 'out-left-running')], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     assert.equal(r.signal, null, 'ended by itself, not by the timeout');
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stderr, '');
@@ -188,9 +211,19 @@ describe('a stack file that calls process.exit() or throws in a callback while i
     const exit = process.exit;
     // The first one started ends first: each restoring what it saw at its start would leave the second's patch.
     const src = JSON.stringify(join(ROOT, 'src', 'index.ts'));
-    writeFileSync(join(dir, 'overlap-slow.mts'), `import { App, Service, Stack } from ${src};\nawait new Promise((r) => setTimeout(r, 200));\nconst app = new App();\nnew Service(new Stack(app, 'slow'), 'api', { image: 'nginx:1.27' });\nexport default app;\n`);
-    const results = await Promise.allSettled([loadApp(join(ROOT, 'test', 'fixtures', 'tiny-stack.ts')), loadApp(join(dir, 'overlap-slow.mts')), loadApp(join(ROOT, 'test', 'fixtures', 'throws.ts'))]);
-    assert.deepEqual(results.map((r) => (r.status === 'rejected' ? String(r.reason).split(':')[0] : r.status)), ['fulfilled', 'fulfilled', 'UserError']);
+    writeFileSync(
+      join(dir, 'overlap-slow.mts'),
+      `import { App, Service, Stack } from ${src};\nawait new Promise((r) => setTimeout(r, 200));\nconst app = new App();\nnew Service(new Stack(app, 'slow'), 'api', { image: 'nginx:1.27' });\nexport default app;\n`,
+    );
+    const results = await Promise.allSettled([
+      loadApp(join(ROOT, 'test', 'fixtures', 'tiny-stack.ts')),
+      loadApp(join(dir, 'overlap-slow.mts')),
+      loadApp(join(ROOT, 'test', 'fixtures', 'throws.ts')),
+    ]);
+    assert.deepEqual(
+      results.map((r) => (r.status === 'rejected' ? String(r.reason).split(':')[0] : r.status)),
+      ['fulfilled', 'fulfilled', 'UserError'],
+    );
     assert.equal(process.exit, exit);
   });
 
@@ -269,7 +302,7 @@ export = app;
 
   const compose = (out: string) => readFileSync(join(out, 'docker-compose.yml'), 'utf8');
 
-  test('require() of aixcl-cdk and constructs gets the CLI\'s copy; relative files, packages, built-ins and __dirname work; module.exports is the export', () => {
+  test("require() of aixcl-cdk and constructs gets the CLI's copy; relative files, packages, built-ins and __dirname work; module.exports is the export", () => {
     const out = join(cjs, 'out');
     const r = synthCli(['--stack', 'stack.js', '--out', out, '--quiet'], cjs);
     assert.equal(r.code, 0, r.stderr);
@@ -295,7 +328,10 @@ export = app;
   test("an error names the CommonJS file's own line", () => {
     const r = synthCli(['--stack', 'throws.js', '--out', join(cjs, 'out-throws')], cjs);
     assert.equal(r.code, 2);
-    assert.equal(r.stderr, "error: the stack file throws.js failed to load: '5 minutes' is not a duration; write it like 30s, 15m, 24h or 7d (at throws.js:3:10)\n");
+    assert.equal(
+      r.stderr,
+      "error: the stack file throws.js failed to load: '5 minutes' is not a duration; write it like 30s, 15m, 24h or 7d (at throws.js:3:10)\n",
+    );
   });
 
   test('a CommonJS file that exports no stack is told to end with module.exports = app, naming what it exports', () => {
@@ -335,7 +371,11 @@ describe('a name the imported package does not export', () => {
       "import aixcl from 'aixcl-cdk';\nexport default new aixcl.App();\n",
       "aixcl-cdk has no default export: import the names you use, e.g. import { App } from 'aixcl-cdk' (at NAME:1:8)",
     ],
-    ['a name like none of its exports', "import { App, Frobnicate } from 'aixcl-cdk';\nexport default new Frobnicate(new App());\n", "aixcl-cdk has no export 'Frobnicate' (at NAME:1:15)"],
+    [
+      'a name like none of its exports',
+      "import { App, Frobnicate } from 'aixcl-cdk';\nexport default new Frobnicate(new App());\n",
+      "aixcl-cdk has no export 'Frobnicate' (at NAME:1:15)",
+    ],
   ];
   for (const [name, code, message] of cases) {
     test(`${name}: the package's name, the line, the nearest name`, () => {

@@ -58,7 +58,10 @@ function stackDoc(stack: Stack): Doc {
 
 /** Secret-name variables for `docker stack config` (docker stack deploy interpolates them). */
 const SECRET_NAMES = Object.fromEntries(
-  ['GRAFANA_ADMIN_PASSWORD', 'PGADMIN_PASSWORD', 'POSTGRES_PASSWORD', 'WEBUI_SECRET_KEY'].map((v) => [`${SWARM_SECRET_NAME_PREFIX}${v}`, `aixcl_${v.toLowerCase()}_test`]),
+  ['GRAFANA_ADMIN_PASSWORD', 'PGADMIN_PASSWORD', 'POSTGRES_PASSWORD', 'WEBUI_SECRET_KEY'].map((v) => [
+    `${SWARM_SECRET_NAME_PREFIX}${v}`,
+    `aixcl_${v.toLowerCase()}_test`,
+  ]),
 );
 
 /** Whether the docker client has `docker stack config` (CLI 20.10's has not; then the schema is the check). */
@@ -80,7 +83,10 @@ describe('Swarm target: synthesis', () => {
     assert.deepEqual(checkComposeSchema(doc), []);
     // The schema check can fail: a Compose-only key is refused, as docker stack deploy refuses it.
     assert.match(checkSwarmSchema({ ...doc, name: 'aixcl' }).join('\n'), /name/);
-    assert.match(checkSwarmSchema({ ...doc, services: { ...doc.services, loki: { ...doc.services.loki, mem_limit: '1g', restrat: 'always' } } }).join('\n'), /restrat/);
+    assert.match(
+      checkSwarmSchema({ ...doc, services: { ...doc.services, loki: { ...doc.services.loki, mem_limit: '1g', restrat: 'always' } } }).join('\n'),
+      /restrat/,
+    );
   });
 
   test('docker stack config (the CLI that deploys it) reads the stack file as written', () => {
@@ -114,7 +120,9 @@ describe('Swarm target: synthesis', () => {
 
   test('the log collector runs on every node and labels lines with their node; the others are one replica', () => {
     const doc = stackDoc(swarmStack().stack);
-    const global = Object.entries(doc.services).filter(([, s]: [string, any]) => s.deploy.mode === 'global').map(([n]) => n);
+    const global = Object.entries(doc.services)
+      .filter(([, s]: [string, any]) => s.deploy.mode === 'global')
+      .map(([n]) => n);
     assert.deepEqual(global, ['cadvisor', 'node-exporter', 'promtail']);
     for (const [name, s] of Object.entries(doc.services) as Array<[string, any]>) {
       if (!global.includes(name)) assert.deepEqual([s.deploy.mode, s.deploy.replicas], ['replicated', 1], name);
@@ -146,7 +154,11 @@ describe('Swarm target: synthesis', () => {
       const file = join(dir, 'out', 'prometheus', 'prometheus.yml');
       const prom = parse(spawnSync('cat', [file], { encoding: 'utf8' }).stdout) as Doc;
       const job = (name: string) => prom.scrape_configs.find((j: Doc) => j.job_name === name);
-      for (const [name, port] of [['cadvisor', 8081], ['node-exporter', 9100], ['promtail', 9080]] as const) {
+      for (const [name, port] of [
+        ['cadvisor', 8081],
+        ['node-exporter', 9100],
+        ['promtail', 9080],
+      ] as const) {
         assert.deepEqual(job(name).dns_sd_configs, [{ names: [`tasks.${name}`], type: 'A', port }], name);
         assert.equal(job(name).static_configs, undefined, name);
       }
@@ -181,7 +193,15 @@ describe('Swarm target: synthesis', () => {
           : [],
       });
       const cases = [
-        { name: 'one node of two', input: [series('node-exporter', '10.0.0.2:9100', '1x10'), series('node-exporter', '10.0.0.3:9100', '1x10'), series('promtail', '10.0.0.2:9080', '1x10')], alerts: [at(1, false), at(5, true)] },
+        {
+          name: 'one node of two',
+          input: [
+            series('node-exporter', '10.0.0.2:9100', '1x10'),
+            series('node-exporter', '10.0.0.3:9100', '1x10'),
+            series('promtail', '10.0.0.2:9080', '1x10'),
+          ],
+          alerts: [at(1, false), at(5, true)],
+        },
         { name: 'no node', input: [series('node-exporter', '10.0.0.2:9100', '1x10')], alerts: [at(5, true)] },
         { name: 'every node', input: [series('node-exporter', '10.0.0.2:9100', '1x10'), series('promtail', '10.0.0.2:9080', '1x10')], alerts: [at(5, false)] },
       ];
@@ -203,7 +223,7 @@ describe('Swarm target: synthesis', () => {
     }
   });
 
-  test('a swarm secret from a driver is not held to Compose\'s file-or-environment rule (docker stack deploy has no environment secrets)', () => {
+  test("a swarm secret from a driver is not held to Compose's file-or-environment rule (docker stack deploy has no environment secrets)", () => {
     const { app, stack } = swarmStack();
     ComposeFile.of(stack).addOverride('secrets.tls', { driver: 'vault' });
     assert.doesNotThrow(() => app.synthesize());
@@ -287,7 +307,9 @@ describe('Swarm target: synthesis', () => {
   test('only Grafana is published; the rest talk over an encrypted overlay network', () => {
     const { stack } = swarmStack();
     const doc = stackDoc(stack);
-    const published = Object.entries(doc.services).filter(([, s]: [string, any]) => s.ports).map(([n]) => n);
+    const published = Object.entries(doc.services)
+      .filter(([, s]: [string, any]) => s.ports)
+      .map(([n]) => n);
     assert.deepEqual(published, ['grafana']);
     // Published on Grafana's node (mode host), not through the routing mesh, which needs a VIP.
     assert.deepEqual(doc.services.grafana.ports, [{ target: 3000, published: 3000, protocol: 'tcp', mode: 'host' }]);
@@ -313,7 +335,10 @@ describe('Swarm target: synthesis', () => {
     const app = new App();
     const stack = new Stack(app, 'shop', { target: Target.SWARM });
     new Service(stack, 'api', { image: 'acme/api:1.0', environment: { API_TOKEN: Secret.fromEnv('API_TOKEN') } });
-    assertProblem(app, /^\[shop\/api\] environment variable API_TOKEN is a secret, and under Swarm secrets are files .*configureSwarm\(service, \{ secretFiles: \{ API_TOKEN: \{ variable: 'API_TOKEN_FILE' \} \} \}\)/);
+    assertProblem(
+      app,
+      /^\[shop\/api\] environment variable API_TOKEN is a secret, and under Swarm secrets are files .*configureSwarm\(service, \{ secretFiles: \{ API_TOKEN: \{ variable: 'API_TOKEN_FILE' \} \} \}\)/,
+    );
     const fixed = new App();
     const s2 = new Stack(fixed, 'shop', { target: Target.SWARM });
     configureSwarm(new Service(s2, 'api', { image: 'acme/api:1.0', environment: { API_TOKEN: Secret.fromEnv('API_TOKEN') } }), {
@@ -355,8 +380,14 @@ describe('Swarm target: synthesis', () => {
       new Service(stack, 'api', { image: 'acme/api:1.0', environment: { DB_URL: Interpolation.of`postgres://app:${Secret.fromEnv('DB_PASSWORD')}@db/app` } });
       return { app, stack };
     };
-    const lines = assertProblem(build(Target.SWARM).app, /^\[shop\/cache\] the command or entrypoint holds the secret REDIS_PASSWORD, and under Swarm a secret is a file/);
-    assert.ok(lines.some((l) => /^\[shop\/api\] environment variable DB_URL holds the secret DB_PASSWORD inside a longer value, .*configureSwarm secretFiles/.test(l)), lines.join('\n'));
+    const lines = assertProblem(
+      build(Target.SWARM).app,
+      /^\[shop\/cache\] the command or entrypoint holds the secret REDIS_PASSWORD, and under Swarm a secret is a file/,
+    );
+    assert.ok(
+      lines.some((l) => /^\[shop\/api\] environment variable DB_URL holds the secret DB_PASSWORD inside a longer value, .*configureSwarm secretFiles/.test(l)),
+      lines.join('\n'),
+    );
     // The same stack for Compose synthesizes: there the reference is interpolated when the container is created.
     assert.ok(Testing.synth(build(Target.COMPOSE).stack)['docker-compose.yml'].includes('--requirepass=${REDIS_PASSWORD'));
   });
@@ -412,17 +443,34 @@ describe('Swarm target: what the deploy reads of a stack file', () => {
         'webui_secret_key WEBUI_SECRET_KEY AIXCL_SWARM_SECRET_WEBUI_SECRET_KEY',
       ],
     );
-    assert.deepEqual(target.nodeLabels, ['shop.grafana-data', 'shop.loki-data', 'shop.ollama-data', 'shop.open-webui-data', 'shop.pgadmin-data', 'shop.postgres-data', 'shop.prometheus-data']);
+    assert.deepEqual(target.nodeLabels, [
+      'shop.grafana-data',
+      'shop.loki-data',
+      'shop.ollama-data',
+      'shop.open-webui-data',
+      'shop.pgadmin-data',
+      'shop.postgres-data',
+      'shop.prometheus-data',
+    ]);
     assert.deepEqual(target.urls.grafana, ['http://localhost:3000']);
     assert.deepEqual(target.urls.loki, []);
     // A stack synthesized for Compose is not a Swarm target.
-    assert.throws(() => swarmTargetsFromSynthesis(composeApp().synthesize(), '/tmp/out'), /was not synthesized for Swarm .*give its Stack \{ target: Target\.SWARM \}/);
+    assert.throws(
+      () => swarmTargetsFromSynthesis(composeApp().synthesize(), '/tmp/out'),
+      /was not synthesized for Swarm .*give its Stack \{ target: Target\.SWARM \}/,
+    );
   });
 
   test('aixcl-deploy --target swarm: a missing secret stops before the daemon is asked anything; --dry-run is refused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aixcl-swarm-cli-'));
     try {
-      const env = { DOCKER_HOST: 'unix:///tmp/aixcl-swarm-no-docker.sock', GRAFANA_ADMIN_PASSWORD: undefined, WEBUI_SECRET_KEY: 'k', PGADMIN_PASSWORD: 'p', POSTGRES_PASSWORD: 'q' };
+      const env = {
+        DOCKER_HOST: 'unix:///tmp/aixcl-swarm-no-docker.sock',
+        GRAFANA_ADMIN_PASSWORD: undefined,
+        WEBUI_SECRET_KEY: 'k',
+        PGADMIN_PASSWORD: 'p',
+        POSTGRES_PASSWORD: 'q',
+      };
       const r = await deployCli(['--target', 'swarm', '--out', join(dir, 'out')], { cwd: dir, env });
       assert.equal(r.exitCode, 2, r.stderr);
       assert.match(r.stderr, /^error: 1 required variable is not set: GRAFANA_ADMIN_PASSWORD \(each becomes a swarm secret\)/m);

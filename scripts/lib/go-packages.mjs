@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 /** `src` without comments; strings, raw strings and runes kept as they are. */
 export function stripGoComments(src) {
   let out = '';
-  for (let i = 0; i < src.length; ) {
+  for (let i = 0; i < src.length;) {
     const c = src[i];
     if (c === '/' && src[i + 1] === '/') {
       while (i < src.length && src[i] !== '\n') i++;
@@ -51,7 +51,13 @@ export function closing(src, open) {
 function importsOf(src) {
   const imports = new Map();
   const add = (alias, path) => {
-    const last = path.split('/').filter((p) => !/^v\d+$/.test(p)).pop().replace(/\.v\d+$/, '').replace(/^go-/, '').replace(/-/g, '_');
+    const last = path
+      .split('/')
+      .filter((p) => !/^v\d+$/.test(p))
+      .pop()
+      .replace(/\.v\d+$/, '')
+      .replace(/^go-/, '')
+      .replace(/-/g, '_');
     imports.set(alias || last, path);
   };
   for (const m of src.matchAll(/^import\s+(\w+\s+)?"([^"]+)"/gm)) add(m[1]?.trim(), m[2]);

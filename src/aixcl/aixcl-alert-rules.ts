@@ -135,12 +135,14 @@ const aixclAlertRulesSchema = propsSchema<AixclAlertRulesProps>()(
     loki: lokiValue,
     collector: instanceOf<AixclAlertRulesProps['collector']>(
       'a log collector',
-      (v): v is AixclAlertRulesProps['collector'] => typeof v === 'object' && v !== null && 'node' in v && Service.isService((v as { service?: unknown }).service),
+      (v): v is AixclAlertRulesProps['collector'] =>
+        typeof v === 'object' && v !== null && 'node' in v && Service.isService((v as { service?: unknown }).service),
       () => 'pass the collector construct (e.g. logging.collector)',
     ),
     prometheus: instanceOf<AixclAlertRulesProps['prometheus']>(
       'a Prometheus',
-      (v): v is AixclAlertRulesProps['prometheus'] => typeof v === 'object' && v !== null && typeof (v as { acceptRemoteWrite?: unknown }).acceptRemoteWrite === 'function',
+      (v): v is AixclAlertRulesProps['prometheus'] =>
+        typeof v === 'object' && v !== null && typeof (v as { acceptRemoteWrite?: unknown }).acceptRemoteWrite === 'function',
       () => 'pass the Prometheus construct itself',
     ),
     nodeExporter: instanceOf<NonNullable<AixclAlertRulesProps['nodeExporter']>>(

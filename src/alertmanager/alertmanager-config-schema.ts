@@ -18,7 +18,10 @@ const list = z.array(z.record(z.string(), z.unknown()), { error: 'must be a list
 
 const webhookConfig = z.strictObject({
   send_resolved: z.boolean().optional(),
-  url: z.string().regex(/^https?:\/\//, 'must be an http(s) URL').optional(),
+  url: z
+    .string()
+    .regex(/^https?:\/\//, 'must be an http(s) URL')
+    .optional(),
   url_file: z.string().optional(),
   http_config: httpConfig.optional(),
   max_alerts: z.number().int().nonnegative().optional(),

@@ -31,7 +31,11 @@ const DATA_PATH = '/alertmanager';
 /** A tmpfs on which the entrypoint writes each secret to a file of its own, for the `*_file` options. */
 export const ALERTMANAGER_SECRETS_DIR = '/run/alertmanager-secrets';
 
-const receiverValue = instanceOf<Receiver>('a Receiver', Receiver.isReceiver, () => "make one with Receiver.webhook('name', { url }), Receiver.email(...), Receiver.slack(...) or Receiver.none('name')");
+const receiverValue = instanceOf<Receiver>(
+  'a Receiver',
+  Receiver.isReceiver,
+  () => "make one with Receiver.webhook('name', { url }), Receiver.email(...), Receiver.slack(...) or Receiver.none('name')",
+);
 
 /** A label name, as Alertmanager's matchers accept it unquoted. */
 const labelName = z.string().regex(LABEL_NAME_PATTERN, "must be a label name: letters, digits and '_', not starting with a digit");
@@ -204,7 +208,8 @@ export class Alertmanager extends Construct {
       }
     }
     for (const [i, route] of this.routeList.entries()) {
-      if (Object.keys(route.matchers).length === 0) errors.push(`route ${i + 1} has no matchers, so it takes every alert: give it at least one, or make its receiver the default`);
+      if (Object.keys(route.matchers).length === 0)
+        errors.push(`route ${i + 1} has no matchers, so it takes every alert: give it at least one, or make its receiver the default`);
       for (const k of Object.keys(route.matchers)) {
         if (!LABEL_NAME_PATTERN.test(k)) errors.push(`route ${i + 1} matches on '${k}', which is not a label name`);
       }

@@ -138,7 +138,12 @@ export class Receiver {
 
   /** Sends each notification by e-mail through an SMTP server. */
   public static email(name: string, props: EmailReceiverProps): Receiver {
-    const checked = parseProps(emailReceiverSchema, props, { owner: 'Receiver.email' }, { to: 'invalid@invalid.invalid', from: 'invalid@invalid.invalid', smarthost: 'invalid.invalid:25' });
+    const checked = parseProps(
+      emailReceiverSchema,
+      props,
+      { owner: 'Receiver.email' },
+      { to: 'invalid@invalid.invalid', from: 'invalid@invalid.invalid', smarthost: 'invalid.invalid:25' },
+    );
     const p = checked.props;
     const problems = [...checked.problems];
     const to = typeof p.to === 'string' ? [p.to] : [...p.to];

@@ -71,14 +71,20 @@ export function alloyConfigIssues(statements: readonly AlloyStatement[], options
     }
     if (s.label !== undefined && !isAlloyIdentifier(s.label)) {
       // syntax/parser/internal.go: "expected block label to be a valid identifier".
-      issues.push({ path, message: `the label ${quoteAlloy(s.label)} is not an identifier (${IDENTIFIER_RULE}): rename it, e.g. ${quoteAlloy(asIdentifier(s.label))}` });
+      issues.push({
+        path,
+        message: `the label ${quoteAlloy(s.label)} is not an identifier (${IDENTIFIER_RULE}): rename it, e.g. ${quoteAlloy(asIdentifier(s.label))}`,
+      });
     }
     const config = ALLOY_CONFIG_BLOCKS[s.name];
     const component = ALLOY_COMPONENTS[s.name];
     if (config) {
       // internal/validator/validate.go validateConfigs: "argument blocks only allowed inside a module".
       if (s.name === 'argument' || s.name === 'export') {
-        issues.push({ path, message: `${s.name} blocks belong in a module (a declare block or an imported file), not in the main file: move it there or remove it` });
+        issues.push({
+          path,
+          message: `${s.name} blocks belong in a module (a declare block or an imported file), not in the main file: move it there or remove it`,
+        });
       }
       if (count === 2) issues.push({ path, message: `the '${head(s)}' block is written twice: keep one` });
       if (config.args) {
@@ -99,7 +105,10 @@ export function alloyConfigIssues(statements: readonly AlloyStatement[], options
     if (component?.stability === 'community' && !options.communityComponents) {
       issues.push({ path, message: `${s.name} is a community component: run Alloy with --feature.community-components.enabled (communityComponents: true)` });
     } else if (component && component.stability !== 'community' && STABILITY_ORDER.indexOf(component.stability) < STABILITY_ORDER.indexOf(level)) {
-      issues.push({ path, message: `${s.name} is ${component.stability}, below Alloy's stability level ${level}: run Alloy with --stability.level=${component.stability} (stabilityLevel: '${component.stability}')` });
+      issues.push({
+        path,
+        message: `${s.name} is ${component.stability}, below Alloy's stability level ${level}: run Alloy with --stability.level=${component.stability} (stabilityLevel: '${component.stability}')`,
+      });
     }
     // Components without an `args` schema get the name check only (see the comment at the top).
     if (component?.args && count === 1) checkBody(s.body, ALLOY_SCHEMAS[component.args], path, issues);
@@ -130,7 +139,10 @@ function checkBody(body: readonly AlloyStatement[], schema: AlloySchema, path: s
       const near = closest(s.name, names);
       if (near !== undefined) suggested.add(near);
       const hint = didYouMean(s.name, names) ?? (names.length ? `; it takes ${names.map((x) => `'${x}'`).join(', ')}` : '; it takes nothing');
-      issues.push({ path: here, message: valid ? `unknown ${what} '${s.name}' in ${path}${hint}` : `'${s.name}' is not an ${what} name (${IDENTIFIER_RULE})${hint}` });
+      issues.push({
+        path: here,
+        message: valid ? `unknown ${what} '${s.name}' in ${path}${hint}` : `'${s.name}' is not an ${what} name (${IDENTIFIER_RULE})${hint}`,
+      });
       continue;
     }
     if (s.kind === 'attribute') {
@@ -155,7 +167,9 @@ function checkBody(body: readonly AlloyStatement[], schema: AlloySchema, path: s
     if (!entry.required || counts.has(name) || suggested.has(name)) continue;
     issues.push({
       path: within(path, name),
-      message: isBlockSchema(entry) ? `the block '${name}' is required: add ${name} { ... }` : `the attribute '${name}' is required: set ${name} = <${entry.attr}>`,
+      message: isBlockSchema(entry)
+        ? `the block '${name}' is required: add ${name} { ... }`
+        : `the attribute '${name}' is required: set ${name} = <${entry.attr}>`,
     });
   }
 }
@@ -206,7 +220,8 @@ function checkValue(v: AlloyValue, type: string, path: string, issues: Issue[], 
   if (type === 'any' || v === null || AlloyRef.isRef(v)) return;
   if (AlloyCall.isCall(v)) {
     // sys.env gives a string (docs/sources/reference/stdlib/sys.md); other calls are not typed here.
-    if (v.fn === 'sys.env' && !['string', 'secret', 'duration', 'number'].includes(type)) issues.push({ path, message: `sys.env gives a string, and this takes ${expected(type)}` });
+    if (v.fn === 'sys.env' && !['string', 'secret', 'duration', 'number'].includes(type))
+      issues.push({ path, message: `sys.env gives a string, and this takes ${expected(type)}` });
     return;
   }
   const wrong = () => issues.push({ path, message: `${describe(v)} is not ${expected(type)}: write ${expected(type)}` });
@@ -218,7 +233,11 @@ function checkValue(v: AlloyValue, type: string, path: string, issues: Issue[], 
       }
     } else if (type === 'duration') {
       const d = parseGoDuration(v);
-      if (typeof d === 'string') issues.push({ path, message: `${quoteAlloy(v)} is not a Go duration (time.ParseDuration: ${d}): write e.g. "30s", "5m" or "1h30m" (units ns, us, ms, s, m, h; no days)` });
+      if (typeof d === 'string')
+        issues.push({
+          path,
+          message: `${quoteAlloy(v)} is not a Go duration (time.ParseDuration: ${d}): write e.g. "30s", "5m" or "1h30m" (units ns, us, ms, s, m, h; no days)`,
+        });
     } else if (type !== 'number' || !isNumericString(v)) wrong();
     return;
   }
@@ -268,7 +287,11 @@ function checkReferences(statements: readonly AlloyStatement[], blocks: readonly
       if (!target && misnamed.has(v.label)) return;
       if (!target) {
         const sameName = blocks.filter((b) => b.name === v.component && b.label !== undefined).map((b) => b.label!);
-        const hint = didYouMean(v.label, sameName) ?? (sameName.length ? `; its ${v.component} components are ${sameName.map((l) => quoteAlloy(l)).join(', ')}` : `; add a ${v.component} "${v.label}" { ... } block`);
+        const hint =
+          didYouMean(v.label, sameName) ??
+          (sameName.length
+            ? `; its ${v.component} components are ${sameName.map((l) => quoteAlloy(l)).join(', ')}`
+            : `; add a ${v.component} "${v.label}" { ... } block`);
         issues.push({ path, message: `${v.toString()} refers to ${v.component} ${quoteAlloy(v.label)}, which this file does not have${hint}` });
         return;
       }
@@ -280,7 +303,10 @@ function checkReferences(statements: readonly AlloyStatement[], blocks: readonly
         const hint = didYouMean(v.exportName, names) ?? (names.length ? `; it exports ${names.join(', ')}` : '; it exports nothing');
         issues.push({ path, message: `${v.component} has no export '${v.exportName}'${hint}` });
       } else if (expectedType && !fits(type, expectedType)) {
-        issues.push({ path, message: `${v.toString()} is ${expected(type).replace(/^a reference to a component's export of type /, '')}, and this takes ${expected(expectedType)}` });
+        issues.push({
+          path,
+          message: `${v.toString()} is ${expected(type).replace(/^a reference to a component's export of type /, '')}, and this takes ${expected(expectedType)}`,
+        });
       }
       return;
     }
@@ -306,7 +332,10 @@ function checkReferences(statements: readonly AlloyStatement[], blocks: readonly
   }
   for (const cycle of cycles(edges)) {
     const shown = [...cycle, cycle[0]].join(' -> ');
-    issues.push({ path: cycle[0], message: `components refer to each other in a cycle (${shown}), which Alloy refuses: break it by removing one of the references` });
+    issues.push({
+      path: cycle[0],
+      message: `components refer to each other in a cycle (${shown}), which Alloy refuses: break it by removing one of the references`,
+    });
   }
 }
 

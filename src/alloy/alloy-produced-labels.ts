@@ -75,7 +75,9 @@ export function alloyProducedLabels(statements: readonly AlloyStatement[]): Prod
         const holder = refTo(rules, 'discovery.relabel')[0] ?? refTo(rules, 'loki.relabel')[0];
         const c = holder && find(holder);
         if (!c) unknown = true;
-        else for (const r of blocks(c, 'rule')) relabel.push(Object.fromEntries(r.body.filter((s) => s.kind === 'attribute').map((s) => [s.name, plain((s as { value: AlloyValue }).value)])));
+        else
+          for (const r of blocks(c, 'rule'))
+            relabel.push(Object.fromEntries(r.body.filter((s) => s.kind === 'attribute').map((s) => [s.name, plain((s as { value: AlloyValue }).value)])));
       }
       // Follow forward_to through loki.process components (the stages add or drop labels).
       const stages: unknown[] = [];

@@ -127,7 +127,17 @@ export function isAlloyBlockName(name: string): boolean {
   return name.split('.').every(isAlloyIdentifier);
 }
 
-const GO_ESCAPES: Readonly<Record<string, string>> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '"': '\\"', '\\': '\\\\' };
+const GO_ESCAPES: Readonly<Record<string, string>> = {
+  '\x07': '\\a',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\v': '\\v',
+  '"': '\\"',
+  '\\': '\\\\',
+};
 /** Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
 const GO_PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
 
@@ -152,7 +162,7 @@ export function quoteAlloy(s: string): string {
 }
 
 function isObject(v: AlloyValue): v is AlloyObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(AlloyRef.isRef(v)) && !(AlloyCall.isCall(v));
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !AlloyRef.isRef(v) && !AlloyCall.isCall(v);
 }
 
 /** A value that is printed on one line: not an object, and not an array holding one. */
@@ -232,7 +242,13 @@ function renderBody(body: readonly AlloyStatement[], indent: string): string[] {
   const flushAttributes = () => {
     if (!pending.length) return;
     if (previous !== 'none') out.push('');
-    out.push(...alignedLines(pending.map((a) => [a.name, a.value] as const), indent, ''));
+    out.push(
+      ...alignedLines(
+        pending.map((a) => [a.name, a.value] as const),
+        indent,
+        '',
+      ),
+    );
     pending = [];
     previous = 'attributes';
   };
@@ -253,6 +269,11 @@ function renderBody(body: readonly AlloyStatement[], indent: string): string[] {
 /** The text of an Alloy configuration file. */
 export function renderAlloy(statements: readonly AlloyStatement[], header?: string): string {
   const lines = renderBody(statements, '');
-  const comment = header ? `${header.split('\n').map((l) => (l ? `// ${l}` : '//')).join('\n')}\n\n` : '';
+  const comment = header
+    ? `${header
+        .split('\n')
+        .map((l) => (l ? `// ${l}` : '//'))
+        .join('\n')}\n\n`
+    : '';
   return `${comment}${lines.join('\n')}\n`;
 }

@@ -85,10 +85,7 @@ export const alloySchema = propsSchema<AlloyProps>()(
   z.strictObject({
     ...logCollectorShape,
     otlp: z
-      .union([
-        z.literal(false),
-        z.strictObject({ grpcPort: portNumber.optional(), httpPort: portNumber.optional(), publish: z.boolean().optional() }),
-      ])
+      .union([z.literal(false), z.strictObject({ grpcPort: portNumber.optional(), httpPort: portNumber.optional(), publish: z.boolean().optional() })])
       .optional(),
   }),
 );
@@ -147,7 +144,10 @@ export class Alloy extends Construct implements LogCollector {
     const serviceName = props.serviceName ?? 'alloy';
     const baseName = baseNameOf(serviceName, 'alloy');
     const sameStack = !loki || Stack.of(loki) === stack;
-    const otlp = props.otlp === false ? undefined : { grpcPort: props.otlp?.grpcPort ?? 4317, httpPort: props.otlp?.httpPort ?? 4318, publish: props.otlp?.publish ?? false };
+    const otlp =
+      props.otlp === false
+        ? undefined
+        : { grpcPort: props.otlp?.grpcPort ?? 4317, httpPort: props.otlp?.httpPort ?? 4318, publish: props.otlp?.publish ?? false };
     this.otlp = otlp && { grpcPort: otlp.grpcPort, httpPort: otlp.httpPort };
 
     this.dataVolume = new Volume(this, 'Data', { volumeName: `${baseName}-data` });
@@ -184,7 +184,12 @@ export class Alloy extends Construct implements LogCollector {
       environment: { GOMEMLIMIT: goMemLimit(props.memoryTarget ?? Size.mebibytes(96), memoryLimit) },
       ports: [
         { containerPort: this.port, scheme: 'http' },
-        ...(otlp ? [{ containerPort: otlp.grpcPort, publish: otlp.publish }, { containerPort: otlp.httpPort, scheme: 'http' as const, publish: otlp.publish }] : []),
+        ...(otlp
+          ? [
+              { containerPort: otlp.grpcPort, publish: otlp.publish },
+              { containerPort: otlp.httpPort, scheme: 'http' as const, publish: otlp.publish },
+            ]
+          : []),
       ],
       // The image runs as root, which reading the Docker socket needs: no `user`. It has bash, no curl or wget.
       healthcheck: Healthcheck.command(['bash', '-c', bashReadyProbe(probeAddress(stack), this.port, '/-/ready')], {
@@ -234,7 +239,9 @@ export class Alloy extends Construct implements LogCollector {
     const image = this.service.image;
     const fix = `use grafana/alloy:${ALLOY_VERSION}`;
     if (!image.version) {
-      return [`unknown image version format in '${image.ref}': the tag must be a version such as ${ALLOY_VERSION} so the configuration can be checked against it; ${fix}`];
+      return [
+        `unknown image version format in '${image.ref}': the tag must be a version such as ${ALLOY_VERSION} so the configuration can be checked against it; ${fix}`,
+      ];
     }
     if ((image.compareVersion(ALLOY_MIN_VERSION) ?? 0) < 0) {
       return [`image '${image.ref}' is older than Alloy ${ALLOY_MIN_VERSION}: its Docker discovery asks for an API version Docker Engine 29 refuses; ${fix}`];

@@ -82,7 +82,11 @@ export async function runUp(opts: UpCliOptions, dryRun: boolean): Promise<number
   try {
     if (targetOption(opts.target) === Target.SWARM) return await swarmUpCli(opts, progress, signal, dryRun);
     const location = stackLocation(opts);
-    progress.sink({ type: 'stage', stage: 'synthesize', message: `synthesizing ${relative(process.cwd(), location.file) || location.file} (${location.source})` });
+    progress.sink({
+      type: 'stage',
+      stage: 'synthesize',
+      message: `synthesizing ${relative(process.cwd(), location.file) || location.file} (${location.source})`,
+    });
     const { stacks, targets, outdir } = await synthesize(opts);
     const envFile = resolve(opts.envFile ?? '.env');
     const variables = loadVariables(envFile);

@@ -16,10 +16,16 @@ ${exitCodeHelp('deploy')}`;
 
 function stackOptions(cmd: Command): Command {
   return cmd
-    .option('-s, --stack <file>', `stack file (TypeScript or JavaScript: .ts, .mts, .cts, .tsx, .js, .mjs, .cjs, .jsx) whose default export is an App or Stack, or ${BUILT_IN_PREFIX}NAME (default: the project's package.json "aixcl.stack", else the AIXCL stack)`)
+    .option(
+      '-s, --stack <file>',
+      `stack file (TypeScript or JavaScript: .ts, .mts, .cts, .tsx, .js, .mjs, .cjs, .jsx) whose default export is an App or Stack, or ${BUILT_IN_PREFIX}NAME (default: the project's package.json "aixcl.stack", else the AIXCL stack)`,
+    )
     .option('-c, --context <key=value...>', 'values passed to a stack file that exports a function (e.g. -c network=bridge -c project=dev)')
     .option('-o, --out <dir>', "where the synthesized files are written (bind mounts point into it; default: the App's outdir, 'out')")
-    .option('-t, --target <target>', 'compose (this daemon, as Docker Compose does; the default) or swarm (docker stack deploy to the swarm this daemon manages)');
+    .option(
+      '-t, --target <target>',
+      'compose (this daemon, as Docker Compose does; the default) or swarm (docker stack deploy to the swarm this daemon manages)',
+    );
 }
 
 /** The options of up; `diff` (upOnly false) has those that matter to a plan, so not --wait-timeout nor --dry-run. */
@@ -27,7 +33,11 @@ function upOptions(cmd: Command, upOnly: boolean): Command {
   stackOptions(cmd).addOption(new Option('--pull <policy>', 'when to pull images').choices(['missing', 'always', 'never']).default('missing'));
   if (upOnly) cmd.option('--wait-timeout <seconds>', 'how long to wait, in all, for services to become healthy', seconds, 180);
   cmd
-    .addOption(new Option('--progress <mode>', 'progress display (auto: live lines on a terminal, plain lines in CI or a pipe)').choices(['auto', 'tty', 'plain', 'json']).default('auto'))
+    .addOption(
+      new Option('--progress <mode>', 'progress display (auto: live lines on a terminal, plain lines in CI or a pipe)')
+        .choices(['auto', 'tty', 'plain', 'json'])
+        .default('auto'),
+    )
     .option('--json', 'machine-readable output: one JSON event per line, ending with the result (same as --progress json)')
     .option('--env-file <file>', 'file of variables for ${VAR} references (the environment wins over it)', '.env');
   if (upOnly) cmd.option('--dry-run', 'show what would be created, recreated (and why) or removed; change nothing');

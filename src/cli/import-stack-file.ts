@@ -107,7 +107,12 @@ async function compile(file: string, bundleDir: string): Promise<Compiled> {
     const commonJsInEsm = result.warnings.filter((w) => w.id === 'commonjs-variable-in-esm');
     if (commonJsInEsm.length) {
       throw new UserError(
-        commonJsInEsm.map((w) => `${where(w)}${/"(\w+)"/.exec(w.text)?.[1] ?? 'module'} is not defined in an ES module: write \`export default app\`, or rename the file to .cjs`).join('; '),
+        commonJsInEsm
+          .map(
+            (w) =>
+              `${where(w)}${/"(\w+)"/.exec(w.text)?.[1] ?? 'module'} is not defined in an ES module: write \`export default app\`, or rename the file to .cjs`,
+          )
+          .join('; '),
       );
     }
     const entry = Object.entries(result.metafile.inputs).find(([path]) => resolve(path) === file)?.[1];
@@ -148,11 +153,14 @@ function stackFilePlugin(bundleDir: string): Plugin {
         if (args.pluginData === 'resolving') return undefined;
         const shared = SHARED[args.path];
         // require() of an ES module needs Node >= 20.19 (and would be a second copy): an ES module that re-exports ours instead.
-        if (shared && args.kind === 'require-call') return { path: args.path, namespace: 'aixcl-shared', pluginData: pathToFileURL(join(bundleDir, shared)).href };
+        if (shared && args.kind === 'require-call')
+          return { path: args.path, namespace: 'aixcl-shared', pluginData: pathToFileURL(join(bundleDir, shared)).href };
         if (shared) return { path: pathToFileURL(join(bundleDir, shared)).href, external: true };
         const builtIn = isBuiltin(args.path);
         // Resolved here too, so that a missing package is reported at its line.
-        const r = builtIn ? undefined : await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'resolving' });
+        const r = builtIn
+          ? undefined
+          : await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'resolving' });
         if (r?.errors.length) return { errors: r.errors };
         // esbuild's ES module output cannot require() what it leaves out: Node's require, from the requiring file, does it.
         if (args.kind === 'require-call') return { path: `${args.path} from ${args.importer}`, namespace: 'aixcl-require', pluginData: args };

@@ -101,6 +101,9 @@ function packInto(dir: string): string {
 }
 
 function toProjectName(name: string): string {
-  const cleaned = name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[-_]+/, '');
+  const cleaned = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^[-_]+/, '');
   return cleaned || 'my-stack';
 }

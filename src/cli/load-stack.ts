@@ -54,7 +54,8 @@ export async function loadApp(stackFile?: string, context: Record<string, string
   const cwd = process.cwd();
   const refusals = {
     isGuarded: (e: ExitRefused) => !calledByThisPackage(e),
-    exit: (e: ExitRefused) => new UserError(`the stack file ${shown} called ${e.call} while building the stack${userLocation(e)}: throw an Error instead, so the CLI can report it`),
+    exit: (e: ExitRefused) =>
+      new UserError(`the stack file ${shown} called ${e.call} while building the stack${userLocation(e)}: throw an Error instead, so the CLI can report it`),
     uncaught: (e: unknown) => new UserError(`the stack file ${shown} failed to load: ${describe(e)}`),
     hung: () =>
       new UserError(

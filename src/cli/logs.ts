@@ -78,13 +78,20 @@ Examples:
 
 function commonOptions(cmd: Command): Command {
   return cmd
-    .option('-s, --stack <file>', 'stack file whose Loki and labels are used, or aixcl-cdk/NAME (default: the project\'s package.json "aixcl.stack", else the AIXCL stack)')
+    .option(
+      '-s, --stack <file>',
+      'stack file whose Loki and labels are used, or aixcl-cdk/NAME (default: the project\'s package.json "aixcl.stack", else the AIXCL stack)',
+    )
     .option('-c, --context <key=value...>', 'values passed to a stack file that exports a function (e.g. -c project=dev)')
     .option('--loki <url>', "Loki's URL (default: LOKI_ADDR, else the stack's Loki, e.g. http://127.0.0.1:3100)")
     .option('--since <duration>', 'how far back: 15m, 2h, 7d (default 1h)')
     .option('--from <time>', 'start: RFC 3339 (2026-11-29T08:00:00Z), a date, Unix seconds, or a duration ago')
     .option('--to <time>', 'end (default now)')
-    .addOption(new Option('-o, --output <mode>', 'default: service | line; raw: the line alone; jsonl: one JSON object per line').choices(['default', 'raw', 'jsonl']).default('default'));
+    .addOption(
+      new Option('-o, --output <mode>', 'default: service | line; raw: the line alone; jsonl: one JSON object per line')
+        .choices(['default', 'raw', 'jsonl'])
+        .default('default'),
+    );
 }
 
 function positiveInt(name: string) {
@@ -132,7 +139,7 @@ program.hook('preAction', (_program, action) => {
 });
 
 commonOptions(program.command('labels'))
-  .description('the label names of the stack\'s streams, or the values of one label')
+  .description("the label names of the stack's streams, or the values of one label")
   .argument('[name]', 'a label whose values to list (e.g. compose_service)')
   .action(async (name: string | undefined, opts: CommonOptions) => {
     const { target, client, range, L } = await connect(opts);
@@ -164,7 +171,11 @@ commonOptions(program.command('stats'))
       return;
     }
     const total = sorted.reduce((a, [, r]) => ({ lines: a.lines + r.lines, bytes: a.bytes + r.bytes }), { lines: 0, bytes: 0 });
-    const table = [['SERVICE', 'LINES', 'BYTES'], ...sorted.map(([s, r]) => [s, String(r.lines), bytes(r.bytes)]), ['total', String(total.lines), bytes(total.bytes)]];
+    const table = [
+      ['SERVICE', 'LINES', 'BYTES'],
+      ...sorted.map(([s, r]) => [s, String(r.lines), bytes(r.bytes)]),
+      ['total', String(total.lines), bytes(total.bytes)],
+    ];
     const w = [0, 1, 2].map((i) => Math.max(...table.map((r) => r[i].length)));
     write(`Logs of project ${target.project} over the last ${formatDuration(seconds * 1000)}:\n`);
     write(table.map((r) => `${r[0].padEnd(w[0])}  ${r[1].padStart(w[1])}  ${r[2].padStart(w[2])}`).join('\n') + '\n');

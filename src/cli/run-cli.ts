@@ -92,6 +92,8 @@ export function refuseUnknownCommand(program: Command, args: readonly string[]):
  * must neither wait for it forever nor let a later failure of it print a trace after the result.
  */
 export async function exitWhenFlushed(code: number): Promise<never> {
-  await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => (s.writableLength === 0 ? resolve() : s.write('', () => resolve())))));
+  await Promise.all(
+    [process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => (s.writableLength === 0 ? resolve() : s.write('', () => resolve())))),
+  );
   process.exit(code);
 }

@@ -159,4 +159,3 @@ export function syntaxError(file: string): string | undefined {
     return `${shownPath(file)}${at}: ${first.text}`;
   }
 }
-

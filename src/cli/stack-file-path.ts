@@ -24,12 +24,15 @@ export function checkStackFilePath(file: string): void {
   const stat = statSync(file, { throwIfNoEntry: false });
   if (stat?.isDirectory()) {
     const files = stackFilesIn(file).map((f) => shownPath(join(file, f)));
-    if (!files.length) throw new UserError(`${shown} is a directory, not a stack file, and has none in it (${KINDS}): give the path of a stack file with --stack`);
+    if (!files.length)
+      throw new UserError(`${shown} is a directory, not a stack file, and has none in it (${KINDS}): give the path of a stack file with --stack`);
     throw new UserError(`${shown} is a directory, not a stack file: give one of the stack files in it with --stack (${listed(files)})`);
   }
   if (!stat) {
     const near = nearStackFile(file);
-    throw new UserError(`stack file ${shown} not found: ${near ? `did you mean --stack ${shownPath(near)}?` : `give the path of a stack file (${KINDS}) with --stack`}`);
+    throw new UserError(
+      `stack file ${shown} not found: ${near ? `did you mean --stack ${shownPath(near)}?` : `give the path of a stack file (${KINDS}) with --stack`}`,
+    );
   }
   if (!isStackFileName(file)) throw new UserError(`${shown} is not a stack file (${KINDS}): give the path of one with --stack`);
 }

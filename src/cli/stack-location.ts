@@ -48,7 +48,10 @@ export function locateStack(packageRoot: string, stack?: string, cwd = process.c
     }
     if (dirname(dir) === dir) break;
   }
-  return { file: join(packageRoot, 'stacks', 'aixcl.ts'), source: `the default AIXCL stack: no --stack, and no package.json with "${PACKAGE_JSON_FIELD}.stack"` };
+  return {
+    file: join(packageRoot, 'stacks', 'aixcl.ts'),
+    source: `the default AIXCL stack: no --stack, and no package.json with "${PACKAGE_JSON_FIELD}.stack"`,
+  };
 }
 
 /** `aixcl-cdk/NAME` -> this package's `stacks/NAME.ts`, unless a file of that name exists where the user is. */
@@ -81,7 +84,9 @@ function declaredStack(pkgFile: string): string | undefined {
   if (field === undefined) return undefined;
   const file = (field as { stack?: unknown } | null)?.stack;
   if (typeof file !== 'string' || file === '') {
-    throw new UserError(`${pkgFile}: "${PACKAGE_JSON_FIELD}" must be an object with "stack", the path of the stack file (e.g. "${PACKAGE_JSON_FIELD}": { "stack": "stack.ts" })`);
+    throw new UserError(
+      `${pkgFile}: "${PACKAGE_JSON_FIELD}" must be an object with "stack", the path of the stack file (e.g. "${PACKAGE_JSON_FIELD}": { "stack": "stack.ts" })`,
+    );
   }
   return file;
 }

@@ -78,10 +78,16 @@ export function formatSwarmUpReport(r: SwarmUpResult, target: SwarmTarget): stri
     r.outcome === 'ok'
       ? `Stack ${r.project} is up on the swarm: ${r.services.length} services converged, healthy where they have a healthcheck (${(r.durationMs / 1000).toFixed(1)}s).`
       : r.outcome === 'degraded'
-        ? `Stack ${r.project} is DEGRADED: optional services failed (${r.services.filter((s) => s.outcome === 'failed').map((s) => s.service).join(', ')}); the others are up.`
+        ? `Stack ${r.project} is DEGRADED: optional services failed (${r.services
+            .filter((s) => s.outcome === 'failed')
+            .map((s) => s.service)
+            .join(', ')}); the others are up.`
         : r.outcome === 'interrupted'
           ? `Stack ${r.project}: interrupted; run the same command again to converge.`
-          : `Stack ${r.project} FAILED: ${r.services.filter((s) => s.outcome === 'failed').map((s) => s.service).join(', ')}.`;
+          : `Stack ${r.project} FAILED: ${r.services
+              .filter((s) => s.outcome === 'failed')
+              .map((s) => s.service)
+              .join(', ')}.`;
   lines.push(head);
   lines.push(r.changed ? `Changed: ${r.changes.join('; ')}.` : 'Nothing changed, no task replaced.');
   for (const s of r.services.filter((x) => x.outcome === 'failed')) {
@@ -90,7 +96,14 @@ export function formatSwarmUpReport(r: SwarmUpResult, target: SwarmTarget): stri
   }
   lines.push(
     formatSwarmStatus(
-      r.services.map((s) => ({ service: s.service, mode: s.mode, state: s.outcome === 'healthy' ? 'converged' : 'failed', running: s.running, desired: s.desired, urls: target.urls[s.service] ?? [] })),
+      r.services.map((s) => ({
+        service: s.service,
+        mode: s.mode,
+        state: s.outcome === 'healthy' ? 'converged' : 'failed',
+        running: s.running,
+        desired: s.desired,
+        urls: target.urls[s.service] ?? [],
+      })),
     ).trimEnd(),
   );
   return lines.join('\n') + '\n';
@@ -99,7 +112,9 @@ export function formatSwarmUpReport(r: SwarmUpResult, target: SwarmTarget): stri
 /** `aixcl-deploy down --target swarm`: `docker stack rm`, volumes kept. */
 export async function swarmDownCli(opts: SwarmCliOptions, progress: Progress): Promise<void> {
   if (opts.volumes) {
-    throw new DeployError("--volumes is not available with --target swarm: a stack's volumes live on the nodes that ran its tasks; remove them there with docker volume rm");
+    throw new DeployError(
+      "--volumes is not available with --target swarm: a stack's volumes live on the nodes that ran its tasks; remove them there with docker volume rm",
+    );
   }
   const engine = await connectEngine();
   const projects = opts.project ? [opts.project] : (await swarmTargets(opts)).targets.map((t) => t.projectName);
@@ -108,8 +123,9 @@ export async function swarmDownCli(opts: SwarmCliOptions, progress: Progress): P
     if (opts.json) process.stdout.write(`${JSON.stringify(r)}\n`);
     else {
       process.stdout.write(
-        (r.removedServices.length ? `Stack ${project}: removed ${r.removedServices.length} service(s) (docker stack rm).\n` : `Stack ${project}: nothing to remove.\n`) +
-          r.keptVolumes.map((v) => `  kept volume ${v} (data kept)\n`).join(''),
+        (r.removedServices.length
+          ? `Stack ${project}: removed ${r.removedServices.length} service(s) (docker stack rm).\n`
+          : `Stack ${project}: nothing to remove.\n`) + r.keptVolumes.map((v) => `  kept volume ${v} (data kept)\n`).join(''),
       );
     }
   }
@@ -126,7 +142,9 @@ export async function swarmStatusCli(opts: SwarmCliOptions): Promise<void> {
     const rows = await swarmStatus(t.projectName, { engine, ...(t.services ? { services: t.services } : {}), ...(t.urls ? { urls: t.urls } : {}) });
     all.push(...rows.map((r) => ({ project: t.projectName, ...r })));
     if (!opts.json) {
-      process.stdout.write(`Stack ${t.projectName}: ${rows.filter((r) => r.state === 'converged').length}/${rows.length} converged\n${formatSwarmStatus(rows)}`);
+      process.stdout.write(
+        `Stack ${t.projectName}: ${rows.filter((r) => r.state === 'converged').length}/${rows.length} converged\n${formatSwarmStatus(rows)}`,
+      );
     }
   }
   if (opts.json) process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);

@@ -28,10 +28,17 @@ const program = new Command()
   .name('aixcl-synth')
   .description('Synthesize docker-compose.yml, Loki, Promtail, Prometheus and Grafana provisioning files from a TypeScript stack.')
   .version(version)
-  .option('-s, --stack <file>', `stack file (TypeScript or JavaScript: .ts, .mts, .cts, .tsx, .js, .mjs, .cjs, .jsx) whose default export is an App or Stack, or ${BUILT_IN_PREFIX}NAME for a built-in stack`, undefined)
+  .option(
+    '-s, --stack <file>',
+    `stack file (TypeScript or JavaScript: .ts, .mts, .cts, .tsx, .js, .mjs, .cjs, .jsx) whose default export is an App or Stack, or ${BUILT_IN_PREFIX}NAME for a built-in stack`,
+    undefined,
+  )
   .option('-o, --out <dir>', "output directory (default: the App's outdir, 'out')")
   .option('-c, --context <key=value...>', 'values passed to a stack file that exports a function (e.g. -c project=myapp)')
-  .option('-t, --target <target>', "what runs the stack: compose (docker-compose.yml) or swarm (docker-stack.yml for docker stack deploy); default: the stack's own, compose")
+  .option(
+    '-t, --target <target>',
+    "what runs the stack: compose (docker-compose.yml) or swarm (docker-stack.yml for docker stack deploy); default: the stack's own, compose",
+  )
   .option('-q, --quiet', 'print nothing on success')
   .helpCommand(true)
   .allowExcessArguments(true)
@@ -71,7 +78,14 @@ Examples:
     for (const f of result.files) process.stdout.write(`  ${f}${unchanged.has(f) ? ' (unchanged)' : ''}\n`);
     for (const f of result.removed) process.stdout.write(`  ${f} (removed)\n`);
     const swarm = stacks.some((s) => s.stack.target === Target.SWARM);
-    process.stdout.write(secretsHint(stacks.flatMap((s) => secretVariables(s.stack)), out, deployCommand(opts, out, swarm), swarm));
+    process.stdout.write(
+      secretsHint(
+        stacks.flatMap((s) => secretVariables(s.stack)),
+        out,
+        deployCommand(opts, out, swarm),
+        swarm,
+      ),
+    );
   });
 
 program
@@ -82,7 +96,9 @@ program
   .action(async (dir: string, opts: { projectName?: string }) => {
     const { initProject } = await lib();
     const created = initProject(dir, { projectName: opts.projectName });
-    process.stdout.write(`Created ${dir}:\n${created.map((f) => `  ${f}`).join('\n')}\n\nNext:\n  cd ${shellWord(dir)} && npm install && npm run synth && npm test\n`);
+    process.stdout.write(
+      `Created ${dir}:\n${created.map((f) => `  ${f}`).join('\n')}\n\nNext:\n  cd ${shellWord(dir)} && npm install && npm run synth && npm test\n`,
+    );
   });
 
 /**

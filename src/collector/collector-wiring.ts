@@ -11,7 +11,13 @@ import { COLLECTOR_SOCKET_TARGET } from './collected-labels.js';
  * starting) and its registration with that Loki (whose label checks read it). A Loki of another stack is
  * reported once by {@link collectorProblems}; linking it anyway would only add the same problem again.
  */
-export function connectCollector(collector: Construct, service: Service, loki: Loki | undefined, sameStack: boolean, dockerSocket = '/var/run/docker.sock'): void {
+export function connectCollector(
+  collector: Construct,
+  service: Service,
+  loki: Loki | undefined,
+  sameStack: boolean,
+  dockerSocket = '/var/run/docker.sock',
+): void {
   service.addBind(dockerSocket, COLLECTOR_SOCKET_TARGET, { readOnly: true });
   if (loki && sameStack) {
     service.addDependency(loki.service, { condition: DependencyCondition.STARTED, required: false });
@@ -29,7 +35,9 @@ export function collectorProblems(collector: Construct, loki: Loki, project: str
   }
   // Without a project of its own it collects its stack's, whose name the stack checks (a follow-on otherwise).
   if (projectGiven && !isComposeProjectName(project)) {
-    errors.push(`project '${project}' is not a Compose project name (lower case letters, digits, '-' and '_'): give the name of the project to collect logs from`);
+    errors.push(
+      `project '${project}' is not a Compose project name (lower case letters, digits, '-' and '_'): give the name of the project to collect logs from`,
+    );
   }
   return errors;
 }

@@ -41,7 +41,22 @@ export interface ServiceLogFormat {
 }
 
 /** `TZ` values that mean UTC (glibc reads an empty TZ as UTC too); undefined: TZ not set. */
-const UTC_ZONES = new Set(['', 'UTC', 'UTC0', 'Etc/UTC', 'Etc/UCT', 'UCT', 'GMT', 'GMT0', 'Etc/GMT', 'Etc/GMT0', 'Universal', 'Etc/Universal', 'Zulu', 'Etc/Zulu']);
+const UTC_ZONES = new Set([
+  '',
+  'UTC',
+  'UTC0',
+  'Etc/UTC',
+  'Etc/UCT',
+  'UCT',
+  'GMT',
+  'GMT0',
+  'Etc/GMT',
+  'Etc/GMT0',
+  'Universal',
+  'Etc/Universal',
+  'Zulu',
+  'Etc/Zulu',
+]);
 
 /** Whether a container with this `TZ` (see Service.timeZone) keeps its clock in UTC. */
 export function isUtcZone(tz: string | null | undefined): boolean {
@@ -58,8 +73,25 @@ export function isUtcZone(tz: string | null | undefined): boolean {
  */
 export function layoutHasOffset(layout: string): boolean {
   const named: Record<string, boolean> = {
-    RFC3339: true, RFC3339Nano: true, RFC822Z: true, RFC1123Z: true, RubyDate: true, Unix: true, UnixMs: true, UnixUs: true, UnixNs: true,
-    ANSIC: false, UnixDate: false, RFC822: false, RFC850: false, RFC1123: false, Kitchen: false, Stamp: false, StampMilli: false, StampMicro: false, StampNano: false,
+    RFC3339: true,
+    RFC3339Nano: true,
+    RFC822Z: true,
+    RFC1123Z: true,
+    RubyDate: true,
+    Unix: true,
+    UnixMs: true,
+    UnixUs: true,
+    UnixNs: true,
+    ANSIC: false,
+    UnixDate: false,
+    RFC822: false,
+    RFC850: false,
+    RFC1123: false,
+    Kitchen: false,
+    Stamp: false,
+    StampMilli: false,
+    StampMicro: false,
+    StampNano: false,
   };
   if (layout in named) return named[layout];
   return /Z07|[-+]07/.test(layout);
@@ -106,9 +138,7 @@ export function formatStages(serviceName: string, format: LogFormat, utcClock = 
       },
     });
   }
-  const fields = [format.levelField, format.timestamp?.field, ...format.metadata].filter(
-    (f, i, all): f is string => f !== undefined && all.indexOf(f) === i,
-  );
+  const fields = [format.levelField, format.timestamp?.field, ...format.metadata].filter((f, i, all): f is string => f !== undefined && all.indexOf(f) === i);
   switch (format.parser) {
     case LogParser.JSON:
       stages.push({ json: { expressions: Object.fromEntries(fields.map((f) => [extractedName(f), jmesPath(f)])) } });

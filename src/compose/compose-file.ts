@@ -52,9 +52,7 @@ export class ComposeFile extends DocumentFile {
   }
 
   private otherFiles(): GeneratedFile[] {
-    return this.stack.node
-      .findAll()
-      .filter((c): c is GeneratedFile => GeneratedFile.isGeneratedFile(c) && c !== this && Stack.of(c) === this.stack);
+    return this.stack.node.findAll().filter((c): c is GeneratedFile => GeneratedFile.isGeneratedFile(c) && c !== this && Stack.of(c) === this.stack);
   }
 
   private swarmParts(): SwarmStackParts {
@@ -89,7 +87,9 @@ export class ComposeFile extends DocumentFile {
     }
     const problems = checkComposeSchema(doc, this.reportedServiceNames());
     if (problems.length) {
-      this.fail(`the compose file does not match the compose-spec schema${this.hasOverrides || this.services().some((x) => x.hasOverrides) ? ' (check overrides)' : ''}: ${problems.join('; ')}`);
+      this.fail(
+        `the compose file does not match the compose-spec schema${this.hasOverrides || this.services().some((x) => x.hasOverrides) ? ' (check overrides)' : ''}: ${problems.join('; ')}`,
+      );
     }
     // Values Compose or Docker would refuse past the schema are reported by validation (semanticProblems), one by one.
   }
@@ -100,7 +100,11 @@ export class ComposeFile extends DocumentFile {
    * A bad name that only an override makes is still the schema's to report.
    */
   private reportedServiceNames(): ReadonlySet<string> {
-    return new Set(this.services().map((s) => s.serviceName).filter((n) => !SERVICE_NAME_PATTERN.test(n)));
+    return new Set(
+      this.services()
+        .map((s) => s.serviceName)
+        .filter((n) => !SERVICE_NAME_PATTERN.test(n)),
+    );
   }
 
   /** The final document (after overrides), unchecked, once per render session; undefined when it does not build (its render reports why). */

@@ -15,7 +15,9 @@ export function checkComposeSchema(doc: unknown, reportedServiceNames: ReadonlyS
   if (validator(doc)) return [];
   const errors = (validator.errors ?? [])
     // A service name the Service already reported as invalid (one message per problem).
-    .filter((e) => !(e.instancePath === '/services' && e.params && 'additionalProperty' in e.params && reportedServiceNames.has(String(e.params.additionalProperty))));
+    .filter(
+      (e) => !(e.instancePath === '/services' && e.params && 'additionalProperty' in e.params && reportedServiceNames.has(String(e.params.additionalProperty))),
+    );
   return oneOfAsOne(errors).map(
     (e) => `${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` '${String(e.params.additionalProperty)}'` : ''}`,
   );
@@ -35,7 +37,9 @@ function oneOfAsOne(errors: readonly SchemaError[]): SchemaError[] {
       out.push(e);
       continue;
     }
-    const forms = out.filter((x) => x.instancePath === e.instancePath && x.keyword === 'type' && x.schemaPath.startsWith(e.schemaPath.replace(/\/oneOf$/, '/oneOf/')));
+    const forms = out.filter(
+      (x) => x.instancePath === e.instancePath && x.keyword === 'type' && x.schemaPath.startsWith(e.schemaPath.replace(/\/oneOf$/, '/oneOf/')),
+    );
     if (!forms.length) {
       out.push(e);
       continue;

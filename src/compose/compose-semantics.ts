@@ -129,7 +129,12 @@ export function checkComposeSemantics(doc: unknown, options: { readonly swarm?: 
 
     for (const dep of namesOf(svc.depends_on)) {
       if (!interpolated(dep) && !(dep in services)) {
-        unknownService('depends_on', dep, `service "${name}" depends on undefined service "${dep}"`, 'name a service of the stack, or use addDependency() with the Service');
+        unknownService(
+          'depends_on',
+          dep,
+          `service "${name}" depends on undefined service "${dep}"`,
+          'name a service of the stack, or use addDependency() with the Service',
+        );
       }
     }
     for (const link of Array.isArray(svc.links) ? svc.links : []) {
@@ -140,20 +145,32 @@ export function checkComposeSemantics(doc: unknown, options: { readonly swarm?: 
     }
     const ext = typeof svc.extends === 'string' ? { service: svc.extends } : isRecord(svc.extends) ? svc.extends : undefined;
     if (ext && ext.file === undefined && typeof ext.service === 'string' && !interpolated(ext.service) && !(ext.service in services)) {
-      unknownService('extends', ext.service, `cannot extend service "${name}": service "${ext.service}" not found`, 'extend a service of the stack, or give its file');
+      unknownService(
+        'extends',
+        ext.service,
+        `cannot extend service "${name}": service "${ext.service}" not found`,
+        'extend a service of the stack, or give its file',
+      );
     }
     if (typeof svc.network_mode === 'string' && svc.network_mode.startsWith('service:')) {
       const target = svc.network_mode.slice('service:'.length);
-      if (!interpolated(target) && !(target in services)) unknownService('network_mode', target, `service "${name}" depends on undefined service "${target}"`, 'name a service of the stack');
+      if (!interpolated(target) && !(target in services))
+        unknownService('network_mode', target, `service "${name}" depends on undefined service "${target}"`, 'name a service of the stack');
     }
 
     // compose-go loader/validate.go: `s.NetworkMode != "" && len(s.Networks) > 0` (an empty list or map is fine).
     if (svc.network_mode !== undefined && svc.networks != null && Object.keys(svc.networks as object).length > 0) {
-      add([...base, 'networks'], `the service has both network_mode and networks (Compose refuses the file: service ${name} declares mutually exclusive \`network_mode\` and \`networks\`): keep one; on host networking a service joins no network`);
+      add(
+        [...base, 'networks'],
+        `the service has both network_mode and networks (Compose refuses the file: service ${name} declares mutually exclusive \`network_mode\` and \`networks\`): keep one; on host networking a service joins no network`,
+      );
     }
     const test = isRecord(svc.healthcheck) ? svc.healthcheck.test : undefined;
     if (Array.isArray(test) && test.length > 0 && !['CMD', 'CMD-SHELL', 'NONE'].includes(test[0] as string)) {
-      add([...base, 'healthcheck', 'test'], `${JSON.stringify(test[0])} starts the healthcheck test (Compose refuses the file: healthcheck.test must start either by "CMD", "CMD-SHELL" or "NONE"): start the list with 'CMD' (or use Healthcheck.command() in the typed API)`);
+      add(
+        [...base, 'healthcheck', 'test'],
+        `${JSON.stringify(test[0])} starts the healthcheck test (Compose refuses the file: healthcheck.test must start either by "CMD", "CMD-SHELL" or "NONE"): start the list with 'CMD' (or use Healthcheck.command() in the typed API)`,
+      );
     }
     // The Engine refuses two mounts on one container path ("Duplicate mount point"), compared cleaned.
     // Reported at the key of the last of them (volumes, then tmpfs): the one an override would have added.
@@ -163,16 +180,25 @@ export function checkComposeSemantics(doc: unknown, options: { readonly swarm?: 
       const clean = posix.normalize(t).replace(/(.)\/+$/, '$1');
       targets.set(clean, { written: [...(targets.get(clean)?.written ?? []), t], key });
     };
-    for (const v of Array.isArray(svc.volumes) ? svc.volumes : []) note('volumes', isRecord(v) ? v.target : typeof v === 'string' ? (v.split(':')[1] ?? v.split(':')[0]) : undefined);
-    for (const t of Array.isArray(svc.tmpfs) ? svc.tmpfs : typeof svc.tmpfs === 'string' ? [svc.tmpfs] : []) note('tmpfs', typeof t === 'string' ? t.split(':')[0] : undefined);
+    for (const v of Array.isArray(svc.volumes) ? svc.volumes : [])
+      note('volumes', isRecord(v) ? v.target : typeof v === 'string' ? (v.split(':')[1] ?? v.split(':')[0]) : undefined);
+    for (const t of Array.isArray(svc.tmpfs) ? svc.tmpfs : typeof svc.tmpfs === 'string' ? [svc.tmpfs] : [])
+      note('tmpfs', typeof t === 'string' ? t.split(':')[0] : undefined);
     for (const [clean, { written, key }] of targets) {
       if (written.length > 1) {
-        add([...base, key], `${written.length} mounts share the target '${clean}' (written ${written.map((w) => `'${w}'`).join(', ')}; the Engine refuses the container: Duplicate mount point): mount each path once`, true);
+        add(
+          [...base, key],
+          `${written.length} mounts share the target '${clean}' (written ${written.map((w) => `'${w}'`).join(', ')}; the Engine refuses the container: Duplicate mount point): mount each path once`,
+          true,
+        );
       }
     }
     for (const net of namesOf(svc.networks)) {
       if (!interpolated(net) && !networks.includes(net)) {
-        add([...base, 'networks'], `'${net}' is not a network of this stack (Compose refuses the file: service "${name}" refers to undefined network ${net}): create it with new Network(stack, ...) and pass it in the service's networks (networks: ${list(networks)})`);
+        add(
+          [...base, 'networks'],
+          `'${net}' is not a network of this stack (Compose refuses the file: service "${name}" refers to undefined network ${net}): create it with new Network(stack, ...) and pass it in the service's networks (networks: ${list(networks)})`,
+        );
       }
     }
     if (Array.isArray(svc.volumes)) {
@@ -185,7 +211,10 @@ export function checkComposeSemantics(doc: unknown, options: { readonly swarm?: 
           source = parts.length > 1 && !/^[./~]/.test(parts[0]) && !/^[A-Za-z]$/.test(parts[0]) ? parts[0] : undefined;
         }
         if (source !== undefined && !interpolated(source) && !volumes.includes(source)) {
-          add([...base, 'volumes'], `'${source}' is not a volume of this stack (Compose refuses the file: service "${name}" refers to undefined volume ${source}): create it with new Volume(stack, ...) and mount it with addVolume() (volumes: ${list(volumes)})`);
+          add(
+            [...base, 'volumes'],
+            `'${source}' is not a volume of this stack (Compose refuses the file: service "${name}" refers to undefined volume ${source}): create it with new Volume(stack, ...) and mount it with addVolume() (volumes: ${list(volumes)})`,
+          );
         }
       }
     }
@@ -195,13 +224,19 @@ export function checkComposeSemantics(doc: unknown, options: { readonly swarm?: 
     ] as const) {
       for (const source of sourcesOf(svc[kind])) {
         if (!interpolated(source) && !known.includes(source)) {
-          add([...base, kind], `'${source}' is not declared in the file's top-level ${kind} (Compose refuses the file: service "${name}" refers to undefined ${kind.slice(0, -1)} ${source}): declare it there too (${kind}: ${list(known)})`);
+          add(
+            [...base, kind],
+            `'${source}' is not declared in the file's top-level ${kind} (Compose refuses the file: service "${name}" refers to undefined ${kind.slice(0, -1)} ${source}): declare it there too (${kind}: ${list(known)})`,
+          );
         }
       }
     }
 
     if ((svc.image === undefined || svc.image === null || svc.image === '') && svc.build === undefined) {
-      add([...base, 'image'], `the service has neither an image nor a build (Compose refuses the file: service "${name}" has neither an image nor a build context specified): do not delete 'image' with addOverride('image', undefined); give the image in the Service's props`);
+      add(
+        [...base, 'image'],
+        `the service has neither an image nor a build (Compose refuses the file: service "${name}" has neither an image nor a build context specified): do not delete 'image' with addOverride('image', undefined); give the image in the Service's props`,
+      );
     } else if (typeof svc.image === 'string' && svc.image !== '' && !interpolated(svc.image)) {
       const problem = imageReferenceProblem(svc.image);
       if (problem) add([...base, 'image'], `${problem} (Docker refuses to pull or run it)`);
@@ -229,13 +264,20 @@ export function checkComposeSemantics(doc: unknown, options: { readonly swarm?: 
       const v = valueAt(svc, path);
       if (v === undefined || v === null || typeof v === 'number' || interpolated(v)) continue;
       if (typeof v !== 'string' || !GO_FLOAT.test(v)) {
-        add([...base, ...path], `${JSON.stringify(v)} is not a number of CPUs (Compose reads it with Go's strconv.ParseFloat): write a number such as 0.5 or '2'`);
+        add(
+          [...base, ...path],
+          `${JSON.stringify(v)} is not a number of CPUs (Compose reads it with Go's strconv.ParseFloat): write a number such as 0.5 or '2'`,
+        );
       }
     }
     // compose-go loader/validate.go: "can't set distinct values on 'cpus' and 'deploy.resources.limits.cpus'" (and the others).
     for (const [short, long, read] of [
       // Both sides are float32 to compose-go (types/cpus.go), whether written as a number or a string: 0.1 and '0.1' are one value.
-      ['cpus', 'deploy.resources.limits.cpus', (x: unknown) => (typeof x === 'number' ? Math.fround(x) : typeof x === 'string' && GO_FLOAT.test(x) ? Math.fround(Number(x)) : undefined)],
+      [
+        'cpus',
+        'deploy.resources.limits.cpus',
+        (x: unknown) => (typeof x === 'number' ? Math.fround(x) : typeof x === 'string' && GO_FLOAT.test(x) ? Math.fround(Number(x)) : undefined),
+      ],
       ['mem_limit', 'deploy.resources.limits.memory', bytesOf],
       ['mem_reservation', 'deploy.resources.reservations.memory', bytesOf],
       ['pids_limit', 'deploy.resources.limits.pids', (x: unknown) => (typeof x === 'number' ? x : undefined)],
@@ -249,7 +291,10 @@ export function checkComposeSemantics(doc: unknown, options: { readonly swarm?: 
       if (a === undefined || b === undefined || interpolated(a) || interpolated(b)) continue;
       const [x, y] = [read(a), read(b)];
       if (x !== undefined && y !== undefined && (x !== 0 || short === 'scale') && x !== y) {
-        add([...base, short], `${JSON.stringify(a)} differs from ${long}, ${JSON.stringify(b)} (Compose refuses the file: can't set distinct values on '${short}' and '${long}'): set one of them, or both to one value`);
+        add(
+          [...base, short],
+          `${JSON.stringify(a)} differs from ${long}, ${JSON.stringify(b)} (Compose refuses the file: can't set distinct values on '${short}' and '${long}'): set one of them, or both to one value`,
+        );
       }
     }
     for (const key of MEMORY_KEYS) {
@@ -288,7 +333,10 @@ export function checkComposeSemantics(doc: unknown, options: { readonly swarm?: 
   // Not under Swarm: docker stack deploy reads secrets its own way (file, external, or a driver; no environment).
   for (const [name, secret] of Object.entries(isRecord(doc.secrets) && !options.swarm ? doc.secrets : {})) {
     if (isRecord(secret) && !secret.external && secret.file === undefined && secret.environment === undefined) {
-      add(['secrets', name], `the secret has neither file nor environment (Compose refuses the file: secrets.${name}: one of file|environment must be set): give one, or external: true`);
+      add(
+        ['secrets', name],
+        `the secret has neither file nor environment (Compose refuses the file: secrets.${name}: one of file|environment must be set): give one, or external: true`,
+      );
     }
   }
   return [...problems, ...valueProblems];

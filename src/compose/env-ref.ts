@@ -36,7 +36,9 @@ export class EnvRef {
     }
     if (options.default !== undefined && /[\r\n]/.test(options.default)) {
       // Compose refuses the whole file ("invalid interpolation format"); a message may be reflowed, a value not.
-      throw new UserError(`EnvRef ${name}: the default holds a line break, which Compose cannot read in \${${name}:-...} (invalid interpolation format): give a default on one line`);
+      throw new UserError(
+        `EnvRef ${name}: the default holds a line break, which Compose cannot read in \${${name}:-...} (invalid interpolation format): give a default on one line`,
+      );
     }
     if (options.required !== undefined && options.default !== undefined) {
       throw new UserError(`EnvRef ${name}: give 'required' or 'default', not both (a default makes it never missing)`);

@@ -126,7 +126,12 @@ function argvProblems(argv: unknown): string[] {
   const bad = argv.findIndex((a) => typeof a !== 'string');
   if (bad >= 0) return [`Healthcheck.command() argument ${bad} must be a string, got ${describeValue(argv[bad])}`];
   if (argv[0] === 'CMD') {
-    return [`Healthcheck.command() adds 'CMD' itself, so Docker would run a program named 'CMD': write Healthcheck.command([${argv.slice(1).map((a) => quote(a)).join(', ')}])`];
+    return [
+      `Healthcheck.command() adds 'CMD' itself, so Docker would run a program named 'CMD': write Healthcheck.command([${argv
+        .slice(1)
+        .map((a) => quote(a))
+        .join(', ')}])`,
+    ];
   }
   if (argv[0] === 'CMD-SHELL') {
     return [`Healthcheck.command() got a 'CMD-SHELL' list: for a shell line write Healthcheck.shell(${quote(argv.slice(1).join(' '))})`];

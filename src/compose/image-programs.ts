@@ -72,7 +72,10 @@ export function programsRun(argv: readonly string[]): string[] {
 export function scriptPrograms(script: string): string[] {
   const out: string[] = [];
   for (const part of script.split(/&&|\|\||[;|\n(]/)) {
-    const words = part.trim().split(/\s+/).filter((w) => w !== '' && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
+    const words = part
+      .trim()
+      .split(/\s+/)
+      .filter((w) => w !== '' && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
     const word = words[0] === 'exec' ? words[1] : words[0];
     if (word && /^[\w./-]+$/.test(word)) out.push(baseName(word));
   }

@@ -197,7 +197,8 @@ export function environmentProblem(name: unknown, value: unknown): string | unde
   if (!ENV_NAME.test(name)) {
     const eq = name.indexOf('=');
     if (eq > 0) return `${quote(name)} is not a variable name (it holds '='): write { ${name.slice(0, eq)}: ${quote(name.slice(eq + 1))} }`;
-    if (/\s/.test(name)) return `${quote(name)} is not a variable name (it holds white space): use letters, digits and '_', e.g. ${name.trim().replace(/\s+/g, '_')}`;
+    if (/\s/.test(name))
+      return `${quote(name)} is not a variable name (it holds white space): use letters, digits and '_', e.g. ${name.trim().replace(/\s+/g, '_')}`;
     return `${quote(name)} is not a variable name: use letters, digits, '_' and '.', not starting with a digit`;
   }
   if (value === undefined || value === null) {
@@ -221,7 +222,9 @@ function argList(example: string): z.ZodType<readonly CommandArg[], readonly Com
   return valueOf<readonly CommandArg[]>((v, report) => {
     if (typeof v === 'string') {
       const words = v.split(/\s+/).filter(Boolean);
-      report(`must be a list of arguments, got the string ${quote(v)}: write [${words.map((w) => quote(w)).join(', ')}]${/[|&;<>$`]/.test(v) ? ` (or, for a shell line, ['sh', '-c', ${quote(v)}])` : ''}`);
+      report(
+        `must be a list of arguments, got the string ${quote(v)}: write [${words.map((w) => quote(w)).join(', ')}]${/[|&;<>$`]/.test(v) ? ` (or, for a shell line, ['sh', '-c', ${quote(v)}])` : ''}`,
+      );
       return;
     }
     if (!Array.isArray(v)) {
@@ -267,7 +270,8 @@ export const healthcheckSchema = valueOf<Healthcheck>((v, report) => {
         : `must be a Healthcheck, got a list: write Healthcheck.command([${argv.map((a) => quote(String(a))).join(', ')}])`,
     );
   }
-  if (typeof v === 'string') return report(`must be a Healthcheck, got ${describeValue(v)}: write Healthcheck.shell(${quote(v)}), or Healthcheck.command([...]) without a shell`);
+  if (typeof v === 'string')
+    return report(`must be a Healthcheck, got ${describeValue(v)}: write Healthcheck.shell(${quote(v)}), or Healthcheck.command([...]) without a shell`);
   report(`must be a Healthcheck, got ${describeValue(v)}: write Healthcheck.command([...]), Healthcheck.wget(url) or Healthcheck.shell('...')`);
 });
 
@@ -290,7 +294,8 @@ export const serviceSchema = propsSchema<ServiceProps>()(
     user: z
       .string()
       .refine((u) => /^[^:\s]+(:[^:\s]+)?$/.test(u), {
-        error: (issue) => `${describeValue(issue.input)} is not a user: write a user name or uid, optionally ':' and a group name or gid (e.g. 'postgres' or '1000:1000')`,
+        error: (issue) =>
+          `${describeValue(issue.input)} is not a user: write a user name or uid, optionally ':' and a group name or gid (e.g. 'postgres' or '1000:1000')`,
       })
       .optional(),
     labels: z.record(z.string(), z.string()).optional(),
@@ -298,7 +303,11 @@ export const serviceSchema = propsSchema<ServiceProps>()(
     metrics: metricsEndpointSchema.optional(),
     optional: z.boolean().optional(),
     otlp: z.boolean().optional(),
-    logFormat: instanceOf<LogFormat>('a LogFormat', LogFormat.isLogFormat, () => 'write LogFormat.json(), LogFormat.logfmt() or LogFormat.regex(...)').optional(),
+    logFormat: instanceOf<LogFormat>(
+      'a LogFormat',
+      LogFormat.isLogFormat,
+      () => 'write LogFormat.json(), LogFormat.logfmt() or LogFormat.regex(...)',
+    ).optional(),
   }),
 );
 
@@ -315,7 +324,8 @@ export const containerPath = valueOf<string>((v, report) => {
   if (typeof v !== 'string') return report(`must be an absolute path in the container (e.g. '/data'), got ${describeValue(v)}`);
   if (!v.startsWith('/')) return report(`${quote(v)} must be an absolute path in the container (e.g. '/${v.replace(/^\.?\/*/, '')}')`);
   // moby volume/mounts/linux_parser.go: path.Clean(target) == "/" is "invalid specification: destination can't be '/'".
-  if (cleanContainerPath(v) === '/') report(`${quote(v)} is the container's root, where Docker cannot mount ("destination can't be '/'"): mount on a directory such as '/data'`);
+  if (cleanContainerPath(v) === '/')
+    report(`${quote(v)} is the container's root, where Docker cannot mount ("destination can't be '/'"): mount on a directory such as '/data'`);
 });
 
 /** A container path as Go's path.Clean makes it (what Docker compares): `/data/`, `/data/.` and `//data` are `/data`. */
@@ -330,7 +340,8 @@ export function labelProblem(name: unknown, value: unknown): string | undefined 
   if (value === undefined || value === null) {
     return `label ${quote(name)} is ${String(value)} (is it read from an environment variable that is not set?): give it a string value, or leave the label out`;
   }
-  if (typeof value !== 'string') return `label ${quote(name)} must be a string, got ${describeValue(value)}${typeof value === 'number' || typeof value === 'boolean' ? `: write ${quote(String(value))}` : ''}`;
+  if (typeof value !== 'string')
+    return `label ${quote(name)} must be a string, got ${describeValue(value)}${typeof value === 'number' || typeof value === 'boolean' ? `: write ${quote(String(value))}` : ''}`;
   return undefined;
 }
 
@@ -368,5 +379,7 @@ export function serviceMakerContext(owner: string, ownKeys: readonly string[]): 
 
 /** A {@link Secret}; a password string is an error (it would be written in clear). */
 export const secretValue = instanceOf<Secret>('a Secret', Secret.isSecret, (v) =>
-  typeof v === 'string' ? "write Secret.fromEnv('NAME'), so that the value is taken from the environment and never written into a file" : "write Secret.fromEnv('NAME')",
+  typeof v === 'string'
+    ? "write Secret.fromEnv('NAME'), so that the value is taken from the environment and never written into a file"
+    : "write Secret.fromEnv('NAME')",
 );

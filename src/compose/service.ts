@@ -56,8 +56,26 @@ import {
 
 // What the files that render a service read of it (compose-service.ts) and its props (service-props.ts) are
 // declared below this file, so that they need nothing of it; they are the Service's API, exported here.
-export { CONFIG_HASH_LABEL, IMAGE_LABEL, OPTIONAL_LABEL, SERVICE_NAME, type ComposeService, type DependencySpec, type MountSpec, type ServiceInternals } from './compose-service.js';
-export { DependencyCondition, RestartPolicy, type CommandArg, type DependencyOptions, type MetricsEndpoint, type MountOptions, type PortMapping, type ServiceProps } from './service-props.js';
+export {
+  CONFIG_HASH_LABEL,
+  IMAGE_LABEL,
+  OPTIONAL_LABEL,
+  SERVICE_NAME,
+  type ComposeService,
+  type DependencySpec,
+  type MountSpec,
+  type ServiceInternals,
+} from './compose-service.js';
+export {
+  DependencyCondition,
+  RestartPolicy,
+  type CommandArg,
+  type DependencyOptions,
+  type MetricsEndpoint,
+  type MountOptions,
+  type PortMapping,
+  type ServiceProps,
+} from './service-props.js';
 
 const dependencyArg = constructOf<Service>('Service', (x): x is Service => Service.isService(x));
 
@@ -174,7 +192,13 @@ export class Service extends Construct implements ComposeService {
    * a changed file changes the service and it is recreated.
    */
   public mountGenerated(fileOrDirectory: GeneratedFile | string, target: string, options: MountOptions = {}): void {
-    if (!checkArgs(this, 'mountGenerated', { fileOrDirectory: [generatedArg, fileOrDirectory], target: [containerPath, target], options: [mountOptionsSchema, options] })) {
+    if (
+      !checkArgs(this, 'mountGenerated', {
+        fileOrDirectory: [generatedArg, fileOrDirectory],
+        target: [containerPath, target],
+        options: [mountOptionsSchema, options],
+      })
+    ) {
       return;
     }
     const prefix = typeof fileOrDirectory === 'string' ? fileOrDirectory.replace(/\/+$/, '') : fileOrDirectory.filePath;
@@ -345,9 +369,7 @@ export class Service extends Construct implements ComposeService {
   private validateService(): string[] {
     const errors: string[] = [];
     if (this.props.otlp && !this.stack.otlpIntake) {
-      errors.push(
-        'otlp: true, but no collector of this stack receives OTLP: add Logging (its Alloy receives OTLP unless alloy.otlp is false), or remove otlp',
-      );
+      errors.push('otlp: true, but no collector of this stack receives OTLP: add Logging (its Alloy receives OTLP unless alloy.otlp is false), or remove otlp');
     }
     if (!SERVICE_NAME_PATTERN.test(this.serviceName)) {
       errors.push(`service name '${this.serviceName}' is invalid: use letters, digits, '.', '_' and '-'`);
@@ -410,9 +432,7 @@ export class Service extends Construct implements ComposeService {
       else if (d.service.stack !== this.stack) {
         errors.push(`depends on ${d.service.node.path}, which is in another stack: a dependency must be in the same stack`);
       } else if (d.condition === DependencyCondition.HEALTHY && !d.service.healthcheck && !isOnFallbacks(d.service, 'healthcheck')) {
-        errors.push(
-          `waits for '${d.service.serviceName}' to be healthy, but it has no healthcheck: give it one or use DependencyCondition.STARTED`,
-        );
+        errors.push(`waits for '${d.service.serviceName}' to be healthy, but it has no healthcheck: give it one or use DependencyCondition.STARTED`);
       }
     }
     for (const n of this.networks) {
@@ -459,7 +479,8 @@ export class Service extends Construct implements ComposeService {
     } catch {
       return []; // an override that cannot be applied is reported by the compose file
     }
-    const strings = (x: unknown): string[] | undefined => (Array.isArray(x) && x.every((w) => typeof w === 'string') ? (x as string[]) : typeof x === 'string' ? x.split(/\s+/).filter(Boolean) : undefined);
+    const strings = (x: unknown): string[] | undefined =>
+      Array.isArray(x) && x.every((w) => typeof w === 'string') ? (x as string[]) : typeof x === 'string' ? x.split(/\s+/).filter(Boolean) : undefined;
     const errors: string[] = [];
     const lacks = contents.lacks;
     const lacking = `image ${this.image.ref} has no ${lacks.length > 1 ? `${lacks.slice(0, -1).join(', ')} or ${lacks[lacks.length - 1]}` : lacks[0]}`;
@@ -507,16 +528,15 @@ export class Service extends Construct implements ComposeService {
     if (p.user) out.user = escapeDollar(p.user);
     const environment = new Map([...this.otlpEnvironment(), ...this.environment]);
     if (environment.size) {
-      out.environment = sortKeys(
-        Object.fromEntries(
-          [...environment].map(([k, v]) => [k, renderComposeValue(v)]),
-        ),
-      );
+      out.environment = sortKeys(Object.fromEntries([...environment].map(([k, v]) => [k, renderComposeValue(v)])));
     }
     if (host) out.network_mode = 'host';
     else {
       // A port declared twice is reported by validation; written once.
-      const published = this.ports.filter((x, i) => this.isPublished(x) && this.ports.findIndex((y) => y.containerPort === x.containerPort && (y.protocol ?? 'tcp') === (x.protocol ?? 'tcp')) === i);
+      const published = this.ports.filter(
+        (x, i) =>
+          this.isPublished(x) && this.ports.findIndex((y) => y.containerPort === x.containerPort && (y.protocol ?? 'tcp') === (x.protocol ?? 'tcp')) === i,
+      );
       if (published.length) {
         out.ports = published.map((x) => ({
           target: x.containerPort,
@@ -547,9 +567,7 @@ export class Service extends Construct implements ComposeService {
     }
     if (this.dependencies.length) {
       const deps = [...this.dependencies].sort((a, b) => (a.service.serviceName < b.service.serviceName ? -1 : 1));
-      out.depends_on = Object.fromEntries(
-        deps.map((d) => [d.service.serviceName, { condition: d.condition, ...(d.required ? {} : { required: false }) }]),
-      );
+      out.depends_on = Object.fromEntries(deps.map((d) => [d.service.serviceName, { condition: d.condition, ...(d.required ? {} : { required: false }) }]));
     }
     out.restart = p.restart ?? RestartPolicy.UNLESS_STOPPED;
     if (p.memoryLimit) out.mem_limit = p.memoryLimit.toComposeString();

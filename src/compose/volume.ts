@@ -8,7 +8,9 @@ import { checkedScope } from '../core/construct-args.js';
 const VOLUME = Symbol.for('aixcl-cdk.Volume');
 
 /** The run-time schema of {@link VolumeProps}. */
-export const volumeSchema = propsSchema<VolumeProps>()(z.strictObject({ volumeName: z.string().optional(), labels: z.record(z.string(), z.string()).optional() }));
+export const volumeSchema = propsSchema<VolumeProps>()(
+  z.strictObject({ volumeName: z.string().optional(), labels: z.record(z.string(), z.string()).optional() }),
+);
 
 /** Props of a {@link Volume}. */
 export interface VolumeProps {
@@ -38,9 +40,7 @@ export class Volume extends Construct {
     this.labels = props.labels ?? {};
     this.node.addValidation({
       validate: () =>
-        RESOURCE_NAME_PATTERN.test(this.volumeName)
-          ? []
-          : [`volume name '${this.volumeName}' is invalid: use letters, digits, '.', '_' and '-'`],
+        RESOURCE_NAME_PATTERN.test(this.volumeName) ? [] : [`volume name '${this.volumeName}' is invalid: use letters, digits, '.', '_' and '-'`],
     });
   }
 

@@ -32,9 +32,24 @@ export enum ExitCode {
 
 /** The CLIs that can end with each code, and what it means for a user (one row of the README's table). */
 export const EXIT_CODE_MEANINGS: ReadonlyArray<{ readonly code: ExitCode; readonly clis: string; readonly meaning: string }> = [
-  { code: ExitCode.OK, clis: 'all', meaning: 'done: files written (synth); the stack is up, every service running and healthy where it has a healthcheck (deploy); `diff`, `down`, `status` done' },
-  { code: ExitCode.FAILED, clis: 'deploy, logs', meaning: 'a required service failed (exited, unhealthy, not healthy in time, could not start): it is named, with its last log lines and healthcheck output; or the daemon failed a request (aixcl-logs: Loki failed, a 5xx, or still busy after the retries of 429)' },
-  { code: ExitCode.USER_ERROR, clis: 'all', meaning: 'your input, and nothing was written or changed: an invalid stack, option, context or command; a missing variable or image; a name collision; a host port in use; an output directory that cannot be written; a project that does not exist (`status -p`)' },
+  {
+    code: ExitCode.OK,
+    clis: 'all',
+    meaning:
+      'done: files written (synth); the stack is up, every service running and healthy where it has a healthcheck (deploy); `diff`, `down`, `status` done',
+  },
+  {
+    code: ExitCode.FAILED,
+    clis: 'deploy, logs',
+    meaning:
+      'a required service failed (exited, unhealthy, not healthy in time, could not start): it is named, with its last log lines and healthcheck output; or the daemon failed a request (aixcl-logs: Loki failed, a 5xx, or still busy after the retries of 429)',
+  },
+  {
+    code: ExitCode.USER_ERROR,
+    clis: 'all',
+    meaning:
+      'your input, and nothing was written or changed: an invalid stack, option, context or command; a missing variable or image; a name collision; a host port in use; an output directory that cannot be written; a project that does not exist (`status -p`)',
+  },
   { code: ExitCode.DEGRADED, clis: 'deploy', meaning: 'degraded: only optional services (e.g. Loki) failed; the others are up' },
   { code: ExitCode.UNREACHABLE, clis: 'deploy, logs', meaning: 'the Docker daemon could not be reached (aixcl-logs: Loki); nothing was changed' },
   { code: ExitCode.INTERNAL_ERROR, clis: 'all', meaning: 'internal error: a bug (the message has a trace to report)' },

@@ -1,5 +1,19 @@
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UserError } from './errors.js';
 import { MANIFEST_FILE, type Manifest, type SynthesizedStack } from './synthesizer.js';
@@ -35,7 +49,7 @@ export interface WriteResult {
  * Refuses to write into a directory this tool did not write.
  */
 export function writeSynthesis(outdir: string, stacks: readonly SynthesizedStack[]): WriteResult {
-  if (!outdir.trim()) throw new UserError("the output path is empty: give a directory with --out (e.g. --out out)");
+  if (!outdir.trim()) throw new UserError('the output path is empty: give a directory with --out (e.g. --out out)');
   const target = resolve(outdir);
   danglingLink(target);
   try {
@@ -71,9 +85,7 @@ function writeInto(outdir: string, target: string, stacks: readonly SynthesizedS
   const entries = readdirSync(target).filter((e) => !e.startsWith('.aixcl-'));
   const ours = entries.length === 0 || entries.includes(MANIFEST_FILE) || entries.every((e) => existsSync(join(target, e, MANIFEST_FILE)));
   if (!ours) {
-    throw new UserError(
-      `the output directory ${outdir} holds files that aixcl-cdk did not write (no ${MANIFEST_FILE}): choose another --out or empty it`,
-    );
+    throw new UserError(`the output directory ${outdir} holds files that aixcl-cdk did not write (no ${MANIFEST_FILE}): choose another --out or empty it`);
   }
   const written: string[] = [];
   const unchanged: string[] = [];

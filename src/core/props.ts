@@ -352,9 +352,12 @@ export type ValueCheck = (value: unknown, report: (message: string, path?: Prope
 
 /** A schema typed as `T` whose run-time check (and messages) is `check`. */
 export function valueOf<T>(check: ValueCheck): z.ZodType<T, T> {
-  return z.custom<T>().superRefine((value, ctx) =>
-    check(value, (message, path = []) => ctx.addIssue({ code: 'custom', message, path, input: value })),
-  ) as unknown as z.ZodType<T, T>;
+  return z
+    .custom<T>()
+    .superRefine((value, ctx) => check(value, (message, path = []) => ctx.addIssue({ code: 'custom', message, path, input: value }))) as unknown as z.ZodType<
+    T,
+    T
+  >;
 }
 
 /**
@@ -380,8 +383,19 @@ export function enumOf<E extends string>(name: string, values: () => Record<stri
     const members = Object.entries(values());
     if (members.some(([, value]) => value === v)) return;
     const list = members.map(([k, value]) => `${name}.${k} ('${value}')`).join(', ');
-    const byName = typeof v === 'string' ? members.find(([k, value]) => [k.toLowerCase(), value.toLowerCase()].includes(v.toLowerCase().replace(/[-_ ]/g, '_')) || value.toLowerCase() === v.toLowerCase()) : undefined;
-    const near = typeof v === 'string' && !byName ? closest(v.replace(/[-_ ]/g, ''), members.flatMap(([k, value]) => [k.replace(/_/g, ''), value.replace(/[-_]/g, '')])) : undefined;
+    const byName =
+      typeof v === 'string'
+        ? members.find(
+            ([k, value]) => [k.toLowerCase(), value.toLowerCase()].includes(v.toLowerCase().replace(/[-_ ]/g, '_')) || value.toLowerCase() === v.toLowerCase(),
+          )
+        : undefined;
+    const near =
+      typeof v === 'string' && !byName
+        ? closest(
+            v.replace(/[-_ ]/g, ''),
+            members.flatMap(([k, value]) => [k.replace(/_/g, ''), value.replace(/[-_]/g, '')]),
+          )
+        : undefined;
     const guess = byName ?? (near ? members.find(([k, value]) => k.replace(/_/g, '') === near || value.replace(/[-_]/g, '') === near) : undefined);
     report(
       guess
@@ -408,4 +422,3 @@ export function objectOr<T>(object: z.ZodType<T, T>, otherwise: ValueCheck): z.Z
   Object.defineProperty(schema, OBJECT_FORM, { value: object });
   return schema as unknown as z.ZodType<T, T>;
 }
-

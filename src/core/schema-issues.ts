@@ -12,7 +12,10 @@ export interface SchemaIssue {
  */
 export function schemaIssues(error: z.ZodError): SchemaIssue[] {
   return error.issues.map((i) => {
-    const path = i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+    const path = i.path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+      .join('')
+      .replace(/^\./, '');
     const keys = i.code === 'unrecognized_keys' ? ` ${i.keys.map((k) => `'${k}'`).join(', ')}` : '';
     return { path: i.path, text: `${path || '<root>'}:${keys} ${i.message}` };
   });

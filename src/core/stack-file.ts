@@ -21,16 +21,15 @@ export interface StackFileOptions {
  * not know (so `-c network=brige` is an error, not silently the default).
  * @param allowed key -> the values it accepts, or `undefined` for any value
  */
-export function readContext<K extends string>(
-  options: StackFileOptions,
-  allowed: Record<K, readonly string[] | undefined>,
-): Partial<Record<K, string>> {
+export function readContext<K extends string>(options: StackFileOptions, allowed: Record<K, readonly string[] | undefined>): Partial<Record<K, string>> {
   const out: Partial<Record<K, string>> = {};
   for (const [key, value] of Object.entries(options.context)) {
     if (!(key in allowed)) {
       const near = closest(key, Object.keys(allowed));
       throw new UserError(
-        `unknown context '${key}'${near ? ` (did you mean -c ${near}=${value}?)` : ''}: this stack file takes ${Object.keys(allowed).map((k) => `-c ${k}=...`).join(', ')}`,
+        `unknown context '${key}'${near ? ` (did you mean -c ${near}=${value}?)` : ''}: this stack file takes ${Object.keys(allowed)
+          .map((k) => `-c ${k}=...`)
+          .join(', ')}`,
       );
     }
     const values = allowed[key as K];

@@ -99,9 +99,7 @@ function synthesizeInSession(root: Construct): SynthesizedStack[] {
   const result: SynthesizedStack[] = [];
   for (const stack of stacks) {
     const files: SynthesizedFile[] = [];
-    const generated = stack.node
-      .findAll()
-      .filter((c): c is GeneratedFile => GeneratedFile.isGeneratedFile(c) && Stack.of(c) === stack);
+    const generated = stack.node.findAll().filter((c): c is GeneratedFile => GeneratedFile.isGeneratedFile(c) && Stack.of(c) === stack);
     if (generated.length === 0) {
       problems.push({ path: stack.node.path, message: 'the stack has nothing to synthesize: add a Service (or a construct that creates one)' });
     }

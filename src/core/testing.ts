@@ -56,7 +56,13 @@ export class Testing {
     }
     const expected = readFileSync(snapshotPath, 'utf8');
     if (expected === actual) return;
-    const parse = (s: string) => new Map(s.split(/^=== /m).filter(Boolean).map((b) => [b.slice(0, b.indexOf('\n')), b]));
+    const parse = (s: string) =>
+      new Map(
+        s
+          .split(/^=== /m)
+          .filter(Boolean)
+          .map((b) => [b.slice(0, b.indexOf('\n')), b]),
+      );
     const [e, a] = [parse(expected), parse(actual)];
     const differ = [...new Set([...e.keys(), ...a.keys()])].filter((k) => e.get(k) !== a.get(k)).sort();
     const first = differ[0];

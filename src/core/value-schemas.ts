@@ -69,7 +69,9 @@ export const ipAddress = valueOf<string>((v, report) => {
   }
   if (isIP(v.replace(/^\[(.*)\]$/, '$1')) !== 0) return;
   if (v === 'localhost') {
-    report(`'localhost' is a host name, not an IP address, and Docker publishes a port whose host IP is not an IP on every interface: write '127.0.0.1' (or '::1')`);
+    report(
+      `'localhost' is a host name, not an IP address, and Docker publishes a port whose host IP is not an IP on every interface: write '127.0.0.1' (or '::1')`,
+    );
   } else if (v === '*' || v === '') {
     report(`${describeValue(v)} is not an IP address: write '0.0.0.0' to publish on every interface on purpose, or '127.0.0.1' for this host only`);
   } else {
@@ -95,7 +97,9 @@ export const hostPath = valueOf<string>((v, report) => {
   }
   if (v.length === 0) report('must not be empty: give an absolute path');
   else if (/^~/.test(v)) {
-    report(`${quote(v)} starts with '~', which Docker does not expand: write the absolute path (in a stack file: join(homedir(), ${quote(v.replace(/^~\/?/, ''))}) from node:os and node:path)`);
+    report(
+      `${quote(v)} starts with '~', which Docker does not expand: write the absolute path (in a stack file: join(homedir(), ${quote(v.replace(/^~\/?/, ''))}) from node:os and node:path)`,
+    );
   } else if (/\$(\{|[A-Za-z_])/.test(v)) {
     const name = /\$\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(v)?.[1] ?? 'VAR';
     report(`${quote(v)} holds $${name}, which Docker does not expand: write the path with its value (in a stack file: \`\${process.env.${name}}/...\`)`);

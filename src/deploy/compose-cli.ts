@@ -34,7 +34,11 @@ export interface ComposeCliOptions {
  */
 export function composeCli(args: readonly string[], opts: ComposeCliOptions = {}): Promise<DockerCliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('docker', ['compose', ...args], { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+    const child = spawn('docker', ['compose', ...args], {
+      env: opts.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    });
     let stdout = '';
     let stderr = '';
     let rest = '';

@@ -139,7 +139,9 @@ export async function loadComposeProject(target: DeployTarget, env: NodeJS.Proce
         name,
         containerName: typeof s.container_name === 'string' ? s.container_name : containerName(project, name),
         image: String(s.image ?? ''),
-        ...(typeof s.pull_policy === 'string' && ['always', 'missing', 'never'].includes(s.pull_policy) ? { pullPolicy: s.pull_policy as 'always' | 'missing' | 'never' } : {}),
+        ...(typeof s.pull_policy === 'string' && ['always', 'missing', 'never'].includes(s.pull_policy)
+          ? { pullPolicy: s.pull_policy as 'always' | 'missing' | 'never' }
+          : {}),
         configHash: hash,
         config: s,
         dependsOn: Object.entries(obj(s.depends_on)).map(([service, d]) => ({
@@ -173,5 +175,12 @@ export async function loadComposeProject(target: DeployTarget, env: NodeJS.Proce
         };
       })
       .sort((a, b) => (a.key < b.key ? -1 : 1));
-  return { name: project, configFile: target.configFile, workingDir, services, networks: resources(doc.networks, 'network'), volumes: resources(doc.volumes, 'volume') };
+  return {
+    name: project,
+    configFile: target.configFile,
+    workingDir,
+    services,
+    networks: resources(doc.networks, 'network'),
+    volumes: resources(doc.volumes, 'volume'),
+  };
 }

@@ -102,7 +102,18 @@ export async function composeUp(model: ComposeProject, plan: Plan, opts: Compose
   for (const n of plan.keptNetworks) opts.events({ type: 'resource', kind: 'network', name: n, action: 'kept' });
 
   // pull: the images were resolved (and pulled, by the policy) before anything changed; `missing` then pulls nothing more.
-  const args = [...invocation.flags, '--progress', 'plain', 'up', '-d', '--wait', '--wait-timeout', String(opts.waitTimeoutSeconds), '--pull', opts.pull === 'never' ? 'never' : 'missing'];
+  const args = [
+    ...invocation.flags,
+    '--progress',
+    'plain',
+    'up',
+    '-d',
+    '--wait',
+    '--wait-timeout',
+    String(opts.waitTimeoutSeconds),
+    '--pull',
+    opts.pull === 'never' ? 'never' : 'missing',
+  ];
   const errors: string[] = [];
   // `--wait-timeout` bounds only the final wait (start.go: the timeout context wraps waitDependencies after
   // every service started); a dependent waiting on a dependency that never turns healthy waits without end.
@@ -157,7 +168,12 @@ export async function composeUp(model: ComposeProject, plan: Plan, opts: Compose
         if (o.outcome === 'failed' || o.outcome === 'blocked') failedDeps.push(d.service);
       }
       const neverStarted = !c || (c.status === 'created' && !c.startedAt);
-      if (neverStarted && failedDeps.length) return { outcome: 'blocked', detail: `not started: required dependency ${failedDeps.map((d) => `'${d}'`).join(', ')} failed`, ...(c ? { id: c.id } : {}) };
+      if (neverStarted && failedDeps.length)
+        return {
+          outcome: 'blocked',
+          detail: `not started: required dependency ${failedDeps.map((d) => `'${d}'`).join(', ')} failed`,
+          ...(c ? { id: c.id } : {}),
+        };
       if (neverStarted && interrupted()) return { outcome: 'interrupted', detail: 'interrupted before it was started', ...(c ? { id: c.id } : {}) };
       if (!c) return { outcome: 'failed', detail: startError(composeError ?? 'docker compose did not create it') };
       if (neverStarted) return { outcome: 'failed', detail: startError(composeError ?? c.inspect.State.Error ?? 'it was not started'), id: c.id };
@@ -209,7 +225,8 @@ export async function composeUp(model: ComposeProject, plan: Plan, opts: Compose
       };
     }),
   );
-  for (const r of results) serviceEvent(r.service, r.outcome === 'interrupted' ? 'failed' : r.outcome, r.detail ?? (r.action === 'keep' ? 'unchanged' : undefined));
+  for (const r of results)
+    serviceEvent(r.service, r.outcome === 'interrupted' ? 'failed' : r.outcome, r.detail ?? (r.action === 'keep' ? 'unchanged' : undefined));
 
   // Last, once recreated containers have left them: networks this tool deployed that are no longer in the stack.
   for (const n of plan.orphanNetworks) {

@@ -10,7 +10,10 @@
 
 /** A daemon's message on one line: its lines joined ('; ' where a line ends without punctuation). */
 export function oneLine(message: string): string {
-  const lines = message.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = message
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.map((l, i) => (i < lines.length - 1 && !/[:;,.]$/.test(l) ? `${l};` : l)).join(' ');
 }
 

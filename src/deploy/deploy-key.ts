@@ -33,7 +33,9 @@ export function loadDeployKey(dir: string): DeployKey {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { key: randomBytes(32), isNew: true, file };
-    throw new DeployError(`cannot read ${file} (${code ?? String(e)}): make it readable, or delete it (values from \${VAR} references then count as changed once)`);
+    throw new DeployError(
+      `cannot read ${file} (${code ?? String(e)}): make it readable, or delete it (values from \${VAR} references then count as changed once)`,
+    );
   }
   // Anything else than the 64 hex digits this tool writes is replaced.
   if (!/^[0-9a-f]{64}$/.test(text)) return { key: randomBytes(32), isNew: true, file };

@@ -29,7 +29,8 @@ export interface DeployRecord {
 export function loadDeployRecord(dir: string, project: string): DeployRecord {
   try {
     const r = JSON.parse(readFileSync(join(dir, DEPLOY_RECORD_FILE), 'utf8')) as DeployRecord;
-    if (r && r.project === project && r.services && typeof r.services === 'object') return { project, services: r.services, networks: Array.isArray(r.networks) ? r.networks : [] };
+    if (r && r.project === project && r.services && typeof r.services === 'object')
+      return { project, services: r.services, networks: Array.isArray(r.networks) ? r.networks : [] };
   } catch {
     // none yet, or not ours: everything counts as not deployed by this tool
   }

@@ -48,7 +48,9 @@ export async function stackDown(project: string, opts: DownOptions = {}): Promis
   const { containers } = await projectContainers(docker, project);
   // Read before the containers go: afterwards nothing says which anonymous volumes were the project's.
   const anonymous = [
-    ...new Set(containers.flatMap((c) => (c.inspect.Mounts ?? []).filter((m) => m.Type === 'volume' && !!m.Name && ANONYMOUS_VOLUME.test(m.Name)).map((m) => m.Name!))),
+    ...new Set(
+      containers.flatMap((c) => (c.inspect.Mounts ?? []).filter((m) => m.Type === 'volume' && !!m.Name && ANONYMOUS_VOLUME.test(m.Name)).map((m) => m.Name!)),
+    ),
   ].sort();
   const networksBefore = ((await docker.listNetworks(byLabel)) ?? []).map((n) => n.Name).sort();
   const volumes = ((await docker.listVolumes(byLabel)).Volumes ?? []).map((v) => v.Name).sort();
@@ -79,7 +81,11 @@ export async function stackDown(project: string, opts: DownOptions = {}): Promis
   for (const n of networksBefore.filter((x) => networksAfter.has(x))) warnings.push(`network ${n} was not removed`);
   const removedVolumes: string[] = [];
   if (opts.volumes) {
-    const exists = async (v: string) => !!(await docker.getVolume(v).inspect().catch((e) => (isNotFound(e) ? undefined : Promise.reject(e))));
+    const exists = async (v: string) =>
+      !!(await docker
+        .getVolume(v)
+        .inspect()
+        .catch((e) => (isNotFound(e) ? undefined : Promise.reject(e))));
     for (const v of [...volumes, ...anonymous]) {
       if (await exists(v)) warnings.push(`${anonymous.includes(v) ? 'anonymous volume' : 'volume'} ${v} was not removed`);
       else removedVolumes.push(v);
@@ -100,7 +106,6 @@ export async function stackDown(project: string, opts: DownOptions = {}): Promis
     warnings,
   };
 }
-
 
 /** Docker names an anonymous volume with 64 random hex digits. */
 export const ANONYMOUS_VOLUME = /^[0-9a-f]{64}$/;

@@ -58,7 +58,13 @@ export function dockerOptions(
   if (host.startsWith('ssh://')) {
     const u = new URL(host);
     return {
-      options: { protocol: 'ssh', host: u.hostname, port: u.port || 22, username: u.username || undefined, sshOptions: { agent: process.env.SSH_AUTH_SOCK } } as Docker.DockerOptions,
+      options: {
+        protocol: 'ssh',
+        host: u.hostname,
+        port: u.port || 22,
+        username: u.username || undefined,
+        sshOptions: { agent: process.env.SSH_AUTH_SOCK },
+      } as Docker.DockerOptions,
       endpoint: host,
       isLocal: false,
     };

@@ -78,15 +78,18 @@ export async function resolveImages(
         const why = describeDockerError(e);
         opts.events({ type: 'image', image: ref, state: 'failed', message: why });
         problems.push(
-          localId
-            ? `image ${ref} could not be pulled (--pull always): ${why}`
-            : `image ${ref} is not present locally and could not be pulled: ${why}`,
+          localId ? `image ${ref} could not be pulled (--pull always): ${why}` : `image ${ref} is not present locally and could not be pulled: ${why}`,
         );
       }
     }),
   );
   if (problems.length) {
-    throw new DeployError(`${problems.length === 1 ? 'an image is' : `${problems.length} images are`} not available; nothing was changed:\n${problems.sort().map((p) => `  ${p}`).join('\n')}`);
+    throw new DeployError(
+      `${problems.length === 1 ? 'an image is' : `${problems.length} images are`} not available; nothing was changed:\n${problems
+        .sort()
+        .map((p) => `  ${p}`)
+        .join('\n')}`,
+    );
   }
   return result;
 }

@@ -154,7 +154,5 @@ function expandBraced(inner: string, vars: Variables, ctx: Context, whole: strin
 }
 
 function invalid(s: string, ctx: Context): DeployError {
-  return new DeployError(
-    `invalid interpolation in ${ctx.path || 'the compose file'}: '${s}' (write a literal $ as $$, a variable as \${NAME})`,
-  );
+  return new DeployError(`invalid interpolation in ${ctx.path || 'the compose file'}: '${s}' (write a literal $ as $$, a variable as \${NAME})`);
 }

@@ -4,12 +4,13 @@ import type Docker from 'dockerode';
 export async function tailLogs(docker: Docker, containerId: string, lines = 20): Promise<string[]> {
   try {
     const c = docker.getContainer(containerId);
-    const [info, raw] = await Promise.all([
-      c.inspect(),
-      c.logs({ stdout: true, stderr: true, tail: lines, follow: false }) as unknown as Promise<Buffer>,
-    ]);
+    const [info, raw] = await Promise.all([c.inspect(), c.logs({ stdout: true, stderr: true, tail: lines, follow: false }) as unknown as Promise<Buffer>]);
     const text = info.Config.Tty ? Buffer.from(raw).toString('utf8') : demux(Buffer.from(raw));
-    return text.replace(/\r/g, '').split('\n').filter((l, i, all) => l !== '' || i < all.length - 1).slice(-lines);
+    return text
+      .replace(/\r/g, '')
+      .split('\n')
+      .filter((l, i, all) => l !== '' || i < all.length - 1)
+      .slice(-lines);
   } catch {
     return [];
   }

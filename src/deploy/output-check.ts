@@ -13,8 +13,7 @@ import { DeployError } from './errors.js';
 export function checkOutputDirectory(dir: string): void {
   let existing = dir;
   while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
-  const fail = (why: string) =>
-    new DeployError(`cannot write the output directory ${dir}: ${why}; choose another --out (nothing was changed)`);
+  const fail = (why: string) => new DeployError(`cannot write the output directory ${dir}: ${why}; choose another --out (nothing was changed)`);
   if (!statSync(existing).isDirectory()) throw fail(`${existing} is a file, not a directory`);
   try {
     rmdirSync(mkdtempSync(join(existing, '.aixcl-tmp-')));
@@ -28,5 +27,7 @@ export function checkOutputDirectory(dir: string): void {
 export function outputWriteError(dir: string, e: unknown): DeployError {
   const err = e as NodeJS.ErrnoException;
   const why = err?.code && err.path ? `${err.path}: ${err.code}` : (err?.message ?? String(e));
-  return new DeployError(`cannot write the output directory ${dir} (${why}): make it writable or choose another --out; nothing on the Docker daemon was changed`);
+  return new DeployError(
+    `cannot write the output directory ${dir} (${why}): make it writable or choose another --out; nothing on the Docker daemon was changed`,
+  );
 }

@@ -119,7 +119,9 @@ export function makePlan(
     if (existing.labels[ComposeLabel.CONFIG_HASH] !== service.configHash) {
       const last = record.services[service.name];
       const ours = last && last.configHash === existing.labels[ComposeLabel.CONFIG_HASH] && !deployKey.isNew;
-      const described = ours ? describeChanges(last.settings, settings, { fromVariables: opts.fromVariables?.get(service.name) ?? new Set(), skip: unknown?.settings ?? new Set() }) : [];
+      const described = ours
+        ? describeChanges(last.settings, settings, { fromVariables: opts.fromVariables?.get(service.name) ?? new Set(), skip: unknown?.settings ?? new Set() })
+        : [];
       if (unknown) warnings.push(`${service.name}: values from \${VAR} references not compared (${unknown.variables.join(', ')} not set)`);
       // In a preview without some variables, only the other settings decide.
       if (described.length || !unknown || !ours) {
@@ -215,7 +217,10 @@ export function makePlan(
       .filter((v) => v.Labels?.[ComposeLabel.PROJECT] === project && !volumeNames.has(v.Name))
       .map((v) => v.Name)
       .sort(),
-    pulls: [...images.values()].filter((i) => i.pulled).map((i) => i.ref).sort(),
+    pulls: [...images.values()]
+      .filter((i) => i.pulled)
+      .map((i) => i.ref)
+      .sort(),
     warnings,
   };
 }
@@ -244,7 +249,11 @@ function followRecreatedDependencies(model: ComposeProject, services: ServicePla
     if (!recreated.length) return;
     const which = recreated.map((d) => `'${d}'`).join(', ');
     services[i] = recreatesDependents
-      ? { ...sp, action: 'recreate', reasons: [`its dependency ${which} is recreated, and Compose before 2.29.4 recreates the dependents of a recreated service`] }
+      ? {
+          ...sp,
+          action: 'recreate',
+          reasons: [`its dependency ${which} is recreated, and Compose before 2.29.4 recreates the dependents of a recreated service`],
+        }
       : sp.existing.status === 'running'
         ? { ...sp, action: 'start', reasons: [`its dependency ${which} is recreated: Compose stops it first and starts it again`] }
         : sp;
@@ -287,14 +296,16 @@ export function formatPlan(p: Plan): string {
   const inStack = new Set(p.services.map((s) => s.service.name));
   for (const c of p.orphanContainers) {
     const service = c.labels[ComposeLabel.SERVICE];
-    lines.push(`  remove    container ${c.name} (${inStack.has(service) ? `a leftover of service '${service}', which has another container` : `service '${service}' is no longer in the stack`})`);
+    lines.push(
+      `  remove    container ${c.name} (${inStack.has(service) ? `a leftover of service '${service}', which has another container` : `service '${service}' is no longer in the stack`})`,
+    );
   }
   for (const n of p.orphanNetworks) lines.push(`  remove    network ${n}`);
   for (const c of p.keptContainers) lines.push(`  keep      container ${c.name}: ${notOurs(p.project)}`);
   for (const n of p.keptNetworks) lines.push(`  keep      network ${n}: ${notOurs(p.project)}`);
   for (const v of p.orphanVolumes) lines.push(`  keep      volume ${v} (no longer in the stack; its data is kept: remove it with docker volume rm ${v})`);
   const kept = p.services.filter((s) => s.action === 'keep').map((s) => s.service.name);
-  if (!planHasChanges(p)) return `Project ${p.project}: nothing to change (${kept.length} service${kept.length === 1 ? '' : 's'} up to date).\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
+  if (!planHasChanges(p))
+    return `Project ${p.project}: nothing to change (${kept.length} service${kept.length === 1 ? '' : 's'} up to date).\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
   return `Project ${p.project}:\n${lines.join('\n')}\n${kept.length ? `  unchanged ${kept.join(', ')}\n` : ''}`;
 }
-

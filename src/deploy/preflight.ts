@@ -58,13 +58,20 @@ export async function preflight(plan: Plan, opts: PreflightOptions = {}): Promis
     for (const m of s.service.binds) {
       if (opts.skipBindSourcesUnder && !relative(opts.skipBindSourcesUnder, m.source).startsWith('..')) continue;
       if (!existsSync(m.source)) {
-        problems.push(`service '${s.service.name}' bind-mounts ${m.source} on ${m.target}, which does not exist on this machine: create it, or change the mount`);
+        problems.push(
+          `service '${s.service.name}' bind-mounts ${m.source} on ${m.target}, which does not exist on this machine: create it, or change the mount`,
+        );
       }
     }
   }
   await Promise.all(checks);
   if (problems.length) {
-    throw new DeployError(`the stack cannot start on this machine; nothing was changed:\n${problems.sort().map((p) => `  ${p}`).join('\n')}`);
+    throw new DeployError(
+      `the stack cannot start on this machine; nothing was changed:\n${problems
+        .sort()
+        .map((p) => `  ${p}`)
+        .join('\n')}`,
+    );
   }
 }
 

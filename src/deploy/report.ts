@@ -66,7 +66,9 @@ export function formatUpReport(r: UpResult, status: readonly ServiceStatus[], st
     out.push(st.yellow(`! interrupted: ${r.project} is partly deployed. Run the same command again to finish; it picks up where this run stopped.`));
   } else {
     const req = bad.filter((s) => !s.optional);
-    out.push(st.red(`✖ ${r.project} is NOT up: ${req.map((s) => `${s.service} ${s.outcome === 'blocked' ? 'was not started' : 'failed'}`).join(', ')} (${secs}s).`));
+    out.push(
+      st.red(`✖ ${r.project} is NOT up: ${req.map((s) => `${s.service} ${s.outcome === 'blocked' ? 'was not started' : 'failed'}`).join(', ')} (${secs}s).`),
+    );
   }
   return out.join('\n') + '\n';
 }
@@ -82,14 +84,18 @@ export function formatDownReport(r: DownResult): string {
   const lines: string[] = [];
   if (!r.removedContainers.length && !r.removedNetworks.length && !r.removedVolumes.length) lines.push(`Project ${r.project}: nothing to remove.`);
   else {
-    lines.push(`Project ${r.project}: removed ${r.removedContainers.length} container(s), ${r.removedNetworks.length} network(s), ${r.removedVolumes.length} volume(s).`);
+    lines.push(
+      `Project ${r.project}: removed ${r.removedContainers.length} container(s), ${r.removedNetworks.length} network(s), ${r.removedVolumes.length} volume(s).`,
+    );
     for (const c of r.removedContainers) lines.push(`  removed container ${c}`);
     for (const n of r.removedNetworks) lines.push(`  removed network ${n}`);
     for (const v of r.removedVolumes) lines.push(`  removed volume ${v} (its data is gone)`);
   }
   for (const v of r.keptVolumes) lines.push(`  kept volume ${v} (data kept; 'down --volumes' removes it)`);
   if (r.keptAnonymousVolumes.length) {
-    lines.push(`  kept ${r.keptAnonymousVolumes.length} anonymous volume(s) of the removed containers (no container uses them now; 'docker volume prune' removes them)`);
+    lines.push(
+      `  kept ${r.keptAnonymousVolumes.length} anonymous volume(s) of the removed containers (no container uses them now; 'docker volume prune' removes them)`,
+    );
   }
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n') + '\n';

@@ -36,12 +36,14 @@ export interface ActualState {
 }
 
 /** Reads the containers of a project (by label) in full. */
-export async function projectContainers(docker: Docker, project: string, alsoNamed: readonly string[] = []): Promise<{ containers: ContainerState[]; byName: Map<string, ContainerState> }> {
+export async function projectContainers(
+  docker: Docker,
+  project: string,
+  alsoNamed: readonly string[] = [],
+): Promise<{ containers: ContainerState[]; byName: Map<string, ContainerState> }> {
   const list = await docker.listContainers({ all: true });
   const names = new Set(alsoNamed);
-  const wanted = list.filter(
-    (c) => c.Labels?.[ComposeLabel.PROJECT] === project || c.Names.some((n) => names.has(n.replace(/^\//, ''))),
-  );
+  const wanted = list.filter((c) => c.Labels?.[ComposeLabel.PROJECT] === project || c.Names.some((n) => names.has(n.replace(/^\//, ''))));
   const inspected = (await Promise.all(wanted.map((c) => inspectContainer(docker, c.Id)))).filter((c): c is ContainerState => !!c);
   return {
     containers: inspected.filter((c) => c.labels[ComposeLabel.PROJECT] === project && c.labels[ComposeLabel.ONEOFF] !== 'True'),
@@ -59,7 +61,9 @@ export async function inspectContainer(docker: Docker, id: string): Promise<Cont
     throw e;
   }
   const bindings = (i.HostConfig.PortBindings ?? {}) as Record<string, Array<{ HostIp: string; HostPort: string }> | null>;
-  const publishedPorts = Object.entries(bindings).flatMap(([k, v]) => (v ?? []).map((b) => `${b.HostIp || '0.0.0.0'}:${b.HostPort}/${k.split('/')[1] ?? 'tcp'}`));
+  const publishedPorts = Object.entries(bindings).flatMap(([k, v]) =>
+    (v ?? []).map((b) => `${b.HostIp || '0.0.0.0'}:${b.HostPort}/${k.split('/')[1] ?? 'tcp'}`),
+  );
   return {
     id: i.Id,
     name: i.Name.replace(/^\//, ''),
@@ -81,20 +85,38 @@ export async function inspectContainer(docker: Docker, id: string): Promise<Cont
 export async function readActualState(docker: Docker, model: ComposeProject): Promise<ActualState> {
   const project = model.name;
   const [cs, networks, volumes] = await Promise.all([
-    projectContainers(docker, project, model.services.map((s) => s.containerName)),
+    projectContainers(
+      docker,
+      project,
+      model.services.map((s) => s.containerName),
+    ),
     (async () => {
       const names = new Set(model.networks.map((n) => n.dockerName));
       const list = await docker.listNetworks();
       const mine = list.filter((n) => n.Labels?.[ComposeLabel.PROJECT] === project || names.has(n.Name));
-      return (await Promise.all(mine.map((n) => docker.getNetwork(n.Id).inspect().catch(() => undefined)))).filter(
-        (n): n is Docker.NetworkInspectInfo => !!n,
-      );
+      return (
+        await Promise.all(
+          mine.map((n) =>
+            docker
+              .getNetwork(n.Id)
+              .inspect()
+              .catch(() => undefined),
+          ),
+        )
+      ).filter((n): n is Docker.NetworkInspectInfo => !!n);
     })(),
     (async () => {
       const byLabel = (await docker.listVolumes({ filters: { label: [`${ComposeLabel.PROJECT}=${project}`] } })).Volumes ?? [];
       const seen = new Set(byLabel.map((v) => v.Name));
       const named = await Promise.all(
-        model.volumes.filter((v) => !seen.has(v.dockerName)).map((v) => docker.getVolume(v.dockerName).inspect().catch((e) => (isNotFound(e) ? undefined : Promise.reject(e)))),
+        model.volumes
+          .filter((v) => !seen.has(v.dockerName))
+          .map((v) =>
+            docker
+              .getVolume(v.dockerName)
+              .inspect()
+              .catch((e) => (isNotFound(e) ? undefined : Promise.reject(e))),
+          ),
       );
       return [...byLabel, ...named.filter((v): v is Docker.VolumeInspectInfo => !!v)];
     })(),

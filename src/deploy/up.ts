@@ -133,7 +133,11 @@ async function prepare(target: DeployTarget, opts: PrepareOptions, dryRun: boole
   if (connected.status === 'rejected') throw connected.reason;
   const [composeVersion, model, engine] = [version.value, loaded.value, connected.value];
   const env = composeEnvironment(variables, engine);
-  events({ type: 'stage', stage: 'inspect', message: `Docker ${engine.serverVersion} (API ${engine.apiVersion}) at ${engine.endpoint}; reading project ${model.name}` });
+  events({
+    type: 'stage',
+    stage: 'inspect',
+    message: `Docker ${engine.serverVersion} (API ${engine.apiVersion}) at ${engine.endpoint}; reading project ${model.name}`,
+  });
   const actual = await readActualState(engine.docker, model);
   const record = loadDeployRecord(outDir, model.name);
   events({ type: 'stage', stage: 'images', message: 'checking images' });
@@ -214,7 +218,10 @@ export async function deployUp(target: DeployTarget, opts: UpOptions = {}): Prom
     throw UserError.isUserError(e) ? e : outputWriteError(outDir, e);
   }
   // Compose reads the file itself (so `docker compose` in the output directory sees the same project).
-  if (!existsSync(model.configFile)) throw new DeployError(`${model.configFile} does not exist: write the synthesized files there first (aixcl-synth), or give writeFiles. Nothing was changed.`);
+  if (!existsSync(model.configFile))
+    throw new DeployError(
+      `${model.configFile} does not exist: write the synthesized files there first (aixcl-synth), or give writeFiles. Nothing was changed.`,
+    );
   const services = await composeUp(model, plan, {
     engine,
     invocation: composeInvocation(target, env),
@@ -232,12 +239,18 @@ export async function deployUp(target: DeployTarget, opts: UpOptions = {}): Prom
     services: Object.fromEntries(
       plan.services.flatMap((sp) => {
         const c = actual.containers.find((x) => x.name === sp.service.containerName);
-        if (c && c.labels[ComposeLabel.CONFIG_HASH] === sp.service.configHash) return [[sp.service.name, { configHash: sp.service.configHash, containerId: c.id, settings: sp.settings }]];
+        if (c && c.labels[ComposeLabel.CONFIG_HASH] === sp.service.configHash)
+          return [[sp.service.name, { configHash: sp.service.configHash, containerId: c.id, settings: sp.settings }]];
         const before = record.services[sp.service.name];
         return before ? [[sp.service.name, before]] : [];
       }),
     ),
-    networks: [...new Set([...record.networks, ...plan.networks.filter((n) => n.action === 'create' || record.networks.includes(n.network.dockerName)).map((n) => n.network.dockerName)])]
+    networks: [
+      ...new Set([
+        ...record.networks,
+        ...plan.networks.filter((n) => n.action === 'create' || record.networks.includes(n.network.dockerName)).map((n) => n.network.dockerName),
+      ]),
+    ]
       .filter((n) => !plan.orphanNetworks.includes(n))
       .sort(),
   });

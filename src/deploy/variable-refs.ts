@@ -26,7 +26,8 @@ export function variableRefs(document: unknown): VariableRef[] {
         for (const m of v.matchAll(REF)) out.push({ service, setting, variable: m[1]!, ...(m[2] ? { required: m[3] ?? '' } : {}) });
       } else if (Array.isArray(v)) {
         // `- NAME=value` entries of environment and labels are settings of their own.
-        for (const x of v) walk(x, /^(environment|labels)$/.test(setting) && typeof x === 'string' && x.includes('=') ? `${setting}.${x.split('=')[0]}` : setting);
+        for (const x of v)
+          walk(x, /^(environment|labels)$/.test(setting) && typeof x === 'string' && x.includes('=') ? `${setting}.${x.split('=')[0]}` : setting);
       } else if (v && typeof v === 'object') {
         for (const [k, x] of Object.entries(v)) walk(x, setting ? (/^(environment|labels)$/.test(setting) ? `${setting}.${k}` : setting) : k);
       }

@@ -3,8 +3,7 @@ import { inspectContainer } from './state.js';
 
 /** How a wait ended. */
 export type WaitOutcome =
-  | { readonly ok: true; readonly state: 'running' | 'healthy' | 'completed' }
-  | { readonly ok: false; readonly reason: string; readonly interrupted?: boolean };
+  { readonly ok: true; readonly state: 'running' | 'healthy' | 'completed' } | { readonly ok: false; readonly reason: string; readonly interrupted?: boolean };
 
 /** What to wait for. */
 export type WaitGoal = 'running' | 'healthy' | 'completed';
@@ -66,7 +65,8 @@ export async function waitForContainer(docker: Docker, id: string, goal: WaitGoa
       }
     }
     if (Date.now() >= opts.deadline) {
-      const what = goal === 'healthy' ? `not healthy after ${opts.timeoutSeconds}s (health: ${lastHealth || 'none'})` : `not ${goal} after ${opts.timeoutSeconds}s`;
+      const what =
+        goal === 'healthy' ? `not healthy after ${opts.timeoutSeconds}s (health: ${lastHealth || 'none'})` : `not ${goal} after ${opts.timeoutSeconds}s`;
       const probe = goal === 'healthy' ? lastProbe(c.inspect) : undefined;
       return { ok: false, reason: probe ? `${what}; last check: ${probe}` : what };
     }
@@ -104,7 +104,10 @@ export function lastProbe(i: Docker.ContainerInspectInfo): string | undefined {
   const log = i.State.Health?.Log ?? [];
   const last = log[log.length - 1];
   if (!last) return undefined;
-  const out = String(last.Output ?? '').trim().replace(/\s+/g, ' ').slice(0, 300);
+  const out = String(last.Output ?? '')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .slice(0, 300);
   return `exit ${last.ExitCode}${out ? `: ${out}` : ''}`;
 }
 

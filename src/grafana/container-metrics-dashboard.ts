@@ -115,18 +115,11 @@ function buildContainerMetricsDashboard(
   // PromQL strings take the same escapes as LogQL's (Go's).
   const selector = `{${projectLabel}=${logqlString(project)}}`;
   const perService = (expr: string) => `sum by (${serviceLabel}) (${byService(expr)})`;
-  const legend = new common.VizLegendOptionsBuilder()
-    .showLegend(true)
-    .displayMode(common.LegendDisplayMode.List)
-    .placement(common.LegendPlacement.Bottom);
+  const legend = new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom);
   const target = (refId: string, expr: string, legendFormat = `{{${serviceLabel}}}`) =>
     new prometheus.DataqueryBuilder().datasource(ds).refId(refId).range().expr(expr).legendFormat(legendFormat);
   const links = props.logs
-    ? [
-        new dashboard.DashboardLinkBuilder('Logs of this service').url(
-          props.logs.linkToService(`\${__field.labels.${serviceLabel}}`),
-        ),
-      ]
+    ? [new dashboard.DashboardLinkBuilder('Logs of this service').url(props.logs.linkToService(`\${__field.labels.${serviceLabel}}`))]
     : [];
   const panel = (title: string, unit: string, x: number, y: number) => {
     const p = new timeseries.PanelBuilder().title(title).datasource(ds).unit(unit).legend(legend).gridPos({ x, y, w: 12, h: 8 });
@@ -146,7 +139,9 @@ function buildContainerMetricsDashboard(
     .withPanel(panel('Memory by service (working set)', 'bytes', 12, 0).withTarget(target('A', perService(`container_memory_working_set_bytes${selector}`))));
   if (props.logLines) {
     // The recorded series keeps Loki's labels (compose_service), not cAdvisor's.
-    const logLinks = props.logs ? [new dashboard.DashboardLinkBuilder('Logs of this service').url(props.logs.linkToService('${__field.labels.compose_service}'))] : [];
+    const logLinks = props.logs
+      ? [new dashboard.DashboardLinkBuilder('Logs of this service').url(props.logs.linkToService('${__field.labels.compose_service}'))]
+      : [];
     const p = new timeseries.PanelBuilder()
       .title('Log lines per second by service and level')
       .description(`Recorded by Loki's ruler into Prometheus as ${props.logLines.record}.`)

@@ -147,7 +147,11 @@ export class Dashboard extends DocumentFile {
     const problems = this.checked(doc as Json);
     // The same problems as validation's (one check of the same document): each a follow-on of the one
     // validation reported, left out then; reported when the file is rendered without validation.
-    if (problems.length) this.failWithParts('', problems.map((message) => ({ message, after: this.node.path })));
+    if (problems.length)
+      this.failWithParts(
+        '',
+        problems.map((message) => ({ message, after: this.node.path })),
+      );
   }
 
   /** The document after overrides, unchecked. */
@@ -242,8 +246,11 @@ export function dashboardProblems(doc: Json, grafana: GrafanaHost): string[] {
   /** Resolves a reference; returns the datasource type, or undefined when it cannot be known. */
   const resolve = (ref: unknown, where: string): string | undefined => {
     if (typeof ref === 'string') {
-      once(`name\0${ref}`, where, (places) =>
-        `${places} ${places.includes(' and ') ? 'reference' : 'references'} datasource '${ref}' by name: Grafana resolves names only by chance; write {type, uid} of a datasource this Grafana provisions: ${provisioned(grafana)}`,
+      once(
+        `name\0${ref}`,
+        where,
+        (places) =>
+          `${places} ${places.includes(' and ') ? 'reference' : 'references'} datasource '${ref}' by name: Grafana resolves names only by chance; write {type, uid} of a datasource this Grafana provisions: ${provisioned(grafana)}`,
       );
       return undefined;
     }
@@ -262,13 +269,19 @@ export function dashboardProblems(doc: Json, grafana: GrafanaHost): string[] {
     const variable = /^\$\{?([A-Za-z0-9_]+)(?::[^}]*)?\}?$/.exec(uid);
     if (variable) {
       if (!datasourceVariables.includes(variable[1])) {
-        problems.push(`${where} references datasource '${uid}', but the dashboard has no datasource variable named '${variable[1]}': declare it or write {type, uid}`);
+        problems.push(
+          `${where} references datasource '${uid}', but the dashboard has no datasource variable named '${variable[1]}': declare it or write {type, uid}`,
+        );
       }
       return undefined;
     }
     const ds = datasourceOf(grafana, ref);
     if (!ds) {
-      once(`uid\0${uid}`, where, (places) => `references datasource uid '${uid}', which this Grafana does not provision: ${places} must use one of ${provisioned(grafana)}`);
+      once(
+        `uid\0${uid}`,
+        where,
+        (places) => `references datasource uid '${uid}', which this Grafana does not provision: ${places} must use one of ${provisioned(grafana)}`,
+      );
       return undefined;
     }
     if (ref.type !== ds.type) {
@@ -291,7 +304,8 @@ export function dashboardProblems(doc: Json, grafana: GrafanaHost): string[] {
     } else if (type === 'prometheus') {
       // Label matchers are checked against the series of the Prometheus this datasource queries, where known.
       const ds = datasourceOf(grafana, ref);
-      const prometheus = (ds as { prometheus?: PrometheusValueSource & { seriesLabels?(metric: string): readonly string[] | undefined } } | undefined)?.prometheus;
+      const prometheus = (ds as { prometheus?: PrometheusValueSource & { seriesLabels?(metric: string): readonly string[] | undefined } } | undefined)
+        ?.prometheus;
       const p = checkPromQL(expr, { variables: names, ...prometheusQueryContext(prometheus) });
       if (p) problems.push(`${where}: ${p}`);
       // A fixed range under two scrapes of the pinned job's series draws nothing ($__rate_interval adapts; not judged).
@@ -320,7 +334,9 @@ export function dashboardProblems(doc: Json, grafana: GrafanaHost): string[] {
           type = resolve(target.datasource, tw);
           ref = target.datasource;
         } else if (!hasPanelRef) {
-          problems.push(`${tw} has no datasource, so Grafana would use whatever is the default: set {type, uid} of a datasource this Grafana provisions: ${provisioned(grafana)}`);
+          problems.push(
+            `${tw} has no datasource, so Grafana would use whatever is the default: set {type, uid} of a datasource this Grafana provisions: ${provisioned(grafana)}`,
+          );
         }
         checkQuery(type, target.expr, tw, ref);
       });
@@ -331,7 +347,8 @@ export function dashboardProblems(doc: Json, grafana: GrafanaHost): string[] {
   for (const v of variables) {
     const where = `variable '$${v.name}'`;
     if (v.datasource === undefined || v.datasource === null) {
-      if (v.type === 'query') problems.push(`${where} is a query variable without a datasource: set {type, uid} of a datasource this Grafana provisions: ${provisioned(grafana)}`);
+      if (v.type === 'query')
+        problems.push(`${where} is a query variable without a datasource: set {type, uid} of a datasource this Grafana provisions: ${provisioned(grafana)}`);
       continue;
     }
     const type = resolve(v.datasource, where);
@@ -348,7 +365,12 @@ export function dashboardProblems(doc: Json, grafana: GrafanaHost): string[] {
     if (type === 'loki' && isObject(v.query) && typeof v.query.stream === 'string' && v.query.stream !== '') {
       checkQuery(type, v.query.stream, where, v.datasource);
     } else if (type !== undefined && type !== 'loki' && typeof v.query === 'string') {
-      checkQuery(type === 'prometheus' && /^\s*(label_values|label_names|metrics|query_result)\s*\(/.test(v.query) ? undefined : type, v.query, where, v.datasource);
+      checkQuery(
+        type === 'prometheus' && /^\s*(label_values|label_names|metrics|query_result)\s*\(/.test(v.query) ? undefined : type,
+        v.query,
+        where,
+        v.datasource,
+      );
     }
   }
 

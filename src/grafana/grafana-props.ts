@@ -19,13 +19,18 @@ function backend<T extends HttpBackend>(what: string): z.ZodType<T, T> {
   return instanceOf<T>(
     `${a} ${what}`,
     (v): v is T => typeof v === 'object' && v !== null && 'node' in v && 'service' in v && typeof (v as { url?: unknown }).url === 'string',
-    (v) => (typeof v === 'string' ? `pass the ${what} construct itself (the object that \`new ${what}(...)\` returned), not its name or URL` : `pass ${a} ${what} construct`),
+    (v) =>
+      typeof v === 'string'
+        ? `pass the ${what} construct itself (the object that \`new ${what}(...)\` returned), not its name or URL`
+        : `pass ${a} ${what} construct`,
   );
 }
 
 function datasourceOf<T extends Datasource>(type: 'loki' | 'prometheus', what: string, how: string): z.ZodType<T, T> {
-  return instanceOf<T>(`a ${what}`, (v): v is T => Datasource.isDatasource(v) && v.type === type, (v) =>
-    typeof v === 'string' ? `pass the datasource object that ${how} returned, not its uid or name` : `pass the object that ${how} returned`,
+  return instanceOf<T>(
+    `a ${what}`,
+    (v): v is T => Datasource.isDatasource(v) && v.type === type,
+    (v) => (typeof v === 'string' ? `pass the datasource object that ${how} returned, not its uid or name` : `pass the object that ${how} returned`),
   );
 }
 
@@ -61,11 +66,15 @@ export const logsDashboardSchema = propsSchema<LogsDashboardProps>()(
 export const containerMetricsDashboardSchema = propsSchema<ContainerMetricsDashboardProps>()(
   z.strictObject({
     datasource: datasourceOf<PrometheusDatasource>('prometheus', 'PrometheusDatasource', 'grafana.addPrometheusDatasource()'),
-    logs: instanceOf<LogsDashboard>('a LogsDashboard', (v): v is LogsDashboard => Dashboard.isDashboard(v), () => 'pass the object that grafana.addLogsDashboard() returned').optional(),
+    logs: instanceOf<LogsDashboard>(
+      'a LogsDashboard',
+      (v): v is LogsDashboard => Dashboard.isDashboard(v),
+      () => 'pass the object that grafana.addLogsDashboard() returned',
+    ).optional(),
     logLines: instanceOf<RecordedLogLines>(
       'a recording rule',
       (v): v is RecordedLogLines => typeof v === 'object' && v !== null && typeof (v as { record?: unknown }).record === 'string',
-      () => "pass the LogRecordingRule that ruleGroup.addRecording(...) returned (of LogMetric.rate({ project, perLevel: true }))",
+      () => 'pass the LogRecordingRule that ruleGroup.addRecording(...) returned (of LogMetric.rate({ project, perLevel: true }))',
     ).optional(),
     uid: uid.optional(),
     title: z.string().optional(),

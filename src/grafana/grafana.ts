@@ -42,7 +42,14 @@ const DATA_PATH = '/var/lib/grafana';
 
 /** The run-time schema of {@link GrafanaProps} (see core/props.ts). */
 export const grafanaSchema = propsSchema<GrafanaProps>()(
-  z.strictObject({ ...common, adminUser: z.string().refine((u) => u.trim() !== '', { message: "is empty: give the admin's login name (e.g. 'admin'), or leave it out" }).optional(), adminPassword: secretValue.optional() }),
+  z.strictObject({
+    ...common,
+    adminUser: z
+      .string()
+      .refine((u) => u.trim() !== '', { message: "is empty: give the admin's login name (e.g. 'admin'), or leave it out" })
+      .optional(),
+    adminPassword: secretValue.optional(),
+  }),
 );
 
 /** Props of a {@link Grafana}. */
@@ -211,7 +218,8 @@ export class Grafana extends Construct implements GrafanaHost {
   /** Provisions the container metrics dashboard (cAdvisor) of the stack's project. */
   public addContainerMetricsDashboard(props: ContainerMetricsDashboardProps): ContainerMetricsDashboard {
     props = checkMethodProps(this, 'addContainerMetricsDashboard', containerMetricsDashboardSchema, props);
-    if (this.isFirst('ContainerMetricsDashboard', 'a container metrics dashboard')) return new ContainerMetricsDashboard(this, 'ContainerMetricsDashboard', props);
+    if (this.isFirst('ContainerMetricsDashboard', 'a container metrics dashboard'))
+      return new ContainerMetricsDashboard(this, 'ContainerMetricsDashboard', props);
     // A second one (its problem recorded): a stand-in without its datasource, checked for nothing.
     return new ContainerMetricsDashboard(this, uniqueChildId(this, 'ContainerMetricsDashboard'), {
       ...props,

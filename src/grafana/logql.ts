@@ -158,7 +158,11 @@ function regexpParserProblem(sub: Substituted, str: SyntaxNode | null): NodeProb
   const value = unquoteGo(sub.text.slice(str.from, str.to)).value;
   if (value === undefined) return undefined;
   if (captureNames(value).length === 0) {
-    return { from: str.from, message: 'the regexp parser needs at least one named capture (Loki: "at least one named capture must be supplied"): name a group, e.g. (?P<status>\\d{3})' };
+    return {
+      from: str.from,
+      message:
+        'the regexp parser needs at least one named capture (Loki: "at least one named capture must be supplied"): name a group, e.g. (?P<status>\\d{3})',
+    };
   }
   const twice = duplicateGroupNames(value);
   if (twice.length) {
@@ -221,7 +225,9 @@ function checkStreamLabels(sub: Substituted, options: CheckLogQLOptions, expr: s
   const selectors = nodesNamed(sub.tree, 'Selector');
   const inSelector = (m: SyntaxNode) => selectors.some((sel) => m.from >= sel.from && m.to <= sel.to);
   // json, logfmt, regexp, pattern, unpack and label_format may set any label to any value.
-  const makesLabels = ['LabelParser', 'JsonExpressionParser', 'LogfmtParser', 'LogfmtExpressionParser', 'LabelFormatExpr'].some((n) => nodesNamed(sub.tree, n).length > 0);
+  const makesLabels = ['LabelParser', 'JsonExpressionParser', 'LogfmtParser', 'LogfmtExpressionParser', 'LabelFormatExpr'].some(
+    (n) => nodesNamed(sub.tree, n).length > 0,
+  );
   for (const m of nodesNamed(sub.tree, 'Matcher')) {
     const selector = inSelector(m);
     if (!selector && makesLabels) continue;
@@ -265,7 +271,8 @@ function checkBinaryOperands(sub: Substituted): NodeProblem | undefined {
       if (c.name === 'Expr' && c.firstChild?.name === 'LogExpr') {
         return {
           from: c.from,
-          message: 'a binary operator (or, and, unless, +, ...) combines metric queries, not log queries: wrap the log query in a range function such as count_over_time({...}[5m])',
+          message:
+            'a binary operator (or, and, unless, +, ...) combines metric queries, not log queries: wrap the log query in a range function such as count_over_time({...}[5m])',
         };
       }
     }

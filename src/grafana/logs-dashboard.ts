@@ -121,10 +121,15 @@ export class LogsDashboard extends Dashboard {
     const stack = Stack.of(this);
     // A stand-in (its datasource had a problem) links nowhere; another project's services are not known here.
     if (!this.datasource || this.project !== stack.projectName) return [];
-    const names = ComposeFile.of(stack).services().map((s) => s.serviceName);
+    const names = ComposeFile.of(stack)
+      .services()
+      .map((s) => s.serviceName);
     return [...new Set(this.linkedServices)]
       .filter((n) => !names.includes(n))
-      .map((n) => `linkToService('${n}'): no service of project '${this.project}' is named '${n}', so the link would open an empty filter${didYouMean(n, names) ?? `: use one of ${names.join(', ')}`}`);
+      .map(
+        (n) =>
+          `linkToService('${n}'): no service of project '${this.project}' is named '${n}', so the link would open an empty filter${didYouMean(n, names) ?? `: use one of ${names.join(', ')}`}`,
+      );
   }
 }
 
@@ -163,12 +168,8 @@ function buildLogsDashboard(project: string, uid: string, props: LogsDashboardPr
   // a Postgres `ERROR:` counts although it never says "error" in lower case.
   const errors = `${selector}${levelFilterOn(field, [LogLevel.ERROR])}`;
 
-  const legend = new common.VizLegendOptionsBuilder()
-    .showLegend(true)
-    .displayMode(common.LegendDisplayMode.List)
-    .placement(common.LegendPlacement.Bottom);
-  const target = (expr: string) =>
-    new loki.DataqueryBuilder().datasource(ds).refId('A').queryType('range').expr(expr);
+  const legend = new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom);
+  const target = (expr: string) => new loki.DataqueryBuilder().datasource(ds).refId('A').queryType('range').expr(expr);
 
   return new dashboard.DashboardBuilder(props.title ?? 'Logs')
     .uid(uid)
@@ -203,9 +204,7 @@ function buildLogsDashboard(project: string, uid: string, props: LogsDashboardPr
         .title('Log volume by service')
         .description('Log lines per interval, per compose service.')
         .datasource(ds)
-        .withTarget(
-          target(`sum by (${SERVICE_LABEL}) (count_over_time(${selector} ${search} ${level} [$__auto]))`).legendFormat(`{{${SERVICE_LABEL}}}`),
-        )
+        .withTarget(target(`sum by (${SERVICE_LABEL}) (count_over_time(${selector} ${search} ${level} [$__auto]))`).legendFormat(`{{${SERVICE_LABEL}}}`))
         .unit('short')
         .legend(legend)
         .gridPos({ x: 0, y: 0, w: 12, h: 8 }),

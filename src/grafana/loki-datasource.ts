@@ -153,10 +153,7 @@ export class LokiDatasource extends Datasource {
    */
   public addDerivedField(field: DerivedField): void {
     if (field.datasource && field.datasource.grafana !== this.grafana) {
-      recordProblem(
-        this,
-        `derived field '${field.name}' uses datasource ${field.datasource.node.path} of another Grafana: use one this Grafana provisions`,
-      );
+      recordProblem(this, `derived field '${field.name}' uses datasource ${field.datasource.node.path} of another Grafana: use one this Grafana provisions`);
       return;
     }
     if (this.fields.some((f) => f.name === field.name)) {

@@ -105,7 +105,9 @@ export function unknownVariableMessage(ref: VariableReference, declared: readonl
   if (declared.includes(ref.name)) return undefined;
   if (ref.name.startsWith('__')) {
     if (macroKind(ref.name)) return undefined;
-    return `'${describe(ref)}' is not a Grafana macro (known: ${Object.keys(GRAFANA_MACROS).map((m) => '$' + m).join(', ')})`;
+    return `'${describe(ref)}' is not a Grafana macro (known: ${Object.keys(GRAFANA_MACROS)
+      .map((m) => '$' + m)
+      .join(', ')})`;
   }
   if (declared.includes(ref.name)) return undefined;
   // `$1` in a plain reference is a regex group (PromQL's label_replace, LogQL's label_format): Grafana

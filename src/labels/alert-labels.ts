@@ -45,7 +45,12 @@ export function keptLabels(expr: string): string[] | undefined {
   const m = AGGREGATION.exec(expr);
   if (!m) return undefined;
   if (['topk', 'bottomk', 'count_values', 'quantile'].includes(m[1])) return undefined;
-  return m[3] === undefined ? [] : m[3].split(',').map((l) => l.trim()).filter(Boolean);
+  return m[3] === undefined
+    ? []
+    : m[3]
+        .split(',')
+        .map((l) => l.trim())
+        .filter(Boolean);
 }
 
 /**
@@ -65,7 +70,12 @@ function hasStaticLabels(prometheus: PrometheusValueSource): boolean {
   // A target label from a static config, a relabel rule or the target itself (honor_labels) is on `up` too.
   return configs.some((c) => {
     const sc = (c ?? {}) as { static_configs?: Array<{ labels?: object }>; relabel_configs?: unknown[]; honor_labels?: boolean };
-    return sc.honor_labels === true || (sc.relabel_configs?.length ?? 0) > 0 || (sc.static_configs ?? []).some((s) => s?.labels && Object.keys(s.labels).length > 0) || !sc.static_configs;
+    return (
+      sc.honor_labels === true ||
+      (sc.relabel_configs?.length ?? 0) > 0 ||
+      (sc.static_configs ?? []).some((s) => s?.labels && Object.keys(s.labels).length > 0) ||
+      !sc.static_configs
+    );
   });
 }
 
@@ -74,7 +84,10 @@ function hasStaticLabels(prometheus: PrometheusValueSource): boolean {
  * no alert rule (alerts then come from outside the tree, which it cannot know).
  */
 export function stackAlertLabels(stack: Stack): AlertLabels[] | undefined {
-  const rules = stack.node.findAll().filter(isAlertRule).filter((r) => !r._standIn);
+  const rules = stack.node
+    .findAll()
+    .filter(isAlertRule)
+    .filter((r) => !r._standIn);
   if (rules.length === 0) return undefined;
   return rules.map((r) => {
     let doc: Record<string, unknown>;

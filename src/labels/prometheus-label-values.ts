@@ -49,7 +49,9 @@ export function prometheusValues(prometheus: PrometheusValueSource | undefined):
     (c) =>
       typeof c.job_name !== 'string' ||
       c.honor_labels === true ||
-      [c.relabel_configs, c.metric_relabel_configs].some((rules) => Array.isArray(rules) && rules.some((r) => isObject(r) && (r.target_label === 'job' || r.action === 'labelmap'))) ||
+      [c.relabel_configs, c.metric_relabel_configs].some(
+        (rules) => Array.isArray(rules) && rules.some((r) => isObject(r) && (r.target_label === 'job' || r.action === 'labelmap')),
+      ) ||
       [c.static_configs].some((s) => Array.isArray(s) && s.some((x) => isObject(x) && isObject(x.labels) && 'job' in x.labels)),
   );
   const labelValues: Record<string, KnownValues> = jobOpen ? {} : { job: { values: [...new Set(configs.map((c) => c.job_name as string))].sort() } };

@@ -21,7 +21,6 @@ export type { AppliedInterval };
  *   fires at the second evaluation, as `for: <interval>` would.
  */
 
-
 /** The ranges (`[5m]`) of a LogQL expression, in milliseconds; those that are not durations are left out. */
 export function logqlRanges(expr: string): number[] {
   const out: number[] = [];

@@ -50,8 +50,10 @@ export function routeProblems(doc: unknown, alerts: readonly AlertLabels[]): str
 function matchersOf(o: Obj, list: string, eq: string, re: string): ParsedMatcher[] {
   const out: ParsedMatcher[] = [];
   for (const s of Array.isArray(o[list]) ? o[list] : []) if (typeof s === 'string') out.push(...parse(s));
-  for (const [k, v] of Object.entries(isObject(o[eq]) ? o[eq] : {})) out.push({ label: k, op: '=', value: String(v), text: `${k}=${JSON.stringify(String(v))}` });
-  for (const [k, v] of Object.entries(isObject(o[re]) ? o[re] : {})) out.push({ label: k, op: '=~', value: String(v), text: `${k}=~${JSON.stringify(String(v))}` });
+  for (const [k, v] of Object.entries(isObject(o[eq]) ? o[eq] : {}))
+    out.push({ label: k, op: '=', value: String(v), text: `${k}=${JSON.stringify(String(v))}` });
+  for (const [k, v] of Object.entries(isObject(o[re]) ? o[re] : {}))
+    out.push({ label: k, op: '=~', value: String(v), text: `${k}=~${JSON.stringify(String(v))}` });
   return out;
 }
 

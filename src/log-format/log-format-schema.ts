@@ -64,13 +64,18 @@ const optionsSchema = propsSchema<LogFormatOptions>()(
     level: z.string().optional(),
     levels: z.record(z.string(), levelValue).optional(),
     timestamp: objectOr(timestampSchema, (v, report) =>
-      report(`must be an object ({ field, format }), got ${describeValue(v)}${typeof v === 'string' ? `: write { field: ${quote(v)}, format: 'RFC3339Nano' } (the format the lines write)` : ''}`),
+      report(
+        `must be an object ({ field, format }), got ${describeValue(v)}${typeof v === 'string' ? `: write { field: ${quote(v)}, format: 'RFC3339Nano' } (the format the lines write)` : ''}`,
+      ),
     ).optional(),
     metadata: z.array(z.string()).readonly().optional(),
     multiline: objectOr(multilineSchema, (v, report) =>
       report(`must be an object ({ firstLine, ... }), got ${describeValue(v)}${typeof v === 'string' ? `: write { firstLine: ${quote(v)} }` : ''}`),
     ).optional(),
-    rules: z.array(objectOr(ruleSchema, (v, report) => report(`must be a rule ({ pattern, reason }), got ${describeValue(v)}`))).readonly().optional(),
+    rules: z
+      .array(objectOr(ruleSchema, (v, report) => report(`must be a rule ({ pattern, reason }), got ${describeValue(v)}`)))
+      .readonly()
+      .optional(),
   }),
 );
 
@@ -97,7 +102,9 @@ export function checkLogFormatOptions(owner: string, raw: unknown): CheckedOptio
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || (proto !== Object.prototype && proto !== null)) {
     return {
       options: {},
-      problems: [`logFormat: the options of ${owner} must be an object ({ level: 'severity', ... }), got ${describeValue(raw)}: leave them out for the defaults`],
+      problems: [
+        `logFormat: the options of ${owner} must be an object ({ level: 'severity', ... }), got ${describeValue(raw)}: leave them out for the defaults`,
+      ],
       onFallback: new Set(OPTION_KEYS),
     };
   }
@@ -138,12 +145,15 @@ export function checkExpressions(raw: unknown): CheckedExpressions {
   if (!Array.isArray(raw)) {
     return {
       expressions: [],
-      problems: [`logFormat: LogFormat.regex() takes an RE2 expression with named groups (or a list of them), got ${describeValue(raw)}: write e.g. ${example}`],
+      problems: [
+        `logFormat: LogFormat.regex() takes an RE2 expression with named groups (or a list of them), got ${describeValue(raw)}: write e.g. ${example}`,
+      ],
     };
   }
   const problems: string[] = [];
   raw.forEach((e, i) => {
-    if (typeof e !== 'string') problems.push(`logFormat: LogFormat.regex() expression [${i}] must be a string (an RE2 expression with named groups), got ${describeValue(e)}`);
+    if (typeof e !== 'string')
+      problems.push(`logFormat: LogFormat.regex() expression [${i}] must be a string (an RE2 expression with named groups), got ${describeValue(e)}`);
   });
   return { expressions: Object.freeze(raw.filter((e): e is string => typeof e === 'string')), problems };
 }

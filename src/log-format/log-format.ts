@@ -140,7 +140,9 @@ export class LogFormat {
       // an empty field name is reported below, once.
       for (const f of compiles.length && compiles.every(Boolean) ? fields.filter((x) => x !== '') : []) {
         if (!groups.has(f)) {
-          errors.push(`logFormat: field '${f}' is not a named group of the regex (groups: ${[...groups].join(', ') || 'none'}); add (?P<${f}>...) or name another field`);
+          errors.push(
+            `logFormat: field '${f}' is not a named group of the regex (groups: ${[...groups].join(', ') || 'none'}); add (?P<${f}>...) or name another field`,
+          );
         }
       }
     }

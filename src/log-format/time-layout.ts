@@ -18,8 +18,20 @@ import { quote } from '../core/props.js';
 
 /** Promtail's named formats (util.go, convertDateLayout), in its docs' order. */
 export const PROMTAIL_TIME_FORMATS = [
-  'ANSIC', 'UnixDate', 'RubyDate', 'RFC822', 'RFC822Z', 'RFC850', 'RFC1123', 'RFC1123Z', 'RFC3339', 'RFC3339Nano',
-  'Unix', 'UnixMs', 'UnixUs', 'UnixNs',
+  'ANSIC',
+  'UnixDate',
+  'RubyDate',
+  'RFC822',
+  'RFC822Z',
+  'RFC850',
+  'RFC1123',
+  'RFC1123Z',
+  'RFC3339',
+  'RFC3339Nano',
+  'Unix',
+  'UnixMs',
+  'UnixUs',
+  'UnixNs',
 ] as const;
 
 /** Go's time package constants that Promtail does NOT know by name, with their layouts (Go's time/format.go). */
@@ -54,7 +66,7 @@ type Part = 'year' | 'month' | 'day' | 'weekday' | 'hour' | 'minute' | 'second' 
 /** The parts of the reference time in a Go layout, found as Go's nextStdChunk finds them. */
 export function goLayoutParts(layout: string): Part[] {
   const parts: Part[] = [];
-  for (let i = 0; i < layout.length; ) {
+  for (let i = 0; i < layout.length;) {
     const found = partAt(layout, i);
     if (found) parts.push(found[0]);
     i += found ? found[1] : 1;
@@ -93,8 +105,28 @@ function partAt(layout: string, i: number): readonly [Part, number] | undefined 
 
 /** strftime directives (C, Python, Ruby) and their Go layout parts. */
 const STRFTIME: Readonly<Record<string, string>> = {
-  Y: '2006', y: '06', m: '01', d: '02', e: '_2', H: '15', I: '03', M: '04', S: '05', p: 'PM', b: 'Jan', h: 'Jan', B: 'January',
-  a: 'Mon', A: 'Monday', z: '-0700', Z: 'MST', f: '000000', j: '002', T: '15:04:05', F: '2006-01-02', '%': '%',
+  Y: '2006',
+  y: '06',
+  m: '01',
+  d: '02',
+  e: '_2',
+  H: '15',
+  I: '03',
+  M: '04',
+  S: '05',
+  p: 'PM',
+  b: 'Jan',
+  h: 'Jan',
+  B: 'January',
+  a: 'Mon',
+  A: 'Monday',
+  z: '-0700',
+  Z: 'MST',
+  f: '000000',
+  j: '002',
+  T: '15:04:05',
+  F: '2006-01-02',
+  '%': '%',
 };
 
 /** Tokens of moment.js, Java's DateTimeFormatter and the like, and their Go layout parts (longest first). */
@@ -168,9 +200,7 @@ export function timeFormatProblem(format: string): string | undefined {
     if (goLayout) {
       return `${q} is a name in Go's time package, but not one of Promtail's (Promtail would take it for a layout and parse no line with it): write its layout ${quote(goLayout)}`;
     }
-    const named =
-      PROMTAIL_TIME_FORMATS.find((n) => n.toLowerCase() === format.toLowerCase()) ??
-      closest(format, PROMTAIL_TIME_FORMATS);
+    const named = PROMTAIL_TIME_FORMATS.find((n) => n.toLowerCase() === format.toLowerCase()) ?? closest(format, PROMTAIL_TIME_FORMATS);
     if (named) return `${q} is not one of Promtail's named formats: did you mean '${named}'?`;
     return `${q} is neither one of Promtail's named formats nor a Go layout: ${HOW}`;
   }

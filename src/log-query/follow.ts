@@ -188,7 +188,12 @@ function tailOnce(opts: FollowOptions, start: bigint, onOpen: () => void): Promi
       });
     });
     ws.on('error', (e) => {
-      finish({ opened, reason: opened ? `the connection to Loki failed (${e.message})` : `cannot reach Loki at ${opts.client.url} (${(e as { code?: string }).code ?? e.message})` });
+      finish({
+        opened,
+        reason: opened
+          ? `the connection to Loki failed (${e.message})`
+          : `cannot reach Loki at ${opts.client.url} (${(e as { code?: string }).code ?? e.message})`,
+      });
     });
     ws.on('close', (code, reason) => {
       const why = reason.toString();
@@ -196,7 +201,7 @@ function tailOnce(opts: FollowOptions, start: bigint, onOpen: () => void): Promi
         opened,
         reason:
           why === 'reached tail max duration limit'
-            ? "Loki ended the tail at its querier.tail_max_duration (1h by default)"
+            ? 'Loki ended the tail at its querier.tail_max_duration (1h by default)'
             : `Loki closed the tail (${code}${why ? `: ${why}` : ''})`,
       });
     });

@@ -35,24 +35,34 @@ export interface LogSource {
 export function buildLogQuery(sel: LogSelection, source: LogSource): string {
   let query: string;
   if (sel.query !== undefined) {
-    const mixed = [sel.services.length ? 'SERVICE arguments' : '', sel.grep !== undefined ? '--grep' : '', sel.level !== undefined ? '--level' : ''].filter(Boolean);
-    if (mixed.length) throw new UserError(`--query takes the whole LogQL query, so ${mixed.join(' and ')} would be ignored: put them into the query, or drop --query`);
+    const mixed = [sel.services.length ? 'SERVICE arguments' : '', sel.grep !== undefined ? '--grep' : '', sel.level !== undefined ? '--level' : ''].filter(
+      Boolean,
+    );
+    if (mixed.length)
+      throw new UserError(`--query takes the whole LogQL query, so ${mixed.join(' and ')} would be ignored: put them into the query, or drop --query`);
     query = sel.query;
   } else {
     query = streamSelector({ compose_project: source.project }).slice(0, -1);
     if (sel.services.length) {
       checkServices(sel.services, source);
       const [one] = sel.services;
-      query += sel.services.length === 1 ? `, compose_service=${logqlString(one)}` : `, compose_service=~${logqlString(sel.services.map(regexQuote).join('|'))}`;
+      query +=
+        sel.services.length === 1 ? `, compose_service=${logqlString(one)}` : `, compose_service=~${logqlString(sel.services.map(regexQuote).join('|'))}`;
     }
     query += '}';
     if (sel.grep !== undefined) query += ` |~ ${logqlString(sel.grep)}`;
     if (sel.level !== undefined) query += levelFilter(...levelsFrom(sel.level));
   }
-  const problem = checkLogQL(query, { ...(source.labels ? { streamLabels: source.labels } : {}), ...(source.labelValues ? { labelValues: source.labelValues } : {}) });
-  if (problem) throw new UserError(sel.query !== undefined ? `--query: ${problem}` : `the query built from the options is not valid: ${problem}\n    (${query})`);
+  const problem = checkLogQL(query, {
+    ...(source.labels ? { streamLabels: source.labels } : {}),
+    ...(source.labelValues ? { labelValues: source.labelValues } : {}),
+  });
+  if (problem)
+    throw new UserError(sel.query !== undefined ? `--query: ${problem}` : `the query built from the options is not valid: ${problem}\n    (${query})`);
   if (logqlKind(query) !== 'log') {
-    throw new UserError('--query is a metric query: aixcl-logs prints log lines, so give a log query such as {compose_service="loki"} |= "error" (use aixcl-logs stats for volumes)');
+    throw new UserError(
+      '--query is a metric query: aixcl-logs prints log lines, so give a log query such as {compose_service="loki"} |= "error" (use aixcl-logs stats for volumes)',
+    );
   }
   return query;
 }

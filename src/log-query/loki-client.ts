@@ -103,7 +103,12 @@ export class LokiClient {
    * `GET /loki/api/v1/index/volume`: bytes per value of `targetLabels` over
    * the range, answered as a Prometheus-style vector (pkg/querier/queryrange/volume.go).
    */
-  public async volume(p: { query: string; start: bigint; end: bigint; targetLabels: string[] }): Promise<Array<{ metric: Record<string, string>; bytes: number }>> {
+  public async volume(p: {
+    query: string;
+    start: bigint;
+    end: bigint;
+    targetLabels: string[];
+  }): Promise<Array<{ metric: Record<string, string>; bytes: number }>> {
     const body = await this.get<{ data: { result: Array<{ metric: Record<string, string>; value?: [number, string]; values?: Array<[number, string]> }> } }>(
       '/loki/api/v1/index/volume',
       { query: p.query, start: String(p.start), end: String(p.end), targetLabels: p.targetLabels.join(','), limit: '1000' },

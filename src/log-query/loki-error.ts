@@ -75,11 +75,7 @@ export function translateLokiError(status: number, body: string, url: string): L
     return new LokiError(`Loki could not compile a regex of the query (Go RE2): ${m[1]}: fix --grep or the query`, LokiFailure.REFUSED, status);
   }
   if (status === 401 && /no org id/i.test(text)) {
-    return new LokiError(
-      'this Loki is multi-tenant and needs a tenant: set LOKI_ORG_ID (sent as the X-Scope-OrgID header)',
-      LokiFailure.REFUSED,
-      status,
-    );
+    return new LokiError('this Loki is multi-tenant and needs a tenant: set LOKI_ORG_ID (sent as the X-Scope-OrgID header)', LokiFailure.REFUSED, status);
   }
   if (status === 401 || status === 403) {
     return new LokiError(

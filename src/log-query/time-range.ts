@@ -40,9 +40,7 @@ export function parseTime(text: string, option: string, now: number): bigint {
     const ms = Date.parse(`${date}T${time.length === 5 ? `${time}:00` : time}${zone === 'Z' ? 'Z' : zone}`);
     if (!Number.isNaN(ms)) return msToNs(ms) + BigInt((frac.slice(1) + '000000000').slice(0, 9));
   }
-  throw new UserError(
-    `${option} '${text}' is not a time: give RFC 3339 (2026-11-29T08:00:00Z), a date (2026-11-29), Unix seconds, or a duration ago (2h)`,
-  );
+  throw new UserError(`${option} '${text}' is not a time: give RFC 3339 (2026-11-29T08:00:00Z), a date (2026-11-29), Unix seconds, or a duration ago (2h)`);
 }
 
 /** The range of `--since` or `--from`/`--to` (default: the last hour, Loki's own default for queries). */
@@ -51,8 +49,7 @@ export function timeRange(opts: { since?: string; from?: string; to?: string }, 
     throw new UserError('--since cannot be combined with --from/--to: give either --since 15m or --from T [--to T]');
   }
   const end = opts.to !== undefined ? parseTime(opts.to, '--to', now) : msToNs(now);
-  const start =
-    opts.from !== undefined ? parseTime(opts.from, '--from', now) : end - msToNs(parseDuration(opts.since ?? '1h', '--since'));
+  const start = opts.from !== undefined ? parseTime(opts.from, '--from', now) : end - msToNs(parseDuration(opts.since ?? '1h', '--since'));
   if (start >= end) throw new UserError(`--from is not before --to: give a start earlier than the end`);
   return { start, end };
 }
@@ -72,7 +69,12 @@ export function formatNs(ns: bigint): string {
 export function formatDuration(ms: number): string {
   const parts: string[] = [];
   let rest = Math.round(ms / 1000);
-  for (const [unit, s] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, s] of [
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     if (rest >= s) {
       parts.push(`${Math.floor(rest / s)}${unit}`);
       rest %= s;

@@ -18,8 +18,7 @@ export interface LokiIssue {
 
 /** Hints for keys that Loki 3.0 removed, by key name: the usual cause of "field not found" at startup. */
 const REMOVED_KEYS: Readonly<Record<string, string>> = {
-  shared_store:
-    'removed in Loki 3.0 (the index now goes to the object_store of its schema_config period): delete it',
+  shared_store: 'removed in Loki 3.0 (the index now goes to the object_store of its schema_config period): delete it',
   shared_store_key_prefix: 'removed in Loki 3.0: set schema_config.configs[].index.path_prefix instead',
   enforce_metric_name: 'removed in Loki 3.0: delete it',
   use_boltdb_shipper_as_backup: 'removed in Loki 3.0: delete it',

@@ -29,8 +29,7 @@ export interface LokiProbeTarget {
 
 /** A healthcheck for a Loki image, or why none can work. */
 export type LokiHealthcheckChoice =
-  | { readonly healthcheck: Healthcheck; readonly problem?: undefined }
-  | { readonly healthcheck?: undefined; readonly problem: string };
+  { readonly healthcheck: Healthcheck; readonly problem?: undefined } | { readonly healthcheck?: undefined; readonly problem: string };
 
 /**
  * Picks the healthcheck that works in the given Loki image, by its version:
@@ -70,8 +69,7 @@ export function lokiHealthcheck(image: Image, target: LokiProbeTarget): LokiHeal
   if (image.compareVersion('3.6.5')! < 0) {
     return {
       problem:
-        `Loki ${version} has no shell and no 'loki -health' command, so no healthcheck can work in it: ` +
-        `pin 3.6.5+ or 3.7.x, e.g. ${SUGGESTED_IMAGE}`,
+        `Loki ${version} has no shell and no 'loki -health' command, so no healthcheck can work in it: ` + `pin 3.6.5+ or 3.7.x, e.g. ${SUGGESTED_IMAGE}`,
     };
   }
   const argv = ['/usr/bin/loki', '-health'];

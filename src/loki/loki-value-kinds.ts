@@ -11,7 +11,6 @@ import type { LokiValueKind } from './loki-config-reference.js';
 /** A kind checked by its value alone, not key by key. */
 export type LokiLeafKind = Exclude<LokiValueKind, `@${string}`>;
 
-
 /** A byte size Loki reads (core/size.ts says which parsers): `64MB`, `256 KiB`, `1024`. */
 export const SIZE_RE = LOKI_SIZE_PATTERN;
 

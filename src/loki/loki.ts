@@ -90,8 +90,16 @@ export const lokiSchema = propsSchema<LokiProps>()(
     ruler: z
       .strictObject({
         evaluationInterval: durationValue.optional(),
-        alertmanager: instanceOf<AlertmanagerTarget>('an Alertmanager', isAlertmanagerTarget, () => 'pass the Alertmanager construct itself (the object that `new Alertmanager(...)` returned), not its URL').optional(),
-        remoteWrite: instanceOf<RemoteWriteReceiver>('a Prometheus', isRemoteWriteReceiver, () => 'pass the Prometheus construct itself (the object that `new Prometheus(...)` returned), not its URL').optional(),
+        alertmanager: instanceOf<AlertmanagerTarget>(
+          'an Alertmanager',
+          isAlertmanagerTarget,
+          () => 'pass the Alertmanager construct itself (the object that `new Alertmanager(...)` returned), not its URL',
+        ).optional(),
+        remoteWrite: instanceOf<RemoteWriteReceiver>(
+          'a Prometheus',
+          isRemoteWriteReceiver,
+          () => 'pass the Prometheus construct itself (the object that `new Prometheus(...)` returned), not its URL',
+        ).optional(),
       })
       .optional(),
   }),
@@ -350,15 +358,19 @@ export class Loki extends Construct {
       errors.push(`port ${this.port} is Loki's gRPC port: give the HTTP port another number (3100 is usual)`);
     }
     // A collector given something else than this Loki reported that already (and it may have meant this one).
-    if (this.collectorList.length === 0 && !Stack.of(this).node.findAll().some((c) => isOnFallbacks(c, 'loki'))) {
+    if (
+      this.collectorList.length === 0 &&
+      !Stack.of(this)
+        .node.findAll()
+        .some((c) => isOnFallbacks(c, 'loki'))
+    ) {
       errors.push('Loki has no log collector pushing to it: add a Promtail with { loki: <this> }');
     }
     const stack = Stack.of(this);
     for (const c of this.collectorList) {
       if (stackOf(c) !== stack) {
         errors.push(
-          `[${c.node.path}] pushes to ${this.node.path}, which is in another stack and not reachable by its URL: ` +
-            `give it a Loki of its own stack`,
+          `[${c.node.path}] pushes to ${this.node.path}, which is in another stack and not reachable by its URL: ` + `give it a Loki of its own stack`,
         );
       }
     }

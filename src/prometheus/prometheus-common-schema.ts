@@ -86,9 +86,7 @@ export const relabelConfigSchema = z
     modulus: z.number().int().min(1).optional(),
     target_label: z.string().optional(),
     replacement: z.union([z.string(), z.number()]).optional(),
-    action: z
-      .enum(['replace', 'keep', 'drop', 'keepequal', 'dropequal', 'hashmod', 'labelmap', 'labeldrop', 'labelkeep', 'lowercase', 'uppercase'])
-      .optional(),
+    action: z.enum(['replace', 'keep', 'drop', 'keepequal', 'dropequal', 'hashmod', 'labelmap', 'labeldrop', 'labelkeep', 'lowercase', 'uppercase']).optional(),
   })
   .superRefine((r, ctx) => {
     const action = r.action ?? 'replace';

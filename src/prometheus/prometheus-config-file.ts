@@ -160,7 +160,11 @@ export class PrometheusConfigFile extends DocumentFile {
   protected override sourceOf(path: readonly PropertyKey[]): IConstruct | undefined {
     if (path[0] !== 'scrape_configs' || typeof path[1] !== 'number') return undefined;
     const source = this.scrapeJobs[path[1]]?.source;
-    return source === undefined ? undefined : Stack.of(this).node.findAll().find((c) => c.node.path === source);
+    return source === undefined
+      ? undefined
+      : Stack.of(this)
+          .node.findAll()
+          .find((c) => c.node.path === source);
   }
 
   private validateJobs(): string[] {

@@ -37,9 +37,34 @@ const fileSdConfig = z.strictObject({
 
 /** Service discovery mechanisms of Prometheus 3.5 (`<name>_sd_configs`), other than static and file. */
 const OTHER_SD = [
-  'azure', 'consul', 'digitalocean', 'dns', 'docker', 'dockerswarm', 'ec2', 'eureka', 'gce', 'hetzner', 'http', 'ionos',
-  'kubernetes', 'kuma', 'lightsail', 'linode', 'marathon', 'nerve', 'nomad', 'openstack', 'ovhcloud', 'puppetdb',
-  'scaleway', 'serverset', 'stackit', 'triton', 'uyuni', 'vultr',
+  'azure',
+  'consul',
+  'digitalocean',
+  'dns',
+  'docker',
+  'dockerswarm',
+  'ec2',
+  'eureka',
+  'gce',
+  'hetzner',
+  'http',
+  'ionos',
+  'kubernetes',
+  'kuma',
+  'lightsail',
+  'linode',
+  'marathon',
+  'nerve',
+  'nomad',
+  'openstack',
+  'ovhcloud',
+  'puppetdb',
+  'scaleway',
+  'serverset',
+  'stackit',
+  'triton',
+  'uyuni',
+  'vultr',
 ] as const;
 
 const serviceDiscoveryFields = {
@@ -121,9 +146,7 @@ const remoteWriteConfig = z.strictObject({
       sample_age_limit: duration.optional(),
     })
     .optional(),
-  metadata_config: z
-    .strictObject({ send: z.boolean().optional(), send_interval: duration.optional(), max_samples_per_send: count.optional() })
-    .optional(),
+  metadata_config: z.strictObject({ send: z.boolean().optional(), send_interval: duration.optional(), max_samples_per_send: count.optional() }).optional(),
   sigv4: z.looseObject({}).optional(),
   azuread: z.looseObject({}).optional(),
   google_iam: z.looseObject({}).optional(),
@@ -225,7 +248,8 @@ export function prometheusConfigIssues(
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const job of cfg.scrape_configs ?? []) {
-    if (seen.has(job.job_name) && !options.duplicateJobsReported) problems.push(`scrape_configs: job name '${job.job_name}' is used twice; Prometheus refuses duplicate job names`);
+    if (seen.has(job.job_name) && !options.duplicateJobsReported)
+      problems.push(`scrape_configs: job name '${job.job_name}' is used twice; Prometheus refuses duplicate job names`);
     seen.add(job.job_name);
   }
   const ms = (d: string | undefined) => (d === undefined ? undefined : parsePrometheusDuration(d));

@@ -5,12 +5,7 @@ import { Stack } from '../core/stack.js';
 import { unbracket } from '../services/listen-address.js';
 import { promtailConfigIssues } from './promtail-config-schema.js';
 import { pipelineStages, type ServiceLogFormat } from '../collector/log-pipeline.js';
-import {
-  COLLECTED_LOG_LABELS,
-  COLLECTOR_DOCKER_HOST,
-  collectedLabelRules,
-  type CollectedLogLabel,
-} from '../collector/collected-labels.js';
+import { COLLECTED_LOG_LABELS, COLLECTOR_DOCKER_HOST, collectedLabelRules, type CollectedLogLabel } from '../collector/collected-labels.js';
 
 /** Name of the scrape job that discovers the project's containers. */
 export const PROMTAIL_DOCKER_JOB = 'docker';

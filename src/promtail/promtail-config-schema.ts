@@ -15,7 +15,6 @@ import { anyBlock, goDuration, labelName, port, promDuration } from './promtail-
  * pipeline stages are checked by promtail-stage-schema.ts.
  */
 
-
 /** One entry of `clients`. */
 export const PromtailClientSchema = z.strictObject({
   url: z
@@ -86,18 +85,7 @@ const SERVICE_DISCOVERIES = [
 ] as const;
 
 /** Push and pull targets of a scrape config, other than discovery. */
-const TARGETS = [
-  'journal',
-  'syslog',
-  'gcplog',
-  'loki_push_api',
-  'windows_events',
-  'kafka',
-  'azure_event_hubs',
-  'gelf',
-  'cloudflare',
-  'heroku_drain',
-] as const;
+const TARGETS = ['journal', 'syslog', 'gcplog', 'loki_push_api', 'windows_events', 'kafka', 'azure_event_hubs', 'gelf', 'cloudflare', 'heroku_drain'] as const;
 
 /** One entry of `scrape_configs`: the fields of Promtail 3.6's scrape config (clients/pkg/promtail/scrapeconfig). */
 export const PromtailScrapeConfigSchema = z.strictObject({
@@ -109,9 +97,7 @@ export const PromtailScrapeConfigSchema = z.strictObject({
   ...Object.fromEntries(SERVICE_DISCOVERIES.map((k) => [k, z.array(anyBlock).optional()])),
   encoding: z.string().optional(),
   // Fields without a yaml tag, so yaml.v2 reads them lower-cased.
-  decompression: z
-    .strictObject({ enabled: z.boolean().optional(), initial_delay: goDuration.optional(), format: z.string().optional() })
-    .optional(),
+  decompression: z.strictObject({ enabled: z.boolean().optional(), initial_delay: goDuration.optional(), format: z.string().optional() }).optional(),
 });
 
 /** The whole Promtail configuration file. */
@@ -119,9 +105,7 @@ export const PromtailConfigSchema = z
   .strictObject({
     global: z
       .strictObject({
-        file_watch_config: z
-          .strictObject({ min_poll_frequency: goDuration.optional(), max_poll_frequency: goDuration.optional() })
-          .optional(),
+        file_watch_config: z.strictObject({ min_poll_frequency: goDuration.optional(), max_poll_frequency: goDuration.optional() }).optional(),
       })
       .optional(),
     server: PromtailServerSchema.optional(),
@@ -150,9 +134,7 @@ export const PromtailConfigSchema = z
         enabled: z.boolean().optional(),
         dir: z.string().optional(),
         cleanSegmentsOlderThan: goDuration.optional(),
-        watchConfig: z
-          .strictObject({ minReadFrequency: goDuration.optional(), maxReadFrequency: goDuration.optional() })
-          .optional(),
+        watchConfig: z.strictObject({ minReadFrequency: goDuration.optional(), maxReadFrequency: goDuration.optional() }).optional(),
       })
       .optional(),
   })

@@ -115,4 +115,3 @@ export const PromtailServerSchema = z.strictObject({
   ...NARROWED_SERVER_KEYS,
   ...PROMTAIL_OWN_SERVER_KEYS,
 });
-

@@ -111,7 +111,9 @@ export const PipelineStageSchema: z.ZodType = z.record(z.string(), z.unknown()).
   }
   const name = keys[0];
   const schema: z.ZodType | undefined =
-    name === 'match' ? matchStage : (MODELED as Record<string, z.ZodType>)[name] ?? ((OTHER_STAGES as readonly string[]).includes(name) ? anyBlock.nullable() : undefined);
+    name === 'match'
+      ? matchStage
+      : ((MODELED as Record<string, z.ZodType>)[name] ?? ((OTHER_STAGES as readonly string[]).includes(name) ? anyBlock.nullable() : undefined));
   if (!schema) {
     ctx.addIssue({ code: 'custom', message: `unknown pipeline stage '${name}'`, path: [name] });
     return;

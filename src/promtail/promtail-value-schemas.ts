@@ -7,9 +7,7 @@ import { LABEL_NAME_PATTERN } from '../core/name-patterns.js';
 export const goDuration = z.string().refine(isGoDuration, 'expected a Go duration such as 500ms, 10s or 1h30m (no days)');
 
 /** Prometheus' `model.Duration` (discovery refresh intervals). */
-export const promDuration = z
-  .string()
-  .refine(isModelDuration, 'expected a Prometheus duration such as 5s, 1m or 1h30m (whole numbers, largest unit first)');
+export const promDuration = z.string().refine(isModelDuration, 'expected a Prometheus duration such as 5s, 1m or 1h30m (whole numbers, largest unit first)');
 
 /** A port Promtail listens on: 0 is any free one (core/port.ts). */
 export const port = z.int().min(LISTEN_PORT_MIN).max(PORT_MAX);

@@ -34,9 +34,7 @@ const CONFIG_TARGET = '/etc/promtail/config.yml';
 const POSITIONS_DIR = '/var/lib/promtail';
 
 /** The run-time schema of {@link PromtailProps} (see core/props.ts). */
-export const promtailSchema = propsSchema<PromtailProps>()(
-  z.strictObject(logCollectorShape),
-);
+export const promtailSchema = propsSchema<PromtailProps>()(z.strictObject(logCollectorShape));
 
 /** Props of a {@link Promtail}. */
 export interface PromtailProps extends LogCollectorProps {
@@ -146,8 +144,7 @@ export class Promtail extends Construct implements LogCollector {
     configureSwarm(this.service, {
       // One collector per node: each reads its own node's Docker socket, so together they see every container.
       global: true,
-      unauthenticated:
-        'Promtail has no authentication: remove the published port (Prometheus scrapes it over the overlay network)',
+      unauthenticated: 'Promtail has no authentication: remove the published port (Prometheus scrapes it over the overlay network)',
     });
     this.service.mountGenerated(this.config, CONFIG_TARGET);
     this.service.addVolume(this.positionsVolume, POSITIONS_DIR);
@@ -186,9 +183,7 @@ export class Promtail extends Construct implements LogCollector {
       ];
     }
     if ((image.compareVersion('3.7.0') ?? 0) >= 0) {
-      return [
-        `image '${image.ref}' does not exist: Promtail's last release line is 3.6.x (it is end-of-life and was removed in Loki 3.7); ${fix}`,
-      ];
+      return [`image '${image.ref}' does not exist: Promtail's last release line is 3.6.x (it is end-of-life and was removed in Loki 3.7); ${fix}`];
     }
     if ((image.compareVersion(PROMTAIL_MIN_VERSION) ?? 0) < 0) {
       return [`image '${image.ref}' is older than Promtail ${PROMTAIL_MIN_VERSION}, which this configuration needs; ${fix}`];

@@ -111,7 +111,10 @@ export class LogMetric {
 
   /** A LogQL metric query written by hand (checked at synthesis). */
   public static raw(expr: string): LogMetric {
-    if (typeof expr !== 'string') return new LogMetric('', { kind: 'raw' }, undefined, [`LogMetric.raw needs a LogQL string, got ${describe(expr)}: write LogMetric.raw('sum(rate({compose_service="api"} | level="error" [5m]))')`]);
+    if (typeof expr !== 'string')
+      return new LogMetric('', { kind: 'raw' }, undefined, [
+        `LogMetric.raw needs a LogQL string, got ${describe(expr)}: write LogMetric.raw('sum(rate({compose_service="api"} | level="error" [5m]))')`,
+      ]);
     return new LogMetric(expr, { kind: 'raw' }, undefined, []);
   }
 
@@ -163,15 +166,29 @@ const isServiceRef = (v: unknown): v is ServiceRef =>
 
 /** @internal The run-time check of a {@link ServiceRef}. */
 export const serviceRefValue = instanceOf<ServiceRef>('a Service (or a construct that has one, such as Postgres)', isServiceRef, (v) =>
-  typeof v === 'string' ? 'pass the construct itself (the object that `new Service(...)` or `new Postgres(...)` returned), not its name' : 'pass a Service of the stack',
+  typeof v === 'string'
+    ? 'pass the construct itself (the object that `new Service(...)` or `new Postgres(...)` returned), not its name'
+    : 'pass a Service of the stack',
 );
 
 /** The run-time schema of {@link LogSelection}. */
 const logSelectionSchema = propsSchema<LogSelection>()(
   z.strictObject({
     service: serviceRefValue.optional(),
-    project: z.union([instanceOf<Stack>('a Stack', (v): v is Stack => Stack.isStack(v), () => 'pass the Stack, or its project name'), z.string()]).optional(),
-    levels: z.array(enumOf<LogLevel>('LogLevel', () => LogLevel)).readonly().optional(),
+    project: z
+      .union([
+        instanceOf<Stack>(
+          'a Stack',
+          (v): v is Stack => Stack.isStack(v),
+          () => 'pass the Stack, or its project name',
+        ),
+        z.string(),
+      ])
+      .optional(),
+    levels: z
+      .array(enumOf<LogLevel>('LogLevel', () => LogLevel))
+      .readonly()
+      .optional(),
     pattern: z.string().optional(),
     perLevel: z.boolean().optional(),
     window: durationValue.optional(),
@@ -179,6 +196,11 @@ const logSelectionSchema = propsSchema<LogSelection>()(
 );
 
 /** @internal The run-time check of a {@link LogMetric} prop. */
-export const logMetricValue = instanceOf<LogMetric>('a LogMetric', (v): v is LogMetric => LogMetric.isLogMetric(v), (v) =>
-  typeof v === 'string' ? `wrap a LogQL string in LogMetric.raw(...), or build it: LogMetric.count({ service, levels: [LogLevel.ERROR] })` : 'write LogMetric.count({ service, ... }), LogMetric.rate(...) or LogMetric.raw(...)',
+export const logMetricValue = instanceOf<LogMetric>(
+  'a LogMetric',
+  (v): v is LogMetric => LogMetric.isLogMetric(v),
+  (v) =>
+    typeof v === 'string'
+      ? `wrap a LogQL string in LogMetric.raw(...), or build it: LogMetric.count({ service, levels: [LogLevel.ERROR] })`
+      : 'write LogMetric.count({ service, ... }), LogMetric.rate(...) or LogMetric.raw(...)',
 );

@@ -118,5 +118,7 @@ function matcherOf(m: SyntaxNode, text: (n: SyntaxNode) => string): SelectorMatc
 /** The value of a LogQL string literal (already checked by {@link checkLogQL}). */
 function unquote(lit: string): string {
   if (lit.startsWith('`')) return lit.slice(1, -1);
-  return JSON.parse(lit.replace(/\\x([0-9a-fA-F]{2})/g, '\\u00$1').replace(/\\([0-7]{3})/g, (_, o: string) => `\\u${parseInt(o, 8).toString(16).padStart(4, '0')}`)) as string;
+  return JSON.parse(
+    lit.replace(/\\x([0-9a-fA-F]{2})/g, '\\u00$1').replace(/\\([0-7]{3})/g, (_, o: string) => `\\u${parseInt(o, 8).toString(16).padStart(4, '0')}`),
+  ) as string;
 }

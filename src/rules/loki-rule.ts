@@ -114,7 +114,9 @@ export abstract class LokiRule extends Construct {
     const loki = this.loki;
     if (!loki) return undefined;
     const own = loki.ruler.evaluationInterval;
-    return own ? { interval: own, source: `${loki.node.path}'s ruler evaluationInterval` } : { interval: Duration.minutes(1), source: "the ruler's default evaluationInterval" };
+    return own
+      ? { interval: own, source: `${loki.node.path}'s ruler evaluationInterval` }
+      : { interval: Duration.minutes(1), source: "the ruler's default evaluationInterval" };
   }
 
   /** Windows shorter than the evaluation interval (each counted once). */

@@ -89,7 +89,12 @@ export class PrometheusRuleGroup extends Construct {
 
 const ruleEvaluatorValue = instanceOf<RuleEvaluator>(
   'a Prometheus',
-  (v): v is RuleEvaluator => typeof v === 'object' && v !== null && 'node' in v && typeof (v as { registerRuleGroup?: unknown }).registerRuleGroup === 'function' && typeof (v as { rulesDirectory?: unknown }).rulesDirectory === 'string',
+  (v): v is RuleEvaluator =>
+    typeof v === 'object' &&
+    v !== null &&
+    'node' in v &&
+    typeof (v as { registerRuleGroup?: unknown }).registerRuleGroup === 'function' &&
+    typeof (v as { rulesDirectory?: unknown }).rulesDirectory === 'string',
   () => 'pass the Prometheus construct itself (the object that `new Prometheus(...)` returned)',
 );
 

@@ -66,9 +66,7 @@ export function checkRuleExpression(expr: string, ctx: RuleExpressionContext): {
     const groupable = [...streamLabels, LEVEL_FIELD];
     const bad = [...new Set(analysis.groupingLabels.filter((l) => !groupable.includes(l)))];
     if (bad.length) {
-      problems.push(
-        `groups by ${bad.map((l) => `'${l}'`).join(', ')}, which no line has (and no parser stage extracts): group by ${groupable.join(', ')}`,
-      );
+      problems.push(`groups by ${bad.map((l) => `'${l}'`).join(', ')}, which no line has (and no parser stage extracts): group by ${groupable.join(', ')}`);
     }
   }
   const positive = analysis.lineFilters.filter((f) => f.op === '|=' || f.op === '|~' || f.op === '|>');

@@ -65,7 +65,8 @@ export function createRuleFileSchema(checkExpr: RuleExpressionChecker) {
       .superRefine((groups, ctx) => {
         const seen = new Set<string>();
         groups.forEach((g, i) => {
-          if (seen.has(g.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `'${g.name}' is repeated in the same file (the whole file is refused)` });
+          if (seen.has(g.name))
+            ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `'${g.name}' is repeated in the same file (the whole file is refused)` });
           seen.add(g.name);
         });
       }),

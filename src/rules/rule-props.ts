@@ -10,8 +10,13 @@ import { Loki } from '../loki/loki.js';
  */
 
 /** A Loki (the one whose ruler evaluates a group). */
-export const lokiValue = instanceOf<Loki>('a Loki', (v): v is Loki => Loki.isLoki(v), (v) =>
-  typeof v === 'string' ? 'pass the Loki construct itself (e.g. logging.loki), not its name or URL' : 'pass the Loki whose ruler evaluates the group (e.g. logging.loki)',
+export const lokiValue = instanceOf<Loki>(
+  'a Loki',
+  (v): v is Loki => Loki.isLoki(v),
+  (v) =>
+    typeof v === 'string'
+      ? 'pass the Loki construct itself (e.g. logging.loki), not its name or URL'
+      : 'pass the Loki whose ruler evaluates the group (e.g. logging.loki)',
 );
 
 /** A map of label (or annotation) names to values. */

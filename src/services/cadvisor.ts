@@ -21,7 +21,9 @@ function exportedContainerLabels(stack: Stack): string[] {
   return [stack.projectLabels.project, stack.projectLabels.service];
 }
 /** The run-time schema of {@link CadvisorProps} (see core/props.ts). */
-export const cadvisorSchema = propsSchema<CadvisorProps>()(z.strictObject({ ...common, housekeepingInterval: durationValue.optional(), privileged: z.boolean().optional() }));
+export const cadvisorSchema = propsSchema<CadvisorProps>()(
+  z.strictObject({ ...common, housekeepingInterval: durationValue.optional(), privileged: z.boolean().optional() }),
+);
 
 /** Props of {@link Cadvisor}. */
 export interface CadvisorProps {
@@ -102,8 +104,7 @@ export class Cadvisor extends Construct {
     }
     if (props.privileged) this.service.addOverride('privileged', true);
     this.node.addValidation({
-      validate: () =>
-        housekeeping.milliseconds < 1000 ? [`housekeepingInterval must be at least 1s (got ${housekeeping.toGoString()})`] : [],
+      validate: () => (housekeeping.milliseconds < 1000 ? [`housekeepingInterval must be at least 1s (got ${housekeeping.toGoString()})`] : []),
     });
   }
 

@@ -17,7 +17,9 @@ import { configureSwarm } from '../swarm/swarm-settings.js';
 import { checkedScope } from '../core/construct-args.js';
 
 /** The run-time schema of {@link OpenWebUIProps} (see core/props.ts). */
-export const openWebUISchema = propsSchema<OpenWebUIProps>()(z.strictObject({ ollama: constructOf('Ollama', Ollama.isOllama), ...common, secretKey: secretValue.optional() }));
+export const openWebUISchema = propsSchema<OpenWebUIProps>()(
+  z.strictObject({ ollama: constructOf('Ollama', Ollama.isOllama), ...common, secretKey: secretValue.optional() }),
+);
 
 /** Props of {@link OpenWebUI}. */
 export interface OpenWebUIProps {

@@ -17,7 +17,9 @@ import { configureSwarm } from '../swarm/swarm-settings.js';
 import { checkedScope } from '../core/construct-args.js';
 
 /** The run-time schema of {@link PgAdminProps} (see core/props.ts). */
-export const pgAdminSchema = propsSchema<PgAdminProps>()(z.strictObject({ postgres: constructOf('Postgres', Postgres.isPostgres), ...common, email: z.string().optional(), password: secretValue.optional() }));
+export const pgAdminSchema = propsSchema<PgAdminProps>()(
+  z.strictObject({ postgres: constructOf('Postgres', Postgres.isPostgres), ...common, email: z.string().optional(), password: secretValue.optional() }),
+);
 
 /** Props of {@link PgAdmin}. */
 export interface PgAdminProps {

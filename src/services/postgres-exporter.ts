@@ -15,7 +15,9 @@ import { configureSwarm } from '../swarm/swarm-settings.js';
 import { checkedScope } from '../core/construct-args.js';
 
 /** The run-time schema of {@link PostgresExporterProps} (see core/props.ts). */
-export const postgresExporterSchema = propsSchema<PostgresExporterProps>()(z.strictObject({ postgres: constructOf('Postgres', Postgres.isPostgres), ...common }));
+export const postgresExporterSchema = propsSchema<PostgresExporterProps>()(
+  z.strictObject({ postgres: constructOf('Postgres', Postgres.isPostgres), ...common }),
+);
 
 /** Props of {@link PostgresExporter}. */
 export interface PostgresExporterProps {

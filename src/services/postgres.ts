@@ -17,7 +17,9 @@ import { configureSwarm } from '../swarm/swarm-settings.js';
 import { checkedScope } from '../core/construct-args.js';
 
 /** The run-time schema of {@link PostgresProps} (see core/props.ts). */
-export const postgresSchema = propsSchema<PostgresProps>()(z.strictObject({ ...common, user: z.string().optional(), database: z.string().optional(), password: secretValue.optional() }));
+export const postgresSchema = propsSchema<PostgresProps>()(
+  z.strictObject({ ...common, user: z.string().optional(), database: z.string().optional(), password: secretValue.optional() }),
+);
 
 const POSTGRES = Symbol.for('aixcl-cdk.Postgres');
 
@@ -90,10 +92,12 @@ export class Postgres extends Construct {
       environment,
       ports: [{ containerPort: this.port, scheme: 'postgresql' }],
       // Over TCP, so the check fails while the entrypoint's init server (socket only) runs.
-      healthcheck: Healthcheck.command(
-        ['pg_isready', '-U', this.user, '-d', this.database, '-h', probeAddress(stack), '-p', String(this.port)],
-        { interval: Duration.seconds(5), timeout: Duration.seconds(5), retries: 10, startPeriod: Duration.seconds(30) },
-      ),
+      healthcheck: Healthcheck.command(['pg_isready', '-U', this.user, '-d', this.database, '-h', probeAddress(stack), '-p', String(this.port)], {
+        interval: Duration.seconds(5),
+        timeout: Duration.seconds(5),
+        retries: 10,
+        startPeriod: Duration.seconds(30),
+      }),
       memoryLimit: props.memoryLimit ?? Size.gibibytes(1),
       logFormat: postgresLogFormat(),
     });

@@ -14,10 +14,7 @@ import { SERVICE_NAME_PATTERN } from '../core/name-patterns.js';
  */
 
 /** `string | number | null` values, as list_or_dict allows. */
-const listOrDict = z.union([
-  z.record(z.string().min(1), z.union([z.string(), z.number(), z.null()])),
-  z.array(z.string()),
-]);
+const listOrDict = z.union([z.record(z.string().min(1), z.union([z.string(), z.number(), z.null()])), z.array(z.string())]);
 const stringOrList = z.union([z.string(), z.array(z.string())]);
 /** Go durations (`10s`, `1m30s`), as `format: duration` means there. */
 const duration = z.string().refine(isGoDuration, 'expected a Go duration such as 10s');
@@ -75,7 +72,13 @@ const deployment = z.strictObject({
 
 const fileReference = z.union([
   z.string(),
-  z.object({ source: z.string().optional(), target: z.string().optional(), uid: z.string().optional(), gid: z.string().optional(), mode: z.number().optional() }),
+  z.object({
+    source: z.string().optional(),
+    target: z.string().optional(),
+    uid: z.string().optional(),
+    gid: z.string().optional(),
+    mode: z.number().optional(),
+  }),
 ]);
 
 const serviceVolume = z.union([
@@ -133,7 +136,9 @@ export const SwarmServiceSchema = z
     isolation: z.string().optional(),
     labels: listOrDict.optional(),
     links: z.array(z.string()).optional(),
-    logging: z.strictObject({ driver: z.string().optional(), options: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).optional() }).optional(),
+    logging: z
+      .strictObject({ driver: z.string().optional(), options: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).optional() })
+      .optional(),
     mac_address: z.string().optional(),
     network_mode: z.string().optional(),
     networks: z
@@ -141,7 +146,10 @@ export const SwarmServiceSchema = z
         z.array(z.string()),
         z.record(
           z.string().regex(SERVICE_NAME_PATTERN),
-          z.union([z.strictObject({ aliases: z.array(z.string()).optional(), ipv4_address: z.string().optional(), ipv6_address: z.string().optional() }), z.null()]),
+          z.union([
+            z.strictObject({ aliases: z.array(z.string()).optional(), ipv4_address: z.string().optional(), ipv6_address: z.string().optional() }),
+            z.null(),
+          ]),
         ),
       ])
       .optional(),
@@ -196,7 +204,13 @@ export const SwarmStackSchema = z.strictObject({
     .record(
       z.string(),
       z.union([
-        z.strictObject({ name: z.string().optional(), driver: z.string().optional(), driver_opts: driverOpts.optional(), external: external.optional(), labels: listOrDict.optional() }),
+        z.strictObject({
+          name: z.string().optional(),
+          driver: z.string().optional(),
+          driver_opts: driverOpts.optional(),
+          external: external.optional(),
+          labels: listOrDict.optional(),
+        }),
         z.null(),
       ]),
     )
@@ -218,7 +232,13 @@ export const SwarmStackSchema = z.strictObject({
   configs: z
     .record(
       z.string(),
-      z.strictObject({ name: z.string().optional(), file: z.string().optional(), external: external.optional(), labels: listOrDict.optional(), template_driver: z.string().optional() }),
+      z.strictObject({
+        name: z.string().optional(),
+        file: z.string().optional(),
+        external: external.optional(),
+        labels: listOrDict.optional(),
+        template_driver: z.string().optional(),
+      }),
     )
     .optional(),
 });

@@ -57,7 +57,10 @@ export function volumeNodeLabel(project: string, volumeName: string): string {
  * that mount it, and leaves everything else as it is when nothing changed.
  */
 export function swarmConfigKey(file: GeneratedFile, content: string): string {
-  const base = file.filePath.split('/').pop()!.replace(/[^a-zA-Z0-9._-]/g, '-');
+  const base = file.filePath
+    .split('/')
+    .pop()!
+    .replace(/[^a-zA-Z0-9._-]/g, '-');
   return `${base}-${createHash('sha256').update(content).digest('hex').slice(0, 12)}`;
 }
 
@@ -203,7 +206,9 @@ function deployOf(s: ComposeService, global: boolean): Record<string, unknown> {
   if (p.memoryLimit) deploy.resources = { limits: { memory: p.memoryLimit.toComposeString() } };
   if (!global) {
     const project = s.stack.projectName;
-    const constraints = [...new Set(m.mounts.flatMap((x) => (x.kind === 'volume' ? [`node.labels.${volumeNodeLabel(project, x.volume.volumeName)} == true`] : [])))].sort();
+    const constraints = [
+      ...new Set(m.mounts.flatMap((x) => (x.kind === 'volume' ? [`node.labels.${volumeNodeLabel(project, x.volume.volumeName)} == true`] : []))),
+    ].sort();
     if (constraints.length) deploy.placement = { constraints };
   }
   return deploy;
@@ -246,8 +251,12 @@ export function checkSwarmStack(doc: Record<string, unknown>, parts: SwarmStackP
     // A secret inside a command, an entrypoint or a composed value would be interpolated by docker stack
     // deploy into the service's spec, where `docker service inspect` shows it in clear.
     const embedded = [
-      ...[...(model.props.command ?? []), ...(model.props.entrypoint ?? [])].flatMap((v) => secretsOf(v).map((x) => `the command or entrypoint holds the secret ${x.variable}`)),
-      ...[...model.environment].flatMap(([name, v]) => (Interpolation.isInterpolation(v) ? v.secrets.map((x) => `environment variable ${name} holds the secret ${x.variable} inside a longer value`) : [])),
+      ...[...(model.props.command ?? []), ...(model.props.entrypoint ?? [])].flatMap((v) =>
+        secretsOf(v).map((x) => `the command or entrypoint holds the secret ${x.variable}`),
+      ),
+      ...[...model.environment].flatMap(([name, v]) =>
+        Interpolation.isInterpolation(v) ? v.secrets.map((x) => `environment variable ${name} holds the secret ${x.variable} inside a longer value`) : [],
+      ),
     ];
     for (const what of embedded) {
       errors.push(
@@ -294,7 +303,8 @@ export function checkSwarmStack(doc: Record<string, unknown>, parts: SwarmStackP
     ...Object.keys(services).map((k) => ['service', `${project}_${k}`]),
   ];
   for (const [what, name] of names) {
-    if (name.length > 64) errors.push(`[${parts.stack.node.path}] the ${what} name '${name}' is longer than the 64 characters Swarm allows: use a shorter project name`);
+    if (name.length > 64)
+      errors.push(`[${parts.stack.node.path}] the ${what} name '${name}' is longer than the 64 characters Swarm allows: use a shorter project name`);
   }
   return errors;
 }

@@ -21,10 +21,7 @@ export function logPipeline(): AlloyStatement[] {
     component('discovery.relabel', 'containers', [
       attr('targets', new AlloyRef('discovery.docker', 'containers', 'targets')),
       block('rule', [attr('source_labels', ['__meta_docker_container_name']), attr('regex', '/(.*)'), attr('target_label', 'container')]),
-      block('rule', [
-        attr('source_labels', ['__meta_docker_container_label_com_docker_compose_service']),
-        attr('target_label', 'compose_service'),
-      ]),
+      block('rule', [attr('source_labels', ['__meta_docker_container_label_com_docker_compose_service']), attr('target_label', 'compose_service')]),
     ]),
     component('loki.source.docker', 'containers', [
       attr('host', DOCKER),
@@ -38,9 +35,12 @@ export function logPipeline(): AlloyStatement[] {
       block('stage.regex', [attr('expression', '^(?P<time>\\S+) (?P<level>[A-Z]+)')]),
       block('stage.labels', [attr('values', { level: '' })]),
       block('stage.multiline', [attr('firstline', '^\\d{4}-\\d{2}-\\d{2}'), attr('max_wait_time', '3s')]),
-      block('stage.match', [attr('selector', '{compose_service="grafana"}'), block('stage.drop', [attr('expression', '.*level=debug.*'), attr('drop_counter_reason', 'debug')])]),
+      block('stage.match', [
+        attr('selector', '{compose_service="grafana"}'),
+        block('stage.drop', [attr('expression', '.*level=debug.*'), attr('drop_counter_reason', 'debug')]),
+      ]),
       block('stage.replace', [attr('expression', 'password=(\\S+)'), attr('replace', '****')]),
-      block('stage.static_labels', [attr('values', { 'source': 'docker' })]),
+      block('stage.static_labels', [attr('values', { source: 'docker' })]),
     ]),
     component('loki.write', 'default', [
       block('endpoint', [attr('url', 'http://loki:3100/loki/api/v1/push'), attr('batch_wait', '1s'), attr('batch_size', '1MiB')]),
@@ -98,17 +98,35 @@ export function printerShapes(): AlloyStatement[] {
         { __address__: 'localhost:12345', 'quoted.key': 'tab\there "quoted" \\ back', unicode: 'é € 😀 \u00a0' },
         { __address__: 'b:2', job: 'x', controls: '\x01\x07\x7f', 'emoji😀': 'a key of astral runes' },
       ]),
-      block('rule', [attr('source_labels', ['__address__', 'job']), attr('separator', ';'), attr('regex', '(.+);x'), attr('target_label', 'instance'), attr('replacement', '$1')]),
+      block('rule', [
+        attr('source_labels', ['__address__', 'job']),
+        attr('separator', ';'),
+        attr('regex', '(.+);x'),
+        attr('target_label', 'instance'),
+        attr('replacement', '$1'),
+      ]),
       block('rule', [attr('action', 'keep'), attr('source_labels', ['job']), attr('regex', '^\\w+$')]),
     ]),
     component('loki.echo', 'sink', []),
     component('loki.process', 'shapes', [
       attr('forward_to', [new AlloyRef('loki.echo', 'sink', 'receiver')]),
-      block('stage.static_labels', [attr('values', { a: '1', 'b-c': '2', long_label_name: envVar('HOSTNAME'), formatted: new AlloyCall('string.format', ['%s-%d', 'x', 1]) })]),
+      block('stage.static_labels', [
+        attr('values', { a: '1', 'b-c': '2', long_label_name: envVar('HOSTNAME'), formatted: new AlloyCall('string.format', ['%s-%d', 'x', 1]) }),
+      ]),
       block('stage.json', [attr('expressions', {}), attr('regex', 'level=(?P<level>\\w+)'), attr('drop_malformed', true)]),
-      block('stage.match', [attr('selector', '{a="1"}'), block('stage.labels', [attr('values', { level: null })]), block('stage.output', [attr('source', 'msg')])]),
+      block('stage.match', [
+        attr('selector', '{a="1"}'),
+        block('stage.labels', [attr('values', { level: null })]),
+        block('stage.output', [attr('source', 'msg')]),
+      ]),
       block('stage.metrics', [
-        block('metric.counter', [attr('name', 'lines_total'), attr('description', 'lines'), attr('match_all', true), attr('action', 'inc'), attr('max_idle_duration', '10m')]),
+        block('metric.counter', [
+          attr('name', 'lines_total'),
+          attr('description', 'lines'),
+          attr('match_all', true),
+          attr('action', 'inc'),
+          attr('max_idle_duration', '10m'),
+        ]),
       ]),
       block('stage.limit', [attr('rate', 10.5), attr('burst', 20), attr('drop', false)]),
     ]),
@@ -220,13 +238,17 @@ export function alloyMistakes(): AlloyMistake[] {
     },
     {
       name: 'a reference to a component the file does not have',
-      statements: editing(base(), 'loki.process', 'logs', (b) => [{ ...b, body: [attr('forward_to', [new AlloyRef('loki.write', 'defualt', 'receiver')]), ...b.body.slice(1)] }]),
+      statements: editing(base(), 'loki.process', 'logs', (b) => [
+        { ...b, body: [attr('forward_to', [new AlloyRef('loki.write', 'defualt', 'receiver')]), ...b.body.slice(1)] },
+      ]),
       path: 'loki.process "logs" > forward_to[0]',
       message: /loki\.write\.defualt\.receiver refers to loki\.write "defualt", which this file does not have; did you mean 'default'\?/,
     },
     {
       name: 'a reference to an export the component does not have',
-      statements: editing(base(), 'loki.process', 'logs', (b) => [{ ...b, body: [attr('forward_to', [new AlloyRef('loki.write', 'default', 'reciever')]), ...b.body.slice(1)] }]),
+      statements: editing(base(), 'loki.process', 'logs', (b) => [
+        { ...b, body: [attr('forward_to', [new AlloyRef('loki.write', 'default', 'reciever')]), ...b.body.slice(1)] },
+      ]),
       path: 'loki.process "logs" > forward_to[0]',
       message: /loki\.write has no export 'reciever'; did you mean 'receiver'\?/,
       // internal/validator/graph.go and internal/util/ast ResolveTraversal: a reference is resolved to its
@@ -255,10 +277,14 @@ export function alloyMistakes(): AlloyMistake[] {
     {
       name: 'a regex RE2 refuses',
       statements: editing(base(), 'discovery.relabel', 'containers', (b) => [
-        component(b.name, b.label!, [b.body[0], block('rule', [attr('source_labels', ['__meta_docker_container_name']), attr('regex', '/(?=x).*'), attr('target_label', 'container')])]),
+        component(b.name, b.label!, [
+          b.body[0],
+          block('rule', [attr('source_labels', ['__meta_docker_container_name']), attr('regex', '/(?=x).*'), attr('target_label', 'container')]),
+        ]),
       ]),
       path: 'discovery.relabel "containers" > rule > regex',
-      message: /regex "\/\(\?=x\)\.\*" does not compile in Go's RE2 \(error parsing regexp: invalid or unsupported Perl syntax: `\(\?=`\): RE2 has no lookahead/,
+      message:
+        /regex "\/\(\?=x\)\.\*" does not compile in Go's RE2 \(error parsing regexp: invalid or unsupported Perl syntax: `\(\?=`\): RE2 has no lookahead/,
     },
   ];
 }

@@ -86,13 +86,19 @@ export const CLASSES: Readonly<Record<string, { readonly what: string; readonly 
   'host-paths': { what: 'host paths Docker does not expand, unsafe or relative mounts', example: 'variable.js' },
   'one-shot-jobs': { what: 'a one-shot job whose restart policy starts it again', example: 'job-default-restart.js' },
   overrides: { what: 'escape-hatch values that are not plain data, or that the reading program rejects', example: 'sdk-builder-object.ts' },
-  'load-failures': { what: "stack files that do not load (a syntax error, a misspelled import, a refused value, process.exit(), a thrown non-Error) or export no stack", example: 'syntax-error.ts' },
+  'load-failures': {
+    what: 'stack files that do not load (a syntax error, a misspelled import, a refused value, process.exit(), a thrown non-Error) or export no stack',
+    example: 'syntax-error.ts',
+  },
   'output-path': { what: 'an output directory that cannot be written', example: 'out-below-a-file.ts' },
   'never-matches': {
     what: 'a query, rule, route or probe that is well-formed but can never match what the stack produces: a label value, a scrape job, a recorded series, a window under its interval, a program the image lacks',
     example: 'log-service-typo.ts',
   },
-  collector: { what: 'the log collector: its kind, an image too old for Docker 29, an override Alloy would refuse, OTLP with no receiver', example: 'alloy-override-typo.ts' },
+  collector: {
+    what: 'the log collector: its kind, an image too old for Docker 29, an override Alloy would refuse, OTLP with no receiver',
+    example: 'alloy-override-typo.ts',
+  },
   validation: { what: 'problems of the tree as a whole (names, ports, cycles, limits), every one at once', example: 'every-problem-at-once.ts' },
 };
 

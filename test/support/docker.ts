@@ -75,7 +75,10 @@ export async function idsOf(docker: Docker, project: string): Promise<Record<str
 }
 
 /** `docker compose` (the v2 plugin), for checks that Compose sees the stack as its own. */
-export async function compose(args: readonly string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+export async function compose(
+  args: readonly string[],
+  opts: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<{ stdout: string; stderr: string; exitCode: number }> {
   return run('docker', ['compose', ...args], { reject: false, cwd: opts.cwd ?? '/', env: { ...process.env, ...opts.env } });
 }
 

@@ -177,10 +177,12 @@ export class FakeLokiApi {
     this.pings = setInterval(() => {
       for (const t of this.live) t.ws.ping();
     }, 1000);
-    return new Promise((resolve) => this.server.listen(this.port, '127.0.0.1', () => {
-      this.port = (this.server.address() as AddressInfo).port;
-      resolve();
-    }));
+    return new Promise((resolve) =>
+      this.server.listen(this.port, '127.0.0.1', () => {
+        this.port = (this.server.address() as AddressInfo).port;
+        resolve();
+      }),
+    );
   }
 
   private route(path: string, p: Record<string, string>, res: ServerResponse): void {
@@ -204,7 +206,10 @@ export class FakeLokiApi {
       for (const e of this.select(Query.parse(m[1]), time - BigInt(m[2]) * 1_000_000_000n, time, Infinity, 'forward')) {
         counts.set(e.labels.compose_service, (counts.get(e.labels.compose_service) ?? 0) + 1);
       }
-      return ok({ resultType: 'vector', result: [...counts].map(([s, n]) => ({ metric: { compose_service: s }, value: [Number(time / 1_000_000n) / 1000, String(n)] })) });
+      return ok({
+        resultType: 'vector',
+        result: [...counts].map(([s, n]) => ({ metric: { compose_service: s }, value: [Number(time / 1_000_000n) / 1000, String(n)] })),
+      });
     }
     if (path === '/loki/api/v1/labels') {
       const names = new Set(this.inRange(p.query, start, end).flatMap((e) => Object.keys(e.labels)));
@@ -213,7 +218,15 @@ export class FakeLokiApi {
     const values = /^\/loki\/api\/v1\/label\/([^/]+)\/values$/.exec(path);
     if (values) {
       const name = decodeURIComponent(values[1]);
-      return ok([...new Set(this.inRange(p.query, start, end).map((e) => e.labels[name]).filter((v) => v !== undefined))].sort());
+      return ok(
+        [
+          ...new Set(
+            this.inRange(p.query, start, end)
+              .map((e) => e.labels[name])
+              .filter((v) => v !== undefined),
+          ),
+        ].sort(),
+      );
     }
     if (path === '/loki/api/v1/index/volume') {
       const target = (p.targetLabels ?? '').split(',').filter(Boolean);
@@ -225,7 +238,10 @@ export class FakeLokiApi {
         b.n += Buffer.byteLength(e.line);
         bytes.set(k, b);
       }
-      return ok({ resultType: 'vector', result: [...bytes.values()].map((b) => ({ metric: b.metric, value: [Number(end / 1_000_000n) / 1000, String(b.n)] })) });
+      return ok({
+        resultType: 'vector',
+        result: [...bytes.values()].map((b) => ({ metric: b.metric, value: [Number(end / 1_000_000n) / 1000, String(b.n)] })),
+      });
     }
     text(res, 404, '404 page not found\n');
   }
@@ -258,7 +274,9 @@ class Query {
     );
     const stages: Array<(e: FakeEntry) => boolean> = [];
     const rest = text.trim().slice(sel[0].length);
-    for (const [, op, lit, name, lop, llit] of rest.matchAll(/\s*(?:(\|=|!=|\|~|!~)\s*("(?:[^"\\]|\\.)*")|\|\s*([a-zA-Z_]\w*)\s*(=~|!~|!=|=)\s*("(?:[^"\\]|\\.)*"))/g)) {
+    for (const [, op, lit, name, lop, llit] of rest.matchAll(
+      /\s*(?:(\|=|!=|\|~|!~)\s*("(?:[^"\\]|\\.)*")|\|\s*([a-zA-Z_]\w*)\s*(=~|!~|!=|=)\s*("(?:[^"\\]|\\.)*"))/g,
+    )) {
       if (op) {
         const v = JSON.parse(lit) as string;
         if (op === '|=') stages.push((e) => e.line.includes(v));

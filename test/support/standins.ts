@@ -161,7 +161,10 @@ export const FAMILIES: Readonly<Record<string, FamilySpec>> = {
     server: '/bin/prometheus',
     entrypoint: ['/bin/prometheus'],
     cmd: ['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus'],
-    files: { '/etc/prometheus/prometheus.yml': 'global:\n  scrape_interval: 15s\nscrape_configs:\n  - job_name: prometheus\n    static_configs:\n      - targets: [localhost:9090]\n' },
+    files: {
+      '/etc/prometheus/prometheus.yml':
+        'global:\n  scrape_interval: 15s\nscrape_configs:\n  - job_name: prometheus\n    static_configs:\n      - targets: [localhost:9090]\n',
+    },
     listen: 'flag web.listen-address 0.0.0.0:9090',
     paths: ['/', '/-/healthy', '/-/ready', '/metrics'],
   },
@@ -300,7 +303,14 @@ export function standInFor(image: string): StandInSpec {
   if (family === 'loki') {
     const img = Image.of(image);
     if ((img.compareVersion('3.6.0') ?? 1) < 0) {
-      spec = { ...LOKI, models: 'grafana/loki <= 3.5: distroless static:debug, busybox sh and wget; no -health flag', shell: 'busybox', coreutils: true, programs: ['wget'], lokiHealth: false };
+      spec = {
+        ...LOKI,
+        models: 'grafana/loki <= 3.5: distroless static:debug, busybox sh and wget; no -health flag',
+        shell: 'busybox',
+        coreutils: true,
+        programs: ['wget'],
+        lokiHealth: false,
+      };
     } else if ((img.compareVersion('3.6.5') ?? 1) < 0) {
       spec = { ...LOKI, models: 'grafana/loki 3.6.0-3.6.4: distroless, no shell, and no -health flag yet', lokiHealth: false };
     }
@@ -364,7 +374,9 @@ export function standInSpecs(stacks: readonly SynthesizedStack[]): StandInSpec[]
   const images = imagesOf(stacks);
   const real = images.filter((image) => !image.startsWith(`${STANDIN_MIRROR}/`));
   if (real.length) {
-    throw new Error(`these images are not under ${STANDIN_MIRROR}/, so their stand-ins would take real names: ${real.join(', ')} (build the stack with imageMirror: STANDIN_MIRROR)`);
+    throw new Error(
+      `these images are not under ${STANDIN_MIRROR}/, so their stand-ins would take real names: ${real.join(', ')} (build the stack with imageMirror: STANDIN_MIRROR)`,
+    );
   }
   return images
     .filter((image) => !image.startsWith(`${STANDIN_MIRROR}/aixcl-test/`) || TEST_IMAGES.some((t) => t.image === image))
@@ -408,9 +420,52 @@ function bodyOf(family: string, path: string): string {
 
 /** Basic tools on PATH in images with a shell (never a network client: those are programs of their own). */
 const COREUTILS = [
-  'cat', 'echo', 'printf', 'sleep', 'date', 'env', 'grep', 'egrep', 'sed', 'awk', 'tr', 'wc', 'head', 'tail', 'ls', 'mkdir', 'rm', 'cp',
-  'mv', 'touch', 'test', '[', 'true', 'false', 'kill', 'ps', 'id', 'hostname', 'cut', 'sort', 'uniq', 'seq', 'timeout', 'chmod', 'chown',
-  'ln', 'pidof', 'which', 'xargs', 'expr', 'basename', 'dirname', 'stat', 'find', 'tee', 'whoami',
+  'cat',
+  'echo',
+  'printf',
+  'sleep',
+  'date',
+  'env',
+  'grep',
+  'egrep',
+  'sed',
+  'awk',
+  'tr',
+  'wc',
+  'head',
+  'tail',
+  'ls',
+  'mkdir',
+  'rm',
+  'cp',
+  'mv',
+  'touch',
+  'test',
+  '[',
+  'true',
+  'false',
+  'kill',
+  'ps',
+  'id',
+  'hostname',
+  'cut',
+  'sort',
+  'uniq',
+  'seq',
+  'timeout',
+  'chmod',
+  'chown',
+  'ln',
+  'pidof',
+  'which',
+  'xargs',
+  'expr',
+  'basename',
+  'dirname',
+  'stat',
+  'find',
+  'tee',
+  'whoami',
 ];
 
 const LABEL = 'dev.aixcl.standin';
@@ -421,7 +476,8 @@ function specHash(spec: StandInSpec): string {
 }
 
 async function buildOne(docker: Docker, spec: StandInSpec): Promise<void> {
-  if (!spec.image.startsWith(`${STANDIN_MIRROR}/`)) throw new Error(`not building a stand-in named ${spec.image}: stand-ins are named under ${STANDIN_MIRROR}/ (standInName)`);
+  if (!spec.image.startsWith(`${STANDIN_MIRROR}/`))
+    throw new Error(`not building a stand-in named ${spec.image}: stand-ins are named under ${STANDIN_MIRROR}/ (standInName)`);
   const hash = specHash(spec);
   const existing = await docker
     .getImage(spec.image)

@@ -15,7 +15,10 @@ export interface DockerCliResult {
  * compose file into services, networks, configs and secrets through the
  * API). `onLine` receives each line as it comes, for progress.
  */
-export function dockerCli(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; onLine?: (line: string) => void } = {}): Promise<DockerCliResult> {
+export function dockerCli(
+  args: readonly string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; onLine?: (line: string) => void } = {},
+): Promise<DockerCliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('docker', [...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -20,7 +20,10 @@ export interface SwarmDownResult {
  * networks are gone. Named volumes are kept: `docker stack rm` never removes
  * volumes (each node's volumes stay on that node).
  */
-export async function swarmDown(project: string, opts: { engine?: Engine | EngineOptions; events?: EventSink; timeoutSeconds?: number } = {}): Promise<SwarmDownResult> {
+export async function swarmDown(
+  project: string,
+  opts: { engine?: Engine | EngineOptions; events?: EventSink; timeoutSeconds?: number } = {},
+): Promise<SwarmDownResult> {
   const events = opts.events ?? NO_EVENTS;
   const engine = opts.engine && 'docker' in opts.engine ? opts.engine : await connectEngine(opts.engine as EngineOptions | undefined);
   const { docker } = engine;
@@ -39,7 +42,10 @@ export async function swarmDown(project: string, opts: { engine?: Engine | Engin
     const networks = await docker.listNetworks({ filters: { label: [label] } });
     if (containers.length === 0 && networks.length === 0) break;
     if (Date.now() > deadline) {
-      throw new DeployError(`the stack ${project} was removed, but ${containers.length} containers and ${networks.length} networks are still going away: run the same command again in a moment`, ExitCode.FAILED);
+      throw new DeployError(
+        `the stack ${project} was removed, but ${containers.length} containers and ${networks.length} networks are still going away: run the same command again in a moment`,
+        ExitCode.FAILED,
+      );
     }
     await new Promise((r) => setTimeout(r, 500));
   }

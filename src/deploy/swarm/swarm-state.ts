@@ -78,7 +78,11 @@ export async function requireSwarmManager(engine: Engine): Promise<{ nodeId: str
 export async function readSwarmStack(docker: Docker, project: string, since?: number): Promise<SwarmServiceState[]> {
   const services = (await docker.listServices({ filters: { label: [`${STACK_NAMESPACE_LABEL}=${project}`] }, status: true } as never)) as unknown as Array<{
     ID: string;
-    Spec: { Name: string; Mode?: { Global?: object; Replicated?: { Replicas?: number } }; TaskTemplate?: { ContainerSpec?: { Image?: string; Labels?: Record<string, string> } } };
+    Spec: {
+      Name: string;
+      Mode?: { Global?: object; Replicated?: { Replicas?: number } };
+      TaskTemplate?: { ContainerSpec?: { Image?: string; Labels?: Record<string, string> } };
+    };
     ServiceStatus?: { DesiredTasks?: number };
     UpdateStatus?: { State?: string; Message?: string };
   }>;
@@ -122,7 +126,9 @@ export async function readSwarmStack(docker: Docker, project: string, since?: nu
         optional: s.Spec.TaskTemplate?.ContainerSpec?.Labels?.[OPTIONAL_LABEL] === 'true',
         image: s.Spec.TaskTemplate?.ContainerSpec?.Image?.replace(/@sha256:[0-9a-f]+$/, '') ?? '',
         spec: s.Spec,
-        containerIds: live.filter((t) => t.Status.State === 'running' && t.Status.ContainerStatus?.ContainerID).map((t) => t.Status.ContainerStatus!.ContainerID!),
+        containerIds: live
+          .filter((t) => t.Status.State === 'running' && t.Status.ContainerStatus?.ContainerID)
+          .map((t) => t.Status.ContainerStatus!.ContainerID!),
       };
       return state;
     }),

@@ -43,7 +43,22 @@ export async function swarmStatus(
 /** A table of {@link swarmStatus} rows. */
 export function formatSwarmStatus(rows: readonly SwarmServiceStatus[]): string {
   const head = ['SERVICE', 'MODE', 'TASKS', 'STATE', 'URL'];
-  const cells = rows.map((r) => [r.service, r.mode, `${r.running}/${r.desired}`, r.state + (r.lastError && r.state !== 'converged' ? ` (${r.lastError})` : ''), r.urls.join(' ') || '-']);
+  const cells = rows.map((r) => [
+    r.service,
+    r.mode,
+    `${r.running}/${r.desired}`,
+    r.state + (r.lastError && r.state !== 'converged' ? ` (${r.lastError})` : ''),
+    r.urls.join(' ') || '-',
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  return [head, ...cells].map((c) => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]))).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    [head, ...cells]
+      .map((c) =>
+        c
+          .map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i])))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }

@@ -33,7 +33,9 @@ export function swarmTargetsFromSynthesis(stacks: readonly SynthesizedStack[], o
   return stacks.map((s) => {
     const file = s.files.find((f) => f.path === SWARM_STACK_FILE);
     if (!file) {
-      throw new DeployError(`stack ${s.projectName} was not synthesized for Swarm (no ${SWARM_STACK_FILE}): give its Stack { target: Target.SWARM }, or deploy it without --target swarm`);
+      throw new DeployError(
+        `stack ${s.projectName} was not synthesized for Swarm (no ${SWARM_STACK_FILE}): give its Stack { target: Target.SWARM }, or deploy it without --target swarm`,
+      );
     }
     const document = parse(file.content) as SwarmDocument;
     const urls: Record<string, string[]> = {};

@@ -86,7 +86,11 @@ export async function swarmUp(target: SwarmTarget, opts: SwarmUpOptions = {}): P
 
   events({ type: 'stage', stage: 'images', message: 'checking images' });
   const pull = opts.pull ?? 'missing';
-  await resolveImages(docker, Object.values(target.document.services).map((s) => ({ ref: s.image })), { policy: pull, events, signal: opts.signal });
+  await resolveImages(
+    docker,
+    Object.values(target.document.services).map((s) => ({ ref: s.image })),
+    { policy: pull, events, signal: opts.signal },
+  );
 
   // Placement: a one-replica service with a named volume runs on the node labelled for that volume.
   const nodes = (await docker.listNodes()) as Array<{ ID: string; Spec: { Labels?: Record<string, string> }; Description?: { Hostname?: string } }>;
@@ -143,7 +147,12 @@ export async function swarmUp(target: SwarmTarget, opts: SwarmUpOptions = {}): P
         const svc = m[3].slice(target.projectName.length + 1);
         events({ type: 'service', service: svc, state: m[1] === 'Creating' ? 'creating' : m[1] === 'Updating' ? 'starting' : 'removed' });
       } else if (m) {
-        events({ type: 'resource', kind: m[2] === 'network' ? 'network' : m[2] === 'config' ? 'config' : 'secret', name: m[3], action: m[1] === 'Creating' ? 'created' : 'removed' });
+        events({
+          type: 'resource',
+          kind: m[2] === 'network' ? 'network' : m[2] === 'config' ? 'config' : 'secret',
+          name: m[3],
+          action: m[1] === 'Creating' ? 'created' : 'removed',
+        });
       } else if (!line.startsWith('Since --detach') && (/^Ignoring/.test(line) || /warning|could not be accessed/i.test(line))) {
         // (CLI 26+ notes that it does not wait: this deploy waits itself.)
         events({ type: 'warning', message: line });
@@ -164,7 +173,14 @@ export async function swarmUp(target: SwarmTarget, opts: SwarmUpOptions = {}): P
     if (old && canonical(old.spec) !== canonical(s.spec)) changes.push(`service ${s.service} updated`);
   }
   if (result.outcome !== 'failed') changes.push(...(await pruneUnused(target.projectName, engine, events)));
-  const exitCode = result.outcome === 'ok' ? ExitCode.OK : result.outcome === 'degraded' ? ExitCode.DEGRADED : result.outcome === 'interrupted' ? ExitCode.INTERRUPTED : ExitCode.FAILED;
+  const exitCode =
+    result.outcome === 'ok'
+      ? ExitCode.OK
+      : result.outcome === 'degraded'
+        ? ExitCode.DEGRADED
+        : result.outcome === 'interrupted'
+          ? ExitCode.INTERRUPTED
+          : ExitCode.FAILED;
   return { project: target.projectName, ...result, exitCode, changed: changes.length > 0, changes, durationMs: Date.now() - started, engine };
 }
 
@@ -195,7 +211,8 @@ async function waitForStack(
         o.events({ type: 'service', service: name, state, message: msg });
       }
       // Swarm restarts a failing task; three failures of the new spec (or a rolled-back update) are an answer.
-      const failedForGood = s.failures.length >= 3 || s.updateState === 'paused' || s.updateState === 'rollback_completed' || s.updateState === 'rollback_paused';
+      const failedForGood =
+        s.failures.length >= 3 || s.updateState === 'paused' || s.updateState === 'rollback_completed' || s.updateState === 'rollback_paused';
       if (isConverged(s) && !failedForGood) done.set(name, result(s, 'healthy'));
       else if (failedForGood) done.set(name, await failed(engine, s, s.updateMessage ?? `${s.failures.length} tasks failed`));
     }
@@ -209,7 +226,13 @@ async function waitForStack(
           const s = states.find((x) => x.service === name);
           services.push(
             s
-              ? await failed(engine, s, o.signal?.aborted ? 'interrupted' : `not converged after ${Math.round(o.timeoutMs / 1000)}s (${s.current}/${s.desired} running the current spec${s.newestState ? `, newest task ${s.newestState}` : ''})`)
+              ? await failed(
+                  engine,
+                  s,
+                  o.signal?.aborted
+                    ? 'interrupted'
+                    : `not converged after ${Math.round(o.timeoutMs / 1000)}s (${s.current}/${s.desired} running the current spec${s.newestState ? `, newest task ${s.newestState}` : ''})`,
+                )
               : { service: name, mode: 'replicated', desired: 1, running: 0, outcome: 'failed', optional: false, message: 'the service was not created' },
           );
         }
@@ -243,7 +266,9 @@ async function failed(engine: Engine, s: SwarmServiceState, why: string): Promis
 async function pruneUnused(project: string, engine: Engine, events: EventSink): Promise<string[]> {
   const { docker } = engine;
   const filter = { filters: { label: [`${STACK_NAMESPACE_LABEL}=${project}`] } } as never;
-  const services = (await docker.listServices(filter)) as unknown as Array<{ Spec: { TaskTemplate?: { ContainerSpec?: { Configs?: Array<{ ConfigID: string }>; Secrets?: Array<{ SecretID: string }> } } } }>;
+  const services = (await docker.listServices(filter)) as unknown as Array<{
+    Spec: { TaskTemplate?: { ContainerSpec?: { Configs?: Array<{ ConfigID: string }>; Secrets?: Array<{ SecretID: string }> } } };
+  }>;
   const usedConfigs = new Set(services.flatMap((s) => (s.Spec.TaskTemplate?.ContainerSpec?.Configs ?? []).map((c) => c.ConfigID)));
   const usedSecrets = new Set(services.flatMap((s) => (s.Spec.TaskTemplate?.ContainerSpec?.Secrets ?? []).map((c) => c.SecretID)));
   const removed: string[] = [];
