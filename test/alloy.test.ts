@@ -277,3 +277,18 @@ describe("Alloy's collector alerts, as Prometheus evaluates them (promtool test 
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe("the collectors' match selectors", () => {
+  it('a selector no stream of the stack satisfies is refused, in Alloy and in Promtail, with did-you-mean', () => {
+    const alloyStack = new AixclStack(new App(), 'aixcl');
+    alloyStack.logging.alloy!.config.addOverride('loki.process "formats"', 'stage.match.selector', '{compose_service="postgress"}');
+    const alloy = problemsOf(alloyStack.node.root as App);
+    assert.equal(alloy.length, 1, alloy.join('\n'));
+    assert.match(alloy[0], /^\[aixcl\/logging\/alloy\/Config\] .*loki\.process "formats" > stage\.match > selector: .*compose_service="postgress" selects nothing.*did you mean "postgres"\?/);
+    const promtailStack = new AixclStack(new App(), 'aixcl', { collector: CollectorKind.PROMTAIL });
+    promtailStack.logging.promtail!.config.addOverride('scrape_configs.0.pipeline_stages.0.match.selector', '{compose_service="postgress"}');
+    const promtail = problemsOf(promtailStack.node.root as App);
+    assert.equal(promtail.length, 1, promtail.join('\n'));
+    assert.match(promtail[0], /^\[aixcl\/logging\/promtail\/Config\] .*scrape_configs\.0\.pipeline_stages\.0\.match\.selector: .*compose_service="postgress" selects nothing.*did you mean "postgres"\?/);
+  });
+});

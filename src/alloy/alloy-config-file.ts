@@ -6,6 +6,7 @@ import { GeneratedFile } from '../core/generated-file.js';
 import { recordProblem } from '../core/props.js';
 import { Stack } from '../core/stack.js';
 import { alloyConfigIssues } from './alloy-config-check.js';
+import { checkLogQL, type CheckLogQLOptions } from '../grafana/logql.js';
 import { alloyStage } from './alloy-pipeline.js';
 import {
   attr,
@@ -49,6 +50,12 @@ export interface AlloyConfigFileProps {
   readonly logFormats?: () => readonly ServiceLogFormat[];
   /** OTLP intake. @default none */
   readonly otlp?: AlloyOtlpSettings;
+  /**
+   * What the `stage.match` selectors may select on (the Loki's labels and their values, as
+   * {@link checkLogQL} takes them), read when the file is checked.
+   * @default selectors are checked for syntax only
+   */
+  readonly selectorContext?: () => CheckLogQLOptions;
   /** @default 'alloy/config.alloy' */
   readonly filePath?: string;
 }
@@ -99,7 +106,8 @@ export class AlloyConfigFile extends GeneratedFile {
   /**
    * Escape hatch: sets (or, with `undefined`, deletes) an attribute of a generated component.
    * @param componentId the component as written in the file: `loki.write "loki"`
-   * @param path nested blocks and the attribute, dotted: `endpoint.batch_size`
+   * @param path nested blocks and the attribute, dotted: `endpoint.batch_size`, `stage.match.selector` (the
+   * first block of that name)
    */
   public addOverride(componentId: string, path: string, value: AlloyValue | undefined): void {
     const parts = path.split('.');
@@ -154,7 +162,15 @@ export class AlloyConfigFile extends GeneratedFile {
   protected check(statements: readonly AlloyStatement[]): string[] {
     const syntax = syntaxProblems(statements, []);
     if (syntax.length) return syntax;
-    return alloyConfigIssues(statements).map((i) => `${i.path}: ${i.message}`);
+    const issues = alloyConfigIssues(statements).map((i) => `${i.path}: ${i.message}`);
+    // A match stage whose selector no stream satisfies never runs (Alloy's stages/match.go): the same
+    // check as every LogQL of the tree, over the labels and values the lines have at that point.
+    const context = this.props.selectorContext?.() ?? {};
+    for (const { path, selector } of matchSelectors(statements, [])) {
+      const problem = checkLogQL(selector, context);
+      if (problem) issues.push(`${path} > selector: ${problem}`);
+    }
+    return issues;
   }
 
   private build(): AlloyStatement[] {
@@ -231,22 +247,45 @@ function otlpComponents(o: AlloyOtlpSettings): AlloyBlock[] {
   return [receiver, batch, exporter];
 }
 
+/** The selectors of every `stage.match` block, with where each is. */
+function matchSelectors(statements: readonly AlloyStatement[], at: readonly string[]): Array<{ path: string; selector: string }> {
+  const out: Array<{ path: string; selector: string }> = [];
+  for (const s of statements) {
+    if (s.kind !== 'block') continue;
+    const here = [...at, idOf(s)];
+    const selector = s.body.find((x) => x.kind === 'attribute' && x.name === 'selector');
+    if (s.name === 'stage.match' && selector?.kind === 'attribute' && typeof selector.value === 'string')
+      out.push({ path: here.join(' > '), selector: selector.value });
+    out.push(...matchSelectors(s.body, here));
+  }
+  return out;
+}
+
 /** `name "label"`, as a component is written (and named in messages). */
 function idOf(b: AlloyBlock): string {
   return b.label === undefined ? b.name : `${b.name} "${b.label}"`;
 }
 
+/**
+ * The block with `value` set at `path` (nested block names, then the attribute). A nested block's name may
+ * hold dots (`stage.match`): the longest run of parts that names a block of the body is taken; the first
+ * block of that name, as Alloy has no other way to address it.
+ */
 function override(b: AlloyBlock, path: readonly string[], value: AlloyValue | undefined): AlloyBlock {
-  const [head, ...rest] = path;
-  if (rest.length === 0) {
-    const body = b.body.filter((s) => !(s.kind === 'attribute' && s.name === head));
-    return { ...b, body: value === undefined ? body : [...body, attr(head, value)] };
+  if (path.length === 1) {
+    const [name] = path;
+    const body = b.body.filter((s) => !(s.kind === 'attribute' && s.name === name));
+    return { ...b, body: value === undefined ? body : [...body, attr(name, value)] };
   }
-  const i = b.body.findIndex((s) => s.kind === 'block' && s.name === head);
-  if (i < 0) return { ...b, body: [...b.body, override(block(head, []), rest, value)] };
-  const body = [...b.body];
-  body[i] = override(body[i] as AlloyBlock, rest, value);
-  return { ...b, body };
+  for (let k = path.length - 1; k >= 1; k--) {
+    const name = path.slice(0, k).join('.');
+    const i = b.body.findIndex((s) => s.kind === 'block' && s.name === name);
+    if (i < 0) continue;
+    const body = [...b.body];
+    body[i] = override(body[i] as AlloyBlock, path.slice(k), value);
+    return { ...b, body };
+  }
+  return { ...b, body: [...b.body, override(block(path[0], []), path.slice(1), value)] };
 }
 
 /** Names that Alloy's parser refuses (syntax/scanner): the reference check needs them well-formed. */

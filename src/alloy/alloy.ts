@@ -24,6 +24,7 @@ import { Loki } from '../loki/loki.js';
 import { probeAddress } from '../services/listen-address.js';
 import { configureSwarm } from '../swarm/swarm-settings.js';
 import { AlloyConfigFile } from './alloy-config-file.js';
+import { lokiQueryContext } from '../grafana/datasource-base.js';
 import { alloyProducedLabels } from './alloy-produced-labels.js';
 
 /** The Alloy release the default image pins (stack-facts.md: the current line, tags with a `v`). */
@@ -164,6 +165,7 @@ export class Alloy extends Construct implements LogCollector {
         lokiOtlpUrl: `${loki?.url ?? 'http://invalid.invalid'}/otlp`,
       },
       filePath: `${baseName}/config.alloy`,
+      selectorContext: () => lokiQueryContext(loki),
     });
 
     const memoryLimit = props.memoryLimit ?? Size.mebibytes(256);

@@ -4,6 +4,7 @@ import { DocumentFile } from '../core/generated-file.js';
 import { Stack } from '../core/stack.js';
 import { unbracket } from '../services/listen-address.js';
 import { promtailConfigIssues } from './promtail-config-schema.js';
+import { checkLogQL, type CheckLogQLOptions } from '../grafana/logql.js';
 import { pipelineStages, type ServiceLogFormat } from '../collector/log-pipeline.js';
 import { COLLECTED_LOG_LABELS, COLLECTOR_DOCKER_HOST, collectedLabelRules, type CollectedLogLabel } from '../collector/collected-labels.js';
 
@@ -39,6 +40,12 @@ export interface PromtailConfigFileProps {
    * @default no formats: every line is stored as it is
    */
   readonly logFormats?: () => readonly ServiceLogFormat[];
+  /**
+   * What the `match` stages' selectors may select on (the Loki's labels and their values, as
+   * {@link checkLogQL} takes them), read when the file is checked.
+   * @default selectors are checked for syntax only (by the stage schema)
+   */
+  readonly selectorContext?: () => CheckLogQLOptions;
   /**
    * Output path relative to the stack's directory.
    * @default 'promtail/promtail-config.yml'
@@ -122,10 +129,37 @@ export class PromtailConfigFile extends DocumentFile {
 
   protected override checkDocument(doc: unknown): void {
     const issues = promtailConfigIssues(doc);
+    if (!issues.length && this.props.selectorContext) {
+      // A match stage whose selector no stream satisfies never runs (stages/match.go): the same check as
+      // every LogQL of the tree, over the labels and values the lines have at that point.
+      const context = this.props.selectorContext();
+      for (const { path, selector } of matchSelectors(doc)) {
+        const problem = checkLogQL(selector, context);
+        if (problem) issues.push({ path, text: `${path.join('.')}.selector: ${problem}` });
+      }
+    }
     if (issues.length) this.failWithIssues(`the Promtail config would not load${this.hasOverrides ? ' (check overrides)' : ''}`, issues);
   }
 
   protected override sourceOf(path: readonly PropertyKey[]): IConstruct | undefined {
     return path[0] === 'clients' && path[2] === 'url' ? this.props.pushUrlFrom : undefined;
   }
+}
+
+/** The selectors of every `match` stage of the document's scrape configs, with where each is. */
+function matchSelectors(doc: unknown): Array<{ path: PropertyKey[]; selector: string }> {
+  const out: Array<{ path: PropertyKey[]; selector: string }> = [];
+  const walk = (stages: unknown, at: PropertyKey[]) => {
+    if (!Array.isArray(stages)) return;
+    stages.forEach((stage, i) => {
+      const match = (stage as { match?: { selector?: unknown; stages?: unknown } } | null)?.match;
+      if (!match) return;
+      if (typeof match.selector === 'string') out.push({ path: [...at, i, 'match'], selector: match.selector });
+      walk(match.stages, [...at, i, 'match', 'stages']);
+    });
+  };
+  const jobs = (doc as { scrape_configs?: unknown } | null)?.scrape_configs;
+  if (Array.isArray(jobs))
+    jobs.forEach((job, j) => walk((job as { pipeline_stages?: unknown } | null)?.pipeline_stages, ['scrape_configs', j, 'pipeline_stages']));
+  return out;
 }

@@ -14,6 +14,7 @@ import { Loki } from '../loki/loki.js';
 import { probeAddress } from '../services/listen-address.js';
 import { bashReadyProbe } from '../collector/bash-ready-probe.js';
 import { PromtailConfigFile } from './promtail-config-file.js';
+import { lokiQueryContext } from '../grafana/datasource-base.js';
 import { promtailProducedLabels } from './promtail-produced-labels.js';
 import type { ProducedLabels } from '../collector/produced-labels.js';
 import { PROJECT_LOG_LABEL } from '../collector/collected-labels.js';
@@ -122,6 +123,7 @@ export class Promtail extends Construct implements LogCollector {
       refreshInterval: props.refreshInterval ?? Duration.seconds(1),
       // Only this stack's services are known here; a logging-only stack collecting another project stores lines as they are.
       logFormats: () => (this.project === stack.projectName ? stackLogFormats(stack) : []),
+      selectorContext: () => lokiQueryContext(loki),
     });
 
     this.service = new Service(this, 'Service', {
