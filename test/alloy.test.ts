@@ -284,11 +284,17 @@ describe("the collectors' match selectors", () => {
     alloyStack.logging.alloy!.config.addOverride('loki.process "formats"', 'stage.match.selector', '{compose_service="postgress"}');
     const alloy = problemsOf(alloyStack.node.root as App);
     assert.equal(alloy.length, 1, alloy.join('\n'));
-    assert.match(alloy[0], /^\[aixcl\/logging\/alloy\/Config\] .*loki\.process "formats" > stage\.match > selector: .*compose_service="postgress" selects nothing.*did you mean "postgres"\?/);
+    assert.match(
+      alloy[0],
+      /^\[aixcl\/logging\/alloy\/Config\] .*loki\.process "formats" > stage\.match > selector: .*compose_service="postgress" selects nothing.*did you mean "postgres"\?/,
+    );
     const promtailStack = new AixclStack(new App(), 'aixcl', { collector: CollectorKind.PROMTAIL });
     promtailStack.logging.promtail!.config.addOverride('scrape_configs.0.pipeline_stages.0.match.selector', '{compose_service="postgress"}');
     const promtail = problemsOf(promtailStack.node.root as App);
     assert.equal(promtail.length, 1, promtail.join('\n'));
-    assert.match(promtail[0], /^\[aixcl\/logging\/promtail\/Config\] .*scrape_configs\.0\.pipeline_stages\.0\.match\.selector: .*compose_service="postgress" selects nothing.*did you mean "postgres"\?/);
+    assert.match(
+      promtail[0],
+      /^\[aixcl\/logging\/promtail\/Config\] .*scrape_configs\.0\.pipeline_stages\.0\.match\.selector: .*compose_service="postgress" selects nothing.*did you mean "postgres"\?/,
+    );
   });
 });
