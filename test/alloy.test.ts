@@ -103,6 +103,10 @@ describe('Alloy', () => {
     // Postgres writes multi-line statements; Alloy would trim each line's newline where Promtail does not.
     assert.match(config, /stage\.multiline \{\n(\t+[a-z_]+ += [^\n]*\n)*\t+trim_newlines = false\n/);
     assert.match(config, /forward_to = \[loki\.write\.loki\.receiver\]/);
+    // Promtail keeps a parsed time that equals the previous line's; Alloy would move it 1 ns (a switch then stores the line twice).
+    const timestamps = config.match(/stage\.timestamp \{\n(\t+[a-z_]+ += [^\n]*\n)*\t+\}/g) ?? [];
+    assert.ok(timestamps.length > 0);
+    for (const t of timestamps) assert.match(t, /action_on_duplicate_timestamp = "keep"/);
   });
 
   it('has collector alerts on its own metrics (loki_write_*)', () => {

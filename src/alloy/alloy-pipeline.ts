@@ -7,10 +7,15 @@ import { attr, block, type AlloyBlock, type AlloyObject, type AlloyStatement, ty
  * (internal/component/loki/process/stages/*.go of grafana/alloy: same Go regexp, JMESPath, logfmt
  * decoder, text/template functions incl. ToLower, timestamp layouts), under Alloy names and with maps
  * as `values` attributes (pipeline.go: `alloy:"label_drop,block"`, `alloy:"label_keep,block"`,
- * structured_metadata.go and labels.go: `values`). One difference is set back to Promtail's: Alloy's
- * multiline stage trims each line's trailing newline by default (multiline.go, `TrimNewlines: true`),
- * Promtail's never did; a stack that moves from Promtail to Alloy must store byte-identical entries,
- * so that the lines both collectors read are taken as one (see Alloy's class comment).
+ * structured_metadata.go and labels.go: `values`). Two differences are set back to Promtail's, because a
+ * stack that moves from Promtail to Alloy must store byte-identical entries at identical timestamps, so
+ * that the lines both collectors read are taken as one (see Alloy's class comment):
+ * - Alloy's multiline stage trims each line's trailing newline by default (multiline.go,
+ *   `TrimNewlines: true`); Promtail's never did.
+ * - Alloy's timestamp stage moves an entry whose parsed time equals the previous one of its stream 1 ns
+ *   later by default (timestamp.go, `action_on_duplicate_timestamp` default `fudge`); Promtail keeps the
+ *   time. Two Postgres lines of one millisecond were stored twice after a switch, 1 ns apart, on the
+ *   real Loki 3.7.6 and Alloy 1.19.0-rc.3 (2026-12-07); with `keep` every line was stored once.
  */
 
 /** Alloy's name of a Promtail stage, where they differ (stages/pipeline.go of grafana/alloy). */
@@ -54,5 +59,6 @@ export function alloyStage(stage: PipelineStage): AlloyBlock {
     else body.push(attr(key, plain(value)));
   }
   if (type === 'multiline') body.push(attr('trim_newlines', false));
+  if (type === 'timestamp') body.push(attr('action_on_duplicate_timestamp', 'keep'));
   return block(name, [...body, ...nested]);
 }

@@ -111,7 +111,8 @@ const ALLOY_METRICS: CollectorMetrics = {
  * Moving a deployed stack from Promtail to Alloy loses and doubles no line: Alloy keeps no position
  * for a container it has not read, so it reads each container's log from its start
  * (loki/source/docker/tailer.go: `Since` is the stored position, 0 when none), and every line it
- * re-reads is the entry Promtail pushed, with the same stream labels, Docker's timestamp, the same
+ * re-reads is the entry Promtail pushed, with the same stream labels, timestamp (Docker's, or the line's
+ * own read by the same stage: alloy-pipeline.ts sets Alloy's two differing defaults back to Promtail's),
  * text and structured metadata, which Loki returns once: its queries merge identical entries
  * (pkg/iter/entry_iterator.go, "Entries with identical timestamp, line, and metadata are removed as
  * duplicates"). Lines older than Loki's `reject_old_samples_max_age` (a week) are refused, as they
