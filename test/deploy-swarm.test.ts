@@ -19,7 +19,7 @@ import { run } from './support/run.js';
 import { ensureStandIns, STANDIN_MIRROR } from './support/standins.js';
 
 const variables = { GRAFANA_ADMIN_PASSWORD: 'test-admin', WEBUI_SECRET_KEY: 'test-key', PGADMIN_PASSWORD: 'test-pgadmin', POSTGRES_PASSWORD: 'test-pg' };
-const SERVICES = ['cadvisor', 'grafana', 'loki', 'node-exporter', 'ollama', 'open-webui', 'pgadmin', 'postgres', 'postgres-exporter', 'prometheus', 'promtail'];
+const SERVICES = ['alloy', 'cadvisor', 'grafana', 'loki', 'node-exporter', 'ollama', 'open-webui', 'pgadmin', 'postgres', 'postgres-exporter', 'prometheus'];
 
 /**
  * The default stack for Swarm, exactly as stacks/aixcl.ts builds it with --target swarm (so that a
@@ -121,15 +121,15 @@ describe('default stack on a one-node Docker Swarm', () => {
     assert.match(r.stdout, new RegExp(`Stack ${project} is up on the swarm: 11 services converged`));
     for (const s of SERVICES) assert.match(r.stdout, new RegExp(`^${s}\\s+(replicated|global)\\s+1/1\\s+converged`, 'm'), s);
     assert.match(r.stdout, /^grafana\s+replicated\s+1\/1\s+converged\s+http:\/\/localhost:3000$/m);
-    assert.match(r.stderr, /promtail\s+healthy 1\/1 nodes/);
+    assert.match(r.stderr, /alloy\s+healthy 1\/1 nodes/);
     // docker's own view: the collector is a global service, with one task on the node.
     const ls = await run('docker', ['service', 'ls', '--filter', `label=${STACK_NAMESPACE_LABEL}=${project}`, '--format', '{{.Name}} {{.Mode}} {{.Replicas}}']);
-    assert.ok(ls.stdout.split('\n').includes(`${project}_promtail global 1/1`), ls.stdout);
+    assert.ok(ls.stdout.split('\n').includes(`${project}_alloy global 1/1`), ls.stdout);
     t.diagnostic(ls.stdout);
     const ps = await run('docker', ['stack', 'ps', project, '--filter', 'desired-state=running', '--format', '{{.Name}} {{.CurrentState}}']);
-    const promtailTasks = ps.stdout.split('\n').filter((l) => l.startsWith(`${project}_promtail.`));
-    assert.equal(promtailTasks.length, 1, ps.stdout);
-    assert.match(promtailTasks[0], /Running/);
+    const collectorTasks = ps.stdout.split('\n').filter((l) => l.startsWith(`${project}_alloy.`));
+    assert.equal(collectorTasks.length, 1, ps.stdout);
+    assert.match(collectorTasks[0], /Running/);
   });
 
   it('only Grafana is published, on its node (the URL the deploy printed answers); the others only on the overlay', async () => {
@@ -208,14 +208,14 @@ describe('default stack on a one-node Docker Swarm', () => {
       rows.map((r) => `${r.service} ${r.state}`),
       SERVICES.map((s) => `${s} converged`),
     );
-    assert.equal(rows.find((r) => r.service === 'promtail')?.mode, 'global');
+    assert.equal(rows.find((r) => r.service === 'alloy')?.mode, 'global');
 
     const down = await deployCli(['down', '--target', 'swarm', '-p', project], { cwd: out });
     assert.equal(down.exitCode, 0, down.stderr);
     assert.match(down.stdout, new RegExp(`Stack ${project}: removed 11 service\\(s\\)`));
     assert.deepEqual(await readSwarmStack(docker, project), []);
     const volumes = ((await docker.listVolumes({ filters: { label: [`${STACK_NAMESPACE_LABEL}=${project}`] } })).Volumes ?? []).map((v) => v.Name).sort();
-    for (const v of ['grafana-data', 'loki-data', 'postgres-data', 'promtail-positions'])
+    for (const v of ['grafana-data', 'loki-data', 'postgres-data', 'alloy-data'])
       assert.ok(volumes.includes(`${project}_${v}`), `${v} kept: ${volumes.join(', ')}`);
     for (const v of ['loki-data', 'grafana-data']) assert.match(down.stdout, new RegExp(`kept volume ${project}_${v}`));
   });
