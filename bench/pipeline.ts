@@ -335,9 +335,9 @@ try {
   const memRow = (name: string, m: Memory, limit: number) =>
     rows.push({ name, value: mib(m.dockerStatsMiB), target: `<= ${limit} MiB`, met: m.dockerStatsMiB <= limit });
   memRow('Loki memory (docker stats)', lokiMem, 75);
-  rows.push({ name: '  Loki VmRSS', value: mib(lokiMem.rssMiB), target: '-' });
+  rows.push({ name: '  Loki VmRSS (RssAnon)', value: `${mib(lokiMem.rssMiB)} (${mib(lokiMem.rssAnonMiB)})`, target: '-' });
   memRow(`${kind.name} memory (docker stats)`, colMem, kind.memoryTargetMiB);
-  rows.push({ name: `  ${kind.name} VmRSS`, value: mib(colMem.rssMiB), target: '-' });
+  rows.push({ name: `  ${kind.name} VmRSS (RssAnon)`, value: `${mib(colMem.rssMiB)} (${mib(colMem.rssAnonMiB)})`, target: '-' });
   await docker.getContainer(steadyId).remove({ force: true });
 
   // 4. The burst, from an already collected container.
