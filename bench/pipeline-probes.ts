@@ -76,6 +76,11 @@ export interface Memory {
   readonly dockerStatsMiB: number;
   /** Resident set (VmRSS) of the container's main process; undefined when the engine is not local. */
   readonly rssMiB?: number;
+  /**
+   * Its anonymous part (RssAnon: heap, stacks). VmRSS also counts the mapped pages of the binary
+   * itself (RssFile: Alloy's static binary is over 500 MB), which the cgroup charges to whoever read them first.
+   */
+  readonly rssAnonMiB?: number;
 }
 
 export async function memoryOf(docker: Docker, id: string): Promise<Memory> {
@@ -89,14 +94,17 @@ export async function memoryOf(docker: Docker, id: string): Promise<Memory> {
       : st.inactive_file !== undefined && st.inactive_file < usage
         ? st.inactive_file
         : 0;
-  let rssMiB: number | undefined;
+  let status = '';
   try {
-    const pid = (await c.inspect()).State.Pid;
-    rssMiB = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+    status = readFileSync(`/proc/${(await c.inspect()).State.Pid}/status`, 'utf8');
   } catch {
-    rssMiB = undefined;
+    // a remote engine
   }
-  return { dockerStatsMiB: (usage - inactive) / 1024 ** 2, rssMiB };
+  const kB = (field: string) => {
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
+    return m ? Number(m[1]) / 1024 : undefined;
+  };
+  return { dockerStatsMiB: (usage - inactive) / 1024 ** 2, rssMiB: kB('VmRSS'), rssAnonMiB: kB('RssAnon') };
 }
 
 /**

@@ -30,6 +30,8 @@
 //   BENCH_LINES=5000 BENCH_RATE=500    the steady load
 //   BENCH_BURST_LINES=300000 BENCH_BURST_RATE=30000   the burst
 //   BENCH_NEW_CONTAINERS=3             new containers whose first line is timed
+//   BENCH_COLLECTOR_MEMORY_TARGET=200  the collector's memoryTarget (GOMEMLIMIT), MiB (default: the construct's)
+//   BENCH_ALLOY_CONFIG=converted       Alloy runs `alloy convert` of the generated Promtail config, no GOMEMLIMIT
 //   BENCH_NETWORK=host                 host networking (default: bridge)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -41,7 +43,7 @@ import { connectEngine, type Engine } from '../src/deploy/engine.js';
 import { ComposeLabel } from '../src/deploy/labels.js';
 import { targetsFromSynthesis } from '../src/deploy/target.js';
 import { deployUp } from '../src/deploy/up.js';
-import { Alloy, ALLOY_VERSION, App, DEFAULT_LOKI_IMAGE, Loki, NetworkMode, Promtail, PROMTAIL_LAST_VERSION, Service, Stack } from '../src/index.js';
+import { Alloy, ALLOY_VERSION, App, DEFAULT_LOKI_IMAGE, Loki, NetworkMode, Promtail, PROMTAIL_LAST_VERSION, Service, Size, Stack } from '../src/index.js';
 import { uniqueProject } from '../test/support/docker.js';
 import { dockerLogTail, LokiQueries, memoryOf, percentile, Scrape, sleep, type Memory } from './pipeline-probes.js';
 import { BURST_MARK, burstScript, firstLineScript, steadyScript, WARMUP_MARK } from './pipeline-writers.js';
@@ -65,7 +67,7 @@ interface CollectorKind {
   readonly readyPath: string;
   readonly memoryTargetMiB: number;
   /** Adds the collector to the stack; returns its service. */
-  add(stack: Stack, loki: Loki, image: string, port: number): Service;
+  add(stack: Stack, loki: Loki, image: string, port: number, memoryTarget?: Size): Service;
   /** Metric names: entries sent, entries dropped (by reason), push requests by status_code. */
   readonly metrics: { readonly sent: string; readonly dropped: string; readonly requests: string };
 }
@@ -76,7 +78,7 @@ const PROMTAIL: CollectorKind = {
   defaultPort: 9080,
   readyPath: '/ready',
   memoryTargetMiB: 30,
-  add: (stack, loki, image, port) => new Promtail(stack, 'promtail', { loki, image, port }).service,
+  add: (stack, loki, image, port, memoryTarget) => new Promtail(stack, 'promtail', { loki, image, port, memoryTarget }).service,
   // grafana/loki v3.6.15 clients/pkg/promtail/client/client.go (newMetrics): namespace "promtail";
   // request_duration_seconds is observed per attempt with the HTTP status (sendBatch).
   metrics: { sent: 'promtail_sent_entries_total', dropped: 'promtail_dropped_entries_total', requests: 'promtail_request_duration_seconds_count' },
@@ -88,7 +90,7 @@ const ALLOY: CollectorKind = {
   defaultPort: 12345,
   readyPath: '/-/ready',
   memoryTargetMiB: 80,
-  add: (stack, loki, image, port) => new Alloy(stack, 'alloy', { loki, image, port }).service,
+  add: (stack, loki, image, port, memoryTarget) => new Alloy(stack, 'alloy', { loki, image, port, memoryTarget }).service,
   // grafana/alloy v1.19.0-rc.3 internal/component/common/loki/client/metrics.go (newMetrics), used by
   // loki.write: request_duration_seconds is observed per attempt with the HTTP status (shards.go).
   metrics: { sent: 'loki_write_sent_entries_total', dropped: 'loki_write_dropped_entries_total', requests: 'loki_write_request_duration_seconds_count' },
@@ -161,7 +163,10 @@ const project = uniqueProject('aixcl-bench-pipeline');
 const app = new App();
 const stack = new Stack(app, 'bench', { projectName: project, networkMode: network });
 const loki = new Loki(stack, 'loki', { image: lokiImage, port: lokiPort });
-const collector = kind.add(stack, loki, collectorImage, collectorPort);
+const memoryTargetMiB = process.env.BENCH_COLLECTOR_MEMORY_TARGET;
+if (memoryTargetMiB !== undefined && !/^[1-9]\d*$/.test(memoryTargetMiB))
+  refuse(`BENCH_COLLECTOR_MEMORY_TARGET must be a whole number of MiB, got '${memoryTargetMiB}'`);
+const collector = kind.add(stack, loki, collectorImage, collectorPort, memoryTargetMiB === undefined ? undefined : Size.mebibytes(Number(memoryTargetMiB)));
 const collectorService = collector.serviceName;
 if (converted) collector.addOverride('environment.GOMEMLIMIT', undefined);
 const work = mkdtempSync(join(tmpdir(), 'aixcl-bench-pipeline-'));
@@ -352,9 +357,9 @@ try {
   const memRow = (name: string, m: Memory, limit: number) =>
     rows.push({ name, value: mib(m.dockerStatsMiB), target: `<= ${limit} MiB`, met: m.dockerStatsMiB <= limit });
   memRow('Loki memory (docker stats)', lokiMem, 75);
-  rows.push({ name: '  Loki VmRSS', value: mib(lokiMem.rssMiB), target: '-' });
+  rows.push({ name: '  Loki VmRSS (RssAnon)', value: `${mib(lokiMem.rssMiB)} (${mib(lokiMem.rssAnonMiB)})`, target: '-' });
   memRow(`${kind.name} memory (docker stats)`, colMem, kind.memoryTargetMiB);
-  rows.push({ name: `  ${kind.name} VmRSS`, value: mib(colMem.rssMiB), target: '-' });
+  rows.push({ name: `  ${kind.name} VmRSS (RssAnon)`, value: `${mib(colMem.rssMiB)} (${mib(colMem.rssAnonMiB)})`, target: '-' });
   await docker.getContainer(steadyId).remove({ force: true });
 
   // 4. The burst, from an already collected container.
@@ -367,8 +372,12 @@ try {
   let count = 0;
   let lastGrowth = Date.now();
   let completeAt: number | undefined;
+  // When the collector had pushed every line (its sent-entries counter), to tell its delay from Loki's.
+  const sentBefore = colBefore.sum(kind.metrics.sent);
+  let sentAllAt: number | undefined;
   while (Date.now() - lastGrowth < STALL_MS && Date.now() - signalledAt < 300_000) {
     const polledAt = Date.now();
+    if (sentAllAt === undefined && (await Scrape.of(collectorMetrics)).sum(kind.metrics.sent) - sentBefore >= BURST_LINES) sentAllAt = polledAt;
     const n = (await lokiQ.scalar(countQuery)) ?? count;
     if (n > count) {
       count = n;
@@ -408,6 +417,11 @@ try {
     value: completeAt !== undefined && last ? s2(completeAt - last.ms) : `never (${count} of ${BURST_LINES})`,
     target: '<= 10 s',
     met: completeAt !== undefined && last !== undefined && completeAt - last.ms <= 10_000,
+  });
+  rows.push({
+    name: `  ${kind.name} had sent all, after last print`,
+    value: sentAllAt !== undefined && last ? s2(sentAllAt - last.ms) : 'never',
+    target: '-',
   });
   const [lokiMem2, colMem2] = await Promise.all([memoryOf(docker, idOf('loki')), memoryOf(docker, idOf(collectorService))]);
   rows.push({ name: 'after the burst: Loki memory', value: mib(lokiMem2.dockerStatsMiB), target: '-' });
