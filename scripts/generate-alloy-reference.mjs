@@ -36,7 +36,7 @@ const pkgAt = goPackageReader(repo, tag);
 const FULL = [
   /^loki\./,
   /^discovery\.(docker|dockerswarm|relabel)$/,
-  /^otelcol\.(receiver\.otlp|processor\.(batch|memory_limiter|attributes)|exporter\.(otlphttp|loki))$/,
+  /^otelcol\.(receiver\.otlp|processor\.(batch|memory_limiter|attributes|groupbyattrs)|exporter\.(otlphttp|loki))$/,
   /^prometheus\.exporter\.self$/,
 ];
 

@@ -9,7 +9,8 @@
  * 1. the seed's four LogQL use cases return lines;
  * 2. Postgres's `ERROR:` lines carry `level` and `detected_level` error;
  * 3. a statement over three lines (continuations start with a tab, elog.c append_with_tabs) is one entry;
- * 4. an OTLP log sent to Alloy's published OTLP/HTTP port is queryable by its `service_name`.
+ * 4. an OTLP log sent to Alloy's published OTLP/HTTP port is queryable by its `service_name`, with the
+ *    project's `compose_project` label.
  * Everything started (containers, volumes, network, the busybox image, the output directory) is removed.
  */
 import assert from 'node:assert/strict';
@@ -203,12 +204,18 @@ test('the seed use cases, Postgres levels and multi-line entries, and OTLP intak
     assert.deepEqual(await query(`${pg} |~ "^\\t"`), []);
   });
 
-  await t.test('4. an OTLP log sent to Alloy is queryable by its service_name', async () => {
+  await t.test('4. an OTLP log sent to Alloy is queryable by its service_name, under the project', async () => {
     const service = `billing-${id}`;
     const body = {
       resourceLogs: [
         {
-          resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
+          // As the SDK of a service with otlp: true sends it (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES).
+          resource: {
+            attributes: [
+              { key: 'service.name', value: { stringValue: service } },
+              { key: 'compose.service', value: { stringValue: service } },
+            ],
+          },
           scopeLogs: [
             {
               logRecords: [
@@ -231,10 +238,12 @@ test('the seed use cases, Postgres levels and multi-line entries, and OTLP intak
     });
     const answer = await res.text();
     assert.equal(res.status, 200, answer);
-    const got = await until(`{service_name="${service}"}`);
+    // The sender set no project: Alloy adds it. Loki keeps it and the service as the labels the Logs
+    // dashboard selects on, as for collected lines.
+    const got = await until(`{compose_project="${project}", compose_service="${service}"}`);
     assert.deepEqual(
-      got.map((e) => [e.line, e.labels.detected_level, e.labels.severity_text]),
-      [[`payment failed (${id})`, 'error', 'ERROR']],
+      got.map((e) => [e.line, e.labels.compose_project, e.labels.compose_service, e.labels.service_name, e.labels.detected_level, e.labels.severity_text]),
+      [[`payment failed (${id})`, project, service, service, 'error', 'ERROR']],
     );
   });
 });

@@ -25,6 +25,8 @@ import { alloyStage } from '../src/alloy/alloy-pipeline.js';
 import { pipelineStages } from '../src/collector/log-pipeline.js';
 import { stackLogFormats } from '../src/collector/stack-log-formats.js';
 import { renderAlloy } from '../src/alloy/alloy-syntax.js';
+import { OTLP_PROJECT_ATTRIBUTE, OTLP_SERVICE_ATTRIBUTE } from '../src/alloy/alloy-config-file.js';
+import { PROJECT_LOG_LABEL, type CollectedLogLabel } from '../src/collector/collected-labels.js';
 import { problemsOf } from './support/problems.js';
 import { tempDir } from './support/temp.js';
 
@@ -170,6 +172,7 @@ describe('OTLP intake', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://alloy:4318',
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
       OTEL_LOGS_EXPORTER: 'console,otlp',
+      OTEL_RESOURCE_ATTRIBUTES: 'compose.service=api',
       OTEL_SERVICE_NAME: 'api',
     });
     assert.equal(services.web.environment, undefined);
@@ -184,6 +187,31 @@ describe('OTLP intake', () => {
       '[shop/api] otlp: true, but no collector of this stack receives OTLP: add Logging (its Alloy receives OTLP unless alloy.otlp is false), or remove otlp',
     ]);
     assert.doesNotMatch(Testing.synth(new AixclStack(new App(), 'x', { collector: CollectorKind.PROMTAIL }))['docker-compose.yml'], /OTEL_/);
+  });
+
+  it("every OTLP log carries the project (Alloy sets it) and a service's its service (its SDK does), as the collected logs' labels", () => {
+    const files = Testing.synth(new AixclStack(new App(), 'shop', { networkMode: NetworkMode.BRIDGE }));
+    const alloy = files['alloy/config.alloy'];
+    // receiver -> attributes (upsert on each record) -> groupbyattrs (up to the resource) -> batch -> Loki
+    assert.match(alloy, /otelcol\.receiver\.otlp "otlp" \{[^]*?logs = \[otelcol\.processor\.attributes\.otlp\.input\]/);
+    assert.match(alloy, /action \{\n\t\tkey {4}= "compose\.project"\n\t\tvalue {2}= "shop"\n\t\taction = "upsert"\n\t\}/);
+    assert.match(
+      alloy,
+      /otelcol\.processor\.groupbyattrs "otlp" \{\n\tkeys = \["compose\.project"\]\n\n\toutput \{\n\t\tlogs = \[otelcol\.processor\.batch\.otlp\.input\]/,
+    );
+    const limits = parse(files['loki/loki-config.yml']).limits_config;
+    assert.deepEqual(limits.otlp_config, {
+      resource_attributes: { attributes_config: [{ action: 'index_label', attributes: ['compose.project', 'compose.service'] }] },
+    });
+    // Loki's label namer makes dots underscores: the same labels as every collected line's.
+    assert.equal(OTLP_PROJECT_ATTRIBUTE.replaceAll('.', '_'), PROJECT_LOG_LABEL);
+    assert.equal(OTLP_SERVICE_ATTRIBUTE.replaceAll('.', '_'), 'compose_service' satisfies CollectedLogLabel);
+    // No OTLP intake, no Loki setting for it (and Promtail stacks keep their Loki file as it was).
+    const off = new Stack(new App(), 'shop');
+    new Logging(off, 'logging', { alloy: { otlp: false } });
+    assert.equal(parse(Testing.synth(off)['loki/loki-config.yml']).limits_config.otlp_config, undefined);
+    const promtail = Testing.synth(new AixclStack(new App(), 'shop', { collector: CollectorKind.PROMTAIL }));
+    assert.equal(parse(promtail['loki/loki-config.yml']).limits_config.otlp_config, undefined);
   });
 
   it('publishes the receivers on the bind address only when asked', () => {

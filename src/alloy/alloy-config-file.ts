@@ -34,6 +34,15 @@ export interface AlloyOtlpSettings {
   readonly lokiOtlpUrl: string;
 }
 
+/**
+ * The OTLP resource attribute that carries the project of every log the intake receives; Loki keeps it as
+ * the `compose_project` label (dots become underscores), so it names the same label as the collected logs'.
+ */
+export const OTLP_PROJECT_ATTRIBUTE = 'compose.project';
+
+/** The OTLP resource attribute by which a service of the stack names itself; Loki's `compose_service` label. */
+export const OTLP_SERVICE_ATTRIBUTE = 'compose.service';
+
 /** Props of an {@link AlloyConfigFile}. */
 export interface AlloyConfigFileProps {
   /** Loki's push endpoint, ending in `/loki/api/v1/push`. */
@@ -214,7 +223,7 @@ export class AlloyConfigFile extends GeneratedFile {
         relabel_rules: exportOf(relabel, 'rules'),
       }),
     ]);
-    const otlp = p.otlp ? otlpComponents(p.otlp) : [];
+    const otlp = p.otlp ? otlpComponents(p.otlp, p.project) : [];
     return [
       // Alloy's own log: logfmt, as Loki's and Promtail's, so the stack's go-kit log format parses it.
       block('logging', attrs({ level: 'info', format: 'logfmt' })),
@@ -234,17 +243,32 @@ export class AlloyConfigFile extends GeneratedFile {
  * metadata (docs/sources/send-data/otel/_index.md of grafana/loki 3.7). otlphttp adds `/v1/logs`
  * to the endpoint (otlphttpexporter: the logs URL is the endpoint plus `/v1/logs`).
  */
-function otlpComponents(o: AlloyOtlpSettings): AlloyBlock[] {
+function otlpComponents(o: AlloyOtlpSettings, project: string): AlloyBlock[] {
   const L = ALLOY_LABELS;
   const exporter = component('otelcol.exporter.otlphttp', L.otlp, [block('client', [attr('endpoint', o.lokiOtlpUrl)])]);
   const batch = component('otelcol.processor.batch', L.otlp, [block('output', [attr('logs', [exportOf(exporter, 'input')])])]);
+  // Every log received gets the project as a resource attribute, which Loki keeps as the
+  // `compose_project` label (Loki's otlp_config, see AlloyOtlpSettings): the stack's dashboards and
+  // `aixcl-logs` select on it, and would never show these logs without it. The attributes processor
+  // writes log-record attributes only; groupbyattrs then moves the key up to the resource
+  // (opentelemetry-collector-contrib processor/groupbyattrsprocessor, processLogs: grouped keys are
+  // deleted from the record and added to a copy of its resource). `upsert`: a value the sender set is
+  // replaced, as logs that reach this intake are the stack's (otelcol/config_attraction.go).
+  const group = component('otelcol.processor.groupbyattrs', L.otlp, [
+    attr('keys', [OTLP_PROJECT_ATTRIBUTE]),
+    block('output', [attr('logs', [exportOf(batch, 'input')])]),
+  ]);
+  const stamp = component('otelcol.processor.attributes', L.otlp, [
+    block('action', attrs({ key: OTLP_PROJECT_ATTRIBUTE, value: project, action: 'upsert' })),
+    block('output', [attr('logs', [exportOf(group, 'input')])]),
+  ]);
   const receiver = component('otelcol.receiver.otlp', L.otlp, [
     block('grpc', [attr('endpoint', `${o.listenAddress}:${o.grpcPort}`)]),
     block('http', [attr('endpoint', `${o.listenAddress}:${o.httpPort}`)]),
     // Logs only: traces and metrics over OTLP are not collected by this stack.
-    block('output', [attr('logs', [exportOf(batch, 'input')])]),
+    block('output', [attr('logs', [exportOf(stamp, 'input')])]),
   ]);
-  return [receiver, batch, exporter];
+  return [receiver, stamp, group, batch, exporter];
 }
 
 /** The selectors of every `stage.match` block, with where each is. */

@@ -23,7 +23,7 @@ import { goKitLogFormat } from '../log-format/program-formats.js';
 import { Loki } from '../loki/loki.js';
 import { probeAddress } from '../services/listen-address.js';
 import { configureSwarm } from '../swarm/swarm-settings.js';
-import { AlloyConfigFile } from './alloy-config-file.js';
+import { AlloyConfigFile, OTLP_PROJECT_ATTRIBUTE, OTLP_SERVICE_ATTRIBUTE } from './alloy-config-file.js';
 import { lokiQueryContext } from '../grafana/datasource-base.js';
 import { alloyProducedLabels } from './alloy-produced-labels.js';
 
@@ -212,7 +212,15 @@ export class Alloy extends Construct implements LogCollector {
     });
     this.service.mountGenerated(this.config, CONFIG_TARGET);
     this.service.addVolume(this.dataVolume, DATA_DIR);
-    if (otlp) stack.registerOtlpIntake({ construct: this, endpoint: `http://${this.service.hostname}:${otlp.httpPort}` });
+    if (otlp)
+      stack.registerOtlpIntake({
+        construct: this,
+        endpoint: `http://${this.service.hostname}:${otlp.httpPort}`,
+        // The project, which Alloy sets, and the service, which the SDK of a service with `otlp: true` sets:
+        // as labels in Loki they are the collected lines' compose_project and compose_service.
+        resourceLabels: [OTLP_PROJECT_ATTRIBUTE, OTLP_SERVICE_ATTRIBUTE],
+        serviceAttribute: OTLP_SERVICE_ATTRIBUTE,
+      });
     connectCollector(this, this.service, loki, sameStack, props.dockerSocket);
     this.node.addValidation({ validate: () => this.validateAlloy(sameStack) });
   }

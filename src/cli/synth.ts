@@ -26,7 +26,7 @@ const version = packageVersion();
 
 const program = new Command()
   .name('aixcl-synth')
-  .description('Synthesize docker-compose.yml, Loki, Promtail, Prometheus and Grafana provisioning files from a TypeScript stack.')
+  .description('Synthesize docker-compose.yml, Loki, collector (Alloy or Promtail), Prometheus and Grafana provisioning files from a TypeScript stack.')
   .version(version)
   .option(
     '-s, --stack <file>',

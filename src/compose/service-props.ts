@@ -135,8 +135,9 @@ export interface ServiceProps {
   /**
    * The service sends its logs over OpenTelemetry (OTLP) to the stack's collector: it gets the
    * OpenTelemetry SDK's standard variables (`OTEL_EXPORTER_OTLP_ENDPOINT` of the collector's OTLP/HTTP
-   * receiver, `OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf`, `OTEL_LOGS_EXPORTER=otlp`, and
-   * `OTEL_SERVICE_NAME` of its compose service, which Loki turns into `service_name`). The program
+   * receiver, `OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf`, `OTEL_LOGS_EXPORTER=otlp`,
+   * `OTEL_SERVICE_NAME` of its compose service, which Loki turns into `service_name`, and
+   * `OTEL_RESOURCE_ATTRIBUTES=compose.service=<it>`, Loki's `compose_service`). The program
    * must be instrumented with an OpenTelemetry SDK that reads them. A variable set in `environment`
    * wins. Logs only: traces and metrics are not collected.
    * @default false

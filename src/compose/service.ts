@@ -362,6 +362,8 @@ export class Service extends Construct implements ComposeService {
       ['OTEL_EXPORTER_OTLP_ENDPOINT', intake.endpoint],
       ['OTEL_EXPORTER_OTLP_PROTOCOL', 'http/protobuf'],
       ['OTEL_LOGS_EXPORTER', 'otlp'],
+      // key=value pairs, W3C Baggage syntax: a service name (letters, digits, '.', '_', '-') needs no escaping.
+      ...(intake.serviceAttribute ? [['OTEL_RESOURCE_ATTRIBUTES', `${intake.serviceAttribute}=${this.serviceName}`] as [string, EnvValue]] : []),
       ['OTEL_SERVICE_NAME', this.serviceName],
     ]);
   }

@@ -17,6 +17,18 @@ export interface OtlpIntake {
   readonly construct: IConstruct;
   /** Its OTLP/HTTP base URL from inside the stack (`http://alloy:4318`): the SDKs' `OTEL_EXPORTER_OTLP_ENDPOINT`. */
   readonly endpoint: string;
+  /**
+   * Resource attributes the collector sets on every log it receives (`compose.project`), which the
+   * log store is to keep as index labels, so the stack's queries on them find these logs too.
+   * @default none
+   */
+  readonly resourceLabels?: readonly string[];
+  /**
+   * The resource attribute by which a service that opts in names its compose service, set through the
+   * SDK's `OTEL_RESOURCE_ATTRIBUTES` (`compose.service`).
+   * @default none
+   */
+  readonly serviceAttribute?: string;
 }
 
 /** Compose's rule for project names (core/name-patterns.ts): lower case letters, digits, '-' and '_', starting with a letter or digit. */
@@ -164,6 +176,11 @@ export class Stack extends Construct {
   /** The OTLP intake of the stack, if a collector receives OTLP (see {@link registerOtlpIntake}). */
   public get otlpIntake(): OtlpIntake | undefined {
     return this.otlpIntakes[0];
+  }
+
+  /** The resource attributes every OTLP intake of the stack sets, sorted (see {@link OtlpIntake.resourceLabels}). */
+  public get otlpResourceLabels(): string[] {
+    return [...new Set(this.otlpIntakes.flatMap((i) => i.resourceLabels ?? []))].sort();
   }
 
   /** The host name by which one service of this stack reaches another. */

@@ -58,6 +58,12 @@ export interface LokiConfigFileProps {
    * @default no ruler block
    */
   readonly ruler?: () => LokiRulerSettings | undefined;
+  /**
+   * OTLP resource attributes to keep as index labels besides Loki's default list, read when the file
+   * is rendered (the collector that receives OTLP is added after Loki).
+   * @default none: Loki's defaults only
+   */
+  readonly otlpResourceLabels?: () => readonly string[];
 }
 
 /**
@@ -162,6 +168,7 @@ export class LokiConfigFile extends DocumentFile {
         // The collector sets service_name to the compose service on every stream; for streams
         // pushed by anything else, derive it from the compose service before the container name.
         discover_service_name: ['compose_service', 'service', 'app', 'container'],
+        ...otlpLimits(this.props.otlpResourceLabels?.() ?? []),
       },
       // Footprint (measured target: under 75 MiB resident after 5,000 lines, see bench/pipeline.ts).
       // Loki enables an embedded cache of 100 MB for chunks and for each kind of query result when
@@ -228,4 +235,17 @@ function rulerBlock(r: LokiRulerSettings | undefined): Record<string, unknown> {
 
 function isWildcard(addr: string): boolean {
   return addr === '0.0.0.0' || addr === '::' || addr === '';
+}
+
+/**
+ * Loki turns a few OTLP resource attributes into index labels (service.name and others,
+ * `distributor.otlp.default_resource_attributes_as_index_labels`) and stores the rest as structured
+ * metadata. Attributes listed here are added as labels, their dots made underscores
+ * (`compose.project` -> `compose_project`): pkg/loghttp/push/otlp_config.go (AttributesConfig,
+ * ApplyGlobalOTLPConfig: the default list is kept first unless `ignore_defaults`) and otlp.go
+ * (attributeToLabels: otlptranslator's LabelNamer) of grafana/loki v3.7.6.
+ */
+function otlpLimits(labels: readonly string[]): { otlp_config?: object } {
+  if (!labels.length) return {};
+  return { otlp_config: { resource_attributes: { attributes_config: [{ action: 'index_label', attributes: [...labels] }] } } };
 }

@@ -228,6 +228,7 @@ export class Loki extends Construct {
       retention: this.retention,
       version: this.service.image.version,
       ruler: () => this.rulerSettings(),
+      otlpResourceLabels: () => stack.otlpResourceLabels,
     });
     this.service.mountGenerated(this.config, CONFIG_PATH);
 
