@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { canonicalJson, describeChanges, settingFingerprints } from '../src/deploy/deploy-record.js';
 import { parseComposeVersion, requireCompose } from '../src/deploy/compose-cli.js';
 import { loadComposeProject, type ComposeProject } from '../src/deploy/compose-project.js';
+import { missingVariablesError } from '../src/deploy/missing-variables.js';
 import { missingRequired, variableRefs } from '../src/deploy/variable-refs.js';
 import { connectEngine, dockerOptions } from '../src/deploy/engine.js';
 import { DaemonUnreachableError } from '../src/deploy/errors.js';
@@ -298,8 +299,8 @@ describe('what changed, in words', () => {
       refs.map((r) => [r.service, r.setting, r.variable]),
       [['grafana', 'environment.GF_SECURITY_ADMIN_PASSWORD', 'GF_PW']],
     );
-    assert.deepEqual(missingRequired(refs, {}).length, 1);
-    assert.match(missingRequired(refs, {})[0]!, /^GF_PW: .* \(used by grafana\)$/);
+    assert.deepEqual(missingRequired(refs, {}), [{ variable: 'GF_PW', message: missingRequired(refs, {})[0]!.message, services: ['grafana'] }]);
+    assert.match(missingVariablesError(missingRequired(refs, {})).message, /^ {2}GF_PW: .+ \(used by grafana\)$/m);
     assert.deepEqual(missingRequired(refs, { GF_PW: 'x' }), []);
     assert.deepEqual(
       variableRefs({ services: { a: { command: ['$${LITERAL}', '${A:-x}'] } } }).map((r) => r.variable),

@@ -473,7 +473,7 @@ describe('Swarm target: what the deploy reads of a stack file', () => {
       };
       const r = await deployCli(['--target', 'swarm', '--out', join(dir, 'out')], { cwd: dir, env });
       assert.equal(r.exitCode, 2, r.stderr);
-      assert.match(r.stderr, /^error: 1 required variable is not set: GRAFANA_ADMIN_PASSWORD \(each becomes a swarm secret\)/m);
+      assert.match(r.stderr, /^error: a required variable is not set \(it becomes a swarm secret\); nothing was changed:\n {2}GRAFANA_ADMIN_PASSWORD: /m);
       const dry = await deployCli(['--target', 'swarm', '--dry-run', '--out', join(dir, 'out')], { cwd: dir, env });
       assert.equal(dry.exitCode, 2);
       assert.match(dry.stderr, /--dry-run and diff are not available with --target swarm: .*docker stack config/);

@@ -1,15 +1,8 @@
 import { DeployError } from './errors.js';
+import { missingVariablesError, type MissingVariable } from './missing-variables.js';
 
 /** Variables available to interpolation (undefined = unset). */
 export type Variables = Readonly<Record<string, string | undefined>>;
-
-/** A `${VAR:?message}` whose variable is missing. */
-export interface MissingVariable {
-  readonly variable: string;
-  readonly message: string;
-  /** Where in the document, e.g. `services.grafana.environment.GF_SECURITY_ADMIN_PASSWORD`. */
-  readonly path: string;
-}
 
 /** What {@link interpolateDocument} found besides the result. */
 export interface InterpolationReport {
@@ -52,21 +45,6 @@ export function interpolateDocument<T>(doc: T, vars: Variables, opts: { allowMis
   // A preview (diff) may go on without them: their values are left out of the comparison.
   if (missing.length && !opts.allowMissing) throw missingVariablesError(missing);
   return { value, report: { missing, unset: [...unset].sort(), interpolated: interpolated.sort() } };
-}
-
-/** The error for missing required variables: all of them at once, with where each is used. */
-export function missingVariablesError(missing: readonly MissingVariable[]): DeployError {
-  const byVar = new Map<string, MissingVariable[]>();
-  for (const m of missing) byVar.set(m.variable, [...(byVar.get(m.variable) ?? []), m]);
-  const lines = [...byVar].map(([name, uses]) => {
-    const services = [...new Set(uses.map((u) => /^services\.([^.[]+)/.exec(u.path)?.[1]).filter(Boolean))];
-    const where = services.length ? ` (used by ${services.join(', ')})` : ` (at ${uses[0].path})`;
-    return `  ${name}: ${uses[0].message || 'must be set'}${where}`;
-  });
-  return new DeployError(
-    `${byVar.size === 1 ? 'a required variable is' : `${byVar.size} required variables are`} not set; nothing was changed:\n${lines.join('\n')}\n` +
-      `Set ${byVar.size === 1 ? 'it' : 'them'} in the environment or in a .env file in the current directory.`,
-  );
 }
 
 interface Context {
@@ -142,7 +120,11 @@ function expandBraced(inner: string, vars: Variables, ctx: Context, whole: strin
     case ':?':
     case '?':
       if (op === ':?' ? nonEmpty : set) return value!;
-      ctx.missing.push({ variable: name, message: sub(), path: ctx.path });
+      {
+        // `services.<name>.…`: the service that uses it; elsewhere (a top-level secret) the path says where.
+        const service = /^services\.([^.[]+)/.exec(ctx.path)?.[1];
+        ctx.missing.push({ variable: name, message: sub(), services: service ? [service] : [], path: ctx.path });
+      }
       return '';
     case ':+':
       return nonEmpty ? sub() : '';

@@ -19,6 +19,7 @@ import { makePlan, planHasChanges, type Plan, type PlanOptions } from './plan.js
 import { preflight } from './preflight.js';
 import { projectContainers, readActualState } from './state.js';
 import type { DeployTarget } from './target.js';
+import { missingVariablesError } from './missing-variables.js';
 import { missingRequired, variableRefs } from './variable-refs.js';
 
 /** Options shared by {@link deployUp} and {@link deployPlan}. */
@@ -102,11 +103,7 @@ async function prepare(target: DeployTarget, opts: PrepareOptions, dryRun: boole
   const refs = variableRefs(target.document);
   const missing = missingRequired(refs, variables);
   const unset = new Set(refs.filter((r) => r.required !== undefined && !variables[r.variable]).map((r) => r.variable));
-  if (missing.length && !dryRun) {
-    throw new DeployError(
-      `${missing.length === 1 ? 'a required variable is' : `${missing.length} required variables are`} not set; nothing was changed:\n${missing.map((m) => `  ${m}`).join('\n')}`,
-    );
-  }
+  if (missing.length && !dryRun) throw missingVariablesError(missing);
   if (unset.size) {
     const names = [...unset].sort();
     events({

@@ -1,3 +1,4 @@
+import type { MissingVariable } from './missing-variables.js';
 /** One `${VAR}` reference in a service of the synthesized document (what Secret.fromEnv and EnvRef write). */
 export interface VariableRef {
   readonly service: string;
@@ -37,16 +38,9 @@ export function variableRefs(document: unknown): VariableRef[] {
   return out;
 }
 
-/** The required variables that are unset or empty, each with the services that use it, in words. */
-export function missingRequired(refs: readonly VariableRef[], env: NodeJS.ProcessEnv): string[] {
-  const by = new Map<string, { message: string; services: Set<string> }>();
-  for (const r of refs) {
-    if (r.required === undefined || env[r.variable]) continue;
-    const e = by.get(r.variable) ?? { message: r.required, services: new Set<string>() };
-    e.services.add(r.service);
-    by.set(r.variable, e);
-  }
-  return [...by.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([v, e]) => `${v}: ${e.message || `set ${v}`} (used by ${[...e.services].sort().join(', ')})`);
+/** The required variables that are unset or empty, each with the services that use it. */
+export function missingRequired(refs: readonly VariableRef[], env: NodeJS.ProcessEnv): MissingVariable[] {
+  return refs
+    .filter((r) => r.required !== undefined && !env[r.variable])
+    .map((r) => ({ variable: r.variable, message: r.required ?? '', services: [r.service] }));
 }

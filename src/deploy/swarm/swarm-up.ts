@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { connectEngine, type Engine, type EngineOptions } from '../engine.js';
 import { loadDeployKey, saveDeployKey } from '../deploy-key.js';
 import { DeployError } from '../errors.js';
+import { missingVariablesError } from '../missing-variables.js';
 import { NO_EVENTS, type EventSink } from '../events.js';
 import { ExitCode } from '../exit-codes.js';
 import { resolveImages, type PullPolicy } from '../images.js';
@@ -75,8 +76,9 @@ export async function swarmUp(target: SwarmTarget, opts: SwarmUpOptions = {}): P
   const variables = opts.variables ?? loadVariables();
   const missing = target.secrets.filter((s) => !variables[s.variable]);
   if (missing.length) {
-    throw new DeployError(
-      `${missing.length} required variable${missing.length === 1 ? ' is' : 's are'} not set: ${missing.map((s) => s.variable).join(', ')} (each becomes a swarm secret): set them in the environment or in ./.env. Nothing was changed.`,
+    throw missingVariablesError(
+      missing.map((s) => ({ variable: s.variable, message: '', services: [], path: `secrets.${s.key}` })),
+      missing.length === 1 ? 'it becomes a swarm secret' : 'each becomes a swarm secret',
     );
   }
   events({ type: 'stage', stage: 'connect', message: 'connecting to the Docker daemon' });
