@@ -31,6 +31,7 @@
 //   BENCH_BURST_LINES=300000 BENCH_BURST_RATE=30000   the burst
 //   BENCH_NEW_CONTAINERS=6             new containers whose first line is timed (starts spread over the 5 s discovery cycle)
 //   BENCH_COLLECTOR_MEMORY_TARGET=200  the collector's memoryTarget (GOMEMLIMIT), MiB (default: the construct's)
+//   BENCH_COLLECTOR_BATCH_KIB=1024     the collector's push batch size, KiB (default: the construct's)
 //   BENCH_ALLOY_CONFIG=converted       Alloy runs `alloy convert` of the generated Promtail config, no GOMEMLIMIT
 //   BENCH_NETWORK=host                 host networking (default: bridge)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -53,6 +54,8 @@ const RATE = Number(process.env.BENCH_RATE ?? 500);
 const BURST_LINES = Number(process.env.BENCH_BURST_LINES ?? 300_000);
 const BURST_RATE = Number(process.env.BENCH_BURST_RATE ?? 30_000);
 const NEW_CONTAINERS = Number(process.env.BENCH_NEW_CONTAINERS ?? 6);
+/** The collector's push batch size, KiB (Promtail's `batchsize`, Alloy's `batch_size`), when not the construct's. */
+const BATCH_KIB = process.env.BENCH_COLLECTOR_BATCH_KIB === undefined ? undefined : Number(process.env.BENCH_COLLECTOR_BATCH_KIB);
 const POLL_MS = 100;
 /** A phase that sees no new line for this long is over (the rest is lost). */
 const STALL_MS = 30_000;
@@ -78,7 +81,11 @@ const PROMTAIL: CollectorKind = {
   defaultPort: 9080,
   readyPath: '/ready',
   memoryTargetMiB: 30,
-  add: (stack, loki, image, port, memoryTarget) => new Promtail(stack, 'promtail', { loki, image, port, memoryTarget }).service,
+  add: (stack, loki, image, port, memoryTarget) => {
+    const promtail = new Promtail(stack, 'promtail', { loki, image, port, memoryTarget });
+    if (BATCH_KIB !== undefined) promtail.config.addOverride('clients.0.batchsize', BATCH_KIB * 1024);
+    return promtail.service;
+  },
   // grafana/loki v3.6.15 clients/pkg/promtail/client/client.go (newMetrics): namespace "promtail";
   // request_duration_seconds is observed per attempt with the HTTP status (sendBatch).
   metrics: { sent: 'promtail_sent_entries_total', dropped: 'promtail_dropped_entries_total', requests: 'promtail_request_duration_seconds_count' },
@@ -90,7 +97,11 @@ const ALLOY: CollectorKind = {
   defaultPort: 12345,
   readyPath: '/-/ready',
   memoryTargetMiB: 80,
-  add: (stack, loki, image, port, memoryTarget) => new Alloy(stack, 'alloy', { loki, image, port, memoryTarget }).service,
+  add: (stack, loki, image, port, memoryTarget) => {
+    const alloy = new Alloy(stack, 'alloy', { loki, image, port, memoryTarget });
+    if (BATCH_KIB !== undefined) alloy.config.addOverride('loki.write "loki"', 'endpoint.batch_size', `${BATCH_KIB}KiB`);
+    return alloy.service;
+  },
   // grafana/alloy v1.19.0-rc.3 internal/component/common/loki/client/metrics.go (newMetrics), used by
   // loki.write: request_duration_seconds is observed per attempt with the HTTP status (shards.go).
   metrics: { sent: 'loki_write_sent_entries_total', dropped: 'loki_write_dropped_entries_total', requests: 'loki_write_request_duration_seconds_count' },
@@ -112,6 +123,8 @@ const collectorImage = process.env.BENCH_COLLECTOR_IMAGE ?? kind.defaultImage;
 // generated Promtail configuration, without GOMEMLIMIT (everything else as generated).
 const converted = process.env.BENCH_ALLOY_CONFIG === 'converted';
 if (converted && kind !== ALLOY) refuse('BENCH_ALLOY_CONFIG=converted is a configuration of Alloy: set BENCH_COLLECTOR=alloy');
+if (BATCH_KIB !== undefined && !(Number.isInteger(BATCH_KIB) && BATCH_KIB > 0))
+  refuse(`BENCH_COLLECTOR_BATCH_KIB must be a whole number of KiB, got '${process.env.BENCH_COLLECTOR_BATCH_KIB}'`);
 if (process.env.BENCH_ALLOY_CONFIG !== undefined && !converted)
   refuse(`BENCH_ALLOY_CONFIG must be 'converted' or unset, got '${process.env.BENCH_ALLOY_CONFIG}'`);
 
@@ -298,7 +311,9 @@ try {
   const idOf = (svc: string) => containers.find((c) => c.Labels[ComposeLabel.SERVICE] === svc)!.Id;
   const envOf = async (svc: string) => (await docker.getContainer(idOf(svc)).inspect()).Config.Env.find((e) => e.startsWith('GOMEMLIMIT=')) ?? 'no GOMEMLIMIT';
 
-  const configNote = converted ? ', config by alloy convert from the generated Promtail config' : ', generated config';
+  const configNote =
+    (converted ? ', config by alloy convert from the generated Promtail config' : ', generated config') +
+    (BATCH_KIB !== undefined ? `, push batches of ${BATCH_KIB} KiB` : '');
   console.log(
     `Loki ${lokiImage} (${await envOf('loki')}), ${kind.name} ${collectorImage} (${await envOf(collectorService)}${configNote}), ${network} networking; Loki polled every ${POLL_MS} ms`,
   );
