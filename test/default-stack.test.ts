@@ -46,8 +46,8 @@ describe('the default stack (stacks/aixcl.ts)', () => {
       const { files } = await filesOf(context);
       Testing.matchSnapshot(files, join(SNAPSHOTS, `aixcl-${name}.snap`));
     });
-    // The snapshots of the stack as it was before Alloy (Promtail was its collector), unchanged: a
-    // deployment that keeps Promtail gets the same files, byte for byte.
+    // The snapshots of the stack as it was before Alloy (Promtail was its collector): a deployment that
+    // keeps Promtail gets the same files, but for Promtail's GOMEMLIMIT (24 -> 48 MiB, measured in LOGGING.md).
     test(`${name} networking with -c collector=promtail synthesizes as before Alloy`, async () => {
       const { files } = await filesOf({ ...context, collector: 'promtail' });
       Testing.matchSnapshot(files, join(SNAPSHOTS, `aixcl-${name}-promtail.snap`));
