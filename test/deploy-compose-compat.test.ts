@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import { AixclStack } from '../src/aixcl/aixcl-stack.js';
 import { writeSynthesis } from '../src/core/output-directory.js';
 import { App, NetworkMode, Service } from '../src/index.js';
-import { cleanupProject, compose, idsOf, requireDocker, uniqueProject } from './support/docker.js';
+import { assertOutcome, cleanupProject, compose, idsOf, requireDocker, uniqueProject } from './support/docker.js';
 import { deploy, dryRun, tempOut } from './support/stacks.js';
 import { ensureStandIns, STANDIN_MIRROR } from './support/standins.js';
 
@@ -40,15 +40,7 @@ describe('aixcl-deploy and docker compose up on the same output recreate nothing
     projects.push(project);
     const out = tempOut();
     const { result } = await deploy(aixcl(project), out, { variables });
-    assert.equal(
-      result.outcome,
-      'ok',
-      JSON.stringify(
-        result.services.filter((s) => s.outcome !== 'healthy'),
-        null,
-        2,
-      ),
-    );
+    assertOutcome(result, 'ok');
     const e = await requireDocker();
     const before = await idsOf(e.docker, project);
     assert.equal(Object.keys(before).length, result.services.length);
@@ -77,15 +69,7 @@ describe('aixcl-deploy and docker compose up on the same output recreate nothing
       [],
     );
     const { result } = await deploy(aixcl(project), out, { variables });
-    assert.equal(
-      result.outcome,
-      'ok',
-      JSON.stringify(
-        result.services.filter((s) => s.outcome !== 'healthy'),
-        null,
-        2,
-      ),
-    );
+    assertOutcome(result, 'ok');
     assert.equal(result.changed, false);
     assert.deepEqual(await idsOf(e.docker, project), before);
   });

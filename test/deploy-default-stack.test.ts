@@ -9,7 +9,7 @@ import { App, Duration, Healthcheck, NetworkMode, Service, Stack } from '../src/
 import { ComposeLabel } from '../src/deploy/labels.js';
 import { stackDown } from '../src/deploy/down.js';
 import { stackStatus } from '../src/deploy/status.js';
-import { cleanupProject, compose, containersOf, dockerExec, idsOf, requireDocker, uniqueProject } from './support/docker.js';
+import { assertOutcome, cleanupProject, compose, containersOf, dockerExec, idsOf, requireDocker, uniqueProject } from './support/docker.js';
 import { deploy, tempOut, TextFile } from './support/stacks.js';
 import { STANDIN_MIRROR, standInName } from './support/standins.js';
 import { BUSYBOX } from './support/standin-scripts.js';
@@ -55,15 +55,7 @@ for (const network of [NetworkMode.HOST, NetworkMode.BRIDGE]) {
     it('comes up with every service healthy, Compose labels and the URLs of the stack', async () => {
       const { app, stack } = aixcl(project, network);
       const { result, target, stacks } = await deploy(app, out, { variables });
-      assert.equal(
-        result.outcome,
-        'ok',
-        JSON.stringify(
-          result.services.filter((s) => s.outcome !== 'healthy'),
-          null,
-          2,
-        ),
-      );
+      assertOutcome(result, 'ok');
       assert.deepEqual(
         result.services.map((s) => s.service),
         SERVICES,
@@ -153,15 +145,7 @@ for (const network of [NetworkMode.HOST, NetworkMode.BRIDGE]) {
           variables,
           waitTimeoutSeconds: 60,
         });
-        assert.equal(
-          result.outcome,
-          'degraded',
-          JSON.stringify(
-            result.services.filter((s) => s.outcome !== 'healthy'),
-            null,
-            2,
-          ),
-        );
+        assertOutcome(result, 'degraded');
         assert.equal(result.exitCode, 3);
         const loki = result.services.find((s) => s.service === 'loki')!;
         assert.equal(loki.optional, true);
@@ -184,15 +168,7 @@ for (const network of [NetworkMode.HOST, NetworkMode.BRIDGE]) {
         services: Record<string, { labels: Record<string, string> }>;
       };
       assert.equal(composeFile.services.alloy.labels['dev.aixcl.optional'], 'true');
-      assert.equal(
-        result.outcome,
-        'degraded',
-        JSON.stringify(
-          result.services.filter((s) => s.outcome !== 'healthy'),
-          null,
-          2,
-        ),
-      );
+      assertOutcome(result, 'degraded');
       assert.equal(result.exitCode, 3);
       assert.deepEqual(
         result.services.filter((s) => s.outcome !== 'healthy').map((s) => s.service),

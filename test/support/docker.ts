@@ -2,6 +2,7 @@
  * Docker helpers for the deploy tests. Tests that need Docker FAIL when no
  * daemon answers (they are never skipped): run scripts/ensure-docker.sh.
  */
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import Docker from 'dockerode';
@@ -85,4 +86,20 @@ export async function compose(
 /** Builds `tag` from `base` with a `VOLUME` at `path` (an image whose data lives in an anonymous volume). */
 export async function imageWithVolume(base: string, tag: string, path: string): Promise<void> {
   await run('docker', ['build', '-q', '-t', tag, '-'], { input: `FROM ${base}\nVOLUME ${path}\n` });
+}
+
+/** Asserts a deploy's outcome; on a mismatch the message lists the services that are not healthy, with why. */
+export function assertOutcome(
+  result: { readonly outcome: string; readonly services: ReadonlyArray<{ readonly outcome: string }> },
+  outcome: 'ok' | 'degraded',
+): void {
+  assert.equal(
+    result.outcome,
+    outcome,
+    JSON.stringify(
+      result.services.filter((s) => s.outcome !== 'healthy'),
+      null,
+      2,
+    ),
+  );
 }
