@@ -25,9 +25,9 @@ if ! docker info >/dev/null 2>&1; then
   command -v dockerd >/dev/null || apt_install docker.io
   as_root || { log "the Docker daemon is not running; start it (e.g. sudo systemctl start docker)"; exit 1; }
   log "starting dockerd"
-  (setsid dockerd >/tmp/aixcl-dockerd.log 2>&1 &)
+  (setsid dockerd >/var/log/dockerd.log 2>&1 &)
   for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
-  docker info >/dev/null 2>&1 || { log "dockerd did not come up; see /tmp/aixcl-dockerd.log"; tail -20 /tmp/aixcl-dockerd.log >&2; exit 1; }
+  docker info >/dev/null 2>&1 || { log "dockerd did not come up; see /var/log/dockerd.log"; tail -20 /var/log/dockerd.log >&2; exit 1; }
 fi
 
 [ -x /bin/busybox ] || apt_install busybox-static
