@@ -25,6 +25,12 @@ export function run(
       if (r.exitCode !== 0 && opts.reject !== false) reject(new Error(`${cmd} ${args.join(' ')} exited ${r.exitCode}: ${r.stderr.trim()}`));
       else resolve(r);
     });
+    // A program that exits without reading its input (a quick `docker image inspect`) closes the pipe
+    // first: the write then fails with EPIPE, which says nothing the exit code does not. Any other
+    // error on stdin fails the run.
+    child.stdin.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') reject(e);
+    });
     child.stdin.end(opts.input ?? '');
   });
 }
